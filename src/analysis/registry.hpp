@@ -1,0 +1,18 @@
+#pragma once
+// Every analyzer photoscore knows, in archive order. Adding one is a new file
+// in src/analyzers/ defining `AnalyzerSpec NAME_analyzer()` and one line in
+// registry.cpp's list.
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace photoscore {
+
+std::span<const AnalyzerSpec> all_analyzers();
+const AnalyzerSpec* find_analyzer(std::string_view name);
+std::vector<std::string> default_analyzer_names();
+
+}  // namespace photoscore

@@ -1,0 +1,125 @@
+// Exposure: mean gray level and the fractions of crushed shadows and blown
+// highlights (ALGORITHMS.md, "Exposure"). The thresholds 0.02 and 0.98 are
+// compared on the exact scaled gray levels: gray < 0.02 is G < 5100.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace photoscore {
+namespace {
+
+enum Field : std::size_t { kMean, kShadows, kHighlights, kScore, kVerdict };
+
+constexpr std::int32_t kShadowBelow = kGrayMax / 50;              // 0.02 of full scale
+constexpr std::int32_t kHighlightAbove = kGrayMax - kGrayMax / 50;  // 0.98 of full scale
+constexpr double kLow = 0.35;
+constexpr double kHigh = 0.76;
+
+struct Sums {
+  std::int64_t sum = 0;
+  std::int64_t shadows = 0;
+  std::int64_t highlights = 0;
+};
+
+class ExposureKernel final : public AnalyzerKernel {
+ public:
+  void begin(int width, int height, int slots) override {
+    pixels_ = static_cast<std::int64_t>(width) * height;
+    sums_.assign(slots, Sums{});
+  }
+
+  void consume(const Strip& s, int slot) override {
+    Sums& acc = sums_[slot];
+    for (int y = s.y0; y < s.y1; ++y) {
+      const std::int32_t* g = s.gray_row(y);
+      std::int64_t sum = 0;
+      std::int32_t shadows = 0;
+      std::int32_t highlights = 0;
+      for (int x = 0; x < s.width; ++x) {
+        sum += g[x];
+        shadows += g[x] < kShadowBelow;
+        highlights += g[x] > kHighlightAbove;
+      }
+      acc.sum += sum;
+      acc.shadows += shadows;
+      acc.highlights += highlights;
+    }
+  }
+
+  AnalyzerResult finish(const RgbImage&) override {
+    Sums t;
+    for (const Sums& s : sums_) {
+      t.sum += s.sum;
+      t.shadows += s.shadows;
+      t.highlights += s.highlights;
+    }
+    const double n = static_cast<double>(pixels_);
+    const double mean = static_cast<double>(t.sum) / (n * kGrayMax);
+    const double shadows = static_cast<double>(t.shadows) / n;
+    const double highlights = static_cast<double>(t.highlights) / n;
+    const double clipped = shadows + highlights;
+    const double off = std::min({std::abs(mean - kLow), std::abs(mean - kHigh), std::abs(mean - (kLow + kHigh) / 2) * 1.5});
+    const double brightness = clip01(1.0 - off * 2.0);
+    const double score = brightness * clip01(1.0 - clipped * 10.0);
+    const char* verdict = clipped > 0.08 ? "clipped" : mean < kLow ? "dark" : mean > kHigh ? "bright" : "good";
+    return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
+             std::string(verdict)}};
+  }
+
+ private:
+  std::int64_t pixels_ = 0;
+  std::vector<Sums> sums_;
+};
+
+std::string figure(const AnalyzerResult& r) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kMean]));
+  return buf;
+}
+
+std::string note(const AnalyzerResult& r) {
+  const std::string& v = std::get<std::string>(r.values[kVerdict]);
+  const double mean = std::get<double>(r.values[kMean]);
+  const double shadows = std::get<double>(r.values[kShadows]);
+  const double highlights = std::get<double>(r.values[kHighlights]);
+  char buf[128];
+  if (v == "clipped") {
+    if (highlights > shadows) {
+      std::snprintf(buf, sizeof buf, "Blown highlights \u2014 %.1f%% of pixels are pure white", highlights * 100);
+    } else {
+      std::snprintf(buf, sizeof buf, "Crushed shadows \u2014 %.1f%% of pixels are pure black", shadows * 100);
+    }
+  } else if (v == "dark") {
+    std::snprintf(buf, sizeof buf, "Underexposed \u2014 mean brightness %.2f (ideal 0.35\u20130.76)", mean);
+  } else if (v == "bright") {
+    std::snprintf(buf, sizeof buf, "Overexposed \u2014 mean brightness %.2f (ideal 0.35\u20130.76)", mean);
+  } else {
+    std::snprintf(buf, sizeof buf, "Well exposed \u2014 mean brightness %.2f", mean);
+  }
+  return buf;
+}
+
+}  // namespace
+
+AnalyzerSpec exposure_analyzer() {
+  AnalyzerSpec spec;
+  spec.name = "exposure";
+  spec.summary = "mean brightness and clipped shadows/highlights";
+  spec.fields = {{"mean_brightness", FieldSpec::Kind::Number, 4, true},
+                 {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
+                 {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
+                 {"exposure_score", FieldSpec::Kind::Number, 4, true},
+                 {"exposure_verdict", FieldSpec::Kind::Label, 0, true}};
+  spec.score_field = kScore;
+  spec.verdict_field = kVerdict;
+  spec.weight = 0.4;
+  spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new ExposureKernel); };
+  spec.figure = figure;
+  spec.note = note;
+  return spec;
+}
+
+}  // namespace photoscore

@@ -1,0 +1,102 @@
+// Sharpness: the variance of the 5-point Laplacian of the gray image
+// (ALGORITHMS.md, "Sharpness"). On scaled gray levels the Laplacian is an
+// exact integer, so its sum and sum of squares are exact and the variance is
+// independent of how the photo was split into strips.
+#include <cstdio>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace photoscore {
+namespace {
+
+enum Field : std::size_t { kVar, kScore, kVerdict };
+
+struct Sums {
+  std::int64_t sum = 0;
+  // Squares reach 1.04e12 each: a row's total fits easily in 64 bits, the
+  // photo's is kept in 128 so no size of photo can overflow it.
+  Int128 sum_sq = 0;
+};
+
+class SharpnessKernel final : public AnalyzerKernel {
+ public:
+  void begin(int width, int height, int slots) override {
+    pixels_ = static_cast<std::int64_t>(width) * height;
+    sums_.assign(slots, Sums{});
+  }
+
+  void consume(const Strip& s, int slot) override {
+    Sums& acc = sums_[slot];
+    for (int y = s.y0; y < s.y1; ++y) {
+      const std::int32_t* up = s.gray_row(y - 1);
+      const std::int32_t* mid = s.gray_row(y);
+      const std::int32_t* down = s.gray_row(y + 1);
+      std::int64_t sum = 0;
+      std::int64_t sum_sq = 0;
+      for (int x = 0; x < s.width; ++x) {
+        const std::int64_t lap = up[x] + down[x] + mid[x - 1] + mid[x + 1] - 4 * mid[x];
+        sum += lap;
+        sum_sq += lap * lap;
+      }
+      acc.sum += sum;
+      acc.sum_sq += sum_sq;
+    }
+  }
+
+  AnalyzerResult finish(const RgbImage&) override {
+    Int128 sum = 0;
+    Int128 sum_sq = 0;
+    for (const Sums& s : sums_) {
+      sum += s.sum;
+      sum_sq += s.sum_sq;
+    }
+    // Population variance, exactly: (n*S2 - S1^2) / n^2, in units of 1/1000^2.
+    const auto n = static_cast<Int128>(pixels_);
+    const Int128 numerator = n * sum_sq - sum * sum;
+    const long double n2 = static_cast<long double>(pixels_) * static_cast<long double>(pixels_);
+    double var = static_cast<double>(static_cast<long double>(numerator) / n2 /
+                                     (static_cast<long double>(kGrayScale) * kGrayScale));
+    if (var < 0.0) var = 0.0;
+    const double score = clip01(var / 10000.0);
+    const char* verdict = var >= 2000.0 ? "sharp" : (var >= 300.0 ? "soft" : "blurry");
+    return {{round_to(var, 2), round_to(score, 4), std::string(verdict)}};
+  }
+
+ private:
+  std::int64_t pixels_ = 0;
+  std::vector<Sums> sums_;
+};
+
+std::string figure(const AnalyzerResult& r) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "var %.1f", std::get<double>(r.values[kVar]));
+  return buf;
+}
+
+std::string note(const AnalyzerResult& r) {
+  const std::string& v = std::get<std::string>(r.values[kVerdict]);
+  if (v == "sharp") return "Well-focused, clear detail throughout";
+  if (v == "soft") return "Slightly soft \u2014 some detail lost";
+  return "Blurry \u2014 out of focus or motion blur";
+}
+
+}  // namespace
+
+AnalyzerSpec sharpness_analyzer() {
+  AnalyzerSpec spec;
+  spec.name = "sharpness";
+  spec.summary = "variance of the Laplacian (focus and detail)";
+  spec.fields = {{"laplacian_var", FieldSpec::Kind::Number, 2, true},
+                 {"sharpness_score", FieldSpec::Kind::Number, 4, true},
+                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true}};
+  spec.score_field = kScore;
+  spec.verdict_field = kVerdict;
+  spec.weight = 0.4;
+  spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new SharpnessKernel); };
+  spec.figure = figure;
+  spec.note = note;
+  return spec;
+}
+
+}  // namespace photoscore

@@ -1,0 +1,199 @@
+#include "app/options.hpp"
+
+#include <omp.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include "analysis/registry.hpp"
+#include "build_info.hpp"
+
+namespace photoscore {
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, sep)) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  std::size_t used = 0;
+  double v = 0.0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !std::isfinite(v)) throw std::invalid_argument(what + ": '" + text + "' is not a number");
+  return v;
+}
+
+std::string analyzer_help() {
+  std::string text = "Analyzers to run, comma-separated, in archive order. Known:";
+  for (const auto& a : all_analyzers()) {
+    text += "\n  " + a.name + (a.enabled_by_default ? " (default)" : "") + ": " + a.summary;
+  }
+  return text;
+}
+
+}  // namespace
+
+ParseResult parse_options(int argc, char** argv) {
+  ParseResult result;
+  Options& o = result.options;
+  for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{
+      "photoscore: scores every photo of a folder for sharpness, exposure and composition, merges the scores into\n"
+      "one verdict per photo (post_it, maybe or delete) and writes them to JSONL and HDF5.\n\n"
+      "  photoscore photos/                          one process, OpenMP threads on every core\n"
+      "  mpirun -np 4 photoscore photos/             rank 0 reads and merges; ranks 1-3 run one analyzer each\n"
+      "  mpirun -np 8 photoscore --layout farm DIR   every worker rank runs all analyzers on whole photos\n\n"
+      "Results do not depend on how the job ran: every mode writes the same JSONL bytes.\n"
+      "Exit status: 0 every photo scored; 1 some files could not be scored (each has an error row);\n"
+      "2 bad arguments or unusable input folder; 3 the job failed (output error, MPI failure).",
+      "photoscore"};
+  app.get_formatter()->column_width(34);
+  app.add_option("INPUT_DIR", o.input_dir, "Folder of photos (.jpg .jpeg .png .bmp .tiff .webp, any case)")
+      ->required();
+  app.add_option("--mode", o.mode,
+                 "threads: everything in one process with OpenMP threads; mpi: rank 0 reads and merges, the other "
+                 "ranks analyze. Default: mpi when started on more than one rank, threads otherwise")
+      ->check(CLI::IsMember({"threads", "mpi"}));
+  app.add_option("--layout", o.layout,
+                 "MPI layout. roles: each analyzer rank runs one analyzer on every photo it is broadcast (the "
+                 "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
+      ->check(CLI::IsMember({"roles", "farm"}))
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else every core)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
+  app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
+  app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
+  app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
+  app.add_option("--weights", o.weights,
+                 "Merge weights, in --analyzers order (0.4,0.4,0.2) or by name (sharpness=0.5,exposure=0.3,...; "
+                 "unnamed ones keep their default). Default: 0.4/0.4/0.2; with color 0.36/0.36/0.18/0.10");
+  app.add_option("--thresholds", o.thresholds,
+                 "POST_IT,MAYBE: a photo is post_it above the first quality score, maybe above the second, else "
+                 "delete (default 0.5,0.3)");
+  app.add_option("--max-images", o.max_images, "Score only the first N files of the sorted list")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--shard", o.shard,
+                 "I/N: score only shard I (0-based) of N: every N-th file of the sorted list from the I-th, so N "
+                 "array tasks cover the folder exactly once");
+  app.add_option("--max-megapixels", o.max_megapixels,
+                 "Refuse (with an error row) photos whose header claims more pixels than this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    result.stop = true;
+    result.message = app.help();
+    return result;
+  } catch (const CLI::CallForVersion& e) {
+    result.stop = true;
+    result.message = e.what();
+    result.message += "\n";
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.stop = true;
+    result.exit_code = 2;
+    result.message_is_error = true;
+    result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
+    return result;
+  }
+  try {
+    if (!o.shard.empty()) {
+      const auto slash = o.shard.find('/');
+      if (slash == std::string::npos) throw std::invalid_argument("--shard: expected I/N, got '" + o.shard + "'");
+      const double i = parse_number(o.shard.substr(0, slash), "--shard");
+      const double n = parse_number(o.shard.substr(slash + 1), "--shard");
+      if (n < 1 || i < 0 || i >= n || i != std::floor(i) || n != std::floor(n))
+        throw std::invalid_argument("--shard: need 0 <= I < N, got '" + o.shard + "'");
+      o.shard_index = static_cast<int>(i);
+      o.shard_count = static_cast<int>(n);
+    }
+    (void)make_policy(o);
+  } catch (const std::invalid_argument& e) {
+    result.stop = true;
+    result.exit_code = 2;
+    result.message_is_error = true;
+    result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
+  }
+  return result;
+}
+
+MergePolicy make_policy(const Options& o) {
+  MergePolicy policy;
+  const std::vector<std::string> names = o.analyzers.empty() ? default_analyzer_names() : o.analyzers;
+  for (const auto& name : names) {
+    const AnalyzerSpec* spec = find_analyzer(name);
+    if (!spec) throw std::invalid_argument("--analyzers: unknown analyzer '" + name + "'");
+    for (const auto* seen : policy.analyzers) {
+      if (seen == spec) throw std::invalid_argument("--analyzers: '" + name + "' given twice");
+    }
+    policy.analyzers.push_back(spec);
+  }
+  policy.weights = default_weights(policy.analyzers);
+  if (!o.weights.empty()) {
+    const auto parts = split(o.weights, ',');
+    const bool named = o.weights.find('=') != std::string::npos;
+    if (!named && parts.size() != names.size())
+      throw std::invalid_argument("--weights: " + std::to_string(parts.size()) + " weights for " +
+                                  std::to_string(names.size()) + " analyzers");
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      std::size_t index = i;
+      std::string value = parts[i];
+      if (named) {
+        const auto eq = parts[i].find('=');
+        if (eq == std::string::npos) throw std::invalid_argument("--weights: expected NAME=W, got '" + parts[i] + "'");
+        const std::string name = parts[i].substr(0, eq);
+        index = names.size();
+        for (std::size_t k = 0; k < names.size(); ++k) {
+          if (names[k] == name) index = k;
+        }
+        if (index == names.size()) throw std::invalid_argument("--weights: '" + name + "' is not a selected analyzer");
+        value = parts[i].substr(eq + 1);
+      }
+      const double w = parse_number(value, "--weights");
+      if (w < 0) throw std::invalid_argument("--weights: weights cannot be negative");
+      policy.weights[index] = w;
+    }
+  }
+  if (!o.thresholds.empty()) {
+    const auto parts = split(o.thresholds, ',');
+    if (parts.size() != 2) throw std::invalid_argument("--thresholds: expected POST_IT,MAYBE");
+    policy.post_it_above = parse_number(parts[0], "--thresholds");
+    policy.maybe_above = parse_number(parts[1], "--thresholds");
+    if (policy.post_it_above < policy.maybe_above)
+      throw std::invalid_argument("--thresholds: the post_it cut-off must not be below the maybe cut-off");
+  }
+  return policy;
+}
+
+int resolve_threads(const Options& o) {
+  if (o.threads > 0) return o.threads;
+  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  return omp_get_num_procs();
+}
+
+}  // namespace photoscore

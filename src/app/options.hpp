@@ -1,0 +1,50 @@
+#pragma once
+// The command line: everything a run can be told, parsed with CLI11.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "merge/merge_scores.hpp"
+
+namespace photoscore {
+
+struct Options {
+  std::string input_dir;
+  std::string mode;             // "threads" or "mpi"; empty: by world size
+  std::string layout = "roles"; // MPI layout: "roles" or "farm"
+  int threads = 0;              // OpenMP threads per rank; 0: OMP_NUM_THREADS or all cores
+  std::string jsonl = "photo_scores.jsonl";
+  std::string h5 = "photo_scores.h5";
+  bool quiet = false;
+  std::vector<std::string> analyzers;  // empty: the default ones
+  std::string weights;                 // "" or a list, see --help
+  std::string thresholds;              // "" or "POST_IT,MAYBE"
+  long long max_images = -1;
+  std::string shard;  // "I/N"
+  int shard_index = 0;
+  int shard_count = 1;
+  double max_megapixels = 500.0;
+  int in_flight = 3;  // photos in flight per analyzer group (MPI)
+  std::string command_line;
+};
+
+// What parse_options decided: run, or stop with this exit code after
+// printing `message` (help and version text go to stdout, errors to stderr).
+struct ParseResult {
+  Options options;
+  bool stop = false;
+  int exit_code = 0;
+  std::string message;
+  bool message_is_error = false;
+};
+
+ParseResult parse_options(int argc, char** argv);
+
+// The analyzers, weights and thresholds the options ask for; throws
+// std::invalid_argument with a one-line message when they make no sense.
+MergePolicy make_policy(const Options& options);
+
+// Threads per rank: --threads, else OMP_NUM_THREADS, else the cores.
+int resolve_threads(const Options& options);
+
+}  // namespace photoscore

@@ -1,0 +1,58 @@
+#pragma once
+// Provenance and timings of one run: enough to reproduce a scaling study's
+// point from its HDF5 file alone.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace photoscore {
+
+// Seconds one rank spent in each stage. Stages are disjoint, so they add up
+// to (nearly) the rank's wall time; `other` is what no stage claimed.
+struct RankTiming {
+  int rank = 0;
+  std::string role;  // "source+merger", "analyzer[sharpness]", "worker", "threads"
+  std::string host;
+  double wall = 0.0;
+  double read = 0.0;     // reading files (rank 0)
+  double comm = 0.0;     // sending and receiving, including waiting for peers
+  double wait = 0.0;     // idle: nothing to do until a message arrived
+  double decode = 0.0;
+  std::vector<double> analyze;  // per selected analyzer (0 where not run here)
+  double merge = 0.0;
+  double write = 0.0;    // sinks: JSONL, HDF5, dashboard
+  std::int64_t images = 0;
+};
+
+struct RunInfo {
+  std::string version;
+  std::string git_hash;
+  std::string command_line;
+  std::string input_dir;
+  std::string mode;    // "threads" or "mpi"
+  std::string layout;  // "threads", "roles" or "farm"
+  int ranks = 1;
+  int threads_per_rank = 1;
+  std::vector<std::string> hosts;  // every host of the job, without repeats
+  std::string start_time;          // ISO 8601, UTC
+  std::string end_time;
+  double wall_seconds = 0.0;
+  std::int64_t images = 0;  // rows written
+  std::int64_t errors = 0;  // rows with status "error"
+  std::vector<std::string> analyzers;
+  std::vector<double> weights;
+  double post_it_above = 0.5;
+  double maybe_above = 0.3;
+  std::string shard;         // "I/N", empty when the whole folder
+  std::string slurm_job_id;  // empty outside Slurm
+  std::string plan;          // which rank does what, as printed at start
+  std::vector<RankTiming> rank_timings;
+};
+
+// ISO 8601 UTC timestamp of now, to the second.
+std::string iso8601_now();
+std::string this_host();
+// SLURM_JOB_ID (with SLURM_ARRAY_JOB_ID_TASK for array tasks), or empty.
+std::string slurm_job_id();
+
+}  // namespace photoscore

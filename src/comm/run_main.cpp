@@ -1,0 +1,123 @@
+// Start-up and shut-down of a run: the only place besides the MPI runner
+// that speaks MPI. Every rank parses the same command line, so they agree on
+// the job without a message.
+#include "comm/run_main.hpp"
+
+#include <mpi.h>
+#include <omp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "app/job.hpp"
+#include "comm/mpi_runner.hpp"
+#include "run/thread_runner.hpp"
+
+namespace photoscore {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitFailed = 3;
+
+// A launcher that starts N separate one-rank jobs (srun without an MPI
+// plugin, a missing mpirun) must be caught: otherwise N copies would each
+// score the whole folder and overwrite each other's results.
+std::string launcher_mismatch(int world) {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
+    const char* v = std::getenv(var);
+    if (!v) continue;
+    const int expected = std::atoi(v);
+    if (expected > 1 && expected != world) {
+      return "the launcher started " + std::to_string(expected) + " tasks (" + var + ") but MPI sees a world of " +
+             std::to_string(world) + ": the ranks are not connected (with Slurm use srun --mpi=pmix, or mpirun)";
+    }
+  }
+  return {};
+}
+
+int run_thread_mode(Job& job) {
+  RunInfo& info = job.info;
+  const std::vector<InputFile> files = job_files(job);
+  info.hosts = {this_host()};
+  info.plan = "threads mode: 1 rank x " + std::to_string(job.threads) + " OpenMP threads";
+  auto sinks = make_sinks(job);
+  info.start_time = iso8601_now();
+  const double t0 = omp_get_wtime();
+  sinks->open(info);
+  run_threads(files, job.policy, job.limits, job.threads, *sinks, info);
+  info.wall_seconds = omp_get_wtime() - t0;
+  info.end_time = iso8601_now();
+  sinks->close(info);
+  return exit_code_for(info);
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0;
+  int world = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world);
+
+  const auto finish = [](int code) {
+    MPI_Finalize();
+    return code;
+  };
+  const auto fail = [&](int code, const std::string& message) {
+    if (rank == 0) std::fprintf(stderr, "photoscore: %s\n", message.c_str());
+    return finish(code);
+  };
+
+  ParseResult parsed = parse_options(argc, argv);
+  if (parsed.stop) {
+    if (rank == 0) std::fputs(parsed.message.c_str(), parsed.message_is_error ? stderr : stdout);
+    return finish(parsed.exit_code);
+  }
+  if (const std::string mismatch = launcher_mismatch(world); !mismatch.empty()) {
+    std::fprintf(stderr, "photoscore: %s\n", mismatch.c_str());
+    return finish(kExitBadInput);
+  }
+  Options& options = parsed.options;
+  const std::string mode = !options.mode.empty() ? options.mode : (world > 1 ? "mpi" : "threads");
+  if (mode == "threads" && world > 1) {
+    return fail(kExitBadInput, "--mode threads runs in one process; start it without mpirun (or with -np 1)");
+  }
+  if (mode == "mpi" && world < 2) {
+    return fail(kExitBadInput, "--mode mpi needs at least 2 ranks (mpirun -np 4 photoscore ...); "
+                               "for one process use --mode threads");
+  }
+  if (mode == "mpi" && provided < MPI_THREAD_FUNNELED) {
+    return fail(kExitFailed, "the MPI library cannot give MPI_THREAD_FUNNELED, which OpenMP inside ranks needs");
+  }
+
+  try {
+    Job job = make_job(options, mode, mode == "threads" ? "threads" : options.layout, world);
+    if (mode == "threads") return finish(run_thread_mode(job));
+    std::vector<InputFile> files;
+    std::unique_ptr<SinkSet> sinks;
+    if (rank == 0) {
+      try {
+        files = job_files(job);
+      } catch (const InputError& e) {
+        std::fprintf(stderr, "photoscore: %s\n", e.what());
+        MPI_Abort(MPI_COMM_WORLD, kExitBadInput);
+      }
+      sinks = make_sinks(job);
+    }
+    run_mpi(job, files, sinks.get());
+    return finish(rank == 0 ? exit_code_for(job.info) : 0);
+  } catch (const InputError& e) {
+    return fail(kExitBadInput, e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, e.what());
+    if (world > 1) MPI_Abort(MPI_COMM_WORLD, kExitFailed);
+    return finish(kExitFailed);
+  }
+}
+
+}  // namespace photoscore

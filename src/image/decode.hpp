@@ -1,0 +1,47 @@
+#pragma once
+// Decoding photos from their bytes. The decoder is chosen by the content's
+// signature, never by the file name, and decoding follows what the reference
+// scorer gets from Pillow (see ALGORITHMS.md): JPEG with libjpeg-turbo's
+// defaults (ISLOW IDCT, fancy upsampling) to RGB, grayscale replicated; PNG
+// palette expanded, gray replicated, alpha dropped (not blended), 16-bit
+// reduced to the high byte, tRNS ignored; EXIF orientation ignored.
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "image/rgb_image.hpp"
+
+namespace photoscore {
+
+enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp };
+
+std::string_view format_name(ImageFormat format);
+
+// Sniffs the format from the leading bytes; Unknown when none matches.
+ImageFormat detect_format(std::span<const std::uint8_t> bytes);
+
+// Why a file could not be decoded, in one line fit for an error row.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DecodeLimits {
+  // Refuse images whose header claims more pixels than this, before any
+  // allocation: a corrupt or hostile header must not exhaust memory.
+  std::uint64_t max_pixels = 500'000'000;
+};
+
+// Decodes any supported format; throws DecodeError with a one-line reason.
+RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});
+
+// The per-format decoders, used by decode_image and tested directly.
+RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+
+}  // namespace photoscore

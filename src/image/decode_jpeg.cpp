@@ -1,0 +1,135 @@
+#include <csetjmp>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+// jpeglib.h needs FILE and size_t declared before it.
+#include <jerror.h>
+#include <jpeglib.h>
+
+#include "image/decode.hpp"
+
+namespace photoscore {
+
+namespace {
+
+struct ErrorManager {
+  jpeg_error_mgr pub;
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+  bool premature_end;
+};
+
+// libjpeg's default error_exit calls exit(); jump back to decode_body instead.
+[[noreturn]] void on_error(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, err->message);
+  std::longjmp(err->jump, 1);
+}
+
+// Warnings are never printed. The one that matters is the memory source
+// running dry: libjpeg then pads with an EOI and paints the rest gray, where
+// Pillow refuses the file as truncated, so it is remembered and made an error.
+void on_message(j_common_ptr cinfo, int msg_level) {
+  if (msg_level >= 0) return;
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  if (cinfo->err->msg_code == JWRN_JPEG_EOF) err->premature_end = true;
+  cinfo->err->num_warnings++;
+}
+
+void on_output(j_common_ptr /*cinfo*/) {}
+
+enum class Outcome { Ok, LibraryError, Truncated, TooLarge };
+
+struct Session {
+  jpeg_decompress_struct cinfo{};
+  ErrorManager err{};
+  bool created = false;
+  ~Session() {
+    if (created) jpeg_destroy_decompress(&cinfo);
+  }
+};
+
+// Pillow's CMYK -> RGB (its JPEG reader assumes Adobe's inverted CMYK):
+// with c, k the inverted samples, R = (255 - k) - (c * (255 - k)) / 255, the
+// division rounded the way Pillow's MULDIV255 does.
+void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, JDIMENSION width) {
+  for (JDIMENSION x = 0; x < width; ++x) {
+    const int nk = cmyk[3];
+    for (int c = 0; c < 3; ++c) {
+      const int inverted = 255 - cmyk[c];
+      const int t = inverted * nk + 128;
+      rgb[c] = static_cast<std::uint8_t>(nk - (((t >> 8) + t) >> 8));
+    }
+    cmyk += 4;
+    rgb += 3;
+  }
+}
+
+// Everything between setjmp and a longjmp lives in Session, RgbImage and
+// cmyk_row, which the caller owns: no object with a destructor is skipped.
+Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64_t max_pixels, RgbImage& image,
+                    std::vector<JSAMPLE>& cmyk_row) {
+  jpeg_decompress_struct& cinfo = s.cinfo;
+  cinfo.err = jpeg_std_error(&s.err.pub);
+  s.err.pub.error_exit = on_error;
+  s.err.pub.emit_message = on_message;
+  s.err.pub.output_message = on_output;
+  if (setjmp(s.err.jump)) return Outcome::LibraryError;
+
+  jpeg_create_decompress(&cinfo);
+  s.created = true;
+  jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  jpeg_read_header(&cinfo, TRUE);
+
+  image.width = static_cast<int>(cinfo.image_width);
+  image.height = static_cast<int>(cinfo.image_height);
+  if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > max_pixels) return Outcome::TooLarge;
+
+  const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+  cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+  jpeg_start_decompress(&cinfo);
+  // Progressive files are read whole here, so a short file shows up already.
+  if (s.err.premature_end) return Outcome::Truncated;
+
+  const std::size_t row_bytes = std::size_t{3} * cinfo.output_width;
+  image.rgb.resize(row_bytes * cinfo.output_height);
+  if (cmyk) cmyk_row.resize(std::size_t{4} * cinfo.output_width);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    std::uint8_t* out = image.rgb.data() + row_bytes * cinfo.output_scanline;
+    JSAMPROW row = cmyk ? cmyk_row.data() : out;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+    if (cmyk) cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
+  }
+  // Not jpeg_finish_decompress: like Pillow, a file whose pixels are all
+  // there is accepted even when its EOI marker is missing.
+  return s.err.premature_end ? Outcome::Truncated : Outcome::Ok;
+}
+
+}  // namespace
+
+RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  Session session;
+  RgbImage image;
+  std::vector<JSAMPLE> cmyk_row;
+  switch (decode_body(session, bytes, limits.max_pixels, image, cmyk_row)) {
+    case Outcome::Ok:
+      return image;
+    case Outcome::Truncated:
+      throw DecodeError("truncated JPEG data");
+    case Outcome::TooLarge:
+      throw DecodeError("image is " + std::to_string(image.width) + " x " + std::to_string(image.height) +
+                        " pixels, over the limit of " + std::to_string(limits.max_pixels));
+    case Outcome::LibraryError:
+      break;
+  }
+  std::string message = session.err.message;
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  if (message.empty()) message = "unreadable JPEG data";
+  throw DecodeError("invalid JPEG: " + message);
+}
+
+}  // namespace photoscore

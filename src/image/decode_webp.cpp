@@ -1,0 +1,64 @@
+#include <webp/decode.h>
+
+#include <string>
+
+#include "image/decode.hpp"
+
+namespace photoscore {
+
+namespace {
+
+std::string status_text(VP8StatusCode status) {
+  switch (status) {
+    case VP8_STATUS_OUT_OF_MEMORY:
+      return "out of memory decoding WebP";
+    case VP8_STATUS_INVALID_PARAM:
+      return "invalid WebP decoding parameters";
+    case VP8_STATUS_BITSTREAM_ERROR:
+      return "invalid WebP bitstream";
+    case VP8_STATUS_UNSUPPORTED_FEATURE:
+      return "unsupported WebP feature";
+    case VP8_STATUS_SUSPENDED:
+    case VP8_STATUS_NOT_ENOUGH_DATA:
+      return "truncated WebP data";
+    case VP8_STATUS_USER_ABORT:
+    case VP8_STATUS_OK:
+      break;
+  }
+  return "WebP decoding failed";
+}
+
+}  // namespace
+
+RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  WebPBitstreamFeatures features;
+  VP8StatusCode status = WebPGetFeatures(bytes.data(), bytes.size(), &features);
+  if (status != VP8_STATUS_OK) throw DecodeError(status_text(status));
+  // WebPDecode would refuse it with a bare "unsupported feature".
+  if (features.has_animation) throw DecodeError("animated WebP is not supported");
+  if (features.width <= 0 || features.height <= 0) throw DecodeError("invalid WebP: zero image size");
+  if (static_cast<std::uint64_t>(features.width) * static_cast<std::uint64_t>(features.height) > limits.max_pixels) {
+    throw DecodeError("image is " + std::to_string(features.width) + " x " + std::to_string(features.height) +
+                      " pixels, over the limit of " + std::to_string(limits.max_pixels));
+  }
+
+  RgbImage image;
+  image.width = features.width;
+  image.height = features.height;
+  image.rgb.resize(image.pixels() * 3);
+  WebPDecoderConfig config;
+  if (!WebPInitDecoderConfig(&config)) throw DecodeError("incompatible libwebp version");
+  // Decoding into our buffer with the default options (fancy upsampling,
+  // no dithering) gives what Pillow gets; alpha, if any, is not asked for.
+  config.output.colorspace = MODE_RGB;
+  config.output.is_external_memory = 1;
+  config.output.u.RGBA.rgba = image.rgb.data();
+  config.output.u.RGBA.stride = 3 * image.width;
+  config.output.u.RGBA.size = image.rgb.size();
+  status = WebPDecode(bytes.data(), bytes.size(), &config);
+  WebPFreeDecBuffer(&config.output);
+  if (status != VP8_STATUS_OK) throw DecodeError(status_text(status));
+  return image;
+}
+
+}  // namespace photoscore

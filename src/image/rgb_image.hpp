@@ -1,0 +1,19 @@
+#pragma once
+// A decoded photo: 8-bit RGB, row-major, 3*width bytes a row, no padding.
+// Every decoder produces this one layout so the analyzers never see formats.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace photoscore {
+
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;
+
+  std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
+  const std::uint8_t* row(int y) const { return rgb.data() + static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width); }
+};
+
+}  // namespace photoscore

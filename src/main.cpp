@@ -1,0 +1,3 @@
+#include "comm/run_main.hpp"
+
+int main(int argc, char** argv) { return photoscore::run_main(argc, argv); }

@@ -1,0 +1,34 @@
+#include "merge/merge_scores.hpp"
+
+#include <stdexcept>
+
+namespace photoscore {
+
+std::vector<double> default_weights(const std::vector<const AnalyzerSpec*>& analyzers) {
+  double optional = 0.0;
+  double shared = 0.0;
+  for (const AnalyzerSpec* a : analyzers) (a->enabled_by_default ? shared : optional) += a->weight;
+  std::vector<double> weights;
+  for (const AnalyzerSpec* a : analyzers) {
+    double w = a->weight;
+    if (a->enabled_by_default && shared > 0.0) w = a->weight * (1.0 - optional) / shared;
+    // Keep 0.4 * 0.9 printing as 0.36, not 0.36000000000000004.
+    weights.push_back(round_to(w, 12));
+  }
+  return weights;
+}
+
+void merge_scores(const MergePolicy& policy, ScoredRow& row) {
+  if (!row.ok) return;
+  if (row.results.size() != policy.analyzers.size()) throw std::logic_error("merge: one result per analyzer expected");
+  double total = 0.0;
+  for (std::size_t i = 0; i < policy.analyzers.size(); ++i) {
+    const AnalyzerSpec& spec = *policy.analyzers[i];
+    total += policy.weights[i] * spec.number(row.results[i], spec.score_field);
+  }
+  total = clip01(total);
+  row.verdict = total > policy.post_it_above ? "post_it" : (total > policy.maybe_above ? "maybe" : "delete");
+  row.quality_score = round_to(total, 3);
+}
+
+}  // namespace photoscore

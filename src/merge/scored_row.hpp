@@ -1,0 +1,32 @@
+#pragma once
+// One photo's merged outcome: what every sink (JSONL, HDF5, dashboard)
+// writes, in the order of the sorted file list.
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace photoscore {
+
+struct ScoredRow {
+  std::string filename;  // the file's name inside the input folder
+  std::string path;      // as it was opened
+  bool ok = false;       // false: `error` says why, and there are no scores
+  std::string error;     // one line
+  int width = 0;
+  int height = 0;
+  double quality_score = 0.0;  // rounded to 3 decimals
+  std::string verdict;         // post_it, maybe or delete
+  std::vector<AnalyzerResult> results;  // one per selected analyzer, when ok
+};
+
+// Per-image timings, kept beside the row for the HDF5 file's /timing/images.
+struct ImageTiming {
+  std::vector<int> ranks;  // the ranks that worked on this photo
+  double read_seconds = 0.0;
+  double decode_seconds = 0.0;  // summed over the ranks that decoded it
+  std::vector<double> analyzer_seconds;  // per selected analyzer
+  double latency_seconds = 0.0;  // from read to merged, on rank 0's clock
+};
+
+}  // namespace photoscore

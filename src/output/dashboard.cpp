@@ -1,0 +1,81 @@
+#include "output/dashboard.hpp"
+
+#include <algorithm>
+
+namespace photoscore {
+
+namespace {
+constexpr const char* kRule = "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+                              "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+                              "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+                              "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500";
+constexpr std::size_t kBestShown = 3;
+
+const char* icon(const std::string& verdict) {
+  if (verdict == "post_it") return "\u2705";
+  if (verdict == "maybe") return "\U0001F914";
+  return "\U0001F5D1 ";
+}
+}  // namespace
+
+Dashboard::Dashboard(std::FILE* out, std::vector<const AnalyzerSpec*> analyzers, bool per_photo,
+                     std::string jsonl_path, std::string h5_path)
+    : out_(out),
+      analyzers_(std::move(analyzers)),
+      per_photo_(per_photo),
+      jsonl_path_(std::move(jsonl_path)),
+      h5_path_(std::move(h5_path)) {}
+
+void Dashboard::open(const RunInfo& info) {
+  std::fprintf(out_, "\U0001F4F8 Photo Quality Dashboard  (photoscore %s, %s)\n", info.version.c_str(),
+               info.plan.c_str());
+  std::fprintf(out_, "%s\n", kRule);
+  std::fflush(out_);
+}
+
+void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
+  if (!row.ok) {
+    ++errors_;
+    if (per_photo_) std::fprintf(out_, "%-32s \u26A0  error: %s\n", row.filename.c_str(), row.error.c_str());
+    std::fflush(out_);
+    return;
+  }
+  if (row.verdict == "post_it") ++post_it_;
+  else if (row.verdict == "maybe") ++maybe_;
+  else ++delete_;
+  best_.push_back({row.quality_score, row.filename});
+  // Stable: equal scores keep file order, so the summary is the same however the job ran.
+  std::stable_sort(best_.begin(), best_.end(), [](const Best& a, const Best& b) { return a.score > b.score; });
+  if (best_.size() > kBestShown) best_.resize(kBestShown);
+  if (!per_photo_) return;
+  std::fprintf(out_, "%-32s score: %.3f  %s %s\n", row.filename.c_str(), row.quality_score, icon(row.verdict),
+               row.verdict.c_str());
+  std::string line = "   ";
+  for (std::size_t i = 0; i < analyzers_.size(); ++i) {
+    const AnalyzerSpec& a = *analyzers_[i];
+    line += a.name + " " + a.label(row.results[i], a.verdict_field) + " (" + a.figure(row.results[i]) + ")";
+    if (i + 1 < analyzers_.size()) line += " \u00B7 ";
+  }
+  std::fprintf(out_, "%s\n", line.c_str());
+  for (std::size_t i = 0; i < analyzers_.size(); ++i) {
+    if (analyzers_[i]->name == "sharpness") std::fprintf(out_, "   %s\n", analyzers_[i]->note(row.results[i]).c_str());
+  }
+  std::fflush(out_);
+}
+
+void Dashboard::close(const RunInfo& info) {
+  std::fprintf(out_, "%s\n", kRule);
+  std::fprintf(out_, "%lld photos: %ld \u2705 post_it, %ld \U0001F914 maybe, %ld \U0001F5D1  delete, %ld \u26A0  errors\n",
+               static_cast<long long>(info.images), post_it_, maybe_, delete_, errors_);
+  if (!best_.empty()) {
+    std::fprintf(out_, "Best shots:");
+    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", b.filename.c_str(), b.score);
+    std::fprintf(out_, "\n");
+  }
+  const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
+  std::fprintf(out_, "Elapsed %.2f s, %.1f images/s\n", info.wall_seconds, rate);
+  std::fprintf(out_, "Results saved to %s and %s\n", jsonl_path_.c_str(), h5_path_.c_str());
+  std::fflush(out_);
+}
+
+}  // namespace photoscore

@@ -1,0 +1,19 @@
+#pragma once
+#include <cstdio>
+
+#include "output/row_sink.hpp"
+
+namespace photoscore {
+
+// One line on stderr for every file that could not be scored, as its row is
+// written: "photoscore: bad/empty.jpg: empty file".
+class ErrorLog final : public RowSink {
+ public:
+  explicit ErrorLog(std::FILE* out) : out_(out) {}
+  void write(const ScoredRow& row, const ImageTiming& timing) override;
+
+ private:
+  std::FILE* out_;
+};
+
+}  // namespace photoscore

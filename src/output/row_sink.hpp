@@ -1,0 +1,38 @@
+#pragma once
+// Where merged rows go. Runners call open once, write once per photo in file
+// order, and close once with the run's final provenance and timings.
+#include <memory>
+#include <vector>
+
+#include "app/run_info.hpp"
+#include "merge/scored_row.hpp"
+
+namespace photoscore {
+
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void open(const RunInfo&) {}
+  virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
+  virtual void close(const RunInfo&) {}
+};
+
+// Fans every call out to several sinks, in order.
+class SinkSet final : public RowSink {
+ public:
+  void add(std::unique_ptr<RowSink> sink) { sinks_.push_back(std::move(sink)); }
+  void open(const RunInfo& info) override {
+    for (auto& s : sinks_) s->open(info);
+  }
+  void write(const ScoredRow& row, const ImageTiming& timing) override {
+    for (auto& s : sinks_) s->write(row, timing);
+  }
+  void close(const RunInfo& info) override {
+    for (auto& s : sinks_) s->close(info);
+  }
+
+ private:
+  std::vector<std::unique_ptr<RowSink>> sinks_;
+};
+
+}  // namespace photoscore
