@@ -75,8 +75,8 @@ Layout pick_layout(std::uint32_t bits, std::uint32_t compression, const std::arr
   return layout;
 }
 
-void convert_row(const std::uint8_t* in, std::uint8_t* out, int width, std::uint32_t bits, const Layout& layout,
-                 const std::array<std::uint8_t, 3 * 256>& palette) {
+void convert_row(const std::uint8_t* in, std::uint8_t* out, int width, std::uint32_t bits,
+                 const Layout& layout, const std::array<std::uint8_t, 3 * 256>& palette) {
   for (int x = 0; x < width; ++x, out += 3) {
     switch (layout.kind) {
       case PixelKind::Indexed: {
@@ -88,7 +88,8 @@ void convert_row(const std::uint8_t* in, std::uint8_t* out, int width, std::uint
       }
       case PixelKind::Rgb555:
       case PixelKind::Rgb565: {
-        const std::uint32_t v = static_cast<std::uint32_t>(in[2 * x]) | static_cast<std::uint32_t>(in[2 * x + 1]) << 8;
+        const std::uint32_t v =
+            static_cast<std::uint32_t>(in[2 * x]) | static_cast<std::uint32_t>(in[2 * x + 1]) << 8;
         const bool is565 = layout.kind == PixelKind::Rgb565;
         out[0] = static_cast<std::uint8_t>(((v >> (is565 ? 11 : 10)) & 31) * 255 / 31);
         out[1] = static_cast<std::uint8_t>(is565 ? ((v >> 5) & 63) * 255 / 63 : ((v >> 5) & 31) * 255 / 31);
@@ -166,15 +167,16 @@ RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   }
   const Layout layout = pick_layout(bits, compression, masks);
 
-  // Entries the file does not define read as the gray ramp, as in Pillow.
+  // Entries the file does not define, including any cut off by the end of
+  // the file, read as the gray ramp Pillow pads a short palette with.
   std::array<std::uint8_t, 3 * 256> palette{};
   for (int i = 0; i < 256; ++i) std::fill_n(palette.begin() + 3 * i, 3, static_cast<std::uint8_t>(i));
   std::uint64_t colors = 0;
   if (layout.kind == PixelKind::Indexed) {
     colors = colors_used != 0 ? colors_used : (std::uint64_t{1} << bits);
     if (colors > 65536) throw DecodeError("invalid BMP palette size " + std::to_string(colors));
-    const std::uint64_t used = std::min<std::uint64_t>(colors, 256);
-    if (size < after_header + used * palette_entry) throw DecodeError("truncated BMP palette");
+    const std::uint64_t in_file = (size - after_header) / palette_entry;
+    const std::uint64_t used = std::min<std::uint64_t>({colors, 256, in_file});
     for (std::uint64_t i = 0; i < used; ++i) {
       const std::uint64_t at = after_header + i * palette_entry;
       palette[3 * i] = bytes[at + 2];
@@ -193,7 +195,8 @@ RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   const std::uint64_t row_bytes = (static_cast<std::uint64_t>(width) * bits + 7) / 8;
   const std::uint64_t stride = (static_cast<std::uint64_t>(width) * bits + 31) / 32 * 4;
   const auto rows = static_cast<std::uint64_t>(height);
-  if (offset > size || (size - offset) / stride < rows - 1 || size - offset - stride * (rows - 1) < row_bytes) {
+  if (offset > size || (size - offset) / stride < rows - 1 ||
+      size - offset - stride * (rows - 1) < row_bytes) {
     throw DecodeError("truncated BMP pixel data");
   }
 

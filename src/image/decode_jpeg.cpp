@@ -51,9 +51,9 @@ struct Session {
   }
 };
 
-// Pillow's CMYK -> RGB (its JPEG reader assumes Adobe's inverted CMYK):
-// with c, k the inverted samples, R = (255 - k) - (c * (255 - k)) / 255, the
-// division rounded the way Pillow's MULDIV255 does.
+// Pillow's CMYK -> RGB. Its JPEG reader assumes Adobe's inverted CMYK, so it
+// takes C = 255 - c and K = 255 - k from libjpeg's samples c, k, and then
+// R = (255 - K) - C * (255 - K) / 255, the division rounded as its MULDIV255.
 void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, JDIMENSION width) {
   for (JDIMENSION x = 0; x < width; ++x) {
     const int nk = cmyk[3];
@@ -69,8 +69,8 @@ void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, JDIMENSION width) {
 
 // Everything between setjmp and a longjmp lives in Session, RgbImage and
 // cmyk_row, which the caller owns: no object with a destructor is skipped.
-Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64_t max_pixels, RgbImage& image,
-                    std::vector<JSAMPLE>& cmyk_row) {
+Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64_t max_pixels,
+                    RgbImage& image, std::vector<JSAMPLE>& cmyk_row) {
   jpeg_decompress_struct& cinfo = s.cinfo;
   cinfo.err = jpeg_std_error(&s.err.pub);
   s.err.pub.error_exit = on_error;
@@ -85,7 +85,8 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
 
   image.width = static_cast<int>(cinfo.image_width);
   image.height = static_cast<int>(cinfo.image_height);
-  if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > max_pixels) return Outcome::TooLarge;
+  if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > max_pixels)
+    return Outcome::TooLarge;
 
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
@@ -102,9 +103,20 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
     jpeg_read_scanlines(&cinfo, &row, 1);
     if (cmyk) cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
   }
-  // Not jpeg_finish_decompress: like Pillow, a file whose pixels are all
-  // there is accepted even when its EOI marker is missing.
+  // No jpeg_finish_decompress: Pillow does not require anything after the
+  // last scanline to be intact either.
   return s.err.premature_end ? Outcome::Truncated : Outcome::Ok;
+}
+
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '.')) text.pop_back();
+  if (text.size() >= 2 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
 }
 
 }  // namespace
@@ -124,12 +136,10 @@ RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& li
     case Outcome::LibraryError:
       break;
   }
-  std::string message = session.err.message;
-  for (char& c : message) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  if (message.empty()) message = "unreadable JPEG data";
-  throw DecodeError("invalid JPEG: " + message);
+  // A header cut short makes libjpeg fail on the fake EOI it inserted.
+  if (session.err.premature_end) throw DecodeError("truncated JPEG data");
+  const std::string reason = one_line(session.err.message);
+  throw DecodeError(reason.empty() ? "invalid JPEG" : "invalid JPEG: " + reason);
 }
 
 }  // namespace photoscore

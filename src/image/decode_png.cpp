@@ -4,7 +4,7 @@
 #include <array>
 #include <csetjmp>
 #include <cstdio>
-#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -14,12 +14,29 @@ namespace photoscore {
 
 namespace {
 
+// How rows come out of libpng before they become RGB. Palette indices and
+// 16-bit gray are finished by hand, to give exactly what Pillow gives:
+// indices past the PLTE entries read as the gray ramp Pillow pads its palette
+// with (libpng would give black), and 16-bit gray, which Pillow opens as 32-bit
+// integers, is clipped to 255 rather than reduced to its high byte.
+enum class Layout { Rgb, PaletteIndex, Gray16 };
+
+// Owns everything the libpng callbacks touch, so that a longjmp out of them
+// never skips a destructor: all of it outlives decode_body.
 struct Session {
   png_structp png = nullptr;
   png_infop info = nullptr;
-  std::span<const std::uint8_t> bytes;
-  std::size_t pos = 0;
-  bool truncated = false;
+  std::uint64_t max_pixels = 0;
+  std::uint64_t input_size = 0;
+  RgbImage image;
+  Layout layout = Layout::Rgb;
+  std::array<std::uint8_t, 3 * 256> palette{};
+  std::vector<std::uint8_t> scratch;
+  std::vector<png_bytep> rows;
+  bool too_large = false;
+  bool cannot_hold_rows = false;
+  bool out_of_memory = false;
+  bool started = false;
   char message[256] = {};
   ~Session() {
     if (png != nullptr) png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, nullptr);
@@ -36,112 +53,117 @@ struct Session {
 
 void on_warning(png_structp /*png*/, png_const_charp /*text*/) {}
 
-void read_bytes(png_structp png, png_bytep out, png_size_t length) {
-  auto* s = static_cast<Session*>(png_get_io_ptr(png));
-  if (s->bytes.size() - s->pos < length) {
-    s->truncated = true;
+void on_info(png_structp png, png_infop info) {
+  auto* s = static_cast<Session*>(png_get_progressive_ptr(png));
+  const png_uint_32 width = png_get_image_width(png, info);
+  const png_uint_32 height = png_get_image_height(png, info);
+  s->image.width = static_cast<int>(width);
+  s->image.height = static_cast<int>(height);
+  if (static_cast<std::uint64_t>(width) * height > s->max_pixels) {
+    s->too_large = true;
+    png_error(png, "image too large");
+  }
+
+  const int color_type = png_get_color_type(png, info);
+  const int bit_depth = png_get_bit_depth(png, info);
+  // Deflate expands at most 1032-fold, so a file too small to hold its rows
+  // is refused before a large header makes us allocate for them.
+  const std::uint64_t row_bits = std::uint64_t{png_get_channels(png, info)} * bit_depth * width;
+  if (((row_bits + 7) / 8 + 1) * height > s->input_size * 1032 + 4096) {
+    s->cannot_hold_rows = true;
     png_error(png, "truncated PNG data");
   }
-  std::memcpy(out, s->bytes.data() + s->pos, length);
-  s->pos += length;
-}
-
-// How rows come out of libpng before they become RGB. Palette indices and
-// 16-bit gray are finished by hand, to give exactly what Pillow gives:
-// indices past the PLTE entries read as the gray ramp Pillow pads its palette
-// with (libpng would give black), and 16-bit gray, which Pillow opens as 32-bit
-// integers, is clipped to 255 rather than reduced to its high byte.
-enum class Layout { Rgb, PaletteIndex, Gray16 };
-
-enum class Outcome { Ok, LibraryError, TooLarge };
-
-struct Decoded {
-  Layout layout = Layout::Rgb;
-  std::array<std::uint8_t, 3 * 256> palette{};
-};
-
-// Everything that a longjmp can cross is owned by the caller: no object with
-// a destructor is created between setjmp and the jump.
-Outcome decode_body(Session& s, std::uint64_t max_pixels, RgbImage& image, std::vector<std::uint8_t>& scratch,
-                    std::vector<png_bytep>& rows, Decoded& decoded) {
-  if (setjmp(png_jmpbuf(s.png))) return Outcome::LibraryError;
-  png_set_read_fn(s.png, &s, read_bytes);
-  // Pillow rejects a PNG whose chunk before the image data fails its CRC,
-  // ancillary or not; libpng would only warn about an ancillary one.
-  png_set_crc_action(s.png, PNG_CRC_DEFAULT, PNG_CRC_ERROR_QUIT);
-  png_read_info(s.png, s.info);
-
-  const png_uint_32 width = png_get_image_width(s.png, s.info);
-  const png_uint_32 height = png_get_image_height(s.png, s.info);
-  image.width = static_cast<int>(width);
-  image.height = static_cast<int>(height);
-  if (static_cast<std::uint64_t>(width) * height > max_pixels) return Outcome::TooLarge;
-
-  const int color_type = png_get_color_type(s.png, s.info);
-  const int bit_depth = png_get_bit_depth(s.png, s.info);
   std::size_t row_bytes = std::size_t{3} * width;
   if (color_type == PNG_COLOR_TYPE_PALETTE) {
-    decoded.layout = Layout::PaletteIndex;
-    for (int i = 0; i < 256; ++i) {
-      std::fill_n(decoded.palette.begin() + 3 * i, 3, static_cast<std::uint8_t>(i));
-    }
+    s->layout = Layout::PaletteIndex;
+    for (int i = 0; i < 256; ++i) std::fill_n(s->palette.begin() + 3 * i, 3, static_cast<std::uint8_t>(i));
     png_colorp entries = nullptr;
     int count = 0;
-    if (png_get_PLTE(s.png, s.info, &entries, &count) == PNG_INFO_PLTE) {
+    if (png_get_PLTE(png, info, &entries, &count) == PNG_INFO_PLTE) {
       for (int i = 0; i < std::min(count, 256); ++i) {
-        decoded.palette[3 * i] = entries[i].red;
-        decoded.palette[3 * i + 1] = entries[i].green;
-        decoded.palette[3 * i + 2] = entries[i].blue;
+        s->palette[3 * i] = entries[i].red;
+        s->palette[3 * i + 1] = entries[i].green;
+        s->palette[3 * i + 2] = entries[i].blue;
       }
     }
-    png_set_packing(s.png);
+    png_set_packing(png);
     row_bytes = width;
   } else if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth == 16) {
-    decoded.layout = Layout::Gray16;
+    s->layout = Layout::Gray16;
     row_bytes = std::size_t{2} * width;
   } else {
     // tRNS is never turned into alpha: only png_set_tRNS_to_alpha would.
-    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(s.png);
-    png_set_strip_16(s.png);
-    png_set_strip_alpha(s.png);
-    png_set_gray_to_rgb(s.png);
+    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    png_set_strip_16(png);
+    png_set_strip_alpha(png);
+    png_set_gray_to_rgb(png);
   }
-  png_set_interlace_handling(s.png);
-  png_read_update_info(s.png, s.info);
-  if (png_get_rowbytes(s.png, s.info) != row_bytes) {
-    std::snprintf(s.message, sizeof s.message, "unexpected row layout after conversion");
-    return Outcome::LibraryError;
-  }
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+  if (png_get_rowbytes(png, info) != row_bytes) png_error(png, "unexpected row layout after conversion");
 
-  std::uint8_t* base = nullptr;
-  image.rgb.resize(std::size_t{3} * width * height);
-  if (decoded.layout == Layout::Rgb) {
-    base = image.rgb.data();
-  } else {
-    scratch.resize(row_bytes * height);
-    base = scratch.data();
+  // An exception must not unwind through libpng's C frames.
+  try {
+    s->image.rgb.resize(std::size_t{3} * width * height);
+    std::uint8_t* base = s->image.rgb.data();
+    if (s->layout != Layout::Rgb) {
+      s->scratch.resize(row_bytes * height);
+      base = s->scratch.data();
+    }
+    s->rows.resize(height);
+    for (png_uint_32 y = 0; y < height; ++y) s->rows[y] = base + row_bytes * y;
+  } catch (const std::bad_alloc&) {
+    s->out_of_memory = true;
+    png_error(png, "out of memory");
   }
-  rows.resize(height);
-  for (png_uint_32 y = 0; y < height; ++y) rows[y] = base + row_bytes * y;
-  // Not png_read_end: chunks after the image data do not change the pixels,
-  // and Pillow does not require them to be intact.
-  png_read_image(s.png, rows.data());
-  return Outcome::Ok;
+  s->started = true;
 }
 
-void finish_layout(const Decoded& decoded, const std::vector<std::uint8_t>& scratch, RgbImage& image) {
-  const std::size_t n = image.pixels();
-  std::uint8_t* out = image.rgb.data();
-  if (decoded.layout == Layout::PaletteIndex) {
+void on_row(png_structp png, png_bytep new_row, png_uint_32 row_number, int /*pass*/) {
+  auto* s = static_cast<Session*>(png_get_progressive_ptr(png));
+  if (new_row == nullptr || row_number >= s->rows.size()) return;
+  // Merges an interlaced pass into what earlier passes left; copies otherwise.
+  png_progressive_combine_row(png, s->rows[row_number], new_row);
+}
+
+// The progressive reader consumes whatever data there is and returns when it
+// runs out, instead of failing, so a file cut short after its last row (in
+// the zlib trailer, a CRC or IEND) still decodes, as it does in Pillow.
+// Past the last row libpng is at pass 7 (interlaced) or at row_number ==
+// height (not interlaced).
+bool rows_complete(const Session& s) {
+  if (!s.started) return false;
+  if (png_get_interlace_type(s.png, s.info) == PNG_INTERLACE_NONE) {
+    return png_get_current_row_number(s.png) >= png_get_image_height(s.png, s.info);
+  }
+  return png_get_current_pass_number(s.png) >= 7;
+}
+
+enum class Outcome { Ok, LibraryError, Truncated };
+
+Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes) {
+  if (setjmp(png_jmpbuf(s.png))) return Outcome::LibraryError;
+  // Pillow rejects a PNG whose chunk before the image data fails its CRC,
+  // ancillary or not; libpng would only warn about an ancillary one.
+  png_set_crc_action(s.png, PNG_CRC_DEFAULT, PNG_CRC_ERROR_QUIT);
+  png_set_progressive_read_fn(s.png, &s, on_info, on_row, nullptr);
+  png_process_data(s.png, s.info, const_cast<png_bytep>(bytes.data()), bytes.size());
+  return rows_complete(s) ? Outcome::Ok : Outcome::Truncated;
+}
+
+void finish_layout(Session& s) {
+  const std::size_t n = s.image.pixels();
+  std::uint8_t* out = s.image.rgb.data();
+  if (s.layout == Layout::PaletteIndex) {
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t* entry = decoded.palette.data() + 3 * std::size_t{scratch[i]};
+      const std::uint8_t* entry = s.palette.data() + 3 * std::size_t{s.scratch[i]};
       out[3 * i] = entry[0];
       out[3 * i + 1] = entry[1];
       out[3 * i + 2] = entry[2];
     }
-  } else if (decoded.layout == Layout::Gray16) {
+  } else if (s.layout == Layout::Gray16) {
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t g = scratch[2 * i] != 0 ? std::uint8_t{255} : scratch[2 * i + 1];
+      const std::uint8_t g = s.scratch[2 * i] != 0 ? std::uint8_t{255} : s.scratch[2 * i + 1];
       out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = g;
     }
   }
@@ -162,27 +184,28 @@ std::string one_line(std::string text) {
 
 RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   Session s;
-  s.bytes = bytes;
+  s.max_pixels = limits.max_pixels;
+  s.input_size = bytes.size();
   s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, on_error, on_warning);
   if (s.png == nullptr) throw DecodeError("cannot initialise libpng");
   s.info = png_create_info_struct(s.png);
   if (s.info == nullptr) throw DecodeError("cannot initialise libpng");
 
-  RgbImage image;
-  std::vector<std::uint8_t> scratch;
-  std::vector<png_bytep> rows;
-  Decoded decoded;
-  switch (decode_body(s, limits.max_pixels, image, scratch, rows, decoded)) {
+  switch (decode_body(s, bytes)) {
     case Outcome::Ok:
-      finish_layout(decoded, scratch, image);
-      return image;
-    case Outcome::TooLarge:
-      throw DecodeError("image is " + std::to_string(image.width) + " x " + std::to_string(image.height) +
-                        " pixels, over the limit of " + std::to_string(limits.max_pixels));
+      finish_layout(s);
+      return std::move(s.image);
+    case Outcome::Truncated:
+      throw DecodeError("truncated PNG data");
     case Outcome::LibraryError:
       break;
   }
-  if (s.truncated) throw DecodeError("truncated PNG data");
+  if (s.too_large) {
+    throw DecodeError("image is " + std::to_string(s.image.width) + " x " + std::to_string(s.image.height) +
+                      " pixels, over the limit of " + std::to_string(limits.max_pixels));
+  }
+  if (s.cannot_hold_rows) throw DecodeError("truncated PNG data");
+  if (s.out_of_memory) throw std::bad_alloc();
   const std::string reason = one_line(s.message);
   throw DecodeError(reason.empty() ? "invalid PNG" : "invalid PNG: " + reason);
 }

@@ -1,11 +1,14 @@
 #include <tiffio.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,73 +108,56 @@ struct RgbaImageEnd {
   void operator()(TIFFRGBAImage* img) const { TIFFRGBAImageEnd(img); }
 };
 
-}  // namespace
+RgbImage blank_image(std::uint32_t width, std::uint32_t height) {
+  RgbImage image;
+  image.width = static_cast<int>(width);
+  image.height = static_cast<int>(height);
+  image.rgb.resize(std::size_t{3} * width * height);
+  return image;
+}
 
-RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
-  install_handlers();
-  t_last_error.clear();
-  MemoryFile file{bytes.data(), bytes.size(), 0};
-  std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpen("photoscore", "rm", &file, read_proc, write_proc, seek_proc,
-                                                       close_proc, size_proc, map_proc, unmap_proc));
-  if (!tif) fail("invalid TIFF", "");
-
-  std::uint32_t width = 0;
-  std::uint32_t height = 0;
-  if (TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &width) != 1 ||
-      TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &height) != 1 || width == 0 || height == 0) {
-    throw DecodeError("invalid TIFF: missing or zero image size");
-  }
-  if (static_cast<std::uint64_t>(width) * height > limits.max_pixels) {
-    throw DecodeError("image is " + std::to_string(width) + " x " + std::to_string(height) +
-                      " pixels, over the limit of " + std::to_string(limits.max_pixels));
-  }
-  if (width > static_cast<std::uint32_t>(INT32_MAX / 4) || height > static_cast<std::uint32_t>(INT32_MAX)) {
-    throw DecodeError("invalid TIFF: image size out of range");
-  }
-
+// Everything else goes through libtiff's RGBA reader, which gives Pillow's
+// bytes for 8-bit RGB, gray, palette, bilevel and JPEG-compressed files.
+RgbImage read_through_rgba(TIFF* tif, std::uint32_t width, std::uint32_t height) {
   // The RGBA reader premultiplies unassociated alpha, where Pillow drops the
   // alpha and keeps the colour as stored: call it associated, which the
   // reader copies untouched. Associated alpha Pillow un-premultiplies.
   bool unpremultiply = false;
   std::uint16_t extra_count = 0;
   std::uint16_t* extra_types = nullptr;
-  if (TIFFGetField(tif.get(), TIFFTAG_EXTRASAMPLES, &extra_count, &extra_types) == 1 && extra_count >= 1 &&
+  if (TIFFGetField(tif, TIFFTAG_EXTRASAMPLES, &extra_count, &extra_types) == 1 && extra_count >= 1 &&
       extra_types != nullptr) {
     if (extra_types[0] == EXTRASAMPLE_ASSOCALPHA) {
       unpremultiply = true;
     } else if (extra_types[0] == EXTRASAMPLE_UNASSALPHA) {
       std::vector<std::uint16_t> types(extra_types, extra_types + extra_count);
       types[0] = EXTRASAMPLE_ASSOCALPHA;
-      TIFFSetField(tif.get(), TIFFTAG_EXTRASAMPLES, extra_count, types.data());
+      TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, extra_count, types.data());
     }
   }
 
-  // Pillow ignores the Orientation tag and returns the rows as stored; so
-  // does the RGBA reader once told that the stored orientation is wanted.
   char message[1024] = {};
-  if (TIFFRGBAImageOK(tif.get(), message) != 1) fail("unsupported TIFF", message);
+  if (TIFFRGBAImageOK(tif, message) != 1) fail("unsupported TIFF", message);
   TIFFRGBAImage img{};
-  if (TIFFRGBAImageBegin(&img, tif.get(), 1, message) != 1) fail("unsupported TIFF", message);
+  if (TIFFRGBAImageBegin(&img, tif, 1, message) != 1) fail("unsupported TIFF", message);
   std::unique_ptr<TIFFRGBAImage, RgbaImageEnd> img_guard(&img);
+  // Rows as stored, top first: orientation is applied afterwards, Pillow's way.
   img.req_orientation = img.orientation;
 
   // Read in bands of whole strips or tiles, so a band never re-decodes one
   // and the RGBA scratch stays a few megabytes however large the image.
   std::uint32_t unit = 0;
-  if (TIFFIsTiled(tif.get())) {
-    TIFFGetField(tif.get(), TIFFTAG_TILELENGTH, &unit);
+  if (TIFFIsTiled(tif)) {
+    TIFFGetField(tif, TIFFTAG_TILELENGTH, &unit);
   } else {
-    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_ROWSPERSTRIP, &unit);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &unit);
   }
   unit = std::clamp<std::uint32_t>(unit, 1, height);
   const std::uint32_t wanted_rows = std::max<std::uint32_t>(1, (1u << 22) / width);
   const std::uint32_t band = std::min(height, (wanted_rows + unit - 1) / unit * unit);
   std::vector<std::uint32_t> raster(static_cast<std::size_t>(width) * band);
 
-  RgbImage image;
-  image.width = static_cast<int>(width);
-  image.height = static_cast<int>(height);
-  image.rgb.resize(std::size_t{3} * width * height);
+  RgbImage image = blank_image(width, height);
   for (std::uint32_t y0 = 0; y0 < height; y0 += band) {
     const std::uint32_t rows = std::min(band, height - y0);
     img.row_offset = static_cast<int>(y0);
@@ -193,6 +179,183 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
     }
   }
   return image;
+}
+
+// Layouts decoded from the raw samples because the RGBA reader differs from
+// Pillow on them: Pillow keeps the high byte of 16-bit RGB where the reader
+// rounds; it opens 16-bit gray as integers that its RGB conversion clips to
+// 255; and its CMYK conversion rounds where the reader truncates.
+enum class RawKind { Gray16, Rgb16, Cmyk8 };
+
+template <typename Sample>
+void convert_samples(const Sample* in, std::uint8_t* out, std::uint32_t count, std::uint16_t samples,
+                     RawKind kind) {
+  for (std::uint32_t x = 0; x < count; ++x, in += samples, out += 3) {
+    if (kind == RawKind::Gray16) {
+      out[0] = out[1] = out[2] = static_cast<std::uint8_t>(std::min<unsigned>(in[0], 255));
+    } else if (kind == RawKind::Rgb16) {
+      for (int c = 0; c < 3; ++c) out[c] = static_cast<std::uint8_t>(in[c] >> 8);
+    } else {
+      const unsigned nk = 255u - in[3];
+      for (int c = 0; c < 3; ++c) {
+        const unsigned t = in[c] * nk + 128u;
+        out[c] = static_cast<std::uint8_t>(nk - (((t >> 8) + t) >> 8));
+      }
+    }
+  }
+}
+
+RgbImage read_raw(TIFF* tif, std::uint32_t width, std::uint32_t height, std::uint16_t samples, RawKind kind) {
+  const bool tiled = TIFFIsTiled(tif) != 0;
+  std::uint32_t block_w = width;
+  std::uint32_t block_h = 0;
+  if (tiled) {
+    TIFFGetField(tif, TIFFTAG_TILEWIDTH, &block_w);
+    TIFFGetField(tif, TIFFTAG_TILELENGTH, &block_h);
+  } else {
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &block_h);
+    block_h = std::clamp<std::uint32_t>(block_h, 1, height);
+  }
+  if (block_w == 0 || block_h == 0) throw DecodeError("invalid TIFF: zero tile size");
+  const std::uint64_t sample_bytes = kind == RawKind::Cmyk8 ? 1 : 2;
+  const tmsize_t block_size = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
+  if (block_size <= 0 ||
+      static_cast<std::uint64_t>(block_size) < sample_bytes * samples * block_w * block_h) {
+    throw DecodeError("invalid TIFF: inconsistent strip or tile size");
+  }
+  // uint16_t storage keeps 16-bit samples aligned; libtiff has already put
+  // them in host byte order.
+  std::vector<std::uint16_t> block(static_cast<std::size_t>(block_size + 1) / 2);
+  const std::size_t row_samples = std::size_t{samples} * block_w;
+
+  RgbImage image = blank_image(width, height);
+  for (std::uint32_t by = 0; by < height; by += block_h) {
+    for (std::uint32_t bx = 0; bx < width; bx += block_w) {
+      t_last_error.clear();
+      const tmsize_t got =
+          tiled ? TIFFReadEncodedTile(tif, TIFFComputeTile(tif, bx, by, 0, 0), block.data(), block_size)
+                : TIFFReadEncodedStrip(tif, TIFFComputeStrip(tif, by, 0), block.data(), block_size);
+      if (got < 0) fail("invalid TIFF", "");
+      const std::uint32_t rows = std::min(block_h, height - by);
+      const std::uint32_t cols = std::min(block_w, width - bx);
+      for (std::uint32_t r = 0; r < rows; ++r) {
+        std::uint8_t* out = image.rgb.data() + 3 * (std::size_t{width} * (by + r) + bx);
+        if (kind == RawKind::Cmyk8) {
+          const auto* in = reinterpret_cast<const std::uint8_t*>(block.data()) + row_samples * r;
+          convert_samples(in, out, cols, samples, kind);
+        } else {
+          convert_samples(block.data() + row_samples * r, out, cols, samples, kind);
+        }
+      }
+    }
+  }
+  return image;
+}
+
+// Pillow applies the TIFF Orientation tag (not EXIF's) after decoding: 2-4
+// mirror, 5-8 also swap the axes.
+RgbImage apply_orientation(RgbImage stored, std::uint16_t orientation) {
+  if (orientation < 2 || orientation > 8) return stored;
+  const std::size_t w = static_cast<std::size_t>(stored.width);
+  const std::size_t h = static_cast<std::size_t>(stored.height);
+  const bool swap = orientation >= 5;
+  RgbImage out;
+  out.width = swap ? stored.height : stored.width;
+  out.height = swap ? stored.width : stored.height;
+  out.rgb.resize(stored.rgb.size());
+  const std::size_t ow = static_cast<std::size_t>(out.width);
+  const std::size_t oh = static_cast<std::size_t>(out.height);
+  for (std::size_t oy = 0; oy < oh; ++oy) {
+    for (std::size_t ox = 0; ox < ow; ++ox) {
+      std::size_t sx = ox;
+      std::size_t sy = oy;
+      switch (orientation) {
+        case 2:
+          sx = w - 1 - ox;
+          break;
+        case 3:
+          sx = w - 1 - ox;
+          sy = h - 1 - oy;
+          break;
+        case 4:
+          sy = h - 1 - oy;
+          break;
+        case 5:
+          sx = oy;
+          sy = ox;
+          break;
+        case 6:
+          sx = oy;
+          sy = h - 1 - ox;
+          break;
+        case 7:
+          sx = w - 1 - oy;
+          sy = h - 1 - ox;
+          break;
+        default:
+          sx = w - 1 - oy;
+          sy = ox;
+          break;
+      }
+      const std::uint8_t* src = stored.rgb.data() + 3 * (sy * w + sx);
+      std::copy_n(src, 3, out.rgb.data() + 3 * (oy * ow + ox));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  install_handlers();
+  t_last_error.clear();
+  MemoryFile file{bytes.data(), bytes.size(), 0};
+  std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpen("photoscore", "rm", &file, read_proc, write_proc,
+                                                       seek_proc, close_proc, size_proc, map_proc,
+                                                       unmap_proc));
+  if (!tif) fail("invalid TIFF", "");
+
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  if (TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &width) != 1 ||
+      TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &height) != 1 || width == 0 || height == 0) {
+    throw DecodeError("invalid TIFF: missing or zero image size");
+  }
+  if (static_cast<std::uint64_t>(width) * height > limits.max_pixels) {
+    throw DecodeError("image is " + std::to_string(width) + " x " + std::to_string(height) +
+                      " pixels, over the limit of " + std::to_string(limits.max_pixels));
+  }
+  if (width > static_cast<std::uint32_t>(INT32_MAX / 4) || height > static_cast<std::uint32_t>(INT32_MAX)) {
+    throw DecodeError("invalid TIFF: image size out of range");
+  }
+
+  std::uint16_t bits = 0;
+  std::uint16_t samples = 0;
+  std::uint16_t sample_format = 0;
+  std::uint16_t planar = 0;
+  std::uint16_t photometric = 0;
+  TIFFGetFieldDefaulted(tif.get(), TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLESPERPIXEL, &samples);
+  TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &sample_format);
+  TIFFGetFieldDefaulted(tif.get(), TIFFTAG_PLANARCONFIG, &planar);
+  const bool has_photometric = TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &photometric) == 1;
+  std::uint16_t ink_set = INKSET_CMYK;
+  TIFFGetFieldDefaulted(tif.get(), TIFFTAG_INKSET, &ink_set);
+  const bool contig = planar == PLANARCONFIG_CONTIG || samples == 1;
+  std::optional<RawKind> raw;
+  if (has_photometric && contig && sample_format == SAMPLEFORMAT_UINT) {
+    if (bits == 16 && photometric == PHOTOMETRIC_MINISBLACK && samples == 1) raw = RawKind::Gray16;
+    if (bits == 16 && photometric == PHOTOMETRIC_RGB && samples >= 3) raw = RawKind::Rgb16;
+    if (bits == 8 && photometric == PHOTOMETRIC_SEPARATED && ink_set == INKSET_CMYK && samples >= 4) {
+      raw = RawKind::Cmyk8;
+    }
+  }
+
+  RgbImage stored =
+      raw ? read_raw(tif.get(), width, height, samples, *raw) : read_through_rgba(tif.get(), width, height);
+  std::uint16_t orientation = ORIENTATION_TOPLEFT;
+  TIFFGetField(tif.get(), TIFFTAG_ORIENTATION, &orientation);
+  return apply_orientation(std::move(stored), orientation);
 }
 
 }  // namespace photoscore

@@ -37,7 +37,8 @@ RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   // WebPDecode would refuse it with a bare "unsupported feature".
   if (features.has_animation) throw DecodeError("animated WebP is not supported");
   if (features.width <= 0 || features.height <= 0) throw DecodeError("invalid WebP: zero image size");
-  if (static_cast<std::uint64_t>(features.width) * static_cast<std::uint64_t>(features.height) > limits.max_pixels) {
+  if (static_cast<std::uint64_t>(features.width) * static_cast<std::uint64_t>(features.height) >
+      limits.max_pixels) {
     throw DecodeError("image is " + std::to_string(features.width) + " x " + std::to_string(features.height) +
                       " pixels, over the limit of " + std::to_string(limits.max_pixels));
   }

@@ -7,7 +7,8 @@ namespace photoscore {
 
 namespace {
 
-bool starts_with(std::span<const std::uint8_t> bytes, std::size_t offset, std::span<const std::uint8_t> magic) {
+bool starts_with(std::span<const std::uint8_t> bytes, std::size_t offset,
+                 std::span<const std::uint8_t> magic) {
   return bytes.size() >= offset + magic.size() &&
          std::equal(magic.begin(), magic.end(), bytes.begin() + static_cast<std::ptrdiff_t>(offset));
 }
