@@ -37,6 +37,10 @@ struct DecodeLimits {
 // Decodes any supported format; throws DecodeError with a one-line reason.
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});
 
+// A decoding library's message as an error-row reason: one line, no
+// trailing period, lower-case start.
+std::string one_line_message(std::string text);
+
 // The per-format decoders, used by decode_image and tested directly.
 RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);

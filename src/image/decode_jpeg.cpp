@@ -108,17 +108,6 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
   return s.err.premature_end ? Outcome::Truncated : Outcome::Ok;
 }
 
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '.')) text.pop_back();
-  if (text.size() >= 2 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
-
 }  // namespace
 
 RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
@@ -138,7 +127,7 @@ RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   }
   // A header cut short makes libjpeg fail on the fake EOI it inserted.
   if (session.err.premature_end) throw DecodeError("truncated JPEG data");
-  const std::string reason = one_line(session.err.message);
+  const std::string reason = one_line_message(session.err.message);
   throw DecodeError(reason.empty() ? "invalid JPEG" : "invalid JPEG: " + reason);
 }
 

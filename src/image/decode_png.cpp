@@ -169,17 +169,6 @@ void finish_layout(Session& s) {
   }
 }
 
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '.')) text.pop_back();
-  if (text.size() >= 2 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
-
 }  // namespace
 
 RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
@@ -206,7 +195,7 @@ RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   }
   if (s.cannot_hold_rows) throw DecodeError("truncated PNG data");
   if (s.out_of_memory) throw std::bad_alloc();
-  const std::string reason = one_line(s.message);
+  const std::string reason = one_line_message(s.message);
   throw DecodeError(reason.empty() ? "invalid PNG" : "invalid PNG: " + reason);
 }
 

@@ -42,19 +42,8 @@ void install_handlers() {
   });
 }
 
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '.')) text.pop_back();
-  if (text.size() >= 2 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
-    text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  }
-  return text;
-}
-
 [[noreturn]] void fail(const std::string& what, const std::string& detail) {
-  const std::string reason = one_line(detail.empty() ? t_last_error : detail);
+  const std::string reason = one_line_message(detail.empty() ? t_last_error : detail);
   throw DecodeError(reason.empty() ? what : what + ": " + reason);
 }
 
