@@ -4,7 +4,9 @@
 // scorer gets from Pillow (see ALGORITHMS.md): JPEG with libjpeg-turbo's
 // defaults (ISLOW IDCT, fancy upsampling) to RGB, grayscale replicated; PNG
 // palette expanded, gray replicated, alpha dropped (not blended), 16-bit
-// reduced to the high byte, tRNS ignored; EXIF orientation ignored.
+// color reduced to the high byte but 16-bit gray clipped at 255 (Pillow opens
+// it as 32-bit integers), tRNS ignored; TIFF orientation applied, EXIF
+// orientation of JPEGs ignored.
 #include <cstdint>
 #include <span>
 #include <stdexcept>
