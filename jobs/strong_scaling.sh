@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Strong scaling: the same photos on more and more cores, in thread mode and in
+# both MPI layouts. Each run writes OUTPUT_DIR/<mode>-<layout>-c<cores>.h5 and
+# .jsonl (e.g. threads-threads-c4.h5, mpi-roles-c4.h5, mpi-farm-c4.h5), its
+# output in .log, and a row in OUTPUT_DIR/sweep.tsv. Every run's JSONL must be
+# the same bytes as the first run's, or the run counts as failed.
+#
+#   jobs/strong_scaling.sh INPUT_DIR OUTPUT_DIR [CORES...]      default cores: 1 2 ... nproc
+#   /usr/bin/python3 analysis/scaling.py OUTPUT_DIR              plots and table
+#
+# What "c cores" means:
+#   threads  1 rank x c threads
+#   roles    c+1 ranks x 1 thread: rank 0 reads, sends and merges; ranks 1..c analyze
+#            (one rank runs all three analyzers at c=1, two share them at c=2, one per analyzer
+#            at c=3, more ranks share analyzers or form more groups above)
+#   farm     c+1 ranks x 1 thread: rank 0 deals photos out and merges; c workers score whole photos
+# so c is the number of cores that decode and analyze, and the MPI layouts have
+# rank 0 on top: it reads, writes and waits without spinning, a few % of a core
+# (RANK0=counted: c ranks in all instead). THREADS_PER_RANK=T
+# gives MPI runs c/T ranks of T threads (+ rank 0). Runs with ranks x threads
+# above nproc are oversubscribed: named ...-oversub.h5 and marked in sweep.tsv
+# and in the table; on a machine of P cores the MPI runs at c = P are.
+# Details and every setting: jobs/sweep_common.sh.
+#
+# Inside a Slurm allocation: LAUNCHER=srun (srun --mpi=pmix), e.g.
+#   sbatch --ntasks=17 --time=2:00:00 --wrap "LAUNCHER=srun jobs/strong_scaling.sh photos/ sweep/"
+#
+# Exit status: 0 all runs fine, 1 some run failed (listed), 2 bad arguments.
+set -u
+# shellcheck source=jobs/sweep_common.sh
+. "$(dirname "$0")/sweep_common.sh"
+
+if [ $# -lt 2 ]; then
+  sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
+  exit 2
+fi
+INPUT_DIR=$1
+OUTPUT_DIR=$2
+shift 2
+[ -d "$INPUT_DIR" ] || sweep_die "no such folder: $INPUT_DIR"
+CORES=("$@")
+[ ${#CORES[@]} -gt 0 ] || mapfile -t CORES < <(sweep_default_cores)
+for c in "${CORES[@]}"; do
+  [[ "$c" =~ ^[1-9][0-9]*$ ]] || sweep_die "cores must be positive integers, not '$c'"
+done
+
+sweep_init "$OUTPUT_DIR" strong
+echo "strong scaling: $INPUT_DIR, cores ${CORES[*]}, modes $MODES, $SWEEP_NPROC cores on $(hostname)"
+sweep_warmup "$INPUT_DIR"
+REFERENCE=""
+for c in "${CORES[@]}"; do
+  for mode in $MODES; do
+    sweep_point "$mode" "$c" "$INPUT_DIR" "$REFERENCE"
+    if [ -z "$REFERENCE" ]; then
+      # The first run that wrote a JSONL is what every other run must equal.
+      REFERENCE=$(awk -F'\t' 'NR > 1 && $2 == "strong" && $11 <= 1 { f = $1 } END { print f }' "$SWEEP_TSV")
+      [ -n "$REFERENCE" ] && REFERENCE="$OUTPUT_DIR/${REFERENCE%.h5}.jsonl"
+    fi
+  done
+done
+sweep_finish

@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Shared by tests/slurm_submit.sh, tests/slurm_shards.sh and tests/test_scaling.sh (sourced).
+# Expects: $1 = the photoscore binary, $2 = the repository root.
+set -u
+
+if [ $# -lt 2 ]; then
+  echo "usage: $0 PHOTOSCORE_BINARY REPO_DIR" >&2
+  exit 2
+fi
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+REPO=$(cd "$2" && pwd)
+PY=/usr/bin/python3
+export SKIP=77  # ctest's SKIP_RETURN_CODE for these tests
+export PHOTOSCORE_BIN=$BIN
+if [ "$(id -u)" -eq 0 ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export OMPI_MCA_rmaps_base_oversubscribe=1
+
+failures=0
+checks=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+  checks=$((checks + 1))
+}
+pass() {
+  echo "ok:   $*"
+  checks=$((checks + 1))
+}
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+  echo "$((checks - failures)) passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}
+
+# The demo photos (inputs/demo), else the test photos, as an absolute path.
+photos_dir() {
+  local d
+  for d in "$REPO/inputs/demo" "$REPO/tests/data/photos"; do
+    if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 1 -iname '*.jp*g' -o -maxdepth 1 -iname '*.png' | head -1)" ]; then
+      echo "$d"
+      return
+    fi
+  done
+  echo "no photos: neither inputs/demo nor tests/data/photos" >&2
+  exit 2
+}
+
+# h5attr FILE NAME: a /run attribute as text (empty when missing).
+h5attr() {
+  "$PY" - "$1" "$2" <<'EOF'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    v = f["run"].attrs.get(sys.argv[2], "")
+    print(v.decode() if isinstance(v, bytes) else v)
+EOF
+}
+
+# HDF5 checks apply once photoscore writes HDF5: a thread-mode run shows whether it does.
+writes_h5() {  # writes_h5 FILE: FILE exists and holds /run
+  [ -s "$1" ] && "$PY" -c 'import sys, h5py; sys.exit(0 if "run" in h5py.File(sys.argv[1], "r") else 1)' "$1" 2>/dev/null
+}
