@@ -10,7 +10,6 @@ fi
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 REPO=$(cd "$2" && pwd)
 PY=/usr/bin/python3
-export SKIP=77  # ctest's SKIP_RETURN_CODE for these tests
 export PHOTOSCORE_BIN=$BIN
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

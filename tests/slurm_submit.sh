@@ -19,13 +19,13 @@
 
 for t in sbatch squeue scontrol munged slurmctld slurmd; do
   if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$t" ]; then
-    echo "SKIP: $t not installed (scripts/install-deps.sh installs slurm-wlm and munge)"
-    exit "$SKIP"
+    echo "FAIL: $t not installed (scripts/install-deps.sh installs slurm-wlm and munge)"
+    exit 1
   fi
 done
 if [ "$(id -u)" -ne 0 ]; then
-  echo "SKIP: starting a local Slurm needs root"
-  exit "$SKIP"
+  echo "FAIL: starting a local Slurm needs root"
+  exit 1
 fi
 
 CLUSTER=$REPO/slurm/local-cluster.sh
