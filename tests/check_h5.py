@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Checks that a photoscore HDF5 file matches its JSONL archive.
+
+    /usr/bin/python3 check_h5.py RUN.jsonl RUN.h5 [--errors N] [--tolerance 0.05]
+
+Asserts: /scores has the JSONL's rows, in order, with the same members as the
+JSONL's keys and the same values (null <-> NaN for numbers, "" for strings,
+-1 for width/height); every /run attribute is present and agrees with the
+rows; /timing/images has a row per photo; /timing/ranks has a row per rank;
+and, for MPI runs, each rank's stage times add up to its wall time within
+the tolerance. Prints every disagreement; exit 0 only when there is none.
+
+Needs Debian's /usr/bin/python3, which has python3-h5py.
+"""
+import argparse
+import json
+import math
+import sys
+
+import h5py
+
+RUN_ATTRIBUTES = [
+    "photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "ranks",
+    "threads_per_rank", "hostname", "hosts", "start_time", "end_time", "wall_seconds", "images",
+    "errors", "weights", "thresholds", "analyzers", "plan", "shard", "slurm_job_id",
+]
+STRING_ATTRIBUTES = [
+    "photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "hostname",
+    "start_time", "end_time", "plan", "shard", "slurm_job_id",
+]
+# The stages are disjoint, so on a rank they add up to its wall time.
+STAGES = ["read", "comm", "wait", "decode", "analyze", "merge", "write"]
+
+failures = []
+
+
+def fail(message):
+    failures.append(message)
+    if len(failures) <= 50:
+        print("FAIL: " + message)
+
+
+def text(value):
+    """h5py gives compound members' strings as bytes, attributes as str."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def same_value(key, expected, got):
+    if key in ("width", "height"):
+        return int(got) == (-1 if expected is None else expected)
+    if isinstance(got, bytes) or isinstance(got, str):
+        return text(got) == ("" if expected is None else expected)
+    if expected is None:
+        return math.isnan(got)
+    return isinstance(expected, (int, float)) and not isinstance(expected, bool) and float(got) == expected
+
+
+def check_scores(rows, f):
+    if "scores" not in f:
+        fail("no /scores dataset")
+        return
+    scores = f["scores"][()]
+    members = list(scores.dtype.names)
+    if len(scores) != len(rows):
+        fail(f"/scores has {len(scores)} rows, the JSONL {len(rows)}")
+    for i, (row, rec) in enumerate(zip(rows, scores)):
+        if list(row.keys()) != members:
+            fail(f"row {i}: JSONL keys {list(row.keys())} != /scores members {members}")
+            continue
+        for key in members:
+            if not same_value(key, row[key], rec[key]):
+                fail(f"row {i} ({row['filename']}): {key}: JSONL {row[key]!r}, HDF5 {rec[key]!r}")
+    return scores
+
+
+def check_run(rows, f):
+    if "run" not in f:
+        fail("no /run group")
+        return {}
+    attrs = f["run"].attrs
+    for name in RUN_ATTRIBUTES:
+        if name not in attrs:
+            fail(f"/run has no attribute {name}")
+    for name in STRING_ATTRIBUTES:
+        if name in attrs and not isinstance(attrs[name], str):
+            fail(f"/run.{name} reads as {type(attrs[name]).__name__}, not str")
+    for name in ("hosts", "analyzers"):
+        if name in attrs and not all(isinstance(v, str) for v in attrs[name]):
+            fail(f"/run.{name} elements do not read as str: {attrs[name]!r}")
+    run = {name: attrs[name] for name in attrs}
+    errors = sum(1 for r in rows if r["status"] == "error")
+    if run.get("images") != len(rows):
+        fail(f"/run.images = {run.get('images')}, the JSONL has {len(rows)} rows")
+    if run.get("errors") != errors:
+        fail(f"/run.errors = {run.get('errors')}, the JSONL has {errors} error rows")
+    if "hosts" in run and "hostname" in run and ",".join(run["hosts"]) != run["hostname"]:
+        fail(f"/run.hostname {run['hostname']!r} is not the hosts {list(run['hosts'])} joined")
+    if "thresholds" in run and len(run["thresholds"]) != 2:
+        fail(f"/run.thresholds has {len(run['thresholds'])} values, expected 2 (post_it, maybe)")
+    if "weights" in run and "analyzers" in run and len(run["weights"]) != len(run["analyzers"]):
+        fail(f"/run: {len(run['weights'])} weights for {len(run['analyzers'])} analyzers")
+    for name in ("start_time", "end_time"):
+        value = run.get(name, "")
+        if not (len(value) == 20 and value[4] == "-" and value[10] == "T" and value.endswith("Z")):
+            fail(f"/run.{name} = {value!r} is not ISO 8601 UTC")
+    return run
+
+
+def check_timing(rows, f, run, tolerance):
+    if "timing/images" not in f or "timing/ranks" not in f:
+        fail("no /timing/images or /timing/ranks")
+        return 0
+    images = f["timing/images"][()]
+    if len(images) != len(rows):
+        fail(f"/timing/images has {len(images)} rows, the JSONL {len(rows)}")
+    for i, (row, rec) in enumerate(zip(rows, images)):
+        if rec["index"] != i or text(rec["filename"]) != row["filename"]:
+            fail(f"/timing/images row {i}: index {rec['index']}, filename {text(rec['filename'])!r}")
+            break
+        if not text(rec["ranks"]):
+            fail(f"/timing/images row {i}: no ranks")
+            break
+    ranks = f["timing/ranks"][()]
+    if "ranks" in run and len(ranks) != run["ranks"]:
+        fail(f"/timing/ranks has {len(ranks)} rows, /run.ranks is {run['ranks']}")
+    analyzers = list(run.get("analyzers", []))
+    for rec in ranks:
+        per = sum(float(rec["analyze_" + a]) for a in analyzers)
+        if not math.isclose(per, float(rec["analyze"]), rel_tol=1e-9, abs_tol=1e-12):
+            fail(f"rank {rec['rank']}: analyze {rec['analyze']} is not the sum of analyze_* ({per})")
+        stages = sum(float(rec[s]) for s in STAGES)
+        if not math.isclose(float(rec["wall"]) - stages, float(rec["other"]), rel_tol=1e-9, abs_tol=1e-9):
+            fail(f"rank {rec['rank']}: other {rec['other']} is not wall - stages ({rec['wall'] - stages})")
+        if run.get("mode") == "mpi":
+            wall = float(rec["wall"])
+            share = stages / wall if wall > 0 else float("nan")
+            line = (f"rank {rec['rank']} ({text(rec['role'])}): wall {wall:.3f} s, stages {stages:.3f} s "
+                    f"({100 * share:.1f}%)")
+            print(line)
+            if not abs(stages - wall) <= tolerance * wall:
+                fail(line + f": not within {100 * tolerance:.0f}% of wall")
+    return len(ranks)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("jsonl")
+    parser.add_argument("h5")
+    parser.add_argument("--errors", type=int, default=None,
+                        help="expect exactly N error rows (status error), in both files")
+    parser.add_argument("--tolerance", type=float, default=0.05,
+                        help="MPI runs: largest |stages - wall| / wall per rank (default 0.05)")
+    args = parser.parse_args()
+    with open(args.jsonl, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    with h5py.File(args.h5, "r") as f:
+        check_scores(rows, f)
+        run = check_run(rows, f)
+        rank_rows = check_timing(rows, f, run, args.tolerance)
+    errors = sum(1 for r in rows if r.get("status") == "error")
+    if args.errors is not None and errors != args.errors:
+        fail(f"{errors} error rows, expected {args.errors}")
+    if failures:
+        print(f"{len(failures)} disagreement(s) between {args.jsonl} and {args.h5}")
+        return 1
+    print(f"agree: {len(rows)} rows, {run.get('errors')} errors, {rank_rows} rank rows, mode {run.get('mode')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
