@@ -1,0 +1,179 @@
+#include "comm/mpi_plan.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace photoscore {
+
+namespace {
+
+PlanLane roles_lane(int first_rank, int size, std::size_t analyzer_count) {
+  PlanLane lane;
+  const auto count = static_cast<int>(analyzer_count);
+  for (int i = 0; i < size; ++i) lane.ranks.push_back(first_rank + i);
+  if (size <= count) {
+    const int base = count / size;
+    const int extra = count % size;
+    std::size_t next = 0;
+    for (int i = 0; i < size; ++i) {
+      PlanRole role;
+      for (int k = 0; k < base + (i < extra ? 1 : 0); ++k) role.analyzers.push_back(next++);
+      role.ranks = {first_rank + i};
+      lane.roles.push_back(std::move(role));
+    }
+    return lane;
+  }
+  for (std::size_t a = 0; a < analyzer_count; ++a) lane.roles.push_back({{a}, {}});
+  for (int i = 0; i < size; ++i)
+    lane.roles[static_cast<std::size_t>(i % count)].ranks.push_back(first_rank + i);
+  return lane;
+}
+
+std::string join_names(const std::vector<std::size_t>& indices,
+                       const std::vector<const AnalyzerSpec*>& analyzers, const char* sep) {
+  std::string text;
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    if (i) text += sep;
+    text += indices[i] < analyzers.size() ? analyzers[indices[i]]->name
+                                          : "analyzer " + std::to_string(indices[i]);
+  }
+  return text;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count) {
+  if (world < 2) throw std::invalid_argument("MPI mode needs at least 2 ranks, got " + std::to_string(world));
+  if (analyzer_count == 0) throw std::invalid_argument("MPI mode needs at least one analyzer");
+  MpiPlan plan;
+  plan.layout = layout;
+  plan.world = world;
+  plan.analyzer_count = analyzer_count;
+  const int workers = world - 1;
+  if (layout == "farm") {
+    std::vector<std::size_t> all(analyzer_count);
+    for (std::size_t a = 0; a < analyzer_count; ++a) all[a] = a;
+    for (int r = 1; r < world; ++r) plan.lanes.push_back({{r}, {{all, {r}}}});
+  } else if (layout == "roles") {
+    const auto count = static_cast<int>(analyzer_count);
+    const int groups = std::max(1, workers / count);
+    const int spare = workers > count ? workers % count : 0;
+    int next = 1;
+    for (int g = 0; g < groups; ++g) {
+      const int size = workers <= count ? workers : count + spare / groups + (g < spare % groups ? 1 : 0);
+      plan.lanes.push_back(roles_lane(next, size, analyzer_count));
+      next += size;
+    }
+  } else {
+    throw std::invalid_argument("unknown MPI layout '" + layout + "' (roles or farm)");
+  }
+  plan.ranks.resize(static_cast<std::size_t>(world));
+  for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
+    const PlanLane& lane = plan.lanes[l];
+    for (std::size_t r = 0; r < lane.roles.size(); ++r) {
+      const PlanRole& role = lane.roles[r];
+      for (std::size_t t = 0; t < role.ranks.size(); ++t) {
+        PlanRank& rank = plan.ranks[static_cast<std::size_t>(role.ranks[t])];
+        rank.lane = static_cast<int>(l);
+        rank.role = static_cast<int>(r);
+        rank.turn = static_cast<int>(t);
+        rank.turns = static_cast<int>(role.ranks.size());
+        rank.analyzers = role.analyzers;
+      }
+    }
+  }
+  return plan;
+}
+
+std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq) {
+  std::vector<int> ranks;
+  for (const PlanRole& role : lane.roles) {
+    const auto turns = static_cast<std::int64_t>(role.ranks.size());
+    ranks.push_back(role.ranks[static_cast<std::size_t>(seq % turns)]);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  return ranks;
+}
+
+bool rank_responds(const PlanRank& rank, std::int64_t seq) {
+  return rank.lane >= 0 && seq % rank.turns == rank.turn;
+}
+
+std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers) {
+  if (rank == 0) return "source+merger";
+  if (plan.layout == "farm") return "worker";
+  const PlanRank& r = plan.ranks.at(static_cast<std::size_t>(rank));
+  std::string name = "analyzer[" + join_names(r.analyzers, analyzers, ",") + "]";
+  if (r.turns > 1) {
+    name += ' ';
+    name += std::to_string(r.turn + 1);
+    name += '/';
+    name += std::to_string(r.turns);
+  }
+  return name;
+}
+
+std::string plan_summary(const MpiPlan& plan, int threads) {
+  std::string text =
+      "mpi " + plan.layout + ": " + plural(static_cast<std::size_t>(plan.world), "rank", "ranks") + ", ";
+  if (plan.layout == "farm") {
+    text += plural(plan.lanes.size(), "worker", "workers") + " x " +
+            plural(plan.analyzer_count, "analyzer", "analyzers");
+  } else {
+    std::size_t smallest = plan.lanes.front().ranks.size();
+    std::size_t largest = smallest;
+    for (const PlanLane& lane : plan.lanes) {
+      smallest = std::min(smallest, lane.ranks.size());
+      largest = std::max(largest, lane.ranks.size());
+    }
+    text += plural(plan.lanes.size(), "group", "groups");
+    if (smallest == largest) {
+      text += " x " + plural(largest, "analyzer rank", "analyzer ranks");
+    } else {
+      text += " (";
+      for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
+        if (l) text += '+';
+        text += std::to_string(plan.lanes[l].ranks.size());
+      }
+      text += " analyzer ranks)";
+    }
+  }
+  return text + ", " + plural(static_cast<std::size_t>(threads), "thread", "threads") + " each";
+}
+
+std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const AnalyzerSpec*>& analyzers,
+                                    const std::vector<std::string>& hosts, int threads) {
+  std::vector<std::size_t> all(plan.analyzer_count);
+  for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
+  std::vector<std::string> lines;
+  lines.push_back("photoscore mpi plan: world size " + std::to_string(plan.world) + ", layout " +
+                  plan.layout + ", " + plural(plan.analyzer_count, "analyzer", "analyzers") + " (" +
+                  join_names(all, analyzers, ", ") + "), " +
+                  plural(static_cast<std::size_t>(threads), "OpenMP thread", "OpenMP threads") + " per rank");
+  for (int r = 0; r < plan.world; ++r) {
+    const auto index = static_cast<std::size_t>(r);
+    std::string line =
+        "rank " + std::to_string(r) + " (" + (index < hosts.size() ? hosts[index] : "?") + "): ";
+    const PlanRank& rank = plan.ranks[index];
+    if (r == 0) {
+      line += "source + merger (reads, sends, merges in file order, writes)";
+    } else if (plan.layout == "farm") {
+      line += "worker: whole photos, all analyzers";
+    } else {
+      line += "group " + std::to_string(rank.lane + 1) + ": " + join_names(rank.analyzers, analyzers, ", ");
+      if (rank.turns > 1) {
+        line += " (shared by " + std::to_string(rank.turns) + " ranks: takes photos " +
+                std::to_string(rank.turn + 1) + ", " + std::to_string(rank.turn + 1 + rank.turns) +
+                ", ... of the group)";
+      }
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace photoscore

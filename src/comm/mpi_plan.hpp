@@ -1,0 +1,76 @@
+#pragma once
+// Which rank does what in MPI mode: a pure function of the layout, the world
+// size and the number of selected analyzers, so every rank computes the same
+// plan without a message and the tests can check it without MPI.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace photoscore {
+
+// A part of a group's work: one or more analyzers (indices into the policy's
+// analyzer list), held by one rank or, when the group has ranks to spare, by
+// several ranks that take the group's photos in turn.
+struct PlanRole {
+  std::vector<std::size_t> analyzers;
+  std::vector<int> ranks;
+};
+
+// Ranks that rank 0 feeds as one: in the roles layout a group of analyzer
+// ranks sharing one broadcast communicator; in the farm layout one worker.
+struct PlanLane {
+  std::vector<int> ranks;  // ascending
+  std::vector<PlanRole> roles;
+};
+
+struct PlanRank {
+  int lane = -1;  // -1 for rank 0
+  int role = -1;  // index into the lane's roles
+  int turn = 0;   // which photos of the lane: those with seq % turns == turn
+  int turns = 1;  // ranks sharing this role
+  std::vector<std::size_t> analyzers;
+};
+
+struct MpiPlan {
+  std::string layout;  // "roles" or "farm"
+  int world = 0;
+  std::size_t analyzer_count = 0;
+  std::vector<PlanLane> lanes;
+  std::vector<PlanRank> ranks;  // index: world rank
+};
+
+// Roles: the analyzer ranks 1..world-1 form floor(ranks / analyzers) groups
+// (at least one); each group holds every analyzer. A group with fewer ranks
+// than analyzers gives its ranks contiguous blocks of analyzers in policy
+// order, the first ranks one more. Ranks left over join the groups round
+// robin; inside a group an extra rank becomes a second holder of a role (the
+// first analyzers first), and the holders of a role take the group's photos
+// in turn, so the extra rank halves that role's decode and analyze work.
+// Farm: every rank 1..world-1 is a lane of its own with all analyzers.
+// Throws std::invalid_argument for world < 2, no analyzers or an unknown
+// layout.
+MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count);
+
+// The ranks that answer for the lane's photo number `seq` (ascending).
+std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq);
+
+// Whether `rank` works on its lane's photo number `seq`.
+bool rank_responds(const PlanRank& rank, std::int64_t seq);
+
+// The role stored with a rank's timings: "source+merger", "worker",
+// "analyzer[sharpness,exposure]" or, for a shared role, "analyzer[sharpness] 2/2".
+std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers);
+
+// One line for the dashboard header and the HDF5 provenance, e.g.
+// "mpi roles: 4 ranks, 1 group x 3 analyzer ranks, 1 thread each".
+std::string plan_summary(const MpiPlan& plan, int threads);
+
+// The full plan as printed at start: a line with the world size, then one
+// line per rank. `hosts` holds every rank's host name, in rank order.
+std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const AnalyzerSpec*>& analyzers,
+                                    const std::vector<std::string>& hosts, int threads);
+
+}  // namespace photoscore

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# MPI mode against thread mode, end to end: for each folder, the JSONL of
+# `mpirun -np N photoscore` (N = 2, 3, 4, 5, 7; roles and farm layouts; 1 and
+# 2 threads a rank) must be byte-identical to thread mode's, with the same
+# exit status, every score in [0, 1] and the plan printed with the world
+# size. -np 5 runs the four analyzers, so color gets a rank of its own.
+# Then one rank is killed mid-run: the job must end non-zero, promptly, with
+# the rows already written intact.
+#
+#   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
+#                      [--max-images N] [--ranks "2 3 4 5 7"] DIR [[--max-images N] [--ranks ...] DIR]...
+#
+# --max-images and --ranks apply to the folders after them, so a large
+# folder can be cut down and a folder of bad files run on fewer rank counts
+# (under mpirun, a job whose exit status is 1 takes seconds to wind down).
+set -u
+
+photoscore=""
+mpiexec="mpirun"
+np_flag="-np"
+max_images=""
+rank_counts="2 3 4 5 7"
+kill_check=1
+folders=()
+folder_ranks=()
+folder_limits=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --photoscore) photoscore="$2"; shift 2 ;;
+    --mpiexec) mpiexec="$2"; shift 2 ;;
+    --np-flag) np_flag="$2"; shift 2 ;;
+    --max-images) max_images="$2"; shift 2 ;;
+    --ranks) rank_counts="$2"; shift 2 ;;
+    --no-kill) kill_check=0; shift ;;
+    -*) echo "mpi_equivalence: unknown option $1" >&2; exit 2 ;;
+    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_limits+=("$max_images"); shift ;;
+  esac
+done
+if [ -z "$photoscore" ] || [ ${#folders[@]} -eq 0 ]; then
+  echo "usage: mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] DIR..." >&2
+  exit 2
+fi
+# Open MPI refuses root unless told; these machines have fewer cores than ranks.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+runs=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+four="sharpness,exposure,composition,color"
+
+# Every *_score and quality_score is null (error rows) or within [0, 1].
+scores_in_range() {
+  awk '
+    {
+      line = $0
+      while (match(line, /"[a-z_]*score": *(-?[0-9.eE+-]+|null)/)) {
+        pair = substr(line, RSTART, RLENGTH)
+        line = substr(line, RSTART + RLENGTH)
+        sub(/^"[a-z_]*score": */, "", pair)
+        if (pair != "null" && (pair + 0 < 0 || pair + 0 > 1)) { print FILENAME ": line " NR ": score " pair; bad = 1 }
+      }
+    }
+    END { exit bad }' "$1"
+}
+
+for f in "${!folders[@]}"; do
+  folder="${folders[$f]}"
+  name=$(basename "$folder")
+  limit=()
+  [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  echo "== $folder"
+  # Thread mode is the reference; its two thread counts must agree too.
+  "$photoscore" --mode threads --threads 1 --quiet "${limit[@]}" --jsonl "$work/$name.t1.jsonl" \
+    --h5 "$work/$name.t1.h5" "$folder" >"$work/out" 2>"$work/err"
+  ref_rc=$?
+  if [ "$ref_rc" -gt 1 ]; then
+    fail "$name: thread mode exited $ref_rc"; cat "$work/err"; continue
+  fi
+  "$photoscore" --mode threads --threads 2 --quiet "${limit[@]}" --jsonl "$work/$name.t2.jsonl" \
+    --h5 "$work/$name.t2.h5" "$folder" >"$work/out" 2>"$work/err"
+  cmp -s "$work/$name.t1.jsonl" "$work/$name.t2.jsonl" || fail "$name: thread mode, 1 and 2 threads differ"
+  "$photoscore" --mode threads --threads 1 --quiet "${limit[@]}" --analyzers "$four" \
+    --jsonl "$work/$name.color.jsonl" --h5 "$work/$name.color.h5" "$folder" >"$work/out" 2>"$work/err"
+  scores_in_range "$work/$name.t1.jsonl" || fail "$name: thread mode score out of range"
+  scores_in_range "$work/$name.color.jsonl" || fail "$name: thread mode (color) score out of range"
+  rows=$(wc -l <"$work/$name.t1.jsonl")
+  [ "$rows" -gt 0 ] || fail "$name: thread mode wrote no rows"
+
+  for np in ${folder_ranks[$f]}; do
+    for layout in roles farm; do
+      for threads in 1 2; do
+        analyzers=()
+        ref="$work/$name.t1.jsonl"
+        if [ "$np" = 5 ]; then
+          analyzers=(--analyzers "$four")
+          ref="$work/$name.color.jsonl"
+        fi
+        out="$work/$name.np$np.$layout.t$threads.jsonl"
+        what="$name: -np $np --layout $layout --threads $threads"
+        start=$SECONDS
+        timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" \
+          --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" --h5 "$work/mpi.h5" \
+          "$folder" >"$work/out" 2>"$work/err"
+        rc=$?
+        runs=$((runs + 1))
+        if [ "$rc" != "$ref_rc" ]; then
+          fail "$what: exit $rc, thread mode $ref_rc"; tail -5 "$work/err"
+        elif ! cmp -s "$ref" "$out"; then
+          fail "$what: JSONL differs from thread mode"; cmp "$ref" "$out" | head -1
+        elif ! grep -q "world size $np, layout $layout" "$work/out"; then
+          fail "$what: no plan with the world size on stdout"
+        elif ! scores_in_range "$out"; then
+          fail "$what: score out of range"
+        else
+          echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
+        fi
+      done
+    done
+  done
+done
+
+# A rank that dies must end the job: non-zero, no hang, rows intact.
+if [ "$kill_check" = 1 ]; then
+  folder="${folders[0]}"
+  name=$(basename "$folder")
+  limit=()
+  [ -n "${folder_limits[0]}" ] && limit=(--max-images "${folder_limits[0]}")
+  out="$work/killed.jsonl"
+  timeout 120 "$mpiexec" "$np_flag" 4 --oversubscribe "$photoscore" --threads 1 --in-flight 1 --quiet "${limit[@]}" \
+    --jsonl "$out" --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err" &
+  launcher=$!
+  victim=""
+  for _ in $(seq 1 200); do
+    if [ -s "$out" ]; then
+      # $launcher is timeout; its child is mpirun, whose children are the ranks.
+      for pid in $(ps -o pid= --ppid "$(ps -o pid= --ppid "$launcher" | head -1)" 2>/dev/null); do
+        if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=2"; then victim=$pid; fi
+      done
+      break
+    fi
+    sleep 0.05
+  done
+  if [ -n "$victim" ]; then
+    kill -9 "$victim"
+    killed_at=$SECONDS
+    wait "$launcher"
+    rc=$?
+    if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
+      fail "killed rank: the job exited $rc (want a failure, not success or a hang)"
+    else
+      # Only whole lines count: the job may have been stopped inside one.
+      written=$(wc -l <"$out")
+      if cmp -s <(head -n "$written" "$work/$name.t1.jsonl") <(head -n "$written" "$out"); then
+        echo "ok   killed rank 2: exit $rc after $((SECONDS - killed_at)) s, $written rows written and intact"
+      else
+        fail "killed rank: the rows written are not thread mode's first $written rows"
+      fi
+    fi
+  else
+    wait "$launcher"
+    echo "skip killed rank: the run ended before a rank could be killed"
+  fi
+fi
+
+echo "$runs MPI runs, $failures failures"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,361 @@
+// The MPI layer: the plan (which rank does what) as a plain function, and
+// whole in-process runs of run_mpi on every rank, whose rows must be the
+// rows run_threads gives for the same files. Run under mpirun with 1 to N
+// ranks; the run tests skip on a single rank, where MPI mode cannot run.
+#include <gtest/gtest.h>
+#include <mpi.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/registry.hpp"
+#include "app/job.hpp"
+#include "comm/mpi_plan.hpp"
+#include "comm/mpi_runner.hpp"
+#include "output/row_json.hpp"
+#include "run/thread_runner.hpp"
+
+namespace photoscore {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::size_t> ids(std::initializer_list<std::size_t> list) { return list; }
+
+// ------------------------------------------------------------------ the plan
+
+TEST(MpiPlan, FourRanksThreeAnalyzersIsTheSeedsNetwork) {
+  const MpiPlan plan = make_mpi_plan("roles", 4, 3);
+  ASSERT_EQ(plan.lanes.size(), 1u);
+  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(plan.ranks[1].analyzers, ids({0}));
+  EXPECT_EQ(plan.ranks[2].analyzers, ids({1}));
+  EXPECT_EQ(plan.ranks[3].analyzers, ids({2}));
+  EXPECT_EQ(plan.ranks[0].lane, -1);
+  EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 4 ranks, 1 group x 3 analyzer ranks, 1 thread each");
+}
+
+TEST(MpiPlan, FewRanksHoldSeveralAnalyzers) {
+  const MpiPlan two = make_mpi_plan("roles", 2, 3);
+  ASSERT_EQ(two.lanes.size(), 1u);
+  EXPECT_EQ(two.ranks[1].analyzers, ids({0, 1, 2}));
+  const MpiPlan three = make_mpi_plan("roles", 3, 3);
+  ASSERT_EQ(three.lanes.size(), 1u);
+  EXPECT_EQ(three.ranks[1].analyzers, ids({0, 1}));
+  EXPECT_EQ(three.ranks[2].analyzers, ids({2}));
+}
+
+TEST(MpiPlan, ColorGetsItsOwnRankWithFiveRanks) {
+  const MpiPlan plan = make_mpi_plan("roles", 5, 4);
+  ASSERT_EQ(plan.lanes.size(), 1u);
+  for (int r = 1; r <= 4; ++r)
+    EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({std::size_t(r - 1)}));
+}
+
+TEST(MpiPlan, SevenRanksMakeTwoGroups) {
+  const MpiPlan plan = make_mpi_plan("roles", 7, 3);
+  ASSERT_EQ(plan.lanes.size(), 2u);
+  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(plan.lanes[1].ranks, (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
+  EXPECT_EQ(plan.ranks[6].lane, 1);
+  EXPECT_EQ(plan_summary(plan, 2), "mpi roles: 7 ranks, 2 groups x 3 analyzer ranks, 2 threads each");
+}
+
+TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
+  const MpiPlan plan = make_mpi_plan("roles", 5, 3);
+  ASSERT_EQ(plan.lanes.size(), 1u);
+  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3, 4}));
+  EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
+  EXPECT_EQ(plan.ranks[1].turns, 2);
+  EXPECT_EQ(plan.ranks[4].turn, 1);
+  EXPECT_EQ(lane_responders(plan.lanes[0], 0), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(lane_responders(plan.lanes[0], 1), (std::vector<int>{2, 3, 4}));
+  EXPECT_TRUE(rank_responds(plan.ranks[1], 2));
+  EXPECT_FALSE(rank_responds(plan.ranks[4], 2));
+  EXPECT_TRUE(rank_responds(plan.ranks[2], 1));
+  const auto specs = std::vector<const AnalyzerSpec*>{find_analyzer("sharpness"), find_analyzer("exposure"),
+                                                      find_analyzer("composition")};
+  EXPECT_EQ(rank_role_name(plan, 4, specs), "analyzer[sharpness] 2/2");
+  EXPECT_EQ(rank_role_name(plan, 2, specs), "analyzer[exposure]");
+  EXPECT_EQ(rank_role_name(plan, 0, specs), "source+merger");
+}
+
+TEST(MpiPlan, UnevenGroupsAreSummarized) {
+  const MpiPlan plan = make_mpi_plan("roles", 8, 3);
+  ASSERT_EQ(plan.lanes.size(), 2u);
+  EXPECT_EQ(plan.lanes[0].ranks.size(), 4u);
+  EXPECT_EQ(plan.lanes[1].ranks.size(), 3u);
+  EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 8 ranks, 2 groups (4+3 analyzer ranks), 1 thread each");
+}
+
+TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
+  const MpiPlan plan = make_mpi_plan("farm", 4, 3);
+  ASSERT_EQ(plan.lanes.size(), 3u);
+  for (int r = 1; r < 4; ++r) {
+    EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({0, 1, 2}));
+    EXPECT_EQ(plan.lanes[static_cast<std::size_t>(r - 1)].ranks, (std::vector<int>{r}));
+  }
+  EXPECT_EQ(plan_summary(plan, 1), "mpi farm: 4 ranks, 3 workers x 3 analyzers, 1 thread each");
+  const std::vector<std::string> lines = plan_lines(plan, {}, {"h0", "h1", "h2", "h3"}, 1);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_NE(lines[0].find("world size 4"), std::string::npos);
+  EXPECT_EQ(lines[1].rfind("rank 0 (h0): source + merger", 0), 0u);
+  EXPECT_EQ(lines[3].rfind("rank 2 (h2): worker", 0), 0u);
+}
+
+// For every world and selection: every analyzer rank has work, and each of a
+// lane's photos is answered for every analyzer by exactly one rank.
+TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
+  for (const std::string layout : {"roles", "farm"}) {
+    for (std::size_t count = 1; count <= 4; ++count) {
+      for (int world = 2; world <= 13; ++world) {
+        SCOPED_TRACE(layout + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
+        const MpiPlan plan = make_mpi_plan(layout, world, count);
+        std::set<int> seen;
+        for (const PlanLane& lane : plan.lanes) {
+          for (int r : lane.ranks) EXPECT_TRUE(seen.insert(r).second) << "rank " << r << " in two lanes";
+          for (std::int64_t seq = 0; seq < 6; ++seq) {
+            std::vector<int> hits(count, 0);
+            for (int r : lane_responders(lane, seq)) {
+              EXPECT_TRUE(rank_responds(plan.ranks[static_cast<std::size_t>(r)], seq));
+              for (std::size_t a : plan.ranks[static_cast<std::size_t>(r)].analyzers) ++hits[a];
+            }
+            EXPECT_EQ(hits, std::vector<int>(count, 1));
+          }
+        }
+        EXPECT_EQ(seen.size(), static_cast<std::size_t>(world - 1));
+        for (int r = 1; r < world; ++r)
+          EXPECT_FALSE(plan.ranks[static_cast<std::size_t>(r)].analyzers.empty());
+      }
+    }
+  }
+}
+
+TEST(MpiPlan, RefusesWhatCannotRun) {
+  EXPECT_THROW(make_mpi_plan("roles", 1, 3), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan("roles", 4, 0), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan("ring", 4, 3), std::invalid_argument);
+}
+
+// ------------------------------------------------------------- whole runs
+
+int world_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+int world_size() {
+  int size = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+// Keeps every call, with rows as the archive would write them.
+class CaptureSink final : public RowSink {
+ public:
+  explicit CaptureSink(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(std::move(analyzers)) {}
+  void open(const RunInfo& info) override {
+    ++opened;
+    plan_at_open = info.plan;
+  }
+  void write(const ScoredRow& row, const ImageTiming& timing) override {
+    rows.push_back(row_to_json(row, analyzers_));
+    timings.push_back(timing);
+  }
+  void close(const RunInfo&) override { ++closed; }
+
+  int opened = 0;
+  int closed = 0;
+  std::string plan_at_open;
+  std::vector<std::string> rows;
+  std::vector<ImageTiming> timings;
+
+ private:
+  std::vector<const AnalyzerSpec*> analyzers_;
+};
+
+void put_u16(std::vector<std::uint8_t>& b, unsigned v) {
+  b.push_back(static_cast<std::uint8_t>(v & 0xFF));
+  b.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+
+void put_u32(std::vector<std::uint8_t>& b, std::uint32_t v) {
+  put_u16(b, v & 0xFFFF);
+  put_u16(b, v >> 16);
+}
+
+// A 24-bit BMP with a deterministic mix of gradient, edges and noise, so
+// every analyzer has something to measure.
+void write_bmp(const fs::path& path, int width, int height, std::uint32_t seed) {
+  const auto row_bytes = static_cast<std::uint32_t>((width * 3 + 3) / 4 * 4);
+  const std::uint32_t pixels = row_bytes * static_cast<std::uint32_t>(height);
+  std::vector<std::uint8_t> b = {'B', 'M'};
+  put_u32(b, 54 + pixels);
+  put_u32(b, 0);
+  put_u32(b, 54);
+  put_u32(b, 40);
+  put_u32(b, static_cast<std::uint32_t>(width));
+  put_u32(b, static_cast<std::uint32_t>(height));
+  put_u16(b, 1);
+  put_u16(b, 24);
+  for (int i = 0; i < 6; ++i) put_u32(b, 0);
+  std::uint32_t state = seed;
+  for (int y = height - 1; y >= 0; --y) {
+    std::size_t written = 0;
+    for (int x = 0; x < width; ++x) {
+      state = state * 1664525u + 1013904223u;
+      const int noise = static_cast<int>(state >> 27);
+      const bool square = ((x / 23) + (y / 17)) % 2 == 0;
+      const int base = (x * 255) / std::max(1, width - 1);
+      b.push_back(static_cast<std::uint8_t>(std::clamp(base + noise, 0, 255)));
+      b.push_back(static_cast<std::uint8_t>(square ? 200 : 40));
+      b.push_back(static_cast<std::uint8_t>(std::clamp((y * 255) / std::max(1, height - 1) - noise, 0, 255)));
+      written += 3;
+    }
+    for (; written < row_bytes; ++written) b.push_back(0);
+  }
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+// The run's files, on rank 0: synthetic photos of several sizes, a broken
+// one, an empty one, one that cannot be read at all, and some of the
+// project's test photos when they are there.
+class MpiRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (world_rank() != 0) return;
+    dir_ = fs::temp_directory_path() / ("photoscore_mpi_test_" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    const std::vector<std::pair<int, int>> sizes = {{97, 61},   {1, 1},     {3, 2},
+                                                    {640, 480}, {257, 129}, {33, 300}};
+    std::uint32_t seed = 7;
+    for (const auto& [w, h] : sizes) {
+      const std::string name = "synthetic_" + std::to_string(w) + "x" + std::to_string(h) + ".bmp";
+      write_bmp(dir_ / name, w, h, seed++);
+      files_.push_back({name, (dir_ / name).string()});
+    }
+    std::ofstream(dir_ / "broken.png") << "this is not a PNG";
+    files_.push_back({"broken.png", (dir_ / "broken.png").string()});
+    std::ofstream(dir_ / "empty.jpg");
+    files_.push_back({"empty.jpg", (dir_ / "empty.jpg").string()});
+    files_.push_back({"vanished.jpg", (dir_ / "vanished.jpg").string()});
+    const fs::path photos = fs::path(PHOTOSCORE_TEST_DATA) / "photos";
+    for (const char* name : {"camera.png", "chelsea_dark.jpg", "coffee_blurred.jpg", "tiny_png_named.jpg",
+                             "rocket_progressive.jpg", "chelsea_palette.png"}) {
+      if (fs::exists(photos / name)) files_.push_back({name, (photos / name).string()});
+    }
+  }
+  static void TearDownTestSuite() {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  struct Case {
+    std::string layout;
+    int threads;
+    int in_flight;
+    std::vector<std::string> analyzers;  // empty: the default ones
+  };
+
+  // Runs run_mpi on every rank and, on rank 0, checks it against run_threads.
+  static void check(const Case& c) {
+    SCOPED_TRACE(c.layout + " threads " + std::to_string(c.threads) + " in-flight " +
+                 std::to_string(c.in_flight) + " analyzers " + std::to_string(c.analyzers.size()));
+    Options options;
+    options.quiet = true;
+    options.layout = c.layout;
+    options.threads = c.threads;
+    options.in_flight = c.in_flight;
+    options.analyzers = c.analyzers;
+    const int world = world_size();
+    Job job = make_job(options, "mpi", c.layout, world);
+    const bool root = world_rank() == 0;
+    CaptureSink mpi(job.policy.analyzers);
+    run_mpi(job, root ? files_ : std::vector<InputFile>{}, root ? &mpi : nullptr);
+    if (!root) return;
+
+    CaptureSink threads(job.policy.analyzers);
+    RunInfo thread_info;
+    run_threads(files_, job.policy, job.limits, 2, threads, thread_info);
+    ASSERT_EQ(mpi.rows.size(), files_.size());
+    EXPECT_EQ(mpi.rows, threads.rows);
+    EXPECT_EQ(mpi.opened, 1);
+    EXPECT_EQ(mpi.closed, 1);
+    EXPECT_EQ(mpi.plan_at_open, job.info.plan);
+    EXPECT_EQ(job.info.images, static_cast<std::int64_t>(files_.size()));
+    EXPECT_EQ(job.info.errors, thread_info.errors);
+    EXPECT_GE(job.info.errors, 3);
+    EXPECT_FALSE(job.info.hosts.empty());
+    EXPECT_FALSE(job.info.start_time.empty());
+    EXPECT_GE(job.info.wall_seconds, 0.0);
+
+    const std::size_t count = job.policy.analyzers.size();
+    const MpiPlan plan = make_mpi_plan(c.layout, world, count);
+    ASSERT_EQ(job.info.rank_timings.size(), static_cast<std::size_t>(world));
+    std::int64_t answers = 0;
+    for (int r = 0; r < world; ++r) {
+      const RankTiming& t = job.info.rank_timings[static_cast<std::size_t>(r)];
+      EXPECT_EQ(t.rank, r);
+      EXPECT_EQ(t.role, rank_role_name(plan, r, job.policy.analyzers));
+      ASSERT_EQ(t.analyze.size(), count);
+      double stages = t.read + t.comm + t.wait + t.decode + t.merge + t.write;
+      for (double s : t.analyze) stages += s;
+      // Disjoint stages: never more than the wall (clock reads aside).
+      EXPECT_LE(stages, t.wall * 1.01 + 1e-3) << "rank " << r;
+      if (r > 0)
+        answers +=
+            t.images * static_cast<std::int64_t>(plan.ranks[static_cast<std::size_t>(r)].analyzers.size());
+    }
+    EXPECT_EQ(job.info.rank_timings[0].images, static_cast<std::int64_t>(files_.size()));
+    // Every file rank 0 could read was answered once per analyzer.
+    EXPECT_EQ(answers, static_cast<std::int64_t>((files_.size() - 1) * count));
+    for (const ImageTiming& t : mpi.timings) {
+      EXPECT_FALSE(t.ranks.empty());
+      EXPECT_EQ(t.analyzer_seconds.size(), count);
+      EXPECT_GE(t.latency_seconds, 0.0);
+    }
+  }
+
+  static inline fs::path dir_;
+  static inline std::vector<InputFile> files_;
+};
+
+const std::vector<std::string> kWithColor = {"sharpness", "exposure", "composition", "color"};
+
+TEST_F(MpiRun, RolesMatchesThreadMode) {
+  if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
+  check({"roles", 1, 3, {}});
+  check({"roles", 2, 1, {}});
+  check({"roles", 1, 2, kWithColor});
+}
+
+// With fewer analyzers than analyzer ranks, ranks share roles (taking turns)
+// or form several groups.
+TEST_F(MpiRun, SharedRolesAndSeveralGroupsMatchThreadMode) {
+  if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
+  check({"roles", 1, 2, {"sharpness", "exposure"}});
+  check({"roles", 2, 3, {"composition"}});
+}
+
+TEST_F(MpiRun, FarmMatchesThreadMode) {
+  if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
+  check({"farm", 1, 3, {}});
+  check({"farm", 2, 1, kWithColor});
+}
+
+TEST_F(MpiRun, RunsTwiceInOneProcess) {
+  if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
+  check({"roles", 1, 64, {}});
+  check({"roles", 1, 64, {}});
+}
+
+}  // namespace
+}  // namespace photoscore
