@@ -37,7 +37,8 @@ struct Strip {
   int y1 = 0;      // one past its last row
   // Row y0, column 0 of the scaled gray image. Rows y0-1 and y1 and columns
   // -1 and width are present too, holding the mirrored edge (scipy's
-  // 'reflect': row -1 is row 0), so stencils need no border branches.
+  // 'reflect': row -1 is row 0), so stencils need no border branches. Null
+  // when no selected analyzer reads gray (AnalyzerSpec::reads_gray).
   const std::int32_t* gray = nullptr;
   std::ptrdiff_t stride = 0;  // elements from one row to the next
   const RgbImage* image = nullptr;
@@ -80,6 +81,9 @@ struct AnalyzerSpec {
   // On by default. Default analyzers share what the optional ones leave:
   // with color (0.10) on, the seed's 0.4/0.4/0.2 become 0.36/0.36/0.18.
   bool enabled_by_default = true;
+  // Whether consume() reads Strip::gray; when no selected analyzer does (a
+  // rank running color alone), the gray strips are not made at all.
+  bool reads_gray = true;
   std::unique_ptr<AnalyzerKernel> (*make_kernel)() = nullptr;
   // The dashboard's figure ("var 1089.6") and note, from the result alone.
   std::string (*figure)(const AnalyzerResult&) = nullptr;

@@ -17,8 +17,13 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "analysis/analyzer.hpp"
 #include "analysis/gray_strips.hpp"
+#include "image/big_buffer.hpp"
 
 namespace photoscore {
 namespace {
@@ -28,15 +33,115 @@ enum Field : std::size_t { kThirds, kBias, kScore, kVerdict };
 constexpr int kMantissaBits = 7;
 // Squared magnitudes are below 2^42: exponents 0..41, plus the key 0 for 0.
 constexpr int kKeys = 1 + 42 * (1 << kMantissaBits);
+// Each histogram is kept as this many interleaved copies, pixel x counting
+// in copy x % kCopies: neighbouring pixels mostly share a key (smooth areas),
+// and consecutive increments of one counter would each wait for the last.
+constexpr int kCopies = 4;
 
-inline std::uint16_t magnitude_key(std::int64_t e2) {
-  if (e2 == 0) return 0;
-  const double d = static_cast<double>(e2);  // exact: e2 < 2^53
+// The key of gx^2 + gy^2: its double's exponent and top mantissa bits, so
+// keys are monotone in the magnitude. The double is exact (each square is
+// below 2^40), and the arithmetic vectorizes, unlike a 64-bit integer's.
+[[gnu::always_inline]] inline std::uint16_t magnitude_key(std::int32_t gx, std::int32_t gy) {
+  const double e2 = static_cast<double>(gx) * gx + static_cast<double>(gy) * gy;
   std::uint64_t bits;
-  std::memcpy(&bits, &d, sizeof bits);
-  const std::uint64_t top = bits >> (52 - kMantissaBits);
-  return static_cast<std::uint16_t>(top - (std::uint64_t{1023} << kMantissaBits) + 1);
+  std::memcpy(&bits, &e2, sizeof bits);
+  // 0 has all bits 0, and so lands below every other magnitude: key 0.
+  const auto top = static_cast<std::int32_t>(bits >> (52 - kMantissaBits)) - ((1023 << kMantissaBits) - 1);
+  return static_cast<std::uint16_t>(top < 0 ? 0 : top);
 }
+
+[[gnu::always_inline]] inline void row_keys(const std::int32_t* up, const std::int32_t* mid,
+                                            const std::int32_t* down, int width, std::uint16_t* key) {
+  for (int x = 0; x < width; ++x) {
+    // |gx|, |gy| <= 4 * kGrayMax: 32 bits suffice.
+    const std::int32_t gx = (up[x + 1] - up[x - 1]) + 2 * (mid[x + 1] - mid[x - 1]) + (down[x + 1] - down[x - 1]);
+    const std::int32_t gy = (down[x - 1] + 2 * down[x] + down[x + 1]) - (up[x - 1] + 2 * up[x] + up[x + 1]);
+    key[x] = magnitude_key(gx, gy);
+  }
+}
+
+[[gnu::always_inline]] inline void count_keys(const std::uint16_t* key, int width, std::uint32_t* hist) {
+  int x = 0;
+  for (; x + kCopies <= width; x += kCopies) {
+    ++hist[kCopies * key[x]];
+    ++hist[kCopies * key[x + 1] + 1];
+    ++hist[kCopies * key[x + 2] + 2];
+    ++hist[kCopies * key[x + 3] + 3];
+  }
+  for (; x < width; ++x) ++hist[kCopies * key[x]];
+}
+
+// Keys and histogram row by row, so a row's keys are counted while in L1.
+[[gnu::always_inline]] inline void strip_keys(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) {
+  for (int y = s.y0; y < s.y1; ++y) {
+    std::uint16_t* key = keys + static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width);
+    row_keys(s.gray_row(y - 1), s.gray_row(y), s.gray_row(y + 1), s.width, key);
+    count_keys(key, s.width, hist);
+  }
+}
+
+void strip_keys_portable(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) { strip_keys(s, keys, hist); }
+
+#if defined(__x86_64__)
+[[gnu::target("avx2")]] inline __m256i load8(const std::int32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+// Keys of eight pixels in 32-bit lanes (negative for magnitude 0, which the
+// caller's unsigned saturating pack turns into key 0), computed in floats,
+// which take half the conversions and multiplies of doubles. A float keeps
+// only 24 bits of gx^2 + gy^2, but its rounding moves it by at most 2 ulps
+// (two squares and a sum, each within half an ulp), and a key changes only
+// where the low 16 mantissa bits wrap: so the float's key is exact unless
+// those bits are within 4 of wrapping, or the float is below 2^24, where
+// squares and sum are all exact integers. Lanes with neither are rare
+// (about 1 in 8000) and their group of eight is redone in doubles.
+[[gnu::target("avx2")]] inline __m256i keys8(const std::int32_t* up, const std::int32_t* mid,
+                                            const std::int32_t* down) {
+  const __m256i ul = load8(up - 1), uc = load8(up), ur = load8(up + 1);
+  const __m256i ml = load8(mid - 1), mr = load8(mid + 1);
+  const __m256i dl = load8(down - 1), dc = load8(down), dr = load8(down + 1);
+  const __m256i gx = _mm256_add_epi32(_mm256_add_epi32(_mm256_sub_epi32(ur, ul), _mm256_sub_epi32(dr, dl)),
+                                      _mm256_slli_epi32(_mm256_sub_epi32(mr, ml), 1));
+  const __m256i gy = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(dl, dr), _mm256_slli_epi32(dc, 1)),
+                                      _mm256_add_epi32(_mm256_add_epi32(ul, ur), _mm256_slli_epi32(uc, 1)));
+  const __m256 fx = _mm256_cvtepi32_ps(gx);
+  const __m256 fy = _mm256_cvtepi32_ps(gy);
+  const __m256 f = _mm256_add_ps(_mm256_mul_ps(fx, fx), _mm256_mul_ps(fy, fy));
+  const __m256i bits = _mm256_castps_si256(f);
+  const __m256i wrap = _mm256_and_si256(_mm256_add_epi32(bits, _mm256_set1_epi32(4)), _mm256_set1_epi32(0xffff));
+  const __m256i near_edge = _mm256_cmpgt_epi32(_mm256_set1_epi32(8), wrap);
+  const __m256i exact = _mm256_castps_si256(_mm256_cmp_ps(f, _mm256_set1_ps(16777216.0f), _CMP_LT_OQ));
+  if (!_mm256_testz_si256(near_edge, _mm256_xor_si256(exact, _mm256_set1_epi32(-1)))) [[unlikely]] {
+    alignas(32) std::int32_t x[8], y[8], k[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(x), gx);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(y), gy);
+    for (int i = 0; i < 8; ++i) k[i] = magnitude_key(x[i], y[i]);
+    return _mm256_load_si256(reinterpret_cast<const __m256i*>(k));
+  }
+  // Exponent and 7 mantissa bits, rebased as magnitude_key's are: float and
+  // double keys agree, (exponent << 7 | mantissa) + 1 either way.
+  return _mm256_sub_epi32(_mm256_srli_epi32(bits, 23 - kMantissaBits), _mm256_set1_epi32((127 << kMantissaBits) - 1));
+}
+
+[[gnu::target("avx2")]] void strip_keys_avx2(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) {
+  for (int y = s.y0; y < s.y1; ++y) {
+    std::uint16_t* key = keys + static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width);
+    const std::int32_t* up = s.gray_row(y - 1);
+    const std::int32_t* mid = s.gray_row(y);
+    const std::int32_t* down = s.gray_row(y + 1);
+    int x = 0;
+    // Loads reach x + 16, inside the padded row (width + 2 elements).
+    for (; x + 16 <= s.width; x += 16) {
+      const __m256i k =
+          _mm256_packus_epi32(keys8(up + x, mid + x, down + x), keys8(up + x + 8, mid + x + 8, down + x + 8));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(key + x), _mm256_permute4x64_epi64(k, 0xd8));
+    }
+    row_keys(up + x, mid + x, down + x, s.width - x, key + x);
+    count_keys(key, s.width, hist);
+  }
+}
+#endif
 
 // Half-open row or column ranges of the zones (ALGORITHMS.md).
 struct Range {
@@ -83,38 +188,177 @@ std::int64_t magnitude_at(const RgbImage& img, int y, int x) {
   return gx * gx + gy * gy;
 }
 
+struct Candidate {
+  std::int64_t e2;
+  int y, x;
+};
+
+struct Tally {
+  std::int64_t strong = 0;
+  std::int64_t pp = 0;
+  std::int64_t centre = 0;
+};
+
+// Column segments of a row between zone edges, each wholly in or out of the
+// power-point columns and the centre columns, so every key is read once.
+struct Segment {
+  int lo, hi;
+  bool pp, centre;
+};
+
+std::vector<Segment> row_segments(int w, const Zones& zones, const Range (&cols)[2]) {
+  std::vector<int> cuts{0, w, cols[0].lo, cols[0].hi, cols[1].lo, cols[1].hi, zones.centre_cols.lo, zones.centre_cols.hi};
+  for (int& c : cuts) c = std::clamp(c, 0, w);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<Segment> segments;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const int lo = cuts[i];
+    segments.push_back({lo, cuts[i + 1], cols[0].contains(lo) || cols[1].contains(lo), zones.centre_cols.contains(lo)});
+  }
+  return segments;
+}
+
+// Over keys [lo, hi) of row y: returns how many are above `above`, and
+// appends the positions of those in [first, first + span]. Candidates are
+// rare, so 64 keys at a time are first checked for any by a vectorized count.
+[[gnu::always_inline]] inline std::int32_t scan_segment(const std::uint16_t* k, int y, int lo, int hi,
+                                                        std::uint16_t above, std::uint16_t first,
+                                                        std::uint16_t span, std::vector<Candidate>& out) {
+  const auto within = [first, span](std::uint16_t key) { return static_cast<std::uint16_t>(key - first) <= span; };
+  std::int32_t c = 0;
+  for (int x = lo; x < hi; ++x) c += k[x] > above;
+  constexpr int kChunk = 64;
+  for (int x0 = lo; x0 < hi; x0 += kChunk) {
+    const int x1 = std::min(hi, x0 + kChunk);
+    std::int32_t any = 0;
+    for (int x = x0; x < x1; ++x) any += within(k[x]);
+    if (any == 0) continue;
+    for (int x = x0; x < x1; ++x) {
+      if (within(k[x])) out.push_back({0, y, x});
+    }
+  }
+  return c;
+}
+
+#if defined(__x86_64__)
+// Sixteen keys a step: keys are below 2^15, so signed compares order them.
+[[gnu::target("avx2")]] std::int32_t scan_segment_avx2(const std::uint16_t* k, int y, int lo, int hi,
+                                                       std::uint16_t above, std::uint16_t first,
+                                                       std::uint16_t span, std::vector<Candidate>& out) {
+  const __m256i v_above = _mm256_set1_epi16(static_cast<short>(above));
+  const __m256i v_below_first = _mm256_set1_epi16(static_cast<short>(first - 1));
+  const __m256i v_last = _mm256_set1_epi16(static_cast<short>(first + span));
+  std::int32_t c = 0;
+  int x = lo;
+  for (; x + 16 <= hi; x += 16) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k + x));
+    const auto strong = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpgt_epi16(v, v_above)));
+    c += __builtin_popcount(strong) / 2;
+    const __m256i within = _mm256_andnot_si256(_mm256_cmpgt_epi16(v, v_last), _mm256_cmpgt_epi16(v, v_below_first));
+    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(within));
+    while (mask) [[unlikely]] {
+      // Each 16-bit lane sets two adjacent bits, the lower one even.
+      const int bit = __builtin_ctz(mask);
+      out.push_back({0, y, x + bit / 2});
+      mask &= ~(3u << bit);
+    }
+  }
+  return c + scan_segment(k, y, x, hi, above, first, span, out);
+}
+#endif
+
+// The scan after the histogram: strong pixels (keys above hi_key) zone by
+// zone, and the positions of the ambiguous ones (keys first_key..hi_key,
+// none when hi_key is 0), whose exact magnitudes are filled in afterwards.
+template <bool kAvx2>
+[[gnu::always_inline]] inline void scan_keys(const std::uint16_t* keys, int w, int h, const Zones& zones,
+                                             const std::vector<Segment>& segments, std::uint16_t hi_key,
+                                             std::uint16_t first_key, Tally& t, std::vector<Candidate>& candidates) {
+  // With hi_key 0 no key is within [first, first + span]: span wraps below.
+  const auto span = static_cast<std::uint16_t>(hi_key == 0 ? 0 : hi_key - first_key);
+  const auto first = static_cast<std::uint16_t>(hi_key == 0 ? 0xffff : first_key);
+  for (int y = 0; y < h; ++y) {
+    const std::uint16_t* k = keys + static_cast<std::size_t>(y) * static_cast<std::size_t>(w);
+    const bool pp_row = zones.in_pp_row(y);
+    const bool centre_row = zones.centre_rows.contains(y);
+    for (const Segment& seg : segments) {
+      std::int32_t c;
+#if defined(__x86_64__)
+      if constexpr (kAvx2) {
+        c = scan_segment_avx2(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
+      } else {
+        c = scan_segment(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
+      }
+#else
+      c = scan_segment(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
+#endif
+      t.strong += c;
+      if (pp_row && seg.pp) t.pp += c;
+      if (centre_row && seg.centre) t.centre += c;
+    }
+  }
+}
+
+// The exact magnitudes of the candidates, fetching each one's rows a few
+// candidates ahead: they are scattered over a photo far larger than cache.
+void fill_magnitudes(const RgbImage& image, std::vector<Candidate>& candidates) {
+  constexpr std::size_t kAhead = 16;
+  const std::size_t n = candidates.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const Candidate& c = candidates[i + kAhead];
+      const int x = std::max(0, c.x - 1);
+      for (int dy = -1; dy <= 1; ++dy) {
+        const std::uint8_t* p = image.row(std::clamp(c.y + dy, 0, image.height - 1)) + 3 * x;
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + 8);
+      }
+    }
+    candidates[i].e2 = magnitude_at(image, candidates[i].y, candidates[i].x);
+  }
+}
+
+void scan_keys_portable(const std::uint16_t* keys, int w, int h, const Zones& zones,
+                        const std::vector<Segment>& segments, std::uint16_t hi_key, std::uint16_t first_key, Tally& t,
+                        std::vector<Candidate>& candidates) {
+  scan_keys<false>(keys, w, h, zones, segments, hi_key, first_key, t, candidates);
+}
+
+#if defined(__x86_64__)
+[[gnu::target("avx2")]] void scan_keys_avx2(const std::uint16_t* keys, int w, int h, const Zones& zones,
+                                             const std::vector<Segment>& segments, std::uint16_t hi_key,
+                                             std::uint16_t first_key, Tally& t, std::vector<Candidate>& candidates) {
+  scan_keys<true>(keys, w, h, zones, segments, hi_key, first_key, t, candidates);
+}
+#endif
+
 class CompositionKernel final : public AnalyzerKernel {
  public:
   void begin(int width, int height, int slots) override {
     width_ = width;
     height_ = height;
-    keys_.resize(static_cast<std::size_t>(width) * height);
-    histograms_.resize(slots);
-    for (auto& h : histograms_) h.assign(kKeys, 0);
+    // Every key is written by consume() before finish() reads it.
+    keys_.reserve(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
+    histograms_.resize(static_cast<std::size_t>(slots));
+    for (auto& h : histograms_) h.assign(std::size_t{kCopies} * kKeys, 0);
   }
 
   void consume(const Strip& s, int slot) override {
-    std::uint32_t* hist = histograms_[slot].data();
-    for (int y = s.y0; y < s.y1; ++y) {
-      const std::int32_t* up = s.gray_row(y - 1);
-      const std::int32_t* mid = s.gray_row(y);
-      const std::int32_t* down = s.gray_row(y + 1);
-      std::uint16_t* key = keys_.data() + static_cast<std::size_t>(y) * width_;
-      for (int x = 0; x < s.width; ++x) {
-        const std::int64_t gx = (up[x + 1] + 2 * mid[x + 1] + down[x + 1]) - (up[x - 1] + 2 * mid[x - 1] + down[x - 1]);
-        const std::int64_t gy = (down[x - 1] + 2 * down[x] + down[x + 1]) - (up[x - 1] + 2 * up[x] + up[x + 1]);
-        const std::uint16_t k = magnitude_key(gx * gx + gy * gy);
-        key[x] = k;
-        ++hist[k];
-      }
-    }
+    std::uint32_t* hist = histograms_[static_cast<std::size_t>(slot)].data();
+#if defined(__x86_64__)
+    if (use_avx2()) return strip_keys_avx2(s, keys_.data(), hist);
+#endif
+    strip_keys_portable(s, keys_.data(), hist);
   }
 
   AnalyzerResult finish(const RgbImage& image) override {
     const std::int64_t n = static_cast<std::int64_t>(width_) * height_;
     std::vector<std::int64_t> hist(kKeys, 0);
     for (const auto& h : histograms_) {
-      for (int k = 0; k < kKeys; ++k) hist[k] += h[k];
+      for (int k = 0; k < kKeys; ++k) {
+        for (int c = 0; c < kCopies; ++c) hist[k] += h[static_cast<std::size_t>(kCopies * k + c)];
+      }
     }
     // numpy's linear percentile: position p = 0.85 (n - 1) between the order
     // statistics lo and lo + 1.
@@ -148,19 +392,6 @@ class CompositionKernel final : public AnalyzerKernel {
     // One scan: strong pixels above the ambiguous buckets, zone by zone, and
     // the ambiguous pixels themselves for exact treatment.
     const Zones zones(height_, width_);
-    std::int64_t strong = 0;
-    std::int64_t strong_pp = 0;
-    std::int64_t strong_centre = 0;
-    struct Candidate {
-      std::int64_t e2;
-      int y, x;
-    };
-    std::vector<Candidate> candidates;
-    const auto above = [hi_key](const std::uint16_t* k, int lo, int hi) {
-      std::int64_t c = 0;
-      for (int x = lo; x < hi; ++x) c += k[x] > hi_key;
-      return c;
-    };
     Range cols[2] = {zones.pp_cols[0], zones.pp_cols[1]};
     if (cols[1].lo < cols[0].hi) {  // overlapping power-point columns: count once
       cols[0].hi = std::max(cols[0].hi, cols[1].hi);
@@ -170,37 +401,42 @@ class CompositionKernel final : public AnalyzerKernel {
     // need recomputing, however many there are (flat skies, blank scans).
     const int first_key = std::max(lo_key, 1);
     const std::int64_t base = lo_key == 0 ? hist[0] : below_lo_key;
-    for (int y = 0; y < height_; ++y) {
-      const std::uint16_t* k = keys_.data() + static_cast<std::size_t>(y) * width_;
-      strong += above(k, 0, width_);
-      if (zones.in_pp_row(y)) strong_pp += above(k, cols[0].lo, cols[0].hi) + above(k, cols[1].lo, cols[1].hi);
-      if (zones.centre_rows.contains(y)) strong_centre += above(k, zones.centre_cols.lo, zones.centre_cols.hi);
-      if (hi_key == 0) continue;
-      for (int x = 0; x < width_; ++x) {
-        if (k[x] >= first_key && k[x] <= hi_key) candidates.push_back({magnitude_at(image, y, x), y, x});
-      }
+    Tally t;
+    candidates_.clear();
+    const auto segments = row_segments(width_, zones, cols);
+    const auto hi = static_cast<std::uint16_t>(hi_key);
+    const auto first = static_cast<std::uint16_t>(first_key);
+#if defined(__x86_64__)
+    if (use_avx2()) {
+      scan_keys_avx2(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
+    } else {
+      scan_keys_portable(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
     }
+#else
+    scan_keys_portable(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
+#endif
+    fill_magnitudes(image, candidates_);
     if (hi_key != 0) {
       const auto by_e2 = [](const Candidate& a, const Candidate& b) { return a.e2 < b.e2; };
       const auto order_statistic = [&](std::int64_t rank) {
         if (rank < base) return 0.0;  // inside the zero bucket
-        const auto it = candidates.begin() + (rank - base);
-        std::nth_element(candidates.begin(), it, candidates.end(), by_e2);
+        const auto it = candidates_.begin() + (rank - base);
+        std::nth_element(candidates_.begin(), it, candidates_.end(), by_e2);
         return std::sqrt(static_cast<double>(it->e2));
       };
       const double v_lo = order_statistic(lo_rank);
       const double v_hi = order_statistic(hi_rank);
       // numpy's _lerp, including its symmetric form for the upper half.
       const double threshold = frac >= 0.5 ? v_hi - (v_hi - v_lo) * (1.0 - frac) : v_lo + (v_hi - v_lo) * frac;
-      for (const auto& c : candidates) {
+      for (const auto& c : candidates_) {
         if (std::sqrt(static_cast<double>(c.e2)) > threshold) {
-          ++strong;
-          strong_pp += zones.in_pp(c.y, c.x);
-          strong_centre += zones.in_centre(c.y, c.x);
+          ++t.strong;
+          t.pp += zones.in_pp(c.y, c.x);
+          t.centre += zones.in_centre(c.y, c.x);
         }
       }
     }
-    return make_result(strong, strong_pp, strong_centre);
+    return make_result(t.strong, t.pp, t.centre);
   }
 
  private:
@@ -215,8 +451,9 @@ class CompositionKernel final : public AnalyzerKernel {
 
   int width_ = 0;
   int height_ = 0;
-  std::vector<std::uint16_t> keys_;
-  std::vector<std::vector<std::uint32_t>> histograms_;
+  BigBuffer<std::uint16_t> keys_;  // one key a pixel, row-major
+  std::vector<std::vector<std::uint32_t>> histograms_;  // per slot, kCopies interleaved
+  std::vector<Candidate> candidates_;                     // kept: allocated once
 };
 
 std::string figure(const AnalyzerResult& r) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/gray_strips.hpp"
 
 namespace photoscore {
 namespace {
@@ -24,21 +25,19 @@ struct Sums {
   std::int64_t highlights = 0;
 };
 
-class ExposureKernel final : public AnalyzerKernel {
- public:
-  void begin(int width, int height, int slots) override {
-    pixels_ = static_cast<std::int64_t>(width) * height;
-    sums_.assign(slots, Sums{});
-  }
+// A block's gray levels sum below 2^31 (8192 * 255000 = 2.09e9), so each
+// block is summed in 32-bit lanes and only the block totals are widened.
+constexpr int kBlock = 8192;
 
-  void consume(const Strip& s, int slot) override {
-    Sums& acc = sums_[slot];
-    for (int y = s.y0; y < s.y1; ++y) {
-      const std::int32_t* g = s.gray_row(y);
-      std::int64_t sum = 0;
+[[gnu::always_inline]] inline void strip_sums(const Strip& s, Sums& acc) {
+  for (int y = s.y0; y < s.y1; ++y) {
+    const std::int32_t* g = s.gray_row(y);
+    for (int x0 = 0; x0 < s.width; x0 += kBlock) {
+      const int x1 = s.width - x0 < kBlock ? s.width : x0 + kBlock;
+      std::int32_t sum = 0;
       std::int32_t shadows = 0;
       std::int32_t highlights = 0;
-      for (int x = 0; x < s.width; ++x) {
+      for (int x = x0; x < x1; ++x) {
         sum += g[x];
         shadows += g[x] < kShadowBelow;
         highlights += g[x] > kHighlightAbove;
@@ -47,6 +46,27 @@ class ExposureKernel final : public AnalyzerKernel {
       acc.shadows += shadows;
       acc.highlights += highlights;
     }
+  }
+}
+
+void strip_sums_portable(const Strip& s, Sums& acc) { strip_sums(s, acc); }
+
+#if defined(__x86_64__)
+[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, Sums& acc) { strip_sums(s, acc); }
+#endif
+
+class ExposureKernel final : public AnalyzerKernel {
+ public:
+  void begin(int width, int height, int slots) override {
+    pixels_ = static_cast<std::int64_t>(width) * height;
+    sums_.assign(slots, Sums{});
+  }
+
+  void consume(const Strip& s, int slot) override {
+#if defined(__x86_64__)
+    if (use_avx2()) return strip_sums_avx2(s, sums_[slot]);
+#endif
+    strip_sums_portable(s, sums_[slot]);
   }
 
   AnalyzerResult finish(const RgbImage&) override {

@@ -8,6 +8,7 @@
 // it as 32-bit integers), tRNS ignored; TIFF orientation applied, EXIF
 // orientation of JPEGs ignored.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,15 @@ struct DecodeLimits {
 
 // Decodes any supported format; throws DecodeError with a one-line reason.
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});
+// The same into `image`, whose storage is reused where the decoder can (JPEG):
+// a batch job's photos then cost no fresh, zeroed pages each. A decoder that
+// delivers rows in order (JPEG) calls `rows_done` as it goes: with 0 once
+// the image's size is set and its storage allocated, then with n whenever
+// rows [0, n) are final, so the caller can use them while still in cache.
+// Other decoders never call it.
+using RowsDone = std::function<void(int rows)>;
+void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                       const RowsDone* rows_done = nullptr);
 
 // A decoding library's message as an error-row reason: one line, no
 // trailing period, lower-case start.
@@ -45,9 +55,12 @@ std::string one_line_message(std::string text);
 
 // The per-format decoders, used by decode_image and tested directly.
 RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+void decode_jpeg_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                      const RowsDone* rows_done = nullptr);
 RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 
 }  // namespace photoscore

@@ -21,4 +21,21 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   throw DecodeError("not a supported image (unrecognised content)");
 }
 
+void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                       const RowsDone* rows_done) {
+  const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
+  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
+  if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);
+  RgbImage fresh = decode_image(bytes, limits);
+  // Keep the reused buffer if it is the larger: dropping it for a small PNG
+  // would make the next large JPEG fault in fresh pages again.
+  if (fresh.rgb.size() <= image.rgb.capacity()) {
+    image.width = fresh.width;
+    image.height = fresh.height;
+    image.rgb.assign(fresh.rgb.begin(), fresh.rgb.end());
+  } else {
+    image = std::move(fresh);
+  }
+}
+
 }  // namespace photoscore

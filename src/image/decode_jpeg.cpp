@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <jerror.h>
 #include <jpeglib.h>
 
+#include "image/big_buffer.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -69,8 +71,10 @@ void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, JDIMENSION width) {
 
 // Everything between setjmp and a longjmp lives in Session, RgbImage and
 // cmyk_row, which the caller owns: no object with a destructor is skipped.
+// rows_done runs between libjpeg calls, never inside one, so no longjmp
+// crosses it.
 Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64_t max_pixels,
-                    RgbImage& image, std::vector<JSAMPLE>& cmyk_row) {
+                    RgbImage& image, std::vector<JSAMPLE>& cmyk_row, const RowsDone* rows_done) {
   jpeg_decompress_struct& cinfo = s.cinfo;
   cinfo.err = jpeg_std_error(&s.err.pub);
   s.err.pub.error_exit = on_error;
@@ -95,13 +99,33 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
   if (s.err.premature_end) return Outcome::Truncated;
 
   const std::size_t row_bytes = std::size_t{3} * cinfo.output_width;
-  image.rgb.resize(row_bytes * cinfo.output_height);
-  if (cmyk) cmyk_row.resize(std::size_t{4} * cinfo.output_width);
-  while (cinfo.output_scanline < cinfo.output_height) {
-    std::uint8_t* out = image.rgb.data() + row_bytes * cinfo.output_scanline;
-    JSAMPROW row = cmyk ? cmyk_row.data() : out;
-    jpeg_read_scanlines(&cinfo, &row, 1);
-    if (cmyk) cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
+  const std::size_t size = row_bytes * cinfo.output_height;
+  resize_big(image.rgb, size);
+  if (rows_done) (*rows_done)(0);
+  if (cmyk) {
+    cmyk_row.resize(std::size_t{4} * cinfo.output_width);
+    while (cinfo.output_scanline < cinfo.output_height) {
+      std::uint8_t* out = image.rgb.data() + row_bytes * cinfo.output_scanline;
+      JSAMPROW row = cmyk_row.data();
+      jpeg_read_scanlines(&cinfo, &row, 1);
+      cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
+      if (rows_done) (*rows_done)(static_cast<int>(cinfo.output_scanline));
+    }
+  } else {
+    // Straight into the image, a whole iMCU row (up to 16 rows) per call.
+    constexpr JDIMENSION kBatch = 16;
+    JSAMPROW rows[kBatch];
+    while (cinfo.output_scanline < cinfo.output_height) {
+      const JDIMENSION first = cinfo.output_scanline;
+      const JDIMENSION n = std::min<JDIMENSION>(kBatch, cinfo.output_height - first);
+      for (JDIMENSION i = 0; i < n; ++i) rows[i] = image.rgb.data() + row_bytes * (first + i);
+      // Only a data source that ran dry returns no rows: a truncated file.
+      if (jpeg_read_scanlines(&cinfo, rows, n) == 0) {
+        s.err.premature_end = true;
+        break;
+      }
+      if (rows_done) (*rows_done)(static_cast<int>(cinfo.output_scanline));
+    }
   }
   // No jpeg_finish_decompress: Pillow does not require anything after the
   // last scanline to be intact either.
@@ -110,13 +134,13 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
 
 }  // namespace
 
-RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+void decode_jpeg_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                      const RowsDone* rows_done) {
   Session session;
-  RgbImage image;
   std::vector<JSAMPLE> cmyk_row;
-  switch (decode_body(session, bytes, limits.max_pixels, image, cmyk_row)) {
+  switch (decode_body(session, bytes, limits.max_pixels, image, cmyk_row, rows_done)) {
     case Outcome::Ok:
-      return image;
+      return;
     case Outcome::Truncated:
       throw DecodeError("truncated JPEG data");
     case Outcome::TooLarge:
@@ -129,6 +153,12 @@ RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   if (session.err.premature_end) throw DecodeError("truncated JPEG data");
   const std::string reason = one_line_message(session.err.message);
   throw DecodeError(reason.empty() ? "invalid JPEG" : "invalid JPEG: " + reason);
+}
+
+RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  RgbImage image;
+  decode_jpeg_into(bytes, limits, image);
+  return image;
 }
 
 }  // namespace photoscore

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "image/big_buffer.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -30,7 +31,7 @@ std::string status_text(VP8StatusCode status) {
 
 }  // namespace
 
-RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
   WebPBitstreamFeatures features;
   VP8StatusCode status = WebPGetFeatures(bytes.data(), bytes.size(), &features);
   if (status != VP8_STATUS_OK) throw DecodeError(status_text(status));
@@ -43,10 +44,9 @@ RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& li
                       " pixels, over the limit of " + std::to_string(limits.max_pixels));
   }
 
-  RgbImage image;
   image.width = features.width;
   image.height = features.height;
-  image.rgb.resize(image.pixels() * 3);
+  resize_big(image.rgb, image.pixels() * 3);
   WebPDecoderConfig config;
   if (!WebPInitDecoderConfig(&config)) throw DecodeError("incompatible libwebp version");
   // Decoding into our buffer with the default options (fancy upsampling,
@@ -59,6 +59,11 @@ RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   status = WebPDecode(bytes.data(), bytes.size(), &config);
   WebPFreeDecBuffer(&config.output);
   if (status != VP8_STATUS_OK) throw DecodeError(status_text(status));
+}
+
+RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  RgbImage image;
+  decode_webp_into(bytes, limits, image);
   return image;
 }
 

@@ -9,21 +9,32 @@ namespace photoscore {
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits) {
   ImageOutcome out;
   const double t0 = omp_get_wtime();
-  RgbImage image;
+  RgbImage& image = scorer.image_buffer();
+  ScoreTimes times;
+  // A JPEG is scored strip by strip as its rows come out of the decoder,
+  // while they are still in cache; other formats are scored once decoded.
+  bool begun = false;
+  const RowsDone rows_done = [&](int rows) {
+    if (!begun) {
+      scorer.begin(image, &times);
+      begun = true;
+    }
+    scorer.rows_ready(rows);
+  };
   try {
-    image = decode_image(bytes, limits);
+    decode_image_into(bytes, limits, image, &rows_done);
   } catch (const DecodeError& e) {
     out.error = e.what();
-    out.decode_seconds = omp_get_wtime() - t0;
+    out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
     return out;
   } catch (const std::bad_alloc&) {
     out.error = "not enough memory to decode this image";
-    out.decode_seconds = omp_get_wtime() - t0;
+    out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
     return out;
   }
-  out.decode_seconds = omp_get_wtime() - t0;
-  ScoreTimes times;
-  out.results = scorer.score(image, &times);
+  if (!begun) scorer.begin(image, &times);
+  out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
+  out.results = scorer.finish();
   out.analyzer_seconds = std::move(times.analyzer_seconds);
   out.width = image.width;
   out.height = image.height;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <sys/stat.h>
+
 namespace photoscore {
 
 bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
@@ -13,6 +15,9 @@ bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::s
     error = std::string("cannot open file: ") + std::strerror(errno);
     return false;
   }
+  // Room for the whole file at once: no regrowth and recopying as it is read.
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
   std::uint8_t chunk[1 << 16];
   for (;;) {
     const std::size_t got = std::fread(chunk, 1, sizeof chunk, f);
