@@ -8,8 +8,13 @@
 //   2. the histogram names the key bucket(s) holding the two order statistics
 //      the interpolation needs; one scan of the keys counts the strong pixels
 //      above those buckets zone by zone and collects the few pixels inside
-//      them, whose exact magnitudes are recomputed from the photo;
-//   3. a selection among those few gives the exact order statistics.
+//      them, whose magnitudes are recomputed from the photo the reference's
+//      way (reference_edge_at), so exact ties split as the reference's
+//      rounding splits them;
+//   3. a selection among those few gives the reference's order statistics.
+// Pixels whose exact magnitude is 0 are taken as 0 (the reference may see
+// 1e-14 where two colors share a gray level; it matters only for photos
+// where 85% of the pixels have no gradient at all).
 // No sort, and no full-size array of magnitudes.
 #include <algorithm>
 #include <cmath>
@@ -171,25 +176,36 @@ struct Zones {
   bool in_centre(int y, int x) const { return centre_rows.contains(y) && centre_cols.contains(x); }
 };
 
-// Squared Sobel magnitude at (y, x) straight from the photo, with the mirrored
-// borders; used only for the few pixels whose key is ambiguous.
-std::int64_t magnitude_at(const RgbImage& img, int y, int x) {
-  std::int32_t g[3][3];
+// The reference's Sobel magnitude at (y, x), in double precision and in the
+// reference's order of operations: numpy's gray conversion, then scipy's
+// correlate1d with [-1, 0, 1] along one axis and [1, 2, 1] along the other,
+// then hypot. Exact integers order distinct magnitudes correctly, but where
+// many pixels tie exactly at the percentile the reference splits them by its
+// rounding; recomputing the few ambiguous pixels this way splits them alike.
+double reference_edge_at(const RgbImage& img, int y, int x) {
+  double g[3][3];
   for (int dy = -1; dy <= 1; ++dy) {
     const int yy = std::clamp(y + dy, 0, img.height - 1);
     for (int dx = -1; dx <= 1; ++dx) {
       const int xx = std::clamp(x + dx, 0, img.width - 1);
       const std::uint8_t* p = img.row(yy) + 3 * xx;
-      g[dy + 1][dx + 1] = 299 * p[0] + 587 * p[1] + 114 * p[2];
+      const double gray = (p[0] / 255.0) * 0.299 + (p[1] / 255.0) * 0.587 + (p[2] / 255.0) * 0.114;
+      g[dy + 1][dx + 1] = gray * 255.0;
     }
   }
-  const std::int64_t gx = (g[0][2] + 2 * g[1][2] + g[2][2]) - (g[0][0] + 2 * g[1][0] + g[2][0]);
-  const std::int64_t gy = (g[2][0] + 2 * g[2][1] + g[2][2]) - (g[0][0] + 2 * g[0][1] + g[0][2]);
-  return gx * gx + gy * gy;
+  double along_rows[3];
+  double along_cols[3];
+  for (int i = 0; i < 3; ++i) {
+    along_rows[i] = g[2][i] - g[0][i];
+    along_cols[i] = g[i][2] - g[i][0];
+  }
+  const double gy = along_rows[1] * 2.0 + (along_rows[2] + along_rows[0]);
+  const double gx = along_cols[1] * 2.0 + (along_cols[2] + along_cols[0]);
+  return std::hypot(gy, gx);
 }
 
 struct Candidate {
-  std::int64_t e2;
+  double edge;  // the reference's magnitude, from reference_edge_at
   int y, x;
 };
 
@@ -235,7 +251,7 @@ std::vector<Segment> row_segments(int w, const Zones& zones, const Range (&cols)
     for (int x = x0; x < x1; ++x) any += within(k[x]);
     if (any == 0) continue;
     for (int x = x0; x < x1; ++x) {
-      if (within(k[x])) out.push_back({0, y, x});
+      if (within(k[x])) out.push_back({0.0, y, x});
     }
   }
   return c;
@@ -260,7 +276,7 @@ std::vector<Segment> row_segments(int w, const Zones& zones, const Range (&cols)
     while (mask) [[unlikely]] {
       // Each 16-bit lane sets two adjacent bits, the lower one even.
       const int bit = __builtin_ctz(mask);
-      out.push_back({0, y, x + bit / 2});
+      out.push_back({0.0, y, x + bit / 2});
       mask &= ~(3u << bit);
     }
   }
@@ -300,9 +316,9 @@ template <bool kAvx2>
   }
 }
 
-// The exact magnitudes of the candidates, fetching each one's rows a few
+// The reference magnitudes of the candidates, fetching each one's rows a few
 // candidates ahead: they are scattered over a photo far larger than cache.
-void fill_magnitudes(const RgbImage& image, std::vector<Candidate>& candidates) {
+void fill_reference_edges(const RgbImage& image, std::vector<Candidate>& candidates) {
   constexpr std::size_t kAhead = 16;
   const std::size_t n = candidates.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -315,7 +331,7 @@ void fill_magnitudes(const RgbImage& image, std::vector<Candidate>& candidates) 
         __builtin_prefetch(p + 8);
       }
     }
-    candidates[i].e2 = magnitude_at(image, candidates[i].y, candidates[i].x);
+    candidates[i].edge = reference_edge_at(image, candidates[i].y, candidates[i].x);
   }
 }
 
@@ -415,21 +431,21 @@ class CompositionKernel final : public AnalyzerKernel {
 #else
     scan_keys_portable(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
 #endif
-    fill_magnitudes(image, candidates_);
+    fill_reference_edges(image, candidates_);
     if (hi_key != 0) {
-      const auto by_e2 = [](const Candidate& a, const Candidate& b) { return a.e2 < b.e2; };
+      const auto by_edge = [](const Candidate& a, const Candidate& b) { return a.edge < b.edge; };
       const auto order_statistic = [&](std::int64_t rank) {
         if (rank < base) return 0.0;  // inside the zero bucket
         const auto it = candidates_.begin() + (rank - base);
-        std::nth_element(candidates_.begin(), it, candidates_.end(), by_e2);
-        return std::sqrt(static_cast<double>(it->e2));
+        std::nth_element(candidates_.begin(), it, candidates_.end(), by_edge);
+        return it->edge;
       };
       const double v_lo = order_statistic(lo_rank);
       const double v_hi = order_statistic(hi_rank);
       // numpy's _lerp, including its symmetric form for the upper half.
       const double threshold = frac >= 0.5 ? v_hi - (v_hi - v_lo) * (1.0 - frac) : v_lo + (v_hi - v_lo) * frac;
       for (const auto& c : candidates_) {
-        if (std::sqrt(static_cast<double>(c.e2)) > threshold) {
+        if (c.edge > threshold) {
           ++t.strong;
           t.pp += zones.in_pp(c.y, c.x);
           t.centre += zones.in_centre(c.y, c.x);
