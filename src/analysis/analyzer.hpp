@@ -99,6 +99,10 @@ struct AnalyzerSpec {
 // scaled value, as the reference does.
 double round_to(double value, int decimals);
 
+// Population variance of n exact integers from their exact sum and sum of
+// squares: (n*S2 - S1^2) / n^2, rounded once at the end. Never negative.
+long double exact_variance(std::int64_t n, Int128 sum, Int128 sum_sq);
+
 inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 
 }  // namespace photoscore

@@ -126,10 +126,8 @@ class ColorKernel final : public AnalyzerKernel {
       t.yb2_sq += s.yb2_sq;
     }
     const auto n = static_cast<long double>(pixels_);
-    const auto variance = [this, n](std::int64_t sum, std::int64_t sum_sq) {
-      const Int128 num = static_cast<Int128>(pixels_) * sum_sq - static_cast<Int128>(sum) * sum;
-      const long double v = static_cast<long double>(num) / (n * n);
-      return static_cast<double>(v < 0 ? 0 : v);
+    const auto variance = [this](std::int64_t sum, std::int64_t sum_sq) {
+      return static_cast<double>(exact_variance(pixels_, sum, sum_sq));
     };
     const double std_rg = std::sqrt(variance(t.rg, t.rg_sq));
     const double std_yb = std::sqrt(variance(t.yb2, t.yb2_sq)) / 2.0;

@@ -80,13 +80,9 @@ class SharpnessKernel final : public AnalyzerKernel {
       sum += s.sum;
       sum_sq += s.sum_sq;
     }
-    // Population variance, exactly: (n*S2 - S1^2) / n^2, in units of 1/1000^2.
-    const auto n = static_cast<Int128>(pixels_);
-    const Int128 numerator = n * sum_sq - sum * sum;
-    const long double n2 = static_cast<long double>(pixels_) * static_cast<long double>(pixels_);
-    double var = static_cast<double>(static_cast<long double>(numerator) / n2 /
-                                     (static_cast<long double>(kGrayScale) * kGrayScale));
-    if (var < 0.0) var = 0.0;
+    // In units of 1/1000^2: the Laplacian of scaled gray levels.
+    const double var = static_cast<double>(exact_variance(pixels_, sum, sum_sq) /
+                                           (static_cast<long double>(kGrayScale) * kGrayScale));
     const double score = clip01(var / 10000.0);
     const char* verdict = var >= 2000.0 ? "sharp" : (var >= 300.0 ? "soft" : "blurry");
     return {{round_to(var, 2), round_to(score, 4), std::string(verdict)}};
