@@ -74,7 +74,7 @@ ParseResult parse_options(int argc, char** argv) {
                  "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
       ->check(CLI::IsMember({"roles", "farm"}))
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else every core)")
+  app.add_option("--threads", o.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else every core; under MPI, the node's cores shared among its ranks)")
       ->check(CLI::PositiveNumber);
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();

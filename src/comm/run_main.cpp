@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -113,6 +114,16 @@ int run_main(int argc, char** argv) {
   }
 
   try {
+    if (mode == "mpi" && options.threads == 0 && !std::getenv("OMP_NUM_THREADS")) {
+      // Ranks share their node's cores unless told otherwise: every rank
+      // taking every core would oversubscribe each node many times over.
+      MPI_Comm node;
+      MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+      int on_node = 1;
+      MPI_Comm_size(node, &on_node);
+      MPI_Comm_free(&node);
+      options.threads = std::max(1, omp_get_num_procs() / on_node);
+    }
     Job job = make_job(options, mode, mode == "threads" ? "threads" : options.layout, world);
     if (mode == "threads") return finish(run_thread_mode(job));
     std::vector<InputFile> files;
