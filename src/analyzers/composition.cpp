@@ -182,14 +182,28 @@ struct Zones {
 // then hypot. Exact integers order distinct magnitudes correctly, but where
 // many pixels tie exactly at the percentile the reference splits them by its
 // rounding; recomputing the few ambiguous pixels this way splits them alike.
+// (v / 255.0) * weight for every 8-bit v, so that the reference's products
+// are looked up rather than divided for again: the same doubles, bit for bit.
+struct ReferenceGrayTables {
+  double r[256], g[256], b[256];
+  ReferenceGrayTables() {
+    for (int v = 0; v < 256; ++v) {
+      r[v] = (v / 255.0) * 0.299;
+      g[v] = (v / 255.0) * 0.587;
+      b[v] = (v / 255.0) * 0.114;
+    }
+  }
+};
+
 double reference_edge_at(const RgbImage& img, int y, int x) {
+  static const ReferenceGrayTables tables;
   double g[3][3];
   for (int dy = -1; dy <= 1; ++dy) {
     const int yy = std::clamp(y + dy, 0, img.height - 1);
     for (int dx = -1; dx <= 1; ++dx) {
       const int xx = std::clamp(x + dx, 0, img.width - 1);
       const std::uint8_t* p = img.row(yy) + 3 * xx;
-      const double gray = (p[0] / 255.0) * 0.299 + (p[1] / 255.0) * 0.587 + (p[2] / 255.0) * 0.114;
+      const double gray = tables.r[p[0]] + tables.g[p[1]] + tables.b[p[2]];
       g[dy + 1][dx + 1] = gray * 255.0;
     }
   }
