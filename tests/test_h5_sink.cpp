@@ -20,6 +20,7 @@
 #include "analysis/registry.hpp"
 #include "output/h5_sink.hpp"
 #include "output/row_json.hpp"
+#include "temp_dir.hpp"
 
 namespace photoscore {
 namespace {
@@ -125,27 +126,7 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
   return info;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "photoscore_h5_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path path() const { return path_; }
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename().string());
-    return out;
-  }
-
- private:
-  fs::path path_;
-};
+using photoscore::test_support::TempDir;
 
 // --- Reading back with the C API -------------------------------------------
 

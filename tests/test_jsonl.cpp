@@ -15,6 +15,7 @@
 #include "analysis/registry.hpp"
 #include "output/row_json.hpp"
 #include "run/input_files.hpp"
+#include "temp_dir.hpp"
 
 namespace photoscore {
 namespace {
@@ -162,25 +163,7 @@ TEST(RowJson, AnyFileNameGivesOneValidLine) {
 
 // ------------------------------------------------------- list_input_files ---
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "photoscore_test_XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  void touch(const std::string& name) const { std::ofstream(path_ / name) << "x"; }
-
- private:
-  fs::path path_;
-};
+using photoscore::test_support::TempDir;
 
 std::vector<std::string> names_of(const std::vector<InputFile>& files) {
   std::vector<std::string> out;
