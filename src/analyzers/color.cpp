@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/summing_kernel.hpp"
 #include "analysis/gray_strips.hpp"
 
 #if defined(__x86_64__)
@@ -20,6 +21,14 @@ enum Field : std::size_t { kColorfulness, kScore, kVerdict };
 
 struct Sums {
   std::int64_t rg = 0, rg_sq = 0, yb2 = 0, yb2_sq = 0;
+
+  Sums& operator+=(const Sums& o) {
+    rg += o.rg;
+    rg_sq += o.rg_sq;
+    yb2 += o.yb2;
+    yb2_sq += o.yb2_sq;
+    return *this;
+  }
 };
 
 // Blocks of pixels small enough that 32-bit sums are exact: 8192 squares of
@@ -103,31 +112,19 @@ void strip_sums_portable(const Strip& s, Sums& acc) {
 }
 #endif
 
-class ColorKernel final : public AnalyzerKernel {
- public:
-  void begin(int width, int height, int slots) override {
-    pixels_ = static_cast<std::int64_t>(width) * height;
-    sums_.assign(slots, Sums{});
-  }
-
-  void consume(const Strip& s, int slot) override {
 #if defined(__x86_64__)
-    if (use_avx2()) return strip_sums_avx2(s, sums_[static_cast<std::size_t>(slot)]);
+constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
+#else
+constexpr StripSums<Sums> kAvx2Sums = nullptr;
 #endif
-    strip_sums_portable(s, sums_[static_cast<std::size_t>(slot)]);
-  }
 
+class ColorKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+ public:
   AnalyzerResult finish(const RgbImage&) override {
-    Sums t;
-    for (const Sums& s : sums_) {
-      t.rg += s.rg;
-      t.rg_sq += s.rg_sq;
-      t.yb2 += s.yb2;
-      t.yb2_sq += s.yb2_sq;
-    }
-    const auto n = static_cast<long double>(pixels_);
+    const Sums t = total();
+    const auto n = static_cast<long double>(pixels());
     const auto variance = [this](std::int64_t sum, std::int64_t sum_sq) {
-      return static_cast<double>(exact_variance(pixels_, sum, sum_sq));
+      return static_cast<double>(exact_variance(pixels(), sum, sum_sq));
     };
     const double std_rg = std::sqrt(variance(t.rg, t.rg_sq));
     const double std_yb = std::sqrt(variance(t.yb2, t.yb2_sq)) / 2.0;
@@ -139,9 +136,6 @@ class ColorKernel final : public AnalyzerKernel {
     return {{round_to(m, 2), round_to(score, 4), std::string(verdict)}};
   }
 
- private:
-  std::int64_t pixels_ = 0;
-  std::vector<Sums> sums_;
 };
 
 std::string figure(const AnalyzerResult& r) {

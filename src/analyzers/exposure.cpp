@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/summing_kernel.hpp"
 #include "analysis/gray_strips.hpp"
 
 namespace photoscore {
@@ -23,6 +24,13 @@ struct Sums {
   std::int64_t sum = 0;
   std::int64_t shadows = 0;
   std::int64_t highlights = 0;
+
+  Sums& operator+=(const Sums& o) {
+    sum += o.sum;
+    shadows += o.shadows;
+    highlights += o.highlights;
+    return *this;
+  }
 };
 
 // A block's gray levels sum below 2^31 (8192 * 255000 = 2.09e9), so each
@@ -55,28 +63,17 @@ void strip_sums_portable(const Strip& s, Sums& acc) { strip_sums(s, acc); }
 [[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, Sums& acc) { strip_sums(s, acc); }
 #endif
 
-class ExposureKernel final : public AnalyzerKernel {
- public:
-  void begin(int width, int height, int slots) override {
-    pixels_ = static_cast<std::int64_t>(width) * height;
-    sums_.assign(slots, Sums{});
-  }
-
-  void consume(const Strip& s, int slot) override {
 #if defined(__x86_64__)
-    if (use_avx2()) return strip_sums_avx2(s, sums_[slot]);
+constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
+#else
+constexpr StripSums<Sums> kAvx2Sums = nullptr;
 #endif
-    strip_sums_portable(s, sums_[slot]);
-  }
 
+class ExposureKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+ public:
   AnalyzerResult finish(const RgbImage&) override {
-    Sums t;
-    for (const Sums& s : sums_) {
-      t.sum += s.sum;
-      t.shadows += s.shadows;
-      t.highlights += s.highlights;
-    }
-    const double n = static_cast<double>(pixels_);
+    const Sums t = total();
+    const double n = static_cast<double>(pixels());
     const double mean = static_cast<double>(t.sum) / (n * kGrayMax);
     const double shadows = static_cast<double>(t.shadows) / n;
     const double highlights = static_cast<double>(t.highlights) / n;
@@ -89,9 +86,6 @@ class ExposureKernel final : public AnalyzerKernel {
              std::string(verdict)}};
   }
 
- private:
-  std::int64_t pixels_ = 0;
-  std::vector<Sums> sums_;
 };
 
 std::string figure(const AnalyzerResult& r) {

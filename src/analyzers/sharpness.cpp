@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/summing_kernel.hpp"
 #include "analysis/gray_strips.hpp"
 
 namespace photoscore {
@@ -18,6 +19,12 @@ struct Sums {
   // Squares reach 1.04e12 each: a row's total fits easily in 64 bits, the
   // photo's is kept in 128 so no size of photo can overflow it.
   Int128 sum_sq = 0;
+
+  Sums& operator+=(const Sums& o) {
+    sum += o.sum;
+    sum_sq += o.sum_sq;
+    return *this;
+  }
 };
 
 // |L| <= 4 * kGrayMax < 2^20, so L^2 < 2^40 is exact in a double, and so is
@@ -59,38 +66,24 @@ void strip_sums_portable(const Strip& s, Sums& acc) {
 }
 #endif
 
-class SharpnessKernel final : public AnalyzerKernel {
- public:
-  void begin(int width, int height, int slots) override {
-    pixels_ = static_cast<std::int64_t>(width) * height;
-    sums_.assign(slots, Sums{});
-  }
-
-  void consume(const Strip& s, int slot) override {
 #if defined(__x86_64__)
-    if (use_avx2()) return strip_sums_avx2(s, sums_[slot]);
+constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
+#else
+constexpr StripSums<Sums> kAvx2Sums = nullptr;
 #endif
-    strip_sums_portable(s, sums_[slot]);
-  }
 
+class SharpnessKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+ public:
   AnalyzerResult finish(const RgbImage&) override {
-    Int128 sum = 0;
-    Int128 sum_sq = 0;
-    for (const Sums& s : sums_) {
-      sum += s.sum;
-      sum_sq += s.sum_sq;
-    }
+    const Sums t = total();
     // In units of 1/1000^2: the Laplacian of scaled gray levels.
-    const double var = static_cast<double>(exact_variance(pixels_, sum, sum_sq) /
+    const double var = static_cast<double>(exact_variance(pixels(), t.sum, t.sum_sq) /
                                            (static_cast<long double>(kGrayScale) * kGrayScale));
     const double score = clip01(var / 10000.0);
     const char* verdict = var >= 2000.0 ? "sharp" : (var >= 300.0 ? "soft" : "blurry");
     return {{round_to(var, 2), round_to(score, 4), std::string(verdict)}};
   }
 
- private:
-  std::int64_t pixels_ = 0;
-  std::vector<Sums> sums_;
 };
 
 std::string figure(const AnalyzerResult& r) {

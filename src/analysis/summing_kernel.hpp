@@ -1,0 +1,47 @@
+#pragma once
+// The common shape of analyzers that only add things up: one exact integer
+// accumulator per slot, filled strip by strip by a portable loop or its AVX2
+// twin, and totalled once per photo. Sums must support +=.
+#include <cstdint>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+#include "analysis/gray_strips.hpp"
+
+namespace photoscore {
+
+template <typename Sums>
+using StripSums = void (*)(const Strip&, Sums&);
+
+// `avx2` may be nullptr where there is no AVX2 version (other architectures).
+template <typename Sums, StripSums<Sums> portable, StripSums<Sums> avx2>
+class SummingKernel : public AnalyzerKernel {
+ public:
+  void begin(int width, int height, int slots) override {
+    pixels_ = static_cast<std::int64_t>(width) * height;
+    sums_.assign(static_cast<std::size_t>(slots), Sums{});
+  }
+
+  void consume(const Strip& s, int slot) override {
+    Sums& acc = sums_[static_cast<std::size_t>(slot)];
+    if (avx2 != nullptr && use_avx2()) {
+      avx2(s, acc);
+    } else {
+      portable(s, acc);
+    }
+  }
+
+ protected:
+  Sums total() const {
+    Sums t{};
+    for (const Sums& s : sums_) t += s;
+    return t;
+  }
+  std::int64_t pixels() const { return pixels_; }
+
+ private:
+  std::int64_t pixels_ = 0;
+  std::vector<Sums> sums_;
+};
+
+}  // namespace photoscore
