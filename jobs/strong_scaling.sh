@@ -30,19 +30,9 @@ set -u
 # shellcheck source=jobs/sweep_common.sh
 . "$(dirname "$0")/sweep_common.sh"
 
-if [ $# -lt 2 ]; then
-  sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
-  exit 2
-fi
-INPUT_DIR=$1
-OUTPUT_DIR=$2
-shift 2
-[ -d "$INPUT_DIR" ] || sweep_die "no such folder: $INPUT_DIR"
-CORES=("$@")
-[ ${#CORES[@]} -gt 0 ] || mapfile -t CORES < <(sweep_default_cores)
-for c in "${CORES[@]}"; do
-  [[ "$c" =~ ^[1-9][0-9]*$ ]] || sweep_die "cores must be positive integers, not '$c'"
-done
+sweep_args "$0" "$@"
+INPUT_DIR=$SWEEP_ARG_DIR
+OUTPUT_DIR=$SWEEP_ARG_OUT
 
 sweep_init "$OUTPUT_DIR" strong
 echo "strong scaling: $INPUT_DIR, cores ${CORES[*]}, modes $MODES, $SWEEP_NPROC cores on $(hostname)"

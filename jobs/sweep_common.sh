@@ -89,6 +89,28 @@ sweep_default_cores() {
   seq 1 "$SWEEP_NPROC"
 }
 
+# sweep_args SCRIPT DIR OUTPUT_DIR [CORES...]: the arguments both sweeps take.
+# Sets SWEEP_ARG_DIR, SWEEP_ARG_OUT and the array CORES (default 1..nproc);
+# prints SCRIPT's usage and exits 2 when too few are given.
+sweep_args() {
+  local script=$1
+  shift
+  if [ $# -lt 2 ]; then
+    sed -n '2,12s/^# \{0,1\}//p' "$script" >&2
+    exit 2
+  fi
+  SWEEP_ARG_DIR=$1
+  SWEEP_ARG_OUT=$2
+  shift 2
+  [ -d "$SWEEP_ARG_DIR" ] || sweep_die "no such folder: $SWEEP_ARG_DIR"
+  CORES=("$@")
+  [ ${#CORES[@]} -gt 0 ] || mapfile -t CORES < <(sweep_default_cores)
+  local c
+  for c in "${CORES[@]}"; do
+    [[ "$c" =~ ^[1-9][0-9]*$ ]] || sweep_die "cores must be positive integers, not '$c'"
+  done
+}
+
 # sweep_shape MODE C -> "RANKS THREADS" on stdout, or nothing when the mode cannot use C cores.
 sweep_shape() {
   local mode=$1 c=$2 t=$THREADS_PER_RANK ranks

@@ -21,19 +21,11 @@ set -u
 # shellcheck source=jobs/sweep_common.sh
 . "$(dirname "$0")/sweep_common.sh"
 
-if [ $# -lt 2 ]; then
-  sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
-  exit 2
-fi
-SOURCE_DIR=$1
-OUTPUT_DIR=$2
-shift 2
-[ -d "$SOURCE_DIR" ] || sweep_die "no such folder: $SOURCE_DIR"
-CORES=("$@")
-[ ${#CORES[@]} -gt 0 ] || mapfile -t CORES < <(sweep_default_cores)
+sweep_args "$0" "$@"
+SOURCE_DIR=$SWEEP_ARG_DIR
+OUTPUT_DIR=$SWEEP_ARG_OUT
 MAX=0
 for c in "${CORES[@]}"; do
-  [[ "$c" =~ ^[1-9][0-9]*$ ]] || sweep_die "cores must be positive integers, not '$c'"
   [ "$c" -gt "$MAX" ] && MAX=$c
 done
 : "${PER_CORE:=8}"
