@@ -19,7 +19,7 @@
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_runner.hpp"
 #include "output/row_json.hpp"
-#include "run/thread_runner.hpp"
+#include "run/thread_mode.hpp"
 
 namespace photoscore {
 namespace {
@@ -32,51 +32,51 @@ std::vector<std::size_t> ids(std::initializer_list<std::size_t> list) { return l
 
 TEST(MpiPlan, FourRanksThreeAnalyzersIsTheSeedsNetwork) {
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
-  ASSERT_EQ(plan.lanes.size(), 1u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
+  ASSERT_EQ(plan.groups.size(), 1u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(plan.ranks[1].analyzers, ids({0}));
   EXPECT_EQ(plan.ranks[2].analyzers, ids({1}));
   EXPECT_EQ(plan.ranks[3].analyzers, ids({2}));
-  EXPECT_EQ(plan.ranks[0].lane, -1);
+  EXPECT_EQ(plan.ranks[0].group, -1);
   EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 4 ranks, 1 group x 3 analyzer ranks, 1 thread each");
 }
 
 TEST(MpiPlan, FewRanksHoldSeveralAnalyzers) {
   const MpiPlan two = make_mpi_plan(Layout::Roles, 2, 3);
-  ASSERT_EQ(two.lanes.size(), 1u);
+  ASSERT_EQ(two.groups.size(), 1u);
   EXPECT_EQ(two.ranks[1].analyzers, ids({0, 1, 2}));
   const MpiPlan three = make_mpi_plan(Layout::Roles, 3, 3);
-  ASSERT_EQ(three.lanes.size(), 1u);
+  ASSERT_EQ(three.groups.size(), 1u);
   EXPECT_EQ(three.ranks[1].analyzers, ids({0, 1}));
   EXPECT_EQ(three.ranks[2].analyzers, ids({2}));
 }
 
 TEST(MpiPlan, ColorGetsItsOwnRankWithFiveRanks) {
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 4);
-  ASSERT_EQ(plan.lanes.size(), 1u);
+  ASSERT_EQ(plan.groups.size(), 1u);
   for (int r = 1; r <= 4; ++r)
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({std::size_t(r - 1)}));
 }
 
 TEST(MpiPlan, SevenRanksMakeTwoGroups) {
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 7, 3);
-  ASSERT_EQ(plan.lanes.size(), 2u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(plan.lanes[1].ranks, (std::vector<int>{4, 5, 6}));
+  ASSERT_EQ(plan.groups.size(), 2u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(plan.groups[1].ranks, (std::vector<int>{4, 5, 6}));
   EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
-  EXPECT_EQ(plan.ranks[6].lane, 1);
+  EXPECT_EQ(plan.ranks[6].group, 1);
   EXPECT_EQ(plan_summary(plan, 2), "mpi roles: 7 ranks, 2 groups x 3 analyzer ranks, 2 threads each");
 }
 
 TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 3);
-  ASSERT_EQ(plan.lanes.size(), 1u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3, 4}));
+  ASSERT_EQ(plan.groups.size(), 1u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3, 4}));
   EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
   EXPECT_EQ(plan.ranks[1].turns, 2);
   EXPECT_EQ(plan.ranks[4].turn, 1);
-  EXPECT_EQ(lane_responders(plan.lanes[0], 0), (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(lane_responders(plan.lanes[0], 1), (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(group_responders(plan.groups[0], 0), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(group_responders(plan.groups[0], 1), (std::vector<int>{2, 3, 4}));
   EXPECT_TRUE(rank_responds(plan.ranks[1], 2));
   EXPECT_FALSE(rank_responds(plan.ranks[4], 2));
   EXPECT_TRUE(rank_responds(plan.ranks[2], 1));
@@ -89,18 +89,18 @@ TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
 
 TEST(MpiPlan, UnevenGroupsAreSummarized) {
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 8, 3);
-  ASSERT_EQ(plan.lanes.size(), 2u);
-  EXPECT_EQ(plan.lanes[0].ranks.size(), 4u);
-  EXPECT_EQ(plan.lanes[1].ranks.size(), 3u);
+  ASSERT_EQ(plan.groups.size(), 2u);
+  EXPECT_EQ(plan.groups[0].ranks.size(), 4u);
+  EXPECT_EQ(plan.groups[1].ranks.size(), 3u);
   EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 8 ranks, 2 groups (4+3 analyzer ranks), 1 thread each");
 }
 
 TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
   const MpiPlan plan = make_mpi_plan(Layout::Farm, 4, 3);
-  ASSERT_EQ(plan.lanes.size(), 3u);
+  ASSERT_EQ(plan.groups.size(), 3u);
   for (int r = 1; r < 4; ++r) {
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({0, 1, 2}));
-    EXPECT_EQ(plan.lanes[static_cast<std::size_t>(r - 1)].ranks, (std::vector<int>{r}));
+    EXPECT_EQ(plan.groups[static_cast<std::size_t>(r - 1)].ranks, (std::vector<int>{r}));
   }
   EXPECT_EQ(plan_summary(plan, 1), "mpi farm: 4 ranks, 3 workers x 3 analyzers, 1 thread each");
   const std::vector<std::string> lines = plan_lines(plan, {}, {"h0", "h1", "h2", "h3"}, 1);
@@ -111,7 +111,7 @@ TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
 }
 
 // For every world and selection: every analyzer rank has work, and each of a
-// lane's photos is answered for every analyzer by exactly one rank.
+// group's photos is answered for every analyzer by exactly one rank.
 TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
   for (const Layout layout : {Layout::Roles, Layout::Farm}) {
     for (std::size_t count = 1; count <= 4; ++count) {
@@ -119,11 +119,11 @@ TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
         SCOPED_TRACE(std::string(to_string(layout)) + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
         const MpiPlan plan = make_mpi_plan(layout, world, count);
         std::set<int> seen;
-        for (const PlanLane& lane : plan.lanes) {
-          for (int r : lane.ranks) EXPECT_TRUE(seen.insert(r).second) << "rank " << r << " in two lanes";
+        for (const PlanGroup& group : plan.groups) {
+          for (int r : group.ranks) EXPECT_TRUE(seen.insert(r).second) << "rank " << r << " in two groups";
           for (std::int64_t seq = 0; seq < 6; ++seq) {
             std::vector<int> hits(count, 0);
-            for (int r : lane_responders(lane, seq)) {
+            for (int r : group_responders(group, seq)) {
               EXPECT_TRUE(rank_responds(plan.ranks[static_cast<std::size_t>(r)], seq));
               for (std::size_t a : plan.ranks[static_cast<std::size_t>(r)].analyzers) ++hits[a];
             }
@@ -283,8 +283,10 @@ class MpiRun : public ::testing::Test {
     if (!root) return;
 
     CaptureSink threads(job.policy.analyzers);
-    RunInfo thread_info;
-    run_threads(files_, job.policy, job.limits, 2, threads, thread_info);
+    Job thread_job = make_job(options, Mode::Threads, Layout::Threads, 1);
+    thread_job.threads = 2;
+    run_thread_mode(thread_job, files_, threads);
+    const RunInfo& thread_info = thread_job.info;
     ASSERT_EQ(mpi.rows.size(), files_.size());
     EXPECT_EQ(mpi.rows, threads.rows);
     EXPECT_EQ(mpi.opened, 1);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/exit_codes.hpp"
 #include "build_info.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
@@ -12,10 +13,11 @@ namespace photoscore {
 
 Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   Job job;
-  job.options = options;
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
   job.threads = resolve_threads(options);
+  job.in_flight = options.in_flight;
+  job.timing_table = !options.quiet;
   RunInfo& info = job.info;
   info.version = PHOTOSCORE_VERSION;
   info.git_hash = PHOTOSCORE_GIT_HASH;
@@ -34,28 +36,28 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   return job;
 }
 
-std::vector<InputFile> job_files(const Job& job) {
-  std::vector<InputFile> files = list_input_files(job.options.input_dir);
+std::vector<InputFile> job_files(const Options& options) {
+  std::vector<InputFile> files = list_input_files(options.input_dir);
   if (files.empty()) {
-    throw InputError("no photos in " + job.options.input_dir + " (looked for .jpg .jpeg .png .bmp .tiff .webp)");
+    throw InputError("no photos in " + options.input_dir + " (looked for .jpg .jpeg .png .bmp .tiff .webp)");
   }
-  if (job.options.shard_count > 1) files = select_shard(files, job.options.shard_index, job.options.shard_count);
-  if (job.options.max_images >= 0 && files.size() > static_cast<std::size_t>(job.options.max_images)) {
-    files.resize(static_cast<std::size_t>(job.options.max_images));
+  if (options.shard_count > 1) files = select_shard(files, options.shard_index, options.shard_count);
+  if (options.max_images >= 0 && files.size() > static_cast<std::size_t>(options.max_images)) {
+    files.resize(static_cast<std::size_t>(options.max_images));
   }
   return files;
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Job& job) {
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<JsonlSink>(job.options.jsonl, job.policy.analyzers));
-  sinks->add(std::make_unique<H5Sink>(job.options.h5, job.policy.analyzers));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
+  sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !job.options.quiet, job.options.jsonl,
-                                         job.options.h5));
+  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
+                                         options.h5));
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) { return info.errors > 0 ? 1 : 0; }
+int exit_code_for(const RunInfo& info) { return info.errors > 0 ? kExitSomeUnscored : kExitAllScored; }
 
 }  // namespace photoscore

@@ -23,9 +23,23 @@ struct ImageOutcome {
   std::vector<double> analyzer_seconds;
 };
 
+// Decodes and scores one photo's bytes. Never throws for the photo's sake:
+// undecodable data and running out of memory both come back as !ok with a
+// one-line error.
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits);
 
-// A row from a file and its outcome, not yet merged.
+// Reads a whole file into `bytes`; false and a one-line reason when it
+// cannot (running out of memory included).
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
+
+// The whole per-file path: read the file into `bytes` (reused from photo to
+// photo), then process_image(). A file that cannot be read comes back as
+// !ok; `read_seconds` is the time the read took.
+ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>& bytes, ImageScorer& scorer,
+                              const DecodeLimits& limits, double& read_seconds);
+
+// A row from a file and its outcome, not yet merged. An error row keeps
+// only the error: no size, no figures.
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome);
 
 }  // namespace photoscore
