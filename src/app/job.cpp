@@ -4,6 +4,7 @@
 
 #include "app/exit_codes.hpp"
 #include "build_info.hpp"
+#include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
 #include "output/h5_sink.hpp"
@@ -52,6 +53,7 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
   auto sinks = std::make_unique<SinkSet>();
   sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
   sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
+  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
   sinks->add(std::make_unique<ErrorLog>(stderr));
   sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
                                          options.h5));

@@ -82,6 +82,7 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
+  app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,

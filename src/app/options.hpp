@@ -17,6 +17,7 @@ struct Options {
   int threads = 0;              // OpenMP threads per rank; 0: OMP_NUM_THREADS or all cores
   std::string jsonl = "photo_scores.jsonl";
   std::string h5 = "photo_scores.h5";
+  std::string csv;  // empty: no CSV
   bool quiet = false;
   std::vector<std::string> analyzers;  // empty: the default ones
   std::string weights;                 // "" or a list, see --help

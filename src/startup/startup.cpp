@@ -102,7 +102,11 @@ int run_photoscore(int argc, char** argv) {
     return fail(kExitBadInput, e.what());
   } catch (const std::exception& e) {
     // The sinks are gone by now: their temporary files are removed.
-    std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, e.what());
+    if (session.world() > 1) {
+      std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, e.what());
+    } else {
+      std::fprintf(stderr, "photoscore: %s\n", e.what());
+    }
     if (session.world() > 1) session.abort(kExitFailed);
     return kExitFailed;
   }
