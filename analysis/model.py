@@ -126,10 +126,10 @@ SERIES = [  # key, layout, variant, read mode, label, colour, line style
     ("threads", "threads", None, None, "threads (1 node)", "tab:blue", "-"),
     ("farm/rank0", "farm", None, "rank0", "farm, --read rank0", "tab:green", "-"),
     ("farm/workers", "farm", None, "workers", "farm, --read workers", "tab:green", "--"),
-    ("roles-all/rank0", "roles", "everywhere", "rank0", "roles today (every rank decodes), rank0", "tab:orange", "-"),
-    ("roles-all/workers", "roles", "everywhere", "workers", "roles today, workers", "tab:orange", "--"),
-    ("roles-once/rank0", "roles", "once", "rank0", "roles, decode once per group, rank0", "tab:red", "-"),
-    ("roles-once/workers", "roles", "once", "workers", "roles, decode once per group, workers", "tab:red", "--"),
+    ("roles-all/rank0", "roles", "everywhere", "rank0", "roles today (all decode), --read rank0", "tab:orange", "-"),
+    ("roles-all/workers", "roles", "everywhere", "workers", "roles today (all decode), --read workers", "tab:orange", "--"),
+    ("roles-once/rank0", "roles", "once", "rank0", "roles decode once, --read rank0", "tab:red", "-"),
+    ("roles-once/workers", "roles", "once", "workers", "roles decode once, --read workers", "tab:red", "--"),
 ]
 
 
