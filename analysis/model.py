@@ -104,7 +104,6 @@ the header and the HDF5/JSONL rows are small; rank 0 shares node 0 with C lane c
 """
 import argparse
 import math
-import os
 import re
 import sys
 from pathlib import Path
