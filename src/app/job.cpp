@@ -35,15 +35,18 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
 }
 
 std::vector<InputFile> job_files(const Job& job) {
-  std::vector<InputFile> files = list_input_files(job.options.input_dir);
-  if (files.empty()) {
-    throw InputError("no photos in " + job.options.input_dir + " (looked for .jpg .jpeg .png .bmp .tiff .webp)");
+  InputListing listing = job_listing(job);
+  // One line, so a card's videos and unsupported RAWs are not missed.
+  if (!listing.skipped.empty()) {
+    int n = 0;
+    for (const auto& [ext, count] : listing.skipped) n += count;
+    std::fprintf(stderr, "photoscore: skipped %d file%s by extension (%s)\n", n, n == 1 ? "" : "s",
+                 skipped_summary(listing.skipped).c_str());
   }
-  if (job.options.shard_count > 1) files = select_shard(files, job.options.shard_index, job.options.shard_count);
-  if (job.options.max_images >= 0 && files.size() > static_cast<std::size_t>(job.options.max_images)) {
-    files.resize(static_cast<std::size_t>(job.options.max_images));
+  for (const auto& folder : listing.unreadable_folders) {
+    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
   }
-  return files;
+  return std::move(listing.files);
 }
 
 std::unique_ptr<SinkSet> make_sinks(const Job& job) {

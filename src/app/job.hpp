@@ -26,6 +26,10 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
 // The files this run scores: the folder's photos, this shard's share, and at
 // most --max-images of them. Throws InputError for an unusable folder.
 std::vector<InputFile> job_files(const Job& job);
+// The same with what was passed over (issue 12), printing nothing.
+InputListing job_listing(const Job& job);
+// --list: what would be scored, on stdout; returns the exit code.
+int list_photos(const Job& job);
 
 // JSONL, HDF5, the error lines on stderr and the dashboard, in that order.
 std::unique_ptr<SinkSet> make_sinks(const Job& job);

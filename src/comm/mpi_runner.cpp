@@ -444,6 +444,7 @@ class Source {
         photo.outcome.results[analyzers[k]] = part.results[k];
       photo.outcome.width = part.width;
       photo.outcome.height = part.height;
+      photo.outcome.source = part.source;
     } else if (analyzers.front() < photo.error_from) {
       // Every rank decodes the same bytes with the same code, so the errors
       // agree; keeping the first analyzer's makes the choice explicit.

@@ -125,6 +125,8 @@ int run_main(int argc, char** argv) {
       options.threads = std::max(1, omp_get_num_procs() / on_node);
     }
     Job job = make_job(options, mode, mode == "threads" ? "threads" : options.layout, world);
+    // --list (issue 12): rank 0 reports, nobody scores or writes.
+    if (options.list) return finish(rank == 0 ? list_photos(job) : 0);
     if (mode == "threads") return finish(run_thread_mode(job));
     std::vector<InputFile> files;
     std::unique_ptr<SinkSet> sinks;

@@ -44,6 +44,7 @@ std::string row_to_json(const ScoredRow& row, const std::vector<const AnalyzerSp
     j["height"] = nullptr;
   }
   put_fields(j, row, analyzers, false);
+  if (!row.source.empty()) j["source"] = row.source;  // camera RAWs only (issue 12)
   j["path"] = row.path;
   j["status"] = row.ok ? "ok" : "error";
   if (row.ok) {

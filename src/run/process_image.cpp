@@ -38,6 +38,7 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   out.analyzer_seconds = std::move(times.analyzer_seconds);
   out.width = image.width;
   out.height = image.height;
+  out.source = image.source;
   out.ok = true;
   return out;
 }
@@ -50,6 +51,7 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   row.error = std::move(outcome.error);
   row.width = outcome.width;
   row.height = outcome.height;
+  row.source = std::move(outcome.source);
   row.results = std::move(outcome.results);
   return row;
 }
