@@ -20,7 +20,7 @@ namespace {
 // `photoscore --threads 1` on the project's 2-core build machine: on JPEGs
 // of 2-15 MP (inputs/make_workload.py) and on DNGs demosaiced by LibRaw. An
 // estimate to plan with, not a promise: other machines and formats differ.
-constexpr double kSecondsPerMegapixel = 0.012;
+constexpr double kSecondsPerMegapixel = 0.008;
 constexpr double kDemosaicSecondsPerMegapixel = 0.15;
 
 constexpr std::array<ImageFormat, 7> kFormats = {ImageFormat::Jpeg, ImageFormat::Png,  ImageFormat::Tiff,

@@ -17,7 +17,7 @@ struct RawPlan {
   int height = 0;
 };
 
-// After open_*: a JPEG preview holding at least a quarter of the sensor's
+// After open_*: a (JPEG) preview holding at least a quarter of the sensor's
 // pixels is what a photographer culls from (culling tools show it), and
 // decoding it costs a fraction of a demosaic; a smaller one is a thumbnail.
 RawPlan plan_raw(const LibRaw& raw);

@@ -58,7 +58,8 @@ RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   if (const int rc = open_bytes(*raw, bytes); rc != LIBRAW_SUCCESS) {
     fail("not a readable camera RAW", rc);
   }
-  if (plan_raw(*raw).use_preview && raw->unpack_thumb() == LIBRAW_SUCCESS) {
+  if (plan_raw(*raw).use_preview && raw->unpack_thumb() == LIBRAW_SUCCESS &&
+      raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
     const auto& thumb = raw->imgdata.thumbnail;
     try {
       RgbImage image = decode_jpeg(

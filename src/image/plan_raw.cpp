@@ -16,7 +16,9 @@ RawPlan plan_raw(const LibRaw& raw) {
   const double sensor = static_cast<double>(sizes.width) * static_cast<double>(sizes.height);
   const double preview = static_cast<double>(thumb.twidth) * static_cast<double>(thumb.theight);
   RawPlan plan;
-  if (thumb.tformat == LIBRAW_THUMBNAIL_JPEG && thumb.tlength > 0 && preview >= 0.25 * sensor) {
+  // LibRaw 0.20 tells a preview's format only once unpacked: the decoder
+  // checks that it is a JPEG, and demosaics when it is not.
+  if (thumb.tlength > 0 && preview >= 0.25 * sensor) {
     plan.use_preview = true;
     plan.width = thumb.twidth;
     plan.height = thumb.theight;
