@@ -2,12 +2,11 @@
 // the new formats' detection, the header-only probe and the RAW source note.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -71,9 +70,10 @@ TEST_F(CardTree, RecursiveListsEveryPhotoOnceInByteOrder) {
   // Byte order: upper case sorts before lower case; the linked-in folder
   // keeps its link's name; 100CANON is listed under its real name only.
   const std::vector<std::string> expected = {
-      "DCIM/100CANON/IMG_0001.JPG",       "DCIM/100CANON/IMG_0002.jfif",  "DCIM/100CANON/IMG_0003.tif",
-      "DCIM/100CANON/deeper/IMG_0004.jpe", "DCIM/101APPLE/IMG_0005.HEIC", "DCIM/102RAW/IMG_0006.DNG",
-      "DCIM/zz_linked/IMG_0011.png",       "top.jpg"};
+      "DCIM/100CANON/IMG_0001.JPG",  "DCIM/100CANON/IMG_0002.jfif",
+      "DCIM/100CANON/IMG_0003.tif",  "DCIM/100CANON/deeper/IMG_0004.jpe",
+      "DCIM/101APPLE/IMG_0005.HEIC", "DCIM/102RAW/IMG_0006.DNG",
+      "DCIM/zz_linked/IMG_0011.png", "top.jpg"};
   EXPECT_EQ(names(listing.files), expected);
   for (const auto& f : listing.files) EXPECT_EQ(f.path, (card.path() / f.filename).string());
   const std::map<std::string, int> skipped = {{".mov", 2}, {".cr3", 1}, {"", 1}};
@@ -115,7 +115,8 @@ std::vector<std::uint8_t> bytes_of(std::initializer_list<const char*> parts) {
 }
 
 std::vector<std::uint8_t> ftyp(const std::string& major, const std::string& compatible) {
-  std::vector<std::uint8_t> b = {0, 0, 0, static_cast<std::uint8_t>(16 + compatible.size()), 'f', 't', 'y', 'p'};
+  std::vector<std::uint8_t> b = {0,   0,   0,   static_cast<std::uint8_t>(16 + compatible.size()),
+                                 'f', 't', 'y', 'p'};
   b.insert(b.end(), major.begin(), major.end());
   b.insert(b.end(), 4, 0);
   b.insert(b.end(), compatible.begin(), compatible.end());
@@ -126,7 +127,7 @@ std::vector<std::uint8_t> ftyp(const std::string& major, const std::string& comp
 TEST(DetectFormat, HeifByItsFtypBrand) {
   EXPECT_EQ(detect_format(ftyp("heic", "mif1heic")), ImageFormat::Heif);
   EXPECT_EQ(detect_format(ftyp("msf1", "")), ImageFormat::Heif);
-  EXPECT_EQ(detect_format(ftyp("isom", "mif1")), ImageFormat::Heif);  // a compatible brand counts
+  EXPECT_EQ(detect_format(ftyp("isom", "mif1")), ImageFormat::Heif);         // a compatible brand counts
   EXPECT_EQ(detect_format(ftyp("mp42", "isommp41")), ImageFormat::Unknown);  // a video
   EXPECT_EQ(detect_format(ftyp("crx ", "isom")), ImageFormat::Unknown);      // CR3 is not read
 }

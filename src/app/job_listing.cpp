@@ -13,7 +13,8 @@ InputListing job_listing(const Job& job) {
     // The usual slip with a camera card: photos in DCIM/100CANON, not at the top.
     if (!o.recursive) {
       if (const int n = subfolders_with_photos(o.input_dir); n > 0) {
-        message += "; photos in " + std::to_string(n) + " subfolder" + (n == 1 ? "" : "s") + ": use --recursive";
+        message +=
+            "; photos in " + std::to_string(n) + " subfolder" + (n == 1 ? "" : "s") + ": use --recursive";
       }
     }
     throw InputError(message);

@@ -23,8 +23,8 @@ namespace {
 constexpr double kSecondsPerMegapixel = 0.008;
 constexpr double kDemosaicSecondsPerMegapixel = 0.15;
 
-constexpr std::array<ImageFormat, 7> kFormats = {ImageFormat::Jpeg, ImageFormat::Png,  ImageFormat::Tiff,
-                                                 ImageFormat::Webp, ImageFormat::Bmp,  ImageFormat::Heif,
+constexpr std::array<ImageFormat, 7> kFormats = {ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::Tiff,
+                                                 ImageFormat::Webp, ImageFormat::Bmp, ImageFormat::Heif,
                                                  ImageFormat::Raw};
 
 std::string seconds_text(double s) {
@@ -70,13 +70,14 @@ int list_photos(const Job& job) {
   }
 
   const Options& o = job.options;
-  std::printf("photoscore --list: %zu file%s in %s%s would be scored\n", files.size(), files.size() == 1 ? "" : "s",
-              o.input_dir.c_str(), o.recursive ? " and its subfolders" : "");
+  std::printf("photoscore --list: %zu file%s in %s%s would be scored\n", files.size(),
+              files.size() == 1 ? "" : "s", o.input_dir.c_str(), o.recursive ? " and its subfolders" : "");
   std::printf("  %-8s %7s %12s\n", "format", "files", "megapixels");
   double total_mp = 0.0;
   for (std::size_t f = 0; f < kFormats.size(); ++f) {
     if (count[f] == 0) continue;
-    std::printf("  %-8s %7d %12.1f\n", std::string(format_name(kFormats[f])).c_str(), count[f], megapixels[f]);
+    std::printf("  %-8s %7d %12.1f\n", std::string(format_name(kFormats[f])).c_str(), count[f],
+                megapixels[f]);
     total_mp += megapixels[f];
   }
   std::printf("  %-8s %7zu %12.1f\n", "total", files.size(), total_mp);
@@ -86,8 +87,10 @@ int list_photos(const Job& job) {
   if (unreadable > 0) {
     std::printf("  unreadable header: %d (each would get an error row)\n", unreadable);
   }
-  if (!listing.skipped.empty()) std::printf("  skipped by extension: %s\n", skipped_summary(listing.skipped).c_str());
-  for (const auto& folder : listing.unreadable_folders) std::printf("  unreadable folder: %s\n", folder.c_str());
+  if (!listing.skipped.empty())
+    std::printf("  skipped by extension: %s\n", skipped_summary(listing.skipped).c_str());
+  for (const auto& folder : listing.unreadable_folders)
+    std::printf("  unreadable folder: %s\n", folder.c_str());
   std::printf("  estimated time: about %s on %d thread%s (one core: %s)\n",
               seconds_text(cpu_seconds / job.threads).c_str(), job.threads, job.threads == 1 ? "" : "s",
               seconds_text(cpu_seconds).c_str());

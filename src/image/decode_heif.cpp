@@ -26,7 +26,7 @@ RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   heif_image_handle* raw_handle = nullptr;
   check(heif_context_get_primary_image_handle(context.get(), &raw_handle), "invalid HEIF");
   std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)> handle(raw_handle,
-                                                                                 heif_image_handle_release);
+                                                                                heif_image_handle_release);
   const int width = heif_image_handle_get_width(handle.get());
   const int height = heif_image_handle_get_height(handle.get());
   if (width <= 0 || height <= 0) throw DecodeError("invalid HEIF: zero image size");
@@ -35,8 +35,9 @@ RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& li
                       " exceeds the pixel limit");
   }
   heif_image* raw_image = nullptr;
-  check(heif_decode_image(handle.get(), &raw_image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr),
-        "cannot decode HEIF");
+  check(
+      heif_decode_image(handle.get(), &raw_image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr),
+      "cannot decode HEIF");
   std::unique_ptr<heif_image, void (*)(const heif_image*)> decoded(raw_image, heif_image_release);
   int stride = 0;
   const std::uint8_t* plane = heif_image_get_plane_readonly(decoded.get(), heif_channel_interleaved, &stride);

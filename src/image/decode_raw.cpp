@@ -21,8 +21,8 @@ struct MemImageFree {
 RgbImage demosaic(LibRaw& raw, const DecodeLimits& limits) {
   const auto& sizes = raw.imgdata.sizes;
   if (static_cast<std::uint64_t>(sizes.raw_width) * sizes.raw_height > limits.max_pixels) {
-    throw DecodeError("RAW sensor of " + std::to_string(sizes.raw_width) + "x" + std::to_string(sizes.raw_height) +
-                      " exceeds the pixel limit");
+    throw DecodeError("RAW sensor of " + std::to_string(sizes.raw_width) + "x" +
+                      std::to_string(sizes.raw_height) + " exceeds the pixel limit");
   }
   if (const int rc = raw.unpack(); rc != LIBRAW_SUCCESS) fail("cannot unpack RAW data", rc);
   if (const int rc = raw.dcraw_process(); rc != LIBRAW_SUCCESS) fail("cannot demosaic RAW data", rc);
@@ -62,9 +62,9 @@ RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
       raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
     const auto& thumb = raw->imgdata.thumbnail;
     try {
-      RgbImage image = decode_jpeg(
-          std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb), static_cast<std::size_t>(thumb.tlength)),
-          limits);
+      RgbImage image = decode_jpeg(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
+                                             static_cast<std::size_t>(thumb.tlength)),
+                                   limits);
       image.source = "embedded preview";
       return image;
     } catch (const DecodeError&) {

@@ -12,7 +12,7 @@ struct ImageProbe {
   bool ok = false;
   std::string error;  // one line, when !ok
   ImageFormat format = ImageFormat::Unknown;
-  int width = 0;   // of what will be scored: a RAW's preview or its demosaic
+  int width = 0;  // of what will be scored: a RAW's preview or its demosaic
   int height = 0;
   bool raw_preview = false;  // a RAW scored from its embedded preview
 };

@@ -28,7 +28,8 @@ using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 constexpr std::size_t kPrefixBytes = 4096;
 
 std::uint32_t be32(const std::vector<std::uint8_t>& b, std::size_t at) {
-  return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
+  return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
+         b[at + 3];
 }
 
 struct JpegError {
@@ -36,7 +37,9 @@ struct JpegError {
   std::jmp_buf jump;
 };
 
-[[noreturn]] void jpeg_fail(j_common_ptr cinfo) { std::longjmp(reinterpret_cast<JpegError*>(cinfo->err)->jump, 1); }
+[[noreturn]] void jpeg_fail(j_common_ptr cinfo) {
+  std::longjmp(reinterpret_cast<JpegError*>(cinfo->err)->jump, 1);
+}
 void jpeg_quiet(j_common_ptr /*cinfo*/, int /*level*/) {}
 
 bool probe_jpeg(std::FILE* file, ImageProbe& probe) {
