@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "image/decode.hpp"
 #include "image/probe.hpp"
 #include "output/row_json.hpp"

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -76,11 +76,15 @@ ParseResult parse_options(int argc, char** argv) {
                "Only report what would be scored: files per format, megapixels from the headers and an estimated "
                "time. Writes no output files");
   // --- end finding photos ---
-  app.add_option("--mode", o.mode,
+  // The words become enums once, right after parsing; nothing after
+  // start-up compares them.
+  std::string mode_word;
+  std::string layout_word = "roles";
+  app.add_option("--mode", mode_word,
                  "threads: everything in one process with OpenMP threads; mpi: rank 0 reads and merges, the other "
                  "ranks analyze. Default: mpi when started on more than one rank, threads otherwise")
       ->check(CLI::IsMember({"threads", "mpi"}));
-  app.add_option("--layout", o.layout,
+  app.add_option("--layout", layout_word,
                  "MPI layout. roles: each analyzer rank runs one analyzer on every photo it is broadcast (the "
                  "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
       ->check(CLI::IsMember({"roles", "farm"}))
@@ -129,6 +133,8 @@ ParseResult parse_options(int argc, char** argv) {
     result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
     return result;
   }
+  if (!mode_word.empty()) o.mode = parse_mode(mode_word);
+  o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   try {
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');
