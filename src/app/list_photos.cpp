@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -51,11 +52,18 @@ int list_photos(const Job& job) {
   std::array<int, kFormats.size()> count{};
   std::array<double, kFormats.size()> megapixels{};
   int unreadable = 0;
+  int too_large = 0;
   int previews = 0;
   double cpu_seconds = 0.0;
   for (const auto& p : probes) {
     if (!p.ok) {
       ++unreadable;
+      continue;
+    }
+    // A header claiming more than the limit is refused before decoding:
+    // counting its claim would make the total and the estimate fiction.
+    if (static_cast<std::uint64_t>(p.width) * static_cast<std::uint64_t>(p.height) > job.limits.max_pixels) {
+      ++too_large;
       continue;
     }
     const double mp = static_cast<double>(p.width) * static_cast<double>(p.height) / 1e6;
@@ -86,6 +94,9 @@ int list_photos(const Job& job) {
   }
   if (unreadable > 0) {
     std::printf("  unreadable header: %d (each would get an error row)\n", unreadable);
+  }
+  if (too_large > 0) {
+    std::printf("  over --max-megapixels: %d (each would get an error row)\n", too_large);
   }
   if (!listing.skipped.empty())
     std::printf("  skipped by extension: %s\n", skipped_summary(listing.skipped).c_str());
