@@ -81,6 +81,7 @@ TEST(RowSchema, DefaultColumnsInArchiveOrder) {
                                                         "clipped_shadows",
                                                         "clipped_highlights",
                                                         "center_bias",
+                                                        "source",
                                                         "path",
                                                         "status",
                                                         "error"}));
@@ -108,7 +109,7 @@ TEST(RowSchema, EveryAnalyzerFieldOnce) {
     }
   }
   EXPECT_EQ(names.size(),
-            fields + 8);  // filename, quality_score, verdict, width, height, path, status, error
+            fields + 9);  // filename, quality_score, verdict, width, height, source, path, status, error
 }
 
 TEST(RowSchema, OkRowIsNullOnlyInError) {
@@ -118,7 +119,8 @@ TEST(RowSchema, OkRowIsNullOnlyInError) {
   for (std::size_t i = 0; i < schema.columns().size(); ++i) {
     const Column& c = schema.columns()[i];
     const Cell cell = schema.cell(row, i);
-    EXPECT_EQ(std::holds_alternative<std::monostate>(cell), c.name == "error") << c.name;
+    // source: only a camera RAW's row has one.
+    EXPECT_EQ(std::holds_alternative<std::monostate>(cell), c.name == "error" || c.name == "source") << c.name;
   }
   const auto at = [&](const std::string& name) {
     const auto names = names_of(schema);

@@ -37,16 +37,17 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   return job;
 }
 
-std::vector<InputFile> job_files(const Options& options) {
-  std::vector<InputFile> files = list_input_files(options.input_dir);
-  if (files.empty()) {
-    throw InputError("no photos in " + options.input_dir + " (looked for .jpg .jpeg .png .bmp .tiff .webp)");
+std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
+  InputListing listing = job_listing(options);
+  // Counted in the summary, so a card's videos and unsupported RAWs are not
+  // missed.
+  info.skipped = 0;
+  for (const auto& [ext, count] : listing.skipped) info.skipped += count;
+  info.skipped_by_extension = skipped_summary(listing.skipped);
+  for (const auto& folder : listing.unreadable_folders) {
+    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
   }
-  if (options.shard_count > 1) files = select_shard(files, options.shard_index, options.shard_count);
-  if (options.max_images >= 0 && files.size() > static_cast<std::size_t>(options.max_images)) {
-    files.resize(static_cast<std::size_t>(options.max_images));
-  }
-  return files;
+  return std::move(listing.files);
 }
 
 std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {

@@ -15,7 +15,14 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks);
 
 // The files this run scores: the folder's photos, this shard's share, and at
 // most --max-images of them. Throws InputError for an unusable folder.
-std::vector<InputFile> job_files(const Options& options);
+// Files passed over for their extension go into info (the summary shows
+// them); folders that cannot be read get a line on stderr.
+std::vector<InputFile> job_files(const Options& options, RunInfo& info);
+// The same with what was passed over (by extension, unreadable folders),
+// printing nothing.
+InputListing job_listing(const Options& options);
+// --list: what would be scored, on stdout; returns the exit code.
+int list_photos(const Options& options, const Job& job);
 
 // JSONL, HDF5, the error lines on stderr and the dashboard, in that order.
 std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job);

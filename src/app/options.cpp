@@ -63,8 +63,19 @@ ParseResult parse_options(int argc, char** argv) {
       "2 bad arguments or unusable input folder; 3 the job failed (output error, MPI failure).",
       "photoscore"};
   app.get_formatter()->column_width(34);
-  app.add_option("INPUT_DIR", o.input_dir, "Folder of photos (.jpg .jpeg .png .bmp .tiff .webp, any case)")
+  app.add_option("INPUT_DIR", o.input_dir,
+                 "Folder of photos, any case: JPEG (.jpg .jpeg .jpe .jfif), .png, TIFF (.tif .tiff), .webp, .bmp, "
+                 "HEIF (.heic .heif .hif), camera RAW (.dng .cr2 .nef .arw .orf .rw2 .pef .raf .srw and more; "
+                 "scored from the embedded full-size preview, else demosaiced). Other files are counted, not scored")
       ->required();
+  // --- finding photos (issue 12) ---
+  app.add_flag("-r,--recursive", o.recursive,
+               "Subfolders too (a card's DCIM/100CANON/...): filename becomes the path relative to INPUT_DIR; "
+               "symlinked folders are followed once; dotfiles and hidden folders are passed over");
+  app.add_flag("--list", o.list,
+               "Only report what would be scored: files per format, megapixels from the headers and an estimated "
+               "time. Writes no output files");
+  // --- end finding photos ---
   // The words become enums once, right after parsing; nothing after
   // start-up compares them.
   std::string mode_word;

@@ -29,6 +29,8 @@ struct Options {
   double max_megapixels = 500.0;
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
+  bool recursive = false;  // --recursive: subfolders too (issue 12)
+  bool list = false;       // --list: report what would be scored, score nothing
 };
 
 // What parse_options decided: run, or stop with this exit code after

@@ -192,6 +192,7 @@ class Source {
       for (std::size_t k = 0; k < analyzers.size(); ++k) photo.outcome.results[analyzers[k]] = part.results[k];
       photo.outcome.width = part.width;
       photo.outcome.height = part.height;
+      photo.outcome.source = part.source;
     } else if (analyzers.front() < photo.error_from) {
       // Every rank decodes the same bytes with the same code, so the errors
       // agree; keeping the first analyzer's makes the choice explicit.

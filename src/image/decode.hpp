@@ -18,12 +18,17 @@
 
 namespace photoscore {
 
-enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp };
+enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp, Heif, Raw };
 
 std::string_view format_name(ImageFormat format);
 
 // Sniffs the format from the leading bytes; Unknown when none matches.
+// TIFF-based camera RAWs (DNG, CR2, NEF, ARW...) share TIFF's signature, so
+// TIFF-signed bytes are Raw when LibRaw accepts them.
 ImageFormat detect_format(std::span<const std::uint8_t> bytes);
+// The signature alone (TIFF-based RAWs read as Tiff): fit for a file's first
+// few KiB, where LibRaw would need the whole file.
+ImageFormat detect_signature(std::span<const std::uint8_t> bytes);
 
 // Why a file could not be decoded, in one line fit for an error row.
 class DecodeError : public std::runtime_error {
@@ -62,5 +67,13 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
 RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// --- archive formats (issue 12): HEIF's primary image, camera RAW -------------
+RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// The full-size embedded JPEG preview where there is one, else a demosaic;
+// RgbImage::source says which.
+RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// Whether LibRaw recognises the bytes as a camera RAW.
+bool is_camera_raw(std::span<const std::uint8_t> bytes);
+// --- end archive formats ----------------------------------------------------
 
 }  // namespace photoscore

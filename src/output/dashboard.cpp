@@ -72,6 +72,10 @@ void Dashboard::close(const RunInfo& info) {
     for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", b.filename.c_str(), b.score);
     std::fprintf(out_, "\n");
   }
+  if (info.skipped > 0) {
+    std::fprintf(out_, "Skipped by extension: %lld file%s (%s)\n", static_cast<long long>(info.skipped),
+                 info.skipped == 1 ? "" : "s", info.skipped_by_extension.c_str());
+  }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   std::fprintf(out_, "Elapsed %.2f s, %.1f images/s\n", info.wall_seconds, rate);
   std::fprintf(out_, "Results saved to %s and %s\n", jsonl_path_.c_str(), h5_path_.c_str());

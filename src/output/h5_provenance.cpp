@@ -40,6 +40,8 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("plan", info.plan);
   run.str("shard", info.shard);
   run.str("slurm_job_id", info.slurm_job_id);
+  run.i64("skipped", info.skipped);
+  run.str("skipped_by_extension", info.skipped_by_extension);
 }
 
 }  // namespace photoscore::h5

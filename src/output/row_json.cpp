@@ -20,8 +20,11 @@ struct ToJson {
 std::string row_to_json(const ScoredRow& row, const RowSchema& schema) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   const auto& columns = schema.columns();
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    j[columns[i].name] = std::visit(ToJson{}, schema.cell(row, i));
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Cell cell = schema.cell(row, i);
+    if (columns[i].optional && std::holds_alternative<std::monostate>(cell)) continue;
+    j[columns[i].name] = std::visit(ToJson{}, cell);
+  }
   return j.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
 }
 

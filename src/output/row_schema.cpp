@@ -42,6 +42,9 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
   c.push_back({"height", T::Integer, NullOn::ErrorRows,
                [](const ScoredRow& r) { return Cell(std::int64_t{r.height}); }});
   add_fields(c, analyzers_, false);
+  c.push_back({"source", T::Text, NullOn::Never,
+               [](const ScoredRow& r) { return r.source.empty() ? Cell() : Cell(std::string_view(r.source)); },
+               true});
   c.push_back(
       {"path", T::Text, NullOn::Never, [](const ScoredRow& r) { return Cell(std::string_view(r.path)); }});
   c.push_back({"status", T::Text, NullOn::Never,

@@ -33,6 +33,9 @@ struct Column {
   // that lacks an analyzer's result (never produced by the runners) must
   // not read past its end.
   std::function<Cell(const ScoredRow&)> read;
+  // Left out of a JSONL row where null, so that ordinary rows keep their
+  // bytes (a camera RAW's `source`); tables still have the column.
+  bool optional = false;
 };
 
 class RowSchema {

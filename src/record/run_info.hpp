@@ -48,6 +48,8 @@ struct RunInfo {
   std::string shard;         // "I/N", empty when the whole folder
   std::string slurm_job_id;  // empty outside Slurm
   std::string plan;          // which rank does what, as printed at start
+  std::int64_t skipped = 0;  // files passed over for their extension
+  std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
 };
 

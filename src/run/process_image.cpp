@@ -50,6 +50,7 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
     out.analyzer_seconds = std::move(times.analyzer_seconds);
     out.width = image.width;
     out.height = image.height;
+    out.source = image.source;
     out.ok = true;
     return out;
   } catch (const std::bad_alloc&) {
@@ -91,6 +92,7 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   if (row.ok) {
     row.width = outcome.width;
     row.height = outcome.height;
+    row.source = std::move(outcome.source);
     row.results = std::move(outcome.results);
   }
   return row;

@@ -18,6 +18,7 @@ struct ImageOutcome {
   std::string error;  // one line, when !ok
   int width = 0;
   int height = 0;
+  std::string source;  // a camera RAW's: where its pixels came from (issue 12)
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
   double decode_seconds = 0.0;
   std::vector<double> analyzer_seconds;

@@ -40,9 +40,14 @@ void share_node_cores(Options& options, const MpiSession& session) {
 }
 
 int run_mode(Options& options, Mode mode, const MpiSession& session) {
+  if (options.list) {
+    // Rank 0 reports; nobody scores or writes.
+    const Job job = make_job(options, mode, Layout::Threads, 1);
+    return session.rank() == 0 ? list_photos(options, job) : kExitAllScored;
+  }
   if (mode == Mode::Threads) {
     Job job = make_job(options, mode, Layout::Threads, 1);
-    const std::vector<InputFile> files = job_files(options);
+    const std::vector<InputFile> files = job_files(options, job.info);
     auto sinks = make_sinks(options, job);
     run_thread_mode(job, files, *sinks);
     return exit_code_for(job.info);
@@ -53,7 +58,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   std::unique_ptr<SinkSet> sinks;
   if (session.rank() == 0) {
     try {
-      files = job_files(options);
+      files = job_files(options, job.info);
     } catch (const InputError& e) {
       std::fprintf(stderr, "photoscore: %s\n", e.what());
       session.abort(kExitBadInput);  // the other ranks are waiting for photos
