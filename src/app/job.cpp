@@ -7,6 +7,7 @@
 #include "output/error_log.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
+#include "profiles/profile.hpp"
 
 namespace photoscore {
 
@@ -16,6 +17,7 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
   job.threads = resolve_threads(options);
+  job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;
   info.version = PHOTOSCORE_VERSION;
   info.git_hash = PHOTOSCORE_GIT_HASH;
@@ -23,6 +25,7 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
   info.input_dir = options.input_dir;
   info.mode = mode;
   info.layout = layout;
+  info.profile = options.profile;
   info.ranks = ranks;
   info.threads_per_rank = job.threads;
   for (const auto* a : job.policy.analyzers) info.analyzers.push_back(a->name);

@@ -26,6 +26,7 @@ struct Options {
   double max_megapixels = 500.0;
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
+  std::string profile = "seed";  // --profile, see profiles/profile.hpp
 };
 
 // What parse_options decided: run, or stop with this exit code after

@@ -31,6 +31,7 @@ struct RunInfo {
   std::string input_dir;
   std::string mode;    // "threads" or "mpi"
   std::string layout;  // "threads", "roles" or "farm"
+  std::string profile = "seed";  // --profile
   int ranks = 1;
   int threads_per_rank = 1;
   std::vector<std::string> hosts;  // every host of the job, without repeats

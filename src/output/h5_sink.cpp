@@ -564,6 +564,7 @@ void H5Sink::close(const RunInfo& info) {
   run.str("input_dir", info.input_dir);
   run.str("mode", info.mode);
   run.str("layout", info.layout);
+  run.str("profile", info.profile);
   run.i32("ranks", info.ranks);
   run.i32("threads_per_rank", info.threads_per_rank);
   run.str("hostname", join(info.hosts, ","));
