@@ -35,9 +35,10 @@ enum Field : std::size_t { kFocus, kScore, kVerdict, kNoise, kBlocking };
 
 constexpr int kTile = 16;
 // Verdict thresholds on laplacian_var (gray levels 0..255 squared), chosen
-// on degradation series (analysis/profile_eval.py): every in-focus photo we
-// tried reads 1300 or more, a 12 MP photo blurred at sigma 3 below 800.
-constexpr double kSharpAbove = 2500.0;
+// on degradation series (analysis/profile_eval.py): the in-focus photos we
+// tried read 1300 or more, a 12 MP photo blurred at sigma 3 below 800.
+constexpr double kSharpAbove = 2000.0;
+constexpr double kNoiseCost = 0.04;
 constexpr double kSoftAbove = 1000.0;
 
 struct TileSums {
@@ -118,8 +119,10 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     for (std::size_t i = 0; i < top; ++i) sum += variance[i];
     const double blocking = image.scaled.blocking;
     const double focus = sum / static_cast<double>(top) / (1.0 + blocking);
-    // Log scale: each halving of focus costs the same, 100 reads 0, 10000 1.
-    const double score = focus > 0.0 ? clip01(std::log10(focus) / 2.0 - 1.0) : 0.0;
+    // Log scale, each halving of focus costing the same, from 3 (0) to 10000
+    // (1): a blurred photo keeps losing score as it blurs further. Visible
+    // noise (sigma in gray levels at the working resolution) costs on top.
+    const double score = focus > 0.0 ? clip01((std::log10(focus) - 0.5) / 3.5 - kNoiseCost * noise) : 0.0;
     const char* verdict = focus >= kSharpAbove ? "sharp" : (focus >= kSoftAbove ? "soft" : "blurry");
     return {{round_to(focus, 2), round_to(score, 4), std::string(verdict), round_to(noise, 2),
              round_to(blocking, 3)}};

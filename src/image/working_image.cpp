@@ -103,9 +103,12 @@ double jpeg_blocking(const RgbImage& decoded, int period) {
     }
     std::swap(above, here);
   }
-  if (off == 0 || n_on == 0) return 0.0;
-  const double ratio = (static_cast<double>(on) * static_cast<double>(n_off)) /
-                       (static_cast<double>(off) * static_cast<double>(n_on));
+  if (n_off == 0 || n_on == 0) return 0.0;
+  // Two gray levels added to both means: on smooth areas (sky, bokeh) the
+  // steps are fractions of a level and their ratio would be noise.
+  constexpr double kFloor = 2.0 * 1000;
+  const double ratio = (static_cast<double>(on) / static_cast<double>(n_on) + kFloor) /
+                       (static_cast<double>(off) / static_cast<double>(n_off) + kFloor);
   const double scale = 8.0 / period;
   return std::max(0.0, ratio - 1.0) * scale * scale;
 }

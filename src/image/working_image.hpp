@@ -27,7 +27,8 @@ void decode_working_image(std::span<const std::uint8_t> bytes, const DecodeLimit
 // How much stronger the gray steps across the 8x8 JPEG block grid are than
 // the steps elsewhere, in the decoded image `decoded` where a JPEG block is
 // `period` pixels wide (8 at full size, 8/denom when DCT-scaled):
-// (mean |step| on the grid / mean |step| off it - 1), never negative, times
+// ((mean |step| on the grid + 2) / (mean |step| off it + 2) - 1), in gray
+// levels, never negative, times
 // (8/period)^2 so that the same file reads about the same at every DCT scale
 // (a quality-10 JPEG reads 1.5 to 1.8 at periods 2, 4 and 8; natural
 // photos and quality 50 and above below 0.01). 0 where period < 2: a block
