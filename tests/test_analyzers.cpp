@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
 

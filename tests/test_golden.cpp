@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "app/options.hpp"
 #include "merge/merge_scores.hpp"
 #include "run/input_files.hpp"

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "output/h5_sink.hpp"
 #include "output/row_json.hpp"
 #include "temp_dir.hpp"
@@ -88,8 +88,8 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
   info.git_hash = "abcdef123456";
   info.command_line = "photoscore --h5 x.h5 photos";
   info.input_dir = "photos";
-  info.mode = "mpi";
-  info.layout = "roles";
+  info.mode = Mode::Mpi;
+  info.layout = Layout::Roles;
   info.ranks = 2;
   info.threads_per_rank = 4;
   info.hosts = {"node1", "node2"};

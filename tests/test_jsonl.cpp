@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "output/row_json.hpp"
 #include "run/input_files.hpp"
 #include "temp_dir.hpp"

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "app/job.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_runner.hpp"
@@ -31,7 +31,7 @@ std::vector<std::size_t> ids(std::initializer_list<std::size_t> list) { return l
 // ------------------------------------------------------------------ the plan
 
 TEST(MpiPlan, FourRanksThreeAnalyzersIsTheSeedsNetwork) {
-  const MpiPlan plan = make_mpi_plan("roles", 4, 3);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
   ASSERT_EQ(plan.lanes.size(), 1u);
   EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(plan.ranks[1].analyzers, ids({0}));
@@ -42,24 +42,24 @@ TEST(MpiPlan, FourRanksThreeAnalyzersIsTheSeedsNetwork) {
 }
 
 TEST(MpiPlan, FewRanksHoldSeveralAnalyzers) {
-  const MpiPlan two = make_mpi_plan("roles", 2, 3);
+  const MpiPlan two = make_mpi_plan(Layout::Roles, 2, 3);
   ASSERT_EQ(two.lanes.size(), 1u);
   EXPECT_EQ(two.ranks[1].analyzers, ids({0, 1, 2}));
-  const MpiPlan three = make_mpi_plan("roles", 3, 3);
+  const MpiPlan three = make_mpi_plan(Layout::Roles, 3, 3);
   ASSERT_EQ(three.lanes.size(), 1u);
   EXPECT_EQ(three.ranks[1].analyzers, ids({0, 1}));
   EXPECT_EQ(three.ranks[2].analyzers, ids({2}));
 }
 
 TEST(MpiPlan, ColorGetsItsOwnRankWithFiveRanks) {
-  const MpiPlan plan = make_mpi_plan("roles", 5, 4);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 4);
   ASSERT_EQ(plan.lanes.size(), 1u);
   for (int r = 1; r <= 4; ++r)
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({std::size_t(r - 1)}));
 }
 
 TEST(MpiPlan, SevenRanksMakeTwoGroups) {
-  const MpiPlan plan = make_mpi_plan("roles", 7, 3);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 7, 3);
   ASSERT_EQ(plan.lanes.size(), 2u);
   EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(plan.lanes[1].ranks, (std::vector<int>{4, 5, 6}));
@@ -69,7 +69,7 @@ TEST(MpiPlan, SevenRanksMakeTwoGroups) {
 }
 
 TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
-  const MpiPlan plan = make_mpi_plan("roles", 5, 3);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 3);
   ASSERT_EQ(plan.lanes.size(), 1u);
   EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3, 4}));
   EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
@@ -88,7 +88,7 @@ TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
 }
 
 TEST(MpiPlan, UnevenGroupsAreSummarized) {
-  const MpiPlan plan = make_mpi_plan("roles", 8, 3);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 8, 3);
   ASSERT_EQ(plan.lanes.size(), 2u);
   EXPECT_EQ(plan.lanes[0].ranks.size(), 4u);
   EXPECT_EQ(plan.lanes[1].ranks.size(), 3u);
@@ -96,7 +96,7 @@ TEST(MpiPlan, UnevenGroupsAreSummarized) {
 }
 
 TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
-  const MpiPlan plan = make_mpi_plan("farm", 4, 3);
+  const MpiPlan plan = make_mpi_plan(Layout::Farm, 4, 3);
   ASSERT_EQ(plan.lanes.size(), 3u);
   for (int r = 1; r < 4; ++r) {
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({0, 1, 2}));
@@ -113,10 +113,10 @@ TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
 // For every world and selection: every analyzer rank has work, and each of a
 // lane's photos is answered for every analyzer by exactly one rank.
 TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
-  for (const std::string layout : {"roles", "farm"}) {
+  for (const Layout layout : {Layout::Roles, Layout::Farm}) {
     for (std::size_t count = 1; count <= 4; ++count) {
       for (int world = 2; world <= 13; ++world) {
-        SCOPED_TRACE(layout + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
+        SCOPED_TRACE(std::string(to_string(layout)) + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
         const MpiPlan plan = make_mpi_plan(layout, world, count);
         std::set<int> seen;
         for (const PlanLane& lane : plan.lanes) {
@@ -139,9 +139,9 @@ TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
 }
 
 TEST(MpiPlan, RefusesWhatCannotRun) {
-  EXPECT_THROW(make_mpi_plan("roles", 1, 3), std::invalid_argument);
-  EXPECT_THROW(make_mpi_plan("roles", 4, 0), std::invalid_argument);
-  EXPECT_THROW(make_mpi_plan("ring", 4, 3), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Roles, 1, 3), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Roles, 4, 0), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Threads, 4, 3), std::invalid_argument);
 }
 
 // ------------------------------------------------------------- whole runs
@@ -259,7 +259,7 @@ class MpiRun : public ::testing::Test {
   }
 
   struct Case {
-    std::string layout;
+    Layout layout;
     int threads;
     int in_flight;
     std::vector<std::string> analyzers;  // empty: the default ones
@@ -267,7 +267,7 @@ class MpiRun : public ::testing::Test {
 
   // Runs run_mpi on every rank and, on rank 0, checks it against run_threads.
   static void check(const Case& c) {
-    SCOPED_TRACE(c.layout + " threads " + std::to_string(c.threads) + " in-flight " +
+    SCOPED_TRACE(std::string(to_string(c.layout)) + " threads " + std::to_string(c.threads) + " in-flight " +
                  std::to_string(c.in_flight) + " analyzers " + std::to_string(c.analyzers.size()));
     Options options;
     options.quiet = true;
@@ -276,7 +276,7 @@ class MpiRun : public ::testing::Test {
     options.in_flight = c.in_flight;
     options.analyzers = c.analyzers;
     const int world = world_size();
-    Job job = make_job(options, "mpi", c.layout, world);
+    Job job = make_job(options, Mode::Mpi, c.layout, world);
     const bool root = world_rank() == 0;
     CaptureSink mpi(job.policy.analyzers);
     run_mpi(job, root ? files_ : std::vector<InputFile>{}, root ? &mpi : nullptr);
@@ -332,29 +332,29 @@ const std::vector<std::string> kWithColor = {"sharpness", "exposure", "compositi
 
 TEST_F(MpiRun, RolesMatchesThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 3, {}});
-  check({"roles", 2, 1, {}});
-  check({"roles", 1, 2, kWithColor});
+  check({Layout::Roles, 1, 3, {}});
+  check({Layout::Roles, 2, 1, {}});
+  check({Layout::Roles, 1, 2, kWithColor});
 }
 
 // With fewer analyzers than analyzer ranks, ranks share roles (taking turns)
 // or form several groups.
 TEST_F(MpiRun, SharedRolesAndSeveralGroupsMatchThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 2, {"sharpness", "exposure"}});
-  check({"roles", 2, 3, {"composition"}});
+  check({Layout::Roles, 1, 2, {"sharpness", "exposure"}});
+  check({Layout::Roles, 2, 3, {"composition"}});
 }
 
 TEST_F(MpiRun, FarmMatchesThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"farm", 1, 3, {}});
-  check({"farm", 2, 1, kWithColor});
+  check({Layout::Farm, 1, 3, {}});
+  check({Layout::Farm, 2, 1, kWithColor});
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 64, {}});
-  check({"roles", 1, 64, {}});
+  check({Layout::Roles, 1, 64, {}});
+  check({Layout::Roles, 1, 64, {}});
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 
 namespace photoscore {
 
-Job make_job(const Options& options, const std::string& mode, const std::string& layout, int ranks) {
+Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   Job job;
   job.options = options;
   job.policy = make_policy(options);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "app/options.hpp"
-#include "app/run_info.hpp"
+#include "record/run_info.hpp"
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "output/row_sink.hpp"
@@ -21,7 +21,7 @@ struct Job {
   RunInfo info;
 };
 
-Job make_job(const Options& options, const std::string& mode, const std::string& layout, int ranks);
+Job make_job(const Options& options, Mode mode, Layout layout, int ranks);
 
 // The files this run scores: the folder's photos, this shard's share, and at
 // most --max-images of them. Throws InputError for an unusable folder.

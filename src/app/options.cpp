@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "profiles/profile.hpp"
 #include "build_info.hpp"
 
@@ -66,11 +66,15 @@ ParseResult parse_options(int argc, char** argv) {
   app.get_formatter()->column_width(34);
   app.add_option("INPUT_DIR", o.input_dir, "Folder of photos (.jpg .jpeg .png .bmp .tiff .webp, any case)")
       ->required();
-  app.add_option("--mode", o.mode,
+  // The words become enums once, right after parsing; nothing after
+  // start-up compares them.
+  std::string mode_word;
+  std::string layout_word = "roles";
+  app.add_option("--mode", mode_word,
                  "threads: everything in one process with OpenMP threads; mpi: rank 0 reads and merges, the other "
                  "ranks analyze. Default: mpi when started on more than one rank, threads otherwise")
       ->check(CLI::IsMember({"threads", "mpi"}));
-  app.add_option("--layout", o.layout,
+  app.add_option("--layout", layout_word,
                  "MPI layout. roles: each analyzer rank runs one analyzer on every photo it is broadcast (the "
                  "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
       ->check(CLI::IsMember({"roles", "farm"}))
@@ -130,6 +134,8 @@ ParseResult parse_options(int argc, char** argv) {
     result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
     return result;
   }
+  if (!mode_word.empty()) o.mode = parse_mode(mode_word);
+  o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   try {
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

@@ -1,17 +1,19 @@
 #pragma once
 // The command line: everything a run can be told, parsed with CLI11.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "merge/merge_scores.hpp"
+#include "record/run_mode.hpp"
 
 namespace photoscore {
 
 struct Options {
   std::string input_dir;
-  std::string mode;             // "threads" or "mpi"; empty: by world size
-  std::string layout = "roles"; // MPI layout: "roles" or "farm"
+  std::optional<Mode> mode;      // unset: by world size
+  Layout layout = Layout::Roles;  // MPI layout: roles or farm
   int threads = 0;              // OpenMP threads per rank; 0: OMP_NUM_THREADS or all cores
   std::string jsonl = "photo_scores.jsonl";
   std::string h5 = "photo_scores.h5";

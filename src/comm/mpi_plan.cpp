@@ -46,7 +46,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
-MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count) {
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count) {
   if (world < 2) throw std::invalid_argument("MPI mode needs at least 2 ranks, got " + std::to_string(world));
   if (analyzer_count == 0) throw std::invalid_argument("MPI mode needs at least one analyzer");
   MpiPlan plan;
@@ -54,11 +54,11 @@ MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer
   plan.world = world;
   plan.analyzer_count = analyzer_count;
   const int workers = world - 1;
-  if (layout == "farm") {
+  if (layout == Layout::Farm) {
     std::vector<std::size_t> all(analyzer_count);
     for (std::size_t a = 0; a < analyzer_count; ++a) all[a] = a;
     for (int r = 1; r < world; ++r) plan.lanes.push_back({{r}, {{all, {r}}}});
-  } else if (layout == "roles") {
+  } else if (layout == Layout::Roles) {
     const auto count = static_cast<int>(analyzer_count);
     const int groups = std::max(1, workers / count);
     const int spare = workers > count ? workers % count : 0;
@@ -69,7 +69,8 @@ MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer
       next += size;
     }
   } else {
-    throw std::invalid_argument("unknown MPI layout '" + layout + "' (roles or farm)");
+    throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" + std::string(to_string(layout)) +
+                                "'");
   }
   plan.ranks.resize(static_cast<std::size_t>(world));
   for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
@@ -105,7 +106,7 @@ bool rank_responds(const PlanRank& rank, std::int64_t seq) {
 
 std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers) {
   if (rank == 0) return "source+merger";
-  if (plan.layout == "farm") return "worker";
+  if (plan.layout == Layout::Farm) return "worker";
   const PlanRank& r = plan.ranks.at(static_cast<std::size_t>(rank));
   std::string name = "analyzer[" + join_names(r.analyzers, analyzers, ",") + "]";
   if (r.turns > 1) {
@@ -119,8 +120,8 @@ std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<cons
 
 std::string plan_summary(const MpiPlan& plan, int threads) {
   std::string text =
-      "mpi " + plan.layout + ": " + plural(static_cast<std::size_t>(plan.world), "rank", "ranks") + ", ";
-  if (plan.layout == "farm") {
+      "mpi " + std::string(to_string(plan.layout)) + ": " + plural(static_cast<std::size_t>(plan.world), "rank", "ranks") + ", ";
+  if (plan.layout == Layout::Farm) {
     text += plural(plan.lanes.size(), "worker", "workers") + " x " +
             plural(plan.analyzer_count, "analyzer", "analyzers");
   } else {
@@ -151,7 +152,7 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
   for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
   std::vector<std::string> lines;
   lines.push_back("photoscore mpi plan: world size " + std::to_string(plan.world) + ", layout " +
-                  plan.layout + ", " + plural(plan.analyzer_count, "analyzer", "analyzers") + " (" +
+                  std::string(to_string(plan.layout)) + ", " + plural(plan.analyzer_count, "analyzer", "analyzers") + " (" +
                   join_names(all, analyzers, ", ") + "), " +
                   plural(static_cast<std::size_t>(threads), "OpenMP thread", "OpenMP threads") + " per rank");
   for (int r = 0; r < plan.world; ++r) {
@@ -161,7 +162,7 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
     const PlanRank& rank = plan.ranks[index];
     if (r == 0) {
       line += "source + merger (reads, sends, merges in file order, writes)";
-    } else if (plan.layout == "farm") {
+    } else if (plan.layout == Layout::Farm) {
       line += "worker: whole photos, all analyzers";
     } else {
       line += "group " + std::to_string(rank.lane + 1) + ": " + join_names(rank.analyzers, analyzers, ", ");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "record/run_mode.hpp"
 
 namespace photoscore {
 
@@ -35,7 +36,7 @@ struct PlanRank {
 };
 
 struct MpiPlan {
-  std::string layout;  // "roles" or "farm"
+  Layout layout = Layout::Roles;
   int world = 0;
   std::size_t analyzer_count = 0;
   std::vector<PlanLane> lanes;
@@ -52,7 +53,7 @@ struct MpiPlan {
 // Farm: every rank 1..world-1 is a lane of its own with all analyzers.
 // Throws std::invalid_argument for world < 2, no analyzers or an unknown
 // layout.
-MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count);
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count);
 
 // The ranks that answer for the lane's photo number `seq` (ascending).
 std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq);

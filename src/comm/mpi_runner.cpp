@@ -147,7 +147,7 @@ class Comms {
     // A failed call must end the job, never leave peers waiting forever.
     MPI_Comm_set_errhandler(world, MPI_ERRORS_ARE_FATAL);
     lanes.assign(plan.lanes.size(), MPI_COMM_NULL);
-    if (plan.layout != "roles") return;
+    if (plan.layout != Layout::Roles) return;
     MPI_Group world_group;
     MPI_Comm_group(world, &world_group);
     for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
@@ -173,7 +173,7 @@ class Comms {
   Comms& operator=(const Comms&) = delete;
 
   Channel channel(const MpiPlan& plan, std::size_t lane, int rank) const {
-    if (plan.layout == "roles") return {lanes[lane], true, 0};
+    if (plan.layout == Layout::Roles) return {lanes[lane], true, 0};
     return {world, false, rank == 0 ? plan.lanes[lane].ranks.front() : 0};
   }
 

@@ -101,20 +101,20 @@ int run_main(int argc, char** argv) {
     return finish(kExitBadInput);
   }
   Options& options = parsed.options;
-  const std::string mode = !options.mode.empty() ? options.mode : (world > 1 ? "mpi" : "threads");
-  if (mode == "threads" && world > 1) {
+  const Mode mode = options.mode.value_or(world > 1 ? Mode::Mpi : Mode::Threads);
+  if (mode == Mode::Threads && world > 1) {
     return fail(kExitBadInput, "--mode threads runs in one process; start it without mpirun (or with -np 1)");
   }
-  if (mode == "mpi" && world < 2) {
+  if (mode == Mode::Mpi && world < 2) {
     return fail(kExitBadInput, "--mode mpi needs at least 2 ranks (mpirun -np 4 photoscore ...); "
                                "for one process use --mode threads");
   }
-  if (mode == "mpi" && provided < MPI_THREAD_FUNNELED) {
+  if (mode == Mode::Mpi && provided < MPI_THREAD_FUNNELED) {
     return fail(kExitFailed, "the MPI library cannot give MPI_THREAD_FUNNELED, which OpenMP inside ranks needs");
   }
 
   try {
-    if (mode == "mpi" && options.threads == 0 && !std::getenv("OMP_NUM_THREADS")) {
+    if (mode == Mode::Mpi && options.threads == 0 && !std::getenv("OMP_NUM_THREADS")) {
       // Ranks share their node's cores unless told otherwise: every rank
       // taking every core would oversubscribe each node many times over.
       MPI_Comm node;
@@ -124,8 +124,8 @@ int run_main(int argc, char** argv) {
       MPI_Comm_free(&node);
       options.threads = std::max(1, omp_get_num_procs() / on_node);
     }
-    Job job = make_job(options, mode, mode == "threads" ? "threads" : options.layout, world);
-    if (mode == "threads") return finish(run_thread_mode(job));
+    Job job = make_job(options, mode, mode == Mode::Threads ? Layout::Threads : options.layout, world);
+    if (mode == Mode::Threads) return finish(run_thread_mode(job));
     std::vector<InputFile> files;
     std::unique_ptr<SinkSet> sinks;
     if (rank == 0) {

@@ -562,8 +562,8 @@ void H5Sink::close(const RunInfo& info) {
   run.str("git_hash", info.git_hash);
   run.str("command_line", info.command_line);
   run.str("input_dir", info.input_dir);
-  run.str("mode", info.mode);
-  run.str("layout", info.layout);
+  run.str("mode", std::string(to_string(info.mode)));
+  run.str("layout", std::string(to_string(info.layout)));
   run.str("profile", info.profile);
   run.i32("ranks", info.ranks);
   run.i32("threads_per_rank", info.threads_per_rank);

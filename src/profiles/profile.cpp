@@ -1,6 +1,6 @@
 #include "profiles/profile.hpp"
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 
 namespace photoscore {
 

@@ -8,7 +8,7 @@
 
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
-#include "merge/scored_row.hpp"
+#include "record/scored_row.hpp"
 #include "run/input_files.hpp"
 
 namespace photoscore {

@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-#include "app/run_info.hpp"
+#include "record/run_info.hpp"
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "output/row_sink.hpp"

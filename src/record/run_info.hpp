@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "record/run_mode.hpp"
+
 namespace photoscore {
 
 // Seconds one rank spent in each stage. Stages are disjoint, so they add up
@@ -29,8 +31,8 @@ struct RunInfo {
   std::string git_hash;
   std::string command_line;
   std::string input_dir;
-  std::string mode;    // "threads" or "mpi"
-  std::string layout;  // "threads", "roles" or "farm"
+  Mode mode = Mode::Threads;
+  Layout layout = Layout::Threads;
   std::string profile = "seed";  // --profile
   int ranks = 1;
   int threads_per_rank = 1;
