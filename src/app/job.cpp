@@ -9,6 +9,7 @@
 #include "output/error_log.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
+#include "analyzers/profile.hpp"
 
 namespace photoscore {
 
@@ -19,6 +20,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
   job.timing_table = !options.quiet;
+  job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;
   info.version = PHOTOSCORE_VERSION;
   info.git_hash = PHOTOSCORE_GIT_HASH;
@@ -26,6 +28,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   info.input_dir = options.input_dir;
   info.mode = mode;
   info.layout = layout;
+  info.profile = options.profile;
   info.ranks = ranks;
   info.threads_per_rank = job.threads;
   for (const auto* a : job.policy.analyzers) info.analyzers.push_back(a->name);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "analyzers/registry.hpp"
+#include "analyzers/profile.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -114,6 +115,17 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  // --- calibrated profile ---
+  {
+    std::string help = "Scoring profile; the archive keys are the same under each (docs/profiles.md):";
+    std::vector<std::string> names;
+    for (const auto& p : all_profiles()) {
+      help += "\n  " + p.name + ": " + p.summary;
+      names.push_back(p.name);
+    }
+    app.add_option("--profile", o.profile, help)->check(CLI::IsMember(names))->capture_default_str();
+  }
+  // --- end calibrated profile ---
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {
@@ -159,9 +171,11 @@ ParseResult parse_options(int argc, char** argv) {
 
 MergePolicy make_policy(const Options& o) {
   MergePolicy policy;
-  const std::vector<std::string> names = o.analyzers.empty() ? default_analyzer_names() : o.analyzers;
+  const Profile* profile = find_profile(o.profile);
+  if (!profile) throw std::invalid_argument("--profile: unknown profile '" + o.profile + "'");
+  const std::vector<std::string> names = o.analyzers.empty() ? profile->default_names() : o.analyzers;
   for (const auto& name : names) {
-    const AnalyzerSpec* spec = find_analyzer(name);
+    const AnalyzerSpec* spec = profile->find(name);
     if (!spec) throw std::invalid_argument("--analyzers: unknown analyzer '" + name + "'");
     for (const auto* seen : policy.analyzers) {
       if (seen == spec) throw std::invalid_argument("--analyzers: '" + name + "' given twice");

@@ -31,6 +31,7 @@ struct Options {
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
+  std::string profile = "seed";  // --profile, see analyzers/profile.hpp
 };
 
 // What parse_options decided: run, or stop with this exit code after

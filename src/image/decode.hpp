@@ -40,7 +40,24 @@ struct DecodeLimits {
   // Refuse images whose header claims more pixels than this, before any
   // allocation: a corrupt or hostile header must not exhaust memory.
   std::uint64_t max_pixels = 500'000'000;
+  // --- calibrated profile ---
+  // When > 0, a JPEG is decoded at the smallest of libjpeg's DCT scalings
+  // 1/1, 1/2, 1/4, 1/8 whose longer side is still at least this many pixels
+  // (see working_image.hpp); 0, the default, decodes at full size.
+  int jpeg_min_long_side = 0;
+  // Whether the runners score the working image (decode_working_image)
+  // instead of the photo at full size.
+  bool working_resolution = false;
+  // --- end calibrated profile ---
 };
+
+// The DCT scaling denominator (1, 2, 4 or 8) for a photo whose longer side
+// is `long_side` pixels: the largest that keeps it at least `min_long_side`.
+inline int jpeg_scale_denom(long long long_side, int min_long_side) {
+  int denom = 1;
+  while (denom < 8 && long_side / (denom * 2) >= min_long_side) denom *= 2;
+  return denom;
+}
 
 // Decodes any supported format; throws DecodeError with a one-line reason.
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});

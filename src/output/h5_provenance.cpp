@@ -25,6 +25,7 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("input_dir", info.input_dir);
   run.str("mode", std::string(to_string(info.mode)));
   run.str("layout", std::string(to_string(info.layout)));
+  run.str("profile", info.profile);
   run.i32("ranks", info.ranks);
   run.i32("threads_per_rank", info.threads_per_rank);
   run.str("hostname", join(info.hosts, ","));

@@ -33,6 +33,7 @@ struct RunInfo {
   std::string input_dir;
   Mode mode = Mode::Threads;
   Layout layout = Layout::Threads;
+  std::string profile = "seed";  // --profile
   int ranks = 1;
   int threads_per_rank = 1;
   std::vector<std::string> hosts;  // every host of the job, without repeats

@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "image/working_image.hpp"
 #include "run/read_file.hpp"
 
 namespace photoscore {
@@ -39,7 +40,11 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
       scorer.rows_ready(rows);
     };
     try {
-      decode_image_into(bytes, limits, image, &rows_done);
+      if (limits.working_resolution) {
+        decode_working_image(bytes, limits, image);  // calibrated profile: scored whole below
+      } else {
+        decode_image_into(bytes, limits, image, &rows_done);
+      }
     } catch (const DecodeError& e) {
       return failed(e.what(), omp_get_wtime() - t0 - times.inline_seconds);
     }
@@ -48,8 +53,9 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
     out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
     out.results = scorer.finish();
     out.analyzer_seconds = std::move(times.analyzer_seconds);
-    out.width = image.width;
-    out.height = image.height;
+    // The photo's own size, also when it was scored at the working resolution.
+    out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
+    out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
     out.source = image.source;
     out.ok = true;
     return out;
