@@ -19,6 +19,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.read = options.read;
   job.timing_table = !options.quiet;
   job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;
@@ -29,6 +30,11 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   info.mode = mode;
   info.layout = layout;
   info.profile = options.profile;
+  // Thread mode's threads each read their own files; MPI follows --read.
+  // Every layout now decodes a photo once (roles used to decode it on every
+  // analyzer rank: "everywhere").
+  info.read = std::string(mode == Mode::Mpi ? to_string(options.read) : to_string(ReadMode::Workers));
+  info.decode = "once";
   info.ranks = ranks;
   info.threads_per_rank = job.threads;
   for (const auto* a : job.policy.analyzers) info.analyzers.push_back(a->name);

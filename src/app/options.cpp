@@ -112,6 +112,13 @@ ParseResult parse_options(int argc, char** argv) {
                  "Refuse (with an error row) photos whose header claims more pixels than this")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  std::string read_word = "rank0";
+  app.add_option("--read", read_word,
+                 "MPI: who reads the photo files. rank0: rank 0 reads each file and sends its bytes (only rank 0 "
+                 "needs to see the folder); workers: rank 0 sends only the photo's path and the rank that decodes "
+                 "it reads the file (the folder must be at the same path on every node)")
+      ->check(CLI::IsMember({"rank0", "workers"}))
+      ->capture_default_str();
   app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -148,6 +155,7 @@ ParseResult parse_options(int argc, char** argv) {
   }
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
+  o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
   try {
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

@@ -28,6 +28,7 @@ struct Options {
   int shard_count = 1;
   double max_megapixels = 500.0;
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
+  ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing

@@ -1,5 +1,6 @@
 // The farm layout's transport: each group is one worker, and rank 0 sends it
-// headers and photo bytes point-to-point on the run's communicator.
+// headers point-to-point on the run's communicator (the payload follows with
+// payload(), as in every layout).
 #include "comm/group_channel.hpp"
 
 namespace photoscore::mpi {
@@ -17,15 +18,8 @@ class PointToPointChannel final : public GroupChannel {
       MPI_Irecv(&h, kHeaderWords, MPI_INT64_T, peer_, kTagHeader, comm_, &request);
     }
   }
-  void bytes(std::vector<std::uint8_t>& data, std::vector<MPI_Request>& requests) const override {
-    for_each_piece(data.data(), data.size(), [&](std::uint8_t* p, int n) {
-      if (sending_) {
-        MPI_Isend(p, n, MPI_BYTE, peer_, kTagData, comm_, &requests.emplace_back());
-      } else {
-        MPI_Irecv(p, n, MPI_BYTE, peer_, kTagData, comm_, &requests.emplace_back());
-      }
-    });
-  }
+  std::int64_t header_bytes() const override { return static_cast<std::int64_t>(sizeof(Header)); }
+  MPI_Comm pixels(int) const override { return MPI_COMM_NULL; }
 
  private:
   MPI_Comm comm_;

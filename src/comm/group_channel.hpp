@@ -1,9 +1,12 @@
 #pragma once
 // How rank 0 sends a group its photos and the group's ranks receive them
 // (internal to src/comm). Each layout is one implementation of GroupChannel
-// and one factory: roles broadcasts into a communicator per group, farm
-// sends point-to-point to the group's single worker. A new layout is one
-// file that provides make_..._channels().
+// and one factory: roles broadcasts headers into a communicator per group
+// (rank 0 and the group's analyzer ranks) and the decoded pixels into
+// communicators of the analyzer ranks alone; farm sends point-to-point to
+// the group's single worker. Either way a photo's payload (its bytes, or
+// with --read workers its path) goes point-to-point to the one rank that
+// decodes it. A new layout is one file that provides make_..._channels().
 #include <mpi.h>
 
 #include <cstdint>
@@ -15,18 +18,20 @@
 namespace photoscore::mpi {
 
 constexpr int kTagHeader = 1;  // point-to-point: photo headers, rank 0 -> worker
-constexpr int kTagData = 2;    // point-to-point: photo bytes, rank 0 -> worker
+constexpr int kTagData = 2;    // point-to-point: photo bytes or path, rank 0 -> the decoding rank
 constexpr int kTagResult = 3;  // encoded outcomes, group rank -> rank 0
 
 // What rank 0 says before each photo: the group's next photo (its index in
-// the file list, its byte count, its number within the group) or the end.
+// the file list, its payload's byte count, its number within the group, the
+// world rank that decodes it) or the end.
 struct Header {
   std::int64_t end = 0;
   std::int64_t index = 0;
   std::int64_t bytes = 0;
   std::int64_t seq = 0;
+  std::int64_t decoder = 0;
 };
-constexpr int kHeaderWords = 4;
+constexpr int kHeaderWords = 5;
 static_assert(sizeof(Header) == kHeaderWords * sizeof(std::int64_t));
 
 // Non-blocking: each call posts requests the caller completes.
@@ -35,9 +40,22 @@ class GroupChannel {
   virtual ~GroupChannel() = default;
   // Rank 0: sends `h`; a group rank: receives into it.
   virtual void header(Header& h, MPI_Request& request) const = 0;
-  // Rank 0: sends `data`; a group rank: receives into it (sized already).
-  virtual void bytes(std::vector<std::uint8_t>& data, std::vector<MPI_Request>& requests) const = 0;
+  // Bytes one header costs the sender: the header times its receivers.
+  virtual std::int64_t header_bytes() const = 0;
+  // Roles, on an analyzer rank of a group of more than one: the
+  // communicator of the group's analyzer ranks on which member `root` (a
+  // world rank) broadcasts the pixels it decodes, `root` being its rank 0.
+  // One per member, so each member's photos are a stream of their own and a
+  // rank can receive one member's photo while it decodes another. Null in
+  // the farm layout and in groups of one.
+  virtual MPI_Comm pixels(int root) const = 0;
 };
+
+// A photo's payload, point-to-point on the run's communicator: rank 0 sends
+// `data` to `peer` (the decoding rank), or the decoding rank receives it
+// from rank 0 into `data` (sized already).
+void payload(MPI_Comm world, int peer, bool sending, std::vector<std::uint8_t>& data,
+             std::vector<MPI_Request>& requests);
 
 // The channels of one run, on one rank: on rank 0 one per group; on a group
 // rank only its own group's is valid. `world` is the run's communicator.

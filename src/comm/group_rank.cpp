@@ -1,9 +1,11 @@
+// A farm worker: a group of one, which receives each photo's payload from
+// rank 0 (its bytes, or with --read workers its path, and then reads the
+// file itself), decodes and scores it with every analyzer, and answers.
 #include <algorithm>
-#include <cstring>
+#include <string>
 
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
-#include "run/outcome_codec.hpp"
 #include "run/process_image.hpp"
 
 namespace photoscore::mpi {
@@ -22,7 +24,8 @@ RankTiming run_group_rank(const Job& job, const MpiPlan& plan, const GroupChanne
   Header next{};
   MPI_Request header_request;
   channel.header(next, header_request);
-  std::vector<std::uint8_t> bytes;
+  std::vector<std::uint8_t> payload_bytes;
+  std::vector<std::uint8_t> file;
   std::vector<MPI_Request> requests;
   for (;;) {
     {
@@ -33,40 +36,26 @@ RankTiming run_group_rank(const Job& job, const MpiPlan& plan, const GroupChanne
     if (h.end) break;
     {
       StageClock clock(timing.comm);
-      bytes.resize(static_cast<std::size_t>(h.bytes));
+      payload_bytes.resize(static_cast<std::size_t>(h.bytes));
       requests.clear();
-      channel.bytes(bytes, requests);
+      payload(world, 0, false, payload_bytes, requests);
       poll_until([&] { return test_all(requests); });
       // Posted before scoring, so rank 0's next header lands meanwhile.
       channel.header(next, header_request);
     }
     if (!rank_responds(me, h.seq)) continue;
 
+    ImageOutcome outcome;
+    const std::vector<std::uint8_t>* bytes = &payload_bytes;
+    std::string error;
+    if (job.read == ReadMode::Workers) {
+      StageClock clock(timing.read);
+      bytes = read_photo(std::string(payload_bytes.begin(), payload_bytes.end()), file, error) ? &file : nullptr;
+    }
     const double t0 = MPI_Wtime();
-    ImageOutcome outcome = process_image(bytes, scorer, job.limits);
-    const double spent = MPI_Wtime() - t0;
-    // Analyzer seconds are summed over the rank's threads and leave out the
-    // shared gray conversion; rescaled to the wall time after decoding, they
-    // make decode + analyze add up to the time the photo took here.
-    const double analyze_wall = std::max(0.0, spent - outcome.decode_seconds);
-    double cpu = 0.0;
-    for (double s : outcome.analyzer_seconds) cpu += s;
-    for (double& s : outcome.analyzer_seconds) {
-      s = cpu > 0.0 ? analyze_wall * s / cpu : analyze_wall / static_cast<double>(outcome.analyzer_seconds.size());
-    }
-    timing.decode += outcome.decode_seconds;
-    for (std::size_t k = 0; k < outcome.analyzer_seconds.size(); ++k) {
-      timing.analyze[me.analyzers[k]] += outcome.analyzer_seconds[k];
-    }
-    if (outcome.analyzer_seconds.empty()) timing.decode += analyze_wall;
-    ++timing.images;
-
-    std::vector<std::uint8_t> message(sizeof h.index);
-    std::memcpy(message.data(), &h.index, sizeof h.index);
-    const std::vector<std::uint8_t> encoded = encode_outcome(outcome);
-    message.insert(message.end(), encoded.begin(), encoded.end());
-    StageClock clock(timing.comm);
-    MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, kTagResult, world);
+    outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);
+    account_photo(outcome, std::max(0.0, MPI_Wtime() - t0 - outcome.decode_seconds), me, timing);
+    send_answer(world, h.index, outcome, timing);
   }
   timing.wall = MPI_Wtime() - start;
   return timing;

@@ -1,6 +1,7 @@
 #include "comm/mpi_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace photoscore {
@@ -102,6 +103,64 @@ std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq) {
 
 bool rank_responds(const PlanRank& rank, std::int64_t seq) {
   return rank.group >= 0 && seq % rank.turns == rank.turn;
+}
+
+DecodeBalancer::DecodeBalancer(PlanGroup group)
+    : group_(std::move(group)),
+      load_(group_.ranks.size(), 0.0),
+      analyze_sum_(group_.ranks.size(), 0.0),
+      analyze_weight_(group_.ranks.size(), 0.0) {}
+
+std::size_t DecodeBalancer::member(int rank) const {
+  const auto it = std::find(group_.ranks.begin(), group_.ranks.end(), rank);
+  if (it == group_.ranks.end()) throw std::invalid_argument("rank " + std::to_string(rank) + " is not in the group");
+  return static_cast<std::size_t>(it - group_.ranks.begin());
+}
+
+int DecodeBalancer::assign(std::int64_t seq, double weight) {
+  const std::vector<int> responders = group_responders(group_, seq);
+  // Until a decode has been measured, a decode costs 1 and analyzing
+  // nothing: the loads then only count decodes, which gives plain turns.
+  const double decode = decode_weight_ > 0.0 ? weight * decode_sum_ / decode_weight_ : 1.0;
+  const auto g = static_cast<std::int64_t>(group_.ranks.size());
+  int best = -1;
+  double best_load = 0.0;
+  for (std::int64_t k = 0; k < g; ++k) {
+    // Members in turn order from photo seq's own, so ties go to i mod g.
+    const int rank = group_.ranks[static_cast<std::size_t>((seq + k) % g)];
+    if (std::find(responders.begin(), responders.end(), rank) == responders.end()) continue;
+    const double total = load_[member(rank)] + decode;
+    if (best < 0 || total < best_load - 1e-12 * std::abs(best_load)) {
+      best = rank;
+      best_load = total;
+    }
+  }
+  load_[member(best)] += decode;
+  for (int rank : responders) {
+    const std::size_t m = member(rank);
+    if (analyze_weight_[m] > 0.0) load_[m] += weight * analyze_sum_[m] / analyze_weight_[m];
+  }
+  return best;
+}
+
+void DecodeBalancer::learn(int rank, double weight, double decode_seconds, double analyze_seconds) {
+  if (weight <= 0.0) return;
+  const std::size_t m = member(rank);
+  if (decode_seconds > 0.0) {
+    // The first measured decode replaces the unit guess: the loads booked
+    // in guessed units would not compare with seconds.
+    if (decode_weight_ == 0.0) std::fill(load_.begin(), load_.end(), 0.0);
+    decode_sum_ += decode_seconds;
+    decode_weight_ += weight;
+  }
+  analyze_sum_[m] += analyze_seconds;
+  analyze_weight_[m] += weight;
+}
+
+int pixel_piece_rows(int width) {
+  constexpr std::int64_t kPieceBytes = 512 * 1024;
+  const std::int64_t row = 3 * static_cast<std::int64_t>(std::max(width, 1));
+  return static_cast<int>(std::clamp<std::int64_t>(kPieceBytes / row, 1, 1 << 20));
 }
 
 std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers) {

@@ -61,6 +61,48 @@ std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq);
 // Whether `rank` works on its group's photo number `seq`.
 bool rank_responds(const PlanRank& rank, std::int64_t seq);
 
+// --- decoding once per roles group ------------------------------------------
+// In the roles layout one member of the group decodes each photo and
+// broadcasts its pixels to the others; this picks the member. Decoding is
+// most of a photo's work and the roles are unequal (composition costs
+// several times sharpness and exposure together), so plain turns (photo i by
+// member i mod g) would leave the light roles idle while the heavy one
+// decodes. Rank 0 keeps, for every member, the seconds of work it has handed
+// it so far, projected from what the members report (decode seconds per
+// unit of photo size, and each rank's analyze seconds per unit), and gives
+// each photo to the answering member whose total, with this decode, is the
+// smallest. Ties go to the member whose turn it is (i mod g), so before
+// anything is measured the rule is exactly i mod g. Which member decodes
+// never changes a result: every member gets the same pixels.
+class DecodeBalancer {
+ public:
+  explicit DecodeBalancer(PlanGroup group);
+  // The world rank that decodes the group's photo `seq` (one of
+  // group_responders(group, seq), since its answer carries the decode time),
+  // `weight` being the photo's size in any unit (file bytes); books the
+  // photo's projected work on its members.
+  int assign(std::int64_t seq, double weight);
+  // A member's answer for a photo of `weight`: the seconds it spent decoding
+  // it (0 when it did not decode it) and analyzing it.
+  void learn(int rank, double weight, double decode_seconds, double analyze_seconds);
+
+ private:
+  std::size_t member(int rank) const;
+
+  PlanGroup group_;
+  std::vector<double> load_;          // projected seconds handed to each member
+  std::vector<double> analyze_sum_;   // per member: analyze seconds ...
+  std::vector<double> analyze_weight_;  // ... over the weight of the photos it answered
+  double decode_sum_ = 0.0;
+  double decode_weight_ = 0.0;
+};
+
+// Rows per piece of a broadcast photo of this width: pieces of about 512 KiB
+// of RGB, so the analyzers start on the first rows while later ones are
+// decoded, and each piece is big enough that its message costs little.
+int pixel_piece_rows(int width);
+// --- end decoding once per roles group ---------------------------------------
+
 // The role stored with a rank's timings: "source+merger", "worker",
 // "analyzer[sharpness,exposure]" or, for a shared role, "analyzer[sharpness] 2/2".
 std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers);

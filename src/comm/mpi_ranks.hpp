@@ -7,16 +7,34 @@
 
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
+#include "comm/mpi_wait.hpp"
+#include "run/process_image.hpp"
 #include "run/input_files.hpp"
 #include "run/job.hpp"
 #include "run/ordered_writer.hpp"
 
 namespace photoscore::mpi {
 
-// A group rank: receives its group's photos until the end header, scores
-// those it answers for and sends each outcome to rank 0.
+// A farm worker: receives its photos until the end header, scores each and
+// sends its outcome to rank 0.
 RankTiming run_group_rank(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world,
                           int rank);
+
+// A roles analyzer rank: receives its group's headers until the end one;
+// decodes the photos rank 0 gives it and broadcasts their pixels into the
+// group, receives the other members' pixels, scores its analyzers on the
+// photos it answers for and sends each outcome to rank 0.
+RankTiming run_roles_member(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world,
+                            int rank);
+
+// Books a scored photo on the rank's timing: its decode seconds, and its
+// analyzer seconds rescaled to `score_wall`, the wall time its scoring took
+// here (the analyzers' own seconds add up over threads and leave out the
+// shared gray conversion).
+void account_photo(ImageOutcome& outcome, double score_wall, const PlanRank& me, RankTiming& timing);
+
+// Sends rank 0 a photo's outcome (blocking; small).
+void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome, RankTiming& timing);
 
 // Rank 0: reads the files, sends each to the least busy group, assembles the
 // groups' answers and hands finished photos to the ordered writer.

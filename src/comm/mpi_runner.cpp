@@ -61,9 +61,11 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   const auto channels = make_channels(plan, comm.get(), rank);
   const std::vector<std::string> hosts = mpi::gather_hosts(comm.get(), rank, world);
   if (rank != 0) {
-    const RankTiming mine = mpi::run_group_rank(
-        job, plan, channels->group(static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group)),
-        comm.get(), rank);
+    const mpi::GroupChannel& channel =
+        channels->group(static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group));
+    RankTiming mine = plan.layout == Layout::Roles ? mpi::run_roles_member(job, plan, channel, comm.get(), rank)
+                                                   : mpi::run_group_rank(job, plan, channel, comm.get(), rank);
+    mine.peak_memory = peak_memory_bytes();
     mpi::gather_timings(comm.get(), rank, world, mine, count);
     return;
   }
@@ -86,7 +88,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   life.start();
   // Rows finished behind one slow photo wait in the writer; this bounds them.
   OrderedWriter writer(job.policy, *sinks, 64 * plan.groups.size());
-  const RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, writer);
+  RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, writer);
+  mine.peak_memory = peak_memory_bytes();
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);
   for (int r = 0; r < world; ++r) {
     RankTiming& t = timings[static_cast<std::size_t>(r)];

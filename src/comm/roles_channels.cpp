@@ -1,7 +1,8 @@
 // The roles layout's transport: rank 0 and each group's analyzer ranks share
-// a communicator, and every header and photo is one non-blocking broadcast
-// into it, so a photo leaves rank 0 once per group however many ranks the
-// group has.
+// a communicator, and every header is one non-blocking broadcast into it.
+// The photo's bytes go to the member that decodes it only (point-to-point,
+// see payload()), and that member broadcasts the decoded pixels on its own
+// communicator of the group's analyzer ranks (rank 0 is not in those).
 #include <algorithm>
 
 #include "comm/group_channel.hpp"
@@ -12,41 +13,69 @@ namespace {
 
 class BroadcastChannel final : public GroupChannel {
  public:
-  explicit BroadcastChannel(MPI_Comm comm) : comm_(comm) {}
+  BroadcastChannel(MPI_Comm comm, std::vector<int> members, std::vector<MPI_Comm> pixels)
+      : comm_(comm), members_(std::move(members)), pixels_(std::move(pixels)) {}
   void header(Header& h, MPI_Request& request) const override {
     MPI_Ibcast(&h, kHeaderWords, MPI_INT64_T, 0, comm_, &request);
   }
-  void bytes(std::vector<std::uint8_t>& data, std::vector<MPI_Request>& requests) const override {
-    for_each_piece(data.data(), data.size(), [&](std::uint8_t* p, int n) {
-      MPI_Ibcast(p, n, MPI_BYTE, 0, comm_, &requests.emplace_back());
-    });
+  std::int64_t header_bytes() const override {
+    return static_cast<std::int64_t>(sizeof(Header) * members_.size());
+  }
+  MPI_Comm pixels(int root) const override {
+    const auto it = std::find(members_.begin(), members_.end(), root);
+    if (it == members_.end() || pixels_.empty()) return MPI_COMM_NULL;
+    return pixels_[static_cast<std::size_t>(it - members_.begin())];
   }
 
  private:
   MPI_Comm comm_;
+  std::vector<int> members_;
+  std::vector<MPI_Comm> pixels_;  // on a member: one per member, in members_' order
 };
+
+// The communicator of `members` (world ranks, in this order), made by them
+// alone: groups form without involving ranks outside them.
+MPI_Comm make_comm(MPI_Comm world, MPI_Group world_group, const std::vector<int>& members, int tag) {
+  MPI_Group group;
+  MPI_Group_incl(world_group, static_cast<int>(members.size()), members.data(), &group);
+  MPI_Comm comm = MPI_COMM_NULL;
+  MPI_Comm_create_group(world, group, tag, &comm);
+  MPI_Group_free(&group);
+  return comm;
+}
 
 class RolesChannels final : public LayoutChannels {
  public:
   RolesChannels(const MpiPlan& plan, MPI_Comm world, int rank) {
-    comms_.assign(plan.groups.size(), MPI_COMM_NULL);
     MPI_Group world_group;
     MPI_Comm_group(world, &world_group);
-    for (std::size_t g = 0; g < plan.groups.size(); ++g) {
-      const std::vector<int>& ranks = plan.groups[g].ranks;
-      if (rank != 0 && std::find(ranks.begin(), ranks.end(), rank) == ranks.end()) continue;
-      // Rank 0 first, so it is the broadcast root 0 in every group.
-      std::vector<int> members = {0};
-      members.insert(members.end(), ranks.begin(), ranks.end());
-      MPI_Group group;
-      MPI_Group_incl(world_group, static_cast<int>(members.size()), members.data(), &group);
-      // Collective only over the group's members, so groups form without
-      // involving ranks outside them.
-      MPI_Comm_create_group(world, group, static_cast<int>(g), &comms_[g]);
-      MPI_Group_free(&group);
+    const int groups = static_cast<int>(plan.groups.size());
+    for (int g = 0; g < groups; ++g) {
+      const std::vector<int>& ranks = plan.groups[static_cast<std::size_t>(g)].ranks;
+      const bool member = std::find(ranks.begin(), ranks.end(), rank) != ranks.end();
+      MPI_Comm header = MPI_COMM_NULL;
+      std::vector<MPI_Comm> pixels;
+      if (rank == 0 || member) {
+        // Rank 0 first, so it is the broadcast root 0 in every group.
+        std::vector<int> members = {0};
+        members.insert(members.end(), ranks.begin(), ranks.end());
+        header = make_comm(world, world_group, members, g);
+        comms_.push_back(header);
+      }
+      if (member && ranks.size() > 1) {
+        // One per member, that member first (its broadcast root 0); tagged
+        // by the member's world rank, past the header communicators' tags.
+        for (std::size_t k = 0; k < ranks.size(); ++k) {
+          std::vector<int> order = {ranks[k]};
+          for (int r : ranks)
+            if (r != ranks[k]) order.push_back(r);
+          pixels.push_back(make_comm(world, world_group, order, groups + ranks[k]));
+          comms_.push_back(pixels.back());
+        }
+      }
+      channels_.emplace_back(header, ranks, std::move(pixels));
     }
     MPI_Group_free(&world_group);
-    for (MPI_Comm c : comms_) channels_.emplace_back(c);
   }
   ~RolesChannels() override {
     for (MPI_Comm& c : comms_) {
@@ -59,7 +88,7 @@ class RolesChannels final : public LayoutChannels {
   const GroupChannel& group(std::size_t index) const override { return channels_.at(index); }
 
  private:
-  std::vector<MPI_Comm> comms_;
+  std::vector<MPI_Comm> comms_;  // every communicator made here, freed at the end
   std::vector<BroadcastChannel> channels_;
 };
 

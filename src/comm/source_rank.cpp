@@ -1,13 +1,16 @@
 // Rank 0 of an MPI run: the image source and the merger. It reads each photo
-// once and hands its bytes to a group (roles: one broadcast into the group's
-// communicator; farm: one worker, point-to-point), assembles the partial
+// once and sends its bytes (or, with --read workers, only its path) to the
+// one rank that decodes it (roles: the group member DecodeBalancer picks,
+// named in a header broadcast into the group; farm: the worker), assembles the partial
 // outcomes of a photo in policy order, and gives finished photos to the
 // ordered writer, which merges and writes them in file order exactly as in
 // thread mode.
 #include <cstring>
+#include <filesystem>
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "comm/mpi_ranks.hpp"
@@ -34,6 +37,7 @@ struct InFlight {
   double started_at = 0.0;
   double read_seconds = 0.0;
   std::vector<int> ranks;
+  double weight = 0.0;  // the photo's size for the decode balancer: file bytes
   ImageOutcome outcome;
   std::size_t error_from = 0;  // first analyzer of the rank whose error is kept
 };
@@ -43,7 +47,10 @@ class Source {
   Source(const Job& job, const MpiPlan& plan, const LayoutChannels& channels, MPI_Comm world,
          const std::vector<InputFile>& files, OrderedWriter& writer)
       : job_(job), plan_(plan), world_(world), files_(files), writer_(writer), count_(job.policy.analyzers.size()) {
-    for (std::size_t g = 0; g < plan.groups.size(); ++g) groups_.push_back({&channels.group(g), 0, 0});
+    for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+      groups_.push_back({&channels.group(g), 0, 0, {}});
+      if (plan.layout == Layout::Roles) groups_.back().balancer.emplace(plan.groups[g]);
+    }
     timing_ = empty_timing(count_);
   }
 
@@ -59,6 +66,7 @@ class Source {
           auto out = std::make_unique<Outgoing>();
           out->header.end = 1;
           group.channel->header(out->header, out->requests.emplace_back());
+          timing_.bytes_sent += group.channel->header_bytes();
           outgoing_.push_back(std::move(out));
         }
         ended = true;
@@ -88,7 +96,15 @@ class Source {
     const GroupChannel* channel;
     int in_flight = 0;
     std::int64_t seq = 0;
+    std::optional<DecodeBalancer> balancer;  // roles: who decodes each photo
   };
+
+  // Photos a group may have in flight: --in-flight per rank that decodes
+  // (roles: each member decodes some photos and, to keep busy while it
+  // receives another member's, must have its own next one at hand).
+  int window(std::size_t g) const {
+    return job_.in_flight * (plan_.layout == Layout::Roles ? static_cast<int>(plan_.groups[g].ranks.size()) : 1);
+  }
 
   // Reads and sends photos while a group has room, to the least busy group.
   bool dispatch() {
@@ -96,7 +112,7 @@ class Source {
     while (next_ < files_.size() && writer_.has_room(next_)) {
       std::size_t best = groups_.size();
       for (std::size_t g = 0; g < groups_.size(); ++g) {
-        if (groups_[g].in_flight >= job_.in_flight) continue;
+        if (groups_[g].in_flight >= window(g)) continue;
         if (best == groups_.size() || groups_[g].in_flight < groups_[best].in_flight) best = g;
       }
       if (best == groups_.size()) break;
@@ -105,11 +121,23 @@ class Source {
       auto out = std::make_unique<Outgoing>();
       InFlight photo;
       photo.started_at = seconds_now();
+      const std::string& path = files_[index].path;
       const double t_read = MPI_Wtime();
       std::string error;
-      const bool readable = read_photo(files_[index].path, out->bytes, error);
-      photo.read_seconds = MPI_Wtime() - t_read;
-      timing_.read += photo.read_seconds;
+      bool readable = true;
+      if (job_.read == ReadMode::Workers) {
+        // The decoding rank reads the file; its size (one stat) weighs the
+        // photo for the balancer.
+        out->bytes.assign(path.begin(), path.end());
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        photo.weight = ec ? 1.0 : static_cast<double>(size);
+      } else {
+        readable = read_photo(path, out->bytes, error);
+        photo.weight = static_cast<double>(out->bytes.size());
+        photo.read_seconds = MPI_Wtime() - t_read;
+        timing_.read += photo.read_seconds;
+      }
       if (!readable) {
         // Nobody else needs to see a file rank 0 could not read.
         photo.ranks = {0};
@@ -119,7 +147,10 @@ class Source {
       }
       StageClock clock(timing_.comm);
       Group& group = groups_[best];
-      out->header = {0, static_cast<std::int64_t>(index), static_cast<std::int64_t>(out->bytes.size()), group.seq};
+      const int decoder = group.balancer ? group.balancer->assign(group.seq, std::max(1.0, photo.weight))
+                                         : plan_.groups[best].ranks.front();
+      out->header = {0, static_cast<std::int64_t>(index), static_cast<std::int64_t>(out->bytes.size()), group.seq,
+                     decoder};
       photo.group = best;
       photo.ranks = group_responders(plan_.groups[best], group.seq);
       photo.pending = static_cast<int>(photo.ranks.size());
@@ -130,7 +161,8 @@ class Source {
       ++group.seq;
       ++group.in_flight;
       group.channel->header(out->header, out->requests.emplace_back());
-      group.channel->bytes(out->bytes, out->requests);
+      payload(world_, decoder, true, out->bytes, out->requests);
+      timing_.bytes_sent += group.channel->header_bytes() + static_cast<std::int64_t>(out->bytes.size());
       outgoing_.push_back(std::move(out));
       in_flight_.emplace(index, std::move(photo));
     }
@@ -194,15 +226,20 @@ class Source {
       photo.outcome.height = part.height;
       photo.outcome.source = part.source;
     } else if (analyzers.front() < photo.error_from) {
-      // Every rank decodes the same bytes with the same code, so the errors
-      // agree; keeping the first analyzer's makes the choice explicit.
+      // Every rank reports the error of the one decode (roles) or its own
+      // (farm), so the errors agree; keeping the first analyzer's makes
+      // the choice explicit.
       photo.outcome.ok = false;
       photo.outcome.error = part.error;
       photo.error_from = analyzers.front();
     }
+    double analyze = 0.0;
     for (std::size_t k = 0; k < analyzers.size() && k < part.analyzer_seconds.size(); ++k) {
       photo.outcome.analyzer_seconds[analyzers[k]] = part.analyzer_seconds[k];
+      analyze += part.analyzer_seconds[k];
     }
+    std::optional<DecodeBalancer>& balancer = groups_[photo.group].balancer;
+    if (balancer) balancer->learn(source, std::max(1.0, photo.weight), part.decode_seconds, analyze);
     if (--photo.pending > 0) return;
     --groups_[photo.group].in_flight;
     InFlight done = std::move(photo);

@@ -15,6 +15,14 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
+// Every rank's bytes sent over the rows written: what one photo cost the
+// network (or the node's memory) in this run.
+double bytes_sent_per_photo(const RunInfo& info) {
+  double bytes = 0.0;
+  for (const RankTiming& t : info.rank_timings) bytes += static_cast<double>(t.bytes_sent);
+  return info.images > 0 ? bytes / static_cast<double>(info.images) : 0.0;
+}
+
 }  // namespace
 
 void write_provenance(hid_t run_group, const RunInfo& info, const std::string& path) {
@@ -39,6 +47,9 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.f64s("thresholds", {info.post_it_above, info.maybe_above});
   run.strings("analyzers", info.analyzers);
   run.str("plan", info.plan);
+  run.str("read", info.read);
+  run.str("decode", info.decode);
+  run.f64("bytes_sent_per_photo", bytes_sent_per_photo(info));
   run.str("shard", info.shard);
   run.str("slurm_job_id", info.slurm_job_id);
   run.i64("skipped", info.skipped);

@@ -186,6 +186,8 @@ void H5Sink::close(const RunInfo& info) {
     for (const auto* a : analyzers) ranks.add("analyze_" + a->name, K::F64);
     for (const char* stage : {"analyze", "merge", "write", "other"}) ranks.add(stage, K::F64);
     ranks.add("images", K::I64);
+    ranks.add("bytes_sent", K::I64);
+    ranks.add("peak_memory", K::I64);
     ranks.create(s.file.get(), "timing/ranks", kRanksPerChunk, path_);
     for (const auto& r : info.rank_timings) {
       ranks.begin_row();
@@ -207,6 +209,8 @@ void H5Sink::close(const RunInfo& info) {
       ranks.put_f64(r.write);
       ranks.put_f64(r.wall - (r.read + r.comm + r.wait + r.decode + analyze + r.merge + r.write));
       ranks.put_i64(r.images);
+      ranks.put_i64(r.bytes_sent);
+      ranks.put_i64(r.peak_memory);
       ranks.end_row();
     }
     ranks.close();

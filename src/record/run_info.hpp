@@ -24,6 +24,10 @@ struct RankTiming {
   double merge = 0.0;
   double write = 0.0;    // sinks: JSONL, HDF5, dashboard
   std::int64_t images = 0;
+  // Bytes this rank sent to other ranks: point-to-point messages, and for a
+  // broadcast it rooted, the message times its receivers.
+  std::int64_t bytes_sent = 0;
+  std::int64_t peak_memory = 0;  // bytes: the process's peak resident set (VmHWM), 0 if unknown
 };
 
 struct RunInfo {
@@ -49,6 +53,8 @@ struct RunInfo {
   std::string shard;         // "I/N", empty when the whole folder
   std::string slurm_job_id;  // empty outside Slurm
   std::string plan;          // which rank does what, as printed at start
+  std::string read = "workers";  // who read the files: rank0 or workers (thread mode: every thread its own)
+  std::string decode = "once";   // how often a photo is decoded: once, or everywhere (every analyzer rank)
   std::int64_t skipped = 0;  // files passed over for their extension
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
@@ -57,6 +63,9 @@ struct RunInfo {
 // ISO 8601 UTC timestamp of now, to the second.
 std::string iso8601_now();
 std::string this_host();
+// This process's peak resident set size in bytes (VmHWM of /proc/self/status),
+// or 0 where the system does not say.
+std::int64_t peak_memory_bytes();
 // SLURM_JOB_ID (with SLURM_ARRAY_JOB_ID_TASK for array tasks), or empty.
 std::string slurm_job_id();
 

@@ -16,6 +16,8 @@ std::string_view to_string(Layout layout) {
   return "threads";
 }
 
+std::string_view to_string(ReadMode read) { return read == ReadMode::Workers ? "workers" : "rank0"; }
+
 std::optional<Mode> parse_mode(std::string_view text) {
   if (text == "threads") return Mode::Threads;
   if (text == "mpi") return Mode::Mpi;
@@ -26,6 +28,12 @@ std::optional<Layout> parse_layout(std::string_view text) {
   if (text == "roles") return Layout::Roles;
   if (text == "farm") return Layout::Farm;
   if (text == "threads") return Layout::Threads;
+  return std::nullopt;
+}
+
+std::optional<ReadMode> parse_read_mode(std::string_view text) {
+  if (text == "rank0") return ReadMode::Rank0;
+  if (text == "workers") return ReadMode::Workers;
   return std::nullopt;
 }
 

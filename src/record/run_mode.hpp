@@ -17,10 +17,19 @@ enum class Mode { Threads, Mpi };
 //   farm:  every worker rank a group of one, scoring whole photos.
 enum class Layout { Threads, Roles, Farm };
 
+// Who reads the photo files in MPI mode (--read).
+//   rank0:   rank 0 reads every file and sends its bytes; only rank 0's node
+//            needs to see the input;
+//   workers: rank 0 sends only the photo's path, and the rank that decodes
+//            it reads the file from the shared file system.
+enum class ReadMode { Rank0, Workers };
+
 std::string_view to_string(Mode mode);
 std::string_view to_string(Layout layout);
+std::string_view to_string(ReadMode read);
 // The words of --mode and --layout; nullopt for any other text.
 std::optional<Mode> parse_mode(std::string_view text);
 std::optional<Layout> parse_layout(std::string_view text);
+std::optional<ReadMode> parse_read_mode(std::string_view text);
 
 }  // namespace photoscore

@@ -12,6 +12,7 @@ struct Job {
   DecodeLimits limits;
   int threads = 1;           // OpenMP threads per rank
   int in_flight = 3;         // MPI: photos rank 0 keeps in flight per group
+  ReadMode read = ReadMode::Rank0;  // MPI: who reads the files
   bool timing_table = true;  // the per-rank table after the summary
   RunInfo info;              // provenance; completed on the writing rank
 };

@@ -10,16 +10,53 @@
 
 namespace photoscore {
 
-namespace {
-
-ImageOutcome failed(std::string error, double decode_seconds) {
+ImageOutcome failed_outcome(std::string error, double decode_seconds) {
   ImageOutcome out;
   out.error = std::move(error);
   out.decode_seconds = decode_seconds;
   return out;
 }
 
+namespace {
+
+void decode_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                 const RowsDone* rows_done) {
+  if (limits.working_resolution) {
+    decode_working_image(bytes, limits, image);  // calibrated profile: scored whole
+  } else {
+    decode_image_into(bytes, limits, image, rows_done);
+  }
+}
+
 }  // namespace
+
+std::string decode_photo(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                         const RowsDone* rows_done) {
+  try {
+    decode_into(bytes, limits, image, rows_done);
+    return "";
+  } catch (const DecodeError& e) {
+    return e.what();
+  } catch (const std::bad_alloc&) {
+    // The caller frees what it can: rows of `image` may still be on their
+    // way to other ranks.
+    return kOutOfMemory;
+  }
+}
+
+ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&& results, ScoreTimes&& times,
+                            double decode_seconds) {
+  ImageOutcome out;
+  out.decode_seconds = decode_seconds;
+  out.results = std::move(results);
+  out.analyzer_seconds = std::move(times.analyzer_seconds);
+  // The photo's own size, also when it was scored at the working resolution.
+  out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
+  out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
+  out.source = image.source;
+  out.ok = true;
+  return out;
+}
 
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits) {
   const double t0 = omp_get_wtime();
@@ -40,28 +77,17 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
       scorer.rows_ready(rows);
     };
     try {
-      if (limits.working_resolution) {
-        decode_working_image(bytes, limits, image);  // calibrated profile: scored whole below
-      } else {
-        decode_image_into(bytes, limits, image, &rows_done);
-      }
+      decode_into(bytes, limits, image, &rows_done);
     } catch (const DecodeError& e) {
-      return failed(e.what(), omp_get_wtime() - t0 - times.inline_seconds);
+      return failed_outcome(e.what(), omp_get_wtime() - t0 - times.inline_seconds);
     }
     if (!begun) scorer.begin(image, &times);
-    ImageOutcome out;
-    out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
-    out.results = scorer.finish();
-    out.analyzer_seconds = std::move(times.analyzer_seconds);
-    // The photo's own size, also when it was scored at the working resolution.
-    out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
-    out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
-    out.source = image.source;
-    out.ok = true;
-    return out;
+    const double decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
+    std::vector<AnalyzerResult> results = scorer.finish();
+    return scored_outcome(image, std::move(results), std::move(times), decode_seconds);
   } catch (const std::bad_alloc&) {
     scorer.release_buffers();
-    return failed("not enough memory to decode and score this image", omp_get_wtime() - t0 - times.inline_seconds);
+    return failed_outcome(kOutOfMemory, omp_get_wtime() - t0 - times.inline_seconds);
   }
 }
 
@@ -83,7 +109,7 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
   std::string error;
   const bool readable = read_photo(path, bytes, error);
   read_seconds = omp_get_wtime() - t0;
-  if (!readable) return failed(error, 0.0);
+  if (!readable) return failed_outcome(error, 0.0);
   return process_image(bytes, scorer, limits);
 }
 

@@ -29,6 +29,24 @@ struct ImageOutcome {
 // one-line error.
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits);
 
+// --- the parts of process_image, for a runner that decodes a photo on one
+// rank and scores it on others (the MPI roles layout) ---
+// The reason given for a photo that ran out of memory.
+inline constexpr const char* kOutOfMemory = "not enough memory to decode and score this image";
+// Decodes one photo's bytes into `image` exactly as process_image does (the
+// calibrated profile's working image, or the photo at full size), calling
+// `rows_done` as decode_image_into does; a decoder that does not stream
+// calls it never. Returns "" or the one-line reason process_image gives for
+// the same bytes (running out of memory included).
+std::string decode_photo(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                         const RowsDone* rows_done);
+// The outcome of a photo that was decoded into `image` and scored.
+ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&& results, ScoreTimes&& times,
+                            double decode_seconds);
+// The outcome of a photo that could not be read, decoded or scored.
+ImageOutcome failed_outcome(std::string error, double decode_seconds);
+// --- end parts of process_image ---
+
 // Reads a whole file into `bytes`; false and a one-line reason when it
 // cannot (running out of memory included).
 bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);

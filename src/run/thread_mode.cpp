@@ -20,6 +20,7 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   timing.role = "threads";
   timing.host = this_host();
   timing.wall = life.elapsed();
+  timing.peak_memory = peak_memory_bytes();
   life.finish(writer, {timing});
 }
 

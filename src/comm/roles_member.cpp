@@ -1,0 +1,536 @@
+// An analyzer rank of the roles layout, decoding each photo once per group.
+//
+// Rank 0 names, in each photo's header, the member that decodes it (see
+// DecodeBalancer) and sends that member alone the photo's payload. The
+// decoding member broadcasts what the analyzers read, the photo's RGB rows
+// (3 bytes a pixel; exact gray would be 4, and composition reads RGB too),
+// on its own communicator of the group's analyzer ranks, in pieces of
+// pixel_piece_rows() rows posted as the decoder hands them over, so the
+// others score the first rows while later ones are still being decoded.
+// Each member's photos are a stream of their own (one communicator per
+// member), so a rank keeps receiving one member's photo while it decodes
+// its own next one ("decoding ahead"): without that, a member would wait
+// idle for every photo another member decodes, and the group would run at
+// the pace of one decoder.
+//
+// On every communicator the decoding member broadcasts, per photo, in this
+// order: a Frame (the size; or no pixels, when the photo failed before its
+// size was known), the pieces, and a Trailer (whether the decode succeeded,
+// its one-line reason if not, what a scorer reads besides the pixels). A
+// decode that fails after its first rows still sends every piece, so every
+// member posts the same broadcasts; the trailer then carries the error, and
+// every answering member reports it, as thread mode would.
+//
+// A rank scores one photo at a time, in the group's order; photos it
+// decoded ahead are scored from memory when their turn comes.
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "comm/mpi_ranks.hpp"
+#include "image/big_buffer.hpp"
+
+namespace photoscore::mpi {
+
+namespace {
+
+struct Frame {
+  std::int64_t rows_follow = 0;  // 1: width x height RGB follow, in pieces
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+};
+constexpr int kFrameWords = 3;
+static_assert(sizeof(Frame) == kFrameWords * sizeof(std::int64_t));
+
+struct Trailer {
+  std::int64_t ok = 0;
+  std::int64_t source_width = 0;  // RgbImage::scaled, for the calibrated profile
+  std::int64_t source_height = 0;
+  double blocking = 0.0;
+  char source[64] = {};    // RgbImage::source (camera RAWs)
+  char error[1024] = {};   // the one-line reason, when !ok (longer ones are cut)
+};
+
+void put_text(char* out, std::size_t size, const std::string& text) {
+  const std::size_t n = std::min(text.size(), size - 1);
+  std::memcpy(out, text.data(), n);
+  out[n] = '\0';
+}
+
+struct Photo {
+  Header h;
+  bool mine = false;     // this rank decodes it
+  bool answers = false;  // this rank answers for it
+  MPI_Comm pixels = MPI_COMM_NULL;  // its decoder's communicator; null in a group of one
+  std::unique_ptr<RgbImage> image;
+  int piece_rows = 0;
+  int pieces = 0;
+
+  // The decoding member's side.
+  std::vector<std::uint8_t> payload;
+  std::vector<MPI_Request> payload_requests;
+  bool payload_ready = false;
+  std::vector<MPI_Request> sends;
+  bool frame_sent = false;
+  int pieces_sent = 0;
+  bool decoded = false;
+  std::string error;
+  double decode_seconds = 0.0;
+
+  // The receiving side.
+  Frame frame;
+  Trailer trailer;
+  int posted = 0;  // 0: nothing; 1: the frame; 2: the pieces and the trailer too
+  MPI_Request frame_request = MPI_REQUEST_NULL;
+  std::vector<MPI_Request> piece_requests;
+  std::size_t pieces_arrived = 0;
+  MPI_Request trailer_request = MPI_REQUEST_NULL;
+  bool trailer_arrived = false;
+
+  // Scoring.
+  bool begun = false;
+  int rows_scored = 0;
+  ScoreTimes times;
+  double score_seconds = 0.0;
+
+  bool received() const {
+    return posted == 2 && pieces_arrived == piece_requests.size() && trailer_arrived;
+  }
+};
+
+class Member {
+ public:
+  Member(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world, int rank)
+      : job_(job),
+        channel_(channel),
+        world_(world),
+        rank_(rank),
+        me_(plan.ranks[static_cast<std::size_t>(rank)]),
+        group_(plan.groups[static_cast<std::size_t>(me_.group)]),
+        scorer_(analyzers_of(job, me_), job.threads),
+        streams_(group_.ranks.size()) {
+    timing_ = empty_timing(job.policy.analyzers.size());
+  }
+
+  RankTiming run() {
+    const double start = MPI_Wtime();
+    channel_.header(next_, header_request_);
+    for (;;) {
+      account(timing_, [&] { return pump(); });
+      if (queue_.empty()) {
+        if (ended_) break;
+        wait();
+        continue;
+      }
+      Photo& front = *queue_.front();
+      if (front.mine) {
+        if (!front.decoded && !front.payload_ready) {
+          wait();
+          continue;
+        }
+        finish_mine(front);
+        continue;
+      }
+      advance_front();
+      if (front.received()) {
+        finish_theirs(front);
+        continue;
+      }
+      if (Photo* ahead = next_to_decode()) {
+        decode(*ahead, false);
+        continue;
+      }
+      wait();
+    }
+    {
+      // Our last broadcasts end when the others have taken them.
+      StageClock clock(timing_.comm);
+      poll_until([&] {
+        pump();
+        return draining_.empty();
+      });
+    }
+    timing_.wall = MPI_Wtime() - start;
+    return timing_;
+  }
+
+ private:
+  static std::vector<const AnalyzerSpec*> analyzers_of(const Job& job, const PlanRank& me) {
+    std::vector<const AnalyzerSpec*> mine;
+    for (std::size_t a : me.analyzers) mine.push_back(job.policy.analyzers[a]);
+    return mine;
+  }
+
+  std::size_t member_index(int rank) const {
+    return static_cast<std::size_t>(std::find(group_.ranks.begin(), group_.ranks.end(), rank) - group_.ranks.begin());
+  }
+  std::int64_t receivers() const { return static_cast<std::int64_t>(group_.ranks.size()) - 1; }
+
+  std::unique_ptr<RgbImage> take_image() {
+    if (free_.empty()) return std::make_unique<RgbImage>();
+    std::unique_ptr<RgbImage> image = std::move(free_.back());
+    free_.pop_back();
+    return image;
+  }
+  // Kept for the next photos (their storage is reused, as thread mode's),
+  // a few at most.
+  void give_back(std::unique_ptr<RgbImage> image) {
+    if (image && free_.size() < 4) free_.push_back(std::move(image));
+  }
+
+  void wait() {
+    StageClock clock(timing_.wait);
+    poll_until([&] { return pump(); });
+  }
+
+  // Moves every message along without scoring anything; true if something
+  // arrived, was posted or finished. Every pending request is tested in one
+  // MPI_Testsome: each MPI test that finds nothing may yield the core
+  // (Open MPI does when ranks outnumber cores), and a decoding rank calls
+  // this often.
+  bool pump() {
+    test_pending();
+    bool moved = false;
+    while (!ended_ && header_request_ == MPI_REQUEST_NULL) {
+      moved = true;
+      auto photo = std::make_unique<Photo>();
+      photo->h = next_;
+      if (photo->h.end) {
+        ended_ = true;
+        break;
+      }
+      channel_.header(next_, header_request_);
+      Photo& p = *photo;
+      p.mine = p.h.decoder == rank_;
+      p.answers = rank_responds(me_, p.h.seq);
+      p.pixels = channel_.pixels(static_cast<int>(p.h.decoder));
+      if (p.mine) {
+        p.payload.resize(static_cast<std::size_t>(p.h.bytes));
+        payload(world_, 0, false, p.payload, p.payload_requests);
+      } else {
+        streams_[member_index(static_cast<int>(p.h.decoder))].push_back(&p);
+      }
+      queue_.push_back(std::move(photo));
+    }
+    for (auto& photo : queue_) {
+      Photo& p = *photo;
+      if (p.mine) {
+        if (!p.payload_ready && all_done(p.payload_requests)) moved = p.payload_ready = true;
+        continue;
+      }
+      if (p.posted < 2) continue;
+      while (p.pieces_arrived < p.piece_requests.size() && p.piece_requests[p.pieces_arrived] == MPI_REQUEST_NULL) {
+        ++p.pieces_arrived;
+        moved = true;
+      }
+      if (!p.trailer_arrived && p.trailer_request == MPI_REQUEST_NULL) moved = p.trailer_arrived = true;
+    }
+    for (auto& stream : streams_) moved |= post_receives(stream);
+    for (auto it = draining_.begin(); it != draining_.end();) {
+      if (all_done((*it)->sends)) {
+        give_back(std::move((*it)->image));
+        it = draining_.erase(it);
+        moved = true;
+      } else {
+        ++it;
+      }
+    }
+    return moved;
+  }
+
+  static bool all_done(const std::vector<MPI_Request>& requests) {
+    return std::all_of(requests.begin(), requests.end(), [](MPI_Request r) { return r == MPI_REQUEST_NULL; });
+  }
+
+  // Tests every pending request at once; those done become MPI_REQUEST_NULL.
+  void test_pending() {
+    pending_.clear();
+    const auto add = [&](MPI_Request& r) {
+      if (r != MPI_REQUEST_NULL) pending_.push_back(&r);
+    };
+    if (!ended_) add(header_request_);
+    for (auto& photo : queue_) {
+      Photo& p = *photo;
+      for (MPI_Request& r : p.payload_requests) add(r);
+      for (MPI_Request& r : p.sends) add(r);
+      if (p.posted >= 1) add(p.frame_request);
+      for (std::size_t k = p.pieces_arrived; k < p.piece_requests.size(); ++k) add(p.piece_requests[k]);
+      if (p.posted == 2) add(p.trailer_request);
+    }
+    for (auto& photo : draining_) {
+      for (MPI_Request& r : photo->sends) add(r);
+    }
+    if (pending_.empty()) return;
+    requests_.resize(pending_.size());
+    for (std::size_t i = 0; i < pending_.size(); ++i) requests_[i] = *pending_[i];
+    indices_.resize(pending_.size());
+    int done = 0;
+    MPI_Testsome(static_cast<int>(requests_.size()), requests_.data(), &done, indices_.data(), MPI_STATUSES_IGNORE);
+    for (int i = 0; i < done && done != MPI_UNDEFINED; ++i) *pending_[static_cast<std::size_t>(indices_[static_cast<std::size_t>(i)])] = MPI_REQUEST_NULL;
+  }
+
+  // Posts the receives of one member's photos in its order: the next
+  // photo's frame only once this one's pieces and trailer are posted, which
+  // needs its frame (the size).
+  bool post_receives(std::deque<Photo*>& stream) {
+    bool moved = false;
+    while (!stream.empty()) {
+      Photo& p = *stream.front();
+      if (p.posted == 0) {
+        MPI_Ibcast(&p.frame, kFrameWords, MPI_INT64_T, 0, p.pixels, &p.frame_request);
+        p.posted = 1;
+        moved = true;
+      }
+      if (p.frame_request != MPI_REQUEST_NULL) break;
+      if (p.frame.rows_follow) {
+        p.image = take_image();
+        RgbImage& image = *p.image;
+        image.width = static_cast<int>(p.frame.width);
+        image.height = static_cast<int>(p.frame.height);
+        image.source.clear();
+        image.scaled = {};
+        resize_big(image.rgb, image.pixels() * 3);
+        plan_pieces(p);
+        for (int k = 0; k < p.pieces; ++k) {
+          const auto [data, bytes] = piece(p, k);
+          MPI_Ibcast(data, bytes, MPI_BYTE, 0, p.pixels, &p.piece_requests.emplace_back());
+        }
+      }
+      MPI_Ibcast(&p.trailer, static_cast<int>(sizeof(Trailer)), MPI_BYTE, 0, p.pixels, &p.trailer_request);
+      p.posted = 2;
+      moved = true;
+      stream.pop_front();
+    }
+    return moved;
+  }
+
+  static void plan_pieces(Photo& p) {
+    const RgbImage& image = *p.image;
+    p.piece_rows = pixel_piece_rows(image.width);
+    p.pieces = (image.height + p.piece_rows - 1) / p.piece_rows;
+  }
+  static std::pair<std::uint8_t*, int> piece(Photo& p, int k) {
+    RgbImage& image = *p.image;
+    const int y0 = k * p.piece_rows;
+    const int y1 = std::min(image.height, y0 + p.piece_rows);
+    const std::size_t row = 3 * static_cast<std::size_t>(image.width);
+    return {image.rgb.data() + row * static_cast<std::size_t>(y0), static_cast<int>(row * static_cast<std::size_t>(y1 - y0))};
+  }
+
+  // --- the decoding member's sends (none in a group of one) ---
+  void send_frame(Photo& p, bool rows_follow) {
+    p.frame_sent = true;
+    if (rows_follow) plan_pieces(p);
+    if (p.pixels == MPI_COMM_NULL) return;
+    p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0};
+    MPI_Ibcast(&p.frame, kFrameWords, MPI_INT64_T, 0, p.pixels, &p.sends.emplace_back());
+    timing_.bytes_sent += static_cast<std::int64_t>(sizeof(Frame)) * receivers();
+  }
+  // Every whole piece among the first `rows` rows not sent yet.
+  void send_pieces(Photo& p, int rows) {
+    for (; p.pieces_sent < p.pieces; ++p.pieces_sent) {
+      if (std::min(p.image->height, (p.pieces_sent + 1) * p.piece_rows) > rows) break;
+      if (p.pixels == MPI_COMM_NULL) continue;
+      const auto [data, bytes] = piece(p, p.pieces_sent);
+      MPI_Ibcast(data, bytes, MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
+      timing_.bytes_sent += static_cast<std::int64_t>(bytes) * receivers();
+    }
+  }
+  void send_trailer(Photo& p) {
+    if (p.pixels == MPI_COMM_NULL) return;
+    Trailer& t = p.trailer;
+    t.ok = p.error.empty() ? 1 : 0;
+    if (t.ok) {
+      const RgbImage& image = *p.image;
+      t.source_width = image.scaled.source_width;
+      t.source_height = image.scaled.source_height;
+      t.blocking = image.scaled.blocking;
+      put_text(t.source, sizeof t.source, image.source);
+    }
+    put_text(t.error, sizeof t.error, p.error);
+    MPI_Ibcast(&t, static_cast<int>(sizeof(Trailer)), MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
+    timing_.bytes_sent += static_cast<std::int64_t>(sizeof(Trailer)) * receivers();
+  }
+
+  // --- scoring, one photo at a time; each returns its seconds ---
+  double begin_scoring(Photo& p) {
+    const double t = MPI_Wtime();
+    scorer_.begin(*p.image, &p.times);
+    p.begun = true;
+    return book(p, t);
+  }
+  double score_rows(Photo& p, int rows) {
+    const double t = MPI_Wtime();
+    scorer_.rows_ready(rows);
+    p.rows_scored = rows;
+    return book(p, t);
+  }
+  static double book(Photo& p, double since) {
+    const double spent = MPI_Wtime() - since;
+    p.score_seconds += spent;
+    return spent;
+  }
+
+  // Scores the rows of the front photo (another member's) that have
+  // arrived; its seconds.
+  double advance_front() {
+    if (queue_.empty()) return 0.0;
+    Photo& f = *queue_.front();
+    if (f.mine || !f.answers || f.posted < 2 || !f.frame.rows_follow) return 0.0;
+    double spent = 0.0;
+    if (!f.begun) spent += begin_scoring(f);
+    const int rows = std::min(f.image->height, static_cast<int>(f.pieces_arrived) * f.piece_rows);
+    if (rows > f.rows_scored) spent += score_rows(f, rows);
+    return spent;
+  }
+
+  // The first of our photos not decoded yet, when its payload is here: our
+  // photos go out on our communicator in the group's order.
+  Photo* next_to_decode() {
+    for (auto& photo : queue_) {
+      if (photo->mine && !photo->decoded) return photo->payload_ready ? photo.get() : nullptr;
+    }
+    return nullptr;
+  }
+
+  // Decodes one of our photos and broadcasts it as its rows come out. With
+  // `inline_score` (the front photo, when we answer for it) its rows are
+  // also scored here while in cache; otherwise the front photo's arriving
+  // rows are.
+  void decode(Photo& p, bool inline_score) {
+    p.image = take_image();
+    RgbImage& image = *p.image;
+    std::string error;
+    const std::vector<std::uint8_t>* bytes = &p.payload;
+    if (job_.read == ReadMode::Workers) {
+      StageClock clock(timing_.read);
+      bytes = read_photo(std::string(p.payload.begin(), p.payload.end()), file_, error) ? &file_ : nullptr;
+    }
+    double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
+    const RowsDone rows_done = [&](int rows) {
+      const double t = MPI_Wtime();
+      double scored = 0.0;
+      const int sent = p.pieces_sent;
+      if (rows == 0) {
+        send_frame(p, true);
+        if (inline_score) scored += begin_scoring(p);
+      } else {
+        send_pieces(p, rows);
+        if (inline_score) scored += score_rows(p, rows);
+      }
+      // The pieces flow without us (the receivers pull them); messages are
+      // looked at about every millisecond, not at every call (a JPEG hands
+      // over a few rows at a time), since every look costs.
+      if (rows == 0 || (p.pieces_sent != sent && t - last_pump_ > kPumpInterval)) {
+        pump();
+        last_pump_ = t;
+      }
+      if (!inline_score) scored += advance_front();
+      const double spent = MPI_Wtime() - t;
+      elsewhere += spent;
+      timing_.comm += spent - scored;
+    };
+    const double t0 = MPI_Wtime();
+    if (bytes) error = decode_photo(*bytes, job_.limits, image, &rows_done);
+    p.decode_seconds = MPI_Wtime() - t0 - elsewhere;
+    p.error = error;
+    const double t1 = MPI_Wtime();
+    if (!p.frame_sent) send_frame(p, error.empty());
+    // After a failure past the frame, the rows are whatever the decoder
+    // left, but every member posted every piece.
+    if (p.pieces > 0) send_pieces(p, image.height);
+    send_trailer(p);
+    p.decoded = true;
+    timing_.comm += MPI_Wtime() - t1;
+  }
+
+  void finish_mine(Photo& p) {
+    if (!p.decoded) decode(p, p.answers);
+    if (p.answers) {
+      ImageOutcome outcome;
+      if (!p.error.empty()) {
+        outcome = failed_outcome(p.error, p.decode_seconds);
+      } else {
+        outcome = score_whole(p);
+        outcome.decode_seconds = p.decode_seconds;
+      }
+      account_photo(outcome, p.score_seconds, me_, timing_);
+      send_answer(world_, p.h.index, outcome, timing_);
+    } else {
+      timing_.decode += p.decode_seconds;
+    }
+    draining_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+
+  void finish_theirs(Photo& p) {
+    if (p.answers) {
+      ImageOutcome outcome;
+      if (!p.trailer.ok) {
+        p.trailer.error[sizeof p.trailer.error - 1] = '\0';
+        outcome = failed_outcome(p.trailer.error, 0.0);
+      } else {
+        RgbImage& image = *p.image;
+        image.scaled.source_width = static_cast<int>(p.trailer.source_width);
+        image.scaled.source_height = static_cast<int>(p.trailer.source_height);
+        image.scaled.blocking = p.trailer.blocking;
+        p.trailer.source[sizeof p.trailer.source - 1] = '\0';
+        image.source = p.trailer.source;
+        outcome = score_whole(p);
+      }
+      account_photo(outcome, p.score_seconds, me_, timing_);
+      send_answer(world_, p.h.index, outcome, timing_);
+    }
+    give_back(std::move(p.image));
+    queue_.pop_front();
+  }
+
+  // The rest of a photo's scoring, its rows all here; running out of memory
+  // is the photo's failure, as in process_image.
+  ImageOutcome score_whole(Photo& p) {
+    try {
+      if (!p.begun) begin_scoring(p);
+      const double t = MPI_Wtime();
+      std::vector<AnalyzerResult> results = scorer_.finish();
+      book(p, t);
+      return scored_outcome(*p.image, std::move(results), std::move(p.times), 0.0);
+    } catch (const std::bad_alloc&) {
+      scorer_.release_buffers();
+      return failed_outcome(kOutOfMemory, 0.0);
+    }
+  }
+
+  const Job& job_;
+  const GroupChannel& channel_;
+  MPI_Comm world_;
+  int rank_;
+  const PlanRank& me_;
+  const PlanGroup& group_;
+  ImageScorer scorer_;
+  RankTiming timing_;
+  Header next_{};
+  MPI_Request header_request_ = MPI_REQUEST_NULL;
+  bool ended_ = false;
+  std::deque<std::unique_ptr<Photo>> queue_;  // the group's photos not finished here, in order
+  std::vector<std::deque<Photo*>> streams_;   // per member: its photos whose receives are not all posted
+  std::deque<std::unique_ptr<Photo>> draining_;  // our finished photos whose broadcasts are still going
+  std::vector<std::unique_ptr<RgbImage>> free_;
+  std::vector<std::uint8_t> file_;  // --read workers: the file being decoded
+  double last_pump_ = 0.0;  // when a decode's callback last looked at the messages
+  static constexpr double kPumpInterval = 1e-3;
+  std::vector<MPI_Request*> pending_;   // test_pending()'s scratch
+  std::vector<MPI_Request> requests_;
+  std::vector<int> indices_;
+};
+
+}  // namespace
+
+RankTiming run_roles_member(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world,
+                            int rank) {
+  Member member(job, plan, channel, world, rank);
+  return member.run();
+}
+
+}  // namespace photoscore::mpi
