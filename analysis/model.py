@@ -10,7 +10,8 @@ repeat; --baseline FILE picks another thread-mode run), plus the machine paramet
 
   1. predicts every point of the sweep on the sweep's own machine (one node of `nproc` cores,
      from sweep.tsv) and prints a validation table: point, measured images/s, predicted, error %;
-  2. predicts the cluster curves (threads, farm, roles as today, roles decoding once per group;
+  2. predicts the cluster curves (threads, farm, roles as before (every member decoding), roles
+     decoding once per group (photoscore now);
      read modes rank0 and workers) from 1 to --max-cores cores, --cores-per-node cores a node;
   3. prints the predicted parallel efficiency at 64, 256 and 1,024 cores;
   4. writes model_prediction.png (the curves, the sweep's measured points on top) and model.md
@@ -46,7 +47,7 @@ Machine parameters (options; defaults in brackets)
   --msg-overhead [5 us]         CPU seconds an MPI message costs each end (post, test, match)
   --poll-cpu [0.05]             fraction of a core rank 0 uses while it waits (it polls and sleeps)
   --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB; 4 for int32 gray)
-  --strip-rows [64]             rows per strip of the pipelined pixel broadcast
+  --piece-kib [512]             KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
 With r = B / read_bandwidth, m = msg_overhead, copy(x) = x / shm_bandwidth when sender and
 receiver share a node and 0 otherwise (then the bytes cross both nodes' links instead).
 
@@ -68,16 +69,18 @@ seconds of its rank j per photo of that lane:
            them, copy(B) from its parent, and answers for every h-th photo:
            w = copy(B) [rank0] + m * (messages + forwards) + (d + sum_{k in role} a_k + o) / (T h)
                + r / h [workers: each answering member reads the file]
-  roles, decode once per group (the rework): member i mod g decodes photo i and broadcasts its
-           pixels, M = P * pixel_bytes bytes, along the group (a pipelined chain: strip k goes on
-           while strip k+1 is decoded and strip k-1 analyzed); rank 0 sends the file's bytes (or, in
-           workers mode, its index) to the decoding member only:
-           w = (1/g) [d / T + copy(B) | r] + ((g-1)/g) [copy(M) + 2 m H / strip_rows]
-               + (sum_{k in role} a_k + o) / (T h) + m / h
-           Pipelining keeps the broadcast off the critical path: a photo costs its members the CPU
-           of copying and of the strip messages, not a wait for the whole frame (without the
-           strips, M / shm_bandwidth more per photo and member). Across nodes the copy is the
-           NIC's (RDMA) and the bytes count against both nodes' links instead.
+  roles, decode once per group (src/comm/roles_member.cpp): one member decodes each photo and
+           broadcasts its pixels, M = P * pixel_bytes bytes, to the g - 1 others in S = M / piece
+           pieces as the decoder hands rows over; rank 0 sends the file's bytes (or, in workers mode,
+           its path) to the decoding member only. Member k decodes a share f_k of the photos:
+             w_k = f_k [d / T + copy(B) | r + (g-1) S m] + (1 - f_k) [copy(M) + S m]
+                   + (sum_{j in role} a_j + o) / (T h) + m / h
+           and the shares are those that even the members' w_k out (water-filling, f_k in [0, 1],
+           sum 1), as photoscore's DecodeBalancer does from the members' reported busy time: the
+           light roles (sharpness, exposure) decode more. Pipelining and decoding ahead keep the
+           broadcast off the critical path: a photo costs its members the CPU of copying and of the
+           piece messages, not a wait for the whole frame. Across nodes the copy is the NIC's (RDMA)
+           and the bytes count against both nodes' links instead.
   rank 0   per photo: u0 = r [rank0] + m * (sends to the lane + answers received) + s
 
 Throughput X (images/s): a lane alone does kappa_l = 1 / max_j w[l, j] photos a second; rank 0 deals
@@ -125,8 +128,8 @@ SERIES = [  # key, layout, variant, read mode, label, colour, line style
     ("threads", "threads", None, None, "threads (1 node)", "tab:blue", "-"),
     ("farm/rank0", "farm", None, "rank0", "farm, --read rank0", "tab:green", "-"),
     ("farm/workers", "farm", None, "workers", "farm, --read workers", "tab:green", "--"),
-    ("roles-all/rank0", "roles", "everywhere", "rank0", "roles today (all decode), --read rank0", "tab:orange", "-"),
-    ("roles-all/workers", "roles", "everywhere", "workers", "roles today (all decode), --read workers", "tab:orange", "--"),
+    ("roles-all/rank0", "roles", "everywhere", "rank0", "roles before (all decode), --read rank0", "tab:orange", "-"),
+    ("roles-all/workers", "roles", "everywhere", "workers", "roles before (all decode), --read workers", "tab:orange", "--"),
     ("roles-once/rank0", "roles", "once", "rank0", "roles decode once, --read rank0", "tab:red", "-"),
     ("roles-once/workers", "roles", "once", "workers", "roles decode once, --read workers", "tab:red", "--"),
 ]
@@ -222,7 +225,7 @@ def load_workload(path, photos_dir=None, bytes_per_pixel=0.3):
 class Machine:
     def __init__(self, cores_per_node=16, link_bandwidth=12.5, link_latency=2.0, shm_bandwidth=5.0,
                  fs_bandwidth=20.0, read_bandwidth=None, msg_overhead=5.0, poll_cpu=0.05, pixel_bytes=3.0,
-                 strip_rows=64, in_flight=3, single_node=False):
+                 piece_kib=512, in_flight=3, single_node=False):
         self.C = int(cores_per_node)
         self.link = link_bandwidth * GB
         self.latency = link_latency * US
@@ -232,7 +235,7 @@ class Machine:
         self.m = msg_overhead * US
         self.poll = poll_cpu
         self.pixel_bytes = pixel_bytes
-        self.strip_rows = strip_rows
+        self.piece_kib = piece_kib
         self.in_flight = in_flight
         self.single_node = single_node  # every rank on one node of C cores (a sweep's machine)
 
@@ -292,6 +295,23 @@ class Prediction:
         return n / self.wall(n)
 
 
+def balanced_shares(fixed, per_photo):
+    """Shares f_k (>= 0, summing to 1) of the decodes that even out fixed[k] + f_k per_photo[k] over
+    the members (water-filling on the common level), as DecodeBalancer aims for."""
+    ranks = list(fixed)
+    cost = {k: max(per_photo[k], 1e-12) for k in ranks}
+    lo = min(fixed.values())
+    hi = max(fixed[k] + cost[k] for k in ranks)
+    for _ in range(100):
+        level = (lo + hi) / 2
+        total = sum(min(1.0, max(0.0, (level - fixed[k]) / cost[k])) for k in ranks)
+        lo, hi = (level, hi) if total < 1.0 else (lo, level)
+    level = (lo + hi) / 2
+    shares = {k: min(1.0, max(0.0, (level - fixed[k]) / cost[k])) for k in ranks}
+    total = sum(shares.values()) or 1.0
+    return {k: v / total for k, v in shares.items()}
+
+
 def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_per_rank=1):
     """Images per second of `layout` on `cores` analyzing cores (see the module docstring)."""
     C = mach.C
@@ -317,6 +337,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
             self.fs = 0.0                        # bytes read from the file system per lane photo
             self.rank0 = 0.0                     # rank 0's seconds per lane photo (messages)
             self.transfer = 0.0                  # seconds on the wire before the lane can start
+            self.in_flight = mach.in_flight      # photos rank 0 keeps in flight to the lane
 
         def copy(self, nbytes, src, dst, share=1.0):
             """The receiver's CPU seconds for a message; across nodes the links carry it instead."""
@@ -369,20 +390,26 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
                         lane.rank0 += m * msgs
                 lane.fs = w.B * (len(roles) if read == "workers" else 1)
             else:
-                strips = math.ceil(w.H / mach.strip_rows)
                 M = w.P * mach.pixel_bytes
+                S = max(1, math.ceil(M / (mach.piece_kib * 1024))) if g > 1 else 0
+                fixed, decodes = {}, {}
                 for j, k in enumerate(ranks):
-                    # decodes every g-th photo: receives the file (or its index, and reads it) and decodes
+                    # what member k pays for a photo it decodes (the payload, the decode, the pieces'
+                    # messages to the others) and for one it receives (the copy, a message a piece)
                     if read == "rank0":
-                        lane.work[k] += (w.d / T + 2 * m) / g + lane.copy(w.B, 0, k, 1.0 / g)
+                        decodes[k] = w.d / T + 2 * m + lane.copy(w.B, 0, k)
                     else:
-                        lane.work[k] += (w.d / T + m + r) / g
-                    if g > 1:
-                        # the other photos' pixels, strip by strip, from the previous member of the chain
-                        # (and passed on to the next): the copy and two messages a strip
-                        lane.work[k] += (g - 1) / g * 2 * m * strips + lane.copy(M, ranks[j - 1], k, (g - 1) / g)
-                lane.rank0 += m * msgs
+                        decodes[k] = w.d / T + 2 * m + r
+                    decodes[k] += (g - 1) * S * m
+                    receive = (lane.copy(M, ranks[j - 1], k) + S * m) if g > 1 else 0.0
+                    fixed[k] = lane.work[k] + receive
+                    decodes[k] -= receive
+                shares = balanced_shares(fixed, decodes)
+                for k in ranks:
+                    lane.work[k] = fixed[k] + shares[k] * decodes[k]
+                lane.rank0 += 2 * m  # the header and the payload, to the decoding member
                 lane.fs = w.B
+                lane.in_flight = mach.in_flight * g  # rank 0's window grows with the decoders
             lanes.append(lane)
     else:
         raise ValueError(f"unknown layout {layout}")
@@ -392,7 +419,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
     for lane in lanes:
         busiest = max(lane.work.values())
         round_trip = busiest + lane.transfer + (r if read == "rank0" else 0.0) + 2 * mach.latency
-        kappas.append(min(1.0 / busiest, mach.in_flight / round_trip))
+        kappas.append(min(1.0 / busiest, lane.in_flight / round_trip))
     xstar = sum(kappas)
     shares = [k / xstar for k in kappas]
     u0 = w.s + (r if read == "rank0" else 0.0) + sum(sh * lane.rank0 for sh, lane in zip(shares, lanes))
@@ -590,7 +617,7 @@ def parameters_lines(w, mach, args):
         f"- cluster: {mach.C} cores a node, link {mach.link / GB:g} GB/s and {mach.latency / US:g} us, "
         f"shared memory {mach.shm / GB:g} GB/s, file system {mach.fs / GB:g} GB/s, read {rb}, "
         f"message overhead {mach.m / US:g} us, rank 0 polling {mach.poll:g} core, pixels {mach.pixel_bytes:g} B, "
-        f"strips of {mach.strip_rows} rows, {mach.in_flight} photos in flight a lane",
+        f"pieces of {mach.piece_kib:g} KiB, {mach.in_flight} photos in flight a lane (roles: a member)",
     ]
 
 
@@ -605,10 +632,12 @@ ASSUMPTIONS = [
     "hide latency",
     "a message within a node costs its receiver one copy at --shm-bandwidth; across nodes the NICs move it "
     "(RDMA) and it counts against both links",
-    "roles today: a binomial broadcast tree of the file's bytes into each group; every member decodes the "
-    "photos it answers for",
-    "roles, decode once: member i mod g decodes photo i, rank 0 sends it (or, with --read workers, its index) "
-    "to that member only, and the pixels go along the group in strips, overlapped with decoding and analysis",
+    "roles, all decode (photoscore before decoding once; runs without /run decode are read as such when their "
+    "decode seconds say so): a binomial broadcast tree of the file's bytes into each group; every member decodes "
+    "the photos it answers for",
+    "roles, decode once (photoscore now): one member decodes each photo, the members' shares evening out their "
+    "work; rank 0 sends the photo (or, with --read workers, its path) to that member only, which broadcasts the "
+    "pixels to the others in pieces, overlapped with decoding and analysis",
     "threads mode is one process on one node; a rank of T threads scores one photo T times as fast",
     "merging and writing (s per photo) are rank 0's, one photo after another",
 ]
@@ -641,7 +670,7 @@ def main(argv=None):
     ap.add_argument("--msg-overhead", type=float, default=5.0, help="microseconds of CPU per message and end")
     ap.add_argument("--poll-cpu", type=float, default=0.05, help="fraction of a core rank 0 uses while waiting")
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
-    ap.add_argument("--strip-rows", type=int, default=64, help="rows per strip of the pixel broadcast")
+    ap.add_argument("--piece-kib", type=float, default=512, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
     ap.add_argument("--tolerance", type=float, default=15.0, help="largest error %% allowed on a sweep point")
     args = ap.parse_args(argv)
@@ -668,7 +697,7 @@ def main(argv=None):
         return 2
     mach = Machine(args.cores_per_node, args.link_bandwidth, args.link_latency, args.shm_bandwidth,
                    args.fs_bandwidth, args.read_bandwidth, args.msg_overhead, args.poll_cpu, args.pixel_bytes,
-                   args.strip_rows, args.in_flight)
+                   args.piece_kib, args.in_flight)
 
     # 1. validation on the sweep's own machine, with the sweep's photos
     nproc = sweep_nproc(folder, points) or mach.C

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # MPI mode against thread mode, end to end: for each folder, the JSONL of
-# `mpirun -np N photoscore` (N = 2, 3, 4, 5, 7; roles and farm layouts; 1 and
-# 2 threads a rank) must be byte-identical to thread mode's, with the same
-# exit status, every score in [0, 1] and the plan printed with the world
-# size. -np 5 runs the four analyzers, so color gets a rank of its own.
-# Then one rank is killed mid-run: the job must end non-zero, promptly, with
-# the rows already written intact.
+# `mpirun -np N photoscore` (N = 2, 3, 4, 5, 7; roles and farm layouts;
+# --read rank0 and workers; 1 and 2 threads a rank) must be byte-identical to
+# thread mode's, with the same exit status, every score in [0, 1] and the
+# plan printed with the world size. -np 5 runs the four analyzers, so color
+# gets a rank of its own. --tcp-ranks runs the same matrix for those rank
+# counts again over the network path (mpirun --mca btl self,tcp: what ranks
+# on different nodes use). Then one rank is killed mid-run: the job must end
+# non-zero, promptly, with the rows already written intact.
 #
 #   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
-#                      [--max-images N] [--ranks "2 3 4 5 7"] DIR [[--max-images N] [--ranks ...] DIR]...
+#                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"]
+#                      DIR [[--max-images N] [--ranks ...] [--tcp-ranks ...] DIR]...
 #
-# --max-images and --ranks apply to the folders after them, so a large
-# folder can be cut down and a folder of bad files run on fewer rank counts
-# (under mpirun, a job whose exit status is 1 takes seconds to wind down).
+# --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
+# large folder can be cut down and a folder of bad files run on fewer rank
+# counts (under mpirun, a job whose exit status is 1 takes seconds to wind
+# down).
 set -u
 
 photoscore=""
@@ -20,9 +24,11 @@ mpiexec="mpirun"
 np_flag="-np"
 max_images=""
 rank_counts="2 3 4 5 7"
+tcp_counts=""
 kill_check=1
 folders=()
 folder_ranks=()
+folder_tcp=()
 folder_limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,9 +37,10 @@ while [ $# -gt 0 ]; do
     --np-flag) np_flag="$2"; shift 2 ;;
     --max-images) max_images="$2"; shift 2 ;;
     --ranks) rank_counts="$2"; shift 2 ;;
+    --tcp-ranks) tcp_counts="$2"; shift 2 ;;
     --no-kill) kill_check=0; shift ;;
     -*) echo "mpi_equivalence: unknown option $1" >&2; exit 2 ;;
-    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_limits+=("$max_images"); shift ;;
+    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_limits+=("$max_images"); shift ;;
   esac
 done
 if [ -z "$photoscore" ] || [ ${#folders[@]} -eq 0 ]; then
@@ -92,34 +99,47 @@ for f in "${!folders[@]}"; do
   rows=$(wc -l <"$work/$name.t1.jsonl")
   [ "$rows" -gt 0 ] || fail "$name: thread mode wrote no rows"
 
-  for np in ${folder_ranks[$f]}; do
+  # "np" over shared memory, "np:tcp" over the network path.
+  runs_of_folder=""
+  for np in ${folder_ranks[$f]}; do runs_of_folder+=" $np"; done
+  for np in ${folder_tcp[$f]}; do runs_of_folder+=" $np:tcp"; done
+  for run in $runs_of_folder; do
+    np=${run%%:*}
+    transport=()
+    via=""
+    if [ "$run" != "$np" ]; then
+      transport=(--mca btl self,tcp)
+      via=" over tcp"
+    fi
     for layout in roles farm; do
-      for threads in 1 2; do
-        analyzers=()
-        ref="$work/$name.t1.jsonl"
-        if [ "$np" = 5 ]; then
-          analyzers=(--analyzers "$four")
-          ref="$work/$name.color.jsonl"
-        fi
-        out="$work/$name.np$np.$layout.t$threads.jsonl"
-        what="$name: -np $np --layout $layout --threads $threads"
-        start=$SECONDS
-        timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" \
-          --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" --h5 "$work/mpi.h5" \
-          "$folder" >"$work/out" 2>"$work/err"
-        rc=$?
-        runs=$((runs + 1))
-        if [ "$rc" != "$ref_rc" ]; then
-          fail "$what: exit $rc, thread mode $ref_rc"; tail -5 "$work/err"
-        elif ! cmp -s "$ref" "$out"; then
-          fail "$what: JSONL differs from thread mode"; cmp "$ref" "$out" | head -1
-        elif ! grep -q "world size $np, layout $layout" "$work/out"; then
-          fail "$what: no plan with the world size on stdout"
-        elif ! scores_in_range "$out"; then
-          fail "$what: score out of range"
-        else
-          echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
-        fi
+      for read in rank0 workers; do
+        for threads in 1 2; do
+          analyzers=()
+          ref="$work/$name.t1.jsonl"
+          if [ "$np" = 5 ]; then
+            analyzers=(--analyzers "$four")
+            ref="$work/$name.color.jsonl"
+          fi
+          out="$work/$name.np$np.$layout.$read.t$threads.jsonl"
+          what="$name: -np $np --layout $layout --read $read --threads $threads$via"
+          start=$SECONDS
+          timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
+            --read "$read" --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
+            --h5 "$work/mpi.h5" "$folder" >"$work/out" 2>"$work/err"
+          rc=$?
+          runs=$((runs + 1))
+          if [ "$rc" != "$ref_rc" ]; then
+            fail "$what: exit $rc, thread mode $ref_rc"; tail -5 "$work/err"
+          elif ! cmp -s "$ref" "$out"; then
+            fail "$what: JSONL differs from thread mode"; cmp "$ref" "$out" | head -1
+          elif ! grep -q "world size $np, layout $layout" "$work/out"; then
+            fail "$what: no plan with the world size on stdout"
+          elif ! scores_in_range "$out"; then
+            fail "$what: score out of range"
+          else
+            echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
+          fi
+        done
       done
     done
   done

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -144,6 +145,112 @@ TEST(MpiPlan, RefusesWhatCannotRun) {
   EXPECT_THROW(make_mpi_plan(Layout::Threads, 4, 3), std::invalid_argument);
 }
 
+// ------------------------------------------- who decodes which photo (roles)
+
+std::vector<int> decoders(DecodeBalancer& balancer, std::int64_t from, std::int64_t to) {
+  std::vector<int> out;
+  for (std::int64_t seq = from; seq < to; ++seq) out.push_back(balancer.assign(seq, 1.0));
+  return out;
+}
+
+TEST(DecodeBalancer, BeforeAnyAnswerMembersTakeTurns) {
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
+  DecodeBalancer balancer(plan.groups[0]);
+  EXPECT_EQ(decoders(balancer, 0, 7), (std::vector<int>{1, 2, 3, 1, 2, 3, 1}));
+  const MpiPlan two = make_mpi_plan(Layout::Roles, 3, 3);
+  DecodeBalancer pair(two.groups[0]);
+  EXPECT_EQ(decoders(pair, 0, 4), (std::vector<int>{1, 2, 1, 2}));
+}
+
+// Its answer carries the decode time, so the decoder must answer for the
+// photo: with shared roles, the rank off duty for a photo never decodes it.
+TEST(DecodeBalancer, TheDecoderAlwaysAnswersForThePhoto) {
+  for (std::size_t count = 1; count <= 4; ++count) {
+    for (int world = 2; world <= 9; ++world) {
+      const MpiPlan plan = make_mpi_plan(Layout::Roles, world, count);
+      for (const PlanGroup& group : plan.groups) {
+        DecodeBalancer balancer(group);
+        for (std::int64_t seq = 0; seq < 40; ++seq) {
+          const int decoder = balancer.assign(seq, 1.0 + static_cast<double>(seq % 5));
+          const std::vector<int> responders = group_responders(group, seq);
+          EXPECT_NE(std::find(responders.begin(), responders.end(), decoder), responders.end())
+              << "world " << world << " analyzers " << count << " photo " << seq;
+          // Answers come back a few photos late, the first member slower.
+          if (seq >= 3) {
+            for (int r : group_responders(group, seq - 3)) {
+              balancer.learn(r, seq - 3, 1.0, r == group.ranks[0] ? 0.02 : 0.01, 0.005 * r, 0.1 * seq * r);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// -np 3: rank 1 holds sharpness and exposure (cheap), rank 2 composition. A
+// simulated run where each member is busy exactly with what it was given
+// and answers six photos late: the cheap role must take most decodes, close
+// to the share that evens the two out, (d + a2 - a1) / 2d = 0.65.
+TEST(DecodeBalancer, TheLightRoleDecodesMore) {
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 3, 3);
+  DecodeBalancer balancer(plan.groups[0]);
+  const double decode = 0.019;
+  const double analyze[] = {0.0, 0.0028, 0.0085};  // by world rank
+  std::vector<int> decoder;
+  double busy[] = {0.0, 0.0, 0.0};
+  std::vector<std::array<double, 3>> work;  // per photo: each rank's seconds
+  const int photos = 400;
+  const int late = 6;
+  int by_rank1 = 0;
+  for (std::int64_t seq = 0; seq < photos; ++seq) {
+    const int d = balancer.assign(seq, 1.0);
+    by_rank1 += d == 1 ? 1 : 0;
+    work.push_back({0.0, analyze[1] + (d == 1 ? decode : 0.0), analyze[2] + (d == 2 ? decode : 0.0)});
+    decoder.push_back(d);
+    if (seq >= late) {
+      const auto done = static_cast<std::size_t>(seq - late);
+      for (int r : {1, 2}) {
+        busy[r] += work[done][static_cast<std::size_t>(r)];
+        balancer.learn(r, seq - late, 1.0, decoder[done] == r ? decode : 0.0, analyze[r], busy[r]);
+      }
+    }
+  }
+  const double share = static_cast<double>(by_rank1) / photos;
+  EXPECT_GT(share, 0.60);
+  EXPECT_LT(share, 0.70);
+  EXPECT_NEAR(balancer.expected_busy(1), balancer.expected_busy(2), 2 * decode);
+}
+
+// A member that reports more busy time (a shared core, a slow node) than its
+// work explains gets fewer photos to decode.
+TEST(DecodeBalancer, ABusierMemberGetsFewerDecodes) {
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 3, 2);  // ranks 1 and 2, one analyzer each
+  DecodeBalancer balancer(plan.groups[0]);
+  int by_rank2 = 0;
+  double busy[] = {0.0, 0.0, 0.0};
+  for (std::int64_t seq = 0; seq < 200; ++seq) {
+    const int d = balancer.assign(seq, 1.0);
+    by_rank2 += d == 2 ? 1 : 0;
+    for (int r : {1, 2}) {
+      // Rank 2 runs at half speed: every second of work takes it two.
+      busy[r] += (d == r ? 0.02 : 0.0) * (r == 2 ? 2.0 : 1.0) + 0.005;
+      balancer.learn(r, seq, 1.0, d == r ? 0.02 : 0.0, 0.005, busy[r]);
+    }
+  }
+  EXPECT_LT(by_rank2, 80);
+  EXPECT_GT(by_rank2, 40);
+  EXPECT_THROW(balancer.learn(3, 0, 1.0, 0.0, 0.0, 0.0), std::invalid_argument);
+}
+
+TEST(PixelPieces, AboutHalfAMebibyteOfRowsAndAtLeastOne) {
+  EXPECT_EQ(pixel_piece_rows(4000), 43);  // 512 KiB / 12,000 bytes a row
+  EXPECT_EQ(pixel_piece_rows(300'000), 1);
+  EXPECT_GT(pixel_piece_rows(1), 1000);
+  for (int width : {1, 97, 4000, 6000, 20000}) {
+    EXPECT_LE(static_cast<std::int64_t>(pixel_piece_rows(width)) * 3 * width, std::int64_t{1} << 30);
+  }
+}
+
 // ------------------------------------------------------------- whole runs
 
 int world_rank() {
@@ -263,18 +370,21 @@ class MpiRun : public ::testing::Test {
     int threads;
     int in_flight;
     std::vector<std::string> analyzers;  // empty: the default ones
+    ReadMode read = ReadMode::Rank0;
   };
 
   // Runs run_mpi on every rank and, on rank 0, checks it against run_threads.
   static void check(const Case& c) {
     SCOPED_TRACE(std::string(to_string(c.layout)) + " threads " + std::to_string(c.threads) + " in-flight " +
-                 std::to_string(c.in_flight) + " analyzers " + std::to_string(c.analyzers.size()));
+                 std::to_string(c.in_flight) + " analyzers " + std::to_string(c.analyzers.size()) + " read " +
+                 std::string(to_string(c.read)));
     Options options;
     options.quiet = true;
     options.layout = c.layout;
     options.threads = c.threads;
     options.in_flight = c.in_flight;
     options.analyzers = c.analyzers;
+    options.read = c.read;
     const int world = world_size();
     Job job = make_job(options, Mode::Mpi, c.layout, world);
     const bool root = world_rank() == 0;
@@ -317,8 +427,16 @@ class MpiRun : public ::testing::Test {
             t.images * static_cast<std::int64_t>(plan.ranks[static_cast<std::size_t>(r)].analyzers.size());
     }
     EXPECT_EQ(job.info.rank_timings[0].images, static_cast<std::int64_t>(files_.size()));
-    // Every file rank 0 could read was answered once per analyzer.
-    EXPECT_EQ(answers, static_cast<std::int64_t>((files_.size() - 1) * count));
+    // Every file rank 0 could read (with --read workers, every file) was
+    // answered once per analyzer.
+    const std::size_t unread = c.read == ReadMode::Rank0 ? 1 : 0;
+    EXPECT_EQ(answers, static_cast<std::int64_t>((files_.size() - unread) * count));
+    EXPECT_EQ(job.info.read, to_string(c.read));
+    EXPECT_EQ(job.info.decode, "once");
+    // Rank 0 sends every photo's payload; in roles groups of several ranks the
+    // decoding member sends the pixels on.
+    EXPECT_GT(job.info.rank_timings[0].bytes_sent, 0);
+    for (const RankTiming& t : job.info.rank_timings) EXPECT_GT(t.peak_memory, 0) << "rank " << t.rank;
     for (const ImageTiming& t : mpi.timings) {
       EXPECT_FALSE(t.ranks.empty());
       EXPECT_EQ(t.analyzer_seconds.size(), count);
@@ -351,6 +469,15 @@ TEST_F(MpiRun, FarmMatchesThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
   check({Layout::Farm, 1, 3, {}});
   check({Layout::Farm, 2, 1, kWithColor});
+}
+
+// --read workers: rank 0 sends paths, the decoding rank reads the file, and
+// a file that cannot be read is its error row, as in thread mode.
+TEST_F(MpiRun, WorkersReadTheFilesThemselves) {
+  if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
+  check({Layout::Roles, 1, 2, {}, ReadMode::Workers});
+  check({Layout::Roles, 2, 1, kWithColor, ReadMode::Workers});
+  check({Layout::Farm, 1, 3, {}, ReadMode::Workers});
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {

@@ -24,8 +24,12 @@ void account_photo(ImageOutcome& outcome, double score_wall, const PlanRank& me,
 }
 
 void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome, RankTiming& timing) {
-  std::vector<std::uint8_t> message(sizeof index);
+  // The rank's busy seconds so far travel along, for the decode balancer.
+  double busy = timing.read + timing.comm + timing.decode;
+  for (double s : timing.analyze) busy += s;
+  std::vector<std::uint8_t> message(kAnswerHead);
   std::memcpy(message.data(), &index, sizeof index);
+  std::memcpy(message.data() + sizeof index, &busy, sizeof busy);
   const std::vector<std::uint8_t> encoded = encode_outcome(outcome);
   message.insert(message.end(), encoded.begin(), encoded.end());
   StageClock clock(timing.comm);

@@ -107,7 +107,8 @@ bool rank_responds(const PlanRank& rank, std::int64_t seq) {
 
 DecodeBalancer::DecodeBalancer(PlanGroup group)
     : group_(std::move(group)),
-      load_(group_.ranks.size(), 0.0),
+      busy_(group_.ranks.size(), 0.0),
+      queued_(group_.ranks.size(), 0.0),
       analyze_sum_(group_.ranks.size(), 0.0),
       analyze_weight_(group_.ranks.size(), 0.0) {}
 
@@ -117,39 +118,50 @@ std::size_t DecodeBalancer::member(int rank) const {
   return static_cast<std::size_t>(it - group_.ranks.begin());
 }
 
+double DecodeBalancer::expected_busy(int rank) const {
+  const std::size_t m = member(rank);
+  return busy_[m] + queued_[m];
+}
+
 int DecodeBalancer::assign(std::int64_t seq, double weight) {
   const std::vector<int> responders = group_responders(group_, seq);
   // Until a decode has been measured, a decode costs 1 and analyzing
-  // nothing: the loads then only count decodes, which gives plain turns.
+  // nothing: the queues then count decodes, which gives plain turns.
   const double decode = decode_weight_ > 0.0 ? weight * decode_sum_ / decode_weight_ : 1.0;
   const auto g = static_cast<std::int64_t>(group_.ranks.size());
   int best = -1;
-  double best_load = 0.0;
+  double least = 0.0;
   for (std::int64_t k = 0; k < g; ++k) {
     // Members in turn order from photo seq's own, so ties go to i mod g.
     const int rank = group_.ranks[static_cast<std::size_t>((seq + k) % g)];
     if (std::find(responders.begin(), responders.end(), rank) == responders.end()) continue;
-    const double total = load_[member(rank)] + decode;
-    if (best < 0 || total < best_load - 1e-12 * std::abs(best_load)) {
+    const double busy = expected_busy(rank);
+    if (best < 0 || busy < least - 1e-9 * (1.0 + std::abs(least))) {
       best = rank;
-      best_load = total;
+      least = busy;
     }
   }
-  load_[member(best)] += decode;
   for (int rank : responders) {
     const std::size_t m = member(rank);
-    if (analyze_weight_[m] > 0.0) load_[m] += weight * analyze_sum_[m] / analyze_weight_[m];
+    double work = analyze_weight_[m] > 0.0 ? weight * analyze_sum_[m] / analyze_weight_[m] : 0.0;
+    if (rank == best) work += decode;
+    queued_[m] += work;
+    booked_[{seq, m}] = work;
   }
   return best;
 }
 
-void DecodeBalancer::learn(int rank, double weight, double decode_seconds, double analyze_seconds) {
-  if (weight <= 0.0) return;
+void DecodeBalancer::learn(int rank, std::int64_t seq, double weight, double decode_seconds, double analyze_seconds,
+                           double busy_seconds) {
   const std::size_t m = member(rank);
+  const auto it = booked_.find({seq, m});
+  if (it != booked_.end()) {
+    queued_[m] = std::max(0.0, queued_[m] - it->second);
+    booked_.erase(it);
+  }
+  busy_[m] = std::max(busy_[m], busy_seconds);
+  if (weight <= 0.0) return;
   if (decode_seconds > 0.0) {
-    // The first measured decode replaces the unit guess: the loads booked
-    // in guessed units would not compare with seconds.
-    if (decode_weight_ == 0.0) std::fill(load_.begin(), load_.end(), 0.0);
     decode_sum_ += decode_seconds;
     decode_weight_ += weight;
   }

@@ -33,6 +33,9 @@ RankTiming run_roles_member(const Job& job, const MpiPlan& plan, const GroupChan
 // shared gray conversion).
 void account_photo(ImageOutcome& outcome, double score_wall, const PlanRank& me, RankTiming& timing);
 
+// An answer: the photo's index (int64), the sender's busy seconds so far
+// (double), then the encoded outcome.
+constexpr std::size_t kAnswerHead = sizeof(std::int64_t) + sizeof(double);
 // Sends rank 0 a photo's outcome (blocking; small).
 void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome, RankTiming& timing);
 

@@ -15,6 +15,12 @@ bool MpiSession::launched() {
 
 MpiSession::MpiSession(int& argc, char**& argv, bool start) : started_(start) {
   if (!started_) return;
+  // Open MPI yields the core inside every MPI test that finds nothing when
+  // ranks outnumber cores. Our ranks never spin on MPI (they poll and sleep,
+  // comm/mpi_wait.hpp), and a decoding rank of the roles layout tests its
+  // broadcasts while it decodes: each yield there hands its core to another
+  // process for a time slice. Off unless the user set it.
+  setenv("OMPI_MCA_mpi_yield_when_idle", "0", 0);
   int provided = MPI_THREAD_SINGLE;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   funneled_ = provided >= MPI_THREAD_FUNNELED;

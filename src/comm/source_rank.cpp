@@ -38,6 +38,7 @@ struct InFlight {
   double read_seconds = 0.0;
   std::vector<int> ranks;
   double weight = 0.0;  // the photo's size for the decode balancer: file bytes
+  std::int64_t seq = 0;  // its number within its group
   ImageOutcome outcome;
   std::size_t error_from = 0;  // first analyzer of the rank whose error is kept
 };
@@ -152,6 +153,7 @@ class Source {
       out->header = {0, static_cast<std::int64_t>(index), static_cast<std::int64_t>(out->bytes.size()), group.seq,
                      decoder};
       photo.group = best;
+      photo.seq = group.seq;
       photo.ranks = group_responders(plan_.groups[best], group.seq);
       photo.pending = static_cast<int>(photo.ranks.size());
       photo.outcome.ok = true;
@@ -206,14 +208,18 @@ class Source {
 
   void add_answer(int source, const std::vector<std::uint8_t>& message) {
     std::int64_t index = -1;
-    if (message.size() >= sizeof index) std::memcpy(&index, message.data(), sizeof index);
+    double busy = 0.0;
+    if (message.size() >= kAnswerHead) {
+      std::memcpy(&index, message.data(), sizeof index);
+      std::memcpy(&busy, message.data() + sizeof index, sizeof busy);
+    }
     const auto it = in_flight_.find(static_cast<std::size_t>(index));
     if (it == in_flight_.end()) {
       throw std::runtime_error("rank " + std::to_string(source) + " answered for photo " + std::to_string(index) +
                                ", which is not in flight");
     }
     InFlight& photo = it->second;
-    const ImageOutcome part = decode_outcome(std::span(message).subspan(sizeof index));
+    const ImageOutcome part = decode_outcome(std::span(message).subspan(kAnswerHead));
     const std::vector<std::size_t>& analyzers = plan_.ranks[static_cast<std::size_t>(source)].analyzers;
     photo.outcome.decode_seconds += part.decode_seconds;
     if (part.ok) {
@@ -239,7 +245,7 @@ class Source {
       analyze += part.analyzer_seconds[k];
     }
     std::optional<DecodeBalancer>& balancer = groups_[photo.group].balancer;
-    if (balancer) balancer->learn(source, std::max(1.0, photo.weight), part.decode_seconds, analyze);
+    if (balancer) balancer->learn(source, photo.seq, std::max(1.0, photo.weight), part.decode_seconds, analyze, busy);
     if (--photo.pending > 0) return;
     --groups_[photo.group].in_flight;
     InFlight done = std::move(photo);
