@@ -168,16 +168,48 @@ class Member {
   }
   std::int64_t receivers() const { return static_cast<std::int64_t>(group_.ranks.size()) - 1; }
 
-  std::unique_ptr<RgbImage> take_image() {
+  // Images are kept from photo to photo, as thread mode keeps its one: a
+  // fresh buffer per photo costs page faults and zeroing comparable to an
+  // analyzer. `bytes`: what the photo needs, when known (a received photo);
+  // the smallest kept image that holds it, else the largest (a photo to
+  // decode, whose size is not known yet, or one larger than all).
+  std::unique_ptr<RgbImage> take_image(std::size_t bytes = 0) {
     if (free_.empty()) return std::make_unique<RgbImage>();
-    std::unique_ptr<RgbImage> image = std::move(free_.back());
-    free_.pop_back();
+    auto best = free_.end();
+    for (auto it = free_.begin(); it != free_.end(); ++it) {
+      const std::size_t have = (*it)->rgb.capacity();
+      if (best == free_.end()) {
+        best = it;
+        continue;
+      }
+      const std::size_t kept = (*best)->rgb.capacity();
+      const bool fits = bytes > 0 && have >= bytes;
+      const bool kept_fits = bytes > 0 && kept >= bytes;
+      if (fits ? (!kept_fits || have < kept) : (!kept_fits && have > kept)) best = it;
+    }
+    std::unique_ptr<RgbImage> image = std::move(*best);
+    free_.erase(best);
     return image;
   }
-  // Kept for the next photos (their storage is reused, as thread mode's),
-  // a few at most.
+  // As many as the photos a member may hold at once (the group's photos in
+  // flight, those decoded ahead or still being sent), so that a steady run
+  // allocates nothing: a buffer given back to the system costs page faults
+  // and zeroing again when the next photo needs one.
+  std::size_t kept_at_most() const { return 2 * static_cast<std::size_t>(job_.in_flight) * group_.ranks.size() + 2; }
   void give_back(std::unique_ptr<RgbImage> image) {
-    if (image && free_.size() < 4) free_.push_back(std::move(image));
+    if (image && free_.size() < kept_at_most()) free_.push_back(std::move(image));
+  }
+  // The same for the payloads (a file's bytes): the largest kept one.
+  std::vector<std::uint8_t> take_payload() {
+    if (free_payloads_.empty()) return {};
+    auto largest = std::max_element(free_payloads_.begin(), free_payloads_.end(),
+                                    [](const auto& a, const auto& b) { return a.capacity() < b.capacity(); });
+    std::vector<std::uint8_t> payload = std::move(*largest);
+    free_payloads_.erase(largest);
+    return payload;
+  }
+  void give_back(std::vector<std::uint8_t>&& payload) {
+    if (payload.capacity() > 0 && free_payloads_.size() < kept_at_most()) free_payloads_.push_back(std::move(payload));
   }
 
   void wait() {
@@ -207,6 +239,7 @@ class Member {
       p.answers = rank_responds(me_, p.h.seq);
       p.pixels = channel_.pixels(static_cast<int>(p.h.decoder));
       if (p.mine) {
+        p.payload = take_payload();
         p.payload.resize(static_cast<std::size_t>(p.h.bytes));
         payload(world_, 0, false, p.payload, p.payload_requests);
       } else {
@@ -285,13 +318,26 @@ class Member {
       }
       if (p.frame_request != MPI_REQUEST_NULL) break;
       if (p.frame.rows_follow) {
-        p.image = take_image();
+        const std::size_t bytes = 3 * static_cast<std::size_t>(p.frame.width) * static_cast<std::size_t>(p.frame.height);
+        p.image = take_image(bytes);
         RgbImage& image = *p.image;
         image.width = static_cast<int>(p.frame.width);
         image.height = static_cast<int>(p.frame.height);
         image.source.clear();
         image.scaled = {};
-        resize_big(image.rgb, image.pixels() * 3);
+        // Never shrunk here: the rows are overwritten by the broadcast, and
+        // growing a vector zeroes what it adds. The scorer reads rows by the
+        // image's width and height, not by the vector's size. A buffer that
+        // must be replaced reserves room for the largest photo seen, so that
+        // the kept buffers stop being replaced (fresh memory: page faults)
+        // after the first photos; only the bytes used are touched.
+        largest_ = std::max(largest_, bytes);
+        if (image.rgb.capacity() < bytes) {
+          std::vector<std::uint8_t>().swap(image.rgb);
+          image.rgb.reserve(detail::with_room(largest_));
+          detail::advise_huge(image.rgb.data(), image.rgb.capacity());
+        }
+        if (image.rgb.size() < bytes) image.rgb.resize(bytes);
         plan_pieces(p);
         for (int k = 0; k < p.pieces; ++k) {
           const auto [data, bytes] = piece(p, k);
@@ -443,6 +489,7 @@ class Member {
     if (p.pieces > 0) send_pieces(p, image.height);
     send_trailer(p);
     p.decoded = true;
+    give_back(std::move(p.payload));
     timing_.comm += MPI_Wtime() - t1;
   }
 
@@ -517,6 +564,8 @@ class Member {
   std::vector<std::deque<Photo*>> streams_;   // per member: its photos whose receives are not all posted
   std::deque<std::unique_ptr<Photo>> draining_;  // our finished photos whose broadcasts are still going
   std::vector<std::unique_ptr<RgbImage>> free_;
+  std::vector<std::vector<std::uint8_t>> free_payloads_;
+  std::size_t largest_ = 0;  // bytes of the largest photo received so far
   std::vector<std::uint8_t> file_;  // --read workers: the file being decoded
   double last_pump_ = 0.0;  // when a decode's callback last looked at the messages
   static constexpr double kPumpInterval = 1e-3;
