@@ -433,13 +433,23 @@ class Member {
   }
 
   // The first of our photos not decoded yet, when its payload is here: our
-  // photos go out on our communicator in the group's order.
+  // photos go out on our communicator in the group's order. At most
+  // kDecodedAhead photos wait decoded: one is enough to keep busy while
+  // another member's photo arrives, and each holds a whole image (memory,
+  // and fresh pages the first time round).
   Photo* next_to_decode() {
+    int ahead = 0;
     for (auto& photo : queue_) {
-      if (photo->mine && !photo->decoded) return photo->payload_ready ? photo.get() : nullptr;
+      if (!photo->mine) continue;
+      if (photo->decoded) {
+        if (++ahead >= kDecodedAhead) return nullptr;
+        continue;
+      }
+      return photo->payload_ready ? photo.get() : nullptr;
     }
     return nullptr;
   }
+  static constexpr int kDecodedAhead = 2;
 
   // Decodes one of our photos and broadcasts it as its rows come out. With
   // `inline_score` (the front photo, when we answer for it) its rows are
