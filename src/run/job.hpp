@@ -4,6 +4,7 @@
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_info.hpp"
+#include "record/scored_row.hpp"
 
 namespace photoscore {
 
@@ -14,6 +15,9 @@ struct Job {
   int in_flight = 3;         // MPI: photos rank 0 keeps in flight per group
   bool timing_table = true;  // the per-rank table after the summary
   RunInfo info;              // provenance; completed on the writing rank
+  // --resume: the rows kept from the earlier run's JSONL, on the writing
+  // rank; the runners' file list starts after them.
+  std::vector<ScoredRow> resumed;
 };
 
 }  // namespace photoscore
