@@ -50,7 +50,8 @@ bool same_folder(const std::string& a, const std::string& b) {
 
 std::string shown(const Output& o) { return o.flag + " " + for_terminal(o.path); }
 
-void check_paths(const Options& options, const std::vector<Output>& outputs, const std::vector<InputFile>& files) {
+void check_paths(const Options& options, const std::vector<Output>& outputs,
+                 const std::vector<InputFile>& files) {
   bool any_exists = false;
   for (const Output& o : outputs) {
     struct stat st {};

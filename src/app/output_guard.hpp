@@ -17,7 +17,7 @@
 namespace photoscore {
 
 struct PreparedOutputs {
-  std::unique_ptr<OutputLock> lock;  // held for the whole run
+  std::unique_ptr<OutputLock> lock;         // held for the whole run
   std::optional<std::uint64_t> jsonl_keep;  // --resume: bytes of whole rows to keep
 };
 

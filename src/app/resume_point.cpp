@@ -68,8 +68,8 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
   }
   while (!meta.empty() && meta.back() == '\n') meta.pop_back();
   if (meta != scoring_options) {
-    throw InputError("--resume: " + shown + " cannot be continued: " + first_difference(meta, scoring_options) +
-                     kStartOver);
+    throw InputError("--resume: " + shown +
+                     " cannot be continued: " + first_difference(meta, scoring_options) + kStartOver);
   }
 
   std::size_t start = 0;
@@ -85,7 +85,8 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     }
     // Byte for byte what this photoscore writes for it, so the finished
     // file is the same as one uninterrupted run's.
-    if (row_to_json(row, schema) != line) throw InputError(where + "not a row as photoscore writes it" + kStartOver);
+    if (row_to_json(row, schema) != line)
+      throw InputError(where + "not a row as photoscore writes it" + kStartOver);
     const std::size_t i = point.rows.size();
     if (i >= files.size()) {
       throw InputError(where + "more rows than the " + std::to_string(files.size()) + " files to score" +

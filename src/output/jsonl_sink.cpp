@@ -52,7 +52,8 @@ void write_meta(const std::string& path, const std::string& text) {
 
 std::string jsonl_meta_path(const std::string& jsonl_path) { return jsonl_path + ".meta"; }
 
-JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, std::optional<std::uint64_t> keep)
+JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
+                     std::optional<std::uint64_t> keep)
     : path_(std::move(path)), schema_(std::move(analyzers)), keep_(keep) {
   if (path_.empty()) throw std::runtime_error("cannot write the JSONL file: --jsonl names no file");
   check_can_create(path_);

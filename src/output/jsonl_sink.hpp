@@ -19,7 +19,8 @@ class JsonlSink final : public RowSink {
  public:
   // `keep`: --resume: keep the first `keep` bytes of PATH (whole rows) and
   // append after them. Otherwise PATH is written from empty.
-  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, std::optional<std::uint64_t> keep = {});
+  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
+            std::optional<std::uint64_t> keep = {});
   ~JsonlSink() override;
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
