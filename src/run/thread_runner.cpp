@@ -7,6 +7,7 @@
 #include "run/memory_budget.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/process_image.hpp"
+#include "run/stop_signal.hpp"
 
 namespace photoscore {
 
@@ -51,6 +52,9 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
       ImageScorer scorer(policy.analyzers, 1);
       std::vector<std::uint8_t> bytes;
       for (;;) {
+        // Looked at before a photo is taken, never after: every photo taken
+        // is finished, so the rows written stay a prefix of the file list.
+        if (stop_requested()) break;
         const std::size_t i = next.fetch_add(1);
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
