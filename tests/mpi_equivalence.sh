@@ -125,7 +125,7 @@ for f in "${!folders[@]}"; do
           start=$SECONDS
           timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
             --read "$read" --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
-            --h5 "$work/mpi.h5" "$folder" >"$work/out" 2>"$work/err"
+            --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
           rc=$?
           runs=$((runs + 1))
           if [ "$rc" != "$ref_rc" ]; then
