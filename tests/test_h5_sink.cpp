@@ -120,6 +120,7 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
   info.shard = "0/2";
   info.slurm_job_id = "";
   info.plan = "rank 0: source+merger";
+  info.read = "rank0";
   for (int r = 0; r < 2; ++r) {
     RankTiming t;
     t.rank = r;
@@ -134,6 +135,8 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
     t.merge = 0.0625;
     t.write = 0.03125;
     t.images = 3 - r;
+    t.bytes_sent = r == 0 ? 3'000'000'000 : 1000;  // past 2^31: int64 in the file
+    t.peak_memory = (r + 1) * 1'048'576;
     info.rank_timings.push_back(t);
   }
   return info;
@@ -364,8 +367,12 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   ASSERT_EQ(row_count(f.id, "timing/ranks"), 2u);
   std::vector<std::string> rank_members = {"rank", "role", "host", "wall", "read", "comm", "wait", "decode"};
   for (const auto* a : analyzers) rank_members.push_back("analyze_" + a->name);
-  for (const char* m : {"analyze", "merge", "write", "other", "images"}) rank_members.emplace_back(m);
+  for (const char* m : {"analyze", "merge", "write", "other", "images", "bytes_sent", "peak_memory"}) {
+    rank_members.emplace_back(m);
+  }
   EXPECT_EQ(member_names(f.id, "timing/ranks"), rank_members);
+  EXPECT_EQ(ints(f.id, "timing/ranks", "bytes_sent"), (std::vector<std::int64_t>{3'000'000'000, 1000}));
+  EXPECT_EQ(ints(f.id, "timing/ranks", "peak_memory"), (std::vector<std::int64_t>{1'048'576, 2'097'152}));
   EXPECT_EQ(ints(f.id, "timing/ranks", "rank"), (std::vector<std::int64_t>{0, 1}));
   EXPECT_EQ(strings(f.id, "timing/ranks", "role"), (std::vector<std::string>{"source+merger", "worker"}));
   EXPECT_EQ(strings(f.id, "timing/ranks", "host"), (std::vector<std::string>{"node1", "node2"}));
@@ -386,8 +393,8 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   // /run: every attribute, with its value.
   for (const char* name : {"photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "ranks",
                            "threads_per_rank", "hostname", "hosts", "start_time", "end_time", "wall_seconds",
-                           "images", "errors", "weights", "thresholds", "analyzers", "plan", "shard",
-                           "slurm_job_id"}) {
+                           "images", "errors", "weights", "thresholds", "analyzers", "plan", "read", "decode",
+                           "bytes_sent_per_photo", "shard", "slurm_job_id"}) {
     EXPECT_TRUE(has_attr(f.id, name)) << name;
   }
   EXPECT_EQ(str_attr(f.id, "photoscore_version"), "1.2.3");
@@ -409,6 +416,10 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   EXPECT_EQ(num_attr(f.id, "thresholds"), (std::vector<double>{0.55, 0.25}));
   EXPECT_EQ(str_array_attr(f.id, "analyzers"), GetParam().analyzers);
   EXPECT_EQ(str_attr(f.id, "plan"), info.plan);
+  EXPECT_EQ(str_attr(f.id, "read"), "rank0");
+  EXPECT_EQ(str_attr(f.id, "decode"), "once");
+  // Every rank's bytes over the 3 rows.
+  EXPECT_EQ(num_attr(f.id, "bytes_sent_per_photo"), std::vector<double>{(3'000'000'000.0 + 1000.0) / 3.0});
   EXPECT_EQ(str_attr(f.id, "shard"), "0/2");
   EXPECT_EQ(str_attr(f.id, "slurm_job_id"), "");
 }
