@@ -49,8 +49,8 @@ struct Trailer {
   std::int64_t source_width = 0;  // RgbImage::scaled, for the calibrated profile
   std::int64_t source_height = 0;
   double blocking = 0.0;
-  char source[64] = {};    // RgbImage::source (camera RAWs)
-  char error[1024] = {};   // the one-line reason, when !ok (longer ones are cut)
+  char source[64] = {};   // RgbImage::source (camera RAWs)
+  char error[1024] = {};  // the one-line reason, when !ok (longer ones are cut)
 };
 
 void put_text(char* out, std::size_t size, const std::string& text) {
@@ -61,8 +61,8 @@ void put_text(char* out, std::size_t size, const std::string& text) {
 
 struct Photo {
   Header h;
-  bool mine = false;     // this rank decodes it
-  bool answers = false;  // this rank answers for it
+  bool mine = false;                // this rank decodes it
+  bool answers = false;             // this rank answers for it
   MPI_Comm pixels = MPI_COMM_NULL;  // its decoder's communicator; null in a group of one
   std::unique_ptr<RgbImage> image;
   int piece_rows = 0;
@@ -95,9 +95,7 @@ struct Photo {
   ScoreTimes times;
   double score_seconds = 0.0;
 
-  bool received() const {
-    return posted == 2 && pieces_arrived == piece_requests.size() && trailer_arrived;
-  }
+  bool received() const { return posted == 2 && pieces_arrived == piece_requests.size() && trailer_arrived; }
 };
 
 class Member {
@@ -164,7 +162,8 @@ class Member {
   }
 
   std::size_t member_index(int rank) const {
-    return static_cast<std::size_t>(std::find(group_.ranks.begin(), group_.ranks.end(), rank) - group_.ranks.begin());
+    return static_cast<std::size_t>(std::find(group_.ranks.begin(), group_.ranks.end(), rank) -
+                                    group_.ranks.begin());
   }
   std::int64_t receivers() const { return static_cast<std::int64_t>(group_.ranks.size()) - 1; }
 
@@ -195,7 +194,9 @@ class Member {
   // flight, those decoded ahead or still being sent), so that a steady run
   // allocates nothing: a buffer given back to the system costs page faults
   // and zeroing again when the next photo needs one.
-  std::size_t kept_at_most() const { return 2 * static_cast<std::size_t>(job_.in_flight) * group_.ranks.size() + 2; }
+  std::size_t kept_at_most() const {
+    return 2 * static_cast<std::size_t>(job_.in_flight) * group_.ranks.size() + 2;
+  }
   void give_back(std::unique_ptr<RgbImage> image) {
     if (image && free_.size() < kept_at_most()) free_.push_back(std::move(image));
   }
@@ -209,7 +210,8 @@ class Member {
     return payload;
   }
   void give_back(std::vector<std::uint8_t>&& payload) {
-    if (payload.capacity() > 0 && free_payloads_.size() < kept_at_most()) free_payloads_.push_back(std::move(payload));
+    if (payload.capacity() > 0 && free_payloads_.size() < kept_at_most())
+      free_payloads_.push_back(std::move(payload));
   }
 
   void wait() {
@@ -254,7 +256,8 @@ class Member {
         continue;
       }
       if (p.posted < 2) continue;
-      while (p.pieces_arrived < p.piece_requests.size() && p.piece_requests[p.pieces_arrived] == MPI_REQUEST_NULL) {
+      while (p.pieces_arrived < p.piece_requests.size() &&
+             p.piece_requests[p.pieces_arrived] == MPI_REQUEST_NULL) {
         ++p.pieces_arrived;
         moved = true;
       }
@@ -300,8 +303,10 @@ class Member {
     for (std::size_t i = 0; i < pending_.size(); ++i) requests_[i] = *pending_[i];
     indices_.resize(pending_.size());
     int done = 0;
-    MPI_Testsome(static_cast<int>(requests_.size()), requests_.data(), &done, indices_.data(), MPI_STATUSES_IGNORE);
-    for (int i = 0; i < done && done != MPI_UNDEFINED; ++i) *pending_[static_cast<std::size_t>(indices_[static_cast<std::size_t>(i)])] = MPI_REQUEST_NULL;
+    MPI_Testsome(static_cast<int>(requests_.size()), requests_.data(), &done, indices_.data(),
+                 MPI_STATUSES_IGNORE);
+    for (int i = 0; i < done && done != MPI_UNDEFINED; ++i)
+      *pending_[static_cast<std::size_t>(indices_[static_cast<std::size_t>(i)])] = MPI_REQUEST_NULL;
   }
 
   // Posts the receives of one member's photos in its order: the next
@@ -318,7 +323,8 @@ class Member {
       }
       if (p.frame_request != MPI_REQUEST_NULL) break;
       if (p.frame.rows_follow) {
-        const std::size_t bytes = 3 * static_cast<std::size_t>(p.frame.width) * static_cast<std::size_t>(p.frame.height);
+        const std::size_t bytes =
+            3 * static_cast<std::size_t>(p.frame.width) * static_cast<std::size_t>(p.frame.height);
         p.image = take_image(bytes);
         RgbImage& image = *p.image;
         image.width = static_cast<int>(p.frame.width);
@@ -362,7 +368,8 @@ class Member {
     const int y0 = k * p.piece_rows;
     const int y1 = std::min(image.height, y0 + p.piece_rows);
     const std::size_t row = 3 * static_cast<std::size_t>(image.width);
-    return {image.rgb.data() + row * static_cast<std::size_t>(y0), static_cast<int>(row * static_cast<std::size_t>(y1 - y0))};
+    return {image.rgb.data() + row * static_cast<std::size_t>(y0),
+            static_cast<int>(row * static_cast<std::size_t>(y1 - y0))};
   }
 
   // --- the decoding member's sends (none in a group of one) ---
@@ -570,16 +577,16 @@ class Member {
   Header next_{};
   MPI_Request header_request_ = MPI_REQUEST_NULL;
   bool ended_ = false;
-  std::deque<std::unique_ptr<Photo>> queue_;  // the group's photos not finished here, in order
-  std::vector<std::deque<Photo*>> streams_;   // per member: its photos whose receives are not all posted
+  std::deque<std::unique_ptr<Photo>> queue_;     // the group's photos not finished here, in order
+  std::vector<std::deque<Photo*>> streams_;      // per member: its photos whose receives are not all posted
   std::deque<std::unique_ptr<Photo>> draining_;  // our finished photos whose broadcasts are still going
   std::vector<std::unique_ptr<RgbImage>> free_;
   std::vector<std::vector<std::uint8_t>> free_payloads_;
-  std::size_t largest_ = 0;  // bytes of the largest photo received so far
+  std::size_t largest_ = 0;         // bytes of the largest photo received so far
   std::vector<std::uint8_t> file_;  // --read workers: the file being decoded
-  double last_pump_ = 0.0;  // when a decode's callback last looked at the messages
+  double last_pump_ = 0.0;          // when a decode's callback last looked at the messages
   static constexpr double kPumpInterval = 1e-3;
-  std::vector<MPI_Request*> pending_;   // test_pending()'s scratch
+  std::vector<MPI_Request*> pending_;  // test_pending()'s scratch
   std::vector<MPI_Request> requests_;
   std::vector<int> indices_;
 };
