@@ -47,7 +47,7 @@ Machine parameters (options; defaults in brackets)
   --msg-overhead [5 us]         CPU seconds an MPI message costs each end (post, test, match)
   --poll-cpu [0.05]             fraction of a core rank 0 uses while it waits (it polls and sleeps)
   --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB; 4 for int32 gray)
-  --piece-kib [512]             KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
+  --piece-kib [2048]            KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
 With r = B / read_bandwidth, m = msg_overhead, copy(x) = x / shm_bandwidth when sender and
 receiver share a node and 0 otherwise (then the bytes cross both nodes' links instead).
 
@@ -225,7 +225,7 @@ def load_workload(path, photos_dir=None, bytes_per_pixel=0.3):
 class Machine:
     def __init__(self, cores_per_node=16, link_bandwidth=12.5, link_latency=2.0, shm_bandwidth=5.0,
                  fs_bandwidth=20.0, read_bandwidth=None, msg_overhead=5.0, poll_cpu=0.05, pixel_bytes=3.0,
-                 piece_kib=512, in_flight=3, single_node=False):
+                 piece_kib=2048, in_flight=3, single_node=False):
         self.C = int(cores_per_node)
         self.link = link_bandwidth * GB
         self.latency = link_latency * US
@@ -670,7 +670,7 @@ def main(argv=None):
     ap.add_argument("--msg-overhead", type=float, default=5.0, help="microseconds of CPU per message and end")
     ap.add_argument("--poll-cpu", type=float, default=0.05, help="fraction of a core rank 0 uses while waiting")
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
-    ap.add_argument("--piece-kib", type=float, default=512, help="KiB per piece of the pixel broadcast")
+    ap.add_argument("--piece-kib", type=float, default=2048, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
     ap.add_argument("--tolerance", type=float, default=15.0, help="largest error %% allowed on a sweep point")
     args = ap.parse_args(argv)

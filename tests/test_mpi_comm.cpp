@@ -242,9 +242,9 @@ TEST(DecodeBalancer, ABusierMemberGetsFewerDecodes) {
   EXPECT_THROW(balancer.learn(3, 0, 1.0, 0.0, 0.0, 0.0), std::invalid_argument);
 }
 
-TEST(PixelPieces, AboutHalfAMebibyteOfRowsAndAtLeastOne) {
-  EXPECT_EQ(pixel_piece_rows(4000), 43);  // 512 KiB / 12,000 bytes a row
-  EXPECT_EQ(pixel_piece_rows(300'000), 1);
+TEST(PixelPieces, AboutTwoMebibytesOfRowsAndAtLeastOne) {
+  EXPECT_EQ(pixel_piece_rows(4000), 174);  // 2 MiB / 12,000 bytes a row
+  EXPECT_EQ(pixel_piece_rows(1'000'000), 1);
   EXPECT_GT(pixel_piece_rows(1), 1000);
   for (int width : {1, 97, 4000, 6000, 20000}) {
     EXPECT_LE(static_cast<std::int64_t>(pixel_piece_rows(width)) * 3 * width, std::int64_t{1} << 30);

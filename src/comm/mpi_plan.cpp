@@ -170,7 +170,7 @@ void DecodeBalancer::learn(int rank, std::int64_t seq, double weight, double dec
 }
 
 int pixel_piece_rows(int width) {
-  constexpr std::int64_t kPieceBytes = 512 * 1024;
+  constexpr std::int64_t kPieceBytes = 2048 * 1024;
   const std::int64_t row = 3 * static_cast<std::int64_t>(std::max(width, 1));
   return static_cast<int>(std::clamp<std::int64_t>(kPieceBytes / row, 1, 1 << 20));
 }
