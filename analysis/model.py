@@ -409,7 +409,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
                     lane.work[k] = fixed[k] + shares[k] * decodes[k]
                 lane.rank0 += 2 * m  # the header and the payload, to the decoding member
                 lane.fs = w.B
-                lane.in_flight = mach.in_flight * g  # rank 0's window grows with the decoders
+                lane.in_flight = (mach.in_flight + 2) * g  # rank 0's window grows with the decoders
             lanes.append(lane)
     else:
         raise ValueError(f"unknown layout {layout}")

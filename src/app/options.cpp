@@ -158,7 +158,8 @@ ParseResult parse_options(int argc, char** argv) {
                  "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
                  "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
       ->check(CLI::Range(0.0, 1e9));
-  app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
+  app.add_option("--in-flight", o.in_flight,
+                 "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   // --- calibrated profile ---

@@ -441,9 +441,9 @@ class Member {
 
   // The first of our photos not decoded yet, when its payload is here: our
   // photos go out on our communicator in the group's order. At most
-  // kDecodedAhead photos wait decoded: one is enough to keep busy while
-  // another member's photo arrives, and each holds a whole image (memory,
-  // and fresh pages the first time round).
+  // kDecodedAhead photos wait decoded: each holds a whole image, and a few
+  // are enough to keep busy while another member's photos arrive (on 2
+  // cores, 4 ran about 10 % faster than 2 and used 1.5 times the memory).
   Photo* next_to_decode() {
     int ahead = 0;
     for (auto& photo : queue_) {
@@ -456,7 +456,7 @@ class Member {
     }
     return nullptr;
   }
-  static constexpr int kDecodedAhead = 2;
+  static constexpr int kDecodedAhead = 4;
 
   // Decodes one of our photos and broadcasts it as its rows come out. With
   // `inline_score` (the front photo, when we answer for it) its rows are

@@ -106,11 +106,13 @@ class Source {
     std::optional<DecodeBalancer> balancer;  // roles: who decodes each photo
   };
 
-  // Photos a group may have in flight: --in-flight per rank that decodes
-  // (roles: each member decodes some photos and, to keep busy while it
-  // receives another member's, must have its own next one at hand).
+  // Photos a group may have in flight: --in-flight per rank that decodes,
+  // and in the roles layout two more per member: each member decodes some
+  // photos and, to keep busy while it receives another member's, must have
+  // its own next ones at hand.
   int window(std::size_t g) const {
-    return job_.in_flight * (plan_.layout == Layout::Roles ? static_cast<int>(plan_.groups[g].ranks.size()) : 1);
+    if (plan_.layout != Layout::Roles) return job_.in_flight;
+    return (job_.in_flight + 2) * static_cast<int>(plan_.groups[g].ranks.size());
   }
 
   // Reads and sends photos while a group has room, to the least busy group.
