@@ -70,12 +70,14 @@ std::vector<double> blur(const std::vector<double>& g, int w, int h, double sigm
   return out;
 }
 
-// What decode_working_image does after decoding.
+// What decode_working_image does after decoding a non-JPEG.
 RgbImage working(const RgbImage& img) {
-  const int long_side = std::max(img.width, img.height);
-  if (long_side <= kWorkingLongSide) return img;
-  RgbImage out;
-  area_downscale(img, img.width * kWorkingLongSide / long_side, img.height * kWorkingLongSide / long_side, out);
+  const int factor = working_factor(std::max(img.width, img.height));
+  RgbImage out = img;
+  if (factor > 1) box_downscale(img, factor, out);
+  out.scaled.source_width = img.width;
+  out.scaled.source_height = img.height;
+  out.scaled.factor = factor;
   return out;
 }
 
@@ -115,17 +117,28 @@ TEST(Calibrated, ProfilesKeepTheSeedsKeys) {
   EXPECT_EQ(find_profile("nope"), nullptr);
 }
 
-TEST(Calibrated, AreaDownscaleIsTheExactAreaMean) {
-  // 3 -> 2 columns: output 0 covers input 0 and half of 1, output 1 the
-  // other half of 1 and input 2.
-  RgbImage in = gray_image(3, 1, {0, 90, 210});
+TEST(Calibrated, BoxDownscaleIsTheExactBoxMean) {
+  // 3 x 2 by 2: output 0 averages the 2 x 2 box, output 1 the last column's
+  // two pixels (ceil(3 / 2) outputs, as libjpeg's DCT scaling).
+  RgbImage in = gray_image(3, 2, {10, 20, 90, 30, 41, 201});
   RgbImage out;
-  area_downscale(in, 2, 1, out);
-  EXPECT_EQ(out.rgb[0], 30);   // (2*0 + 90) / 3
-  EXPECT_EQ(out.rgb[3], 170);  // (90 + 2*210) / 3
-  in = gray_image(2, 2, {10, 20, 30, 41});
-  area_downscale(in, 1, 1, out);
-  EXPECT_EQ(out.rgb[0], 25);  // 101 / 4 = 25.25
+  box_downscale(in, 2, out);
+  ASSERT_EQ(out.width, 2);
+  ASSERT_EQ(out.height, 1);
+  EXPECT_EQ(out.rgb[0], 25);   // 101 / 4 = 25.25
+  EXPECT_EQ(out.rgb[3], 146);  // 291 / 2 = 145.5, rounded up
+}
+
+TEST(Calibrated, WorkingFactorKeepsTheLongSideInRange) {
+  EXPECT_EQ(working_factor(500), 1);
+  EXPECT_EQ(working_factor(2 * kWorkingMinLongSide - 1), 1);
+  EXPECT_EQ(working_factor(2 * kWorkingMinLongSide), 2);
+  EXPECT_EQ(working_factor(4000), 4);   // a 12 MP photo: 1000 pixels
+  EXPECT_EQ(working_factor(6144), 8);   // 768
+  EXPECT_EQ(working_factor(20000), 16);
+  // The JPEG DCT scaling makes the same choice up to 1/8.
+  for (int side : {1000, 1536, 3000, 4000, 6143, 6144, 9000})
+    EXPECT_EQ(jpeg_scale_denom(side, kWorkingMinLongSide), working_factor(side)) << side;
 }
 
 TEST(Calibrated, BlockingSeesAGridAndNotAGradient) {
@@ -142,6 +155,29 @@ TEST(Calibrated, BlockingSeesAGridAndNotAGradient) {
   EXPECT_GT(jpeg_blocking(gray_image(w, h, blocks), 8), 1.0);
   EXPECT_LT(jpeg_blocking(gray_image(w, h, ramp), 8), 0.01);
   EXPECT_EQ(jpeg_blocking(gray_image(w, h, blocks), 1), 0.0);
+}
+
+TEST(Calibrated, SharpnessMeasuresBlockingAsTheWholeImageFunction) {
+  // Blocks of 4 pixels, as a JPEG reduced by 2 shows them; sizes that are
+  // no multiple of the period nor of the strips, on several threads.
+  const int w = 250, h = 187;
+  std::mt19937 rng(5);
+  std::vector<double> g(std::size_t(w) * h);
+  std::vector<double> level(std::size_t(w / 4 + 1) * (h / 4 + 1));
+  for (double& v : level) v = 60.0 + rng() % 120;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) g[std::size_t(y) * w + x] = level[std::size_t(y / 4) * (w / 4 + 1) + x / 4] + (x * 7 + y * 3) % 5;
+  RgbImage img = gray_image(w, h, g);
+  img.scaled.factor = 2;
+  const double expected = jpeg_blocking(img, 4);
+  EXPECT_GT(expected, 1.0);
+  for (int threads : {1, 3}) {
+    const auto r = score_all(img, threads);
+    EXPECT_NEAR(std::get<double>(r[0].values[4]), expected, 0.0005) << threads;
+  }
+  // Not reduced by a profile (factor 0, as the seed decodes): no grid known.
+  img.scaled.factor = 0;
+  EXPECT_EQ(std::get<double>(score_all(img, 1)[0].values[4]), 0.0);
 }
 
 TEST(Calibrated, FocusFallsStrictlyWithBlur) {
@@ -163,8 +199,8 @@ TEST(Calibrated, SameVerdictAtHalfAndQuarterSize) {
   const int w = 2048, h = 1536;
   const RgbImage full = gray_image(w, h, scene(w, h));
   RgbImage half, quarter;
-  area_downscale(full, w / 2, h / 2, half);
-  area_downscale(full, w / 4, h / 4, quarter);
+  box_downscale(full, 2, half);
+  box_downscale(full, 4, quarter);
   const std::string v = sharpness(full).verdict;
   EXPECT_EQ(v, "sharp");
   EXPECT_EQ(sharpness(half).verdict, v);
