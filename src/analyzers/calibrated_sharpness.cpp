@@ -11,9 +11,10 @@
 // Then:
 //   noise = the 10th percentile of the tiles' sigma (the flattest tenth is
 //           where the mask sees least signal);
-//   focus of a tile = v - 20 noise^2, v its Laplacian variance (white noise
-//           of sigma s adds 4 s^2 + 16 s^2 to the Laplacian's variance), but
-//           at least v / 100, so a series of ever stronger blurs keeps falling;
+//   focus of a tile = v - 20 (noise^2 - 0.5^2), v its Laplacian variance
+//           (white noise of sigma s adds 4 s^2 + 16 s^2 to the Laplacian's
+//           variance; the first half gray level is every photo's rounding),
+//           but at least v / 100, so ever stronger blurs keep falling;
 //   focus = the mean of the sharpest tiles' focus (the top 1/128 of tiles,
 //           at least 4): a small sharp subject on a soft background is sharp,
 //           a photo blurred all over is blurry;
@@ -39,16 +40,20 @@ enum Field : std::size_t { kFocus, kScore, kVerdict, kNoise, kBlocking };
 
 constexpr int kTile = 16;
 // Verdict thresholds on laplacian_var (gray levels 0..255 squared), chosen
-// on degradation series (analysis/profile_eval.py): the in-focus photos we
-// tried read 1300 or more, a 12 MP photo blurred at sigma 3 below 800.
+// on degradation series (analysis/profile_eval.py, docs/profiles.md): the 15
+// in-focus photos read 2700 or more (and their 1/2 and 1/4 downscales 2400
+// or more), their synthetic shallow depth of field 1790 or more, and 12 MP
+// photos blurred at sigma 3 below 1000: the cut sits between, about 1.4x
+// from the blurs and 1.3x from the depth of field.
 constexpr double kSharpAbove = 2000.0;
+constexpr double kSoftAbove = 1400.0;
 constexpr double kNoiseCost = 0.04;
-constexpr double kSoftAbove = 1000.0;
 
 // The focus that scores about 0 (the log scale's origin: below it a photo
 // is a smear whatever the figure).
 constexpr double kFocusZero = 3.16;
 constexpr double kNetFloor = 0.01;
+constexpr double kNoiseFloor = 0.5;  // gray levels
 
 // The JPEG block grid's period in the working image: 8 / the reduction, 0
 // when a block is a pixel or less (or the photo was not reduced by a profile).
@@ -182,7 +187,11 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     // clamping at 0 made the strongest blurs of a series tie
     // (docs/profiles.md); a hundredth still rises with v and leaks next to
     // nothing of the noise.
-    const double c = 20.0 * noise * noise;
+    // Noise below kNoiseFloor is the 8-bit rounding and JPEG's own, which
+    // every photo has and which is not what a viewer calls noise; taking it
+    // off too made the strongest blurs of a series rise again as their
+    // noise estimate fell with the last of the detail.
+    const double c = 20.0 * std::max(0.0, noise * noise - kNoiseFloor * kNoiseFloor);
     for (double& v : variance) v = std::max(v - c, kNetFloor * v);
     const std::size_t top = std::min(tiles, std::max<std::size_t>(4, tiles / 128));
     std::partial_sort(variance.begin(), variance.begin() + static_cast<std::ptrdiff_t>(top), variance.end(),
