@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 #include <string>
@@ -195,6 +196,21 @@ TEST(Calibrated, FocusFallsStrictlyWithBlur) {
   EXPECT_EQ(verdicts.back(), "blurry");
 }
 
+TEST(Calibrated, FocusKeepsFallingAtTheStrongestBlursOfASmallPhoto) {
+  // A small photo blurred until its detail is below the 8-bit rounding: the
+  // focus must still fall (no clamp at 0, no rise as the noise estimate
+  // falls), so a blur series ranks strictly.
+  const int w = 451, h = 300;
+  const auto g = scene(w, h, 9);
+  double last = 1e300;
+  for (double sigma : {4.0, 5.0, 6.0, 7.0, 8.0, 9.0}) {
+    const Sharpness s = sharpness(gray_image(w, h, blur(g, w, h, sigma)));
+    EXPECT_GT(s.focus, 0.0) << "sigma " << sigma;
+    EXPECT_LT(s.focus, last) << "sigma " << sigma;
+    last = s.focus;
+  }
+}
+
 TEST(Calibrated, SameVerdictAtHalfAndQuarterSize) {
   const int w = 2048, h = 1536;
   const RgbImage full = gray_image(w, h, scene(w, h));
@@ -238,6 +254,47 @@ TEST(Calibrated, NoiseIsEstimatedAndNotReadAsFocus) {
   // stays blurry.
   EXPECT_EQ(grainy.verdict, "blurry");
   EXPECT_LT(grainy.focus, clean.focus + 0.6 * 1280.0);
+}
+
+struct Exposure {
+  double highlights;
+  double score;
+  std::string verdict;
+};
+
+Exposure exposure(const RgbImage& img) {
+  const auto r = score_all(img, 1);
+  return {std::get<double>(r[1].values[2]), std::get<double>(r[1].values[3]), std::get<std::string>(r[1].values[4])};
+}
+
+// Mid-gray with the first `share` of the rows painted `rgb`.
+RgbImage painted(double share, std::array<std::uint8_t, 3> rgb) {
+  const int w = 200, h = 100;
+  RgbImage img = gray_image(w, h, std::vector<double>(std::size_t(w) * h, 110.0));
+  for (int y = 0; y < static_cast<int>(share * h); ++y)
+    for (int x = 0; x < w; ++x) std::copy(rgb.begin(), rgb.end(), img.rgb.begin() + 3 * (std::size_t(y) * w + x));
+  return img;
+}
+
+TEST(Calibrated, HighlightsClipPerChannel) {
+  // Pure red is gray level 76, nowhere near white, but its red channel is
+  // blown: a fifth of the photo so is clipped.
+  const Exposure red = exposure(painted(0.2, {255, 0, 0}));
+  EXPECT_NEAR(red.highlights, 0.2, 1e-9);
+  EXPECT_EQ(red.verdict, "clipped");
+  // A channel at 249 is not blown.
+  const Exposure almost = exposure(painted(0.2, {249, 0, 0}));
+  EXPECT_EQ(almost.highlights, 0.0);
+  EXPECT_EQ(almost.verdict, "good");
+  // The penalty grows with the share blown and never reaches 0, so two
+  // badly clipped photos still rank.
+  const double s10 = exposure(painted(0.1, {255, 255, 255})).score;
+  const double s50 = exposure(painted(0.5, {255, 255, 255})).score;
+  const double s90 = exposure(painted(0.9, {255, 255, 255})).score;
+  EXPECT_GT(almost.score, s10);
+  EXPECT_GT(s10, s50);
+  EXPECT_GT(s50, s90);
+  EXPECT_GT(s90, 0.0);
 }
 
 TEST(Calibrated, SameBytesWhateverTheThreadCount) {
