@@ -166,6 +166,10 @@ def main():
     checks = run_checks(results, sizes)
     for ok, text in checks:
         print(("PASS " if ok else "FAIL ") + text)
+    failed = [text for ok, text in checks if not ok]
+    with open(args.out / "eval.md", "a") as fh:
+        fh.write(f"\nChecks of the claims (calibrated): {len(checks) - len(failed)} pass, {len(failed)} fail"
+                 + (":\n\n" + "".join(f"- {t}\n" for t in failed) if failed else ".\n"))
     plot(results, sizes, args.out)
     return 0 if all(ok for ok, _ in checks) else 1
 
@@ -216,16 +220,18 @@ def plot(results, sizes, out):
         x = [0] + levels if series != "jpeg" else [95] + levels
         if series in ("darken", "brighten"):
             x = [1.0] + levels
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+        fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+        colors = plt.get_cmap("tab20").colors
         for ax, profile in zip(axes, PROFILES):
-            for photo, rows in results[series][profile].items():
-                ax.plot(x, [r["quality_score"] for r in rows], marker="o", ms=3, label=photo)
+            for i, (photo, rows) in enumerate(results[series][profile].items()):
+                ax.plot(x, [r["quality_score"] for r in rows], marker="o", ms=3, label=photo.split("_by_")[0] + ("@12MP" if photo.endswith("@12MP") else ""),
+                        color=colors[i % len(colors)])
             ax.set_title(f"{series}: {profile}")
             ax.set_xlabel({"blur": "sigma", "jpeg": "JPEG quality", "noise": "noise sigma",
                            "resolution": "downscale factor", "dof": "background blur"}.get(series, "brightness x"))
             ax.grid(alpha=0.3)
         axes[0].set_ylabel("quality_score")
-        axes[1].legend(fontsize=7)
+        axes[1].legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.tight_layout()
         fig.savefig(out / f"{series}.png", dpi=80)
         plt.close(fig)
