@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/exit_codes.hpp"
+#include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
@@ -19,6 +20,9 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.memory_budget = options.memory_budget_mb >= 0
+                          ? static_cast<std::uint64_t>(options.memory_budget_mb * 1024.0 * 1024.0)
+                          : default_memory_budget(1);
   job.timing_table = !options.quiet;
   job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;
@@ -53,17 +57,21 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+                                    std::optional<std::uint64_t> jsonl_keep) {
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
   sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
   if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
   sinks->add(std::make_unique<ErrorLog>(stderr));
   sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
                                          options.h5));
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) { return info.errors > 0 ? kExitSomeUnscored : kExitAllScored; }
+int exit_code_for(const RunInfo& info) {
+  if (!info.interrupted_by.empty()) return kExitInterrupted;
+  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+}
 
 }  // namespace photoscore
