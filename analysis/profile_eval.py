@@ -93,7 +93,7 @@ def degrade(img, series, level, rng):
 
 def score(photoscore, folder, profile):
     out = folder / f"{profile}.jsonl"
-    subprocess.run([photoscore, "--mode", "threads", "--quiet", "--profile", profile, "--jsonl", str(out),
+    subprocess.run([photoscore, "--mode", "threads", "--quiet", "--force", "--profile", profile, "--jsonl", str(out),
                     "--h5", str(folder / f"{profile}.h5"), str(folder)], check=True, stdout=subprocess.DEVNULL)
     return {r["filename"]: r for r in map(json.loads, out.read_text().splitlines())}
 
