@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "analysis/score_image.hpp"
-#include "image/working_image.hpp"
 #include "analyzers/profile.hpp"
+#include "image/working_image.hpp"
 
 namespace photoscore {
 namespace {
@@ -98,7 +98,8 @@ std::vector<AnalyzerResult> score_all(const RgbImage& img, int threads) {
 
 Sharpness sharpness(const RgbImage& img) {
   const auto r = score_all(working(img), 1);
-  return {std::get<double>(r[0].values[0]), std::get<std::string>(r[0].values[2]), std::get<double>(r[0].values[3])};
+  return {std::get<double>(r[0].values[0]), std::get<std::string>(r[0].values[2]),
+          std::get<double>(r[0].values[3])};
 }
 
 TEST(Calibrated, ProfilesKeepTheSeedsKeys) {
@@ -111,8 +112,9 @@ TEST(Calibrated, ProfilesKeepTheSeedsKeys) {
     for (const auto& f : seed->analyzers[i].fields) {
       if (!f.headline) continue;
       const auto& cf = cal->analyzers[i].fields;
-      EXPECT_TRUE(std::any_of(cf.begin(), cf.end(), [&](const FieldSpec& c) { return c.name == f.name && c.headline; }))
-          << f.name;
+      EXPECT_TRUE(std::any_of(cf.begin(), cf.end(), [&](const FieldSpec& c) {
+        return c.name == f.name && c.headline;
+      })) << f.name;
     }
   }
   EXPECT_EQ(find_profile("nope"), nullptr);
@@ -134,8 +136,8 @@ TEST(Calibrated, WorkingFactorKeepsTheLongSideInRange) {
   EXPECT_EQ(working_factor(500), 1);
   EXPECT_EQ(working_factor(2 * kWorkingMinLongSide - 1), 1);
   EXPECT_EQ(working_factor(2 * kWorkingMinLongSide), 2);
-  EXPECT_EQ(working_factor(4000), 4);   // a 12 MP photo: 1000 pixels
-  EXPECT_EQ(working_factor(6144), 8);   // 768
+  EXPECT_EQ(working_factor(4000), 4);  // a 12 MP photo: 1000 pixels
+  EXPECT_EQ(working_factor(6144), 8);  // 768
   EXPECT_EQ(working_factor(20000), 16);
   // The JPEG DCT scaling makes the same choice up to 1/8.
   for (int side : {1000, 1536, 3000, 4000, 6143, 6144, 9000})
@@ -167,7 +169,8 @@ TEST(Calibrated, SharpnessMeasuresBlockingAsTheWholeImageFunction) {
   std::vector<double> level(std::size_t(w / 4 + 1) * (h / 4 + 1));
   for (double& v : level) v = 60.0 + rng() % 120;
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) g[std::size_t(y) * w + x] = level[std::size_t(y / 4) * (w / 4 + 1) + x / 4] + (x * 7 + y * 3) % 5;
+    for (int x = 0; x < w; ++x)
+      g[std::size_t(y) * w + x] = level[std::size_t(y / 4) * (w / 4 + 1) + x / 4] + (x * 7 + y * 3) % 5;
   RgbImage img = gray_image(w, h, g);
   img.scaled.factor = 2;
   const double expected = jpeg_blocking(img, 4);
@@ -264,7 +267,8 @@ struct Exposure {
 
 Exposure exposure(const RgbImage& img) {
   const auto r = score_all(img, 1);
-  return {std::get<double>(r[1].values[2]), std::get<double>(r[1].values[3]), std::get<std::string>(r[1].values[4])};
+  return {std::get<double>(r[1].values[2]), std::get<double>(r[1].values[3]),
+          std::get<std::string>(r[1].values[4])};
 }
 
 // Mid-gray with the first `share` of the rows painted `rgb`.
@@ -272,7 +276,8 @@ RgbImage painted(double share, std::array<std::uint8_t, 3> rgb) {
   const int w = 200, h = 100;
   RgbImage img = gray_image(w, h, std::vector<double>(std::size_t(w) * h, 110.0));
   for (int y = 0; y < static_cast<int>(share * h); ++y)
-    for (int x = 0; x < w; ++x) std::copy(rgb.begin(), rgb.end(), img.rgb.begin() + 3 * (std::size_t(y) * w + x));
+    for (int x = 0; x < w; ++x)
+      std::copy(rgb.begin(), rgb.end(), img.rgb.begin() + 3 * (std::size_t(y) * w + x));
   return img;
 }
 

@@ -93,13 +93,14 @@ class CalibratedExposureKernel final : public SummingKernel<Sums, strip_sums_por
     const double highlights = static_cast<double>(t.highlights) / n;
     const double outside = mean < kLow ? kLow - mean : (mean > kHigh ? mean - kHigh : 0.0);
     const double brightness = clip01(1.0 - 3.0 * outside);
-    const double score = brightness * std::exp(-kHighlightCost * std::max(0.0, highlights - kForgivenHighlights)) *
+    const double score = brightness *
+                         std::exp(-kHighlightCost * std::max(0.0, highlights - kForgivenHighlights)) *
                          std::exp(-kShadowCost * std::max(0.0, shadows - kForgivenShadows));
     // A dark photo's crushed shadows are its darkness: "dark" comes first.
-    const char* verdict = mean < kLow                                                        ? "dark"
+    const char* verdict = mean < kLow                                                      ? "dark"
                           : (highlights > kClippedHighlights || shadows > kClippedShadows) ? "clipped"
-                          : mean > kHigh                                                     ? "bright"
-                                                                                             : "good";
+                          : mean > kHigh                                                   ? "bright"
+                                                                                           : "good";
     return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
              std::string(verdict)}};
   }

@@ -217,8 +217,8 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     // Log scale, each halving of focus costing the same, from 3 (0) to 10000
     // (1): a blurred photo keeps losing score as it blurs further. Visible
     // noise (sigma in gray levels at the working resolution) costs on top.
-    const double score = clip01(std::log10(1.0 + focus / kFocusZero) / std::log10(1.0 + 10000.0 / kFocusZero) -
-                                kNoiseCost * noise);
+    const double score = clip01(
+        std::log10(1.0 + focus / kFocusZero) / std::log10(1.0 + 10000.0 / kFocusZero) - kNoiseCost * noise);
     const char* verdict = focus >= kSharpAbove ? "sharp" : (focus >= kSoftAbove ? "soft" : "blurry");
     return {{round_to(focus, 2), round_to(score, 4), std::string(verdict), round_to(noise, 2),
              round_to(blocking, 3)}};
