@@ -95,7 +95,8 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
-  app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
+  app.add_flag("-q,--quiet", o.quiet,
+               "No per-photo dashboard lines, no progress and no timing table (the summary is still printed)");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
                  "Merge weights, in --analyzers order (0.4,0.4,0.2) or by name (sharpness=0.5,exposure=0.3,...; "
@@ -126,6 +127,7 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--profile", o.profile, help)->check(CLI::IsMember(names))->capture_default_str();
   }
   // --- end calibrated profile ---
+  add_act_options(app, o.act);  // issue 12: progress, acting on verdicts, plain output
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/act_options.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_mode.hpp"
 
@@ -32,6 +33,7 @@ struct Options {
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
+  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain (issue 12)
 };
 
 // What parse_options decided: run, or stop with this exit code after

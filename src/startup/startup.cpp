@@ -47,6 +47,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   if (mode == Mode::Threads) {
     Job job = make_job(options, mode, Layout::Threads, 1);
+    job.info.mpi_library = MpiSession::library_version();
     const std::vector<InputFile> files = job_files(options, job.info);
     auto sinks = make_sinks(options, job);
     run_thread_mode(job, files, *sinks);
@@ -54,6 +55,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   share_node_cores(options, session);
   Job job = make_job(options, mode, options.layout, session.world());
+  job.info.mpi_library = MpiSession::library_version();
   std::vector<InputFile> files;
   std::unique_ptr<SinkSet> sinks;
   if (session.rank() == 0) {
