@@ -75,11 +75,14 @@ void ProgressSink::open(const RunInfo& info) {
   done_ = 0;
   start_ = Clock::now();
   last_ = 0.0;
+  latest_ = 0.0;
+  drawn_ = printed_ = false;
 }
 
 void ProgressSink::write(const ScoredRow&, const ImageTiming&) {
   ++done_;
   const double now = std::chrono::duration<double>(Clock::now() - start_).count();
+  latest_ = now;
   // Throttled by time, not by count: a fast run must not spend its time
   // printing, a slow one must still show it is alive.
   const bool due = terminal_ ? !drawn_ || now - last_ >= 0.1 || done_ == total_ : now - last_ >= interval_;
@@ -109,11 +112,12 @@ void ProgressSink::erase() {
 
 void ProgressSink::close(const RunInfo&) {
   // The terminal line goes: the summary says the same. A batch log that
-  // had progress lines gets the last one, so it ends at done = total.
+  // had progress lines gets the last one, so it ends at done = total, timed
+  // at the last row (not after the report's thumbnails, made at close).
   if (terminal_) {
     erase();
-  } else if (printed_) {
-    draw(std::chrono::duration<double>(Clock::now() - start_).count());
+  } else if (printed_ && last_ < latest_) {
+    draw(latest_);
   }
 }
 

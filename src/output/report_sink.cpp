@@ -140,7 +140,7 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
     item.scores.push_back(std::move(text));
     if (a.note) {
       const std::string note = a.note(r);
-      if (!note.empty()) item.note += (item.note.empty() ? "" : " ") + note;
+      if (!note.empty()) item.note += (item.note.empty() ? "" : "\n") + note;
     }
   }
   items_.push_back(std::move(item));
@@ -200,7 +200,11 @@ void ReportSink::close(const RunInfo& info) {
         for (const std::string& s : item.scores) html += "<li>" + html_escaped(s) + "</li>";
         html += "</ul>";
       }
-      if (!item.note.empty()) html += "<div class=\"note\">" + html_escaped(item.note) + "</div>";
+      // One line per analyzer's note.
+      std::string note = html_escaped(item.note);
+      for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
+        note.replace(at, 1, "<br>");
+      if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
       html += "</li>\n";
     }
     html += "</ul>\n";
