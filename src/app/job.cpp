@@ -68,14 +68,15 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
   warn_about_weights(job.policy, stderr);
   // The progress line is erased before the lines printed per photo and
   // drawn again after them.
+  const bool per_photo = !options.quiet && !options.act.no_photos;
   std::unique_ptr<ProgressSink> progress;
   if (!options.quiet) {
     progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
-    if (is_terminal(stderr)) sinks->add(progress->eraser());
+    if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet && !options.act.no_photos,
-                                         options.jsonl, options.h5, text_style(stdout, options.act.plain)));
+  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, per_photo, options.jsonl, options.h5,
+                                         text_style(stdout, options.act.plain)));
   if (progress) sinks->add(std::move(progress));
   return sinks;
 }

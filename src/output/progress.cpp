@@ -37,12 +37,15 @@ constexpr const char* kEraseLine = "\r\033[K";
 // be drawn again after them.
 class Eraser final : public RowSink {
  public:
-  explicit Eraser(std::function<void()> erase) : erase_(std::move(erase)) {}
-  void write(const ScoredRow&, const ImageTiming&) override { erase_(); }
+  Eraser(std::function<void()> erase, bool every_row) : erase_(std::move(erase)), every_row_(every_row) {}
+  void write(const ScoredRow& row, const ImageTiming&) override {
+    if (every_row_ || !row.ok) erase_();
+  }
   void close(const RunInfo&) override { erase_(); }
 
  private:
   std::function<void()> erase_;
+  bool every_row_;
 };
 
 }  // namespace
@@ -121,8 +124,8 @@ void ProgressSink::close(const RunInfo&) {
   }
 }
 
-std::unique_ptr<RowSink> ProgressSink::eraser() {
-  return std::make_unique<Eraser>([this] { erase(); });
+std::unique_ptr<RowSink> ProgressSink::eraser(bool every_row) {
+  return std::make_unique<Eraser>([this] { erase(); }, every_row);
 }
 
 }  // namespace photoscore

@@ -24,7 +24,10 @@ class ProgressSink final : public RowSink {
   // A sink to put before any other that prints to the same terminal (the
   // dashboard, the error lines): it erases the progress line, which the
   // progress sink redraws after them, so their lines do not start mid-line.
-  std::unique_ptr<RowSink> eraser();
+  // `every_row`: the dashboard prints a block per photo; otherwise only
+  // error rows (their line on stderr) and the summary need the line gone,
+  // and the throttled line is left alone in between.
+  std::unique_ptr<RowSink> eraser(bool every_row);
 
   // The line itself, without a newline: "120/1,000 photos (12.0 %), 35.2
   // images/s, ETA 25 s". Public for the tests.
