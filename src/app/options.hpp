@@ -28,6 +28,7 @@ struct Options {
   int shard_index = 0;
   int shard_count = 1;
   double max_megapixels = 500.0;
+  double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)

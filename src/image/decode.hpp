@@ -1,7 +1,7 @@
 #pragma once
 // Decoding photos from their bytes. The decoder is chosen by the content's
 // signature, never by the file name, and decoding follows what the reference
-// scorer gets from Pillow (see ALGORITHMS.md): JPEG with libjpeg-turbo's
+// scorer gets from Pillow (see docs/algorithms.md): JPEG with libjpeg-turbo's
 // defaults (ISLOW IDCT, fancy upsampling) to RGB, grayscale replicated; PNG
 // palette expanded, gray replicated, alpha dropped (not blended), 16-bit
 // color reduced to the high byte but 16-bit gray clipped at 255 (Pillow opens
