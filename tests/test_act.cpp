@@ -36,7 +36,8 @@ std::string read_back(std::FILE* f) {
 }
 
 TEST(Progress, LineSaysDoneTotalRateAndEta) {
-  EXPECT_EQ(ProgressSink::line(120, 1000, 4.0), "120/1,000 photos (12.0 %), 30.0 images/s, ETA 29 s, elapsed 4 s");
+  EXPECT_EQ(ProgressSink::line(120, 1000, 4.0),
+            "120/1,000 photos (12.0 %), 30.0 images/s, ETA 29 s, elapsed 4 s");
   EXPECT_EQ(ProgressSink::line(100000, 100000, 7200.0),
             "100,000/100,000 photos (100.0 %), 13.9 images/s, elapsed 2 h 00 min");
   EXPECT_EQ(ProgressSink::line(5, 0, 0.0), "5 photos, 0.0 images/s, elapsed 0 s");
@@ -139,7 +140,8 @@ TEST(Thumbnail, FitsTheLongerSideAndDecodes) {
   std::ifstream in(std::string(PHOTOSCORE_TEST_DATA) + "/photos/astronaut_2048.jpg", std::ios::binary);
   const std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(raw.empty());
-  const std::string jpeg = jpeg_thumbnail({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, 256);
+  const std::string jpeg =
+      jpeg_thumbnail({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, 256);
   const RgbImage back = decode_image({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
   EXPECT_EQ(std::max(back.width, back.height), 256);
   EXPECT_LT(jpeg.size(), 40000u);

@@ -14,7 +14,8 @@ void add_action_sinks(SinkSet& sinks, const Options& options, const Job& job) {
   const ActOptions& act = options.act;
   if (!act.link_into.empty()) sinks.add(std::make_unique<LinkSink>(act.link_into, stderr));
   if (act.xmp) {
-    const auto naming = act.xmp_sidecar == "photo.ext.xmp" ? XmpSink::Naming::PhotoExtXmp : XmpSink::Naming::PhotoXmp;
+    const auto naming =
+        act.xmp_sidecar == "photo.ext.xmp" ? XmpSink::Naming::PhotoExtXmp : XmpSink::Naming::PhotoXmp;
     sinks.add(std::make_unique<XmpSink>(job.policy.analyzers, naming, act.force, stderr));
   }
   if (!act.report.empty())
@@ -29,11 +30,13 @@ void warn_about_weights(const MergePolicy& policy, std::FILE* out) {
   std::string list;
   for (std::size_t i = 0; i < policy.weights.size() && i < policy.analyzers.size(); ++i) {
     char text[64];
-    std::snprintf(text, sizeof text, "%s%s=%g", i ? "," : "", policy.analyzers[i]->name.c_str(), policy.weights[i]);
+    std::snprintf(text, sizeof text, "%s%s=%g", i ? "," : "", policy.analyzers[i]->name.c_str(),
+                  policy.weights[i]);
     list += text;
   }
-  std::fprintf(out, "photoscore: warning: the weights add up to %g, not 1 (%s): quality scores and verdicts shift\n",
-               sum, list.c_str());
+  std::fprintf(
+      out, "photoscore: warning: the weights add up to %g, not 1 (%s): quality scores and verdicts shift\n",
+      sum, list.c_str());
 }
 
 }  // namespace photoscore

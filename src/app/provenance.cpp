@@ -17,11 +17,16 @@ namespace {
 
 const char* bind_name(omp_proc_bind_t bind) {
   switch (bind) {
-    case omp_proc_bind_false: return "false";
-    case omp_proc_bind_true: return "true";
-    case omp_proc_bind_master: return "master";
-    case omp_proc_bind_close: return "close";
-    case omp_proc_bind_spread: return "spread";
+    case omp_proc_bind_false:
+      return "false";
+    case omp_proc_bind_true:
+      return "true";
+    case omp_proc_bind_master:
+      return "master";
+    case omp_proc_bind_close:
+      return "close";
+    case omp_proc_bind_spread:
+      return "spread";
   }
   return "unknown";
 }

@@ -1,11 +1,12 @@
 #include "image/library_versions.hpp"
 
-#include <cstdio>
 #include <libheif/heif.h>
 #include <libraw/libraw.h>
 #include <png.h>
 #include <tiffio.h>
 #include <webp/decode.h>
+
+#include <cstdio>
 
 // jpeglib.h needs FILE and size_t declared before it.
 #include <jpeglib.h>

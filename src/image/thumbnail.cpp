@@ -35,10 +35,12 @@ RgbImage shrink_to_fit(const RgbImage& image, int max_side) {
   // from the fine detail a sharp photo is full of.
   for (int y = 0; y < out.height; ++y) {
     const int y0 = static_cast<int>(static_cast<long long>(y) * image.height / out.height);
-    const int y1 = std::max(y0 + 1, static_cast<int>(static_cast<long long>(y + 1) * image.height / out.height));
+    const int y1 =
+        std::max(y0 + 1, static_cast<int>(static_cast<long long>(y + 1) * image.height / out.height));
     for (int x = 0; x < out.width; ++x) {
       const int x0 = static_cast<int>(static_cast<long long>(x) * image.width / out.width);
-      const int x1 = std::max(x0 + 1, static_cast<int>(static_cast<long long>(x + 1) * image.width / out.width));
+      const int x1 =
+          std::max(x0 + 1, static_cast<int>(static_cast<long long>(x + 1) * image.width / out.width));
       std::uint64_t sum[3] = {0, 0, 0};
       for (int yy = y0; yy < y1; ++yy) {
         const std::uint8_t* p = image.rgb.data() + (static_cast<std::size_t>(yy) * image.width + x0) * 3;
@@ -78,7 +80,8 @@ std::string encode_jpeg(const RgbImage& image, int quality) {
   jpeg_set_quality(&cinfo, quality, TRUE);
   jpeg_start_compress(&cinfo, TRUE);
   while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(image.rgb.data() + static_cast<std::size_t>(cinfo.next_scanline) * image.width * 3);
+    JSAMPROW row = const_cast<JSAMPROW>(image.rgb.data() +
+                                        static_cast<std::size_t>(cinfo.next_scanline) * image.width * 3);
     jpeg_write_scanlines(&cinfo, &row, 1);
   }
   jpeg_finish_compress(&cinfo);

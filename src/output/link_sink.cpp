@@ -37,8 +37,10 @@ void LinkSink::open(const RunInfo&) {
 std::string LinkSink::link_name(const std::string& filename) {
   std::string name;
   for (std::size_t i = 0; i < filename.size(); ++i) {
-    if (filename[i] == '/') name += "__";
-    else name += filename[i];
+    if (filename[i] == '/')
+      name += "__";
+    else
+      name += filename[i];
   }
   return name;
 }
@@ -74,9 +76,10 @@ void LinkSink::write(const ScoredRow& row, const ImageTiming&) {
 
 void LinkSink::close(const RunInfo&) {
   if (refused_ > 0 && messages_) {
-    std::fprintf(messages_,
-                 "photoscore: --link-into: %lld photo%s not linked: a file that is not a link is in the way (%s)\n",
-                 static_cast<long long>(refused_), refused_ == 1 ? "" : "s", first_refused_.c_str());
+    std::fprintf(
+        messages_,
+        "photoscore: --link-into: %lld photo%s not linked: a file that is not a link is in the way (%s)\n",
+        static_cast<long long>(refused_), refused_ == 1 ? "" : "s", first_refused_.c_str());
   }
 }
 

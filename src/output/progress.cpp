@@ -24,9 +24,12 @@ std::string grouped(std::int64_t n) {
 std::string duration(double seconds) {
   const long s = std::lround(seconds);
   char text[32];
-  if (s < 60) std::snprintf(text, sizeof text, "%ld s", s);
-  else if (s < 3600) std::snprintf(text, sizeof text, "%ld min %02ld s", s / 60, s % 60);
-  else std::snprintf(text, sizeof text, "%ld h %02ld min", s / 3600, s / 60 % 60);
+  if (s < 60)
+    std::snprintf(text, sizeof text, "%ld s", s);
+  else if (s < 3600)
+    std::snprintf(text, sizeof text, "%ld min %02ld s", s / 60, s % 60);
+  else
+    std::snprintf(text, sizeof text, "%ld h %02ld min", s / 3600, s / 60 % 60);
   return text;
 }
 
@@ -59,7 +62,8 @@ std::string ProgressSink::line(std::int64_t done, std::int64_t total, double sec
   std::string text = grouped(done);
   if (total > 0) {
     char percent[32];
-    std::snprintf(percent, sizeof percent, " (%.1f %%)", 100.0 * static_cast<double>(done) / static_cast<double>(total));
+    std::snprintf(percent, sizeof percent, " (%.1f %%)",
+                  100.0 * static_cast<double>(done) / static_cast<double>(total));
     text += "/" + grouped(total) + " photos" + percent;
   } else {
     text += done == 1 ? " photo" : " photos";
@@ -68,7 +72,8 @@ std::string ProgressSink::line(std::int64_t done, std::int64_t total, double sec
   char speed[48];
   std::snprintf(speed, sizeof speed, ", %.1f images/s", rate);
   text += speed;
-  if (total > 0 && done < total && rate > 0) text += ", ETA " + duration(static_cast<double>(total - done) / rate);
+  if (total > 0 && done < total && rate > 0)
+    text += ", ETA " + duration(static_cast<double>(total - done) / rate);
   text += ", elapsed " + duration(seconds);
   return text;
 }

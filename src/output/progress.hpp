@@ -45,8 +45,8 @@ class ProgressSink final : public RowSink {
   std::int64_t done_ = 0;
   Clock::time_point start_;
   double last_ = 0.0;
-  double latest_ = 0.0;  // when the last row came: the final line's time
-  bool drawn_ = false;   // a terminal line is showing
+  double latest_ = 0.0;   // when the last row came: the final line's time
+  bool drawn_ = false;    // a terminal line is showing
   bool printed_ = false;  // a batch line was printed
 };
 

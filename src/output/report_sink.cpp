@@ -76,7 +76,8 @@ std::string base64(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
                        static_cast<unsigned char>(bytes[i + 2]);
     out += kDigits[v >> 18 & 63];
     out += kDigits[v >> 12 & 63];
@@ -85,7 +86,8 @@ std::string base64(std::string_view bytes) {
   }
   if (i < bytes.size()) {
     const bool two = i + 1 < bytes.size();
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 | (two ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0u);
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       (two ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0u);
     out += kDigits[v >> 18 & 63];
     out += kDigits[v >> 12 & 63];
     out += two ? kDigits[v >> 6 & 63] : '=';
@@ -98,12 +100,23 @@ std::string html_escaped(std::string_view text) {
   std::string out;
   for (const char c : as_utf8(text)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -135,7 +148,8 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
   for (std::size_t i = 0; i < analyzers_.size() && i < row.results.size(); ++i) {
     const AnalyzerSpec& a = *analyzers_[i];
     const AnalyzerResult& r = row.results[i];
-    std::string text = a.name + " " + fixed(a.number(r, a.score_field), 3) + " " + a.label(r, a.verdict_field);
+    std::string text =
+        a.name + " " + fixed(a.number(r, a.score_field), 3) + " " + a.label(r, a.verdict_field);
     if (a.figure) text += " (" + a.figure(r) + ")";
     item.scores.push_back(std::move(text));
     if (a.note) {
@@ -157,32 +171,38 @@ void ReportSink::close(const RunInfo& info) {
   }
   std::vector<Item*> wanted;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    std::stable_sort(groups[g].begin(), groups[g].end(), [](const Item* a, const Item* b) { return a->score > b->score; });
+    std::stable_sort(groups[g].begin(), groups[g].end(),
+                     [](const Item* a, const Item* b) { return a->score > b->score; });
     if (kVerdicts[g] == std::string("error")) continue;
     for (std::size_t i = 0; i < groups[g].size() && i < static_cast<std::size_t>(thumbnails_); ++i)
       wanted.push_back(groups[g][i]);
   }
   const long long count = static_cast<long long>(wanted.size());
 #pragma omp parallel for schedule(dynamic)
-  for (long long i = 0; i < count; ++i) wanted[static_cast<std::size_t>(i)]->thumbnail = thumbnail_of(wanted[static_cast<std::size_t>(i)]->path);
+  for (long long i = 0; i < count; ++i)
+    wanted[static_cast<std::size_t>(i)]->thumbnail = thumbnail_of(wanted[static_cast<std::size_t>(i)]->path);
 
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>photoscore report: " +
-                     html_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
-                     "</script>\n</head><body>\n<header><h1>photoscore report</h1>\n";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>photoscore report: " +
+      html_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
+      "</script>\n</head><body>\n<header><h1>photoscore report</h1>\n";
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   html += "<p>" + html_escaped(info.input_dir) + ": " + std::to_string(info.images) + " photos scored in " +
-          fixed(info.wall_seconds, 1) + " s (" + fixed(rate, 1) + " images/s), " + std::to_string(info.errors) +
-          " errors</p>\n<p>photoscore " + html_escaped(info.version) + ", profile " + html_escaped(info.profile) +
-          ", thresholds post_it &gt; " + fixed(info.post_it_above, 2) + ", maybe &gt; " + fixed(info.maybe_above, 2) +
-          ", " + html_escaped(info.end_time) + "</p></header>\n";
-  html += "<nav>Sort: <button onclick=\"sortBy('score',-1)\">score, best first</button>"
-          "<button onclick=\"sortBy('score',1)\">score, worst first</button>"
-          "<button onclick=\"sortBy('index',1)\">file order</button></nav>\n";
+          fixed(info.wall_seconds, 1) + " s (" + fixed(rate, 1) + " images/s), " +
+          std::to_string(info.errors) + " errors</p>\n<p>photoscore " + html_escaped(info.version) +
+          ", profile " + html_escaped(info.profile) + ", thresholds post_it &gt; " +
+          fixed(info.post_it_above, 2) + ", maybe &gt; " + fixed(info.maybe_above, 2) + ", " +
+          html_escaped(info.end_time) + "</p></header>\n";
+  html +=
+      "<nav>Sort: <button onclick=\"sortBy('score',-1)\">score, best first</button>"
+      "<button onclick=\"sortBy('score',1)\">score, worst first</button>"
+      "<button onclick=\"sortBy('index',1)\">file order</button></nav>\n";
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& group = groups[g];
     if (group.empty() && kVerdicts[g] == std::string("error")) continue;
     html += std::string("<section id=\"") + kVerdicts[g] + "\"><h2>" + kVerdicts[g] + " (" +
-            std::to_string(group.size()) + ")</h2>\n<ul class=\"photos\" data-verdict=\"" + kVerdicts[g] + "\">\n";
+            std::to_string(group.size()) + ")</h2>\n<ul class=\"photos\" data-verdict=\"" + kVerdicts[g] +
+            "\">\n";
     const std::size_t listed = std::min(group.size(), kListed);
     for (std::size_t i = 0; i < listed; ++i) {
       const Item& item = *group[i];
@@ -196,7 +216,8 @@ void ReportSink::close(const RunInfo& info) {
       if (item.verdict != "error") html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
       html += "</div>";
       if (item.verdict != "error") {
-        html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) + "</div><ul>";
+        html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
+                "</div><ul>";
         for (const std::string& s : item.scores) html += "<li>" + html_escaped(s) + "</li>";
         html += "</ul>";
       }

@@ -26,12 +26,16 @@ void SummaryJsonSink::write(const ScoredRow& row, const ImageTiming&) {
     ++errors_;
     return;
   }
-  if (row.verdict == "post_it") ++post_it_;
-  else if (row.verdict == "maybe") ++maybe_;
-  else ++delete_;
+  if (row.verdict == "post_it")
+    ++post_it_;
+  else if (row.verdict == "maybe")
+    ++maybe_;
+  else
+    ++delete_;
   best_.push_back({row.quality_score, row.filename});
   // Stable: equal scores keep file order, whatever the mode.
-  std::stable_sort(best_.begin(), best_.end(), [](const Best& a, const Best& b) { return a.score > b.score; });
+  std::stable_sort(best_.begin(), best_.end(),
+                   [](const Best& a, const Best& b) { return a.score > b.score; });
   if (best_.size() > kBestShots) best_.resize(kBestShots);
 }
 
@@ -51,7 +55,8 @@ void SummaryJsonSink::close(const RunInfo& info) {
       {"start_time", info.start_time},
       {"end_time", info.end_time},
       {"wall_seconds", info.wall_seconds},
-      {"images_per_second", info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0},
+      {"images_per_second",
+       info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0},
       {"options",
        {{"command_line", info.command_line},
         {"mode", std::string(to_string(info.mode))},

@@ -23,12 +23,23 @@ std::string xml_escaped(std::string_view text) {
   std::string out;
   for (const char c : as_utf8(text)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\n': out += "&#10;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -38,7 +49,9 @@ std::string xml_escaped(std::string_view text) {
 struct ToText {
   std::string operator()(std::monostate) const { return {}; }
   std::string operator()(std::string_view v) const { return xml_escaped(v); }
-  std::string operator()(double v) const { return std::isfinite(v) ? nlohmann::json(v).dump() : std::string(); }
+  std::string operator()(double v) const {
+    return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
+  }
   std::string operator()(std::int64_t v) const { return std::to_string(v); }
 };
 
@@ -133,14 +146,16 @@ void XmpSink::write(const ScoredRow& row, const ImageTiming&) {
 
 void XmpSink::close(const RunInfo&) {
   if (kept_ > 0 && messages_) {
-    std::fprintf(messages_, "photoscore: --xmp: %lld existing sidecar%s left alone (%s); --force overwrites them\n",
+    std::fprintf(messages_,
+                 "photoscore: --xmp: %lld existing sidecar%s left alone (%s); --force overwrites them\n",
                  static_cast<long long>(kept_), kept_ == 1 ? "" : "s", first_kept_.c_str());
   }
   if (shared_ > 0 && messages_) {
-    std::fprintf(messages_,
-                 "photoscore: --xmp: %lld photo%s got no sidecar: its name.xmp was taken by a photo of the same "
-                 "name (%s); --xmp-sidecar photo.ext.xmp gives each its own\n",
-                 static_cast<long long>(shared_), shared_ == 1 ? "" : "s", first_shared_.c_str());
+    std::fprintf(
+        messages_,
+        "photoscore: --xmp: %lld photo%s got no sidecar: its name.xmp was taken by a photo of the same "
+        "name (%s); --xmp-sidecar photo.ext.xmp gives each its own\n",
+        static_cast<long long>(shared_), shared_ == 1 ? "" : "s", first_shared_.c_str());
   }
 }
 

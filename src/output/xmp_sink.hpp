@@ -20,9 +20,9 @@ namespace photoscore {
 // Named IMG_1.JPG.xmp (`photo.ext.xmp`, the default: darktable's and
 // digiKam's default, one sidecar per file) or IMG_1.xmp (`photo.xmp`,
 // Lightroom's and digiKam's compatible naming, where a RAW+JPEG pair shares
-// one: the first photo of the pair in file order gets it). An existing sidecar holds someone's edits, so it is left alone
-// unless `force`; one line at the end counts those left alone. Each sidecar
-// is written under a temporary name and renamed, so none is half-written.
+// one: the first photo of the pair in file order gets it). An existing sidecar holds someone's edits, so it
+// is left alone unless `force`; one line at the end counts those left alone. Each sidecar is written under a
+// temporary name and renamed, so none is half-written.
 class XmpSink final : public RowSink {
  public:
   enum class Naming { PhotoXmp, PhotoExtXmp };
