@@ -63,11 +63,12 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+                                    std::optional<std::uint64_t> jsonl_keep) {
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
   sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
   if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
   add_action_sinks(*sinks, options, job);
   warn_about_weights(job.policy, stderr);
   // The progress line is erased before the lines printed per photo and
@@ -85,6 +86,9 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) { return info.errors > 0 ? kExitSomeUnscored : kExitAllScored; }
+int exit_code_for(const RunInfo& info) {
+  if (!info.interrupted_by.empty()) return kExitInterrupted;
+  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+}
 
 }  // namespace photoscore

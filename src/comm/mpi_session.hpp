@@ -38,6 +38,12 @@ class MpiSession {
   // /run: callable whether or not MPI was started (MPI_Get_library_version
   // may be called before MPI_Init).
   static std::string library_version();
+  // Rank 0's `value` on every rank (collective; `value` itself where MPI
+  // is not started). The exit code goes out this way once rank 0 has closed
+  // its outputs and released its lock: every rank exits with the job's code
+  // (4 after a signal, whichever ranks it reached), and none exits before
+  // rank 0 is done with the files.
+  int from_rank0(int value) const;
   // Ends every rank of the job at once (the others may be waiting for us).
   [[noreturn]] void abort(int code) const;
 

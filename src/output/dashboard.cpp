@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "output/utf8.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -43,12 +45,19 @@ void Dashboard::open(const RunInfo& info) {
   std::fflush(out_);
 }
 
+void Dashboard::resume(const ScoredRow& row) {
+  const bool shown = per_photo_;
+  per_photo_ = false;
+  write(row, ImageTiming{});
+  per_photo_ = shown;
+}
+
 void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
   if (!row.ok) {
     ++errors_;
     if (per_photo_)
-      std::fprintf(out_, "%-32s %serror: %s\n", row.filename.c_str(), style_.unicode ? "\u26A0  " : "",
-                   row.error.c_str());
+      std::fprintf(out_, "%-32s %serror: %s\n", for_terminal(row.filename).c_str(), style_.unicode ? "\u26A0  " : "",
+                   for_terminal(row.error).c_str());
     std::fflush(out_);
     return;
   }
@@ -61,8 +70,9 @@ void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
   if (best_.size() > kBestShown) best_.resize(kBestShown);
   if (!per_photo_) return;
   const std::string mark = style_.unicode ? std::string(icon(row.verdict)) + " " : "";
-  std::fprintf(out_, "%-32s score: %.3f  %s%s%s%s\n", row.filename.c_str(), row.quality_score, mark.c_str(),
-               style_.color ? color_of(row.verdict) : "", row.verdict.c_str(), style_.color ? "\033[0m" : "");
+  std::fprintf(out_, "%-32s score: %.3f  %s%s%s%s\n", for_terminal(row.filename).c_str(), row.quality_score,
+               mark.c_str(), style_.color ? color_of(row.verdict) : "", row.verdict.c_str(),
+               style_.color ? "\033[0m" : "");
   std::string line = "   ";
   for (std::size_t i = 0; i < analyzers_.size(); ++i) {
     const AnalyzerSpec& a = *analyzers_[i];
@@ -88,7 +98,7 @@ void Dashboard::close(const RunInfo& info) {
   }
   if (!best_.empty()) {
     std::fprintf(out_, "Best shots:");
-    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", b.filename.c_str(), b.score);
+    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", for_terminal(b.filename).c_str(), b.score);
     std::fprintf(out_, "\n");
   }
   if (info.skipped > 0) {
@@ -97,7 +107,7 @@ void Dashboard::close(const RunInfo& info) {
   }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   std::fprintf(out_, "Elapsed %.2f s, %.1f images/s (profile %s)\n", info.wall_seconds, rate, info.profile.c_str());
-  std::fprintf(out_, "Results saved to %s and %s\n", jsonl_path_.c_str(), h5_path_.c_str());
+  std::fprintf(out_, "Results saved to %s and %s\n", for_terminal(jsonl_path_).c_str(), for_terminal(h5_path_).c_str());
   std::fflush(out_);
 }
 

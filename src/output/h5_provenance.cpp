@@ -52,6 +52,13 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("cpu_model", info.cpu_model);
   run.str("kernels", info.kernels);
   run.str("thread_binding", info.thread_binding);
+  // --- safety (issue 11) ---
+  // complete=0: a signal stopped the run; /scores holds the rows finished,
+  // and --resume scores the rest.
+  run.i32("complete", info.complete() ? 1 : 0);
+  run.str("interrupted_by", info.interrupted_by);
+  run.i64("resumed", info.resumed);
+  run.str("scoring_options", info.scoring_options);
 }
 
 }  // namespace photoscore::h5

@@ -63,6 +63,13 @@ struct RunInfo {
   std::string cpu_model;
   std::string kernels;         // "avx2" or "portable" (PHOTOSCORE_NO_AVX2, or no AVX2)
   std::string thread_binding;  // omp_get_proc_bind, OMP_PROC_BIND and OMP_PLACES
+  // --- safety (issue 11) ---
+  std::int64_t files = 0;      // files this run was to score (resumed rows included)
+  std::int64_t resumed = 0;    // rows kept from an earlier run's JSONL (--resume)
+  std::string interrupted_by;  // "SIGTERM", "SIGINT"; empty when not stopped by a signal
+  std::string scoring_options;  // what the scores depend on, as --resume checks it
+  // Every file has its row: not stopped early.
+  bool complete() const { return images >= files; }
 };
 
 // ISO 8601 UTC timestamp of now, to the second.
