@@ -16,6 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-scipy python3-pil python3-h5py python3-matplotlib
   slurm-wlm munge
+  chromium libimage-exiftool-perl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
