@@ -21,11 +21,13 @@
 #include "analysis/analyzer.hpp"
 #include "analysis/gray_strips.hpp"
 #include "analysis/summing_kernel.hpp"
+#include "analyzers/exposure_report.hpp"
 
 namespace photoscore {
 namespace {
 
-enum Field : std::size_t { kMean, kShadows, kHighlights, kScore, kVerdict };
+// The fields, in exposure_report.hpp's order.
+enum Field : std::size_t { kMean = kExposureMean, kShadows, kHighlights, kScore, kVerdict };
 
 constexpr std::int32_t kShadowBelow = kGrayMax / 50;  // 0.02 of full scale, as the seed
 constexpr std::uint8_t kChannelClip = 250;            // 0.98 of full scale, as the seed's highlights
@@ -106,52 +108,21 @@ class CalibratedExposureKernel final : public SummingKernel<Sums, strip_sums_por
   }
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kMean]));
-  return buf;
-}
-
-std::string note(const AnalyzerResult& r) {
-  const std::string& v = std::get<std::string>(r.values[kVerdict]);
-  const double mean = std::get<double>(r.values[kMean]);
-  const double shadows = std::get<double>(r.values[kShadows]);
-  const double highlights = std::get<double>(r.values[kHighlights]);
-  char buf[128];
-  if (v == "clipped") {
-    if (highlights * 2 > shadows) {
-      std::snprintf(buf, sizeof buf, "Blown highlights \u2014 %.1f%% of pixels have a channel at full scale",
-                    highlights * 100);
-    } else {
-      std::snprintf(buf, sizeof buf, "Crushed shadows \u2014 %.1f%% of pixels are pure black", shadows * 100);
-    }
-  } else if (v == "dark") {
-    std::snprintf(buf, sizeof buf, "Underexposed \u2014 mean brightness %.2f (good 0.30\u20130.72)", mean);
-  } else if (v == "bright") {
-    std::snprintf(buf, sizeof buf, "Overexposed \u2014 mean brightness %.2f (good 0.30\u20130.72)", mean);
-  } else {
-    std::snprintf(buf, sizeof buf, "Well exposed \u2014 mean brightness %.2f", mean);
-  }
-  return buf;
-}
-
 }  // namespace
 
 AnalyzerSpec calibrated_exposure_analyzer() {
   AnalyzerSpec spec;
   spec.name = "exposure";
   spec.summary = "mean brightness in a good band and clipped shadows/channels beyond a small allowance";
-  spec.fields = {{"mean_brightness", FieldSpec::Kind::Number, 4, true},
-                 {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
-                 {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
-                 {"exposure_score", FieldSpec::Kind::Number, 4, true},
-                 {"exposure_verdict", FieldSpec::Kind::Label, 0, true}};
+  spec.fields = exposure_fields();
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;
   spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new CalibratedExposureKernel); };
-  spec.figure = figure;
-  spec.note = note;
+  spec.figure = exposure_figure;
+  spec.note = [](const AnalyzerResult& r) {
+    return exposure_note(r, {2.0, "have a channel at full scale", "good 0.30\u20130.72"});
+  };
   return spec;
 }
 
