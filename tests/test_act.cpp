@@ -18,6 +18,7 @@
 #include "output/column_docs.hpp"
 #include "output/link_sink.hpp"
 #include "output/progress.hpp"
+#include "output/markup.hpp"
 #include "output/report_sink.hpp"
 #include "output/row_schema.hpp"
 #include "output/text_style.hpp"
@@ -77,7 +78,7 @@ TEST(Report, Base64AndEscaping) {
   EXPECT_EQ(base64("fo"), "Zm8=");
   EXPECT_EQ(base64("foo"), "Zm9v");
   EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(html_escaped("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  EXPECT_EQ(markup_escaped("<a href=\"x\">&'\n"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&#10;");
 }
 
 TEST(TextStyle, Utf8FromTheFirstSetLocaleVariable) {

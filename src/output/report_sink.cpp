@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "image/thumbnail.hpp"
+#include "output/markup.hpp"
 #include "output/partial_file.hpp"
 #include "output/utf8.hpp"
 
@@ -96,32 +97,6 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-std::string html_escaped(std::string_view text) {
-  std::string out;
-  for (const char c : as_utf8(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails)
     : path_(std::move(path)), analyzers_(std::move(analyzers)), thumbnails_(thumbnails) {
   if (path_.empty()) throw std::runtime_error("cannot write the report: no file named");
@@ -184,15 +159,15 @@ void ReportSink::close(const RunInfo& info) {
 
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>photoscore report: " +
-      html_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
+      markup_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
       "</script>\n</head><body>\n<header><h1>photoscore report</h1>\n";
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
-  html += "<p>" + html_escaped(info.input_dir) + ": " + std::to_string(info.images) + " photos scored in " +
+  html += "<p>" + markup_escaped(info.input_dir) + ": " + std::to_string(info.images) + " photos scored in " +
           fixed(info.wall_seconds, 1) + " s (" + fixed(rate, 1) + " images/s), " +
-          std::to_string(info.errors) + " errors</p>\n<p>photoscore " + html_escaped(info.version) +
-          ", profile " + html_escaped(info.profile) + ", thresholds post_it &gt; " +
+          std::to_string(info.errors) + " errors</p>\n<p>photoscore " + markup_escaped(info.version) +
+          ", profile " + markup_escaped(info.profile) + ", thresholds post_it &gt; " +
           fixed(info.post_it_above, 2) + ", maybe &gt; " + fixed(info.maybe_above, 2) + ", " +
-          html_escaped(info.end_time) + "</p></header>\n";
+          markup_escaped(info.end_time) + "</p></header>\n";
   html +=
       "<nav>Sort: <button onclick=\"sortBy('score',-1)\">score, best first</button>"
       "<button onclick=\"sortBy('score',1)\">score, worst first</button>"
@@ -209,20 +184,20 @@ void ReportSink::close(const RunInfo& info) {
       html += "<li class=\"photo\" data-score=\"" + fixed(item.score, 3) + "\" data-index=\"" +
               std::to_string(item.index) + "\"><div class=\"pic\">";
       if (!item.thumbnail.empty()) {
-        html += "<img alt=\"" + html_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
+        html += "<img alt=\"" + markup_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
                 base64(item.thumbnail) + "\">";
       }
-      html += "</div><div class=\"name\">" + html_escaped(item.filename);
+      html += "</div><div class=\"name\">" + markup_escaped(item.filename);
       if (item.verdict != "error") html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
       html += "</div>";
       if (item.verdict != "error") {
         html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
                 "</div><ul>";
-        for (const std::string& s : item.scores) html += "<li>" + html_escaped(s) + "</li>";
+        for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";
         html += "</ul>";
       }
       // One line per analyzer's note.
-      std::string note = html_escaped(item.note);
+      std::string note = markup_escaped(item.note);
       for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
         note.replace(at, 1, "<br>");
       if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
@@ -236,20 +211,7 @@ void ReportSink::close(const RunInfo& info) {
   }
   html += "</body></html>\n";
 
-  const std::string partial = partial_name(path_);
-  std::FILE* f = std::fopen(partial.c_str(), "w");
-  if (!f) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  const bool written = std::fwrite(html.data(), 1, html.size(), f) == html.size();
-  if (std::fclose(f) != 0 || !written) {
-    std::remove(partial.c_str());
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  }
-  try {
-    publish(partial, path_);
-  } catch (...) {
-    std::remove(partial.c_str());
-    throw;
-  }
+  write_whole_file(path_, html);
 }
 
 }  // namespace photoscore

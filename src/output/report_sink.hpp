@@ -47,7 +47,5 @@ class ReportSink final : public RowSink {
 
 // `bytes` in base64 (RFC 4648), for data: URIs.
 std::string base64(std::string_view bytes);
-// Text for HTML content and attribute values.
-std::string html_escaped(std::string_view text);
 
 }  // namespace photoscore

@@ -71,20 +71,7 @@ void SummaryJsonSink::close(const RunInfo& info) {
   };
   // Invalid UTF-8 in a file name becomes U+FFFD, as in the JSONL.
   const std::string text = summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-  const std::string partial = partial_name(path_);
-  std::FILE* f = std::fopen(partial.c_str(), "w");
-  if (!f) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) {
-    std::remove(partial.c_str());
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  }
-  try {
-    publish(partial, path_);
-  } catch (...) {
-    std::remove(partial.c_str());
-    throw;
-  }
+  write_whole_file(path_, text);
 }
 
 }  // namespace photoscore

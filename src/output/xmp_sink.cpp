@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "output/markup.hpp"
 #include "output/utf8.hpp"
 
 namespace photoscore {
@@ -19,36 +20,10 @@ namespace {
 // namespace (XMP never fetches it); documented in docs/acting.md.
 constexpr const char* kNamespace = "https://github.com/photoscore/photoscore/xmp/1.0/";
 
-std::string xml_escaped(std::string_view text) {
-  std::string out;
-  for (const char c : as_utf8(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Numbers as the JSONL prints them, so the sidecar and the archive agree.
 struct ToText {
   std::string operator()(std::monostate) const { return {}; }
-  std::string operator()(std::string_view v) const { return xml_escaped(v); }
+  std::string operator()(std::string_view v) const { return markup_escaped(v); }
   std::string operator()(double v) const {
     return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
   }
@@ -94,15 +69,15 @@ void XmpSink::open(const RunInfo& info) {
 std::string XmpSink::packet(const ScoredRow& row) const {
   std::string x;
   x += "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n";
-  x += "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\" x:xmptk=\"photoscore " + xml_escaped(version_) + "\">\n";
+  x += "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\" x:xmptk=\"photoscore " + markup_escaped(version_) + "\">\n";
   x += " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n";
   x += "  <rdf:Description rdf:about=\"\"\n";
   x += "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n";
   x += std::string("    xmlns:photoscore=\"") + kNamespace + "\"\n";
   x += "    xmp:Rating=\"" + std::to_string(xmp_rating(row.verdict)) + "\"\n";
   x += std::string("    xmp:Label=\"") + xmp_label(row.verdict) + "\"\n";
-  x += "    photoscore:version=\"" + xml_escaped(version_) + "\"\n";
-  x += "    photoscore:profile=\"" + xml_escaped(profile_) + "\"";
+  x += "    photoscore:version=\"" + markup_escaped(version_) + "\"\n";
+  x += "    photoscore:profile=\"" + markup_escaped(profile_) + "\"";
   for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
     const Column& c = schema_.columns()[i];
     if (!is_photo_column(c.name)) continue;
