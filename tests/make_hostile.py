@@ -258,6 +258,7 @@ def main():
     put("bomb_strip.tiff", tiff(20000, 20000, [(0, 20000 * 20000 * 3)], data=bytes(64)), "error")
     put("bomb_deflate.tiff", tiff(20000, 20000, [(0, 64)], compression=8, data=bytes(64)), "error")
     put("bomb_16bit.tiff", tiff(16000, 16000, [(0, 64)], bits=16, compression=8, data=bytes(64)), "error")
+    put("bomb_ccitt.tiff", tiff(20000, 20000, [(0, 64)], bits=1, samples=1, compression=4, data=bytes(64)), "error")
     put("bomb_tiled.tiff", tiff(20000, 20000, [(0, 64)] * 1, tile=(20000, 20000), data=bytes(64)), "error")
     put("bomb_lossy.webp", patch_webp_size(sources["lossy.webp"], 16383, 16383), "error")
     put("bomb_lossless.webp", patch_webp_size(sources["lossless.webp"], 16383, 16383), "error")
