@@ -267,6 +267,15 @@ def main():
     put("bomb.bmp", bytes(bmp), "error")
     put("bomb_scans.jpg", scan_bomb(), "error")
 
+    # Flat 25-megapixel photos: a few KB that truly hold what their header
+    # claims, which the checks against header bombs must let through.
+    flat = Image.new("RGB", (5000, 5000), (90, 120, 150))
+    put("flat_large.png", encoded(flat.convert("L"), "PNG"), "ok")
+    put("flat_large.webp", encoded(flat, "WEBP", lossless=True), "ok")
+    put("flat_lossy.webp", encoded(flat, "WEBP", quality=50), "ok")
+    put("flat_large.tiff", encoded(flat, "TIFF", compression="tiff_adobe_deflate"), "ok")
+    put("flat_large.jpg", jpeg(flat.convert("L")), "ok")
+
     # Mutations: a few random bytes of each valid file overwritten.
     for name, data in sources.items():
         stem, ext = name.rsplit(".", 1)
