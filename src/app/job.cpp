@@ -15,6 +15,7 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
   job.options = options;
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
+  job.limits.max_file_bytes = static_cast<std::uint64_t>(options.max_file_mb * (1 << 20));
   job.threads = resolve_threads(options);
   RunInfo& info = job.info;
   info.version = PHOTOSCORE_VERSION;

@@ -95,6 +95,10 @@ ParseResult parse_options(int argc, char** argv) {
                  "Refuse (with an error row) photos whose header claims more pixels than this")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--max-file-mb", o.max_file_mb,
+                 "Refuse (with an error row), without reading them, files larger than this many MiB")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 
 namespace photoscore {
@@ -24,6 +25,7 @@ struct Options {
   int shard_index = 0;
   int shard_count = 1;
   double max_megapixels = 500.0;
+  double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
 };

@@ -356,7 +356,7 @@ class Source {
       InFlight photo;
       photo.read_start = MPI_Wtime();
       std::string error;
-      const bool readable = read_file(files_[index].path, out->bytes, error);
+      const bool readable = read_file(files_[index].path, out->bytes, error, job_.limits.max_file_bytes);
       photo.read_seconds = MPI_Wtime() - photo.read_start;
       timing_.read += photo.read_seconds;
       if (!readable) {

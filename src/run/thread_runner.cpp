@@ -63,7 +63,7 @@ void run_threads(const std::vector<InputFile>& files, const MergePolicy& policy,
       Pending p;
       const double t_read = omp_get_wtime();
       std::string read_error;
-      const bool readable = read_file(files[i].path, bytes, read_error);
+      const bool readable = read_file(files[i].path, bytes, read_error, limits.max_file_bytes);
       p.timing.read_seconds = omp_get_wtime() - t_read;
       ImageOutcome outcome;
       if (readable) {
