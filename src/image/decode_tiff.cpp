@@ -122,6 +122,10 @@ std::uint64_t max_expansion(std::uint16_t compression) {
       return 2731;  // a 12-bit code stands for at most 4096 bytes
     case COMPRESSION_JPEG:
       return 2048;  // Huffman spends a bit a block; 64 samples of up to 4 bytes
+    case COMPRESSION_ZSTD:
+      return 33000;  // libtiff's own bound for its checks
+    case COMPRESSION_LZMA:
+      return 7000;  // likewise
     default:
       return 0;
   }
@@ -160,8 +164,16 @@ void prove_data(TIFF* tif, std::uint32_t height, std::uint64_t file_size) {
     throw DecodeError("truncated TIFF data: " + std::to_string(stored) + " bytes of strips cannot hold " +
                       std::to_string(raw) + " bytes of samples");
   }
+  if (TIFFIsCODECConfigured(compression) == 0) {
+    throw DecodeError("unsupported TIFF compression " + std::to_string(compression));
+  }
   const tmsize_t block = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
   if (block <= 0) fail("invalid TIFF", "");
+  // A strip this large is itself a claim nothing has checked yet.
+  if (static_cast<std::uint64_t>(block) > kUnprovenOutputBytes) {
+    throw DecodeError("unsupported TIFF: a strip of " + std::to_string(block) +
+                      " bytes under compression " + std::to_string(compression));
+  }
   // Not zeroed: pages a short strip never reaches are never touched.
   const auto scratch = std::make_unique_for_overwrite<std::uint8_t[]>(static_cast<std::size_t>(block));
   for (std::uint32_t i = 0; i < count; ++i) {
