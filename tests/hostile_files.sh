@@ -39,7 +39,7 @@ fail() {
 # Bombs that slip through would need gigabytes; 3 GB of address space (the
 # binary, its libraries and thread stacks take a few hundred MB) makes them
 # fail the run instead. Seconds, not minutes: the clock catches the scan bomb.
-limit_kb=3000000
+limit_kb=${PHOTOSCORE_TEST_VMEM_KB:-3000000}
 deadline=120
 
 # run NAME [LAUNCHER...] -- [OPTIONS...]: photoscore on the hostile folder,
