@@ -3,10 +3,9 @@
 // of odd sizes, and paths that are not regular files. The end-to-end
 // counterparts are hostile_files.sh and special_files.sh.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -116,7 +115,8 @@ Bytes tiled_tiff(std::uint32_t width, std::uint32_t height, std::uint32_t tw, st
         for (std::uint32_t c = 0; c < tw; ++c) {
           const std::uint32_t x = tx * tw + c;
           const std::uint32_t y = ty * th + r;
-          for (int k = 0; k < 3; ++k) data.push_back(x < width && y < height ? rgb[3 * (y * width + x) + k] : 0);
+          for (int k = 0; k < 3; ++k)
+            data.push_back(x < width && y < height ? rgb[3 * (y * width + x) + k] : 0);
         }
       }
     }

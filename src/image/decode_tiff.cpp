@@ -171,8 +171,8 @@ void prove_data(TIFF* tif, std::uint32_t height, std::uint64_t file_size) {
   if (block <= 0) fail("invalid TIFF", "");
   // A strip this large is itself a claim nothing has checked yet.
   if (static_cast<std::uint64_t>(block) > kUnprovenOutputBytes) {
-    throw DecodeError("unsupported TIFF: a strip of " + std::to_string(block) +
-                      " bytes under compression " + std::to_string(compression));
+    throw DecodeError("unsupported TIFF: a strip of " + std::to_string(block) + " bytes under compression " +
+                      std::to_string(compression));
   }
   // Not zeroed: pages a short strip never reaches are never touched.
   const auto scratch = std::make_unique_for_overwrite<std::uint8_t[]>(static_cast<std::size_t>(block));
@@ -180,7 +180,8 @@ void prove_data(TIFF* tif, std::uint32_t height, std::uint64_t file_size) {
     t_last_error.clear();
     const tmsize_t got = tiled ? TIFFReadEncodedTile(tif, i, scratch.get(), block)
                                : TIFFReadEncodedStrip(tif, i, scratch.get(), block);
-    if (got < 0) fail("invalid TIFF", t_last_error.empty() ? "cannot decode strip or tile " + std::to_string(i) : "");
+    if (got < 0)
+      fail("invalid TIFF", t_last_error.empty() ? "cannot decode strip or tile " + std::to_string(i) : "");
   }
 }
 
@@ -405,7 +406,8 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
     throw DecodeError("invalid TIFF: image size out of range");
   }
 
-  if (needs_proof(std::uint64_t{3} * width * height, bytes.size())) prove_data(tif.get(), height, bytes.size());
+  if (needs_proof(std::uint64_t{3} * width * height, bytes.size()))
+    prove_data(tif.get(), height, bytes.size());
 
   std::uint16_t bits = 0;
   std::uint16_t samples = 0;

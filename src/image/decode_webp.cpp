@@ -32,7 +32,8 @@ std::string status_text(VP8StatusCode status) {
 }
 
 std::uint64_t image_bytes(const WebPBitstreamFeatures& features) {
-  return std::uint64_t{3} * static_cast<std::uint64_t>(features.width) * static_cast<std::uint64_t>(features.height);
+  return std::uint64_t{3} * static_cast<std::uint64_t>(features.width) *
+         static_cast<std::uint64_t>(features.height);
 }
 
 // Decodes the whole bitstream into a thumbnail a 64th of each side: every
