@@ -37,7 +37,7 @@
 #include <jpeglib.h>
 
 #include "analysis/gray_strips.hpp"
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
 #include "run/process_image.hpp"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The strong-scaling sweep whose plots and table are committed under
 # analysis/results/: makes the workload, runs jobs/strong_scaling.sh, runs
-# analysis/scaling.py, and copies the plots, scaling.md, sweep.tsv, the
+# analysis/scaling.py and analysis/model.py, and copies the plots, scaling.md, sweep.tsv, the
 # machine description and the runs' HDF5 files (enough to redraw the plots)
 # into RESULTS_DIR. The runs' JSONL and logs stay in WORK_DIR.
 #
@@ -33,6 +33,8 @@ rm -rf "$sweep"
 # shellcheck disable=SC2086
 bash "$REPO/jobs/strong_scaling.sh" "$workload" "$sweep" $CORES
 /usr/bin/python3 "$REPO/analysis/scaling.py" "$sweep"
+# The performance model on the same runs (exit 1: some point is more than 15 % off its prediction).
+/usr/bin/python3 "$REPO/analysis/model.py" "$sweep" || echo "reference_sweep: the model misses some point (see above)"
 mkdir -p "$RESULTS"
-cp "$sweep"/*.png "$sweep"/scaling.md "$sweep"/sweep.tsv "$sweep"/sweep_info_strong.txt "$sweep"/*.h5 "$RESULTS"/
+cp "$sweep"/*.png "$sweep"/scaling.md "$sweep"/model.md "$sweep"/sweep.tsv "$sweep"/sweep_info_strong.txt "$sweep"/*.h5 "$RESULTS"/
 echo "reference_sweep: plots, table and runs in $RESULTS (JSONL and logs in $sweep)"

@@ -1,3 +1,3 @@
-#include "comm/run_main.hpp"
+#include "startup/startup.hpp"
 
-int main(int argc, char** argv) { return photoscore::run_main(argc, argv); }
+int main(int argc, char** argv) { return photoscore::run_photoscore(argc, argv); }

@@ -1,6 +1,6 @@
 // Each analyzer on synthetic photos built in memory, against answers known in
 // closed form or computed here by a deliberately naive double-precision
-// implementation of ALGORITHMS.md (the whole gray image in memory, reflected
+// implementation of docs/algorithms.md (the whole gray image in memory, reflected
 // borders by index arithmetic, the percentile by a full std::sort), which
 // shares nothing with the strip-based integer kernels under test.
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
 
@@ -148,7 +148,7 @@ std::string label(const Fields& f, const std::string& key) {
   return std::get<std::string>(it->second);
 }
 
-// ------------------------------------------- naive reference (ALGORITHMS.md) ---
+// ------------------------------------------- naive reference (docs/algorithms.md) ---
 
 struct Naive {
   double laplacian_var, sharpness_score;
@@ -282,7 +282,7 @@ Naive naive(const RgbImage& img) {
   return r;
 }
 
-// ALGORITHMS.md: every score (and every other figure) within 0.001,
+// docs/algorithms.md: every score (and every other figure) within 0.001,
 // laplacian_var and colorfulness within 0.05% relative; a verdict must match
 // unless its deciding value is within that tolerance of a threshold.
 constexpr double kTol = 1e-3;

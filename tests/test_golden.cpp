@@ -1,7 +1,7 @@
 // Every reference photo through the library's per-image path (read_file,
 // process_image, make_row, merge_scores) against the oracle's rows in
 // tests/data/golden.jsonl and golden_color.jsonl, within the tolerances of
-// ALGORITHMS.md; and every file of tests/data/bad gives an error, not a crash.
+// docs/algorithms.md; and every file of tests/data/bad gives an error, not a crash.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "app/options.hpp"
 #include "merge/merge_scores.hpp"
 #include "run/input_files.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "output/row_json.hpp"
 #include "run/input_files.hpp"
 #include "temp_dir.hpp"
@@ -181,8 +181,9 @@ TEST(InputFiles, SortedAnyCaseSkippingOthers) {
   dir.touch("sub/inner.jpg");  // not recursive
   const auto files = list_input_files(dir.path().string());
   // Byte order, as Python's sorted(): upper case before lower case.
+  // .tif joined the seed's extensions with issue 12.
   EXPECT_EQ(names_of(files), (std::vector<std::string>{"B.webp", "_first.jpg", "a.JPG", "b.png", "c.Jpeg", "d.TIFF",
-                                                       "e.bmp", "f.jpeg", "g.PnG"}));
+                                                       "e.bmp", "f.jpeg", "g.PnG", "x.tif"}));
   for (const auto& f : files) EXPECT_EQ(fs::path(f.path), dir.path() / f.filename);
 }
 
@@ -190,7 +191,8 @@ TEST(InputFiles, ExtensionRule) {
   EXPECT_TRUE(has_photo_extension("x.jpg"));
   EXPECT_TRUE(has_photo_extension("x.WEBP"));
   EXPECT_TRUE(has_photo_extension("archive.tar.png"));
-  EXPECT_FALSE(has_photo_extension("x.tif"));
+  EXPECT_TRUE(has_photo_extension("x.tif"));  // issue 12
+  EXPECT_FALSE(has_photo_extension("x.gif"));
   EXPECT_FALSE(has_photo_extension("x.jpg.bak"));
   EXPECT_FALSE(has_photo_extension("jpg"));
   EXPECT_FALSE(has_photo_extension(".jpg"));  // Python: Path('.jpg').suffix == ''

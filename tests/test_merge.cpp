@@ -1,4 +1,4 @@
-// The merge (ALGORITHMS.md, "Rounding and the merge"): weights, clipping,
+// The merge (docs/algorithms.md, "Rounding and the merge"): weights, clipping,
 // strict thresholds, rounding; and the user's weights and thresholds as
 // make_policy reads them from the options.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "app/options.hpp"
 #include "merge/merge_scores.hpp"
 

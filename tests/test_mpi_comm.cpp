@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 #include "app/job.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_runner.hpp"
 #include "output/row_json.hpp"
-#include "run/thread_runner.hpp"
+#include "run/thread_mode.hpp"
 
 namespace photoscore {
 namespace {
@@ -31,52 +31,52 @@ std::vector<std::size_t> ids(std::initializer_list<std::size_t> list) { return l
 // ------------------------------------------------------------------ the plan
 
 TEST(MpiPlan, FourRanksThreeAnalyzersIsTheSeedsNetwork) {
-  const MpiPlan plan = make_mpi_plan("roles", 4, 3);
-  ASSERT_EQ(plan.lanes.size(), 1u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
+  ASSERT_EQ(plan.groups.size(), 1u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(plan.ranks[1].analyzers, ids({0}));
   EXPECT_EQ(plan.ranks[2].analyzers, ids({1}));
   EXPECT_EQ(plan.ranks[3].analyzers, ids({2}));
-  EXPECT_EQ(plan.ranks[0].lane, -1);
+  EXPECT_EQ(plan.ranks[0].group, -1);
   EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 4 ranks, 1 group x 3 analyzer ranks, 1 thread each");
 }
 
 TEST(MpiPlan, FewRanksHoldSeveralAnalyzers) {
-  const MpiPlan two = make_mpi_plan("roles", 2, 3);
-  ASSERT_EQ(two.lanes.size(), 1u);
+  const MpiPlan two = make_mpi_plan(Layout::Roles, 2, 3);
+  ASSERT_EQ(two.groups.size(), 1u);
   EXPECT_EQ(two.ranks[1].analyzers, ids({0, 1, 2}));
-  const MpiPlan three = make_mpi_plan("roles", 3, 3);
-  ASSERT_EQ(three.lanes.size(), 1u);
+  const MpiPlan three = make_mpi_plan(Layout::Roles, 3, 3);
+  ASSERT_EQ(three.groups.size(), 1u);
   EXPECT_EQ(three.ranks[1].analyzers, ids({0, 1}));
   EXPECT_EQ(three.ranks[2].analyzers, ids({2}));
 }
 
 TEST(MpiPlan, ColorGetsItsOwnRankWithFiveRanks) {
-  const MpiPlan plan = make_mpi_plan("roles", 5, 4);
-  ASSERT_EQ(plan.lanes.size(), 1u);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 4);
+  ASSERT_EQ(plan.groups.size(), 1u);
   for (int r = 1; r <= 4; ++r)
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({std::size_t(r - 1)}));
 }
 
 TEST(MpiPlan, SevenRanksMakeTwoGroups) {
-  const MpiPlan plan = make_mpi_plan("roles", 7, 3);
-  ASSERT_EQ(plan.lanes.size(), 2u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(plan.lanes[1].ranks, (std::vector<int>{4, 5, 6}));
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 7, 3);
+  ASSERT_EQ(plan.groups.size(), 2u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(plan.groups[1].ranks, (std::vector<int>{4, 5, 6}));
   EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
-  EXPECT_EQ(plan.ranks[6].lane, 1);
+  EXPECT_EQ(plan.ranks[6].group, 1);
   EXPECT_EQ(plan_summary(plan, 2), "mpi roles: 7 ranks, 2 groups x 3 analyzer ranks, 2 threads each");
 }
 
 TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
-  const MpiPlan plan = make_mpi_plan("roles", 5, 3);
-  ASSERT_EQ(plan.lanes.size(), 1u);
-  EXPECT_EQ(plan.lanes[0].ranks, (std::vector<int>{1, 2, 3, 4}));
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 5, 3);
+  ASSERT_EQ(plan.groups.size(), 1u);
+  EXPECT_EQ(plan.groups[0].ranks, (std::vector<int>{1, 2, 3, 4}));
   EXPECT_EQ(plan.ranks[4].analyzers, ids({0}));
   EXPECT_EQ(plan.ranks[1].turns, 2);
   EXPECT_EQ(plan.ranks[4].turn, 1);
-  EXPECT_EQ(lane_responders(plan.lanes[0], 0), (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(lane_responders(plan.lanes[0], 1), (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(group_responders(plan.groups[0], 0), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(group_responders(plan.groups[0], 1), (std::vector<int>{2, 3, 4}));
   EXPECT_TRUE(rank_responds(plan.ranks[1], 2));
   EXPECT_FALSE(rank_responds(plan.ranks[4], 2));
   EXPECT_TRUE(rank_responds(plan.ranks[2], 1));
@@ -88,19 +88,19 @@ TEST(MpiPlan, SpareRankSharesTheFirstRoleAndTakesTurns) {
 }
 
 TEST(MpiPlan, UnevenGroupsAreSummarized) {
-  const MpiPlan plan = make_mpi_plan("roles", 8, 3);
-  ASSERT_EQ(plan.lanes.size(), 2u);
-  EXPECT_EQ(plan.lanes[0].ranks.size(), 4u);
-  EXPECT_EQ(plan.lanes[1].ranks.size(), 3u);
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 8, 3);
+  ASSERT_EQ(plan.groups.size(), 2u);
+  EXPECT_EQ(plan.groups[0].ranks.size(), 4u);
+  EXPECT_EQ(plan.groups[1].ranks.size(), 3u);
   EXPECT_EQ(plan_summary(plan, 1), "mpi roles: 8 ranks, 2 groups (4+3 analyzer ranks), 1 thread each");
 }
 
 TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
-  const MpiPlan plan = make_mpi_plan("farm", 4, 3);
-  ASSERT_EQ(plan.lanes.size(), 3u);
+  const MpiPlan plan = make_mpi_plan(Layout::Farm, 4, 3);
+  ASSERT_EQ(plan.groups.size(), 3u);
   for (int r = 1; r < 4; ++r) {
     EXPECT_EQ(plan.ranks[static_cast<std::size_t>(r)].analyzers, ids({0, 1, 2}));
-    EXPECT_EQ(plan.lanes[static_cast<std::size_t>(r - 1)].ranks, (std::vector<int>{r}));
+    EXPECT_EQ(plan.groups[static_cast<std::size_t>(r - 1)].ranks, (std::vector<int>{r}));
   }
   EXPECT_EQ(plan_summary(plan, 1), "mpi farm: 4 ranks, 3 workers x 3 analyzers, 1 thread each");
   const std::vector<std::string> lines = plan_lines(plan, {}, {"h0", "h1", "h2", "h3"}, 1);
@@ -111,19 +111,19 @@ TEST(MpiPlan, FarmGivesEveryWorkerAllAnalyzers) {
 }
 
 // For every world and selection: every analyzer rank has work, and each of a
-// lane's photos is answered for every analyzer by exactly one rank.
+// group's photos is answered for every analyzer by exactly one rank.
 TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
-  for (const std::string layout : {"roles", "farm"}) {
+  for (const Layout layout : {Layout::Roles, Layout::Farm}) {
     for (std::size_t count = 1; count <= 4; ++count) {
       for (int world = 2; world <= 13; ++world) {
-        SCOPED_TRACE(layout + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
+        SCOPED_TRACE(std::string(to_string(layout)) + " analyzers " + std::to_string(count) + " world " + std::to_string(world));
         const MpiPlan plan = make_mpi_plan(layout, world, count);
         std::set<int> seen;
-        for (const PlanLane& lane : plan.lanes) {
-          for (int r : lane.ranks) EXPECT_TRUE(seen.insert(r).second) << "rank " << r << " in two lanes";
+        for (const PlanGroup& group : plan.groups) {
+          for (int r : group.ranks) EXPECT_TRUE(seen.insert(r).second) << "rank " << r << " in two groups";
           for (std::int64_t seq = 0; seq < 6; ++seq) {
             std::vector<int> hits(count, 0);
-            for (int r : lane_responders(lane, seq)) {
+            for (int r : group_responders(group, seq)) {
               EXPECT_TRUE(rank_responds(plan.ranks[static_cast<std::size_t>(r)], seq));
               for (std::size_t a : plan.ranks[static_cast<std::size_t>(r)].analyzers) ++hits[a];
             }
@@ -139,9 +139,9 @@ TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
 }
 
 TEST(MpiPlan, RefusesWhatCannotRun) {
-  EXPECT_THROW(make_mpi_plan("roles", 1, 3), std::invalid_argument);
-  EXPECT_THROW(make_mpi_plan("roles", 4, 0), std::invalid_argument);
-  EXPECT_THROW(make_mpi_plan("ring", 4, 3), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Roles, 1, 3), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Roles, 4, 0), std::invalid_argument);
+  EXPECT_THROW(make_mpi_plan(Layout::Threads, 4, 3), std::invalid_argument);
 }
 
 // ------------------------------------------------------------- whole runs
@@ -259,7 +259,7 @@ class MpiRun : public ::testing::Test {
   }
 
   struct Case {
-    std::string layout;
+    Layout layout;
     int threads;
     int in_flight;
     std::vector<std::string> analyzers;  // empty: the default ones
@@ -267,7 +267,7 @@ class MpiRun : public ::testing::Test {
 
   // Runs run_mpi on every rank and, on rank 0, checks it against run_threads.
   static void check(const Case& c) {
-    SCOPED_TRACE(c.layout + " threads " + std::to_string(c.threads) + " in-flight " +
+    SCOPED_TRACE(std::string(to_string(c.layout)) + " threads " + std::to_string(c.threads) + " in-flight " +
                  std::to_string(c.in_flight) + " analyzers " + std::to_string(c.analyzers.size()));
     Options options;
     options.quiet = true;
@@ -276,15 +276,17 @@ class MpiRun : public ::testing::Test {
     options.in_flight = c.in_flight;
     options.analyzers = c.analyzers;
     const int world = world_size();
-    Job job = make_job(options, "mpi", c.layout, world);
+    Job job = make_job(options, Mode::Mpi, c.layout, world);
     const bool root = world_rank() == 0;
     CaptureSink mpi(job.policy.analyzers);
     run_mpi(job, root ? files_ : std::vector<InputFile>{}, root ? &mpi : nullptr);
     if (!root) return;
 
     CaptureSink threads(job.policy.analyzers);
-    RunInfo thread_info;
-    run_threads(files_, job.policy, job.limits, 2, threads, thread_info);
+    Job thread_job = make_job(options, Mode::Threads, Layout::Threads, 1);
+    thread_job.threads = 2;
+    run_thread_mode(thread_job, files_, threads);
+    const RunInfo& thread_info = thread_job.info;
     ASSERT_EQ(mpi.rows.size(), files_.size());
     EXPECT_EQ(mpi.rows, threads.rows);
     EXPECT_EQ(mpi.opened, 1);
@@ -332,29 +334,29 @@ const std::vector<std::string> kWithColor = {"sharpness", "exposure", "compositi
 
 TEST_F(MpiRun, RolesMatchesThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 3, {}});
-  check({"roles", 2, 1, {}});
-  check({"roles", 1, 2, kWithColor});
+  check({Layout::Roles, 1, 3, {}});
+  check({Layout::Roles, 2, 1, {}});
+  check({Layout::Roles, 1, 2, kWithColor});
 }
 
 // With fewer analyzers than analyzer ranks, ranks share roles (taking turns)
 // or form several groups.
 TEST_F(MpiRun, SharedRolesAndSeveralGroupsMatchThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 2, {"sharpness", "exposure"}});
-  check({"roles", 2, 3, {"composition"}});
+  check({Layout::Roles, 1, 2, {"sharpness", "exposure"}});
+  check({Layout::Roles, 2, 3, {"composition"}});
 }
 
 TEST_F(MpiRun, FarmMatchesThreadMode) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"farm", 1, 3, {}});
-  check({"farm", 2, 1, kWithColor});
+  check({Layout::Farm, 1, 3, {}});
+  check({Layout::Farm, 2, 1, kWithColor});
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {
   if (world_size() < 2) GTEST_SKIP() << "MPI mode needs 2 ranks";
-  check({"roles", 1, 64, {}});
-  check({"roles", 1, 64, {}});
+  check({Layout::Roles, 1, 64, {}});
+  check({Layout::Roles, 1, 64, {}});
 }
 
 }  // namespace

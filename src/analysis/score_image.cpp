@@ -15,6 +15,16 @@ ImageScorer::ImageScorer(std::vector<const AnalyzerSpec*> analyzers, int threads
   }
 }
 
+void ImageScorer::release_buffers() {
+  image_ = RgbImage();
+  strip_buffers_.clear();
+  strip_buffers_.shrink_to_fit();
+  per_slot_.clear();
+  for (std::size_t i = 0; i < kernels_.size(); ++i) kernels_[i] = analyzers_[i]->make_kernel();
+  current_ = nullptr;
+  times_ = nullptr;
+}
+
 void ImageScorer::visit(const Strip& strip, int slot) {
   if (!times_) {
     for (auto& k : kernels_) k->consume(strip, slot);

@@ -44,6 +44,10 @@ class ImageScorer {
   // per photo costs page faults and zeroing comparable to an analyzer.
   RgbImage& image_buffer() { return image_; }
 
+  // Frees every buffer kept from photo to photo (after running out of
+  // memory: what a huge photo left allocated must not starve the next one).
+  void release_buffers();
+
  private:
   void visit(const Strip& strip, int slot);
 

@@ -1,4 +1,4 @@
-// Color: Hasler and Suesstrunk's colorfulness (ALGORITHMS.md, "Color"), off
+// Color: Hasler and Suesstrunk's colorfulness (docs/algorithms.md, "Color"), off
 // unless asked for. rg = R - G and 2*yb = R + G - 2B are exact integers, so
 // their sums and sums of squares are exact.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Composition: where the strongest edges lie (ALGORITHMS.md, "Composition").
+// Composition: where the strongest edges lie (docs/algorithms.md, "Composition").
 //
 // The reference sorts every Sobel magnitude to find the 85th percentile. Here
 // the squared magnitude gx^2 + gy^2 is an exact integer (below 2^42), so:
@@ -148,7 +148,7 @@ void strip_keys_portable(const Strip& s, std::uint16_t* keys, std::uint32_t* his
 }
 #endif
 
-// Half-open row or column ranges of the zones (ALGORITHMS.md).
+// Half-open row or column ranges of the zones (docs/algorithms.md).
 struct Range {
   int lo = 0;
   int hi = 0;

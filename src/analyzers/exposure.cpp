@@ -1,5 +1,5 @@
 // Exposure: mean gray level and the fractions of crushed shadows and blown
-// highlights (ALGORITHMS.md, "Exposure"). The thresholds 0.02 and 0.98 are
+// highlights (docs/algorithms.md, "Exposure"). The thresholds 0.02 and 0.98 are
 // compared on the exact scaled gray levels: gray < 0.02 is G < 5100.
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Sharpness: the variance of the 5-point Laplacian of the gray image
-// (ALGORITHMS.md, "Sharpness"). On scaled gray levels the Laplacian is an
+// (docs/algorithms.md, "Sharpness"). On scaled gray levels the Laplacian is an
 // exact integer, so its sum and sum of squares are exact and the variance is
 // independent of how the photo was split into strips.
 #include <cstdio>

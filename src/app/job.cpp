@@ -2,21 +2,26 @@
 
 #include <cstdio>
 
+#include "app/exit_codes.hpp"
 #include "build_info.hpp"
+#include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
+#include "analyzers/profile.hpp"
 
 namespace photoscore {
 
-Job make_job(const Options& options, const std::string& mode, const std::string& layout, int ranks) {
+Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   Job job;
-  job.options = options;
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
   job.limits.max_file_bytes = static_cast<std::uint64_t>(options.max_file_mb * (1 << 20));
   job.threads = resolve_threads(options);
+  job.in_flight = options.in_flight;
+  job.timing_table = !options.quiet;
+  job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;
   info.version = PHOTOSCORE_VERSION;
   info.git_hash = PHOTOSCORE_GIT_HASH;
@@ -24,6 +29,7 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
   info.input_dir = options.input_dir;
   info.mode = mode;
   info.layout = layout;
+  info.profile = options.profile;
   info.ranks = ranks;
   info.threads_per_rank = job.threads;
   for (const auto* a : job.policy.analyzers) info.analyzers.push_back(a->name);
@@ -35,28 +41,30 @@ Job make_job(const Options& options, const std::string& mode, const std::string&
   return job;
 }
 
-std::vector<InputFile> job_files(const Job& job) {
-  std::vector<InputFile> files = list_input_files(job.options.input_dir);
-  if (files.empty()) {
-    throw InputError("no photos in " + job.options.input_dir + " (looked for .jpg .jpeg .png .bmp .tiff .webp)");
+std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
+  InputListing listing = job_listing(options);
+  // Counted in the summary, so a card's videos and unsupported RAWs are not
+  // missed.
+  info.skipped = 0;
+  for (const auto& [ext, count] : listing.skipped) info.skipped += count;
+  info.skipped_by_extension = skipped_summary(listing.skipped);
+  for (const auto& folder : listing.unreadable_folders) {
+    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
   }
-  if (job.options.shard_count > 1) files = select_shard(files, job.options.shard_index, job.options.shard_count);
-  if (job.options.max_images >= 0 && files.size() > static_cast<std::size_t>(job.options.max_images)) {
-    files.resize(static_cast<std::size_t>(job.options.max_images));
-  }
-  return files;
+  return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Job& job) {
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<JsonlSink>(job.options.jsonl, job.policy.analyzers));
-  sinks->add(std::make_unique<H5Sink>(job.options.h5, job.policy.analyzers));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
+  sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
+  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !job.options.quiet, job.options.jsonl,
-                                         job.options.h5));
+  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
+                                         options.h5));
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) { return info.errors > 0 ? 1 : 0; }
+int exit_code_for(const RunInfo& info) { return info.errors > 0 ? kExitSomeUnscored : kExitAllScored; }
 
 }  // namespace photoscore

@@ -1,34 +1,31 @@
 #pragma once
-// Everything a run needs, decided once on every rank from the options, so
-// the runners only move photos and rows.
+// From the options to what a run needs: the job every rank shares, the
+// files, the sinks.
 #include <memory>
 #include <vector>
 
 #include "app/options.hpp"
-#include "app/run_info.hpp"
-#include "image/decode.hpp"
-#include "merge/merge_scores.hpp"
 #include "output/row_sink.hpp"
 #include "run/input_files.hpp"
+#include "run/job.hpp"
 
 namespace photoscore {
 
-struct Job {
-  Options options;
-  MergePolicy policy;
-  DecodeLimits limits;
-  int threads = 1;  // OpenMP threads per rank
-  RunInfo info;
-};
-
-Job make_job(const Options& options, const std::string& mode, const std::string& layout, int ranks);
+Job make_job(const Options& options, Mode mode, Layout layout, int ranks);
 
 // The files this run scores: the folder's photos, this shard's share, and at
 // most --max-images of them. Throws InputError for an unusable folder.
-std::vector<InputFile> job_files(const Job& job);
+// Files passed over for their extension go into info (the summary shows
+// them); folders that cannot be read get a line on stderr.
+std::vector<InputFile> job_files(const Options& options, RunInfo& info);
+// The same with what was passed over (by extension, unreadable folders),
+// printing nothing.
+InputListing job_listing(const Options& options);
+// --list: what would be scored, on stdout; returns the exit code.
+int list_photos(const Options& options, const Job& job);
 
 // JSONL, HDF5, the error lines on stderr and the dashboard, in that order.
-std::unique_ptr<SinkSet> make_sinks(const Job& job);
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job);
 
 // 0 when every photo was scored, 1 when some could not be.
 int exit_code_for(const RunInfo& info);

@@ -8,7 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
+#include "analyzers/profile.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -63,13 +64,28 @@ ParseResult parse_options(int argc, char** argv) {
       "2 bad arguments or unusable input folder; 3 the job failed (output error, MPI failure).",
       "photoscore"};
   app.get_formatter()->column_width(34);
-  app.add_option("INPUT_DIR", o.input_dir, "Folder of photos (.jpg .jpeg .png .bmp .tiff .webp, any case)")
+  app.add_option("INPUT_DIR", o.input_dir,
+                 "Folder of photos, any case: JPEG (.jpg .jpeg .jpe .jfif), .png, TIFF (.tif .tiff), .webp, .bmp, "
+                 "HEIF (.heic .heif .hif), camera RAW (.dng .cr2 .nef .arw .orf .rw2 .pef .raf .srw and more; "
+                 "scored from the embedded full-size preview, else demosaiced). Other files are counted, not scored")
       ->required();
-  app.add_option("--mode", o.mode,
+  // --- finding photos (issue 12) ---
+  app.add_flag("-r,--recursive", o.recursive,
+               "Subfolders too (a card's DCIM/100CANON/...): filename becomes the path relative to INPUT_DIR; "
+               "symlinked folders are followed once; dotfiles and hidden folders are passed over");
+  app.add_flag("--list", o.list,
+               "Only report what would be scored: files per format, megapixels from the headers and an estimated "
+               "time. Writes no output files");
+  // --- end finding photos ---
+  // The words become enums once, right after parsing; nothing after
+  // start-up compares them.
+  std::string mode_word;
+  std::string layout_word = "roles";
+  app.add_option("--mode", mode_word,
                  "threads: everything in one process with OpenMP threads; mpi: rank 0 reads and merges, the other "
                  "ranks analyze. Default: mpi when started on more than one rank, threads otherwise")
       ->check(CLI::IsMember({"threads", "mpi"}));
-  app.add_option("--layout", o.layout,
+  app.add_option("--layout", layout_word,
                  "MPI layout. roles: each analyzer rank runs one analyzer on every photo it is broadcast (the "
                  "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
       ->check(CLI::IsMember({"roles", "farm"}))
@@ -78,6 +94,7 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
+  app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
@@ -102,6 +119,17 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  // --- calibrated profile ---
+  {
+    std::string help = "Scoring profile; the archive keys are the same under each (docs/profiles.md):";
+    std::vector<std::string> names;
+    for (const auto& p : all_profiles()) {
+      help += "\n  " + p.name + ": " + p.summary;
+      names.push_back(p.name);
+    }
+    app.add_option("--profile", o.profile, help)->check(CLI::IsMember(names))->capture_default_str();
+  }
+  // --- end calibrated profile ---
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {
@@ -122,6 +150,8 @@ ParseResult parse_options(int argc, char** argv) {
     result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
     return result;
   }
+  if (!mode_word.empty()) o.mode = parse_mode(mode_word);
+  o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   try {
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');
@@ -145,9 +175,11 @@ ParseResult parse_options(int argc, char** argv) {
 
 MergePolicy make_policy(const Options& o) {
   MergePolicy policy;
-  const std::vector<std::string> names = o.analyzers.empty() ? default_analyzer_names() : o.analyzers;
+  const Profile* profile = find_profile(o.profile);
+  if (!profile) throw std::invalid_argument("--profile: unknown profile '" + o.profile + "'");
+  const std::vector<std::string> names = o.analyzers.empty() ? profile->default_names() : o.analyzers;
   for (const auto& name : names) {
-    const AnalyzerSpec* spec = find_analyzer(name);
+    const AnalyzerSpec* spec = profile->find(name);
     if (!spec) throw std::invalid_argument("--analyzers: unknown analyzer '" + name + "'");
     for (const auto* seen : policy.analyzers) {
       if (seen == spec) throw std::invalid_argument("--analyzers: '" + name + "' given twice");

@@ -1,21 +1,24 @@
 #pragma once
 // The command line: everything a run can be told, parsed with CLI11.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
+#include "record/run_mode.hpp"
 
 namespace photoscore {
 
 struct Options {
   std::string input_dir;
-  std::string mode;             // "threads" or "mpi"; empty: by world size
-  std::string layout = "roles"; // MPI layout: "roles" or "farm"
+  std::optional<Mode> mode;      // unset: by world size
+  Layout layout = Layout::Roles;  // MPI layout: roles or farm
   int threads = 0;              // OpenMP threads per rank; 0: OMP_NUM_THREADS or all cores
   std::string jsonl = "photo_scores.jsonl";
   std::string h5 = "photo_scores.h5";
+  std::string csv;  // empty: no CSV
   bool quiet = false;
   std::vector<std::string> analyzers;  // empty: the default ones
   std::string weights;                 // "" or a list, see --help
@@ -28,6 +31,9 @@ struct Options {
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
+  bool recursive = false;  // --recursive: subfolders too (issue 12)
+  bool list = false;       // --list: report what would be scored, score nothing
+  std::string profile = "seed";  // --profile, see analyzers/profile.hpp
 };
 
 // What parse_options decided: run, or stop with this exit code after

@@ -7,10 +7,10 @@ namespace photoscore {
 
 namespace {
 
-PlanLane roles_lane(int first_rank, int size, std::size_t analyzer_count) {
-  PlanLane lane;
+PlanGroup roles_group(int first_rank, int size, std::size_t analyzer_count) {
+  PlanGroup group;
   const auto count = static_cast<int>(analyzer_count);
-  for (int i = 0; i < size; ++i) lane.ranks.push_back(first_rank + i);
+  for (int i = 0; i < size; ++i) group.ranks.push_back(first_rank + i);
   if (size <= count) {
     const int base = count / size;
     const int extra = count % size;
@@ -19,14 +19,14 @@ PlanLane roles_lane(int first_rank, int size, std::size_t analyzer_count) {
       PlanRole role;
       for (int k = 0; k < base + (i < extra ? 1 : 0); ++k) role.analyzers.push_back(next++);
       role.ranks = {first_rank + i};
-      lane.roles.push_back(std::move(role));
+      group.roles.push_back(std::move(role));
     }
-    return lane;
+    return group;
   }
-  for (std::size_t a = 0; a < analyzer_count; ++a) lane.roles.push_back({{a}, {}});
+  for (std::size_t a = 0; a < analyzer_count; ++a) group.roles.push_back({{a}, {}});
   for (int i = 0; i < size; ++i)
-    lane.roles[static_cast<std::size_t>(i % count)].ranks.push_back(first_rank + i);
-  return lane;
+    group.roles[static_cast<std::size_t>(i % count)].ranks.push_back(first_rank + i);
+  return group;
 }
 
 std::string join_names(const std::vector<std::size_t>& indices,
@@ -46,7 +46,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
-MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count) {
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count) {
   if (world < 2) throw std::invalid_argument("MPI mode needs at least 2 ranks, got " + std::to_string(world));
   if (analyzer_count == 0) throw std::invalid_argument("MPI mode needs at least one analyzer");
   MpiPlan plan;
@@ -54,31 +54,32 @@ MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer
   plan.world = world;
   plan.analyzer_count = analyzer_count;
   const int workers = world - 1;
-  if (layout == "farm") {
+  if (layout == Layout::Farm) {
     std::vector<std::size_t> all(analyzer_count);
     for (std::size_t a = 0; a < analyzer_count; ++a) all[a] = a;
-    for (int r = 1; r < world; ++r) plan.lanes.push_back({{r}, {{all, {r}}}});
-  } else if (layout == "roles") {
+    for (int r = 1; r < world; ++r) plan.groups.push_back({{r}, {{all, {r}}}});
+  } else if (layout == Layout::Roles) {
     const auto count = static_cast<int>(analyzer_count);
     const int groups = std::max(1, workers / count);
     const int spare = workers > count ? workers % count : 0;
     int next = 1;
     for (int g = 0; g < groups; ++g) {
       const int size = workers <= count ? workers : count + spare / groups + (g < spare % groups ? 1 : 0);
-      plan.lanes.push_back(roles_lane(next, size, analyzer_count));
+      plan.groups.push_back(roles_group(next, size, analyzer_count));
       next += size;
     }
   } else {
-    throw std::invalid_argument("unknown MPI layout '" + layout + "' (roles or farm)");
+    throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" + std::string(to_string(layout)) +
+                                "'");
   }
   plan.ranks.resize(static_cast<std::size_t>(world));
-  for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
-    const PlanLane& lane = plan.lanes[l];
-    for (std::size_t r = 0; r < lane.roles.size(); ++r) {
-      const PlanRole& role = lane.roles[r];
+  for (std::size_t l = 0; l < plan.groups.size(); ++l) {
+    const PlanGroup& group = plan.groups[l];
+    for (std::size_t r = 0; r < group.roles.size(); ++r) {
+      const PlanRole& role = group.roles[r];
       for (std::size_t t = 0; t < role.ranks.size(); ++t) {
         PlanRank& rank = plan.ranks[static_cast<std::size_t>(role.ranks[t])];
-        rank.lane = static_cast<int>(l);
+        rank.group = static_cast<int>(l);
         rank.role = static_cast<int>(r);
         rank.turn = static_cast<int>(t);
         rank.turns = static_cast<int>(role.ranks.size());
@@ -89,9 +90,9 @@ MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer
   return plan;
 }
 
-std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq) {
+std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq) {
   std::vector<int> ranks;
-  for (const PlanRole& role : lane.roles) {
+  for (const PlanRole& role : group.roles) {
     const auto turns = static_cast<std::int64_t>(role.ranks.size());
     ranks.push_back(role.ranks[static_cast<std::size_t>(seq % turns)]);
   }
@@ -100,12 +101,12 @@ std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq) {
 }
 
 bool rank_responds(const PlanRank& rank, std::int64_t seq) {
-  return rank.lane >= 0 && seq % rank.turns == rank.turn;
+  return rank.group >= 0 && seq % rank.turns == rank.turn;
 }
 
 std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers) {
   if (rank == 0) return "source+merger";
-  if (plan.layout == "farm") return "worker";
+  if (plan.layout == Layout::Farm) return "worker";
   const PlanRank& r = plan.ranks.at(static_cast<std::size_t>(rank));
   std::string name = "analyzer[" + join_names(r.analyzers, analyzers, ",") + "]";
   if (r.turns > 1) {
@@ -119,25 +120,25 @@ std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<cons
 
 std::string plan_summary(const MpiPlan& plan, int threads) {
   std::string text =
-      "mpi " + plan.layout + ": " + plural(static_cast<std::size_t>(plan.world), "rank", "ranks") + ", ";
-  if (plan.layout == "farm") {
-    text += plural(plan.lanes.size(), "worker", "workers") + " x " +
+      "mpi " + std::string(to_string(plan.layout)) + ": " + plural(static_cast<std::size_t>(plan.world), "rank", "ranks") + ", ";
+  if (plan.layout == Layout::Farm) {
+    text += plural(plan.groups.size(), "worker", "workers") + " x " +
             plural(plan.analyzer_count, "analyzer", "analyzers");
   } else {
-    std::size_t smallest = plan.lanes.front().ranks.size();
+    std::size_t smallest = plan.groups.front().ranks.size();
     std::size_t largest = smallest;
-    for (const PlanLane& lane : plan.lanes) {
-      smallest = std::min(smallest, lane.ranks.size());
-      largest = std::max(largest, lane.ranks.size());
+    for (const PlanGroup& group : plan.groups) {
+      smallest = std::min(smallest, group.ranks.size());
+      largest = std::max(largest, group.ranks.size());
     }
-    text += plural(plan.lanes.size(), "group", "groups");
+    text += plural(plan.groups.size(), "group", "groups");
     if (smallest == largest) {
       text += " x " + plural(largest, "analyzer rank", "analyzer ranks");
     } else {
       text += " (";
-      for (std::size_t l = 0; l < plan.lanes.size(); ++l) {
+      for (std::size_t l = 0; l < plan.groups.size(); ++l) {
         if (l) text += '+';
-        text += std::to_string(plan.lanes[l].ranks.size());
+        text += std::to_string(plan.groups[l].ranks.size());
       }
       text += " analyzer ranks)";
     }
@@ -151,7 +152,7 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
   for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
   std::vector<std::string> lines;
   lines.push_back("photoscore mpi plan: world size " + std::to_string(plan.world) + ", layout " +
-                  plan.layout + ", " + plural(plan.analyzer_count, "analyzer", "analyzers") + " (" +
+                  std::string(to_string(plan.layout)) + ", " + plural(plan.analyzer_count, "analyzer", "analyzers") + " (" +
                   join_names(all, analyzers, ", ") + "), " +
                   plural(static_cast<std::size_t>(threads), "OpenMP thread", "OpenMP threads") + " per rank");
   for (int r = 0; r < plan.world; ++r) {
@@ -161,10 +162,10 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
     const PlanRank& rank = plan.ranks[index];
     if (r == 0) {
       line += "source + merger (reads, sends, merges in file order, writes)";
-    } else if (plan.layout == "farm") {
+    } else if (plan.layout == Layout::Farm) {
       line += "worker: whole photos, all analyzers";
     } else {
-      line += "group " + std::to_string(rank.lane + 1) + ": " + join_names(rank.analyzers, analyzers, ", ");
+      line += "group " + std::to_string(rank.group + 1) + ": " + join_names(rank.analyzers, analyzers, ", ");
       if (rank.turns > 1) {
         line += " (shared by " + std::to_string(rank.turns) + " ranks: takes photos " +
                 std::to_string(rank.turn + 1) + ", " + std::to_string(rank.turn + 1 + rank.turns) +

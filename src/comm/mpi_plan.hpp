@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "record/run_mode.hpp"
 
 namespace photoscore {
 
@@ -21,24 +22,24 @@ struct PlanRole {
 
 // Ranks that rank 0 feeds as one: in the roles layout a group of analyzer
 // ranks sharing one broadcast communicator; in the farm layout one worker.
-struct PlanLane {
+struct PlanGroup {
   std::vector<int> ranks;  // ascending
   std::vector<PlanRole> roles;
 };
 
 struct PlanRank {
-  int lane = -1;  // -1 for rank 0
-  int role = -1;  // index into the lane's roles
-  int turn = 0;   // which photos of the lane: those with seq % turns == turn
+  int group = -1;  // -1 for rank 0
+  int role = -1;  // index into the group's roles
+  int turn = 0;   // which photos of the group: those with seq % turns == turn
   int turns = 1;  // ranks sharing this role
   std::vector<std::size_t> analyzers;
 };
 
 struct MpiPlan {
-  std::string layout;  // "roles" or "farm"
+  Layout layout = Layout::Roles;
   int world = 0;
   std::size_t analyzer_count = 0;
-  std::vector<PlanLane> lanes;
+  std::vector<PlanGroup> groups;
   std::vector<PlanRank> ranks;  // index: world rank
 };
 
@@ -49,15 +50,15 @@ struct MpiPlan {
 // robin; inside a group an extra rank becomes a second holder of a role (the
 // first analyzers first), and the holders of a role take the group's photos
 // in turn, so the extra rank halves that role's decode and analyze work.
-// Farm: every rank 1..world-1 is a lane of its own with all analyzers.
+// Farm: every rank 1..world-1 is a group of its own with all analyzers.
 // Throws std::invalid_argument for world < 2, no analyzers or an unknown
 // layout.
-MpiPlan make_mpi_plan(const std::string& layout, int world, std::size_t analyzer_count);
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count);
 
-// The ranks that answer for the lane's photo number `seq` (ascending).
-std::vector<int> lane_responders(const PlanLane& lane, std::int64_t seq);
+// The ranks that answer for the group's photo number `seq` (ascending).
+std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq);
 
-// Whether `rank` works on its lane's photo number `seq`.
+// Whether `rank` works on its group's photo number `seq`.
 bool rank_responds(const PlanRank& rank, std::int64_t seq);
 
 // The role stored with a rank's timings: "source+merger", "worker",

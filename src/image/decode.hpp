@@ -1,7 +1,7 @@
 #pragma once
 // Decoding photos from their bytes. The decoder is chosen by the content's
 // signature, never by the file name, and decoding follows what the reference
-// scorer gets from Pillow (see ALGORITHMS.md): JPEG with libjpeg-turbo's
+// scorer gets from Pillow (see docs/algorithms.md): JPEG with libjpeg-turbo's
 // defaults (ISLOW IDCT, fancy upsampling) to RGB, grayscale replicated; PNG
 // palette expanded, gray replicated, alpha dropped (not blended), 16-bit
 // color reduced to the high byte but 16-bit gray clipped at 255 (Pillow opens
@@ -18,12 +18,17 @@
 
 namespace photoscore {
 
-enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp };
+enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp, Heif, Raw };
 
 std::string_view format_name(ImageFormat format);
 
 // Sniffs the format from the leading bytes; Unknown when none matches.
+// TIFF-based camera RAWs (DNG, CR2, NEF, ARW...) share TIFF's signature, so
+// TIFF-signed bytes are Raw when LibRaw accepts them.
 ImageFormat detect_format(std::span<const std::uint8_t> bytes);
+// The signature alone (TIFF-based RAWs read as Tiff): fit for a file's first
+// few KiB, where LibRaw would need the whole file.
+ImageFormat detect_signature(std::span<const std::uint8_t> bytes);
 
 // Why a file could not be decoded, in one line fit for an error row.
 class DecodeError : public std::runtime_error {
@@ -45,7 +50,24 @@ struct DecodeLimits {
   std::uint64_t max_pixels = 500'000'000;
   // Refuse files larger than this without reading them (see read_file).
   std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
+  // --- calibrated profile ---
+  // When > 0, a JPEG is decoded at the smallest of libjpeg's DCT scalings
+  // 1/1, 1/2, 1/4, 1/8 whose longer side is still at least this many pixels
+  // (see working_image.hpp); 0, the default, decodes at full size.
+  int jpeg_min_long_side = 0;
+  // Whether the runners score the working image (decode_working_image)
+  // instead of the photo at full size.
+  bool working_resolution = false;
+  // --- end calibrated profile ---
 };
+
+// The DCT scaling denominator (1, 2, 4 or 8) for a photo whose longer side
+// is `long_side` pixels: the largest that keeps it at least `min_long_side`.
+inline int jpeg_scale_denom(long long long_side, int min_long_side) {
+  int denom = 1;
+  while (denom < 8 && long_side / (denom * 2) >= min_long_side) denom *= 2;
+  return denom;
+}
 
 // Decodes any supported format; throws DecodeError with a one-line reason.
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});
@@ -72,5 +94,13 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
 RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// --- archive formats (issue 12): HEIF's primary image, camera RAW -------------
+RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// The full-size embedded JPEG preview where there is one, else a demosaic;
+// RgbImage::source says which.
+RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+// Whether LibRaw recognises the bytes as a camera RAW.
+bool is_camera_raw(std::span<const std::uint8_t> bytes);
+// --- end archive formats ----------------------------------------------------
 
 }  // namespace photoscore

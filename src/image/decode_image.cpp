@@ -15,6 +15,10 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
       return decode_webp(bytes, limits);
     case ImageFormat::Bmp:
       return decode_bmp(bytes, limits);
+    case ImageFormat::Heif:
+      return decode_heif(bytes, limits);
+    case ImageFormat::Raw:
+      return decode_raw(bytes, limits);
     case ImageFormat::Unknown:
       break;
   }
@@ -23,6 +27,7 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
 
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done) {
+  image.source.clear();  // the buffer may hold the previous photo's, a RAW's
   const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
   if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
   if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);
@@ -33,6 +38,7 @@ void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& 
     image.width = fresh.width;
     image.height = fresh.height;
     image.rgb.assign(fresh.rgb.begin(), fresh.rgb.end());
+    image.source = std::move(fresh.source);
   } else {
     image = std::move(fresh);
   }

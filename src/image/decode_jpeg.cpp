@@ -110,7 +110,7 @@ bool holds_every_block(const jpeg_decompress_struct& cinfo, std::size_t file_byt
 // cmyk_row, which the caller owns: no object with a destructor is skipped.
 // rows_done runs between libjpeg calls, never inside one, so no longjmp
 // crosses it.
-Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64_t max_pixels,
+Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
                     RgbImage& image, std::vector<JSAMPLE>& cmyk_row, const RowsDone* rows_done) {
   jpeg_decompress_struct& cinfo = s.cinfo;
   cinfo.err = jpeg_std_error(&s.err.pub);
@@ -128,9 +128,22 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, std::uint64
 
   image.width = static_cast<int>(cinfo.image_width);
   image.height = static_cast<int>(cinfo.image_height);
-  if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > max_pixels)
+  if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > limits.max_pixels)
     return Outcome::TooLarge;
   if (!holds_every_block(cinfo, bytes.size())) return Outcome::TooSmallForSize;
+  // --- calibrated profile: DCT-domain downscaling, which also skips most
+  // of the IDCT and color conversion work ---
+  if (limits.jpeg_min_long_side > 0) {
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = static_cast<unsigned>(
+        jpeg_scale_denom(std::max(cinfo.image_width, cinfo.image_height), limits.jpeg_min_long_side));
+    jpeg_calc_output_dimensions(&cinfo);
+    image.width = static_cast<int>(cinfo.output_width);
+    image.height = static_cast<int>(cinfo.output_height);
+    image.scaled.source_width = static_cast<int>(cinfo.image_width);
+    image.scaled.source_height = static_cast<int>(cinfo.image_height);
+  }
+  // --- end calibrated profile ---
 
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
@@ -183,7 +196,7 @@ void decode_jpeg_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
                       const RowsDone* rows_done) {
   Session session;
   std::vector<JSAMPLE> cmyk_row;
-  switch (decode_body(session, bytes, limits.max_pixels, image, cmyk_row, rows_done)) {
+  switch (decode_body(session, bytes, limits, image, cmyk_row, rows_done)) {
     case Outcome::Ok:
       return;
     case Outcome::Truncated:

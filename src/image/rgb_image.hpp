@@ -3,6 +3,7 @@
 // Every decoder produces this one layout so the analyzers never see formats.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace photoscore {
@@ -11,6 +12,20 @@ struct RgbImage {
   int width = 0;
   int height = 0;
   std::vector<std::uint8_t> rgb;
+  // Where a camera RAW's pixels came from ("embedded preview" or
+  // "demosaiced"): they differ, and a reader of the scores should know which
+  // was scored. Empty for every other format.
+  std::string source;
+  // --- calibrated profile (decode_working_image) ---
+  // What the photo was before it was scaled to the working resolution, and
+  // how blocky its JPEG grid looked there; all zero for a photo decoded at
+  // full size (the seed profile), so seed analyzers never see them.
+  struct Scaled {
+    int source_width = 0;
+    int source_height = 0;
+    double blocking = 0.0;  // see working_image.hpp
+  } scaled;
+  // --- end calibrated profile ---
 
   std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
   const std::uint8_t* row(int y) const { return rgb.data() + static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width); }

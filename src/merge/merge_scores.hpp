@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "merge/scored_row.hpp"
+#include "record/scored_row.hpp"
 
 namespace photoscore {
 

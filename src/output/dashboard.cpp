@@ -27,8 +27,8 @@ Dashboard::Dashboard(std::FILE* out, std::vector<const AnalyzerSpec*> analyzers,
       h5_path_(std::move(h5_path)) {}
 
 void Dashboard::open(const RunInfo& info) {
-  std::fprintf(out_, "\U0001F4F8 Photo Quality Dashboard  (photoscore %s, %s)\n", info.version.c_str(),
-               info.plan.c_str());
+  std::fprintf(out_, "\U0001F4F8 Photo Quality Dashboard  (photoscore %s, profile %s, %s)\n", info.version.c_str(),
+               info.profile.c_str(), info.plan.c_str());
   std::fprintf(out_, "%s\n", kRule);
   std::fflush(out_);
 }
@@ -72,8 +72,12 @@ void Dashboard::close(const RunInfo& info) {
     for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", b.filename.c_str(), b.score);
     std::fprintf(out_, "\n");
   }
+  if (info.skipped > 0) {
+    std::fprintf(out_, "Skipped by extension: %lld file%s (%s)\n", static_cast<long long>(info.skipped),
+                 info.skipped == 1 ? "" : "s", info.skipped_by_extension.c_str());
+  }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
-  std::fprintf(out_, "Elapsed %.2f s, %.1f images/s\n", info.wall_seconds, rate);
+  std::fprintf(out_, "Elapsed %.2f s, %.1f images/s (profile %s)\n", info.wall_seconds, rate, info.profile.c_str());
   std::fprintf(out_, "Results saved to %s and %s\n", jsonl_path_.c_str(), h5_path_.c_str());
   std::fflush(out_);
 }

@@ -2,14 +2,15 @@
 #include <string>
 #include <vector>
 
+#include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
 
-// The HDF5 results file: /scores (one compound row per photo, as in the
-// JSONL), /run (provenance attributes) and /timing (per rank and per image).
-// Written under a temporary name and renamed only once complete, so a file
-// at the final path is never half-written.
+// The HDF5 results file: /scores (one compound row per photo, the JSONL's
+// columns: both walk RowSchema), /run (provenance attributes) and /timing
+// (per rank and per image). Written under a temporary name and renamed only
+// once complete, so a file at the final path is never half-written.
 class H5Sink final : public RowSink {
  public:
   H5Sink(std::string path, std::vector<const AnalyzerSpec*> analyzers);
@@ -24,7 +25,7 @@ class H5Sink final : public RowSink {
  private:
   struct State;
   std::string path_;
-  std::vector<const AnalyzerSpec*> analyzers_;
+  RowSchema schema_;
   State* state_ = nullptr;
 };
 

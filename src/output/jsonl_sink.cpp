@@ -9,7 +9,7 @@
 namespace photoscore {
 
 JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
-    : path_(std::move(path)), analyzers_(std::move(analyzers)) {
+    : path_(std::move(path)), schema_(std::move(analyzers)) {
   file_ = std::fopen(path_.c_str(), "w");
   if (!file_) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
 }
@@ -19,7 +19,7 @@ JsonlSink::~JsonlSink() {
 }
 
 void JsonlSink::write(const ScoredRow& row, const ImageTiming&) {
-  std::string line = row_to_json(row, analyzers_);
+  std::string line = row_to_json(row, schema_);
   line += '\n';
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
@@ -21,7 +22,7 @@ class JsonlSink final : public RowSink {
 
  private:
   std::string path_;
-  std::vector<const AnalyzerSpec*> analyzers_;
+  RowSchema schema_;
   std::FILE* file_ = nullptr;
 };
 

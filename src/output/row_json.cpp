@@ -6,52 +6,30 @@ namespace photoscore {
 
 namespace {
 
-void put_fields(nlohmann::ordered_json& j, const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers,
-                bool headline) {
-  for (std::size_t a = 0; a < analyzers.size(); ++a) {
-    const auto& fields = analyzers[a]->fields;
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      if (fields[f].headline != headline) continue;
-      if (!row.ok) {
-        j[fields[f].name] = nullptr;
-      } else if (const auto* d = std::get_if<double>(&row.results[a].values[f])) {
-        j[fields[f].name] = *d;
-      } else {
-        j[fields[f].name] = std::get<std::string>(row.results[a].values[f]);
-      }
-    }
-  }
-}
+// Doubles stay doubles and integers integers, so nlohmann prints scores
+// as the shortest decimal that round-trips and sizes without a ".0".
+struct ToJson {
+  nlohmann::ordered_json operator()(std::monostate) const { return nullptr; }
+  nlohmann::ordered_json operator()(std::string_view v) const { return std::string(v); }
+  nlohmann::ordered_json operator()(double v) const { return v; }
+  nlohmann::ordered_json operator()(std::int64_t v) const { return v; }
+};
 
 }  // namespace
 
-std::string row_to_json(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers) {
-  nlohmann::ordered_json j;
-  j["filename"] = row.filename;
-  if (row.ok) {
-    j["quality_score"] = row.quality_score;
-    j["verdict"] = row.verdict;
-  } else {
-    j["quality_score"] = nullptr;
-    j["verdict"] = nullptr;
-  }
-  put_fields(j, row, analyzers, true);
-  if (row.ok) {
-    j["width"] = row.width;
-    j["height"] = row.height;
-  } else {
-    j["width"] = nullptr;
-    j["height"] = nullptr;
-  }
-  put_fields(j, row, analyzers, false);
-  j["path"] = row.path;
-  j["status"] = row.ok ? "ok" : "error";
-  if (row.ok) {
-    j["error"] = nullptr;
-  } else {
-    j["error"] = row.error;
+std::string row_to_json(const ScoredRow& row, const RowSchema& schema) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  const auto& columns = schema.columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Cell cell = schema.cell(row, i);
+    if (columns[i].optional && std::holds_alternative<std::monostate>(cell)) continue;
+    j[columns[i].name] = std::visit(ToJson{}, cell);
   }
   return j.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string row_to_json(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers) {
+  return row_to_json(row, RowSchema(analyzers));
 }
 
 }  // namespace photoscore

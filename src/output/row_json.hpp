@@ -2,14 +2,17 @@
 #include <string>
 #include <vector>
 
-#include "merge/scored_row.hpp"
+#include "output/row_schema.hpp"
+#include "record/scored_row.hpp"
 
 namespace photoscore {
 
-// One archive line (without the newline): the seed's twelve keys first, in
-// the seed's order, then width, height, the analyzers' other figures, path,
-// status and error. Error rows carry nulls for every score. Any bytes in a
-// file name give valid JSON (invalid UTF-8 becomes U+FFFD).
+// One archive line (without the newline): the schema's columns as keys, in
+// its order, with JSON null where a cell is null. Any bytes in a file name
+// give valid JSON (invalid UTF-8 becomes U+FFFD).
+std::string row_to_json(const ScoredRow& row, const RowSchema& schema);
+
+// The same, building the schema for one row (tests and one-off callers).
 std::string row_to_json(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers);
 
 }  // namespace photoscore

@@ -4,8 +4,8 @@
 #include <memory>
 #include <vector>
 
-#include "app/run_info.hpp"
-#include "merge/scored_row.hpp"
+#include "record/run_info.hpp"
+#include "record/scored_row.hpp"
 
 namespace photoscore {
 

@@ -73,6 +73,7 @@ std::vector<std::uint8_t> encode_outcome(const ImageOutcome& o) {
   w.put(o.decode_seconds);
   w.put(static_cast<std::uint32_t>(o.analyzer_seconds.size()));
   for (double s : o.analyzer_seconds) w.put(s);
+  w.put(o.source);
   return std::move(w.out);
 }
 
@@ -97,6 +98,7 @@ ImageOutcome decode_outcome(std::span<const std::uint8_t> bytes) {
   o.decode_seconds = r.get<double>();
   o.analyzer_seconds.resize(r.get<std::uint32_t>());
   for (auto& s : o.analyzer_seconds) s = r.get<double>();
+  o.source = r.get_string();
   return o;
 }
 

@@ -3,43 +3,89 @@
 #include <omp.h>
 
 #include <new>
+#include <string>
+
+#include "image/working_image.hpp"
+#include "run/read_file.hpp"
 
 namespace photoscore {
 
-ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits) {
+namespace {
+
+ImageOutcome failed(std::string error, double decode_seconds) {
   ImageOutcome out;
+  out.error = std::move(error);
+  out.decode_seconds = decode_seconds;
+  return out;
+}
+
+}  // namespace
+
+ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits) {
   const double t0 = omp_get_wtime();
-  RgbImage& image = scorer.image_buffer();
   ScoreTimes times;
-  // A JPEG is scored strip by strip as its rows come out of the decoder,
-  // while they are still in cache; other formats are scored once decoded.
-  bool begun = false;
-  const RowsDone rows_done = [&](int rows) {
-    if (!begun) {
-      scorer.begin(image, &times);
-      begun = true;
-    }
-    scorer.rows_ready(rows);
-  };
+  // Running out of memory on one photo (a huge one, or many large ones at
+  // once) is that photo's failure, not the job's: it gets an error row and
+  // the next photo starts from a clean scorer, which begin() resets.
   try {
-    decode_image_into(bytes, limits, image, &rows_done);
-  } catch (const DecodeError& e) {
-    out.error = e.what();
+    RgbImage& image = scorer.image_buffer();
+    // A JPEG is scored strip by strip as its rows come out of the decoder,
+    // while they are still in cache; other formats are scored once decoded.
+    bool begun = false;
+    const RowsDone rows_done = [&](int rows) {
+      if (!begun) {
+        scorer.begin(image, &times);
+        begun = true;
+      }
+      scorer.rows_ready(rows);
+    };
+    try {
+      if (limits.working_resolution) {
+        decode_working_image(bytes, limits, image);  // calibrated profile: scored whole below
+      } else {
+        decode_image_into(bytes, limits, image, &rows_done);
+      }
+    } catch (const DecodeError& e) {
+      return failed(e.what(), omp_get_wtime() - t0 - times.inline_seconds);
+    }
+    if (!begun) scorer.begin(image, &times);
+    ImageOutcome out;
     out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
+    out.results = scorer.finish();
+    out.analyzer_seconds = std::move(times.analyzer_seconds);
+    // The photo's own size, also when it was scored at the working resolution.
+    out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
+    out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
+    out.source = image.source;
+    out.ok = true;
     return out;
   } catch (const std::bad_alloc&) {
-    out.error = "not enough memory to decode this image";
-    out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
-    return out;
+    scorer.release_buffers();
+    return failed("not enough memory to decode and score this image", omp_get_wtime() - t0 - times.inline_seconds);
   }
-  if (!begun) scorer.begin(image, &times);
-  out.decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
-  out.results = scorer.finish();
-  out.analyzer_seconds = std::move(times.analyzer_seconds);
-  out.width = image.width;
-  out.height = image.height;
-  out.ok = true;
-  return out;
+}
+
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+                std::uint64_t max_bytes) {
+  try {
+    if (read_file(path, bytes, error, max_bytes)) return true;
+  } catch (const std::bad_alloc&) {
+    error = "not enough memory to read this file";
+  }
+  // The buffer may hold part of the file; a later photo must not inherit its
+  // size.
+  std::vector<std::uint8_t>().swap(bytes);
+  return false;
+}
+
+ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>& bytes, ImageScorer& scorer,
+                              const DecodeLimits& limits, double& read_seconds) {
+  const double t0 = omp_get_wtime();
+  std::string error;
+  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes);
+  read_seconds = omp_get_wtime() - t0;
+  if (!readable) return failed(error, 0.0);
+  return process_image(bytes, scorer, limits);
 }
 
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
@@ -48,9 +94,14 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   row.path = file.path;
   row.ok = outcome.ok;
   row.error = std::move(outcome.error);
-  row.width = outcome.width;
-  row.height = outcome.height;
-  row.results = std::move(outcome.results);
+  // An error row carries no figures, however far the photo got: every mode
+  // writes the same bytes for the same failure.
+  if (row.ok) {
+    row.width = outcome.width;
+    row.height = outcome.height;
+    row.source = std::move(outcome.source);
+    row.results = std::move(outcome.results);
+  }
   return row;
 }
 

@@ -1,20 +1,20 @@
 #pragma once
 #include <vector>
 
-#include "app/run_info.hpp"
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
-#include "output/row_sink.hpp"
+#include "record/run_info.hpp"
 #include "run/input_files.hpp"
+#include "run/ordered_writer.hpp"
 
 namespace photoscore {
 
 // Thread mode: the whole pipeline in this process. Each OpenMP thread reads,
-// decodes and scores whole photos, taking the next file as it frees up; rows
-// are merged and written strictly in file order as they become ready. Only
-// finished rows wait (a few hundred bytes each), never decoded images.
-// Fills info.images, info.errors and info.rank_timings (one row: this rank).
-void run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
-                 int threads, RowSink& sink, RunInfo& info);
+// decodes and scores whole photos, taking the next file as it frees up, and
+// hands each to the ordered writer. Only finished rows wait (a few hundred
+// bytes each), never decoded images. Returns this rank's stage times (wall
+// left to the caller). Throws what a worker thread or a sink threw.
+RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
+                       int threads, OrderedWriter& writer);
 
 }  // namespace photoscore

@@ -1,4 +1,4 @@
-#include "analysis/registry.hpp"
+#include "analyzers/registry.hpp"
 
 namespace photoscore {
 

@@ -15,6 +15,9 @@ struct ScoredRow {
   std::string error;     // one line
   int width = 0;
   int height = 0;
+  // A camera RAW's "embedded preview" or "demosaiced"; empty, and no JSONL
+  // key, for every other format, so ordinary rows keep their bytes.
+  std::string source;
   double quality_score = 0.0;  // rounded to 3 decimals
   std::string verdict;         // post_it, maybe or delete
   std::vector<AnalyzerResult> results;  // one per selected analyzer, when ok

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "record/run_mode.hpp"
+
 namespace photoscore {
 
 // Seconds one rank spent in each stage. Stages are disjoint, so they add up
@@ -29,8 +31,9 @@ struct RunInfo {
   std::string git_hash;
   std::string command_line;
   std::string input_dir;
-  std::string mode;    // "threads" or "mpi"
-  std::string layout;  // "threads", "roles" or "farm"
+  Mode mode = Mode::Threads;
+  Layout layout = Layout::Threads;
+  std::string profile = "seed";  // --profile
   int ranks = 1;
   int threads_per_rank = 1;
   std::vector<std::string> hosts;  // every host of the job, without repeats
@@ -46,6 +49,8 @@ struct RunInfo {
   std::string shard;         // "I/N", empty when the whole folder
   std::string slurm_job_id;  // empty outside Slurm
   std::string plan;          // which rank does what, as printed at start
+  std::int64_t skipped = 0;  // files passed over for their extension
+  std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
 };
 

@@ -1,4 +1,4 @@
-#include "app/run_info.hpp"
+#include "record/run_info.hpp"
 
 #include <unistd.h>
 

@@ -1,0 +1,57 @@
+#include "comm/mpi_session.hpp"
+
+#include <mpi.h>
+
+#include <cstdlib>
+
+namespace photoscore {
+
+bool MpiSession::launched() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
+    if (std::getenv(var)) return true;
+  }
+  return false;
+}
+
+MpiSession::MpiSession(int& argc, char**& argv, bool start) : started_(start) {
+  if (!started_) return;
+  int provided = MPI_THREAD_SINGLE;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  funneled_ = provided >= MPI_THREAD_FUNNELED;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_);
+}
+
+MpiSession::~MpiSession() {
+  if (started_) MPI_Finalize();
+}
+
+int MpiSession::ranks_on_node() const {
+  if (!started_) return 1;
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int on_node = 1;
+  MPI_Comm_size(node, &on_node);
+  MPI_Comm_free(&node);
+  return on_node;
+}
+
+std::string MpiSession::launcher_mismatch() const {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
+    const char* v = std::getenv(var);
+    if (!v) continue;
+    const int expected = std::atoi(v);
+    if (expected > 1 && expected != world_) {
+      return "the launcher started " + std::to_string(expected) + " tasks (" + var + ") but MPI sees a world of " +
+             std::to_string(world_) + ": the ranks are not connected (with Slurm use srun --mpi=pmix, or mpirun)";
+    }
+  }
+  return {};
+}
+
+void MpiSession::abort(int code) const {
+  if (started_) MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);
+}
+
+}  // namespace photoscore

@@ -1,0 +1,57 @@
+// HEIF (iPhone HEIC) through libheif: the primary image, with its rotation
+// and mirroring applied as libheif does by default, to 8-bit RGB.
+#include <libheif/heif.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "image/decode.hpp"
+
+namespace photoscore {
+
+namespace {
+
+void check(const heif_error& error, const std::string& what) {
+  if (error.code != heif_error_Ok) throw DecodeError(what + ": " + one_line_message(error.message));
+}
+
+}  // namespace
+
+RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
+  if (!context) throw std::bad_alloc();
+  check(heif_context_read_from_memory_without_copy(context.get(), bytes.data(), bytes.size(), nullptr),
+        "invalid HEIF");
+  heif_image_handle* raw_handle = nullptr;
+  check(heif_context_get_primary_image_handle(context.get(), &raw_handle), "invalid HEIF");
+  std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle*)> handle(raw_handle,
+                                                                                heif_image_handle_release);
+  const int width = heif_image_handle_get_width(handle.get());
+  const int height = heif_image_handle_get_height(handle.get());
+  if (width <= 0 || height <= 0) throw DecodeError("invalid HEIF: zero image size");
+  if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) > limits.max_pixels) {
+    throw DecodeError("HEIF image of " + std::to_string(width) + "x" + std::to_string(height) +
+                      " exceeds the pixel limit");
+  }
+  heif_image* raw_image = nullptr;
+  check(
+      heif_decode_image(handle.get(), &raw_image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr),
+      "cannot decode HEIF");
+  std::unique_ptr<heif_image, void (*)(const heif_image*)> decoded(raw_image, heif_image_release);
+  int stride = 0;
+  const std::uint8_t* plane = heif_image_get_plane_readonly(decoded.get(), heif_channel_interleaved, &stride);
+  RgbImage image;
+  image.width = heif_image_get_width(decoded.get(), heif_channel_interleaved);
+  image.height = heif_image_get_height(decoded.get(), heif_channel_interleaved);
+  if (!plane || image.width <= 0 || image.height <= 0) throw DecodeError("cannot decode HEIF: no RGB plane");
+  const std::size_t row = 3u * static_cast<std::size_t>(image.width);
+  image.rgb.resize(row * static_cast<std::size_t>(image.height));
+  for (int y = 0; y < image.height; ++y) {
+    std::memcpy(image.rgb.data() + row * static_cast<std::size_t>(y),
+                plane + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y), row);
+  }
+  return image;
+}
+
+}  // namespace photoscore

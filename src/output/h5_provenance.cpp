@@ -1,0 +1,48 @@
+#include "output/h5_provenance.hpp"
+
+#include "output/h5_attributes.hpp"
+
+namespace photoscore::h5 {
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_provenance(hid_t run_group, const RunInfo& info, const std::string& path) {
+  Attributes run(run_group, path);
+  run.str("photoscore_version", info.version);
+  run.str("git_hash", info.git_hash);
+  run.str("command_line", info.command_line);
+  run.str("input_dir", info.input_dir);
+  run.str("mode", std::string(to_string(info.mode)));
+  run.str("layout", std::string(to_string(info.layout)));
+  run.str("profile", info.profile);
+  run.i32("ranks", info.ranks);
+  run.i32("threads_per_rank", info.threads_per_rank);
+  run.str("hostname", join(info.hosts, ","));
+  run.strings("hosts", info.hosts);
+  run.str("start_time", info.start_time);
+  run.str("end_time", info.end_time);
+  run.f64("wall_seconds", info.wall_seconds);
+  run.i64("images", info.images);
+  run.i64("errors", info.errors);
+  run.f64s("weights", info.weights);
+  run.f64s("thresholds", {info.post_it_above, info.maybe_above});
+  run.strings("analyzers", info.analyzers);
+  run.str("plan", info.plan);
+  run.str("shard", info.shard);
+  run.str("slurm_job_id", info.slurm_job_id);
+  run.i64("skipped", info.skipped);
+  run.str("skipped_by_extension", info.skipped_by_extension);
+}
+
+}  // namespace photoscore::h5

@@ -1,0 +1,63 @@
+#include "output/row_schema.hpp"
+
+namespace photoscore {
+
+namespace {
+
+Cell field_cell(const ScoredRow& row, std::size_t analyzer, std::size_t field) {
+  if (analyzer >= row.results.size() || field >= row.results[analyzer].values.size()) return {};
+  const FieldValue& v = row.results[analyzer].values[field];
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  return std::string_view(std::get<std::string>(v));
+}
+
+void add_fields(std::vector<Column>& columns, const std::vector<const AnalyzerSpec*>& analyzers,
+                bool headline) {
+  for (std::size_t a = 0; a < analyzers.size(); ++a) {
+    const auto& fields = analyzers[a]->fields;
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].headline != headline) continue;
+      const ColumnType type =
+          fields[f].kind == FieldSpec::Kind::Number ? ColumnType::Number : ColumnType::Text;
+      columns.push_back({fields[f].name, type, NullOn::ErrorRows,
+                         [a, f](const ScoredRow& row) { return field_cell(row, a, f); }});
+    }
+  }
+}
+
+}  // namespace
+
+RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(std::move(analyzers)) {
+  using T = ColumnType;
+  auto& c = columns_;
+  c.push_back({"filename", T::Text, NullOn::Never,
+               [](const ScoredRow& r) { return Cell(std::string_view(r.filename)); }});
+  c.push_back({"quality_score", T::Number, NullOn::ErrorRows,
+               [](const ScoredRow& r) { return Cell(r.quality_score); }});
+  c.push_back({"verdict", T::Text, NullOn::ErrorRows,
+               [](const ScoredRow& r) { return Cell(std::string_view(r.verdict)); }});
+  add_fields(c, analyzers_, true);
+  c.push_back({"width", T::Integer, NullOn::ErrorRows,
+               [](const ScoredRow& r) { return Cell(std::int64_t{r.width}); }});
+  c.push_back({"height", T::Integer, NullOn::ErrorRows,
+               [](const ScoredRow& r) { return Cell(std::int64_t{r.height}); }});
+  add_fields(c, analyzers_, false);
+  c.push_back({"source", T::Text, NullOn::Never,
+               [](const ScoredRow& r) { return r.source.empty() ? Cell() : Cell(std::string_view(r.source)); },
+               true});
+  c.push_back(
+      {"path", T::Text, NullOn::Never, [](const ScoredRow& r) { return Cell(std::string_view(r.path)); }});
+  c.push_back({"status", T::Text, NullOn::Never,
+               [](const ScoredRow& r) { return Cell(std::string_view(r.ok ? "ok" : "error")); }});
+  c.push_back(
+      {"error", T::Text, NullOn::OkRows, [](const ScoredRow& r) { return Cell(std::string_view(r.error)); }});
+}
+
+Cell RowSchema::cell(const ScoredRow& row, std::size_t i) const {
+  const Column& column = columns_.at(i);
+  if ((column.null_on == NullOn::ErrorRows && !row.ok) || (column.null_on == NullOn::OkRows && row.ok))
+    return {};
+  return column.read(row);
+}
+
+}  // namespace photoscore

@@ -1,0 +1,59 @@
+#pragma once
+// The columns of a results row, written once for every sink: the JSONL
+// archive, the HDF5 /scores table and the CSV export all walk this list, so
+// they cannot disagree on a column's name, place, type or when it is null,
+// and a new sink is one small file.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "record/scored_row.hpp"
+
+namespace photoscore {
+
+enum class ColumnType { Text, Number, Integer };
+
+// Which rows have no value in a column. Error rows have no scores, and ok
+// rows have no error; some columns (filename, path, status) always have one.
+enum class NullOn { Never, ErrorRows, OkRows };
+
+// One cell: null (monostate) or a value of its column's type. Text views
+// point into the row (or at a literal), so a cell must not outlive its row.
+using Cell = std::variant<std::monostate, std::string_view, double, std::int64_t>;
+
+struct Column {
+  std::string name;
+  ColumnType type = ColumnType::Number;
+  NullOn null_on = NullOn::ErrorRows;
+  // The value where null_on does not apply. May still give null: an ok row
+  // that lacks an analyzer's result (never produced by the runners) must
+  // not read past its end.
+  std::function<Cell(const ScoredRow&)> read;
+  // Left out of a JSONL row where null, so that ordinary rows keep their
+  // bytes (a camera RAW's `source`); tables still have the column.
+  bool optional = false;
+};
+
+class RowSchema {
+ public:
+  // The seed's twelve keys first, in the seed's order (filename,
+  // quality_score, verdict, then every analyzer's headline figures), then
+  // width and height, the analyzers' other figures, path, status and error.
+  explicit RowSchema(std::vector<const AnalyzerSpec*> analyzers);
+
+  const std::vector<Column>& columns() const { return columns_; }
+  const std::vector<const AnalyzerSpec*>& analyzers() const { return analyzers_; }
+
+  // The row's value in column `i`, null where the column's rule says so.
+  Cell cell(const ScoredRow& row, std::size_t i) const;
+
+ private:
+  std::vector<const AnalyzerSpec*> analyzers_;
+  std::vector<Column> columns_;
+};
+
+}  // namespace photoscore

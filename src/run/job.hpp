@@ -1,0 +1,19 @@
+#pragma once
+// What every rank knows about the run, decided once at start-up from the
+// options: the runners only move photos and rows.
+#include "image/decode.hpp"
+#include "merge/merge_scores.hpp"
+#include "record/run_info.hpp"
+
+namespace photoscore {
+
+struct Job {
+  MergePolicy policy;
+  DecodeLimits limits;
+  int threads = 1;           // OpenMP threads per rank
+  int in_flight = 3;         // MPI: photos rank 0 keeps in flight per group
+  bool timing_table = true;  // the per-rank table after the summary
+  RunInfo info;              // provenance; completed on the writing rank
+};
+
+}  // namespace photoscore

@@ -1,0 +1,10 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace photoscore {
+
+// The lower-case extensions, with their dot, that make a file a photo.
+const std::vector<std::string>& photo_extensions();
+
+}  // namespace photoscore

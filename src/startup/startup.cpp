@@ -1,0 +1,120 @@
+// Start-up and shut-down of a run. Every rank parses the same command line,
+// so the ranks agree on the job without a message; MPI is reached only
+// through the session and run_mpi().
+#include "startup/startup.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "app/exit_codes.hpp"
+#include "app/job.hpp"
+#include "comm/mpi_runner.hpp"
+#include "comm/mpi_session.hpp"
+#include "run/thread_mode.hpp"
+
+namespace photoscore {
+
+namespace {
+
+// `--mode mpi` must start MPI before the options are parsed (MPI_Init may
+// edit argv), so it is looked for by hand here.
+bool asks_for_mpi(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--mode=mpi" || (arg == "--mode" && i + 1 < argc && std::string(argv[i + 1]) == "mpi")) return true;
+  }
+  return false;
+}
+
+// Threads per rank under MPI when nobody said: the node's cores shared among
+// its ranks. Every rank taking every core would oversubscribe each node many
+// times over.
+void share_node_cores(Options& options, const MpiSession& session) {
+  if (options.threads != 0 || std::getenv("OMP_NUM_THREADS")) return;
+  options.threads = std::max(1, omp_get_num_procs() / session.ranks_on_node());
+}
+
+int run_mode(Options& options, Mode mode, const MpiSession& session) {
+  if (options.list) {
+    // Rank 0 reports; nobody scores or writes.
+    const Job job = make_job(options, mode, Layout::Threads, 1);
+    return session.rank() == 0 ? list_photos(options, job) : kExitAllScored;
+  }
+  if (mode == Mode::Threads) {
+    Job job = make_job(options, mode, Layout::Threads, 1);
+    const std::vector<InputFile> files = job_files(options, job.info);
+    auto sinks = make_sinks(options, job);
+    run_thread_mode(job, files, *sinks);
+    return exit_code_for(job.info);
+  }
+  share_node_cores(options, session);
+  Job job = make_job(options, mode, options.layout, session.world());
+  std::vector<InputFile> files;
+  std::unique_ptr<SinkSet> sinks;
+  if (session.rank() == 0) {
+    try {
+      files = job_files(options, job.info);
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "photoscore: %s\n", e.what());
+      session.abort(kExitBadInput);  // the other ranks are waiting for photos
+    }
+    sinks = make_sinks(options, job);
+  }
+  run_mpi(job, files, sinks.get());
+  return session.rank() == 0 ? exit_code_for(job.info) : kExitAllScored;
+}
+
+}  // namespace
+
+int run_photoscore(int argc, char** argv) {
+  const MpiSession session(argc, argv, MpiSession::launched() || asks_for_mpi(argc, argv));
+  const int rank = session.rank();
+  const auto fail = [rank](int code, const std::string& message) {
+    if (rank == 0) std::fprintf(stderr, "photoscore: %s\n", message.c_str());
+    return code;
+  };
+
+  ParseResult parsed = parse_options(argc, argv);
+  if (parsed.stop) {
+    if (rank == 0) std::fputs(parsed.message.c_str(), parsed.message_is_error ? stderr : stdout);
+    return parsed.exit_code;
+  }
+  if (const std::string mismatch = session.launcher_mismatch(); !mismatch.empty()) {
+    std::fprintf(stderr, "photoscore: %s\n", mismatch.c_str());
+    return kExitBadInput;
+  }
+  Options& options = parsed.options;
+  const Mode mode = options.mode.value_or(session.world() > 1 ? Mode::Mpi : Mode::Threads);
+  if (mode == Mode::Threads && session.world() > 1) {
+    return fail(kExitBadInput, "--mode threads runs in one process; start it without mpirun (or with -np 1)");
+  }
+  if (mode == Mode::Mpi && session.world() < 2) {
+    return fail(kExitBadInput,
+                "--mode mpi needs at least 2 ranks (mpirun -np 4 photoscore ...); for one process use --mode threads");
+  }
+  if (mode == Mode::Mpi && !session.thread_funneled()) {
+    return fail(kExitFailed, "the MPI library cannot give MPI_THREAD_FUNNELED, which OpenMP inside ranks needs");
+  }
+
+  try {
+    return run_mode(options, mode, session);
+  } catch (const InputError& e) {
+    return fail(kExitBadInput, e.what());
+  } catch (const std::exception& e) {
+    // The sinks are gone by now: their temporary files are removed.
+    if (session.world() > 1) {
+      std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, e.what());
+    } else {
+      std::fprintf(stderr, "photoscore: %s\n", e.what());
+    }
+    if (session.world() > 1) session.abort(kExitFailed);
+    return kExitFailed;
+  }
+}
+
+}  // namespace photoscore

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Failures in thread mode.
+# 1. Running out of memory on one photo is that photo's error row, not the
+#    job's end: a 12000x9000 PNG beside a small photo, under a 600 MB address
+#    space limit, gives an error row for the big one, a scored row for the
+#    small one, exit 1 and no temporary file left.
+# 2. Any other failure inside a worker thread (here the JSONL cannot grow
+#    past a file size limit) ends the job with one line and exit 3, and
+#    leaves no temporary file.
+#   e2e_failures.sh PHOTOSCORE_BINARY SMALL_PHOTO PHOTOS_DIR
+set -u
+bin=$1
+small=$2
+photos=$3
+python=/usr/bin/python3
+work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_memory.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/in" "$work/out"
+# A smooth gradient compresses to about 1.4 MB, yet decodes to 324 MB.
+"$python" -c "
+from PIL import Image
+Image.linear_gradient('L').resize((12000, 9000)).convert('RGB').save('$work/in/big.png', compress_level=1)
+" || { echo "FAIL: cannot make the big PNG"; exit 1; }
+cp "$small" "$work/in/small.jpg"
+failures=0
+for threads in 1 2; do
+  (ulimit -v 600000; exec "$bin" --mode threads --threads "$threads" --quiet --jsonl "$work/out/r.jsonl" \
+    --h5 "$work/out/r.h5" "$work/in") >/dev/null 2>"$work/err"
+  rc=$?
+  rows=$("$python" -c "
+import json
+rows = [json.loads(l) for l in open('$work/out/r.jsonl')]
+print(' '.join(f\"{r['filename']}:{r['status']}\" for r in rows))
+print(rows[0]['error'] or '')
+" 2>&1)
+  echo "--threads $threads: exit $rc, rows: $(echo "$rows" | head -1)"
+  [ "$rc" = 1 ] || { echo "FAIL: exit $rc, expected 1; stderr: $(head -c 400 "$work/err")"; failures=$((failures + 1)); }
+  [ "$(echo "$rows" | head -1)" = "big.png:error small.jpg:ok" ] ||
+    { echo "FAIL: rows $rows"; failures=$((failures + 1)); }
+  echo "$rows" | tail -1 | grep -q "not enough memory" ||
+    { echo "FAIL: the big photo's error does not say memory: $rows"; failures=$((failures + 1)); }
+  if ls "$work/out" | grep -q partial; then echo "FAIL: a partial file was left"; failures=$((failures + 1)); fi
+  rm -f "$work/out/"*
+done
+
+# A write that fails with EFBIG rather than killing the process (SIGXFSZ).
+(trap '' XFSZ; ulimit -f 2; exec "$bin" --mode threads --threads 2 --quiet --jsonl "$work/out/r.jsonl" \
+  --h5 "$work/out/r.h5" "$photos") >/dev/null 2>"$work/err"
+rc=$?
+echo "JSONL past the file size limit: exit $rc, stderr: $(cat "$work/err")"
+[ "$rc" = 3 ] || { echo "FAIL: exit $rc, expected 3"; failures=$((failures + 1)); }
+[ "$(wc -l <"$work/err")" = 1 ] && grep -q "^photoscore: cannot write .*r.jsonl" "$work/err" ||
+  { echo "FAIL: expected one line naming the JSONL"; failures=$((failures + 1)); }
+if ls "$work/out" | grep -q partial; then echo "FAIL: a partial file was left"; failures=$((failures + 1)); fi
+
+[ "$failures" -eq 0 ] && echo "failure checks passed" || exit 1

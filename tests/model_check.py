@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""Checks of analysis/model.py against numbers worked out by hand.
+
+  tests/model_check.py
+
+Writes a made-up baseline (thread mode on 1 core, 100 photos of 2 megapixels, files of exactly
+1,000,000 bytes; per photo read 1 ms, decode 20 ms, analyzers 2 + 1 + 6 ms, write 0.5 ms, wall 32 ms),
+then checks what the model derives from it and predicts for every layout on machines whose parameters
+make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
+frame 6 ms). Last, model.py's command line on a made-up sweep: exit 0 when every point is near its
+prediction, 1 (and the point named) when one is 50 % off. Exit status: 0 all checks passed, 1 not.
+"""
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "analysis"))
+import model  # noqa: E402
+
+STR = h5py.string_dtype()
+ANALYZERS = ["sharpness", "exposure", "composition"]
+N = 100
+READ, DECODE, AN, WRITE, WALL = 0.001, 0.020, (0.002, 0.001, 0.006), 0.0005, 0.032
+FILE_BYTES = 1_000_000
+W, H = 2000, 1000
+
+failures = []
+checks = 0
+
+
+def check(what, ok):
+    global checks
+    checks += 1
+    print(("ok:   " if ok else "FAIL: ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def near(a, b, rel=1e-6):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+
+
+def write_run(path, photos, mode, layout, ranks, threads, wall, decode_per_image=DECODE, command=""):
+    with h5py.File(path, "w") as f:
+        scores = np.zeros(N, dtype=[("filename", STR), ("width", "i4"), ("height", "i4"), ("path", STR),
+                                    ("status", STR), ("error", STR)])
+        for i in range(N):
+            p = photos / f"w{i:04d}.jpg"
+            scores[i] = (p.name, W, H, str(p), "ok", "")
+        f.create_dataset("scores", data=scores)
+        run = f.create_group("run")
+        for key, value in [("mode", mode), ("layout", layout), ("hostname", "mock"), ("command_line", command),
+                           ("photoscore_version", "1.0.0"), ("git_hash", "mock")]:
+            run.attrs.create(key, value, dtype=STR)
+        run.attrs["ranks"] = np.int32(ranks)
+        run.attrs["threads_per_rank"] = np.int32(threads)
+        run.attrs["wall_seconds"] = float(wall)
+        run.attrs["images"] = np.int64(N)
+        run.attrs["errors"] = np.int64(0)
+        run.attrs.create("analyzers", np.array(ANALYZERS, dtype=object), dtype=STR)
+        timing = f.create_group("timing")
+        rt = np.zeros(ranks, dtype=[("rank", "i4"), ("role", STR), ("wall", "f8"), ("read", "f8"), ("comm", "f8"),
+                                    ("wait", "f8"), ("decode", "f8"), ("merge", "f8"), ("write", "f8"),
+                                    ("images", "i8")])
+        rt["rank"] = np.arange(ranks)
+        rt["role"] = ["threads" if mode == "threads" else ("source+merger" if r == 0 else "worker")
+                      for r in range(ranks)]
+        rt["wall"] = wall
+        rt[0]["write"] = WRITE * N
+        timing.create_dataset("ranks", data=rt)
+        im = np.zeros(N, dtype=[("index", "i8"), ("filename", STR), ("ranks", STR), ("read", "f8"), ("decode", "f8")]
+                      + [(f"analyze_{a}", "f8") for a in ANALYZERS] + [("latency", "f8")])
+        im["index"] = np.arange(N)
+        im["filename"] = [f"w{i:04d}.jpg" for i in range(N)]
+        im["ranks"] = "0"
+        im["read"] = READ
+        im["decode"] = decode_per_image
+        for a, t in zip(ANALYZERS, AN):
+            im[f"analyze_{a}"] = t
+        timing.create_dataset("images", data=im)
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="photoscore_model."))
+    photos = work / "photos"
+    photos.mkdir()
+    for i in range(N):
+        (photos / f"w{i:04d}.jpg").write_bytes(b"\0" * FILE_BYTES)
+    base = work / "baseline.h5"
+    write_run(base, photos, "threads", "threads", 1, 1, WALL * N)
+
+    # --- what the model reads from the baseline ---------------------------------------------
+    w = model.load_workload(base)
+    check("decode per photo 20 ms", near(w.d, DECODE))
+    check("analyzers per photo 2, 1, 6 ms", all(near(x, y) for x, y in zip(w.a, AN)))
+    check("merge+write per photo 0.5 ms", near(w.s, WRITE))
+    check("the rest o = 32 - 1 - 20 - 9 - 0.5 = 1.5 ms", near(w.o, 0.0015))
+    check("t_score = 30.5 ms", near(w.t_score, 0.0305))
+    check("file bytes from the files' sizes", near(w.B, FILE_BYTES) and "sizes of the files" in w.bytes_source)
+    check("pixels 2 MP, 1000 rows", near(w.P, 2e6) and near(w.H, 1000))
+    missing = model.load_workload(base, photos_dir=work / "nowhere", bytes_per_pixel=0.25)
+    check("no files: bytes estimated from pixels (0.25 B/px = 500 kB)", near(missing.B, 5e5)
+          and "estimated" in missing.bytes_source)
+
+    easy = dict(cores_per_node=4, shm_bandwidth=1.0, msg_overhead=0.0, poll_cpu=0.0, link_latency=0.0)
+    mach = model.Machine(**easy)
+    one = mach.on_one_node(4)
+
+    # --- threads ------------------------------------------------------------------------------
+    check("threads, 1 core: 1 / 32 ms = 31.25 img/s", near(model.predict("threads", 1, w, mach).x, 31.25))
+    check("threads, 4 cores: 125 img/s", near(model.predict("threads", 4, w, mach).x, 125.0))
+    check("threads, 8 threads on a 4-core node: still 125 img/s",
+          near(model.predict("threads", 8, w, one).x, 125.0))
+
+    # --- farm ---------------------------------------------------------------------------------
+    # a worker: t_score 30.5 + copy of the file 1 ms = 31.5 ms; rank 0: read 1 + write 0.5 ms
+    p = model.predict("farm", 2, w, one, read="rank0")
+    check(f"farm, 2 workers on 4 cores: 2 / 31.5 ms = 63.49 img/s (got {p.x:.2f}, {p.bound})",
+          near(p.x, 2 / 0.0315) and p.bound == "lanes")
+    two = mach.on_one_node(2)
+    p = model.predict("farm", 2, w, two, read="rank0")
+    check(f"farm, 3 ranks on 2 cores: 2 / (31.5 + 1.5 ms) = 60.61 img/s, node CPU (got {p.x:.2f}, {p.bound})",
+          near(p.x, 2 / 0.033) and p.bound == "node CPU")
+    polling = model.Machine(**dict(easy, poll_cpu=0.1)).on_one_node(2)
+    p = model.predict("farm", 2, w, polling, read="rank0")
+    check(f"... with rank 0 polling 0.1 core: 1.9 / 33 ms = 57.58 img/s (got {p.x:.2f})", near(p.x, 1.9 / 0.033))
+    p = model.predict("farm", 2, w, one, read="workers")
+    check(f"farm, --read workers: a worker reads (1 ms) instead of copying: 2 / 31.5 ms (got {p.x:.2f})",
+          near(p.x, 2 / 0.0315))
+    big = model.Machine(**dict(easy, cores_per_node=16, msg_overhead=10.0))
+    p = model.predict("farm", 1024, w, big, read="rank0")
+    # rank 0: read 1 ms + write 0.5 ms + 3 messages of 10 us
+    check(f"farm, 1024 workers, --read rank0: rank 0 saturates at 1 / 1.53 ms = 653.6 img/s (got {p.x:.1f}, "
+          f"{p.bound})", near(p.x, 1 / 0.00153) and p.bound == "rank 0")
+    p = model.predict("farm", 1024, w, big, read="workers")
+    check(f"farm, 1024 workers, --read workers: rank 0 at 1 / 0.52 ms = 1923 img/s (got {p.x:.1f}, {p.bound})",
+          near(p.x, 1 / 0.00052) and p.bound == "rank 0")
+    slow_fs = model.Machine(**dict(easy, cores_per_node=16, fs_bandwidth=1.0))
+    p = model.predict("farm", 1024, w, slow_fs, read="workers")
+    check(f"farm, 1024 workers on a 1 GB/s file system: 1000 img/s (got {p.x:.1f}, {p.bound})",
+          near(p.x, 1000.0) and p.bound == "file system")
+
+    # --- roles --------------------------------------------------------------------------------
+    check("plan: 2 analyzer ranks share 3 analyzers 2 + 1",
+          model.roles_plan(2, 3) == [([1, 2], [([0, 1], [1]), ([2], [2])])])
+    check("plan: 4 ranks: one group, sharpness held by ranks 1 and 4",
+          model.roles_plan(4, 3) == [([1, 2, 3, 4], [([0], [1, 4]), ([1], [2]), ([2], [3])])])
+    check("plan: 7 ranks: groups of 4 and 3", [len(g[0]) for g in model.roles_plan(7, 3)] == [4, 3])
+    # today: the composition rank receives the file (1 ms), decodes (20), analyzes (6) plus o (1.5)
+    p = model.predict("roles", 3, w, one, read="rank0", variant="everywhere")
+    check(f"roles today, 3 ranks: 1 / 28.5 ms = 35.09 img/s (got {p.x:.2f})", near(p.x, 1 / 0.0285))
+    # once: it decodes every third photo (20/3 + its file 1/3 ms) and receives the other two thirds'
+    # pixels (2 MP x 3 B = 6 MB, 6 ms): 6.667 + 0.333 + 4 + 6 + 1.5 = 18.5 ms
+    p = model.predict("roles", 3, w, one, read="rank0", variant="once")
+    check(f"roles decoding once per group, 3 ranks: 1 / 18.5 ms = 54.05 img/s (got {p.x:.2f})",
+          near(p.x, 1 / 0.0185))
+    p = model.predict("roles", 2, w, two, read="rank0", variant="everywhere")
+    # rank 1 (sharpness+exposure): 1 + 20 + 3 + 1.5 = 25.5; rank 2: 1 + 20 + 6 + 1.5 = 28.5; rank 0 1.5 ms:
+    # 3 ranks on 2 cores: 2 / 55.5 ms = 36.04 > 1 / 28.5 ms = 35.09
+    check(f"roles today, 3 ranks on 2 cores: the composition rank, 35.09 img/s (got {p.x:.2f}, {p.bound})",
+          near(p.x, 1 / 0.0285) and p.bound == "lanes")
+    p = model.predict("roles", 1023, w, slow_fs, read="workers", variant="everywhere")
+    check(f"roles today, --read workers: every role reads the file, 3 MB a photo: 333 img/s (got {p.x:.1f})",
+          near(p.x, 1000.0 / 3) and p.bound == "file system")
+    check("a run of 5 photos on 4 lanes takes 2 photos' time",
+          near(model.predict("threads", 4, w, mach).wall(5), 2 * 0.032))
+
+    # --- the command line on a made-up sweep ---------------------------------------------------
+    sweep = work / "sweep"
+    sweep.mkdir()
+    default = model.Machine().on_one_node(2)
+    rows = [("threads-threads-c1.h5", "threads", "threads", 1, 1, 1, WALL * N, DECODE),
+            ("mpi-farm-c1.h5", "mpi", "farm", 1, 2, 1, None, DECODE),
+            ("mpi-farm-c2-oversub.h5", "mpi", "farm", 2, 3, 1, None, DECODE),
+            ("mpi-roles-c2-oversub.h5", "mpi", "roles", 2, 3, 1, None, 2 * DECODE)]
+    tsv = ["file\tstudy\tmode\tlayout\tcores\tranks\tthreads\tnproc\toversubscribed\trepeat\texit\twall_s\timages\t"
+           "same_jsonl\tcommand"]
+
+    def make(off):
+        for name, mode, layout, cores, ranks, threads, wall, dec in rows:
+            if wall is None:
+                x = model.predict(layout, cores, w, default, read="rank0", variant="everywhere").throughput(N)
+                wall = N / x * (1.05 if name != "mpi-farm-c2-oversub.h5" else off)
+            write_run(sweep / name, photos, mode, layout, ranks, threads, wall, dec)
+        (sweep / "sweep.tsv").write_text("\n".join(tsv + [
+            f"{r[0]}\tstrong\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t2\t{'yes' if r[4] * r[5] > 2 else 'no'}\t1\t0\t1"
+            f"\t{N}\t-\tmock" for r in rows]) + "\n")
+
+    make(1.05)
+    out = work / "out"
+    res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(sweep), "--out", str(out)],
+                         capture_output=True, text=True)
+    print(res.stdout[-3000:], res.stderr[-2000:])
+    check("model.py on a sweep 5 % slower than the model: exit 0", res.returncode == 0)
+    check("... writes model_prediction.png (a PNG)",
+          (out / "model_prediction.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n")
+    check("... and model.md with a validation row per point",
+          (out / "model.md").read_text().count("| yes |") == 4)
+    check("... and prints the +5.0 % errors (prediction over measured)", res.stdout.count("| +5.0 |") == 3)
+    make(1.5)
+    res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(sweep), "--out", str(out)],
+                         capture_output=True, text=True)
+    check("model.py with one point 50 % slower: exit 1", res.returncode == 1)
+    check("... naming it", "farm c2" in res.stderr and "| NO |" in res.stdout)
+    res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(work / "none")],
+                         capture_output=True, text=True)
+    check("model.py on a missing folder: exit 2", res.returncode == 2)
+
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"{checks - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
