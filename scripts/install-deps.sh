@@ -8,7 +8,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git time
   openmpi-bin libopenmpi-dev
   libjpeg62-turbo-dev libjpeg-turbo-progs libpng-dev libtiff-dev libwebp-dev
   libheif-dev libheif-examples libraw-dev

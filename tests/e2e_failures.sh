@@ -4,7 +4,11 @@
 #    job's end: a 12000x9000 PNG beside a small photo, under a 600 MB address
 #    space limit, gives an error row for the big one, a scored row for the
 #    small one, exit 1 and no temporary file left.
-# 2. Any other failure inside a worker thread (here the JSONL cannot grow
+# 2. The memory budget: a photo larger than all of --memory-budget gets an
+#    error row; photos that fit only one or two at a time wait their turn,
+#    so four 24 MP photos on four threads peak lower than without a budget,
+#    with the same rows.
+# 3. Any other failure inside a worker thread (here the JSONL cannot grow
 #    past a file size limit) ends the job with one line and exit 3, and
 #    leaves no temporary file.
 #   e2e_failures.sh PHOTOSCORE_BINARY SMALL_PHOTO PHOTOS_DIR
@@ -37,11 +41,40 @@ print(rows[0]['error'] or '')
   [ "$rc" = 1 ] || { echo "FAIL: exit $rc, expected 1; stderr: $(head -c 400 "$work/err")"; failures=$((failures + 1)); }
   [ "$(echo "$rows" | head -1)" = "big.png:error small.jpg:ok" ] ||
     { echo "FAIL: rows $rows"; failures=$((failures + 1)); }
-  echo "$rows" | tail -1 | grep -q "not enough memory" ||
+  # Refused by the default budget (80% of ulimit -v) or, failing that, by
+  # running out of memory while decoding: either way a memory error row.
+  echo "$rows" | tail -1 | grep -q "memory" ||
     { echo "FAIL: the big photo's error does not say memory: $rows"; failures=$((failures + 1)); }
   if ls "$work/out" | grep -q partial; then echo "FAIL: a partial file was left"; failures=$((failures + 1)); fi
   rm -f "$work/out/"*
 done
+
+# --- The memory budget --------------------------------------------------------
+mkdir "$work/four"
+"$python" -c "
+from PIL import Image
+Image.linear_gradient('L').resize((6000, 4000)).convert('RGB').save('$work/four/p1.jpg', quality=90)
+" || { echo "FAIL: cannot make a 24 MP JPEG"; exit 1; }
+for i in 2 3 4; do cp "$work/four/p1.jpg" "$work/four/p$i.jpg"; done
+"$bin" --mode threads --threads 2 --quiet --memory-budget 100 --jsonl "$work/out/b.jsonl" --h5 "$work/out/b.h5" \
+  "$work/four" >/dev/null 2>"$work/err"
+rc=$?
+refused=$(grep -c '"error":"needs about [0-9]* MB, more than the memory budget of 100 MB' "$work/out/b.jsonl")
+echo "--memory-budget 100: exit $rc, $refused of 4 refused"
+[ "$rc" = 1 ] && [ "$refused" = 4 ] || { echo "FAIL: expected exit 1 and 4 refusals"; failures=$((failures + 1)); }
+peak() {  # BUDGET: peak resident KB of a 4-thread run
+  /usr/bin/time -f "%M" -o "$work/peak" "$bin" --mode threads --threads 4 --quiet --memory-budget "$1" \
+    --jsonl "$work/out/m$1.jsonl" --h5 "$work/out/m$1.h5" "$work/four" >/dev/null 2>&1
+  tail -n 1 "$work/peak"
+}
+free=$(peak 0)
+held=$(peak 300)
+echo "four 24 MP photos on 4 threads: peak ${free} KB without a budget, ${held} KB with --memory-budget 300"
+[ "$held" -lt "$free" ] && [ "$held" -lt 400000 ] ||
+  { echo "FAIL: the budget did not lower the peak"; failures=$((failures + 1)); }
+cmp -s "$work/out/m0.jsonl" "$work/out/m300.jsonl" && grep -c '"status":"ok"' "$work/out/m300.jsonl" | grep -qx 4 ||
+  { echo "FAIL: with a budget the rows differ or are not all scored"; failures=$((failures + 1)); }
+rm -f "$work/out/"*
 
 # A write that fails with EFBIG rather than killing the process (SIGXFSZ).
 (trap '' XFSZ; ulimit -f 2; exec "$bin" --mode threads --threads 2 --quiet --jsonl "$work/out/r.jsonl" \

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/exit_codes.hpp"
+#include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
@@ -20,6 +21,9 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   job.limits.max_file_bytes = static_cast<std::uint64_t>(options.max_file_mb * (1 << 20));
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.memory_budget = options.memory_budget_mb >= 0
+                          ? static_cast<std::uint64_t>(options.memory_budget_mb * 1024.0 * 1024.0)
+                          : default_memory_budget(1);
   job.timing_table = !options.quiet;
   job.limits.working_resolution = find_profile(options.profile)->working_resolution;  // calibrated profile
   RunInfo& info = job.info;

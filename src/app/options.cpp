@@ -116,6 +116,11 @@ ParseResult parse_options(int argc, char** argv) {
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--memory-budget", o.memory_budget_mb,
+                 "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
+                 "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
+                 "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
+      ->check(CLI::Range(0.0, 1e9));
   app.add_option("--in-flight", o.in_flight, "MPI: photos rank 0 keeps in flight per analyzer group or worker")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -29,6 +29,7 @@ struct Options {
   int shard_count = 1;
   double max_megapixels = 500.0;
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
+  double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)

@@ -1,6 +1,8 @@
 #pragma once
 // What every rank knows about the run, decided once at start-up from the
 // options: the runners only move photos and rows.
+#include <cstdint>
+
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_info.hpp"
@@ -13,6 +15,7 @@ struct Job {
   int threads = 1;           // OpenMP threads per rank
   int in_flight = 3;         // MPI: photos rank 0 keeps in flight per group
   bool timing_table = true;  // the per-rank table after the summary
+  std::uint64_t memory_budget = 0;  // bytes of photos held at once per rank; 0: none
   RunInfo info;              // provenance; completed on the writing rank
 };
 

@@ -15,7 +15,7 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   RunLifecycle life(info, sinks, job.timing_table ? stdout : nullptr, info.analyzers);
   life.start();
   OrderedWriter writer(job.policy, sinks, 64 * static_cast<std::size_t>(job.threads));
-  RankTiming timing = run_threads(files, job.policy, job.limits, job.threads, writer);
+  RankTiming timing = run_threads(files, job.policy, job.limits, job.threads, job.memory_budget, writer);
   timing.rank = 0;
   timing.role = "threads";
   timing.host = this_host();

@@ -4,13 +4,35 @@
 #include <exception>
 
 #include "run/clock.hpp"
+#include "run/memory_budget.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/process_image.hpp"
 
 namespace photoscore {
 
+namespace {
+
+// Holds a photo's share of the budget until the photo is done, also when
+// scoring it throws.
+class Reservation {
+ public:
+  Reservation(MemoryBudget& budget, std::uint64_t bytes) : budget_(budget), bytes_(bytes) {}
+  ~Reservation() { budget_.release(bytes_); }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+
+ private:
+  MemoryBudget& budget_;
+  std::uint64_t bytes_;
+};
+
+std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB"; }
+
+}  // namespace
+
 RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
-                       int threads, OrderedWriter& writer) {
+                       int threads, std::uint64_t memory_budget, OrderedWriter& writer) {
+  MemoryBudget budget(memory_budget);
   const std::size_t n = files.size();
   const std::size_t count = policy.analyzers.size();
   RankTiming timing;
@@ -33,7 +55,21 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
         photo.started_at = seconds_now();
-        ImageOutcome outcome = read_and_process(files[i].path, bytes, scorer, limits, photo.timing.read_seconds);
+        const std::uint64_t need = budget.total() ? photo_memory_estimate(files[i].path) : 0;
+        ImageOutcome outcome;
+        if (!budget.acquire(need)) {
+          outcome.error = "needs about " + megabytes(need) + ", more than the memory budget of " +
+                          megabytes(budget.total()) + " (--memory-budget)";
+        } else {
+          const Reservation held(budget, need);
+          outcome = read_and_process(files[i].path, bytes, scorer, limits, photo.timing.read_seconds);
+          // A large photo's buffers would stay allocated for the next one, outside
+          // the budget: give them back.
+          if (need > budget.total() / static_cast<std::uint64_t>(threads)) {
+            scorer.release_buffers();
+            std::vector<std::uint8_t>().swap(bytes);
+          }
+        }
         photo.timing.ranks = {0};
         photo.timing.decode_seconds = outcome.decode_seconds;
         photo.timing.analyzer_seconds = outcome.analyzer_seconds;

@@ -14,7 +14,10 @@ namespace photoscore {
 // hands each to the ordered writer. Only finished rows wait (a few hundred
 // bytes each), never decoded images. Returns this rank's stage times (wall
 // left to the caller). Throws what a worker thread or a sink threw.
+// `memory_budget`: bytes of photos the threads may hold at once (0: none):
+// a thread waits while the others' photos fill it, and a photo larger than
+// all of it gets an error row.
 RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
-                       int threads, OrderedWriter& writer);
+                       int threads, std::uint64_t memory_budget, OrderedWriter& writer);
 
 }  // namespace photoscore
