@@ -58,9 +58,11 @@ void MemoryBudget::release(std::uint64_t held) {
   freed_.notify_all();
 }
 
-std::uint64_t photo_memory_estimate(const std::string& path) {
+std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels) {
   const ImageProbe probe = probe_image(path);
   if (!probe.ok || probe.width <= 0 || probe.height <= 0) return 0;
+  if (static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) > max_pixels)
+    return 0;
   struct stat st {};
   const std::uint64_t file = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   return static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) * kBytesPerPixel + file;

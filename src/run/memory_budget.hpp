@@ -34,8 +34,9 @@ class MemoryBudget {
 
 // What scoring the photo at `path` will hold at its peak, from its header:
 // the decoded RGB pixels, the scorer's per-pixel buffers, and the file's own
-// bytes. 0 when the header cannot be read (decoding will say why).
-std::uint64_t photo_memory_estimate(const std::string& path);
+// bytes. 0 when the header cannot be read or claims more than max_pixels
+// (decoding refuses those before allocating, and says why in every mode).
+std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels);
 
 // The default budget of one rank: the memory this job may use (the smallest
 // of the machine's memory, the cgroup's limit, Slurm's --mem and the

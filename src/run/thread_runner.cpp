@@ -55,7 +55,8 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
         photo.started_at = seconds_now();
-        const std::uint64_t need = budget.total() ? photo_memory_estimate(files[i].path) : 0;
+        const std::uint64_t need =
+            budget.total() ? photo_memory_estimate(files[i].path, limits.max_pixels) : 0;
         ImageOutcome outcome;
         if (!budget.acquire(need)) {
           outcome.error = "needs about " + megabytes(need) + ", more than the memory budget of " +
