@@ -109,7 +109,7 @@ def megapixels(files):
 def photoscore_cmd(binary, folder, out, threads, cores, profile=None):
     extra = ["--profile", profile] if profile else []
     return ["taskset", "-c", cores, str(binary), "--mode", "threads", "--threads", str(threads), "--quiet",
-            "--jsonl", str(out / "bench.jsonl"), "--h5", str(out / "bench.h5")] + extra + [str(folder)]
+            "--jsonl", str(out / "bench.jsonl"), "--h5", str(out / "bench.h5"), "--force"] + extra + [str(folder)]
 
 
 def link_folder(files, into):

@@ -11,5 +11,6 @@ mkdir -p results/demo
 # Open MPI refuses to run as root unless told; more ranks than cores need
 # oversubscription on small machines.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpirun --oversubscribe -np 4 build/photoscore \
+# --force: a second demo replaces the first one's results.
+mpirun --oversubscribe -np 4 build/photoscore --force \
   --jsonl results/demo/photo_scores.jsonl --h5 results/demo/photo_scores.h5 inputs/demo

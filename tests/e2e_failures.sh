@@ -9,8 +9,8 @@
 #    so four 24 MP photos on four threads peak lower than without a budget,
 #    with the same rows.
 # 3. Any other failure inside a worker thread (here the JSONL cannot grow
-#    past a file size limit) ends the job with one line and exit 3, and
-#    leaves no temporary file.
+#    past a file size limit) ends the job with one line and exit 3, leaves
+#    no temporary file, and the JSONL cut back to its last whole row.
 #   e2e_failures.sh PHOTOSCORE_BINARY SMALL_PHOTO PHOTOS_DIR
 set -u
 bin=$1
@@ -84,6 +84,17 @@ echo "JSONL past the file size limit: exit $rc, stderr: $(cat "$work/err")"
 [ "$rc" = 3 ] || { echo "FAIL: exit $rc, expected 3"; failures=$((failures + 1)); }
 [ "$(wc -l <"$work/err")" = 1 ] && grep -q "^photoscore: cannot write .*r.jsonl" "$work/err" ||
   { echo "FAIL: expected one line naming the JSONL"; failures=$((failures + 1)); }
-if ls "$work/out" | grep -q partial; then echo "FAIL: a partial file was left"; failures=$((failures + 1)); fi
+if ls "$work/out" | grep -q -e partial -e '\.lock'; then echo "FAIL: a partial or lock file was left"; failures=$((failures + 1)); fi
+# Cut back to its last whole row (issue 11): every line a row, none cut short.
+"$python" - "$work/out/r.jsonl" <<'PY' || failures=$((failures + 1))
+import json, sys
+data = open(sys.argv[1], "rb").read()
+rows = [json.loads(line) for line in data.splitlines()]
+if data and not data.endswith(b"\n"):
+    sys.exit(print(f"FAIL: the JSONL ends inside a row ({len(data)} bytes)"))
+print(f"the JSONL was cut back to {len(rows)} whole rows ({len(data)} bytes)")
+if not rows:
+    sys.exit(print("FAIL: no whole row kept"))
+PY
 
 [ "$failures" -eq 0 ] && echo "failure checks passed" || exit 1

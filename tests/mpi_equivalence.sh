@@ -105,7 +105,7 @@ for f in "${!folders[@]}"; do
         what="$name: -np $np --layout $layout --threads $threads"
         start=$SECONDS
         timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" \
-          --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" --h5 "$work/mpi.h5" \
+          --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" --h5 "$work/mpi.h5" --force \
           "$folder" >"$work/out" 2>"$work/err"
         rc=$?
         runs=$((runs + 1))

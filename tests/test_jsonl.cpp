@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "analyzers/registry.hpp"
+#include "output/row_from_json.hpp"
 #include "output/row_json.hpp"
+#include "output/utf8.hpp"
 #include "run/input_files.hpp"
 #include "temp_dir.hpp"
 
@@ -154,11 +156,41 @@ TEST(RowJson, AnyFileNameGivesOneValidLine) {
         EXPECT_EQ(back, name);
         EXPECT_EQ(j["path"].get<std::string>(), "dir/" + name);
       } else {
-        EXPECT_NE(back.find("\xef\xbf\xbd"), std::string::npos) << "invalid bytes become U+FFFD";
+        EXPECT_NE(back.find("\\x"), std::string::npos) << "invalid bytes become \\xNN";
         EXPECT_EQ(back.substr(back.size() - 4), ".jpg");
       }
     }
   }
+}
+
+// Invalid bytes are kept reversibly: names that differ only in them stay
+// distinct, valid UTF-8 keeps its bytes, and the row reads back as written.
+TEST(RowJson, InvalidBytesAreEscapedReversibly) {
+  EXPECT_EQ(as_utf8("bad\xff\xfe.jpg"), "bad\\xff\\xfe.jpg");
+  EXPECT_EQ(as_utf8("trunc\xc3.jpg"), "trunc\\xc3.jpg");
+  EXPECT_EQ(as_utf8("a\\b\xff"), "a\\x5cb\\xff") << "a backslash in an escaped name is escaped too";
+  EXPECT_EQ(as_utf8("caf\xc3\xa9\\x.jpg"), "caf\xc3\xa9\\x.jpg") << "valid UTF-8 keeps its bytes";
+  EXPECT_NE(as_utf8("x\xfe.jpg"), as_utf8("x\xff.jpg"));
+  EXPECT_NE(as_utf8("x\xfe.jpg"), as_utf8("x\xef\xbf\xbd.jpg")) << "not U+FFFD";
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  const RowSchema schema(analyzers);
+  for (const bool ok : {true, false}) {
+    ScoredRow row = ok ? ok_row(analyzers) : ScoredRow{};
+    row.filename = "x\xfe.jpg";
+    row.path = "dir/x\xfe.jpg";
+    if (!ok) row.error = "cannot decode";
+    const std::string line = row_to_json(row, schema);
+    EXPECT_EQ(row_to_json(row_from_json(line, schema), schema), line);
+  }
+  EXPECT_THROW(row_from_json("{\"filename\":", schema), std::invalid_argument);
+  EXPECT_THROW(row_from_json("[1]", schema), std::invalid_argument);
+}
+
+TEST(RowJson, TerminalTextHasNoControlCharacters) {
+  const std::string shown = for_terminal("a\nb\x1b[31mc\x7f\xc2\x9b\xff.jpg");
+  for (const char c : shown) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << shown;
+  EXPECT_EQ(shown, "a\\x0ab\\x1b[31mc\\x7f\\xc2\\x9b\\xff.jpg");
+  EXPECT_EQ(for_terminal("caf\xc3\xa9 ok.jpg"), "caf\xc3\xa9 ok.jpg");
 }
 
 // ------------------------------------------------------- list_input_files ---

@@ -58,17 +58,21 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job) {
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+                                    std::optional<std::uint64_t> jsonl_keep) {
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers));
   sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
   if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
   sinks->add(std::make_unique<ErrorLog>(stderr));
   sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
                                          options.h5));
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) { return info.errors > 0 ? kExitSomeUnscored : kExitAllScored; }
+int exit_code_for(const RunInfo& info) {
+  if (!info.interrupted_by.empty()) return kExitInterrupted;
+  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+}
 
 }  // namespace photoscore

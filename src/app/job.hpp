@@ -1,7 +1,9 @@
 #pragma once
 // From the options to what a run needs: the job every rank shares, the
 // files, the sinks.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "app/options.hpp"
@@ -24,10 +26,14 @@ InputListing job_listing(const Options& options);
 // --list: what would be scored, on stdout; returns the exit code.
 int list_photos(const Options& options, const Job& job);
 
-// JSONL, HDF5, the error lines on stderr and the dashboard, in that order.
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job);
+// HDF5, CSV, JSONL, the error lines on stderr and the dashboard, in that
+// order: the JSONL opens (and cuts an older file) only once the sinks
+// before it have opened. `jsonl_keep`: --resume's bytes of whole rows.
+std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+                                    std::optional<std::uint64_t> jsonl_keep = {});
 
-// 0 when every photo was scored, 1 when some could not be.
+// 0 when every photo was scored, 1 when some could not be, 4 when a signal
+// stopped the run first.
 int exit_code_for(const RunInfo& info);
 
 }  // namespace photoscore

@@ -3,8 +3,12 @@
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -38,6 +42,23 @@ double parse_number(const std::string& text, const std::string& what) {
   return v;
 }
 
+// A whole non-negative decimal integer, nothing else: no sign, no spaces,
+// no exponent, and no silent wrap past `most`.
+long long parse_count(const std::string& text, const std::string& what, long long most) {
+  long long v = -1;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec == std::errc::result_out_of_range) throw std::invalid_argument(what + ": " + text + " is too large");
+  if (text.empty() || ec != std::errc() || ptr != end || v < 0) {
+    throw std::invalid_argument(what + ": '" + text + "' is not a whole number");
+  }
+  if (v > most) {
+    throw std::invalid_argument(what + ": " + text + " is more than " + std::to_string(most) +
+                                (what == "--threads" ? " (64 a core)" : ""));
+  }
+  return v;
+}
+
 std::string analyzer_help() {
   std::string text = "Analyzers to run, comma-separated, in archive order. Known:";
   for (const auto& a : all_analyzers()) {
@@ -61,7 +82,10 @@ ParseResult parse_options(int argc, char** argv) {
       "  mpirun -np 8 photoscore --layout farm DIR   every worker rank runs all analyzers on whole photos\n\n"
       "Results do not depend on how the job ran: every mode writes the same JSONL bytes.\n"
       "Exit status: 0 every photo scored; 1 some files could not be scored (each has an error row);\n"
-      "2 bad arguments or unusable input folder; 3 the job failed (output error, MPI failure).",
+      "2 bad arguments, unusable input folder, or outputs that would destroy something (an input, a device,\n"
+      "existing results without --force or --resume, a job already writing them); 3 the job failed (output\n"
+      "error, MPI failure); 4 stopped by SIGTERM or SIGINT: the outputs hold the photos finished (run again\n"
+      "with --resume to score the rest).",
       "photoscore"};
   app.get_formatter()->column_width(34);
   app.add_option("INPUT_DIR", o.input_dir,
@@ -90,11 +114,23 @@ ParseResult parse_options(int argc, char** argv) {
                  "seed's network); farm: each worker rank decodes a photo once and runs all analyzers")
       ->check(CLI::IsMember({"roles", "farm"}))
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else every core; under MPI, the node's cores shared among its ranks)")
-      ->check(CLI::PositiveNumber);
+  // Counts are read as words and checked by parse_count: CLI11 would let
+  // 99999999999999999999 through as a wrapped number.
+  std::string threads_word;
+  std::string max_images_word;
+  app.add_option("--threads", threads_word, "OpenMP threads per rank (default: OMP_NUM_THREADS, else every core; under MPI, the node's cores shared among its ranks)");
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
+  // --- safety (issue 11) ---
+  app.add_flag("--force", o.force,
+               "Replace existing results (JSONL, HDF5, CSV); without it, or --resume, a run refuses to start "
+               "over them");
+  app.add_flag("--resume", o.resume,
+               "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
+               "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")
+      ->excludes("--force");
+  // --- end safety ---
   app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
@@ -103,14 +139,12 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--thresholds", o.thresholds,
                  "POST_IT,MAYBE: a photo is post_it above the first quality score, maybe above the second, else "
                  "delete (default 0.5,0.3)");
-  app.add_option("--max-images", o.max_images, "Score only the first N files of the sorted list")
-      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-images", max_images_word, "Score only the first N files of the sorted list");
   app.add_option("--shard", o.shard,
                  "I/N: score only shard I (0-based) of N: every N-th file of the sorted list from the I-th, so N "
                  "array tasks cover the folder exactly once");
   app.add_option("--max-megapixels", o.max_megapixels,
                  "Refuse (with an error row) photos whose header claims more pixels than this")
-      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
@@ -158,13 +192,27 @@ ParseResult parse_options(int argc, char** argv) {
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   try {
+    // CLI11 checks the types and signs; the bounds that keep a run sane
+    // (and NaN, which passes every comparison) are checked here.
+    if (!threads_word.empty()) {
+      o.threads = static_cast<int>(parse_count(threads_word, "--threads", max_threads()));
+      if (o.threads < 1) throw std::invalid_argument("--threads: at least 1");
+    }
+    if (!max_images_word.empty()) {
+      o.max_images = parse_count(max_images_word, "--max-images", std::numeric_limits<long long>::max());
+    }
+    if (!std::isfinite(o.max_megapixels) || o.max_megapixels <= 0 || o.max_megapixels > kMaxMegapixels) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", o.max_megapixels);
+      throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
+                                  std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
+    }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');
       if (slash == std::string::npos) throw std::invalid_argument("--shard: expected I/N, got '" + o.shard + "'");
-      const double i = parse_number(o.shard.substr(0, slash), "--shard");
-      const double n = parse_number(o.shard.substr(slash + 1), "--shard");
-      if (n < 1 || i < 0 || i >= n || i != std::floor(i) || n != std::floor(n))
-        throw std::invalid_argument("--shard: need 0 <= I < N, got '" + o.shard + "'");
+      const long long i = parse_count(o.shard.substr(0, slash), "--shard", kMaxShards);
+      const long long n = parse_count(o.shard.substr(slash + 1), "--shard", kMaxShards);
+      if (n < 1 || i >= n) throw std::invalid_argument("--shard: need 0 <= I < N, got '" + o.shard + "'");
       o.shard_index = static_cast<int>(i);
       o.shard_count = static_cast<int>(n);
     }
@@ -216,23 +264,56 @@ MergePolicy make_policy(const Options& o) {
       if (w < 0) throw std::invalid_argument("--weights: weights cannot be negative");
       policy.weights[index] = w;
     }
+    double total = 0.0;
+    for (double w : policy.weights) total += w;
+    // All zero would divide by zero in the merge; huge ones overflow the sum.
+    if (!(total > 0.0)) throw std::invalid_argument("--weights: at least one weight must be above 0");
+    if (!std::isfinite(total)) throw std::invalid_argument("--weights: the weights are too large");
   }
   if (!o.thresholds.empty()) {
     const auto parts = split(o.thresholds, ',');
     if (parts.size() != 2) throw std::invalid_argument("--thresholds: expected POST_IT,MAYBE");
     policy.post_it_above = parse_number(parts[0], "--thresholds");
     policy.maybe_above = parse_number(parts[1], "--thresholds");
+    for (double t : {policy.post_it_above, policy.maybe_above}) {
+      if (t < 0.0 || t > 1.0) throw std::invalid_argument("--thresholds: cut-offs are quality scores, in [0, 1]");
+    }
     if (policy.post_it_above < policy.maybe_above)
       throw std::invalid_argument("--thresholds: the post_it cut-off must not be below the maybe cut-off");
   }
   return policy;
 }
 
+int max_threads() { return 64 * omp_get_num_procs(); }
+
+std::string scoring_options(const Options& o, const MergePolicy& policy) {
+  // The shortest text that reads back as the same double: 0.4 stays 0.4,
+  // and 0.4 and 0.4000001 do not pass for equal.
+  const auto number = [](double v) {
+    char text[40];
+    for (int digits = 15; digits <= 17; ++digits) {
+      std::snprintf(text, sizeof text, "%.*g", digits, v);
+      if (std::strtod(text, nullptr) == v) break;
+    }
+    return std::string(text);
+  };
+  std::string line = "profile=" + o.profile + " analyzers=";
+  for (std::size_t i = 0; i < policy.analyzers.size(); ++i) line += (i ? "," : "") + policy.analyzers[i]->name;
+  line += " weights=";
+  for (std::size_t i = 0; i < policy.weights.size(); ++i) line += (i ? "," : "") + number(policy.weights[i]);
+  line += " thresholds=" + number(policy.post_it_above) + "," + number(policy.maybe_above);
+  line += " max_megapixels=" + number(o.max_megapixels);
+  line += std::string(" recursive=") + (o.recursive ? "1" : "0");
+  line += " shard=" + (o.shard.empty() ? std::string("all") : std::to_string(o.shard_index) + "/" +
+                                                                     std::to_string(o.shard_count));
+  return line;
+}
+
 int resolve_threads(const Options& o) {
   if (o.threads > 0) return o.threads;
   if (const char* env = std::getenv("OMP_NUM_THREADS")) {
     const int n = std::atoi(env);
-    if (n > 0) return n;
+    if (n > 0) return std::min(n, max_threads());
   }
   return omp_get_num_procs();
 }

@@ -35,6 +35,9 @@ struct Options {
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
+  // --- safety (issue 11) ---
+  bool force = false;   // --force: existing results may be replaced
+  bool resume = false;  // --resume: keep the JSONL's rows, score the rest
 };
 
 // What parse_options decided: run, or stop with this exit code after
@@ -55,5 +58,19 @@ MergePolicy make_policy(const Options& options);
 
 // Threads per rank: --threads, else OMP_NUM_THREADS, else the cores.
 int resolve_threads(const Options& options);
+
+// The most --threads accepted: past a few dozen threads a core the OpenMP
+// runtime runs out of stacks and crashes rather than failing cleanly.
+int max_threads();
+// The most --max-megapixels accepted: larger would overflow the pixel count.
+constexpr double kMaxMegapixels = 1e6;
+// The most --shard N accepted.
+constexpr long long kMaxShards = 1000000;
+
+// What the scores depend on, as one line of NAME=VALUE words: profile,
+// analyzers, weights, thresholds, --max-megapixels, --recursive, --shard.
+// Recorded beside the JSONL (NAME.meta) and in /run; --resume refuses to
+// add rows to a JSONL scored with another one.
+std::string scoring_options(const Options& options, const MergePolicy& policy);
 
 }  // namespace photoscore

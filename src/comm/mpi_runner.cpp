@@ -83,7 +83,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   std::fflush(stdout);
 
   RunLifecycle life(info, *sinks, job.timing_table ? stdout : nullptr, info.analyzers);
-  life.start();
+  life.start(job.resumed);
   // Rows finished behind one slow photo wait in the writer; this bounds them.
   OrderedWriter writer(job.policy, *sinks, 64 * plan.groups.size());
   const RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, writer);

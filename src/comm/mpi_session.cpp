@@ -49,6 +49,12 @@ std::string MpiSession::launcher_mismatch() const {
   return {};
 }
 
+int MpiSession::from_rank0(int value) const {
+  if (!started_) return value;
+  MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return value;
+}
+
 void MpiSession::abort(int code) const {
   if (started_) MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);

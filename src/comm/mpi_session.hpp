@@ -34,6 +34,12 @@ class MpiSession {
   // score the whole folder and overwrite each other's results. Empty when
   // the world is what the launcher said, else the one-line reason.
   std::string launcher_mismatch() const;
+  // Rank 0's `value` on every rank (collective; `value` itself where MPI
+  // is not started). The exit code goes out this way once rank 0 has closed
+  // its outputs and released its lock: every rank exits with the job's code
+  // (4 after a signal, whichever ranks it reached), and none exits before
+  // rank 0 is done with the files.
+  int from_rank0(int value) const;
   // Ends every rank of the job at once (the others may be waiting for us).
   [[noreturn]] void abort(int code) const;
 

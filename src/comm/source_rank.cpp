@@ -15,6 +15,7 @@
 #include "run/clock.hpp"
 #include "run/outcome_codec.hpp"
 #include "run/process_image.hpp"
+#include "run/stop_signal.hpp"
 
 namespace photoscore::mpi {
 
@@ -49,11 +50,16 @@ class Source {
 
   RankTiming run() {
     const double start = MPI_Wtime();
-    const std::size_t n = files_.size();
+    end_ = files_.size();
     bool ended = false;
-    while (writer_.written() < n || !ended) {
+    while (writer_.written() < end_ || !ended) {
+      // A stop (SIGTERM, SIGINT) ends dispatching here; the photos already
+      // sent are answered and written, then the groups get their end
+      // headers as after the last photo. Group ranks that got the signal
+      // too keep serving until then.
+      if (stop_requested() && end_ > next_) end_ = next_;
       bool progress = dispatch();
-      if (next_ == n && !ended) {
+      if (next_ == end_ && !ended) {
         StageClock clock(timing_.comm);
         for (Group& group : groups_) {
           auto out = std::make_unique<Outgoing>();
@@ -66,7 +72,7 @@ class Source {
       progress |= collect();
       // A sink that failed ends the run here, on rank 0, which aborts the job.
       writer_.rethrow_failure();
-      if (!progress && writer_.written() < n) {
+      if (!progress && writer_.written() < end_) {
         StageClock clock(timing_.wait);
         poll_until([&] {
           int arrived = 0;
@@ -93,7 +99,7 @@ class Source {
   // Reads and sends photos while a group has room, to the least busy group.
   bool dispatch() {
     bool progress = false;
-    while (next_ < files_.size() && writer_.has_room(next_)) {
+    while (next_ < end_ && writer_.has_room(next_)) {
       std::size_t best = groups_.size();
       for (std::size_t g = 0; g < groups_.size(); ++g) {
         if (groups_[g].in_flight >= job_.in_flight) continue;
@@ -236,6 +242,7 @@ class Source {
   const std::size_t count_;
   std::vector<Group> groups_;
   std::size_t next_ = 0;  // next file to read
+  std::size_t end_ = 0;   // files to dispatch: all of them, or up to next_ once stopped
   std::list<std::unique_ptr<Outgoing>> outgoing_;
   std::map<std::size_t, InFlight> in_flight_;
   RankTiming timing_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "output/utf8.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -33,10 +35,18 @@ void Dashboard::open(const RunInfo& info) {
   std::fflush(out_);
 }
 
+void Dashboard::resume(const ScoredRow& row) {
+  const bool shown = per_photo_;
+  per_photo_ = false;
+  write(row, ImageTiming{});
+  per_photo_ = shown;
+}
+
 void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
   if (!row.ok) {
     ++errors_;
-    if (per_photo_) std::fprintf(out_, "%-32s \u26A0  error: %s\n", row.filename.c_str(), row.error.c_str());
+    if (per_photo_) std::fprintf(out_, "%-32s \u26A0  error: %s\n", for_terminal(row.filename).c_str(),
+                              for_terminal(row.error).c_str());
     std::fflush(out_);
     return;
   }
@@ -48,7 +58,7 @@ void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
   std::stable_sort(best_.begin(), best_.end(), [](const Best& a, const Best& b) { return a.score > b.score; });
   if (best_.size() > kBestShown) best_.resize(kBestShown);
   if (!per_photo_) return;
-  std::fprintf(out_, "%-32s score: %.3f  %s %s\n", row.filename.c_str(), row.quality_score, icon(row.verdict),
+  std::fprintf(out_, "%-32s score: %.3f  %s %s\n", for_terminal(row.filename).c_str(), row.quality_score, icon(row.verdict),
                row.verdict.c_str());
   std::string line = "   ";
   for (std::size_t i = 0; i < analyzers_.size(); ++i) {
@@ -69,7 +79,7 @@ void Dashboard::close(const RunInfo& info) {
                static_cast<long long>(info.images), post_it_, maybe_, delete_, errors_);
   if (!best_.empty()) {
     std::fprintf(out_, "Best shots:");
-    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", b.filename.c_str(), b.score);
+    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", for_terminal(b.filename).c_str(), b.score);
     std::fprintf(out_, "\n");
   }
   if (info.skipped > 0) {
@@ -78,7 +88,7 @@ void Dashboard::close(const RunInfo& info) {
   }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   std::fprintf(out_, "Elapsed %.2f s, %.1f images/s (profile %s)\n", info.wall_seconds, rate, info.profile.c_str());
-  std::fprintf(out_, "Results saved to %s and %s\n", jsonl_path_.c_str(), h5_path_.c_str());
+  std::fprintf(out_, "Results saved to %s and %s\n", for_terminal(jsonl_path_).c_str(), for_terminal(h5_path_).c_str());
   std::fflush(out_);
 }
 

@@ -14,6 +14,8 @@ class Dashboard final : public RowSink {
   Dashboard(std::FILE* out, std::vector<const AnalyzerSpec*> analyzers, bool per_photo, std::string jsonl_path,
             std::string h5_path);
   void open(const RunInfo& info) override;
+  // Resumed rows count in the summary, but are not shown again.
+  void resume(const ScoredRow& row) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 

@@ -43,6 +43,13 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("slurm_job_id", info.slurm_job_id);
   run.i64("skipped", info.skipped);
   run.str("skipped_by_extension", info.skipped_by_extension);
+  // --- safety (issue 11) ---
+  // complete=0: a signal stopped the run; /scores holds the rows finished,
+  // and --resume scores the rest.
+  run.i32("complete", info.complete() ? 1 : 0);
+  run.str("interrupted_by", info.interrupted_by);
+  run.i64("resumed", info.resumed);
+  run.str("scoring_options", info.scoring_options);
 }
 
 }  // namespace photoscore::h5

@@ -1,37 +1,105 @@
 #include "output/jsonl_sink.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
+#include "output/partial_file.hpp"
 #include "output/row_json.hpp"
 
 namespace photoscore {
 
-JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
-    : path_(std::move(path)), schema_(std::move(analyzers)) {
-  file_ = std::fopen(path_.c_str(), "w");
-  if (!file_) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+namespace {
+
+// All of `data`, or false with errno set (a short write is retried, so the
+// error it ends in is the one reported).
+bool write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Written under a temporary name and renamed, so a crash never leaves a
+// half-written one.
+void write_meta(const std::string& path, const std::string& text) {
+  const std::string partial = partial_name(path);
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const std::string line = text + "\n";
+  if (fd < 0 || !write_all(fd, line.data(), line.size()) || ::close(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) std::remove(partial.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(partial.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  }
+}
+
+}  // namespace
+
+std::string jsonl_meta_path(const std::string& jsonl_path) { return jsonl_path + ".meta"; }
+
+JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
+                     std::optional<std::uint64_t> keep)
+    : path_(std::move(path)), schema_(std::move(analyzers)), keep_(keep) {
+  if (path_.empty()) throw std::runtime_error("cannot write the JSONL file: --jsonl names no file");
+  check_can_create(path_);
 }
 
 JsonlSink::~JsonlSink() {
-  if (file_) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void JsonlSink::open(const RunInfo& info) {
+  if (fd_ >= 0) throw std::logic_error("JsonlSink::open called twice");
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (keep_ ? 0 : O_TRUNC);
+  fd_ = ::open(path_.c_str(), flags, 0644);
+  if (fd_ < 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  good_ = keep_.value_or(0);
+  // --resume: a row cut short by a kill goes; whole rows stay as they are.
+  if ((keep_ && ::ftruncate(fd_, static_cast<off_t>(good_)) != 0) ||
+      ::lseek(fd_, static_cast<off_t>(good_), SEEK_SET) < 0) {
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  }
+  if (!info.scoring_options.empty()) write_meta(jsonl_meta_path(path_), info.scoring_options);
 }
 
 void JsonlSink::write(const ScoredRow& row, const ImageTiming&) {
+  if (fd_ < 0) throw std::logic_error("JsonlSink::write before open");
   std::string line = row_to_json(row, schema_);
   line += '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  // One write() per row, straight to the kernel: nothing is left in a
+  // buffer for a kill to lose.
+  if (!write_all(fd_, line.data(), line.size())) {
+    const int err = errno;
+    // Part of the row may have gone out: cut back to the last whole one,
+    // so the file stays valid for readers and for --resume.
+    if (::ftruncate(fd_, static_cast<off_t>(good_)) != 0) {
+      // Nothing more to do; the reason that matters is the first one.
+    }
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
   }
+  good_ += line.size();
 }
 
 void JsonlSink::close(const RunInfo&) {
-  if (file_ && std::fclose(file_) != 0) {
-    file_ = nullptr;
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  }
-  file_ = nullptr;
+  if (fd_ < 0) return;
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
 }
 
 }  // namespace photoscore

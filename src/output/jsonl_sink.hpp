@@ -1,5 +1,6 @@
 #pragma once
-#include <cstdio>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,22 +9,37 @@
 
 namespace photoscore {
 
-// The archive: one JSON line per photo, flushed as soon as it is merged, so
-// an interrupted job leaves a valid file of everything it finished.
+// The archive: one JSON line per photo, written to PATH itself (no
+// temporary name) as soon as it is merged, so an interrupted job - even one
+// killed outright - leaves a valid file of everything it finished. PATH is
+// opened, and an older file there cut, only in open(), once the run has
+// started (the other sinks opened first: make_sinks adds this one after
+// them). A failed write cuts the file back to its last whole row.
 class JsonlSink final : public RowSink {
  public:
-  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers);
+  // `keep`: --resume: keep the first `keep` bytes of PATH (whole rows) and
+  // append after them. Otherwise PATH is written from empty.
+  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
+            std::optional<std::uint64_t> keep = {});
   ~JsonlSink() override;
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
 
+  // Opens PATH, and records info.scoring_options in PATH.meta (when set)
+  // for a later --resume to check.
+  void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 
  private:
   std::string path_;
   RowSchema schema_;
-  std::FILE* file_ = nullptr;
+  std::optional<std::uint64_t> keep_;
+  int fd_ = -1;
+  std::uint64_t good_ = 0;  // bytes of whole rows in the file
 };
+
+// PATH.meta, beside the JSONL: the scoring options its rows were made with.
+std::string jsonl_meta_path(const std::string& jsonl_path);
 
 }  // namespace photoscore

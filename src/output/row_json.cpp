@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output/utf8.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -10,7 +12,9 @@ namespace {
 // as the shortest decimal that round-trips and sizes without a ".0".
 struct ToJson {
   nlohmann::ordered_json operator()(std::monostate) const { return nullptr; }
-  nlohmann::ordered_json operator()(std::string_view v) const { return std::string(v); }
+  // File names and messages may hold any bytes: as_utf8 keeps them
+  // reversibly (valid UTF-8 is left as it is).
+  nlohmann::ordered_json operator()(std::string_view v) const { return as_utf8(v); }
   nlohmann::ordered_json operator()(double v) const { return v; }
   nlohmann::ordered_json operator()(std::int64_t v) const { return v; }
 };

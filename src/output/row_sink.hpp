@@ -13,6 +13,10 @@ class RowSink {
  public:
   virtual ~RowSink() = default;
   virtual void open(const RunInfo&) {}
+  // A row kept from an earlier run's JSONL (--resume), given after open()
+  // and before the first write(): sinks rewritten whole (HDF5, CSV) take it
+  // as a row; the JSONL already holds it; the dashboard only counts it.
+  virtual void resume(const ScoredRow&) {}
   virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
   virtual void close(const RunInfo&) {}
 };
@@ -23,6 +27,9 @@ class SinkSet final : public RowSink {
   void add(std::unique_ptr<RowSink> sink) { sinks_.push_back(std::move(sink)); }
   void open(const RunInfo& info) override {
     for (auto& s : sinks_) s->open(info);
+  }
+  void resume(const ScoredRow& row) override {
+    for (auto& s : sinks_) s->resume(row);
   }
   void write(const ScoredRow& row, const ImageTiming& timing) override {
     for (auto& s : sinks_) s->write(row, timing);

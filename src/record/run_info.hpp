@@ -52,6 +52,13 @@ struct RunInfo {
   std::int64_t skipped = 0;  // files passed over for their extension
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
+  // --- safety (issue 11) ---
+  std::int64_t files = 0;      // files this run was to score (resumed rows included)
+  std::int64_t resumed = 0;    // rows kept from an earlier run's JSONL (--resume)
+  std::string interrupted_by;  // "SIGTERM", "SIGINT"; empty when not stopped by a signal
+  std::string scoring_options;  // what the scores depend on, as --resume checks it
+  // Every file has its row: not stopped early.
+  bool complete() const { return images >= files; }
 };
 
 // ISO 8601 UTC timestamp of now, to the second.

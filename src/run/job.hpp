@@ -6,6 +6,7 @@
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_info.hpp"
+#include "record/scored_row.hpp"
 
 namespace photoscore {
 
@@ -17,6 +18,9 @@ struct Job {
   bool timing_table = true;  // the per-rank table after the summary
   std::uint64_t memory_budget = 0;  // bytes of photos held at once per rank; 0: none
   RunInfo info;              // provenance; completed on the writing rank
+  // --resume: the rows kept from the earlier run's JSONL, on the writing
+  // rank; the runners' file list starts after them.
+  std::vector<ScoredRow> resumed;
 };
 
 }  // namespace photoscore

@@ -61,11 +61,11 @@ void MemoryBudget::release(std::uint64_t held) {
 std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels) {
   const ImageProbe probe = probe_image(path);
   if (!probe.ok || probe.width <= 0 || probe.height <= 0) return 0;
-  if (static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) > max_pixels)
-    return 0;
+  const std::uint64_t pixels = static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height);
+  if (pixels > max_pixels) return 0;
   struct stat st {};
   const std::uint64_t file = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-  return static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) * kBytesPerPixel + file;
+  return pixels * kBytesPerPixel + file;
 }
 
 std::uint64_t default_memory_budget(int ranks_on_node) {

@@ -34,8 +34,8 @@ class MemoryBudget {
 
 // What scoring the photo at `path` will hold at its peak, from its header:
 // the decoded RGB pixels, the scorer's per-pixel buffers, and the file's own
-// bytes. 0 when the header cannot be read or claims more than max_pixels
-// (decoding refuses those before allocating, and says why in every mode).
+// bytes. 0 when the header cannot be read or claims more than `max_pixels`:
+// decoding will refuse the photo with its own, every-mode reason.
 std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels);
 
 // The default budget of one rank: the memory this job may use (the smallest

@@ -18,12 +18,14 @@ class RunLifecycle {
   // `table`: where the per-rank timing table goes at the end (nullptr: none).
   RunLifecycle(RunInfo& info, RowSink& sinks, std::FILE* table, std::vector<std::string> analyzer_names);
 
-  // Start time, then the sinks' open().
-  void start();
+  // Start time, then the sinks' open(), then the rows kept from an earlier
+  // run (--resume) handed to the sinks' resume(), in file order.
+  void start(const std::vector<ScoredRow>& resumed = {});
   // Seconds since start().
   double elapsed() const;
-  // Wall and end time, what the writer wrote, the ranks' timings; then the
-  // sinks' close() and the timing table.
+  // Wall and end time, what the writer wrote, the ranks' timings, and
+  // whether a signal stopped the run early; then the sinks' close() and the
+  // timing table.
   void finish(const OrderedWriter& writer, std::vector<RankTiming> ranks);
 
  private:
@@ -32,6 +34,7 @@ class RunLifecycle {
   std::FILE* table_;
   std::vector<std::string> analyzer_names_;
   double started_ = 0.0;
+  std::int64_t resumed_errors_ = 0;
 };
 
 }  // namespace photoscore

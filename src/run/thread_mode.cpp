@@ -13,7 +13,7 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   info.plan = "threads mode: 1 rank x " + std::to_string(job.threads) + " OpenMP " +
               (job.threads == 1 ? "thread" : "threads");
   RunLifecycle life(info, sinks, job.timing_table ? stdout : nullptr, info.analyzers);
-  life.start();
+  life.start(job.resumed);
   OrderedWriter writer(job.policy, sinks, 64 * static_cast<std::size_t>(job.threads));
   RankTiming timing = run_threads(files, job.policy, job.limits, job.threads, job.memory_budget, writer);
   timing.rank = 0;

@@ -7,6 +7,7 @@
 #include "run/memory_budget.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/process_image.hpp"
+#include "run/stop_signal.hpp"
 
 namespace photoscore {
 
@@ -51,12 +52,14 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
       ImageScorer scorer(policy.analyzers, 1);
       std::vector<std::uint8_t> bytes;
       for (;;) {
+        // Looked at before a photo is taken, never after: every photo taken
+        // is finished, so the rows written stay a prefix of the file list.
+        if (stop_requested()) break;
         const std::size_t i = next.fetch_add(1);
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
         photo.started_at = seconds_now();
-        const std::uint64_t need =
-            budget.total() ? photo_memory_estimate(files[i].path, limits.max_pixels) : 0;
+        const std::uint64_t need = budget.total() ? photo_memory_estimate(files[i].path, limits.max_pixels) : 0;
         ImageOutcome outcome;
         if (!budget.acquire(need)) {
           outcome.error = "needs about " + megabytes(need) + ", more than the memory budget of " +

@@ -13,8 +13,11 @@
 
 #include "app/exit_codes.hpp"
 #include "app/job.hpp"
+#include "app/output_guard.hpp"
 #include "comm/mpi_runner.hpp"
 #include "comm/mpi_session.hpp"
+#include "output/utf8.hpp"
+#include "run/stop_signal.hpp"
 #include "run/thread_mode.hpp"
 
 namespace photoscore {
@@ -47,26 +50,38 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   if (mode == Mode::Threads) {
     Job job = make_job(options, mode, Layout::Threads, 1);
-    const std::vector<InputFile> files = job_files(options, job.info);
-    auto sinks = make_sinks(options, job);
+    std::vector<InputFile> files = job_files(options, job.info);
+    // Declared first, so that the lock outlives the sinks.
+    const PreparedOutputs outputs = prepare_outputs(options, job, files);
+    auto sinks = make_sinks(options, job, outputs.jsonl_keep);
     run_thread_mode(job, files, *sinks);
     return exit_code_for(job.info);
   }
   share_node_cores(options, session);
   Job job = make_job(options, mode, options.layout, session.world());
   std::vector<InputFile> files;
+  PreparedOutputs outputs;
   std::unique_ptr<SinkSet> sinks;
   if (session.rank() == 0) {
     try {
       files = job_files(options, job.info);
+      outputs = prepare_outputs(options, job, files);
     } catch (const InputError& e) {
-      std::fprintf(stderr, "photoscore: %s\n", e.what());
+      std::fprintf(stderr, "photoscore: %s\n", for_terminal(e.what()).c_str());
       session.abort(kExitBadInput);  // the other ranks are waiting for photos
     }
-    sinks = make_sinks(options, job);
+    sinks = make_sinks(options, job, outputs.jsonl_keep);
   }
   run_mpi(job, files, sinks.get());
-  return session.rank() == 0 ? exit_code_for(job.info) : kExitAllScored;
+  int code = kExitAllScored;
+  if (session.rank() == 0) {
+    code = exit_code_for(job.info);
+    // Closed and unlocked (the lock file removed) before any rank may exit:
+    // a launcher may end the job as soon as one rank exits non-zero.
+    sinks.reset();
+    outputs.lock.reset();
+  }
+  return session.from_rank0(code);
 }
 
 }  // namespace
@@ -75,7 +90,8 @@ int run_photoscore(int argc, char** argv) {
   const MpiSession session(argc, argv, MpiSession::launched() || asks_for_mpi(argc, argv));
   const int rank = session.rank();
   const auto fail = [rank](int code, const std::string& message) {
-    if (rank == 0) std::fprintf(stderr, "photoscore: %s\n", message.c_str());
+    // Messages may quote file names: no raw control character reaches the terminal.
+    if (rank == 0) std::fprintf(stderr, "photoscore: %s\n", for_terminal(message).c_str());
     return code;
   };
 
@@ -101,6 +117,8 @@ int run_photoscore(int argc, char** argv) {
     return fail(kExitFailed, "the MPI library cannot give MPI_THREAD_FUNNELED, which OpenMP inside ranks needs");
   }
 
+  // From here a signal asks the run to stop instead of killing it.
+  install_stop_handlers();
   try {
     return run_mode(options, mode, session);
   } catch (const InputError& e) {
@@ -108,9 +126,9 @@ int run_photoscore(int argc, char** argv) {
   } catch (const std::exception& e) {
     // The sinks are gone by now: their temporary files are removed.
     if (session.world() > 1) {
-      std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, e.what());
+      std::fprintf(stderr, "photoscore: rank %d: %s\n", rank, for_terminal(e.what()).c_str());
     } else {
-      std::fprintf(stderr, "photoscore: %s\n", e.what());
+      std::fprintf(stderr, "photoscore: %s\n", for_terminal(e.what()).c_str());
     }
     if (session.world() > 1) session.abort(kExitFailed);
     return kExitFailed;

@@ -1,0 +1,137 @@
+#include "app/output_guard.hpp"
+
+#include <sys/stat.h>
+
+#include <climits>
+#include <cstdlib>
+#include <set>
+#include <utility>
+
+#include "output/jsonl_sink.hpp"
+#include "output/partial_file.hpp"
+#include "output/utf8.hpp"
+
+namespace photoscore {
+
+namespace {
+
+struct Output {
+  std::string flag;  // "--jsonl"
+  std::string path;
+};
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string name_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The same file whatever the spelling: device and inode when it exists,
+// else its folder's real path and its name.
+std::string identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  char real[PATH_MAX];
+  if (::realpath(folder_of(path).c_str(), real)) return std::string(real) + "/" + name_of(path);
+  return path;
+}
+
+bool same_folder(const std::string& a, const std::string& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+std::string shown(const Output& o) { return o.flag + " " + for_terminal(o.path); }
+
+void check_paths(const Options& options, const std::vector<Output>& outputs,
+                 const std::vector<InputFile>& files) {
+  bool any_exists = false;
+  for (const Output& o : outputs) {
+    struct stat st {};
+    if (::stat(o.path.c_str(), &st) != 0) continue;
+    any_exists = true;
+    // Writing would replace a device node, or write into a pipe or a
+    // device (/dev/sda); renaming over it would remove it.
+    if (!S_ISREG(st.st_mode)) {
+      throw InputError(shown(o) + " is not a regular file (a device, folder, pipe or socket): name a file");
+    }
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    for (std::size_t k = i + 1; k < outputs.size(); ++k) {
+      if (identity(outputs[i].path) == identity(outputs[k].path)) {
+        throw InputError(shown(outputs[i]) + " and " + outputs[k].flag + " name the same file");
+      }
+    }
+  }
+  for (const Output& o : outputs) {
+    // A photo's name in the folder being scored: an input now, or the next
+    // time the folder is scored.
+    if (has_photo_extension(name_of(o.path)) && same_folder(folder_of(o.path), options.input_dir)) {
+      throw InputError(shown(o) + " is a photo's name in the input folder: write the results elsewhere");
+    }
+  }
+  if (!any_exists) return;
+  // Hard links, symbolic links and other spellings of a photo being scored.
+  std::set<std::pair<dev_t, ino_t>> outputs_by_id;
+  for (const Output& o : outputs) {
+    struct stat st {};
+    if (::stat(o.path.c_str(), &st) == 0) outputs_by_id.insert({st.st_dev, st.st_ino});
+  }
+  for (const InputFile& f : files) {
+    struct stat st {};
+    if (::stat(f.path.c_str(), &st) != 0 || !outputs_by_id.count({st.st_dev, st.st_ino})) continue;
+    for (const Output& o : outputs) {
+      struct stat ost {};
+      if (::stat(o.path.c_str(), &ost) == 0 && ost.st_dev == st.st_dev && ost.st_ino == st.st_ino) {
+        throw InputError(shown(o) + " is " + for_terminal(f.path) + ", a photo being scored");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<InputFile>& files) {
+  std::vector<Output> outputs = {{"--jsonl", options.jsonl}, {"--h5", options.h5}};
+  if (!options.csv.empty()) outputs.push_back({"--csv", options.csv});
+  check_paths(options, outputs, files);
+  // "cannot write" (exit 3) before the lock file is made in a folder that
+  // does not exist.
+  for (const Output& o : outputs) check_can_create(o.path);
+
+  PreparedOutputs prepared;
+  try {
+    prepared.lock = std::make_unique<OutputLock>(options.jsonl + ".lock");
+  } catch (const OutputBusy& e) {
+    throw InputError(for_terminal(e.what()));
+  }
+  if (!options.force && !options.resume) {
+    for (const Output& o : outputs) {
+      struct stat st {};
+      if (::stat(o.path.c_str(), &st) == 0) {
+        throw InputError(for_terminal(o.path) +
+                         " already exists: --force replaces it, --resume keeps its rows and scores the rest");
+      }
+    }
+  }
+
+  job.info.files = static_cast<std::int64_t>(files.size());
+  job.info.scoring_options = scoring_options(options, job.policy);
+  if (options.resume) {
+    ResumePoint point =
+        find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers), job.info.scoring_options);
+    files.erase(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(point.rows.size()));
+    job.resumed = std::move(point.rows);
+    prepared.jsonl_keep = point.bytes;
+  }
+  return prepared;
+}
+
+}  // namespace photoscore

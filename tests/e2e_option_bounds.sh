@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Every option's bounds (issue 11): each bad value is refused with exit 2 and
+# one line on stderr, before any output file is made.
+#   e2e_option_bounds.sh PHOTOSCORE_BINARY PHOTOS_DIR
+set -u
+bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
+photos=$(readlink -f "$2")
+work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_bounds.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# Each line: the options, then (after |) a word the message must hold.
+while IFS='|' read -r args word; do
+  [ -z "$args" ] && continue
+  # shellcheck disable=SC2086  # the table's words are the arguments
+  "$bin" --mode threads --quiet $args --jsonl "$work/r.jsonl" --h5 "$work/r.h5" "$photos" \
+    >"$work/out" 2>"$work/err"
+  rc=$?
+  lines=$(wc -l <"$work/err")
+  if [ "$rc" != 2 ] || [ "$lines" != 1 ] || ! grep -q -- "$word" "$work/err"; then
+    echo "FAIL: $args: exit $rc, $lines stderr lines (want 2, 1 naming '$word'): $(head -c 300 "$work/err")"
+    failures=$((failures + 1))
+  elif ls "$work" | grep -q 'r\.'; then
+    echo "FAIL: $args: refused, but an output file was made: $(ls "$work")"
+    failures=$((failures + 1))
+  else
+    echo "ok:   $args -> exit 2: $(cat "$work/err")"
+  fi
+  rm -f "$work"/r.*
+done <<'TABLE'
+--threads 100000|--threads
+--threads 0|--threads
+--threads -3|--threads
+--threads abc|--threads
+--max-megapixels 1e30|--max-megapixels
+--max-megapixels nan|--max-megapixels
+--max-megapixels inf|--max-megapixels
+--max-megapixels 0|--max-megapixels
+--max-megapixels -5|--max-megapixels
+--max-images -1|--max-images
+--max-images 1e30|--max-images
+--max-images 99999999999999999999|--max-images
+--shard 1/3000000000|--shard
+--shard 0/0|--shard
+--shard 3/3|--shard
+--shard -1/3|--shard
+--shard 1.5/3|--shard
+--shard 1/3x|--shard
+--shard 1e0/3|--shard
+--shard 1/|--shard
+--in-flight 0|--in-flight
+--in-flight 100000|--in-flight
+--weights 0,0,0|--weights
+--weights -1,1,1|--weights
+--weights nan,1,1|--weights
+--weights inf,1,1|--weights
+--weights 1e308,1e308,1e308|--weights
+--weights 1,1|--weights
+--weights sharpness=0,exposure=0,composition=0|--weights
+--thresholds 1.5,0.3|--thresholds
+--thresholds 0.5,-0.1|--thresholds
+--thresholds 0.3,0.5|--thresholds
+--thresholds nan,0.3|--thresholds
+--thresholds 0.5|--thresholds
+--analyzers sharpness,sharpness|--analyzers
+--analyzers nosuch|--analyzers
+--layout ring|--layout
+--profile nosuch|--profile
+--force --resume|--
+TABLE
+
+[ "$failures" -eq 0 ] && echo "option bounds: every bad value refused" || exit 1
