@@ -18,6 +18,7 @@ PACKAGES=(
   python3-numpy python3-scipy python3-pil python3-h5py python3-matplotlib
   slurm-wlm munge
   clang libclang-rt-14-dev
+  chromium libimage-exiftool-perl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/act_options.hpp"
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_mode.hpp"
@@ -35,6 +36,7 @@ struct Options {
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
+  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain (issue 12)
   // --- safety (issue 11) ---
   bool force = false;   // --force: existing results may be replaced
   bool resume = false;  // --resume: keep the JSONL's rows, score the rest
