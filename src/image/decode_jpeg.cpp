@@ -142,6 +142,7 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
     image.height = static_cast<int>(cinfo.output_height);
     image.scaled.source_width = static_cast<int>(cinfo.image_width);
     image.scaled.source_height = static_cast<int>(cinfo.image_height);
+    image.scaled.factor = static_cast<int>(cinfo.scale_denom);
   }
   // --- end calibrated profile ---
 

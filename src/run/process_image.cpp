@@ -30,7 +30,9 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   try {
     RgbImage& image = scorer.image_buffer();
     // A JPEG is scored strip by strip as its rows come out of the decoder,
-    // while they are still in cache; other formats are scored once decoded.
+    // while they are still in cache (in the calibrated profile too: its
+    // working image is the DCT-scaled decode); other formats are scored once
+    // decoded.
     bool begun = false;
     const RowsDone rows_done = [&](int rows) {
       if (!begun) {
@@ -41,7 +43,7 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
     };
     try {
       if (limits.working_resolution) {
-        decode_working_image(bytes, limits, image);  // calibrated profile: scored whole below
+        decode_working_image(bytes, limits, image, &rows_done);  // calibrated profile
       } else {
         decode_image_into(bytes, limits, image, &rows_done);
       }
