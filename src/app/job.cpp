@@ -22,6 +22,9 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   Job job;
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
+  // Past 2^44 MiB the product would not fit: converting it would be undefined.
+  job.limits.max_file_bytes =
+      options.max_file_mb < 0x1p44 ? static_cast<std::uint64_t>(options.max_file_mb * (1 << 20)) : UINT64_MAX;
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
   job.memory_budget = options.memory_budget_mb >= 0

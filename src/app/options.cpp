@@ -147,6 +147,10 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--max-megapixels", o.max_megapixels,
                  "Refuse (with an error row) photos whose header claims more pixels than this")
       ->capture_default_str();
+  app.add_option("--max-file-mb", o.max_file_mb,
+                 "Refuse (with an error row), without reading them, files larger than this many MiB")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--memory-budget", o.memory_budget_mb,
                  "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
                  "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/act_options.hpp"
+#include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_mode.hpp"
 
@@ -28,6 +29,7 @@ struct Options {
   int shard_index = 0;
   int shard_count = 1;
   double max_megapixels = 500.0;
+  double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   std::string command_line;

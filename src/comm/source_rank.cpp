@@ -113,7 +113,7 @@ class Source {
       photo.started_at = seconds_now();
       const double t_read = MPI_Wtime();
       std::string error;
-      const bool readable = read_photo(files_[index].path, out->bytes, error);
+      const bool readable = read_photo(files_[index].path, out->bytes, error, job_.limits.max_file_bytes);
       photo.read_seconds = MPI_Wtime() - t_read;
       timing_.read += photo.read_seconds;
       if (!readable) {

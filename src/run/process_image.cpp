@@ -67,9 +67,10 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   }
 }
 
-bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+                std::uint64_t max_bytes) {
   try {
-    if (read_file(path, bytes, error)) return true;
+    if (read_file(path, bytes, error, max_bytes)) return true;
   } catch (const std::bad_alloc&) {
     error = "not enough memory to read this file";
   }
@@ -83,7 +84,7 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds) {
   const double t0 = omp_get_wtime();
   std::string error;
-  const bool readable = read_photo(path, bytes, error);
+  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes);
   read_seconds = omp_get_wtime() - t0;
   if (!readable) return failed(error, 0.0);
   return process_image(bytes, scorer, limits);

@@ -29,9 +29,10 @@ struct ImageOutcome {
 // one-line error.
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits);
 
-// Reads a whole file into `bytes`; false and a one-line reason when it
-// cannot (running out of memory included).
-bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
+// Reads a whole regular file of at most max_bytes into `bytes` (read_file);
+// false and a one-line reason when it cannot (running out of memory included).
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+                std::uint64_t max_bytes);
 
 // The whole per-file path: read the file into `bytes` (reused from photo to
 // photo), then process_image(). A file that cannot be read comes back as
