@@ -215,18 +215,20 @@ def fmt(v, spec):
     return "n/a" if v != v else format(v, spec)
 
 
-TABLE_HEAD = ["mode", "layout", "cores", "ranks", "threads", "images", "wall s", "images/s", "speed-up",
-              "efficiency", "oversubscribed"]
+# Repeats are summarized by their median wall time (images/s, speed-up and
+# efficiency come from it); min and max show how much the repeats spread.
+TABLE_HEAD = ["mode", "layout", "cores", "ranks", "threads", "images", "runs", "wall s (median)", "min s", "max s",
+              "images/s", "speed-up", "efficiency", "oversubscribed"]
 
 
 def table(points):
-    lines = ["| " + " | ".join(TABLE_HEAD) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 8 + ["---"]) + "|"]
+    lines = ["| " + " | ".join(TABLE_HEAD) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 11 + ["---"]) + "|"]
     for p in points:
-        runs = f" ({len(p.runs)} runs, median)" if len(p.runs) > 1 else ""
+        walls = [r.wall for r in p.runs]
         lines.append("| " + " | ".join([
-            p.mode, p.layout, str(p.cores), str(p.ranks), str(p.threads), str(p.images),
-            fmt(p.wall, ".3f") + runs, fmt(p.throughput, ".2f"), fmt(p.speedup, ".2f"), fmt(p.efficiency, ".2f"),
-            "yes" if p.oversubscribed else "no"]) + " |")
+            p.mode, p.layout, str(p.cores), str(p.ranks), str(p.threads), str(p.images), str(len(p.runs)),
+            fmt(p.wall, ".3f"), fmt(min(walls), ".3f"), fmt(max(walls), ".3f"), fmt(p.throughput, ".2f"),
+            fmt(p.speedup, ".2f"), fmt(p.efficiency, ".2f"), "yes" if p.oversubscribed else "no"]) + " |")
     return "\n".join(lines)
 
 

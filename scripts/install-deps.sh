@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package photoscore needs to build, test, benchmark
-# and run its Slurm and analysis scripts. Safe to run again.
+# Installs every Debian package photoscore needs to build, test, benchmark,
+# fuzz (clang's libFuzzer) and run its Slurm and analysis scripts. Safe to
+# run again.
 # Usage: scripts/install-deps.sh          (as root, or with sudo available)
 set -euo pipefail
 SUDO=""
@@ -16,6 +17,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-scipy python3-pil python3-h5py python3-matplotlib
   slurm-wlm munge
+  clang libclang-rt-14-dev
+  chromium libimage-exiftool-perl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -19,15 +19,18 @@ import sys
 
 import h5py
 
+# Scaling-study provenance (issue 12): strings, none empty.
+PROVENANCE = ["compiler", "compiler_flags", "mpi_library", "hdf5_version", "libraries", "cpu_model", "kernels",
+              "thread_binding"]
 RUN_ATTRIBUTES = [
     "photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "ranks",
     "threads_per_rank", "hostname", "hosts", "start_time", "end_time", "wall_seconds", "images",
     "errors", "weights", "thresholds", "analyzers", "plan", "shard", "slurm_job_id",
-]
+] + PROVENANCE
 STRING_ATTRIBUTES = [
     "photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "hostname",
     "start_time", "end_time", "plan", "shard", "slurm_job_id",
-]
+] + PROVENANCE
 # The stages are disjoint, so on a rank they add up to its wall time.
 STAGES = ["read", "comm", "wait", "decode", "analyze", "merge", "write"]
 
@@ -61,6 +64,18 @@ def check_scores(rows, f):
         return
     scores = f["scores"][()]
     members = list(scores.dtype.names)
+    # What each member holds, for readers without the docs: names, units and
+    # descriptions in member order.
+    docs = f["scores"].attrs
+    for name in ("columns", "units", "descriptions"):
+        if name not in docs:
+            fail(f"/scores has no attribute {name}")
+        elif len(docs[name]) != len(members):
+            fail(f"/scores.{name} has {len(docs[name])} entries for {len(members)} members")
+    if "columns" in docs and list(docs["columns"]) != members:
+        fail(f"/scores.columns {list(docs['columns'])} != members {members}")
+    if "descriptions" in docs and not all(docs["descriptions"]):
+        fail("/scores.descriptions has an empty entry")
     if len(scores) != len(rows):
         fail(f"/scores has {len(scores)} rows, the JSONL {len(rows)}")
     for i, (row, rec) in enumerate(zip(rows, scores)):
@@ -91,6 +106,11 @@ def check_run(rows, f):
         if name in attrs and not all(isinstance(v, str) for v in attrs[name]):
             fail(f"/run.{name} elements do not read as str: {attrs[name]!r}")
     run = {name: attrs[name] for name in attrs}
+    for name in PROVENANCE:
+        if not run.get(name):
+            fail(f"/run.{name} is empty")
+    if run.get("kernels") not in ("avx2", "portable"):
+        fail(f"/run.kernels is {run.get('kernels')!r}, expected avx2 or portable")
     errors = sum(1 for r in rows if r["status"] == "error")
     if run.get("images") != len(rows):
         fail(f"/run.images = {run.get('images')}, the JSONL has {len(rows)} rows")

@@ -90,7 +90,14 @@ case_run() {
   local args=(--quiet --jsonl "$out/r.jsonl" --h5 "$out/r.h5")
   "$@" "${args[@]}" >"$out/first.out" 2>"$out/first.err" &
   job=$!
-  sleep "$delay"
+  # DELAY seconds in, or as soon as 20 rows are written if that comes first:
+  # a fast machine must not finish the run before the signal.
+  local waited=0
+  while [ "$waited" -lt "$((delay * 10))" ] && kill -0 "$job" 2>/dev/null &&
+    [ "$(cat "$out/r.jsonl" 2>/dev/null | wc -l)" -lt 20 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
   if ! kill -0 "$job" 2>/dev/null; then
     fail "$name: the run ended within $delay s, before the signal"
   fi

@@ -6,14 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "analysis/score_image.hpp"
-#include "image/working_image.hpp"
 #include "analyzers/profile.hpp"
+#include "image/working_image.hpp"
 
 namespace photoscore {
 namespace {
@@ -70,12 +71,14 @@ std::vector<double> blur(const std::vector<double>& g, int w, int h, double sigm
   return out;
 }
 
-// What decode_working_image does after decoding.
+// What decode_working_image does after decoding a non-JPEG.
 RgbImage working(const RgbImage& img) {
-  const int long_side = std::max(img.width, img.height);
-  if (long_side <= kWorkingLongSide) return img;
-  RgbImage out;
-  area_downscale(img, img.width * kWorkingLongSide / long_side, img.height * kWorkingLongSide / long_side, out);
+  const int factor = working_factor(std::max(img.width, img.height));
+  RgbImage out = img;
+  if (factor > 1) box_downscale(img, factor, out);
+  out.scaled.source_width = img.width;
+  out.scaled.source_height = img.height;
+  out.scaled.factor = factor;
   return out;
 }
 
@@ -95,7 +98,8 @@ std::vector<AnalyzerResult> score_all(const RgbImage& img, int threads) {
 
 Sharpness sharpness(const RgbImage& img) {
   const auto r = score_all(working(img), 1);
-  return {std::get<double>(r[0].values[0]), std::get<std::string>(r[0].values[2]), std::get<double>(r[0].values[3])};
+  return {std::get<double>(r[0].values[0]), std::get<std::string>(r[0].values[2]),
+          std::get<double>(r[0].values[3])};
 }
 
 TEST(Calibrated, ProfilesKeepTheSeedsKeys) {
@@ -108,24 +112,36 @@ TEST(Calibrated, ProfilesKeepTheSeedsKeys) {
     for (const auto& f : seed->analyzers[i].fields) {
       if (!f.headline) continue;
       const auto& cf = cal->analyzers[i].fields;
-      EXPECT_TRUE(std::any_of(cf.begin(), cf.end(), [&](const FieldSpec& c) { return c.name == f.name && c.headline; }))
-          << f.name;
+      EXPECT_TRUE(std::any_of(cf.begin(), cf.end(), [&](const FieldSpec& c) {
+        return c.name == f.name && c.headline;
+      })) << f.name;
     }
   }
   EXPECT_EQ(find_profile("nope"), nullptr);
 }
 
-TEST(Calibrated, AreaDownscaleIsTheExactAreaMean) {
-  // 3 -> 2 columns: output 0 covers input 0 and half of 1, output 1 the
-  // other half of 1 and input 2.
-  RgbImage in = gray_image(3, 1, {0, 90, 210});
+TEST(Calibrated, BoxDownscaleIsTheExactBoxMean) {
+  // 3 x 2 by 2: output 0 averages the 2 x 2 box, output 1 the last column's
+  // two pixels (ceil(3 / 2) outputs, as libjpeg's DCT scaling).
+  RgbImage in = gray_image(3, 2, {10, 20, 90, 30, 41, 201});
   RgbImage out;
-  area_downscale(in, 2, 1, out);
-  EXPECT_EQ(out.rgb[0], 30);   // (2*0 + 90) / 3
-  EXPECT_EQ(out.rgb[3], 170);  // (90 + 2*210) / 3
-  in = gray_image(2, 2, {10, 20, 30, 41});
-  area_downscale(in, 1, 1, out);
-  EXPECT_EQ(out.rgb[0], 25);  // 101 / 4 = 25.25
+  box_downscale(in, 2, out);
+  ASSERT_EQ(out.width, 2);
+  ASSERT_EQ(out.height, 1);
+  EXPECT_EQ(out.rgb[0], 25);   // 101 / 4 = 25.25
+  EXPECT_EQ(out.rgb[3], 146);  // 291 / 2 = 145.5, rounded up
+}
+
+TEST(Calibrated, WorkingFactorKeepsTheLongSideInRange) {
+  EXPECT_EQ(working_factor(500), 1);
+  EXPECT_EQ(working_factor(2 * kWorkingMinLongSide - 1), 1);
+  EXPECT_EQ(working_factor(2 * kWorkingMinLongSide), 2);
+  EXPECT_EQ(working_factor(4000), 4);  // a 12 MP photo: 1000 pixels
+  EXPECT_EQ(working_factor(6144), 8);  // 768
+  EXPECT_EQ(working_factor(20000), 16);
+  // The JPEG DCT scaling makes the same choice up to 1/8.
+  for (int side : {1000, 1536, 3000, 4000, 6143, 6144, 9000})
+    EXPECT_EQ(jpeg_scale_denom(side, kWorkingMinLongSide), working_factor(side)) << side;
 }
 
 TEST(Calibrated, BlockingSeesAGridAndNotAGradient) {
@@ -144,6 +160,30 @@ TEST(Calibrated, BlockingSeesAGridAndNotAGradient) {
   EXPECT_EQ(jpeg_blocking(gray_image(w, h, blocks), 1), 0.0);
 }
 
+TEST(Calibrated, SharpnessMeasuresBlockingAsTheWholeImageFunction) {
+  // Blocks of 4 pixels, as a JPEG reduced by 2 shows them; sizes that are
+  // no multiple of the period nor of the strips, on several threads.
+  const int w = 250, h = 187;
+  std::mt19937 rng(5);
+  std::vector<double> g(std::size_t(w) * h);
+  std::vector<double> level(std::size_t(w / 4 + 1) * (h / 4 + 1));
+  for (double& v : level) v = 60.0 + rng() % 120;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      g[std::size_t(y) * w + x] = level[std::size_t(y / 4) * (w / 4 + 1) + x / 4] + (x * 7 + y * 3) % 5;
+  RgbImage img = gray_image(w, h, g);
+  img.scaled.factor = 2;
+  const double expected = jpeg_blocking(img, 4);
+  EXPECT_GT(expected, 1.0);
+  for (int threads : {1, 3}) {
+    const auto r = score_all(img, threads);
+    EXPECT_NEAR(std::get<double>(r[0].values[4]), expected, 0.0005) << threads;
+  }
+  // Not reduced by a profile (factor 0, as the seed decodes): no grid known.
+  img.scaled.factor = 0;
+  EXPECT_EQ(std::get<double>(score_all(img, 1)[0].values[4]), 0.0);
+}
+
 TEST(Calibrated, FocusFallsStrictlyWithBlur) {
   const int w = 2048, h = 1536;
   const auto g = scene(w, h);
@@ -159,12 +199,27 @@ TEST(Calibrated, FocusFallsStrictlyWithBlur) {
   EXPECT_EQ(verdicts.back(), "blurry");
 }
 
+TEST(Calibrated, FocusKeepsFallingAtTheStrongestBlursOfASmallPhoto) {
+  // A small photo blurred until its detail is below the 8-bit rounding: the
+  // focus must still fall (no clamp at 0, no rise as the noise estimate
+  // falls), so a blur series ranks strictly.
+  const int w = 451, h = 300;
+  const auto g = scene(w, h, 9);
+  double last = 1e300;
+  for (double sigma : {4.0, 5.0, 6.0, 7.0, 8.0, 9.0}) {
+    const Sharpness s = sharpness(gray_image(w, h, blur(g, w, h, sigma)));
+    EXPECT_GT(s.focus, 0.0) << "sigma " << sigma;
+    EXPECT_LT(s.focus, last) << "sigma " << sigma;
+    last = s.focus;
+  }
+}
+
 TEST(Calibrated, SameVerdictAtHalfAndQuarterSize) {
   const int w = 2048, h = 1536;
   const RgbImage full = gray_image(w, h, scene(w, h));
   RgbImage half, quarter;
-  area_downscale(full, w / 2, h / 2, half);
-  area_downscale(full, w / 4, h / 4, quarter);
+  box_downscale(full, 2, half);
+  box_downscale(full, 4, quarter);
   const std::string v = sharpness(full).verdict;
   EXPECT_EQ(v, "sharp");
   EXPECT_EQ(sharpness(half).verdict, v);
@@ -202,6 +257,49 @@ TEST(Calibrated, NoiseIsEstimatedAndNotReadAsFocus) {
   // stays blurry.
   EXPECT_EQ(grainy.verdict, "blurry");
   EXPECT_LT(grainy.focus, clean.focus + 0.6 * 1280.0);
+}
+
+struct Exposure {
+  double highlights;
+  double score;
+  std::string verdict;
+};
+
+Exposure exposure(const RgbImage& img) {
+  const auto r = score_all(img, 1);
+  return {std::get<double>(r[1].values[2]), std::get<double>(r[1].values[3]),
+          std::get<std::string>(r[1].values[4])};
+}
+
+// Mid-gray with the first `share` of the rows painted `rgb`.
+RgbImage painted(double share, std::array<std::uint8_t, 3> rgb) {
+  const int w = 200, h = 100;
+  RgbImage img = gray_image(w, h, std::vector<double>(std::size_t(w) * h, 110.0));
+  for (int y = 0; y < static_cast<int>(share * h); ++y)
+    for (int x = 0; x < w; ++x)
+      std::copy(rgb.begin(), rgb.end(), img.rgb.begin() + 3 * (std::size_t(y) * w + x));
+  return img;
+}
+
+TEST(Calibrated, HighlightsClipPerChannel) {
+  // Pure red is gray level 76, nowhere near white, but its red channel is
+  // blown: a fifth of the photo so is clipped.
+  const Exposure red = exposure(painted(0.2, {255, 0, 0}));
+  EXPECT_NEAR(red.highlights, 0.2, 1e-9);
+  EXPECT_EQ(red.verdict, "clipped");
+  // A channel at 249 is not blown.
+  const Exposure almost = exposure(painted(0.2, {249, 0, 0}));
+  EXPECT_EQ(almost.highlights, 0.0);
+  EXPECT_EQ(almost.verdict, "good");
+  // The penalty grows with the share blown and never reaches 0, so two
+  // badly clipped photos still rank.
+  const double s10 = exposure(painted(0.1, {255, 255, 255})).score;
+  const double s50 = exposure(painted(0.5, {255, 255, 255})).score;
+  const double s90 = exposure(painted(0.9, {255, 255, 255})).score;
+  EXPECT_GT(almost.score, s10);
+  EXPECT_GT(s10, s50);
+  EXPECT_GT(s50, s90);
+  EXPECT_GT(s90, 0.0);
 }
 
 TEST(Calibrated, SameBytesWhateverTheThreadCount) {

@@ -11,22 +11,27 @@
 // Then:
 //   noise = the 10th percentile of the tiles' sigma (the flattest tenth is
 //           where the mask sees least signal);
-//   focus of a tile = its Laplacian variance - 20 noise^2 (white noise of
-//           sigma s adds 4 s^2 + 16 s^2 to the Laplacian's variance);
+//   focus of a tile = v - 20 (noise^2 - 0.5^2), v its Laplacian variance
+//           (white noise of sigma s adds 4 s^2 + 16 s^2 to the Laplacian's
+//           variance; the first half gray level is every photo's rounding),
+//           but at least v / 100, so ever stronger blurs keep falling;
 //   focus = the mean of the sharpest tiles' focus (the top 1/128 of tiles,
 //           at least 4): a small sharp subject on a soft background is sharp,
 //           a photo blurred all over is blurry;
-//   laplacian_var = focus / (1 + blocking), blocking as working_image.hpp:
-//           block edges add Laplacian energy that is no detail.
+//   laplacian_var = focus / (1 + blocking), blocking as working_image.hpp,
+//           from the |gray steps| on and off the JPEG grid summed in the same
+//           sweep: block edges add Laplacian energy that is no detail.
 // Tiles are indexed by position, per slot, so the totals do not depend on
 // how rows were split into strips or strips over threads.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "analysis/gray_strips.hpp"
+#include "image/working_image.hpp"
 
 namespace photoscore {
 namespace {
@@ -35,17 +40,103 @@ enum Field : std::size_t { kFocus, kScore, kVerdict, kNoise, kBlocking };
 
 constexpr int kTile = 16;
 // Verdict thresholds on laplacian_var (gray levels 0..255 squared), chosen
-// on degradation series (analysis/profile_eval.py): the in-focus photos we
-// tried read 1300 or more, a 12 MP photo blurred at sigma 3 below 800.
+// on degradation series (analysis/profile_eval.py, docs/profiles.md): the 15
+// in-focus photos read 2700 or more (and their 1/2 and 1/4 downscales 2400
+// or more), their synthetic shallow depth of field 1790 or more, and 12 MP
+// photos blurred at sigma 3 below 1000: the cut sits between, about 1.4x
+// from the blurs and 1.3x from the depth of field.
 constexpr double kSharpAbove = 2000.0;
+constexpr double kSoftAbove = 1400.0;
 constexpr double kNoiseCost = 0.04;
-constexpr double kSoftAbove = 1000.0;
+
+// The focus that scores about 0 (the log scale's origin: below it a photo
+// is a smear whatever the figure).
+constexpr double kFocusZero = 3.16;
+constexpr double kNetFloor = 0.01;
+constexpr double kNoiseFloor = 0.5;  // gray levels
+
+// The JPEG block grid's period in the working image: 8 / the reduction, 0
+// when a block is a pixel or less (or the photo was not reduced by a profile).
+int block_period(const RgbImage& image) {
+  const int f = image.scaled.factor;
+  return f > 0 && f <= 4 ? 8 / f : 0;
+}
+
+struct BlockSums {
+  std::int64_t on = 0;   // |gray steps| across the JPEG grid
+  std::int64_t off = 0;  // the rest
+};
 
 struct TileSums {
   std::int64_t lap = 0;
   std::int64_t lap_sq = 0;
   std::int64_t noise = 0;  // sum of |N|
 };
+
+// One strip's tile and blocking sums, into `tiles` (tiles_x x tiles_y, by
+// position) and `block`.
+[[gnu::always_inline]] inline void strip_sums(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles,
+                                              BlockSums& block) {
+  const int width = s.width;
+  const int period = block_period(*s.image);
+  for (int y = s.y0; y < s.y1; ++y) {
+    const std::int32_t* up = s.gray_row(y - 1);
+    const std::int32_t* mid = s.gray_row(y);
+    const std::int32_t* down = s.gray_row(y + 1);
+    TileSums* row = tiles + static_cast<std::size_t>(std::min(y / kTile, tiles_y - 1)) * tiles_x;
+    // |steps| to the right and from above, for the blocking measure: at the
+    // last column and the first row the mirrored edge makes them 0.
+    std::int64_t across = 0, down_steps = 0;
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const int x0 = tx * kTile;
+      const int x1 = tx == tiles_x - 1 ? width : x0 + kTile;
+      // |L| < 2^20, |N| < 2^22, |step| < 2^18: a tile row's sums (at most
+      // 2 * kTile - 1 pixels) fit 32 bits but for the squares, which stay
+      // exact in a double (< 2^40 each, < 2^46 in all) whatever order the
+      // vector lanes add them in.
+      std::int32_t lap = 0, noise = 0, h_sum = 0, v_sum = 0;
+      double lap_sq = 0.0;
+#pragma omp simd reduction(+ : lap, noise, h_sum, v_sum, lap_sq)
+      for (int x = x0; x < x1; ++x) {
+        const std::int32_t cross = up[x] + down[x] + mid[x - 1] + mid[x + 1];
+        const std::int32_t l = cross - 4 * mid[x];
+        const std::int32_t n = 4 * mid[x] - 2 * cross + (up[x - 1] + up[x + 1] + down[x - 1] + down[x + 1]);
+        const std::int32_t h = mid[x + 1] - mid[x], v = mid[x] - up[x];
+        lap += l;
+        lap_sq += static_cast<double>(l) * static_cast<double>(l);
+        noise += n < 0 ? -n : n;
+        h_sum += h < 0 ? -h : h;
+        v_sum += v < 0 ? -v : v;
+      }
+      row[tx].lap += lap;
+      row[tx].lap_sq += static_cast<std::int64_t>(lap_sq);
+      row[tx].noise += noise;
+      across += h_sum;
+      down_steps += v_sum;
+    }
+    if (period == 0) continue;
+    // Steps across the grid: between columns period*k - 1 and period*k, and
+    // from row period*k - 1 down to row period*k.
+    std::int64_t on = 0;
+    for (int x = period - 1; x + 1 < width; x += period) on += std::abs(mid[x + 1] - mid[x]);
+    block.on += on;
+    block.off += across - on;
+    (y % period == 0 && y > 0 ? block.on : block.off) += down_steps;
+  }
+}
+
+void strip_sums_portable(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles, BlockSums& block) {
+  strip_sums(s, tiles_x, tiles_y, tiles, block);
+}
+
+#if defined(__x86_64__)
+// The same code for AVX2 (eight lanes): exact integer sums, so the same
+// figures (PHOTOSCORE_NO_AVX2 runs the portable one).
+[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles,
+                                             BlockSums& block) {
+  strip_sums(s, tiles_x, tiles_y, tiles, block);
+}
+#endif
 
 class CalibratedSharpnessKernel final : public AnalyzerKernel {
  public:
@@ -56,35 +147,16 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     tiles_y_ = std::max(1, height / kTile);
     const std::size_t tiles = static_cast<std::size_t>(tiles_x_) * tiles_y_;
     sums_.assign(static_cast<std::size_t>(slots), std::vector<TileSums>(tiles));
+    blocks_.assign(static_cast<std::size_t>(slots), BlockSums{});
   }
 
   void consume(const Strip& s, int slot) override {
-    std::vector<TileSums>& tiles = sums_[static_cast<std::size_t>(slot)];
-    for (int y = s.y0; y < s.y1; ++y) {
-      const std::int32_t* up = s.gray_row(y - 1);
-      const std::int32_t* mid = s.gray_row(y);
-      const std::int32_t* down = s.gray_row(y + 1);
-      TileSums* row = tiles.data() + static_cast<std::size_t>(std::min(y / kTile, tiles_y_ - 1)) * tiles_x_;
-      for (int tx = 0; tx < tiles_x_; ++tx) {
-        const int x0 = tx * kTile;
-        const int x1 = tx == tiles_x_ - 1 ? width_ : x0 + kTile;
-        // |L| < 2^20, |N| < 2^22: a tile row's sums fit 32 bits but for the
-        // squares, which stay exact in a double (< 2^40 each, < 2^46 in all).
-        std::int64_t lap = 0, noise = 0;
-        double lap_sq = 0.0;
-        for (int x = x0; x < x1; ++x) {
-          const std::int32_t cross = up[x] + down[x] + mid[x - 1] + mid[x + 1];
-          const std::int32_t l = cross - 4 * mid[x];
-          const std::int32_t n = 4 * mid[x] - 2 * cross + (up[x - 1] + up[x + 1] + down[x - 1] + down[x + 1]);
-          lap += l;
-          lap_sq += static_cast<double>(l) * l;
-          noise += n < 0 ? -n : n;
-        }
-        row[tx].lap += lap;
-        row[tx].lap_sq += static_cast<std::int64_t>(lap_sq);
-        row[tx].noise += noise;
-      }
-    }
+    TileSums* tiles = sums_[static_cast<std::size_t>(slot)].data();
+    BlockSums& block = blocks_[static_cast<std::size_t>(slot)];
+#if defined(__x86_64__)
+    if (use_avx2()) return strip_sums_avx2(s, tiles_x_, tiles_y_, tiles, block);
+#endif
+    strip_sums_portable(s, tiles_x_, tiles_y_, tiles, block);
   }
 
   AnalyzerResult finish(const RgbImage& image) override {
@@ -111,18 +183,42 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     const std::size_t tenth = (tiles - 1) / 10;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(tenth), sorted.end());
     const double noise = sorted[tenth];
-    for (double& v : variance) v = std::max(0.0, v - 20.0 * noise * noise);
+    // Net of noise, but never below a hundredth of the tile's variance:
+    // clamping at 0 made the strongest blurs of a series tie
+    // (docs/profiles.md); a hundredth still rises with v and leaks next to
+    // nothing of the noise.
+    // Noise below kNoiseFloor is the 8-bit rounding and JPEG's own, which
+    // every photo has and which is not what a viewer calls noise; taking it
+    // off too made the strongest blurs of a series rise again as their
+    // noise estimate fell with the last of the detail.
+    const double c = 20.0 * std::max(0.0, noise * noise - kNoiseFloor * kNoiseFloor);
+    for (double& v : variance) v = std::max(v - c, kNetFloor * v);
     const std::size_t top = std::min(tiles, std::max<std::size_t>(4, tiles / 128));
     std::partial_sort(variance.begin(), variance.begin() + static_cast<std::ptrdiff_t>(top), variance.end(),
                       std::greater<>());
     double sum = 0.0;
     for (std::size_t i = 0; i < top; ++i) sum += variance[i];
-    const double blocking = image.scaled.blocking;
+    BlockSums block;
+    for (const auto& b : blocks_) {
+      block.on += b.on;
+      block.off += b.off;
+    }
+    const int period = block_period(image);
+    double blocking = 0.0;
+    if (period > 0 && width_ >= 2 * period && height_ >= 2 * period) {
+      // How many steps of each kind consume() summed (see there).
+      const std::int64_t w = width_, h = height_;
+      const std::int64_t across_on = (w - 1) / period, rows_on = (h - 1) / period;
+      const std::int64_t n_on = across_on * h + rows_on * w;
+      const std::int64_t n_off = ((w - 1) - across_on) * h + ((h - 1) - rows_on) * w;
+      blocking = jpeg_blocking(block.on, n_on, block.off, n_off, period);
+    }
     const double focus = sum / static_cast<double>(top) / (1.0 + blocking);
     // Log scale, each halving of focus costing the same, from 3 (0) to 10000
     // (1): a blurred photo keeps losing score as it blurs further. Visible
     // noise (sigma in gray levels at the working resolution) costs on top.
-    const double score = focus > 0.0 ? clip01((std::log10(focus) - 0.5) / 3.5 - kNoiseCost * noise) : 0.0;
+    const double score = clip01(
+        std::log10(1.0 + focus / kFocusZero) / std::log10(1.0 + 10000.0 / kFocusZero) - kNoiseCost * noise);
     const char* verdict = focus >= kSharpAbove ? "sharp" : (focus >= kSoftAbove ? "soft" : "blurry");
     return {{round_to(focus, 2), round_to(score, 4), std::string(verdict), round_to(noise, 2),
              round_to(blocking, 3)}};
@@ -131,6 +227,7 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
  private:
   int width_ = 0, height_ = 0, tiles_x_ = 1, tiles_y_ = 1;
   std::vector<std::vector<TileSums>> sums_;  // per slot, per tile
+  std::vector<BlockSums> blocks_;            // per slot
 };
 
 std::string figure(const AnalyzerResult& r) {

@@ -7,15 +7,17 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
-#include "analysis/summing_kernel.hpp"
 #include "analysis/gray_strips.hpp"
+#include "analysis/summing_kernel.hpp"
+#include "analyzers/exposure_report.hpp"
 
 namespace photoscore {
 namespace {
 
-enum Field : std::size_t { kMean, kShadows, kHighlights, kScore, kVerdict };
+// The fields, in exposure_report.hpp's order.
+enum Field : std::size_t { kMean = kExposureMean, kShadows, kHighlights, kScore, kVerdict };
 
-constexpr std::int32_t kShadowBelow = kGrayMax / 50;              // 0.02 of full scale
+constexpr std::int32_t kShadowBelow = kGrayMax / 50;                // 0.02 of full scale
 constexpr std::int32_t kHighlightAbove = kGrayMax - kGrayMax / 50;  // 0.98 of full scale
 constexpr double kLow = 0.35;
 constexpr double kHigh = 0.76;
@@ -78,43 +80,18 @@ class ExposureKernel final : public SummingKernel<Sums, strip_sums_portable, kAv
     const double shadows = static_cast<double>(t.shadows) / n;
     const double highlights = static_cast<double>(t.highlights) / n;
     const double clipped = shadows + highlights;
-    const double off = std::min({std::abs(mean - kLow), std::abs(mean - kHigh), std::abs(mean - (kLow + kHigh) / 2) * 1.5});
+    const double off =
+        std::min({std::abs(mean - kLow), std::abs(mean - kHigh), std::abs(mean - (kLow + kHigh) / 2) * 1.5});
     const double brightness = clip01(1.0 - off * 2.0);
     const double score = brightness * clip01(1.0 - clipped * 10.0);
-    const char* verdict = clipped > 0.08 ? "clipped" : mean < kLow ? "dark" : mean > kHigh ? "bright" : "good";
+    const char* verdict = clipped > 0.08 ? "clipped"
+                          : mean < kLow  ? "dark"
+                          : mean > kHigh ? "bright"
+                                         : "good";
     return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
              std::string(verdict)}};
   }
-
 };
-
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kMean]));
-  return buf;
-}
-
-std::string note(const AnalyzerResult& r) {
-  const std::string& v = std::get<std::string>(r.values[kVerdict]);
-  const double mean = std::get<double>(r.values[kMean]);
-  const double shadows = std::get<double>(r.values[kShadows]);
-  const double highlights = std::get<double>(r.values[kHighlights]);
-  char buf[128];
-  if (v == "clipped") {
-    if (highlights > shadows) {
-      std::snprintf(buf, sizeof buf, "Blown highlights \u2014 %.1f%% of pixels are pure white", highlights * 100);
-    } else {
-      std::snprintf(buf, sizeof buf, "Crushed shadows \u2014 %.1f%% of pixels are pure black", shadows * 100);
-    }
-  } else if (v == "dark") {
-    std::snprintf(buf, sizeof buf, "Underexposed \u2014 mean brightness %.2f (ideal 0.35\u20130.76)", mean);
-  } else if (v == "bright") {
-    std::snprintf(buf, sizeof buf, "Overexposed \u2014 mean brightness %.2f (ideal 0.35\u20130.76)", mean);
-  } else {
-    std::snprintf(buf, sizeof buf, "Well exposed \u2014 mean brightness %.2f", mean);
-  }
-  return buf;
-}
 
 }  // namespace
 
@@ -122,17 +99,13 @@ AnalyzerSpec exposure_analyzer() {
   AnalyzerSpec spec;
   spec.name = "exposure";
   spec.summary = "mean brightness and clipped shadows/highlights";
-  spec.fields = {{"mean_brightness", FieldSpec::Kind::Number, 4, true},
-                 {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
-                 {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
-                 {"exposure_score", FieldSpec::Kind::Number, 4, true},
-                 {"exposure_verdict", FieldSpec::Kind::Label, 0, true}};
+  spec.fields = exposure_fields();
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;
   spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new ExposureKernel); };
-  spec.figure = figure;
-  spec.note = note;
+  spec.figure = exposure_figure;
+  spec.note = [](const AnalyzerResult& r) { return exposure_note(r, {}); };
   return spec;
 }
 

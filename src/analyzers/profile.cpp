@@ -14,8 +14,9 @@ AnalyzerSpec color_analyzer();
 namespace {
 
 std::span<const AnalyzerSpec> calibrated_analyzers() {
-  static const std::vector<AnalyzerSpec> specs{calibrated_sharpness_analyzer(), calibrated_exposure_analyzer(),
-                                               composition_analyzer(), color_analyzer()};
+  static const std::vector<AnalyzerSpec> specs{calibrated_sharpness_analyzer(),
+                                               calibrated_exposure_analyzer(), composition_analyzer(),
+                                               color_analyzer()};
   return specs;
 }
 
@@ -39,7 +40,9 @@ std::vector<std::string> Profile::default_names() const {
 std::span<const Profile> all_profiles() {
   static const std::vector<Profile> profiles{
       {"seed", "the seed's scores, exactly, at full resolution (default)", false, all_analyzers()},
-      {"calibrated", "focus, exposure and composition calibrated on real photos, at a fixed working resolution",
+      {"calibrated",
+       "focus, exposure and composition calibrated on real photos, at a working resolution of 768-1535 "
+       "pixels",
        true, calibrated_analyzers()}};
   return profiles;
 }

@@ -5,7 +5,8 @@
 //   seed        the seed's scores, exactly (oracle.py); full resolution.
 //   calibrated  the same twelve keys, same meaning (higher is better, same
 //               verdict words), calibrated on real photos: measured at a
-//               fixed working resolution (image/working_image.hpp).
+//               working resolution of 768-1535 pixels on the longer side
+//               (image/working_image.hpp).
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@ namespace photoscore {
 struct Profile {
   std::string name;
   std::string summary;
-  bool working_resolution = false;  // photos scaled to image/working_image.hpp's size first
+  bool working_resolution = false;  // photos reduced to image/working_image.hpp's range first
   std::span<const AnalyzerSpec> analyzers;  // in archive order
 
   const AnalyzerSpec* find(std::string_view analyzer) const;

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "app/act_sinks.hpp"
 #include "app/exit_codes.hpp"
+#include "app/provenance.hpp"
 #include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
@@ -10,6 +12,8 @@
 #include "output/error_log.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
+#include "output/progress.hpp"
+#include "output/text_style.hpp"
 #include "analyzers/profile.hpp"
 
 namespace photoscore {
@@ -18,6 +22,9 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   Job job;
   job.policy = make_policy(options);
   job.limits.max_pixels = static_cast<std::uint64_t>(options.max_megapixels * 1e6);
+  // Past 2^44 MiB the product would not fit: converting it would be undefined.
+  job.limits.max_file_bytes =
+      options.max_file_mb < 0x1p44 ? static_cast<std::uint64_t>(options.max_file_mb * (1 << 20)) : UINT64_MAX;
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
   job.read = options.read;
@@ -47,6 +54,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   info.maybe_above = job.policy.maybe_above;
   if (!options.shard.empty()) info.shard = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   info.slurm_job_id = slurm_job_id();
+  add_machine_provenance(info);
   return job;
 }
 
@@ -57,6 +65,7 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   info.skipped = 0;
   for (const auto& [ext, count] : listing.skipped) info.skipped += count;
   info.skipped_by_extension = skipped_summary(listing.skipped);
+  info.total = static_cast<std::int64_t>(listing.files.size());  // for progress
   for (const auto& folder : listing.unreadable_folders) {
     std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
   }
@@ -69,9 +78,20 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
   sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
   if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
   sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
+  add_action_sinks(*sinks, options, job);
+  warn_about_weights(job.policy, stderr);
+  // The progress line is erased before the lines printed per photo and
+  // drawn again after them.
+  const bool per_photo = !options.quiet && !options.act.no_photos;
+  std::unique_ptr<ProgressSink> progress;
+  if (!options.quiet) {
+    progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
+    if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
+  }
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, !options.quiet, options.jsonl,
-                                         options.h5));
+  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, per_photo, options.jsonl, options.h5,
+                                         text_style(stdout, options.act.plain)));
+  if (progress) sinks->add(std::move(progress));
   return sinks;
 }
 

@@ -124,14 +124,15 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   // --- safety (issue 11) ---
   app.add_flag("--force", o.force,
-               "Replace existing results (JSONL, HDF5, CSV); without it, or --resume, a run refuses to start "
+               "Replace existing results (JSONL, HDF5, CSV) and XMP sidecars (--xmp); without it, or --resume, a run refuses to start "
                "over them");
   app.add_flag("--resume", o.resume,
                "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
                "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")
       ->excludes("--force");
   // --- end safety ---
-  app.add_flag("-q,--quiet", o.quiet, "No per-photo dashboard lines (the summary is still printed)");
+  app.add_flag("-q,--quiet", o.quiet,
+               "No per-photo dashboard lines, no progress and no timing table (the summary is still printed)");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
                  "Merge weights, in --analyzers order (0.4,0.4,0.2) or by name (sharpness=0.5,exposure=0.3,...; "
@@ -153,6 +154,10 @@ ParseResult parse_options(int argc, char** argv) {
                  "it reads the file (the folder must be at the same path on every node)")
       ->check(CLI::IsMember({"rank0", "workers"}))
       ->capture_default_str();
+  app.add_option("--max-file-mb", o.max_file_mb,
+                 "Refuse (with an error row), without reading them, files larger than this many MiB")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--memory-budget", o.memory_budget_mb,
                  "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
                  "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
@@ -173,6 +178,7 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--profile", o.profile, help)->check(CLI::IsMember(names))->capture_default_str();
   }
   // --- end calibrated profile ---
+  add_act_options(app, o.act);  // issue 12: progress, acting on verdicts, plain output
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "app/act_options.hpp"
+#include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_mode.hpp"
 
@@ -27,6 +29,7 @@ struct Options {
   int shard_index = 0;
   int shard_count = 1;
   double max_megapixels = 500.0;
+  double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
@@ -34,6 +37,7 @@ struct Options {
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
+  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain (issue 12)
   // --- safety (issue 11) ---
   bool force = false;   // --force: existing results may be replaced
   bool resume = false;  // --resume: keep the JSONL's rows, score the rest

@@ -50,7 +50,10 @@ RankTiming run_group_rank(const Job& job, const MpiPlan& plan, const GroupChanne
     std::string error;
     if (job.read == ReadMode::Workers) {
       StageClock clock(timing.read);
-      bytes = read_photo(std::string(payload_bytes.begin(), payload_bytes.end()), file, error) ? &file : nullptr;
+      bytes = read_photo(std::string(payload_bytes.begin(), payload_bytes.end()), file, error,
+                         job.limits.max_file_bytes)
+                  ? &file
+                  : nullptr;
     }
     const double t0 = MPI_Wtime();
     outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);

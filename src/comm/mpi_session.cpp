@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <string>
 
 namespace photoscore {
 
@@ -64,6 +65,17 @@ int MpiSession::from_rank0(int value) const {
 void MpiSession::abort(int code) const {
   if (started_) MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);
+}
+
+std::string MpiSession::library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  if (MPI_Get_library_version(text, &length) != MPI_SUCCESS) return "unknown";
+  // Some libraries (MPICH) answer with several lines; the first names it.
+  std::string version(text, static_cast<std::size_t>(length > 0 ? length : 0));
+  version = version.substr(0, version.find('\n'));
+  while (!version.empty() && (version.back() == ' ' || version.back() == '\0')) version.pop_back();
+  return version;
 }
 
 }  // namespace photoscore

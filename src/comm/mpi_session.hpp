@@ -34,6 +34,10 @@ class MpiSession {
   // score the whole folder and overwrite each other's results. Empty when
   // the world is what the launcher said, else the one-line reason.
   std::string launcher_mismatch() const;
+  // The MPI library's own version line ("Open MPI v4.1.4, package: ..."), for
+  // /run: callable whether or not MPI was started (MPI_Get_library_version
+  // may be called before MPI_Init).
+  static std::string library_version();
   // Rank 0's `value` on every rank (collective; `value` itself where MPI
   // is not started). The exit code goes out this way once rank 0 has closed
   // its outputs and released its lock: every rank exits with the job's code

@@ -28,6 +28,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "comm/mpi_ranks.hpp"
 #include "image/big_buffer.hpp"
@@ -36,19 +37,21 @@ namespace photoscore::mpi {
 
 namespace {
 
+static_assert(std::is_trivially_copyable_v<RgbImage::Scaled>, "the frame carries RgbImage::Scaled as bytes");
+
+// Sent as bytes: every rank runs the same binary, so the layout is the same.
 struct Frame {
   std::int64_t rows_follow = 0;  // 1: width x height RGB follow, in pieces
   std::int64_t width = 0;
   std::int64_t height = 0;
+  // What the calibrated profile's analyzers read besides the pixels, from
+  // the first strip on (the working image's reduction): known once the
+  // decoder has the size.
+  RgbImage::Scaled scaled;
 };
-constexpr int kFrameWords = 3;
-static_assert(sizeof(Frame) == kFrameWords * sizeof(std::int64_t));
 
 struct Trailer {
   std::int64_t ok = 0;
-  std::int64_t source_width = 0;  // RgbImage::scaled, for the calibrated profile
-  std::int64_t source_height = 0;
-  double blocking = 0.0;
   char source[64] = {};   // RgbImage::source (camera RAWs)
   char error[1024] = {};  // the one-line reason, when !ok (longer ones are cut)
 };
@@ -317,7 +320,7 @@ class Member {
     while (!stream.empty()) {
       Photo& p = *stream.front();
       if (p.posted == 0) {
-        MPI_Ibcast(&p.frame, kFrameWords, MPI_INT64_T, 0, p.pixels, &p.frame_request);
+        MPI_Ibcast(&p.frame, static_cast<int>(sizeof(Frame)), MPI_BYTE, 0, p.pixels, &p.frame_request);
         p.posted = 1;
         moved = true;
       }
@@ -330,7 +333,7 @@ class Member {
         image.width = static_cast<int>(p.frame.width);
         image.height = static_cast<int>(p.frame.height);
         image.source.clear();
-        image.scaled = {};
+        image.scaled = p.frame.scaled;
         // Never shrunk here: the rows are overwritten by the broadcast, and
         // growing a vector zeroes what it adds. The scorer reads rows by the
         // image's width and height, not by the vector's size. A buffer that
@@ -377,8 +380,9 @@ class Member {
     p.frame_sent = true;
     if (rows_follow) plan_pieces(p);
     if (p.pixels == MPI_COMM_NULL) return;
-    p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0};
-    MPI_Ibcast(&p.frame, kFrameWords, MPI_INT64_T, 0, p.pixels, &p.sends.emplace_back());
+    p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0,
+               rows_follow ? p.image->scaled : RgbImage::Scaled{}};
+    MPI_Ibcast(&p.frame, static_cast<int>(sizeof(Frame)), MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
     timing_.bytes_sent += static_cast<std::int64_t>(sizeof(Frame)) * receivers();
   }
   // Every whole piece among the first `rows` rows not sent yet.
@@ -397,9 +401,6 @@ class Member {
     t.ok = p.error.empty() ? 1 : 0;
     if (t.ok) {
       const RgbImage& image = *p.image;
-      t.source_width = image.scaled.source_width;
-      t.source_height = image.scaled.source_height;
-      t.blocking = image.scaled.blocking;
       put_text(t.source, sizeof t.source, image.source);
     }
     put_text(t.error, sizeof t.error, p.error);
@@ -469,7 +470,10 @@ class Member {
     const std::vector<std::uint8_t>* bytes = &p.payload;
     if (job_.read == ReadMode::Workers) {
       StageClock clock(timing_.read);
-      bytes = read_photo(std::string(p.payload.begin(), p.payload.end()), file_, error) ? &file_ : nullptr;
+      bytes = read_photo(std::string(p.payload.begin(), p.payload.end()), file_, error,
+                         job_.limits.max_file_bytes)
+                  ? &file_
+                  : nullptr;
     }
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
@@ -537,9 +541,6 @@ class Member {
         outcome = failed_outcome(p.trailer.error, 0.0);
       } else {
         RgbImage& image = *p.image;
-        image.scaled.source_width = static_cast<int>(p.trailer.source_width);
-        image.scaled.source_height = static_cast<int>(p.trailer.source_height);
-        image.scaled.blocking = p.trailer.blocking;
         p.trailer.source[sizeof p.trailer.source - 1] = '\0';
         image.source = p.trailer.source;
         outcome = score_whole(p);

@@ -142,7 +142,7 @@ class Source {
         const auto size = std::filesystem::file_size(path, ec);
         photo.weight = ec ? 1.0 : static_cast<double>(size);
       } else {
-        readable = read_photo(path, out->bytes, error);
+        readable = read_photo(path, out->bytes, error, job_.limits.max_file_bytes);
         photo.weight = static_cast<double>(out->bytes.size());
         photo.read_seconds = MPI_Wtime() - t_read;
         timing_.read += photo.read_seconds;

@@ -36,10 +36,20 @@ class DecodeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Files larger than this are refused before they are read: a photo of
+// 500 megapixels fits many times over, /dev/zero behind a symlink does not.
+inline constexpr std::uint64_t kDefaultMaxFileBytes = std::uint64_t{512} << 20;
+
+// Encoders write about ten scans (jpegtran's most elaborate scripts, a few
+// dozen); each costs a pass over the image, so thousands are an attack.
+inline constexpr int kMaxJpegScans = 100;
+
 struct DecodeLimits {
   // Refuse images whose header claims more pixels than this, before any
   // allocation: a corrupt or hostile header must not exhaust memory.
   std::uint64_t max_pixels = 500'000'000;
+  // Refuse files larger than this without reading them (see read_file).
+  std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
   // --- calibrated profile ---
   // When > 0, a JPEG is decoded at the smallest of libjpeg's DCT scalings
   // 1/1, 1/2, 1/4, 1/8 whose longer side is still at least this many pixels

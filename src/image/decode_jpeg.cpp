@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <jpeglib.h>
 
 #include "image/big_buffer.hpp"
+#include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -21,6 +23,10 @@ struct ErrorManager {
   std::jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
   bool premature_end;
+  // The entropy data ran into a marker before the last block: the blocks
+  // after it would be invented (gray), so the photo is an error.
+  bool hit_marker;
+  bool too_many_scans;
 };
 
 // libjpeg's default error_exit calls exit(); jump back to decode_body instead.
@@ -37,16 +43,32 @@ void on_message(j_common_ptr cinfo, int msg_level) {
   if (msg_level >= 0) return;
   auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
   if (cinfo->err->msg_code == JWRN_JPEG_EOF) err->premature_end = true;
+  if (cinfo->err->msg_code == JWRN_HIT_MARKER) err->hit_marker = true;
   cinfo->err->num_warnings++;
+}
+
+// libjpeg calls this between iMCU rows, also while it swallows a progressive
+// file's scans in jpeg_start_decompress: each scan costs a pass over the
+// whole image, so a file of thousands of tiny scans (djpeg -maxscans guards
+// against the same) takes seconds. Leaving here is leaving between
+// libjpeg's own steps, as error_exit does.
+void on_progress(j_common_ptr cinfo) {
+  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (d->input_scan_number > kMaxJpegScans) {
+    auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+    err->too_many_scans = true;
+    std::longjmp(err->jump, 1);
+  }
 }
 
 void on_output(j_common_ptr /*cinfo*/) {}
 
-enum class Outcome { Ok, LibraryError, Truncated, TooLarge };
+enum class Outcome { Ok, LibraryError, Truncated, Corrupt, TooLarge, TooSmallForSize };
 
 struct Session {
   jpeg_decompress_struct cinfo{};
   ErrorManager err{};
+  jpeg_progress_mgr progress{};
   bool created = false;
   ~Session() {
     if (created) jpeg_destroy_decompress(&cinfo);
@@ -69,6 +91,21 @@ void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, JDIMENSION width) {
   }
 }
 
+// Huffman coding spends at least one bit on every block of a component in
+// its first scan (a sequential scan's DC code, a progressive DC scan's), so
+// a file with fewer bits than some component has blocks cannot hold the
+// image its header claims. Arithmetic coding can spend less, so it is not
+// judged this way.
+bool holds_every_block(const jpeg_decompress_struct& cinfo, std::size_t file_bytes) {
+  if (cinfo.arith_code) return true;
+  std::uint64_t fewest = UINT64_MAX;
+  for (int c = 0; c < cinfo.num_components; ++c) {
+    const jpeg_component_info& comp = cinfo.comp_info[c];
+    fewest = std::min<std::uint64_t>(fewest, std::uint64_t{comp.width_in_blocks} * comp.height_in_blocks);
+  }
+  return std::uint64_t{file_bytes} * 8 >= fewest;
+}
+
 // Everything between setjmp and a longjmp lives in Session, RgbImage and
 // cmyk_row, which the caller owns: no object with a destructor is skipped.
 // rows_done runs between libjpeg calls, never inside one, so no longjmp
@@ -85,12 +122,15 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
   jpeg_create_decompress(&cinfo);
   s.created = true;
   jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  s.progress.progress_monitor = on_progress;
+  cinfo.progress = &s.progress;
   jpeg_read_header(&cinfo, TRUE);
 
   image.width = static_cast<int>(cinfo.image_width);
   image.height = static_cast<int>(cinfo.image_height);
   if (static_cast<std::uint64_t>(cinfo.image_width) * cinfo.image_height > limits.max_pixels)
     return Outcome::TooLarge;
+  if (!holds_every_block(cinfo, bytes.size())) return Outcome::TooSmallForSize;
   // --- calibrated profile: DCT-domain downscaling, which also skips most
   // of the IDCT and color conversion work ---
   if (limits.jpeg_min_long_side > 0) {
@@ -102,6 +142,7 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
     image.height = static_cast<int>(cinfo.output_height);
     image.scaled.source_width = static_cast<int>(cinfo.image_width);
     image.scaled.source_height = static_cast<int>(cinfo.image_height);
+    image.scaled.factor = static_cast<int>(cinfo.scale_denom);
   }
   // --- end calibrated profile ---
 
@@ -110,6 +151,7 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
   jpeg_start_decompress(&cinfo);
   // Progressive files are read whole here, so a short file shows up already.
   if (s.err.premature_end) return Outcome::Truncated;
+  if (s.err.hit_marker) return Outcome::Corrupt;
 
   const std::size_t row_bytes = std::size_t{3} * cinfo.output_width;
   const std::size_t size = row_bytes * cinfo.output_height;
@@ -122,6 +164,7 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
       JSAMPROW row = cmyk_row.data();
       jpeg_read_scanlines(&cinfo, &row, 1);
       cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
+      if (s.err.premature_end || s.err.hit_marker) break;
       if (rows_done) (*rows_done)(static_cast<int>(cinfo.output_scanline));
     }
   } else {
@@ -137,12 +180,15 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
         s.err.premature_end = true;
         break;
       }
+      // Stop at the first invented row rather than paint the rest gray.
+      if (s.err.premature_end || s.err.hit_marker) break;
       if (rows_done) (*rows_done)(static_cast<int>(cinfo.output_scanline));
     }
   }
   // No jpeg_finish_decompress: Pillow does not require anything after the
   // last scanline to be intact either.
-  return s.err.premature_end ? Outcome::Truncated : Outcome::Ok;
+  if (s.err.premature_end) return Outcome::Truncated;
+  return s.err.hit_marker ? Outcome::Corrupt : Outcome::Ok;
 }
 
 }  // namespace
@@ -156,11 +202,19 @@ void decode_jpeg_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
       return;
     case Outcome::Truncated:
       throw DecodeError("truncated JPEG data");
+    case Outcome::Corrupt:
+      throw DecodeError("corrupt JPEG data: premature end of data segment");
+    case Outcome::TooSmallForSize:
+      throw DecodeError("truncated JPEG data: " + std::to_string(bytes.size()) + " bytes cannot hold " +
+                        std::to_string(image.width) + " x " + std::to_string(image.height) + " pixels");
     case Outcome::TooLarge:
       throw DecodeError("image is " + std::to_string(image.width) + " x " + std::to_string(image.height) +
                         " pixels, over the limit of " + std::to_string(limits.max_pixels));
     case Outcome::LibraryError:
       break;
+  }
+  if (session.err.too_many_scans) {
+    throw DecodeError("invalid JPEG: more than " + std::to_string(kMaxJpegScans) + " scans");
   }
   // A header cut short makes libjpeg fail on the fake EOI it inserted.
   if (session.err.premature_end) throw DecodeError("truncated JPEG data");

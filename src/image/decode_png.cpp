@@ -4,10 +4,12 @@
 #include <array>
 #include <csetjmp>
 #include <cstdio>
+#include <cstring>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -37,6 +39,9 @@ struct Session {
   bool cannot_hold_rows = false;
   bool out_of_memory = false;
   bool started = false;
+  // Inflate and unfilter every row but keep none: proves the rows are there
+  // before a header's claim is allocated.
+  bool dry_run = false;
   char message[256] = {};
   ~Session() {
     if (png != nullptr) png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, nullptr);
@@ -72,6 +77,12 @@ void on_info(png_structp png, png_infop info) {
   if (((row_bits + 7) / 8 + 1) * height > s->input_size * 1032 + 4096) {
     s->cannot_hold_rows = true;
     png_error(png, "truncated PNG data");
+  }
+  if (s->dry_run) {
+    // Interlaced passes come as they are stored: nothing to spread them over.
+    png_read_update_info(png, info);
+    s->started = true;
+    return;
   }
   std::size_t row_bytes = std::size_t{3} * width;
   if (color_type == PNG_COLOR_TYPE_PALETTE) {
@@ -121,6 +132,7 @@ void on_info(png_structp png, png_infop info) {
 
 void on_row(png_structp png, png_bytep new_row, png_uint_32 row_number, int /*pass*/) {
   auto* s = static_cast<Session*>(png_get_progressive_ptr(png));
+  // A dry run has no rows to fill.
   if (new_row == nullptr || row_number >= s->rows.size()) return;
   // Merges an interlaced pass into what earlier passes left; copies otherwise.
   png_progressive_combine_row(png, s->rows[row_number], new_row);
@@ -169,10 +181,8 @@ void finish_layout(Session& s) {
   }
 }
 
-}  // namespace
-
-RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
-  Session s;
+// Decodes into s, or throws the reason it cannot.
+void run_session(Session& s, std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   s.max_pixels = limits.max_pixels;
   s.input_size = bytes.size();
   s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, on_error, on_warning);
@@ -182,8 +192,7 @@ RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
 
   switch (decode_body(s, bytes)) {
     case Outcome::Ok:
-      finish_layout(s);
-      return std::move(s.image);
+      return;
     case Outcome::Truncated:
       throw DecodeError("truncated PNG data");
     case Outcome::LibraryError:
@@ -197,6 +206,34 @@ RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   if (s.out_of_memory) throw std::bad_alloc();
   const std::string reason = one_line_message(s.message);
   throw DecodeError(reason.empty() ? "invalid PNG" : "invalid PNG: " + reason);
+}
+
+// The RGB bytes (and palette or 16-bit scratch) the IHDR chunk claims; 0
+// when there is no IHDR to read, which libpng then reports.
+std::uint64_t claimed_bytes(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() < 33 || std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) return 0;
+  auto u32 = [&](std::size_t at) {
+    return std::uint64_t{bytes[at]} << 24 | std::uint64_t{bytes[at + 1]} << 16 |
+           std::uint64_t{bytes[at + 2]} << 8 | bytes[at + 3];
+  };
+  return u32(16) * u32(20) * 5;
+}
+
+}  // namespace
+
+RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  // Deflate packs a thousand zero bytes into one, and a 1-bit row becomes 24
+  // bits of RGB: 60 KB can claim gigabytes. Such a claim is believed once
+  // the rows have been inflated without being kept.
+  if (needs_proof(claimed_bytes(bytes), bytes.size())) {
+    Session proof;
+    proof.dry_run = true;
+    run_session(proof, bytes, limits);
+  }
+  Session s;
+  run_session(s, bytes, limits);
+  finish_layout(s);
+  return std::move(s.image);
 }
 
 }  // namespace photoscore

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -83,9 +84,18 @@ int close_proc(thandle_t /*handle*/) { return 0; }
 
 toff_t size_proc(thandle_t handle) { return static_cast<MemoryFile*>(handle)->size; }
 
-// No mapping: libtiff then reads through read_proc and never needs a
-// writable view of the caller's bytes.
-int map_proc(thandle_t /*handle*/, void** /*base*/, toff_t* /*size*/) { return 0; }
+// The bytes are already in memory, so they are "mapped": libtiff then uses
+// an uncompressed strip or tile in place, and only a mapped file lets it
+// read an uncompressed tile whose size is not a multiple of 1 KiB (its read
+// buffer is rounded up to 1 KiB, which it then takes for a bad byte count).
+// libtiff never writes to a map (its own maps are read-only mmaps), so the
+// const_cast hands it nothing it changes.
+int map_proc(thandle_t handle, void** base, toff_t* size) {
+  auto* file = static_cast<MemoryFile*>(handle);
+  *base = const_cast<std::uint8_t*>(file->data);
+  *size = file->size;
+  return 1;
+}
 
 void unmap_proc(thandle_t /*handle*/, void* /*base*/, toff_t /*size*/) {}
 
@@ -96,6 +106,84 @@ struct TiffCloser {
 struct RgbaImageEnd {
   void operator()(TIFFRGBAImage* img) const { TIFFRGBAImageEnd(img); }
 };
+
+// The most bytes one stored byte can decode to, per compression; 0 where
+// there is no useful bound (CCITT codes a blank row in a few bits).
+std::uint64_t max_expansion(std::uint16_t compression) {
+  switch (compression) {
+    case COMPRESSION_NONE:
+      return 1;
+    case COMPRESSION_PACKBITS:
+      return 64;  // 2 bytes repeat one up to 128 times
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE:
+      return 1032;  // deflate's limit
+    case COMPRESSION_LZW:
+      return 2731;  // a 12-bit code stands for at most 4096 bytes
+    case COMPRESSION_JPEG:
+      return 2048;  // Huffman spends a bit a block; 64 samples of up to 4 bytes
+    case COMPRESSION_ZSTD:
+      return 33000;  // libtiff's own bound for its checks
+    case COMPRESSION_LZMA:
+      return 7000;  // likewise
+    default:
+      return 0;
+  }
+}
+
+// Throws unless the strips or tiles can hold the image the header claims.
+// Where the compression bounds what a stored byte gives, the stored sizes
+// tell; otherwise every strip is decoded into one strip's scratch first.
+// Either way nothing the size of the image is allocated before the data
+// has shown it is there.
+void prove_data(TIFF* tif, std::uint32_t height, std::uint64_t file_size) {
+  const bool tiled = TIFFIsTiled(tif) != 0;
+  const std::uint32_t count = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+  std::uint32_t rows_per_strip = 0;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
+  rows_per_strip = std::clamp<std::uint32_t>(rows_per_strip, 1, height);
+  const std::uint32_t strips_per_plane = (height - 1) / rows_per_strip + 1;
+  std::uint64_t stored = 0;
+  std::uint64_t raw = 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint64_t offset = TIFFGetStrileOffset(tif, i);
+    const std::uint64_t bytes = TIFFGetStrileByteCount(tif, i);
+    stored += offset < file_size ? std::min(bytes, file_size - offset) : 0;
+    if (tiled) {
+      raw += static_cast<std::uint64_t>(TIFFTileSize64(tif));
+    } else {
+      const std::uint32_t first = i % strips_per_plane * rows_per_strip;
+      raw += TIFFVStripSize64(tif, std::min(rows_per_strip, height - first));
+    }
+  }
+  std::uint16_t compression = COMPRESSION_NONE;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
+  const std::uint64_t expansion = max_expansion(compression);
+  if (expansion != 0) {
+    if (stored > raw / expansion) return;
+    throw DecodeError("truncated TIFF data: " + std::to_string(stored) + " bytes of strips cannot hold " +
+                      std::to_string(raw) + " bytes of samples");
+  }
+  if (TIFFIsCODECConfigured(compression) == 0) {
+    throw DecodeError("unsupported TIFF compression " + std::to_string(compression));
+  }
+  const tmsize_t block = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
+  if (block <= 0) fail("invalid TIFF", "");
+  // A strip this large is itself a claim nothing has checked yet.
+  if (static_cast<std::uint64_t>(block) > kUnprovenOutputBytes) {
+    throw DecodeError("unsupported TIFF: a strip of " + std::to_string(block) + " bytes under compression " +
+                      std::to_string(compression));
+  }
+  // Not zeroed: pages a short strip never reaches are never touched.
+  const auto scratch = std::make_unique_for_overwrite<std::uint8_t[]>(static_cast<std::size_t>(block));
+  for (std::uint32_t i = 0; i < count; ++i) {
+    t_last_error.clear();
+    const tmsize_t got = tiled ? TIFFReadEncodedTile(tif, i, scratch.get(), block)
+                               : TIFFReadEncodedStrip(tif, i, scratch.get(), block);
+    if (got < 0)
+      fail("invalid TIFF", t_last_error.empty() ? "cannot decode strip or tile " + std::to_string(i) : "");
+  }
+}
 
 RgbImage blank_image(std::uint32_t width, std::uint32_t height) {
   RgbImage image;
@@ -299,7 +387,7 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   install_handlers();
   t_last_error.clear();
   MemoryFile file{bytes.data(), bytes.size(), 0};
-  std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpen("photoscore", "rm", &file, read_proc, write_proc,
+  std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpen("photoscore", "r", &file, read_proc, write_proc,
                                                        seek_proc, close_proc, size_proc, map_proc,
                                                        unmap_proc));
   if (!tif) fail("invalid TIFF", "");
@@ -317,6 +405,9 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   if (width > static_cast<std::uint32_t>(INT32_MAX / 4) || height > static_cast<std::uint32_t>(INT32_MAX)) {
     throw DecodeError("invalid TIFF: image size out of range");
   }
+
+  if (needs_proof(std::uint64_t{3} * width * height, bytes.size()))
+    prove_data(tif.get(), height, bytes.size());
 
   std::uint16_t bits = 0;
   std::uint16_t samples = 0;

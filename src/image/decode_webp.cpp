@@ -1,8 +1,10 @@
 #include <webp/decode.h>
 
+#include <algorithm>
 #include <string>
 
 #include "image/big_buffer.hpp"
+#include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -29,6 +31,26 @@ std::string status_text(VP8StatusCode status) {
   return "WebP decoding failed";
 }
 
+std::uint64_t image_bytes(const WebPBitstreamFeatures& features) {
+  return std::uint64_t{3} * static_cast<std::uint64_t>(features.width) *
+         static_cast<std::uint64_t>(features.height);
+}
+
+// Decodes the whole bitstream into a thumbnail a 64th of each side: every
+// macroblock or pixel code is still read, but nothing the image's size is
+// kept, so a header claiming 16383 x 16383 over a few KB fails cheaply.
+void prove_data(std::span<const std::uint8_t> bytes, const WebPBitstreamFeatures& features) {
+  WebPDecoderConfig config;
+  if (!WebPInitDecoderConfig(&config)) throw DecodeError("incompatible libwebp version");
+  config.options.use_scaling = 1;
+  config.options.scaled_width = std::max(1, features.width / 64);
+  config.options.scaled_height = std::max(1, features.height / 64);
+  config.output.colorspace = MODE_RGB;
+  const VP8StatusCode status = WebPDecode(bytes.data(), bytes.size(), &config);
+  WebPFreeDecBuffer(&config.output);
+  if (status != VP8_STATUS_OK) throw DecodeError(status_text(status));
+}
+
 }  // namespace
 
 void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
@@ -43,6 +65,8 @@ void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
     throw DecodeError("image is " + std::to_string(features.width) + " x " + std::to_string(features.height) +
                       " pixels, over the limit of " + std::to_string(limits.max_pixels));
   }
+
+  if (needs_proof(image_bytes(features), bytes.size())) prove_data(bytes, features);
 
   image.width = features.width;
   image.height = features.height;

@@ -5,6 +5,10 @@
 #include <libheif/heif.h>
 #include <webp/decode.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csetjmp>
 #include <cstdint>
 #include <cstdio>
@@ -134,8 +138,18 @@ bool probe_raw(const std::string& path, ImageProbe& probe) {
 
 ImageProbe probe_image(const std::string& path) {
   ImageProbe probe;
-  File file(std::fopen(path.c_str(), "rb"), std::fclose);
+  // O_NONBLOCK and a regular file only: opening a FIFO named x.jpg would
+  // otherwise wait for a writer, and the job with it (read_file refuses it).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  struct stat st {};
+  if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    ::close(fd);
+    probe.error = "not a regular file";
+    return probe;
+  }
+  File file(fd >= 0 ? ::fdopen(fd, "rb") : nullptr, std::fclose);
   if (!file) {
+    if (fd >= 0) ::close(fd);
     probe.error = "cannot open";
     return probe;
   }

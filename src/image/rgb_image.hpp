@@ -17,13 +17,13 @@ struct RgbImage {
   // was scored. Empty for every other format.
   std::string source;
   // --- calibrated profile (decode_working_image) ---
-  // What the photo was before it was scaled to the working resolution, and
-  // how blocky its JPEG grid looked there; all zero for a photo decoded at
+  // What the photo was before it was reduced to the working resolution, and
+  // by what power of two (1 = not reduced); all zero for a photo decoded at
   // full size (the seed profile), so seed analyzers never see them.
   struct Scaled {
     int source_width = 0;
     int source_height = 0;
-    double blocking = 0.0;  // see working_image.hpp
+    int factor = 0;  // see working_image.hpp
   } scaled;
   // --- end calibrated profile ---
 

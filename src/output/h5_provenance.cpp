@@ -54,6 +54,15 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("slurm_job_id", info.slurm_job_id);
   run.i64("skipped", info.skipped);
   run.str("skipped_by_extension", info.skipped_by_extension);
+  // Provenance for scaling studies (issue 12); docs/hdf5.md.
+  run.str("compiler", info.compiler);
+  run.str("compiler_flags", info.compiler_flags);
+  run.str("mpi_library", info.mpi_library);
+  run.str("hdf5_version", info.hdf5_version);
+  run.str("libraries", info.libraries);
+  run.str("cpu_model", info.cpu_model);
+  run.str("kernels", info.kernels);
+  run.str("thread_binding", info.thread_binding);
   // --- safety (issue 11) ---
   // complete=0: a signal stopped the run; /scores holds the rows finished,
   // and --resume scores the rest.

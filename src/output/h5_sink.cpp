@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "output/h5_attributes.hpp"
+#include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
 #include "output/h5_provenance.hpp"
 #include "output/h5_table.hpp"
@@ -132,6 +133,7 @@ void H5Sink::open(const RunInfo&) {
 
   for (const Column& c : schema_.columns()) s.scores.add(c.name, kind_of(c.type));
   s.scores.create(s.file.get(), "scores", kRowsPerChunk, path_);
+  h5::write_column_docs(s.file.get(), schema_, path_);  // units and descriptions, in column order
 
   using K = Table::Kind;
   Id timing = checked(H5Gcreate2(s.file.get(), "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,

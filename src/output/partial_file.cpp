@@ -50,4 +50,23 @@ void publish(const std::string& partial, const std::string& path) {
   }
 }
 
+void write_whole_file(const std::string& path, std::string_view text) {
+  const std::string partial = partial_name(path);
+  std::FILE* f = std::fopen(partial.c_str(), "w");
+  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int err = errno;
+  if (std::fclose(f) != 0 || !written) {
+    const int saved = written ? errno : err;
+    std::remove(partial.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(saved));
+  }
+  try {
+    publish(partial, path);
+  } catch (...) {
+    std::remove(partial.c_str());
+    throw;
+  }
+}
+
 }  // namespace photoscore

@@ -4,6 +4,7 @@
 // file at PATH is therefore never half-written, and an older complete one
 // is replaced only at the very end.
 #include <string>
+#include <string_view>
 
 namespace photoscore {
 
@@ -20,5 +21,9 @@ std::string partial_name(const std::string& path);
 // Syncs the closed file `partial` to disk, then renames it to `path`.
 // Throws "cannot write PATH: ..." on failure, leaving `partial` in place.
 void publish(const std::string& partial, const std::string& path);
+
+// Writes `text` as the whole file at `path`, through a partial file and
+// publish(): a reader sees the old file or the new one, never half of one.
+void write_whole_file(const std::string& path, std::string_view text);
 
 }  // namespace photoscore

@@ -1,5 +1,7 @@
 #include "output/row_schema.hpp"
 
+#include "output/column_docs.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -51,6 +53,11 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
                [](const ScoredRow& r) { return Cell(std::string_view(r.ok ? "ok" : "error")); }});
   c.push_back(
       {"error", T::Text, NullOn::OkRows, [](const ScoredRow& r) { return Cell(std::string_view(r.error)); }});
+  for (Column& column : c) {
+    ColumnDoc doc = column_doc(column.name);
+    column.unit = std::move(doc.unit);
+    column.description = std::move(doc.description);
+  }
 }
 
 Cell RowSchema::cell(const ScoredRow& row, std::size_t i) const {

@@ -36,6 +36,9 @@ struct Column {
   // Left out of a JSONL row where null, so that ordinary rows keep their
   // bytes (a camera RAW's `source`); tables still have the column.
   bool optional = false;
+  // For readers of the HDF5 file (attributes of /scores): see column_docs.
+  std::string unit = {};
+  std::string description = {};
 };
 
 class RowSchema {

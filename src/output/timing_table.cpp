@@ -1,20 +1,34 @@
 #include "output/timing_table.hpp"
 
+#include <algorithm>
+
 namespace photoscore {
 
 void print_timing_table(std::FILE* out, const RunInfo& info, const std::vector<std::string>& analyzer_names) {
-  std::fprintf(out, "Rank timings (s)  %-40s %7s %7s %7s %7s %7s", "role", "wall", "read", "comm", "wait", "decode");
-  for (const std::string& name : analyzer_names) std::fprintf(out, " %7.7s", name.c_str());
+  // Columns as wide as their widest entry, headers included, so neither a
+  // long role ("analyzer[sharpness,exposure]") nor an analyzer's name is cut
+  // and every header sits over its column.
+  int role_width = 4;
+  for (const RankTiming& t : info.rank_timings)
+    role_width = std::max(role_width, static_cast<int>(t.role.size()));
+  std::vector<int> widths;
+  for (const std::string& name : analyzer_names) widths.push_back(std::max(7, static_cast<int>(name.size())));
+  std::fprintf(out, "Rank timings (seconds)\n");
+  std::fprintf(out, "  %-8s %-*s %7s %7s %7s %7s %7s", "rank", role_width, "role", "wall", "read", "comm",
+               "wait", "decode");
+  for (std::size_t i = 0; i < analyzer_names.size(); ++i)
+    std::fprintf(out, " %*s", widths[i], analyzer_names[i].c_str());
   std::fprintf(out, " %7s %7s %7s %6s\n", "merge", "write", "other", "images");
   for (const RankTiming& t : info.rank_timings) {
     double other = t.wall - t.read - t.comm - t.wait - t.decode - t.merge - t.write;
-    std::fprintf(out, "  rank %-3d %-48s %7.3f %7.3f %7.3f %7.3f %7.3f", t.rank, t.role.c_str(), t.wall, t.read,
-                 t.comm, t.wait, t.decode);
-    for (double s : t.analyze) {
-      std::fprintf(out, " %7.3f", s);
-      other -= s;
+    std::fprintf(out, "  %-8d %-*s %7.3f %7.3f %7.3f %7.3f %7.3f", t.rank, role_width, t.role.c_str(), t.wall,
+                 t.read, t.comm, t.wait, t.decode);
+    for (std::size_t i = 0; i < t.analyze.size(); ++i) {
+      std::fprintf(out, " %*.3f", i < widths.size() ? widths[i] : 7, t.analyze[i]);
+      other -= t.analyze[i];
     }
-    std::fprintf(out, " %7.3f %7.3f %7.3f %6lld\n", t.merge, t.write, other, static_cast<long long>(t.images));
+    std::fprintf(out, " %7.3f %7.3f %7.3f %6lld\n", t.merge, t.write, other,
+                 static_cast<long long>(t.images));
   }
   std::fflush(out);
 }

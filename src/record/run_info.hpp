@@ -44,6 +44,7 @@ struct RunInfo {
   std::string start_time;          // ISO 8601, UTC
   std::string end_time;
   double wall_seconds = 0.0;
+  std::int64_t total = 0;   // files to score, known at open (progress)
   std::int64_t images = 0;  // rows written
   std::int64_t errors = 0;  // rows with status "error"
   std::vector<std::string> analyzers;
@@ -58,6 +59,16 @@ struct RunInfo {
   std::int64_t skipped = 0;  // files passed over for their extension
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
+  // Where the numbers of a scaling study came from (issue 12): the build,
+  // the libraries, the machine, the kernels and how threads were bound.
+  std::string compiler;        // "GNU 12.2.0"
+  std::string compiler_flags;  // the build type's C++ flags
+  std::string mpi_library;     // MPI_Get_library_version's first line
+  std::string hdf5_version;
+  std::string libraries;  // the decoders': "libjpeg-turbo 2.1.5, libpng 1.6.39, ..."
+  std::string cpu_model;
+  std::string kernels;         // "avx2" or "portable" (PHOTOSCORE_NO_AVX2, or no AVX2)
+  std::string thread_binding;  // omp_get_proc_bind, OMP_PROC_BIND and OMP_PLACES
   // --- safety (issue 11) ---
   std::int64_t files = 0;      // files this run was to score (resumed rows included)
   std::int64_t resumed = 0;    // rows kept from an earlier run's JSONL (--resume)

@@ -22,7 +22,7 @@ namespace {
 void decode_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                  const RowsDone* rows_done) {
   if (limits.working_resolution) {
-    decode_working_image(bytes, limits, image);  // calibrated profile: scored whole
+    decode_working_image(bytes, limits, image, rows_done);  // calibrated profile
   } else {
     decode_image_into(bytes, limits, image, rows_done);
   }
@@ -67,7 +67,9 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   try {
     RgbImage& image = scorer.image_buffer();
     // A JPEG is scored strip by strip as its rows come out of the decoder,
-    // while they are still in cache; other formats are scored once decoded.
+    // while they are still in cache (in the calibrated profile too: its
+    // working image is the DCT-scaled decode); other formats are scored once
+    // decoded.
     bool begun = false;
     const RowsDone rows_done = [&](int rows) {
       if (!begun) {
@@ -91,9 +93,10 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   }
 }
 
-bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+                std::uint64_t max_bytes) {
   try {
-    if (read_file(path, bytes, error)) return true;
+    if (read_file(path, bytes, error, max_bytes)) return true;
   } catch (const std::bad_alloc&) {
     error = "not enough memory to read this file";
   }
@@ -107,7 +110,7 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds) {
   const double t0 = omp_get_wtime();
   std::string error;
-  const bool readable = read_photo(path, bytes, error);
+  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes);
   read_seconds = omp_get_wtime() - t0;
   if (!readable) return failed_outcome(error, 0.0);
   return process_image(bytes, scorer, limits);

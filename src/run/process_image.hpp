@@ -47,9 +47,10 @@ ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&&
 ImageOutcome failed_outcome(std::string error, double decode_seconds);
 // --- end parts of process_image ---
 
-// Reads a whole file into `bytes`; false and a one-line reason when it
-// cannot (running out of memory included).
-bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
+// Reads a whole regular file of at most max_bytes into `bytes` (read_file);
+// false and a one-line reason when it cannot (running out of memory included).
+bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+                std::uint64_t max_bytes);
 
 // The whole per-file path: read the file into `bytes` (reused from photo to
 // photo), then process_image(). A file that cannot be read comes back as

@@ -1,36 +1,92 @@
 #include "run/read_file.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace photoscore {
 
-bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
+namespace {
+
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+bool refuse_size(std::uint64_t size, std::uint64_t max_bytes, std::string& error) {
+  if (size <= max_bytes) return false;
+  error = "file of " + std::to_string(size) + " bytes is over the limit of " + std::to_string(max_bytes) +
+          " bytes (--max-file-mb)";
+  return true;
+}
+
+struct Fd {
+  int fd;
+  ~Fd() { ::close(fd); }
+};
+
+}  // namespace
+
+bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+               std::uint64_t max_bytes) {
   bytes.clear();
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
+  // Looked at before opening: opening a FIFO for reading waits for a writer.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
     error = std::string("cannot open file: ") + std::strerror(errno);
     return false;
   }
-  // Room for the whole file at once: no regrowth and recopying as it is read.
-  struct stat st;
-  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
-  std::uint8_t chunk[1 << 16];
-  for (;;) {
-    const std::size_t got = std::fread(chunk, 1, sizeof chunk, f);
-    bytes.insert(bytes.end(), chunk, chunk + got);
-    if (got < sizeof chunk) break;
-  }
-  const bool failed = std::ferror(f) != 0;
-  const int saved = errno;
-  std::fclose(f);
-  if (failed) {
-    error = std::string("cannot read file: ") + std::strerror(saved);
+  if (!S_ISREG(st.st_mode)) {
+    error = "cannot read file: it is " + kind_of(st.st_mode) + ", not a regular file";
     return false;
   }
+  if (refuse_size(static_cast<std::uint64_t>(st.st_size), max_bytes, error)) return false;
+
+  // O_NONBLOCK: should the path turn into a FIFO after the stat, the open
+  // still returns at once, and the fstat below refuses it.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    error = std::string("cannot open file: ") + std::strerror(errno);
+    return false;
+  }
+  const Fd guard{fd};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = "cannot read file: it is " + kind_of(st.st_mode) + ", not a regular file";
+    return false;
+  }
+  if (refuse_size(static_cast<std::uint64_t>(st.st_size), max_bytes, error)) return false;
+
+  // Room for the whole file at once: no regrowth and recopying as it is
+  // read. A file still growing is read up to one byte past the cap, to see.
+  std::size_t size = 0;
+  bytes.resize(static_cast<std::size_t>(st.st_size) + 1);
+  for (;;) {
+    if (size == bytes.size()) {
+      if (refuse_size(size, max_bytes, error)) {
+        bytes.clear();
+        return false;
+      }
+      bytes.resize(std::min<std::uint64_t>(max_bytes + 1, std::uint64_t{2} * size + 4096));
+    }
+    const ssize_t got = ::read(fd, bytes.data() + size, bytes.size() - size);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      error = std::string("cannot read file: ") + std::strerror(errno);
+      bytes.clear();
+      return false;
+    }
+    if (got == 0) break;
+    size += static_cast<std::size_t>(got);
+  }
+  bytes.resize(size);
   return true;
 }
 

@@ -3,9 +3,15 @@
 #include <string>
 #include <vector>
 
+#include "image/decode.hpp"
+
 namespace photoscore {
 
-// Reads a whole file. Returns false and a one-line reason when it cannot.
-bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
+// Reads a whole regular file (symlinks followed) of at most max_bytes.
+// Returns false and a one-line reason when it cannot. Anything else that
+// can sit in a folder - a FIFO, a device, a socket - is refused without
+// being read: a FIFO would block the job, /dev/zero would fill memory.
+bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
+               std::uint64_t max_bytes = kDefaultMaxFileBytes);
 
 }  // namespace photoscore

@@ -50,6 +50,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   if (mode == Mode::Threads) {
     Job job = make_job(options, mode, Layout::Threads, 1);
+    job.info.mpi_library = MpiSession::library_version();
     std::vector<InputFile> files = job_files(options, job.info);
     // Declared first, so that the lock outlives the sinks.
     const PreparedOutputs outputs = prepare_outputs(options, job, files);
@@ -59,6 +60,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   share_node_cores(options, session);
   Job job = make_job(options, mode, options.layout, session.world());
+  job.info.mpi_library = MpiSession::library_version();
   std::vector<InputFile> files;
   PreparedOutputs outputs;
   std::unique_ptr<SinkSet> sinks;

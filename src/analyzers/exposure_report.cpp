@@ -1,0 +1,44 @@
+#include "analyzers/exposure_report.hpp"
+
+#include <cstdio>
+
+namespace photoscore {
+
+std::vector<FieldSpec> exposure_fields() {
+  return {{"mean_brightness", FieldSpec::Kind::Number, 4, true},
+          {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
+          {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
+          {"exposure_score", FieldSpec::Kind::Number, 4, true},
+          {"exposure_verdict", FieldSpec::Kind::Label, 0, true}};
+}
+
+std::string exposure_figure(const AnalyzerResult& r) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kExposureMean]));
+  return buf;
+}
+
+std::string exposure_note(const AnalyzerResult& r, const ExposureWording& wording) {
+  const std::string& v = std::get<std::string>(r.values[kExposureVerdict]);
+  const double mean = std::get<double>(r.values[kExposureMean]);
+  const double shadows = std::get<double>(r.values[kExposureShadows]);
+  const double highlights = std::get<double>(r.values[kExposureHighlights]);
+  char buf[160];
+  if (v == "clipped") {
+    if (highlights * wording.highlight_weight > shadows) {
+      std::snprintf(buf, sizeof buf, "Blown highlights \u2014 %.1f%% of pixels %s", highlights * 100,
+                    wording.blown);
+    } else {
+      std::snprintf(buf, sizeof buf, "Crushed shadows \u2014 %.1f%% of pixels are pure black", shadows * 100);
+    }
+  } else if (v == "dark") {
+    std::snprintf(buf, sizeof buf, "Underexposed \u2014 mean brightness %.2f (%s)", mean, wording.band);
+  } else if (v == "bright") {
+    std::snprintf(buf, sizeof buf, "Overexposed \u2014 mean brightness %.2f (%s)", mean, wording.band);
+  } else {
+    std::snprintf(buf, sizeof buf, "Well exposed \u2014 mean brightness %.2f", mean);
+  }
+  return buf;
+}
+
+}  // namespace photoscore

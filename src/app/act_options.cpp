@@ -1,0 +1,52 @@
+#include "app/act_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace photoscore {
+
+void add_act_options(CLI::App& app, ActOptions& act) {
+  app.add_option(
+         "--progress", act.progress_seconds,
+         "Seconds between progress lines on stderr when it is not a terminal (a batch log); on a terminal "
+         "one line updates in place. -q silences it")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--no-photos", act.no_photos,
+               "No per-photo dashboard blocks (for 100,000 photos): progress, summary and timing table stay");
+  app.add_flag(
+      "--plain", act.plain,
+      "Plain ASCII dashboard: no emoji, box drawing or colour (also without a UTF-8 terminal, or with "
+      "NO_COLOR set for colour)");
+  app.add_option(
+      "--link-into", act.link_into,
+      "Make DIR/post_it, DIR/maybe, DIR/delete (and DIR/error for unreadable files) holding a symlink "
+      "to each photo. Photos are never moved or deleted; existing links are replaced, other files "
+      "left alone");
+  app.add_flag(
+      "--xmp", act.xmp,
+      "Write an XMP sidecar per photo: xmp:Rating (post_it 5, maybe 3, delete -1 = rejected), "
+      "xmp:Label (Green, Yellow, Red) and the scores; existing sidecars are left alone unless --force");
+  app.add_option(
+         "--xmp-sidecar", act.xmp_sidecar,
+         "Sidecar name: photo.ext.xmp (IMG_1.JPG.xmp: darktable, digiKam's default; one per file, so a "
+         "RAW+JPEG pair gets two) or photo.xmp (IMG_1.xmp: Lightroom, digiKam's compatible mode; a pair's "
+         "second photo gets none)")
+      ->check(CLI::IsMember({"photo.ext.xmp", "photo.xmp"}))
+      ->capture_default_str();
+  // The safety work adds a global --force too; the merge keeps one flag.
+  if (!app.get_option_no_throw("--force"))
+    app.add_flag("--force", act.force, "Overwrite existing XMP sidecars");
+  app.add_option("--report", act.report,
+                 "Write one self-contained HTML page: photos grouped by verdict, sortable by score, with "
+                 "thumbnails and sub-scores");
+  app.add_option("--report-thumbnails", act.report_thumbnails,
+                 "Thumbnails in the report per verdict, the best-scored first (bounds its size)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option(
+      "--summary-json", act.summary_json,
+      "Write a JSON summary for scripts: counts per verdict, errors, best shots, wall time, images/s, "
+      "options");
+}
+
+}  // namespace photoscore

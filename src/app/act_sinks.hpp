@@ -1,0 +1,20 @@
+#pragma once
+// The sinks of issue 12's "acting on verdicts" and progress, added to a
+// run's sink set by make_sinks.
+#include <cstdio>
+
+#include "app/options.hpp"
+#include "output/row_sink.hpp"
+#include "run/job.hpp"
+
+namespace photoscore {
+
+// --link-into, --xmp, --report, --summary-json, as asked.
+void add_action_sinks(SinkSet& sinks, const Options& options, const Job& job);
+
+// One line on `out` when the weights do not add up to 1: the quality score
+// is their weighted sum, so the thresholds then cut at other places than
+// the user may think. Not an error: scaling all scores can be meant.
+void warn_about_weights(const MergePolicy& policy, std::FILE* out);
+
+}  // namespace photoscore

@@ -1,0 +1,25 @@
+#pragma once
+// Small JPEG thumbnails of photos, for the HTML report.
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "image/decode.hpp"
+#include "image/rgb_image.hpp"
+
+namespace photoscore {
+
+// The photo in `bytes` scaled down (box filter) so its longer side is at most
+// `max_side` pixels, as baseline JPEG bytes of this `quality`. JPEGs are
+// decoded at a DCT scaling near the size wanted, so a 24-megapixel photo
+// costs a fraction of a full decode. Throws DecodeError when the photo
+// cannot be decoded.
+std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality = 80);
+
+// `image` scaled down to fit `max_side` (a copy when it already does).
+RgbImage shrink_to_fit(const RgbImage& image, int max_side);
+
+// `image` as baseline JPEG bytes.
+std::string encode_jpeg(const RgbImage& image, int quality);
+
+}  // namespace photoscore

@@ -1,0 +1,86 @@
+#include "output/link_sink.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+namespace photoscore {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFolders[] = {"post_it", "maybe", "delete", "error"};
+
+std::string folder_of(const ScoredRow& row) { return row.ok ? row.verdict : "error"; }
+
+}  // namespace
+
+LinkSink::LinkSink(std::string dir, std::FILE* messages) : dir_(std::move(dir)), messages_(messages) {
+  if (dir_.empty()) throw std::runtime_error("--link-into: no folder named");
+  // Made now, before any photo is read: a job that cannot link should fail
+  // at once, not after hours of scoring.
+  for (const char* folder : kFolders) {
+    std::error_code ec;
+    fs::create_directories(fs::path(dir_) / folder, ec);
+    if (ec || !fs::is_directory(fs::path(dir_) / folder))
+      throw std::runtime_error("--link-into: cannot make " + (fs::path(dir_) / folder).string() + ": " +
+                               (ec ? ec.message() : "not a folder"));
+  }
+}
+
+void LinkSink::open(const RunInfo&) {
+  linked_ = 0;
+  refused_ = 0;
+}
+
+std::string LinkSink::link_name(const std::string& filename) {
+  std::string name;
+  for (std::size_t i = 0; i < filename.size(); ++i) {
+    if (filename[i] == '/')
+      name += "__";
+    else
+      name += filename[i];
+  }
+  return name;
+}
+
+void LinkSink::write(const ScoredRow& row, const ImageTiming&) {
+  const std::string name = link_name(row.filename);
+  const std::string want = folder_of(row);
+  // Absolute, so the link works wherever DIR is looked at from; not
+  // canonical, so a photo reached through a symlinked folder keeps that path.
+  std::error_code ec;
+  const fs::path target = fs::absolute(fs::path(row.path), ec).lexically_normal();
+  if (ec) throw std::runtime_error("--link-into: " + row.path + ": " + ec.message());
+  // A link to this photo in another verdict's folder is from an earlier run.
+  for (const char* folder : kFolders) {
+    const fs::path at = fs::path(dir_) / folder / name;
+    const fs::file_status status = fs::symlink_status(at, ec);
+    if (!fs::exists(status)) continue;
+    if (!fs::is_symlink(status)) {
+      if (folder == want) {
+        if (refused_++ == 0) first_refused_ = at.string();
+        return;
+      }
+      continue;
+    }
+    fs::remove(at, ec);
+    if (ec) throw std::runtime_error("--link-into: cannot replace " + at.string() + ": " + ec.message());
+  }
+  const fs::path at = fs::path(dir_) / want / name;
+  fs::create_symlink(target, at, ec);
+  if (ec) throw std::runtime_error("--link-into: cannot link " + at.string() + ": " + ec.message());
+  ++linked_;
+}
+
+void LinkSink::close(const RunInfo&) {
+  if (refused_ > 0 && messages_) {
+    std::fprintf(
+        messages_,
+        "photoscore: --link-into: %lld photo%s not linked: a file that is not a link is in the way (%s)\n",
+        static_cast<long long>(refused_), refused_ == 1 ? "" : "s", first_refused_.c_str());
+  }
+}
+
+}  // namespace photoscore

@@ -1,0 +1,217 @@
+#include "output/report_sink.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "image/thumbnail.hpp"
+#include "output/markup.hpp"
+#include "output/partial_file.hpp"
+#include "output/utf8.hpp"
+
+namespace photoscore {
+
+namespace {
+
+constexpr const char* kVerdicts[] = {"post_it", "maybe", "delete", "error"};
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+std::string thumbnail_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  const std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return jpeg_thumbnail({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()},
+                          ReportSink::kThumbnailSide, 75);
+  } catch (const std::exception&) {
+    return {};  // changed since it was scored: the page shows no picture
+  }
+}
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f4f4f2;color:#222}
+header{background:#263238;color:#fff;padding:12px 20px}
+header h1{margin:0 0 4px;font-size:20px}
+header p{margin:2px 0;color:#cfd8dc}
+nav{padding:8px 20px;background:#eceff1;position:sticky;top:0;z-index:1}
+nav button{margin-right:6px;padding:4px 10px;cursor:pointer}
+section{padding:4px 20px}
+h2{border-bottom:3px solid;padding-bottom:2px}
+#post_it h2{border-color:#2e7d32} #maybe h2{border-color:#f9a825} #delete h2{border-color:#c62828} #error h2{border-color:#616161}
+ul.photos{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:10px}
+li.photo{background:#fff;border-radius:6px;box-shadow:0 1px 3px #0003;width:270px;padding:6px;overflow:hidden}
+li.photo .pic{height:200px;display:flex;align-items:center;justify-content:center;background:#ddd;border-radius:4px}
+li.photo img{max-width:256px;max-height:200px}
+li.photo .name{font-weight:600;word-break:break-all;margin-top:4px}
+li.photo .score{float:right;font-variant-numeric:tabular-nums}
+li.photo ul{margin:2px 0;padding-left:16px;font-size:12px}
+li.photo .note{font-size:12px;color:#555}
+p.more{color:#555}
+)";
+
+// Sorting moves the items inside each verdict's list; nothing is fetched.
+constexpr const char* kScript = R"(
+function sortBy(key, dir) {
+  document.querySelectorAll('ul.photos').forEach(function (ul) {
+    var items = Array.prototype.slice.call(ul.children);
+    items.sort(function (a, b) { return dir * (parseFloat(a.dataset[key]) - parseFloat(b.dataset[key])); });
+    items.forEach(function (li) { ul.appendChild(li); });
+  });
+}
+)";
+
+}  // namespace
+
+std::string base64(std::string_view bytes) {
+  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += kDigits[v >> 18 & 63];
+    out += kDigits[v >> 12 & 63];
+    out += kDigits[v >> 6 & 63];
+    out += kDigits[v & 63];
+  }
+  if (i < bytes.size()) {
+    const bool two = i + 1 < bytes.size();
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       (two ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0u);
+    out += kDigits[v >> 18 & 63];
+    out += kDigits[v >> 12 & 63];
+    out += two ? kDigits[v >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails)
+    : path_(std::move(path)), analyzers_(std::move(analyzers)), thumbnails_(thumbnails) {
+  if (path_.empty()) throw std::runtime_error("cannot write the report: no file named");
+  check_can_create(path_);
+}
+
+void ReportSink::open(const RunInfo&) { items_.clear(); }
+
+void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
+  Item item;
+  item.index = static_cast<std::int64_t>(items_.size());
+  item.filename = row.filename;
+  item.path = row.path;
+  if (!row.ok) {
+    item.verdict = "error";
+    item.note = row.error;
+    items_.push_back(std::move(item));
+    return;
+  }
+  item.verdict = row.verdict;
+  item.score = row.quality_score;
+  item.width = row.width;
+  item.height = row.height;
+  for (std::size_t i = 0; i < analyzers_.size() && i < row.results.size(); ++i) {
+    const AnalyzerSpec& a = *analyzers_[i];
+    const AnalyzerResult& r = row.results[i];
+    std::string text =
+        a.name + " " + fixed(a.number(r, a.score_field), 3) + " " + a.label(r, a.verdict_field);
+    if (a.figure) text += " (" + a.figure(r) + ")";
+    item.scores.push_back(std::move(text));
+    if (a.note) {
+      const std::string note = a.note(r);
+      if (!note.empty()) item.note += (item.note.empty() ? "" : "\n") + note;
+    }
+  }
+  items_.push_back(std::move(item));
+}
+
+void ReportSink::close(const RunInfo& info) {
+  // Per verdict, best score first (file order among equals, so the page is
+  // the same however the job ran); only the first kListed are listed.
+  std::vector<std::vector<Item*>> groups(std::size(kVerdicts));
+  for (Item& item : items_) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (item.verdict == kVerdicts[g]) groups[g].push_back(&item);
+    }
+  }
+  std::vector<Item*> wanted;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::stable_sort(groups[g].begin(), groups[g].end(),
+                     [](const Item* a, const Item* b) { return a->score > b->score; });
+    if (kVerdicts[g] == std::string("error")) continue;
+    for (std::size_t i = 0; i < groups[g].size() && i < static_cast<std::size_t>(thumbnails_); ++i)
+      wanted.push_back(groups[g][i]);
+  }
+  const long long count = static_cast<long long>(wanted.size());
+#pragma omp parallel for schedule(dynamic)
+  for (long long i = 0; i < count; ++i)
+    wanted[static_cast<std::size_t>(i)]->thumbnail = thumbnail_of(wanted[static_cast<std::size_t>(i)]->path);
+
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>photoscore report: " +
+      markup_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
+      "</script>\n</head><body>\n<header><h1>photoscore report</h1>\n";
+  const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
+  html += "<p>" + markup_escaped(info.input_dir) + ": " + std::to_string(info.images) + " photos scored in " +
+          fixed(info.wall_seconds, 1) + " s (" + fixed(rate, 1) + " images/s), " +
+          std::to_string(info.errors) + " errors</p>\n<p>photoscore " + markup_escaped(info.version) +
+          ", profile " + markup_escaped(info.profile) + ", thresholds post_it &gt; " +
+          fixed(info.post_it_above, 2) + ", maybe &gt; " + fixed(info.maybe_above, 2) + ", " +
+          markup_escaped(info.end_time) + "</p></header>\n";
+  html +=
+      "<nav>Sort: <button onclick=\"sortBy('score',-1)\">score, best first</button>"
+      "<button onclick=\"sortBy('score',1)\">score, worst first</button>"
+      "<button onclick=\"sortBy('index',1)\">file order</button></nav>\n";
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& group = groups[g];
+    if (group.empty() && kVerdicts[g] == std::string("error")) continue;
+    html += std::string("<section id=\"") + kVerdicts[g] + "\"><h2>" + kVerdicts[g] + " (" +
+            std::to_string(group.size()) + ")</h2>\n<ul class=\"photos\" data-verdict=\"" + kVerdicts[g] +
+            "\">\n";
+    const std::size_t listed = std::min(group.size(), kListed);
+    for (std::size_t i = 0; i < listed; ++i) {
+      const Item& item = *group[i];
+      html += "<li class=\"photo\" data-score=\"" + fixed(item.score, 3) + "\" data-index=\"" +
+              std::to_string(item.index) + "\"><div class=\"pic\">";
+      if (!item.thumbnail.empty()) {
+        html += "<img alt=\"" + markup_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
+                base64(item.thumbnail) + "\">";
+      }
+      html += "</div><div class=\"name\">" + markup_escaped(item.filename);
+      if (item.verdict != "error") html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
+      html += "</div>";
+      if (item.verdict != "error") {
+        html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
+                "</div><ul>";
+        for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";
+        html += "</ul>";
+      }
+      // One line per analyzer's note.
+      std::string note = markup_escaped(item.note);
+      for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
+        note.replace(at, 1, "<br>");
+      if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
+      html += "</li>\n";
+    }
+    html += "</ul>\n";
+    if (group.size() > listed)
+      html += "<p class=\"more\">" + std::to_string(group.size() - listed) +
+              " more not listed here (the lowest scores): the JSONL has every photo.</p>\n";
+    html += "</section>\n";
+  }
+  html += "</body></html>\n";
+
+  write_whole_file(path_, html);
+}
+
+}  // namespace photoscore

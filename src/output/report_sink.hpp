@@ -1,0 +1,51 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "output/row_sink.hpp"
+
+namespace photoscore {
+
+// --report FILE.html: one self-contained page (inline CSS and JS, thumbnails
+// as data: URIs) to look through a run's verdicts in any browser, offline:
+// photos grouped by verdict, sortable by score, each with its sub-scores and
+// notes. Its size stays bounded for 100,000 photos: thumbnails only for the
+// best-scored `thumbnails` photos of each verdict, and at most kListed
+// photos listed per verdict (the rest are counted; the JSONL has them all).
+// Thumbnails (256 px, JPEG) are made at close, on every thread, by decoding
+// those photos again; the page is written under a temporary name and
+// renamed once complete.
+class ReportSink final : public RowSink {
+ public:
+  static constexpr std::size_t kListed = 2000;
+  static constexpr int kThumbnailSide = 256;
+
+  ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails);
+  void open(const RunInfo& info) override;
+  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void close(const RunInfo& info) override;
+
+ private:
+  struct Item {
+    std::int64_t index = 0;  // file order
+    std::string filename;
+    std::string path;
+    std::string verdict;  // post_it, maybe, delete or error
+    double score = 0.0;
+    int width = 0, height = 0;
+    std::vector<std::string> scores;  // per analyzer: "sharpness 0.82 sharp (var 120.3)"
+    std::string note;                 // notes, or the error
+    std::string thumbnail;            // JPEG bytes, filled at close
+  };
+
+  std::string path_;
+  std::vector<const AnalyzerSpec*> analyzers_;
+  int thumbnails_;
+  std::vector<Item> items_;
+};
+
+// `bytes` in base64 (RFC 4648), for data: URIs.
+std::string base64(std::string_view bytes);
+
+}  // namespace photoscore

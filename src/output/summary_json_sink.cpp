@@ -1,0 +1,77 @@
+#include "output/summary_json_sink.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "output/partial_file.hpp"
+
+namespace photoscore {
+
+SummaryJsonSink::SummaryJsonSink(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) throw std::runtime_error("cannot write the summary: no file named");
+  check_can_create(path_);
+}
+
+void SummaryJsonSink::open(const RunInfo&) {
+  post_it_ = maybe_ = delete_ = errors_ = 0;
+  best_.clear();
+}
+
+void SummaryJsonSink::write(const ScoredRow& row, const ImageTiming&) {
+  if (!row.ok) {
+    ++errors_;
+    return;
+  }
+  if (row.verdict == "post_it")
+    ++post_it_;
+  else if (row.verdict == "maybe")
+    ++maybe_;
+  else
+    ++delete_;
+  best_.push_back({row.quality_score, row.filename});
+  // Stable: equal scores keep file order, whatever the mode.
+  std::stable_sort(best_.begin(), best_.end(),
+                   [](const Best& a, const Best& b) { return a.score > b.score; });
+  if (best_.size() > kBestShots) best_.resize(kBestShots);
+}
+
+void SummaryJsonSink::close(const RunInfo& info) {
+  using json = nlohmann::ordered_json;
+  json best = json::array();
+  for (const Best& b : best_) best.push_back({{"filename", b.filename}, {"quality_score", b.score}});
+  json summary = {
+      {"photoscore", info.version},
+      {"git_hash", info.git_hash},
+      {"input_dir", info.input_dir},
+      {"images", info.images},
+      {"counts", {{"post_it", post_it_}, {"maybe", maybe_}, {"delete", delete_}}},
+      {"errors", errors_},
+      {"skipped", info.skipped},
+      {"best_shots", best},
+      {"start_time", info.start_time},
+      {"end_time", info.end_time},
+      {"wall_seconds", info.wall_seconds},
+      {"images_per_second",
+       info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0},
+      {"options",
+       {{"command_line", info.command_line},
+        {"mode", std::string(to_string(info.mode))},
+        {"layout", std::string(to_string(info.layout))},
+        {"ranks", info.ranks},
+        {"threads_per_rank", info.threads_per_rank},
+        {"profile", info.profile},
+        {"analyzers", info.analyzers},
+        {"weights", info.weights},
+        {"thresholds", {{"post_it_above", info.post_it_above}, {"maybe_above", info.maybe_above}}},
+        {"shard", info.shard}}},
+  };
+  // Invalid UTF-8 in a file name becomes U+FFFD, as in the JSONL.
+  const std::string text = summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  write_whole_file(path_, text);
+}
+
+}  // namespace photoscore

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Things in a photo folder that are not photos' files: a FIFO named x.jpg
+# (opening it for reading would wait for a writer forever), a symlink y.jpg
+# to /dev/zero (reading it would never end) and a file over --max-file-mb.
+# In thread mode and under `mpirun -np 3` (roles and farm), the job must
+# finish promptly with an error row for each of them and an ok row for the
+# one real photo.
+#
+#   special_files.sh --photoscore BIN --photo FILE [--mpiexec mpirun] [--np-flag -np]
+set -u
+
+photoscore="" photo="" mpiexec="mpirun" np_flag="-np"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --photoscore) photoscore="$2"; shift 2 ;;
+    --photo) photo="$2"; shift 2 ;;
+    --mpiexec) mpiexec="$2"; shift 2 ;;
+    --np-flag) np_flag="$2"; shift 2 ;;
+    *) echo "special_files: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$photoscore" ] || [ -z "$photo" ]; then
+  echo "usage: special_files.sh --photoscore BIN --photo FILE [--mpiexec mpirun] [--np-flag -np]" >&2
+  exit 2
+fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+mkdir "$work/in"
+mkfifo "$work/in/x.jpg"
+ln -s /dev/zero "$work/in/y.jpg"
+cp "$photo" "$work/in/a_photo.${photo##*.}"
+head -c 300000 /dev/urandom >"$work/in/z_large.png"
+
+check() {  # NAME JSONL: the rows, by file
+  /usr/bin/python3 - "$2" <<'PY'
+import json, sys
+rows = {r["filename"]: r for r in map(json.loads, open(sys.argv[1]))}
+want = {"x.jpg": "FIFO", "y.jpg": "character device", "z_large.png": "--max-file-mb"}
+assert len(rows) == 4, f"{len(rows)} rows, expected 4"
+for name, reason in want.items():
+    r = rows[name]
+    assert r["status"] == "error" and reason in r["error"], f"{name}: {r['status']} {r['error']!r}"
+first = sorted(rows)[0]
+assert rows[first]["status"] == "ok", f"{first}: {rows[first]['error']}"
+PY
+}
+
+for run in threads roles farm; do
+  if [ "$run" = threads ]; then
+    launch=()
+    opts=(--mode threads)
+  else
+    launch=("$mpiexec" "$np_flag" 3 --oversubscribe)
+    opts=(--layout "$run")
+  fi
+  timeout 60 "${launch[@]}" "$photoscore" "${opts[@]}" --quiet --threads 1 --max-file-mb 0.25 \
+    --jsonl "$work/$run.jsonl" --h5 "$work/$run.h5" "$work/in" >"$work/$run.out" 2>"$work/$run.err"
+  rc=$?
+  if [ "$rc" != 1 ]; then
+    fail "$run: exit $rc, expected 1 (124: it hung); stderr: $(tail -c 400 "$work/$run.err")"
+  elif out=$(check "$run" "$work/$run.jsonl" 2>&1); then
+    echo "ok:   $run: error rows for the FIFO, /dev/zero and the large file"
+  else
+    fail "$run: $out"
+  fi
+done
+
+[ "$failures" = 0 ] && echo "all special-file checks passed" || echo "$failures failures"
+exit $((failures > 0))

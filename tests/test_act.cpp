@@ -1,0 +1,169 @@
+// Issue 12's output pieces in isolation: the progress line, sidecar and
+// link names, XMP ratings, base64, the UTF-8 decision, the timing table's
+// alignment, the /scores column docs and thumbnails.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzers/registry.hpp"
+#include "app/act_sinks.hpp"
+#include "image/decode.hpp"
+#include "image/thumbnail.hpp"
+#include "output/column_docs.hpp"
+#include "output/link_sink.hpp"
+#include "output/progress.hpp"
+#include "output/markup.hpp"
+#include "output/report_sink.hpp"
+#include "output/row_schema.hpp"
+#include "output/text_style.hpp"
+#include "output/timing_table.hpp"
+#include "output/xmp_sink.hpp"
+
+namespace photoscore {
+namespace {
+
+std::string read_back(std::FILE* f) {
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) text.append(buf, n);
+  return text;
+}
+
+TEST(Progress, LineSaysDoneTotalRateAndEta) {
+  EXPECT_EQ(ProgressSink::line(120, 1000, 4.0),
+            "120/1,000 photos (12.0 %), 30.0 images/s, ETA 29 s, elapsed 4 s");
+  EXPECT_EQ(ProgressSink::line(100000, 100000, 7200.0),
+            "100,000/100,000 photos (100.0 %), 13.9 images/s, elapsed 2 h 00 min");
+  EXPECT_EQ(ProgressSink::line(5, 0, 0.0), "5 photos, 0.0 images/s, elapsed 0 s");
+}
+
+TEST(Progress, BatchLogGetsLinesOnlyWhenDue) {
+  std::FILE* f = std::tmpfile();
+  ProgressSink sink(f, false, 3600.0);
+  RunInfo info;
+  info.total = 3;
+  sink.open(info);
+  for (int i = 0; i < 3; ++i) sink.write(ScoredRow{}, ImageTiming{});
+  sink.close(info);
+  // A run shorter than the interval logs nothing, not even a last line.
+  EXPECT_EQ(read_back(f), "");
+  std::fclose(f);
+}
+
+TEST(Xmp, RatingsLabelsAndSidecarNames) {
+  EXPECT_EQ(xmp_rating("post_it"), 5);
+  EXPECT_EQ(xmp_rating("maybe"), 3);
+  EXPECT_EQ(xmp_rating("delete"), -1);
+  EXPECT_STREQ(xmp_label("delete"), "Red");
+  EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoExtXmp), "a/IMG_1.JPG.xmp");
+  EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoXmp), "a/IMG_1.xmp");
+  EXPECT_EQ(XmpSink::sidecar_path("a.b/README", XmpSink::Naming::PhotoXmp), "a.b/README.xmp");
+}
+
+TEST(Links, SubfoldersFlattened) {
+  EXPECT_EQ(LinkSink::link_name("DCIM/100CANON/IMG_1.JPG"), "DCIM__100CANON__IMG_1.JPG");
+  EXPECT_EQ(LinkSink::link_name("x.jpg"), "x.jpg");
+}
+
+TEST(Report, Base64AndEscaping) {
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(base64("f"), "Zg==");
+  EXPECT_EQ(base64("fo"), "Zm8=");
+  EXPECT_EQ(base64("foo"), "Zm9v");
+  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(markup_escaped("<a href=\"x\">&'\n"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&#10;");
+}
+
+TEST(TextStyle, Utf8FromTheFirstSetLocaleVariable) {
+  const auto set = [](const char* all, const char* ctype, const char* lang) {
+    all ? setenv("LC_ALL", all, 1) : unsetenv("LC_ALL");
+    ctype ? setenv("LC_CTYPE", ctype, 1) : unsetenv("LC_CTYPE");
+    lang ? setenv("LANG", lang, 1) : unsetenv("LANG");
+  };
+  set(nullptr, nullptr, "en_US.UTF-8");
+  EXPECT_TRUE(utf8_locale());
+  set("C", nullptr, "en_US.UTF-8");
+  EXPECT_FALSE(utf8_locale());
+  set(nullptr, "de_DE.utf8", "C");
+  EXPECT_TRUE(utf8_locale());
+  set(nullptr, nullptr, nullptr);
+  EXPECT_FALSE(utf8_locale());
+  // A file is never a terminal: plain ASCII whatever the locale.
+  set(nullptr, nullptr, "en_US.UTF-8");
+  std::FILE* f = std::tmpfile();
+  EXPECT_FALSE(text_style(f, false).unicode);
+  EXPECT_FALSE(text_style(f, false).color);
+  std::fclose(f);
+}
+
+TEST(TimingTable, HeadersOverTheirColumnsUncut) {
+  RunInfo info;
+  RankTiming t;
+  t.rank = 3;
+  t.role = "analyzer[sharpness,exposure,composition]";
+  t.analyze = {1, 2, 3};
+  info.rank_timings = {t};
+  std::FILE* f = std::tmpfile();
+  print_timing_table(f, info, {"sharpness", "exposure", "composition"});
+  std::istringstream lines(read_back(f));
+  std::fclose(f);
+  std::string title, header, row;
+  std::getline(lines, title);
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_NE(header.find("composition"), std::string::npos);
+  EXPECT_EQ(header.find("role"), row.find("analyzer["));
+  // Right-aligned numbers end where their header ends.
+  EXPECT_EQ(header.find("wall") + 4, row.find(".000") + 4);
+  EXPECT_EQ(header.size(), row.size());
+}
+
+TEST(ColumnDocs, EveryDefaultColumnDescribed) {
+  std::vector<const AnalyzerSpec*> analyzers;
+  for (const auto& a : all_analyzers()) analyzers.push_back(&a);
+  const RowSchema schema(analyzers);
+  for (const Column& c : schema.columns()) {
+    EXPECT_NE(c.description, column_doc("no such column").description) << c.name;
+    EXPECT_EQ(c.description, column_doc(c.name).description);
+  }
+  EXPECT_EQ(column_doc("width").unit, "pixel");
+  EXPECT_EQ(column_doc("quality_score").unit, "1");
+}
+
+TEST(Thumbnail, FitsTheLongerSideAndDecodes) {
+  std::ifstream in(std::string(PHOTOSCORE_TEST_DATA) + "/photos/astronaut_2048.jpg", std::ios::binary);
+  const std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(raw.empty());
+  const std::string jpeg =
+      jpeg_thumbnail({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, 256);
+  const RgbImage back = decode_image({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
+  EXPECT_EQ(std::max(back.width, back.height), 256);
+  EXPECT_LT(jpeg.size(), 40000u);
+}
+
+TEST(Weights, WarnOnlyWhenTheyDoNotAddUpToOne) {
+  MergePolicy policy;
+  for (const auto& a : all_analyzers()) {
+    if (a.enabled_by_default) policy.analyzers.push_back(&a);
+  }
+  policy.weights = {0.4, 0.4, 0.2};
+  std::FILE* f = std::tmpfile();
+  warn_about_weights(policy, f);
+  EXPECT_EQ(read_back(f), "");
+  policy.weights = {0.5, 0.4, 0.2};
+  warn_about_weights(policy, f);
+  const std::string text = read_back(f);
+  std::fclose(f);
+  EXPECT_NE(text.find("add up to 1.1, not 1"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\n'), text.size() - 1);  // one line
+}
+
+}  // namespace
+}  // namespace photoscore
