@@ -14,10 +14,13 @@
 #include "analyzers/registry.hpp"
 #include "output/csv_sink.hpp"
 #include "output/row_json.hpp"
+#include "sample_rows.hpp"
 #include "temp_dir.hpp"
 
 namespace photoscore {
 namespace {
+
+using test_support::specs;
 
 // The JSONL leaves `source` out of every row that is not a camera RAW; the
 // tables keep the column, empty there. This puts it back in JSONL order.
@@ -35,35 +38,9 @@ nlohmann::ordered_json with_source(const std::string& json) {
 namespace fs = std::filesystem;
 using photoscore::test_support::TempDir;
 
-std::vector<const AnalyzerSpec*> specs(const std::vector<std::string>& names) {
-  std::vector<const AnalyzerSpec*> out;
-  for (const auto& n : names) out.push_back(find_analyzer(n));
-  return out;
-}
-
 ScoredRow ok_row(const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name, double seed) {
-  ScoredRow row;
-  row.filename = name;
-  row.path = "photos/" + name;
-  row.ok = true;
-  row.width = 640 + static_cast<int>(seed);
-  row.height = 427;
-  row.quality_score = 0.374 + seed;
-  row.verdict = "maybe";
-  double next = seed + 0.125;
-  for (const AnalyzerSpec* a : analyzers) {
-    AnalyzerResult r;
-    for (const auto& f : a->fields) {
-      if (f.kind == FieldSpec::Kind::Number) {
-        r.values.emplace_back(next);
-        next += 1.1;
-      } else {
-        r.values.emplace_back(f.name + "_" + name);
-      }
-    }
-    row.results.push_back(std::move(r));
-  }
-  return row;
+  return test_support::sample_row(analyzers, name, 640 + static_cast<int>(seed), 0.374 + seed, seed + 0.125,
+                                  1.1, "_" + name);
 }
 
 ScoredRow error_row(const std::string& name, const std::string& reason) {
@@ -249,9 +226,10 @@ TEST(CsvSink, EmptyRunIsTheHeaderAlone) {
     sink.close(info());
   }
   // color has no headline figures: all of them follow width and height.
-  EXPECT_EQ(read_all(path),
-            "filename,quality_score,verdict,width,height,colorfulness,color_score,color_verdict,source,path,status,"
-            "error\r\n");
+  EXPECT_EQ(
+      read_all(path),
+      "filename,quality_score,verdict,width,height,colorfulness,color_score,color_verdict,source,path,status,"
+      "error\r\n");
 }
 
 // An old complete file survives an unfinished run, and nothing else is left.

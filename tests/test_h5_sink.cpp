@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,10 +19,13 @@
 #include "analyzers/registry.hpp"
 #include "output/h5_sink.hpp"
 #include "output/row_json.hpp"
+#include "sample_rows.hpp"
 #include "temp_dir.hpp"
 
 namespace photoscore {
 namespace {
+
+using test_support::specs;
 
 // The JSONL leaves `source` out of every row that is not a camera RAW; the
 // tables keep the column, empty there. This puts it back in JSONL order.
@@ -40,40 +42,10 @@ nlohmann::ordered_json with_source(const std::string& json) {
 
 namespace fs = std::filesystem;
 
-std::vector<const AnalyzerSpec*> specs(const std::vector<std::string>& names) {
-  std::vector<const AnalyzerSpec*> out;
-  for (const auto& n : names) {
-    const AnalyzerSpec* a = find_analyzer(n);
-    EXPECT_NE(a, nullptr) << n;
-    out.push_back(a);
-  }
-  return out;
-}
-
 // Every number distinct (seeded by `seed`), so a value in the wrong member shows.
 ScoredRow ok_row(const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name, double seed) {
-  ScoredRow row;
-  row.filename = name;
-  row.path = "photos/" + name;
-  row.ok = true;
-  row.width = 640 + static_cast<int>(seed);
-  row.height = 427;
-  row.quality_score = 0.374 + seed;
-  row.verdict = "maybe";
-  double next = seed + 0.125;
-  for (const AnalyzerSpec* a : analyzers) {
-    AnalyzerResult r;
-    for (const auto& f : a->fields) {
-      if (f.kind == FieldSpec::Kind::Number) {
-        r.values.emplace_back(next);
-        next += 1.0;
-      } else {
-        r.values.emplace_back(f.name + "_" + name);
-      }
-    }
-    row.results.push_back(std::move(r));
-  }
-  return row;
+  return test_support::sample_row(analyzers, name, 640 + static_cast<int>(seed), 0.374 + seed, seed + 0.125,
+                                  1.0, "_" + name);
 }
 
 ScoredRow error_row(const std::string& name) {
@@ -359,7 +331,8 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   EXPECT_EQ(doubles(f.id, "timing/images", "decode")[2], 0.03);
   EXPECT_EQ(doubles(f.id, "timing/images", "latency")[2], 3.5);
   for (std::size_t a = 0; a < analyzers.size(); ++a) {
-    EXPECT_EQ(doubles(f.id, "timing/images", "analyze_" + analyzers[a]->name)[0], 0.1 * static_cast<double>(a + 1));
+    EXPECT_EQ(doubles(f.id, "timing/images", "analyze_" + analyzers[a]->name)[0],
+              0.1 * static_cast<double>(a + 1));
   }
 
   // /timing/ranks: one row per rank; `analyze` sums the analyzers and
@@ -379,7 +352,8 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   EXPECT_EQ(ints(f.id, "timing/ranks", "images"), (std::vector<std::int64_t>{3, 2}));
   double analyze = 0.0;
   for (std::size_t a = 0; a < analyzers.size(); ++a) {
-    EXPECT_EQ(doubles(f.id, "timing/ranks", "analyze_" + analyzers[a]->name)[1], 0.25 * static_cast<double>(a + 1));
+    EXPECT_EQ(doubles(f.id, "timing/ranks", "analyze_" + analyzers[a]->name)[1],
+              0.25 * static_cast<double>(a + 1));
     analyze += 0.25 * static_cast<double>(a + 1);
   }
   EXPECT_DOUBLE_EQ(doubles(f.id, "timing/ranks", "analyze")[0], analyze);
@@ -391,10 +365,30 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
                    4.0 - (0.5 + 0.25 + 0.125 + 1.0 + analyze + 0.0625 + 0.03125));
 
   // /run: every attribute, with its value.
-  for (const char* name : {"photoscore_version", "git_hash", "command_line", "input_dir", "mode", "layout", "ranks",
-                           "threads_per_rank", "hostname", "hosts", "start_time", "end_time", "wall_seconds",
-                           "images", "errors", "weights", "thresholds", "analyzers", "plan", "read", "decode",
-                           "bytes_sent_per_photo", "shard", "slurm_job_id"}) {
+  for (const char* name : {"photoscore_version",
+                           "git_hash",
+                           "command_line",
+                           "input_dir",
+                           "mode",
+                           "layout",
+                           "ranks",
+                           "threads_per_rank",
+                           "hostname",
+                           "hosts",
+                           "start_time",
+                           "end_time",
+                           "wall_seconds",
+                           "images",
+                           "errors",
+                           "weights",
+                           "thresholds",
+                           "analyzers",
+                           "plan",
+                           "read",
+                           "decode",
+                           "bytes_sent_per_photo",
+                           "shard",
+                           "slurm_job_id"}) {
     EXPECT_TRUE(has_attr(f.id, name)) << name;
   }
   EXPECT_EQ(str_attr(f.id, "photoscore_version"), "1.2.3");

@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "output/row_json.hpp"
 #include "output/utf8.hpp"
 #include "run/input_files.hpp"
+#include "sample_rows.hpp"
 #include "temp_dir.hpp"
 
 namespace photoscore {
@@ -37,28 +37,7 @@ const std::vector<std::string> kSeedKeys = {"filename",        "quality_score", 
 
 // An ok row whose every number is distinct, so a value under the wrong key shows.
 ScoredRow ok_row(const std::vector<const AnalyzerSpec*>& analyzers) {
-  ScoredRow row;
-  row.filename = "a.jpg";
-  row.path = "photos/a.jpg";
-  row.ok = true;
-  row.width = 640;
-  row.height = 427;
-  row.quality_score = 0.374;
-  row.verdict = "maybe";
-  double next = 0.125;
-  for (const AnalyzerSpec* a : analyzers) {
-    AnalyzerResult r;
-    for (const auto& f : a->fields) {
-      if (f.kind == FieldSpec::Kind::Number) {
-        r.values.emplace_back(next);
-        next += 1.0;
-      } else {
-        r.values.emplace_back(f.name + "_label");
-      }
-    }
-    row.results.push_back(std::move(r));
-  }
-  return row;
+  return test_support::sample_row(analyzers, "a.jpg", 640, 0.374, 0.125, 1.0, "_label");
 }
 
 std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
@@ -73,14 +52,14 @@ TEST(RowJson, KeyOrderSeedTwelveFirst) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
   const auto j = nlohmann::ordered_json::parse(line);
   std::vector<std::string> want = kSeedKeys;
-  for (const char* k : {"width", "height", "clipped_shadows", "clipped_highlights", "center_bias", "path", "status",
-                        "error"})
+  for (const char* k :
+       {"width", "height", "clipped_shadows", "clipped_highlights", "center_bias", "path", "status", "error"})
     want.push_back(k);
   EXPECT_EQ(keys_of(j), want);
   EXPECT_EQ(j["filename"], "a.jpg");
   EXPECT_EQ(j["quality_score"], 0.374);
   EXPECT_EQ(j["verdict"], "maybe");
-  EXPECT_EQ(j["laplacian_var"], 0.125);   // sharpness field 0
+  EXPECT_EQ(j["laplacian_var"], 0.125);    // sharpness field 0
   EXPECT_EQ(j["sharpness_score"], 1.125);  // sharpness field 1
   EXPECT_EQ(j["sharpness_verdict"], "sharpness_verdict_label");
   EXPECT_EQ(j["mean_brightness"], 2.125);
@@ -98,8 +77,8 @@ TEST(RowJson, ColorFieldsFollowTheOthers) {
   const auto analyzers = specs({"sharpness", "exposure", "composition", "color"});
   const auto j = nlohmann::ordered_json::parse(row_to_json(ok_row(analyzers), analyzers));
   std::vector<std::string> want = kSeedKeys;
-  for (const char* k : {"width", "height", "clipped_shadows", "clipped_highlights", "center_bias", "colorfulness",
-                        "color_score", "color_verdict", "path", "status", "error"})
+  for (const char* k : {"width", "height", "clipped_shadows", "clipped_highlights", "center_bias",
+                        "colorfulness", "color_score", "color_verdict", "path", "status", "error"})
     want.push_back(k);
   EXPECT_EQ(keys_of(j), want);
 }
@@ -136,9 +115,15 @@ TEST(RowJson, ErrorRowHasNulls) {
 
 TEST(RowJson, AnyFileNameGivesOneValidLine) {
   const auto analyzers = specs({"sharpness", "exposure", "composition"});
-  const std::vector<std::string> names = {
-      "quote\"d.jpg",     "back\\slash.jpg", "new\nline.jpg", "tab\there\r.jpg", "caf\xc3\xa9_\xe6\x97\xa5.jpg",
-      "bad\xff\xfe.jpg",  "trunc\xc3.jpg",   "ctl\x01\x1f.jpg", "emoji\xf0\x9f\x93\xb7.png"};
+  const std::vector<std::string> names = {"quote\"d.jpg",
+                                          "back\\slash.jpg",
+                                          "new\nline.jpg",
+                                          "tab\there\r.jpg",
+                                          "caf\xc3\xa9_\xe6\x97\xa5.jpg",
+                                          "bad\xff\xfe.jpg",
+                                          "trunc\xc3.jpg",
+                                          "ctl\x01\x1f.jpg",
+                                          "emoji\xf0\x9f\x93\xb7.png"};
   for (const auto& name : names) {
     for (const bool ok : {true, false}) {
       ScoredRow row = ok ? ok_row(analyzers) : ScoredRow{};
@@ -205,8 +190,8 @@ std::vector<std::string> names_of(const std::vector<InputFile>& files) {
 
 TEST(InputFiles, SortedAnyCaseSkippingOthers) {
   TempDir dir;
-  for (const char* name : {"b.png", "a.JPG", "c.Jpeg", "B.webp", "d.TIFF", "e.bmp", "f.jpeg", "g.PnG", "notes.txt",
-                           "noext", "x.tif", "y.jpg.txt", "z.gif", ".png", "_first.jpg"})
+  for (const char* name : {"b.png", "a.JPG", "c.Jpeg", "B.webp", "d.TIFF", "e.bmp", "f.jpeg", "g.PnG",
+                           "notes.txt", "noext", "x.tif", "y.jpg.txt", "z.gif", ".png", "_first.jpg"})
     dir.touch(name);
   fs::create_directory(dir.path() / "sub.jpg");  // a folder named like a photo
   fs::create_directory(dir.path() / "sub");
@@ -214,8 +199,8 @@ TEST(InputFiles, SortedAnyCaseSkippingOthers) {
   const auto files = list_input_files(dir.path().string());
   // Byte order, as Python's sorted(): upper case before lower case.
   // .tif joined the seed's extensions with issue 12.
-  EXPECT_EQ(names_of(files), (std::vector<std::string>{"B.webp", "_first.jpg", "a.JPG", "b.png", "c.Jpeg", "d.TIFF",
-                                                       "e.bmp", "f.jpeg", "g.PnG", "x.tif"}));
+  EXPECT_EQ(names_of(files), (std::vector<std::string>{"B.webp", "_first.jpg", "a.JPG", "b.png", "c.Jpeg",
+                                                       "d.TIFF", "e.bmp", "f.jpeg", "g.PnG", "x.tif"}));
   for (const auto& f : files) EXPECT_EQ(fs::path(f.path), dir.path() / f.filename);
 }
 

@@ -10,43 +10,15 @@
 
 #include "analyzers/registry.hpp"
 #include "output/row_schema.hpp"
+#include "sample_rows.hpp"
 
 namespace photoscore {
 namespace {
 
-std::vector<const AnalyzerSpec*> specs(const std::vector<std::string>& names) {
-  std::vector<const AnalyzerSpec*> out;
-  for (const auto& n : names) {
-    const AnalyzerSpec* a = find_analyzer(n);
-    EXPECT_NE(a, nullptr) << n;
-    out.push_back(a);
-  }
-  return out;
-}
+using test_support::specs;
 
 ScoredRow ok_row(const std::vector<const AnalyzerSpec*>& analyzers) {
-  ScoredRow row;
-  row.filename = "a.jpg";
-  row.path = "photos/a.jpg";
-  row.ok = true;
-  row.width = 640;
-  row.height = 427;
-  row.quality_score = 0.5;
-  row.verdict = "maybe";
-  double next = 1.5;
-  for (const AnalyzerSpec* a : analyzers) {
-    AnalyzerResult r;
-    for (const auto& f : a->fields) {
-      if (f.kind == FieldSpec::Kind::Number) {
-        r.values.emplace_back(next);
-        next += 1.0;
-      } else {
-        r.values.emplace_back(f.name + "!");
-      }
-    }
-    row.results.push_back(std::move(r));
-  }
-  return row;
+  return test_support::sample_row(analyzers, "a.jpg", 640, 0.5, 1.5, 1.0, "!");
 }
 
 std::vector<std::string> names_of(const RowSchema& schema) {
@@ -120,7 +92,8 @@ TEST(RowSchema, OkRowIsNullOnlyInError) {
     const Column& c = schema.columns()[i];
     const Cell cell = schema.cell(row, i);
     // source: only a camera RAW's row has one.
-    EXPECT_EQ(std::holds_alternative<std::monostate>(cell), c.name == "error" || c.name == "source") << c.name;
+    EXPECT_EQ(std::holds_alternative<std::monostate>(cell), c.name == "error" || c.name == "source")
+        << c.name;
   }
   const auto at = [&](const std::string& name) {
     const auto names = names_of(schema);
