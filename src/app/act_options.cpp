@@ -33,9 +33,6 @@ void add_act_options(CLI::App& app, ActOptions& act) {
          "second photo gets none)")
       ->check(CLI::IsMember({"photo.ext.xmp", "photo.xmp"}))
       ->capture_default_str();
-  // The safety work adds a global --force too; the merge keeps one flag.
-  if (!app.get_option_no_throw("--force"))
-    app.add_flag("--force", act.force, "Overwrite existing XMP sidecars");
   app.add_option("--report", act.report,
                  "Write one self-contained HTML page: photos grouped by verdict, sortable by score, with "
                  "thumbnails and sub-scores");

@@ -18,7 +18,6 @@ struct ActOptions {
   std::string link_into;           // --link-into DIR: DIR/post_it, DIR/maybe, DIR/delete, DIR/error
   bool xmp = false;                // --xmp: a sidecar per photo
   std::string xmp_sidecar = "photo.ext.xmp";  // --xmp-sidecar: photo.ext.xmp or photo.xmp
-  bool force = false;                         // --force: overwrite existing sidecars
   std::string report;                         // --report FILE.html
   int report_thumbnails = 60;                 // --report-thumbnails: per verdict, the best-scored first
   std::string summary_json;                   // --summary-json FILE

@@ -16,7 +16,7 @@ void add_action_sinks(SinkSet& sinks, const Options& options, const Job& job) {
   if (act.xmp) {
     const auto naming =
         act.xmp_sidecar == "photo.ext.xmp" ? XmpSink::Naming::PhotoExtXmp : XmpSink::Naming::PhotoXmp;
-    sinks.add(std::make_unique<XmpSink>(job.policy.analyzers, naming, act.force || options.force, stderr));
+    sinks.add(std::make_unique<XmpSink>(job.policy.analyzers, naming, options.force, stderr));
   }
   if (!act.report.empty())
     sinks.add(std::make_unique<ReportSink>(act.report, job.policy.analyzers, act.report_thumbnails));

@@ -2,9 +2,12 @@
 
 namespace photoscore {
 
-RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
-  if (bytes.empty()) throw DecodeError("empty file");
-  switch (detect_format(bytes)) {
+namespace {
+
+// Decodes bytes whose format is known already: detection is done once per
+// photo (for a TIFF signature it opens LibRaw to tell a camera RAW apart).
+RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  switch (format) {
     case ImageFormat::Jpeg:
       return decode_jpeg(bytes, limits);
     case ImageFormat::Png:
@@ -25,13 +28,21 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   throw DecodeError("not a supported image (unrecognised content)");
 }
 
+}  // namespace
+
+RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  if (bytes.empty()) throw DecodeError("empty file");
+  return decode_as(detect_format(bytes), bytes, limits);
+}
+
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
   const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
   if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
   if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);
-  RgbImage fresh = decode_image(bytes, limits);
+  if (bytes.empty()) throw DecodeError("empty file");
+  RgbImage fresh = decode_as(format, bytes, limits);
   // Keep the reused buffer if it is the larger: dropping it for a small PNG
   // would make the next large JPEG fault in fresh pages again.
   if (fresh.rgb.size() <= image.rgb.capacity()) {

@@ -30,24 +30,6 @@ bool write_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-// Written under a temporary name and renamed, so a crash never leaves a
-// half-written one.
-void write_meta(const std::string& path, const std::string& text) {
-  const std::string partial = partial_name(path);
-  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  const std::string line = text + "\n";
-  if (fd < 0 || !write_all(fd, line.data(), line.size()) || ::close(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) std::remove(partial.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(partial.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
-  }
-}
-
 }  // namespace
 
 std::string jsonl_meta_path(const std::string& jsonl_path) { return jsonl_path + ".meta"; }
@@ -74,7 +56,7 @@ void JsonlSink::open(const RunInfo& info) {
       ::lseek(fd_, static_cast<off_t>(good_), SEEK_SET) < 0) {
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
   }
-  if (!info.scoring_options.empty()) write_meta(jsonl_meta_path(path_), info.scoring_options);
+  if (!info.scoring_options.empty()) write_whole_file(jsonl_meta_path(path_), info.scoring_options + "\n");
 }
 
 void JsonlSink::write(const ScoredRow& row, const ImageTiming&) {
