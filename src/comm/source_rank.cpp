@@ -38,7 +38,7 @@ struct InFlight {
   double started_at = 0.0;
   double read_seconds = 0.0;
   std::vector<int> ranks;
-  double weight = 0.0;  // the photo's size for the decode balancer: file bytes
+  double weight = 0.0;   // the photo's size for the decode balancer: file bytes
   std::int64_t seq = 0;  // its number within its group
   ImageOutcome outcome;
   std::size_t error_from = 0;  // first analyzer of the rank whose error is kept
@@ -48,7 +48,12 @@ class Source {
  public:
   Source(const Job& job, const MpiPlan& plan, const LayoutChannels& channels, MPI_Comm world,
          const std::vector<InputFile>& files, OrderedWriter& writer)
-      : job_(job), plan_(plan), world_(world), files_(files), writer_(writer), count_(job.policy.analyzers.size()) {
+      : job_(job),
+        plan_(plan),
+        world_(world),
+        files_(files),
+        writer_(writer),
+        count_(job.policy.analyzers.size()) {
     for (std::size_t g = 0; g < plan.groups.size(); ++g) {
       groups_.push_back({&channels.group(g), 0, 0, {}});
       if (plan.layout == Layout::Roles) groups_.back().balancer.emplace(plan.groups[g]);
@@ -135,12 +140,15 @@ class Source {
       std::string error;
       bool readable = true;
       if (job_.read == ReadMode::Workers) {
-        // The decoding rank reads the file; its size (one stat) weighs the
-        // photo for the balancer.
+        // The decoding rank reads the file. Only the roles balancer weighs
+        // photos (by size, one stat); farm keeps rank 0 off the file system.
         out->bytes.assign(path.begin(), path.end());
-        std::error_code ec;
-        const auto size = std::filesystem::file_size(path, ec);
-        photo.weight = ec ? 1.0 : static_cast<double>(size);
+        photo.weight = 1.0;
+        if (plan_.layout == Layout::Roles) {
+          std::error_code ec;
+          const auto size = std::filesystem::file_size(path, ec);
+          if (!ec) photo.weight = static_cast<double>(size);
+        }
       } else {
         readable = read_photo(path, out->bytes, error, job_.limits.max_file_bytes);
         photo.weight = static_cast<double>(out->bytes.size());
@@ -158,8 +166,8 @@ class Source {
       Group& group = groups_[best];
       const int decoder = group.balancer ? group.balancer->assign(group.seq, std::max(1.0, photo.weight))
                                          : plan_.groups[best].ranks.front();
-      out->header = {0, static_cast<std::int64_t>(index), static_cast<std::int64_t>(out->bytes.size()), group.seq,
-                     decoder};
+      out->header = {0, static_cast<std::int64_t>(index), static_cast<std::int64_t>(out->bytes.size()),
+                     group.seq, decoder};
       photo.group = best;
       photo.seq = group.seq;
       photo.ranks = group_responders(plan_.groups[best], group.seq);
@@ -223,8 +231,8 @@ class Source {
     }
     const auto it = in_flight_.find(static_cast<std::size_t>(index));
     if (it == in_flight_.end()) {
-      throw std::runtime_error("rank " + std::to_string(source) + " answered for photo " + std::to_string(index) +
-                               ", which is not in flight");
+      throw std::runtime_error("rank " + std::to_string(source) + " answered for photo " +
+                               std::to_string(index) + ", which is not in flight");
     }
     InFlight& photo = it->second;
     const ImageOutcome part = decode_outcome(std::span(message).subspan(kAnswerHead));
@@ -232,10 +240,12 @@ class Source {
     photo.outcome.decode_seconds += part.decode_seconds;
     if (part.ok) {
       if (part.results.size() != analyzers.size()) {
-        throw std::runtime_error("rank " + std::to_string(source) + " sent " + std::to_string(part.results.size()) +
-                                 " results for " + std::to_string(analyzers.size()) + " analyzers");
+        throw std::runtime_error("rank " + std::to_string(source) + " sent " +
+                                 std::to_string(part.results.size()) + " results for " +
+                                 std::to_string(analyzers.size()) + " analyzers");
       }
-      for (std::size_t k = 0; k < analyzers.size(); ++k) photo.outcome.results[analyzers[k]] = part.results[k];
+      for (std::size_t k = 0; k < analyzers.size(); ++k)
+        photo.outcome.results[analyzers[k]] = part.results[k];
       photo.outcome.width = part.width;
       photo.outcome.height = part.height;
       photo.outcome.source = part.source;
@@ -253,7 +263,8 @@ class Source {
       analyze += part.analyzer_seconds[k];
     }
     std::optional<DecodeBalancer>& balancer = groups_[photo.group].balancer;
-    if (balancer) balancer->learn(source, photo.seq, std::max(1.0, photo.weight), part.decode_seconds, analyze, busy);
+    if (balancer)
+      balancer->learn(source, photo.seq, std::max(1.0, photo.weight), part.decode_seconds, analyze, busy);
     if (--photo.pending > 0) return;
     --groups_[photo.group].in_flight;
     InFlight done = std::move(photo);
@@ -299,8 +310,8 @@ class Source {
 
 }  // namespace
 
-RankTiming run_source_rank(const Job& job, const MpiPlan& plan, const LayoutChannels& channels, MPI_Comm world,
-                           const std::vector<InputFile>& files, OrderedWriter& writer) {
+RankTiming run_source_rank(const Job& job, const MpiPlan& plan, const LayoutChannels& channels,
+                           MPI_Comm world, const std::vector<InputFile>& files, OrderedWriter& writer) {
   Source source(job, plan, channels, world, files, writer);
   RankTiming timing = source.run();
   const RankTiming written = writer.timing();

@@ -1,13 +1,12 @@
 // Header-only reads, one per format: libjpeg's jpeg_read_header, PNG's IHDR,
 // TIFF's first IFD, WebP's features, BMP's info header, libheif's primary
 // handle and LibRaw's identify. None reads pixel data.
+#include <fcntl.h>
 #include <jerror.h>
 #include <libheif/heif.h>
-#include <webp/decode.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <webp/decode.h>
 
 #include <csetjmp>
 #include <cstdint>
@@ -147,6 +146,7 @@ ImageProbe probe_image(const std::string& path) {
     probe.error = "not a regular file";
     return probe;
   }
+  probe.file_bytes = static_cast<std::uint64_t>(st.st_size);
   File file(fd >= 0 ? ::fdopen(fd, "rb") : nullptr, std::fclose);
   if (!file) {
     if (fd >= 0) ::close(fd);

@@ -1,7 +1,6 @@
 #include "run/memory_budget.hpp"
 
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,24 +60,23 @@ void MemoryBudget::release(std::uint64_t held) {
 std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels) {
   const ImageProbe probe = probe_image(path);
   if (!probe.ok || probe.width <= 0 || probe.height <= 0) return 0;
-  const std::uint64_t pixels = static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height);
+  const std::uint64_t pixels =
+      static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height);
   if (pixels > max_pixels) return 0;
-  struct stat st {};
-  const std::uint64_t file = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-  return pixels * kBytesPerPixel + file;
+  return pixels * kBytesPerPixel + probe.file_bytes;
 }
 
 std::uint64_t default_memory_budget(int ranks_on_node) {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page = sysconf(_SC_PAGESIZE);
-  std::uint64_t memory = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
-                                               : 0;
+  std::uint64_t memory =
+      pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
   rlimit address{};
   const std::uint64_t address_limit =
       getrlimit(RLIMIT_AS, &address) == 0 && address.rlim_cur != RLIM_INFINITY ? address.rlim_cur : 0;
-  for (const std::uint64_t limit : {read_limit("/sys/fs/cgroup/memory.max"),
-                                    read_limit("/sys/fs/cgroup/memory/memory.limit_in_bytes"), slurm_memory(),
-                                    address_limit}) {
+  for (const std::uint64_t limit :
+       {read_limit("/sys/fs/cgroup/memory.max"), read_limit("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+        slurm_memory(), address_limit}) {
     if (limit > 0 && (memory == 0 || limit < memory)) memory = limit;
   }
   return memory / 10 * 8 / static_cast<std::uint64_t>(std::max(1, ranks_on_node));
