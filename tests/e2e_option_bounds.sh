@@ -49,6 +49,12 @@ done <<'TABLE'
 --shard 1e0/3|--shard
 --shard 1/|--shard
 --in-flight 0|--in-flight
+--memory-budget nan|--memory-budget
+--memory-budget -2|--memory-budget
+--max-file-mb nan|--max-file-mb
+--shared-mb nan|--shared-mb
+--shared-mb -1|--shared-mb
+--shared-mb 1e30|--shared-mb
 --in-flight 100000|--in-flight
 --weights 0,0,0|--weights
 --weights -1,1,1|--weights

@@ -4,10 +4,14 @@
 # --read rank0 and workers; 1 and 2 threads a rank) must be byte-identical to
 # thread mode's, with the same exit status, every score in [0, 1] and the
 # plan printed with the world size. -np 5 runs the four analyzers, so color
-# gets a rank of its own. --tcp-ranks runs the same matrix for those rank
-# counts again over the network path (mpirun --mca btl self,tcp: what ranks
-# on different nodes use). Then one rank is killed mid-run: the job must end
-# non-zero, promptly, with the rows already written intact.
+# gets a rank of its own. The roles layout's pixels go through the group's
+# shared-memory window by default; with --read rank0 and 1 thread also with
+# --shared-mb 4 (a window too small for the larger photos, which go by
+# broadcast) and --shared-mb 0 (all by broadcast). --tcp-ranks runs the same
+# matrix for those rank counts again over the network path (mpirun --mca btl
+# self,tcp: what ranks on different nodes use), roles with --shared-mb 0, as
+# a group across nodes would. Then one rank is killed mid-run: the job must
+# end non-zero, promptly, with the rows already written intact.
 #
 #   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
 #                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"]
@@ -114,17 +118,31 @@ for f in "${!folders[@]}"; do
     for layout in roles farm; do
       for read in rank0 workers; do
         for threads in 1 2; do
+          # How the roles layout's pixels travel: "" the default (the window).
+          pixel_runs="default"
+          if [ "$layout" = roles ] && [ -n "$via" ]; then
+            pixel_runs="0"
+          elif [ "$layout" = roles ] && [ "$read" = rank0 ] && [ "$threads" = 1 ]; then
+            pixel_runs="default 4 0"
+          fi
+          for pixels in $pixel_runs; do
+          shared=()
+          how=""
+          if [ "$pixels" != default ]; then
+            shared=(--shared-mb "$pixels")
+            how=" --shared-mb $pixels"
+          fi
           analyzers=()
           ref="$work/$name.t1.jsonl"
           if [ "$np" = 5 ]; then
             analyzers=(--analyzers "$four")
             ref="$work/$name.color.jsonl"
           fi
-          out="$work/$name.np$np.$layout.$read.t$threads.jsonl"
-          what="$name: -np $np --layout $layout --read $read --threads $threads$via"
+          out="$work/$name.np$np.$layout.$read.t$threads.s$pixels.jsonl"
+          what="$name: -np $np --layout $layout --read $read --threads $threads$how$via"
           start=$SECONDS
           timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
-            --read "$read" --threads "$threads" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
+            --read "$read" --threads "$threads" "${shared[@]}" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
             --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
           rc=$?
           runs=$((runs + 1))
@@ -139,6 +157,7 @@ for f in "${!folders[@]}"; do
           else
             echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
           fi
+          done
         done
       done
     done

@@ -163,6 +163,11 @@ ParseResult parse_options(int argc, char** argv) {
                  "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
                  "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
       ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--shared-mb", o.shared_mb,
+                 "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
+                 "which the other ranks of its group (when all on one node) then score in place, without a copy "
+                 "each. Default 512 (address space: only what the photos in flight need is touched), less where /dev/shm is small; 0 sends the pixels by broadcast instead")
+      ->check(CLI::Range(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
       ->check(CLI::Range(1, 64))
@@ -217,6 +222,12 @@ ParseResult parse_options(int argc, char** argv) {
       std::snprintf(text, sizeof text, "%g", o.max_megapixels);
       throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
                                   std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
+    }
+    // NaN passes CLI11's range checks.
+    for (const auto& [value, name] : {std::pair{o.memory_budget_mb, "--memory-budget"},
+                                      std::pair{o.shared_mb, "--shared-mb"},
+                                      std::pair{o.max_file_mb, "--max-file-mb"}}) {
+      if (std::isnan(value)) throw std::invalid_argument(std::string(name) + ": 'nan' is not a number");
     }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "comm/mpi_plan.hpp"
+#include "comm/pixel_window.hpp"
 
 namespace photoscore::mpi {
 
@@ -49,6 +50,10 @@ class GroupChannel {
   // rank can receive one member's photo while it decodes another. Null in
   // the farm layout and in groups of one.
   virtual MPI_Comm pixels(int root) const = 0;
+  // Roles, on an analyzer rank of a group of more than one on one node: the
+  // group's shared-memory window, where each member puts the pixels it
+  // decodes. Null otherwise: the pixels then go by broadcast on pixels().
+  virtual PixelWindow* window() const { return nullptr; }
 };
 
 // A photo's payload, point-to-point on the run's communicator: rank 0 sends
@@ -65,7 +70,10 @@ class LayoutChannels {
   virtual const GroupChannel& group(std::size_t index) const = 0;
 };
 
-std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank);
+// `window_bytes`: the shared-memory ring each roles member offers (0: none;
+// the pixels go by broadcast).
+std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
+                                                    std::size_t window_bytes);
 std::unique_ptr<LayoutChannels> make_farm_channels(const MpiPlan& plan, MPI_Comm world, int rank);
 
 // MPI counts are ints: larger photos travel in several pieces.

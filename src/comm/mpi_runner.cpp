@@ -3,6 +3,8 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <climits>
+#include <string>
 #include <cstdio>
 #include <stdexcept>
 
@@ -32,16 +34,58 @@ class RunComm {
   MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
-std::unique_ptr<mpi::LayoutChannels> make_channels(const MpiPlan& plan, MPI_Comm world, int rank) {
+// The ranks of `world` on this rank's node.
+int ranks_on_node(MPI_Comm world) {
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int on_node = 1;
+  MPI_Comm_size(node, &on_node);
+  MPI_Comm_free(&node);
+  return on_node;
+}
+
+std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan& plan, MPI_Comm world,
+                                                   int rank) {
   switch (plan.layout) {
-    case Layout::Roles:
-      return mpi::make_roles_channels(plan, world, rank);
+    case Layout::Roles: {
+      const int on_node = ranks_on_node(world);
+      const std::size_t ring = job.shared_bytes >= 0 ? static_cast<std::size_t>(job.shared_bytes)
+                                                     : mpi::default_window_bytes(on_node);
+      return mpi::make_roles_channels(plan, world, rank, ring);
+    }
     case Layout::Farm:
       return mpi::make_farm_channels(plan, world, rank);
     case Layout::Threads:
       break;
   }
   throw std::logic_error("run_mpi: the threads layout has no MPI channels");
+}
+
+// How the decoded pixels reach a roles group's other analyzer ranks, on
+// rank 0 (empty elsewhere), from every analyzer rank's window: its bytes,
+// 0 for none (broadcast), -1 when its group is of one or not roles.
+std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& channels, MPI_Comm world, int rank) {
+  long long mine = -1;
+  if (rank != 0 && plan.layout == Layout::Roles) {
+    const std::size_t g = static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group);
+    if (plan.groups[g].ranks.size() > 1) {
+      const mpi::PixelWindow* window = channels.group(g).window();
+      mine = window ? static_cast<long long>(window->capacity()) : 0;
+    }
+  }
+  long long in[2] = {mine < 0 ? LLONG_MAX : mine, mine};
+  long long out[2] = {0, 0};
+  MPI_Reduce(&in[0], &out[0], 1, MPI_LONG_LONG, MPI_MIN, 0, world);
+  MPI_Reduce(&in[1], &out[1], 1, MPI_LONG_LONG, MPI_MAX, 0, world);
+  if (rank != 0) return {};
+  const long long least = out[0];
+  const long long most = out[1];
+  const auto mib = [](long long bytes) { return std::to_string(bytes >> 20) + " MiB per analyzer rank"; };
+  if (most < 0) return "not moved";
+  if (most == 0) return "broadcast";
+  if (least == most) return "shared-memory window, " + mib(most);
+  if (least > 0) return "shared-memory window, " + mib(least) + " or more";
+  return "shared-memory window in groups on one node (" + mib(most) + "), broadcast in the others";
 }
 
 }  // namespace
@@ -58,7 +102,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   RunInfo& info = job.info;
 
   const RunComm comm;
-  const auto channels = make_channels(plan, comm.get(), rank);
+  const auto channels = make_channels(job, plan, comm.get(), rank);
+  const std::string pixels = pixel_transport(plan, *channels, comm.get(), rank);
   const std::vector<std::string> hosts = mpi::gather_hosts(comm.get(), rank, world);
   if (rank != 0) {
     const mpi::GroupChannel& channel =
@@ -82,6 +127,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   for (const std::string& line : plan_lines(plan, job.policy.analyzers, hosts, job.threads)) {
     std::printf("%s\n", line.c_str());
   }
+  info.pixels = pixels;
+  if (plan.layout == Layout::Roles) std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
   std::fflush(stdout);
 
   RunLifecycle life(info, *sinks, job.timing_table ? stdout : nullptr, info.analyzers);

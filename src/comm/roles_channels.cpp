@@ -2,7 +2,9 @@
 // a communicator, and every header is one non-blocking broadcast into it.
 // The photo's bytes go to the member that decodes it only (point-to-point,
 // see payload()), and that member broadcasts the decoded pixels on its own
-// communicator of the group's analyzer ranks (rank 0 is not in those).
+// communicator of the group's analyzer ranks (rank 0 is not in those), or,
+// when the group is on one node, puts them in the group's shared-memory
+// window and broadcasts only where they are (comm/pixel_window.hpp).
 #include <algorithm>
 
 #include "comm/group_channel.hpp"
@@ -13,8 +15,9 @@ namespace {
 
 class BroadcastChannel final : public GroupChannel {
  public:
-  BroadcastChannel(MPI_Comm comm, std::vector<int> members, std::vector<MPI_Comm> pixels)
-      : comm_(comm), members_(std::move(members)), pixels_(std::move(pixels)) {}
+  BroadcastChannel(MPI_Comm comm, std::vector<int> members, std::vector<MPI_Comm> pixels,
+                   std::unique_ptr<PixelWindow> window)
+      : comm_(comm), members_(std::move(members)), pixels_(std::move(pixels)), window_(std::move(window)) {}
   void header(Header& h, MPI_Request& request) const override {
     MPI_Ibcast(&h, kHeaderWords, MPI_INT64_T, 0, comm_, &request);
   }
@@ -26,11 +29,15 @@ class BroadcastChannel final : public GroupChannel {
     if (it == members_.end() || pixels_.empty()) return MPI_COMM_NULL;
     return pixels_[static_cast<std::size_t>(it - members_.begin())];
   }
+  PixelWindow* window() const override { return window_.get(); }
+  // Freed before the communicators (MPI_Win_free is collective on them).
+  void close() { window_.reset(); }
 
  private:
   MPI_Comm comm_;
   std::vector<int> members_;
   std::vector<MPI_Comm> pixels_;  // on a member: one per member, in members_' order
+  std::unique_ptr<PixelWindow> window_;
 };
 
 // The communicator of `members` (world ranks, in this order), made by them
@@ -46,7 +53,7 @@ MPI_Comm make_comm(MPI_Comm world, MPI_Group world_group, const std::vector<int>
 
 class RolesChannels final : public LayoutChannels {
  public:
-  RolesChannels(const MpiPlan& plan, MPI_Comm world, int rank) {
+  RolesChannels(const MpiPlan& plan, MPI_Comm world, int rank, std::size_t window_bytes) {
     MPI_Group world_group;
     MPI_Comm_group(world, &world_group);
     const int groups = static_cast<int>(plan.groups.size());
@@ -73,11 +80,15 @@ class RolesChannels final : public LayoutChannels {
           comms_.push_back(pixels.back());
         }
       }
-      channels_.emplace_back(header, ranks, std::move(pixels));
+      // The first member's communicator has the members in the group's order.
+      std::unique_ptr<PixelWindow> window;
+      if (!pixels.empty()) window = PixelWindow::open(pixels.front(), window_bytes);
+      channels_.emplace_back(header, ranks, std::move(pixels), std::move(window));
     }
     MPI_Group_free(&world_group);
   }
   ~RolesChannels() override {
+    for (BroadcastChannel& c : channels_) c.close();
     for (MPI_Comm& c : comms_) {
       if (c != MPI_COMM_NULL) MPI_Comm_free(&c);
     }
@@ -94,8 +105,9 @@ class RolesChannels final : public LayoutChannels {
 
 }  // namespace
 
-std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank) {
-  return std::make_unique<RolesChannels>(plan, world, rank);
+std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
+                                                    std::size_t window_bytes) {
+  return std::make_unique<RolesChannels>(plan, world, rank, window_bytes);
 }
 
 }  // namespace photoscore::mpi

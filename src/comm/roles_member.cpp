@@ -21,16 +21,25 @@
 // member posts the same broadcasts; the trailer then carries the error, and
 // every answering member reports it, as thread mode would.
 //
+// When the group is on one node (comm/pixel_window.hpp), the decoding member
+// copies each piece, while it is in cache, into its part of the group's
+// shared-memory window instead, and the piece's broadcast is one byte
+// saying it is there: the others score the rows in place. A photo its part
+// has no room for at the moment goes by broadcast as above; the frame says
+// which.
+//
 // A rank scores one photo at a time, in the group's order; photos it
 // decoded ahead are scored from memory when their turn comes.
 #include <algorithm>
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 
 #include "comm/mpi_ranks.hpp"
+#include "comm/pixel_arena.hpp"
 #include "image/big_buffer.hpp"
 
 namespace photoscore::mpi {
@@ -48,6 +57,9 @@ struct Frame {
   // the first strip on (the working image's reduction): known once the
   // decoder has the size.
   RgbImage::Scaled scaled;
+  // Where the rows are in the decoding member's part of the group's window
+  // (bytes from its start); -1: the pieces carry them.
+  std::int64_t shared_at = -1;
 };
 
 struct Trailer {
@@ -72,6 +84,8 @@ struct Photo {
   int pieces = 0;
 
   // The decoding member's side.
+  std::int64_t ordinal = -1;  // its number among the photos this member decodes
+  std::int64_t shared_at = -1;  // where its rows went in our part of the window; -1: in the pieces
   std::vector<std::uint8_t> payload;
   std::vector<MPI_Request> payload_requests;
   bool payload_ready = false;
@@ -88,6 +102,7 @@ struct Photo {
   int posted = 0;  // 0: nothing; 1: the frame; 2: the pieces and the trailer too
   MPI_Request frame_request = MPI_REQUEST_NULL;
   std::vector<MPI_Request> piece_requests;
+  std::vector<std::uint8_t> tokens;  // a photo in the window: each piece's one byte
   std::size_t pieces_arrived = 0;
   MPI_Request trailer_request = MPI_REQUEST_NULL;
   bool trailer_arrived = false;
@@ -111,8 +126,11 @@ class Member {
         me_(plan.ranks[static_cast<std::size_t>(rank)]),
         group_(plan.groups[static_cast<std::size_t>(me_.group)]),
         scorer_(analyzers_of(job, me_), job.threads),
-        streams_(group_.ranks.size()) {
+        streams_(group_.ranks.size()),
+        window_(channel.window()),
+        finished_of_(group_.ranks.size(), 0) {
     timing_ = empty_timing(job.policy.analyzers.size());
+    if (window_) arena_.emplace(window_->capacity());
   }
 
   RankTiming run() {
@@ -201,7 +219,8 @@ class Member {
     return 2 * static_cast<std::size_t>(job_.in_flight) * group_.ranks.size() + 2;
   }
   void give_back(std::unique_ptr<RgbImage> image) {
-    if (image && free_.size() < kept_at_most()) free_.push_back(std::move(image));
+    // An image read in place from the window has no buffer worth keeping.
+    if (image && image->rgb.capacity() > 0 && free_.size() < kept_at_most()) free_.push_back(std::move(image));
   }
   // The same for the payloads (a file's bytes): the largest kept one.
   std::vector<std::uint8_t> take_payload() {
@@ -325,7 +344,19 @@ class Member {
         moved = true;
       }
       if (p.frame_request != MPI_REQUEST_NULL) break;
-      if (p.frame.rows_follow) {
+      if (p.frame.rows_follow && p.frame.shared_at >= 0) {
+        // In the decoding member's part of the window: read in place, nothing to keep.
+        p.image = std::make_unique<RgbImage>();
+        RgbImage& image = *p.image;
+        image.width = static_cast<int>(p.frame.width);
+        image.height = static_cast<int>(p.frame.height);
+        image.scaled = p.frame.scaled;
+        image.shared = window_->part(member_index(static_cast<int>(p.h.decoder))) + p.frame.shared_at;
+        plan_pieces(p);
+        p.tokens.assign(static_cast<std::size_t>(p.pieces), 0);
+        for (int k = 0; k < p.pieces; ++k)
+          MPI_Ibcast(&p.tokens[static_cast<std::size_t>(k)], 1, MPI_BYTE, 0, p.pixels, &p.piece_requests.emplace_back());
+      } else if (p.frame.rows_follow) {
         const std::size_t bytes =
             3 * static_cast<std::size_t>(p.frame.width) * static_cast<std::size_t>(p.frame.height);
         p.image = take_image(bytes);
@@ -349,8 +380,8 @@ class Member {
         if (image.rgb.size() < bytes) image.rgb.resize(bytes);
         plan_pieces(p);
         for (int k = 0; k < p.pieces; ++k) {
-          const auto [data, bytes] = piece(p, k);
-          MPI_Ibcast(data, bytes, MPI_BYTE, 0, p.pixels, &p.piece_requests.emplace_back());
+          const auto [data, size] = piece(p, k);
+          MPI_Ibcast(data, size, MPI_BYTE, 0, p.pixels, &p.piece_requests.emplace_back());
         }
       }
       MPI_Ibcast(&p.trailer, static_cast<int>(sizeof(Trailer)), MPI_BYTE, 0, p.pixels, &p.trailer_request);
@@ -380,8 +411,15 @@ class Member {
     p.frame_sent = true;
     if (rows_follow) plan_pieces(p);
     if (p.pixels == MPI_COMM_NULL) return;
+    if (rows_follow && arena_) {
+      // Room in our part of the window, if the others have finished with enough of our
+      // earlier photos; never waited for (see PixelArena::place).
+      arena_->release(window_->released());
+      const std::optional<std::size_t> at = arena_->place(p.ordinal, 3 * p.image->pixels());
+      p.shared_at = at ? static_cast<std::int64_t>(*at) : -1;
+    }
     p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0,
-               rows_follow ? p.image->scaled : RgbImage::Scaled{}};
+               rows_follow ? p.image->scaled : RgbImage::Scaled{}, p.shared_at};
     MPI_Ibcast(&p.frame, static_cast<int>(sizeof(Frame)), MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
     timing_.bytes_sent += static_cast<std::int64_t>(sizeof(Frame)) * receivers();
   }
@@ -391,6 +429,19 @@ class Member {
       if (std::min(p.image->height, (p.pieces_sent + 1) * p.piece_rows) > rows) break;
       if (p.pixels == MPI_COMM_NULL) continue;
       const auto [data, bytes] = piece(p, p.pieces_sent);
+      if (p.shared_at >= 0) {
+        // After a failed decode the rows are not worth copying: the trailer
+        // says so and nobody keeps their scores.
+        if (p.error.empty()) {
+          std::uint8_t* part = window_->part(member_index(rank_)) + p.shared_at;
+          std::memcpy(part + (data - p.image->rgb.data()), data, static_cast<std::size_t>(bytes));
+          window_->sync();
+        }
+        static const std::uint8_t kThere = 1;
+        MPI_Ibcast(const_cast<std::uint8_t*>(&kThere), 1, MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
+        timing_.bytes_sent += receivers();
+        continue;
+      }
       MPI_Ibcast(data, bytes, MPI_BYTE, 0, p.pixels, &p.sends.emplace_back());
       timing_.bytes_sent += static_cast<std::int64_t>(bytes) * receivers();
     }
@@ -436,7 +487,10 @@ class Member {
     double spent = 0.0;
     if (!f.begun) spent += begin_scoring(f);
     const int rows = std::min(f.image->height, static_cast<int>(f.pieces_arrived) * f.piece_rows);
-    if (rows > f.rows_scored) spent += score_rows(f, rows);
+    if (rows > f.rows_scored) {
+      if (f.frame.shared_at >= 0) window_->sync();  // the rows the tokens announced
+      spent += score_rows(f, rows);
+    }
     return spent;
   }
 
@@ -457,15 +511,17 @@ class Member {
     }
     return nullptr;
   }
-  static constexpr int kDecodedAhead = 4;
+  static constexpr int kDecodedAhead = 6;
 
   // Decodes one of our photos and broadcasts it as its rows come out. With
   // `inline_score` (the front photo, when we answer for it) its rows are
   // also scored here while in cache; otherwise the front photo's arriving
   // rows are.
   void decode(Photo& p, bool inline_score) {
+    p.ordinal = decoded_++;
     p.image = take_image();
     RgbImage& image = *p.image;
+    image.shared = nullptr;
     std::string error;
     const std::vector<std::uint8_t>* bytes = &p.payload;
     if (job_.read == ReadMode::Workers) {
@@ -509,6 +565,16 @@ class Member {
     // left, but every member posted every piece.
     if (p.pieces > 0) send_pieces(p, image.height);
     send_trailer(p);
+    if (p.shared_at >= 0 && p.error.empty()) {
+      // Our own scoring reads the window's copy from here on, so the buffer
+      // we decoded into serves the next photo at once: a member then keeps
+      // one or two such buffers instead of one per photo decoded ahead, each
+      // of which cost page faults and zeroing when first grown.
+      auto spare = std::make_unique<RgbImage>();
+      spare->rgb.swap(image.rgb);
+      image.shared = window_->part(member_index(rank_)) + p.shared_at;
+      give_back(std::move(spare));
+    }
     p.decoded = true;
     give_back(std::move(p.payload));
     timing_.comm += MPI_Wtime() - t1;
@@ -529,6 +595,10 @@ class Member {
     } else {
       timing_.decode += p.decode_seconds;
     }
+    if (window_) {
+      const std::size_t me = member_index(rank_);
+      window_->finished(me, ++finished_of_[me]);
+    }
     draining_.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
@@ -543,10 +613,17 @@ class Member {
         RgbImage& image = *p.image;
         p.trailer.source[sizeof p.trailer.source - 1] = '\0';
         image.source = p.trailer.source;
+        if (p.frame.shared_at >= 0) window_->sync();
         outcome = score_whole(p);
       }
       account_photo(outcome, p.score_seconds, me_, timing_);
       send_answer(world_, p.h.index, outcome, timing_);
+    }
+    if (window_) {
+      // Done with it: its decoder may reuse its place in the window. Every
+      // photo counts, in the decoder's order, wherever its rows were.
+      const std::size_t decoder = member_index(static_cast<int>(p.h.decoder));
+      window_->finished(decoder, ++finished_of_[decoder]);
     }
     give_back(std::move(p.image));
     queue_.pop_front();
@@ -587,6 +664,12 @@ class Member {
   std::vector<std::uint8_t> file_;  // --read workers: the file being decoded
   double last_pump_ = 0.0;          // when a decode's callback last looked at the messages
   static constexpr double kPumpInterval = 1e-3;
+  // The group's shared-memory window and where our photos are in our part of it; null and empty when
+  // the pixels go by broadcast.
+  PixelWindow* window_;
+  std::optional<PixelArena> arena_;
+  std::int64_t decoded_ = 0;               // photos this member has begun to decode
+  std::vector<std::int64_t> finished_of_;  // per member: its photos finished here
   std::vector<MPI_Request*> pending_;  // test_pending()'s scratch
   std::vector<MPI_Request> requests_;
   std::vector<int> indices_;

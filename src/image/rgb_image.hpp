@@ -12,6 +12,11 @@ struct RgbImage {
   int width = 0;
   int height = 0;
   std::vector<std::uint8_t> rgb;
+  // Pixels that live elsewhere, read-only, in the same layout: a roles
+  // group's shared-memory window, where the member that decoded the photo
+  // put it, so the other members score it without a copy of their own.
+  // When set, row() reads there and `rgb` is not used.
+  const std::uint8_t* shared = nullptr;
   // Where a camera RAW's pixels came from ("embedded preview" or
   // "demosaiced"): they differ, and a reader of the scores should know which
   // was scored. Empty for every other format.
@@ -28,7 +33,9 @@ struct RgbImage {
   // --- end calibrated profile ---
 
   std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
-  const std::uint8_t* row(int y) const { return rgb.data() + static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width); }
+  const std::uint8_t* row(int y) const {
+    return (shared ? shared : rgb.data()) + static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width);
+  }
 };
 
 }  // namespace photoscore

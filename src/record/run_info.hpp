@@ -56,6 +56,10 @@ struct RunInfo {
   std::string plan;          // which rank does what, as printed at start
   std::string read = "workers";  // who read the files: rank0 or workers (thread mode: every thread its own)
   std::string decode = "once";   // how often a photo is decoded: once, or everywhere (every analyzer rank)
+  // How decoded pixels reached a roles group's other analyzer ranks:
+  // "shared-memory window, 512 MiB per analyzer rank", "broadcast", ...;
+  // "not moved" where each photo is scored where it is decoded.
+  std::string pixels = "not moved";
   std::int64_t skipped = 0;  // files passed over for their extension
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;

@@ -1,0 +1,69 @@
+#pragma once
+// A roles group's shared-memory window (internal to src/comm): when every
+// analyzer rank of a group is on one node, each member owns a part of one
+// MPI-3 shared-memory window, puts the photos it decodes there (PixelArena
+// says where), and the other members score them in place: no copy per
+// member, no pixels through MPI. What still travels by broadcast on the
+// member's communicator is the frame (the size, and where in its part) and
+// one small message per piece of rows, saying they are there.
+//
+// Each part starts with one cache line per member: there member r counts
+// the owner's photos it has finished with (the owner too: once a photo is
+// in the window, it scores it from there), so the owner knows which regions
+// it may reuse without a message back.
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace photoscore::mpi {
+
+class PixelWindow {
+ public:
+  // Collective over `members` (a group's analyzer ranks, in the group's
+  // order). Null, on every member alike, when they are not all on one node
+  // or `capacity` (bytes of window per member, agreed as the smallest any
+  // member offers) is 0. Only the pages photos reach are ever backed by
+  // memory.
+  static std::unique_ptr<PixelWindow> open(MPI_Comm members, std::size_t capacity);
+  ~PixelWindow();  // collective over the members, as MPI_Win_free is
+  PixelWindow(const PixelWindow&) = delete;
+  PixelWindow& operator=(const PixelWindow&) = delete;
+
+  std::size_t capacity() const { return capacity_; }
+  // Member `member`'s part, for its photos (capacity() bytes).
+  std::uint8_t* part(std::size_t member) const { return bases_[member] + control_bytes(); }
+  // This member has finished with `count` of `owner`'s photos (the first
+  // `count` that owner placed, in its order).
+  void finished(std::size_t owner, std::int64_t count);
+  // How many of this member's photos every member has finished with.
+  std::int64_t released() const;
+  // Makes this rank's stores to the window visible to the others before a
+  // message says they are there, and theirs visible here after one arrives.
+  void sync() const;
+
+ private:
+  PixelWindow(MPI_Comm node, std::size_t capacity);
+  std::size_t control_bytes() const { return kLine * members_; }
+  std::int64_t* counter(std::size_t owner, std::size_t reader) const;
+
+  static constexpr std::size_t kLine = 64;
+  MPI_Comm node_ = MPI_COMM_NULL;
+  MPI_Win win_ = MPI_WIN_NULL;
+  std::size_t capacity_ = 0;
+  std::size_t members_ = 0;
+  std::size_t me_ = 0;
+  std::vector<std::uint8_t*> bases_;  // each member's part, mapped here
+};
+
+// The bytes a member offers when the user did not say (--shared-mb): 512
+// MiB, or less where the file system that backs shared memory (/dev/shm)
+// has less than twice that free for each of the node's ranks; 0 (no window)
+// below 16 MiB, too few photos to be worth it. Address space
+// more than memory: only what the photos in flight at once need is touched
+// (see PixelArena).
+std::size_t default_window_bytes(int ranks_on_node);
+
+}  // namespace photoscore::mpi
