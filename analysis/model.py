@@ -10,9 +10,10 @@ repeat; --baseline FILE picks another thread-mode run), plus the machine paramet
 
   1. predicts every point of the sweep on the sweep's own machine (one node of `nproc` cores,
      from sweep.tsv) and prints a validation table: point, measured images/s, predicted, error %;
-  2. predicts the cluster curves (threads, farm, roles as before (every member decoding), roles
-     decoding once per group (photoscore now);
-     read modes rank0 and workers) from 1 to --max-cores cores, --cores-per-node cores a node;
+  2. predicts the cluster curves (threads; farm; roles, its pixels through the group's shared-memory
+     window (photoscore's default when a group is on one node) or by broadcast (--shared-mb 0, or a
+     group across nodes); read modes rank0 and workers) from 1 to --max-cores cores,
+     --cores-per-node cores a node;
   3. prints the predicted parallel efficiency at 64, 256 and 1,024 cores;
   4. writes model_prediction.png (the curves, the sweep's measured points on top) and model.md
      (the tables, the parameters and the assumptions) into RESULTS_DIR or --out.
@@ -39,8 +40,8 @@ Machine parameters (options; defaults in brackets)
   --cores-per-node C [16]       cores of a node (1,024 cores = 64 nodes)
   --link-bandwidth [12.5 GB/s]  a node's network link, each way (100 Gb/s)
   --link-latency [2 us]         one message across the network
-  --shm-bandwidth [5 GB/s]      a message's copy between two ranks of one node (single copy, done
-                                by the receiving core)
+  --shm-bandwidth [5 GB/s]      one core copying within a node: a message between two ranks
+                                (single copy, by the receiver), or a decoder's rows into the window
   --fs-bandwidth [20 GB/s]      the shared file system, all readers together
   --read-bandwidth [baseline]   one rank reading one file; default: the baseline's own rate
                                 (B / r0), i.e. the storage the baseline ran on
@@ -64,7 +65,7 @@ seconds of its rank j per photo of that lane:
   threads  one rank, c threads (c <= C), each reads and scores whole photos:
            X = min(c, C) / (r + t_score + s), and X <= 1 / s (one sink).
   farm     w = t_score / T + r [workers] + copy(B) [rank0] + m * messages (header, data, result)
-  roles, decode everywhere (today): rank 0 broadcasts each photo's bytes into the group (binomial
+  roles, decode everywhere (photoscore before decoding once; kept to read old runs): rank 0 broadcasts each photo's bytes into the group (binomial
            tree: a rank's parent is its group index with the top bit cleared); every member receives
            them, copy(B) from its parent, and answers for every h-th photo:
            w = copy(B) [rank0] + m * (messages + forwards) + (d + sum_{k in role} a_k + o) / (T h)
@@ -81,6 +82,12 @@ seconds of its rank j per photo of that lane:
            broadcast off the critical path: a photo costs its members the CPU of copying and of the
            piece messages, not a wait for the whole frame. Across nodes the copy is the NIC's (RDMA)
            and the bytes count against both nodes' links instead.
+  roles, shared-memory window (src/comm/pixel_window.hpp; a group whose ranks are all on one node):
+           the same, but the decoder copies its rows once into the window, M / shm_bandwidth, and the
+           others read them in place, told by one small message a piece:
+             w_k = f_k [d / T + copy(B) | r + (g-1) S m + M / shm] + (1 - f_k) S m + ...
+           (each member still converts the rows to gray for its own analyzers: that is in o, paid
+           per role).
   rank 0   per photo: u0 = r [rank0] + m * (sends to the lane + answers received) + s
 
 Throughput X (images/s): a lane alone does kappa_l = 1 / max_j w[l, j] photos a second; rank 0 deals
@@ -128,10 +135,12 @@ SERIES = [  # key, layout, variant, read mode, label, colour, line style
     ("threads", "threads", None, None, "threads (1 node)", "tab:blue", "-"),
     ("farm/rank0", "farm", None, "rank0", "farm, --read rank0", "tab:green", "-"),
     ("farm/workers", "farm", None, "workers", "farm, --read workers", "tab:green", "--"),
-    ("roles-all/rank0", "roles", "everywhere", "rank0", "roles before (all decode), --read rank0", "tab:orange", "-"),
-    ("roles-all/workers", "roles", "everywhere", "workers", "roles before (all decode), --read workers", "tab:orange", "--"),
-    ("roles-once/rank0", "roles", "once", "rank0", "roles decode once, --read rank0", "tab:red", "-"),
-    ("roles-once/workers", "roles", "once", "workers", "roles decode once, --read workers", "tab:red", "--"),
+    ("roles-once/rank0", "roles", "once", "rank0", "roles, pixels by broadcast, --read rank0", "tab:orange", "-"),
+    ("roles-once/workers", "roles", "once", "workers", "roles, pixels by broadcast, --read workers", "tab:orange",
+     "--"),
+    ("roles-window/rank0", "roles", "window", "rank0", "roles, shared-memory window, --read rank0", "tab:red", "-"),
+    ("roles-window/workers", "roles", "window", "workers", "roles, shared-memory window, --read workers", "tab:red",
+     "--"),
 ]
 
 
@@ -392,16 +401,24 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
             else:
                 M = w.P * mach.pixel_bytes
                 S = max(1, math.ceil(M / (mach.piece_kib * 1024))) if g > 1 else 0
+                # The shared-memory window: only when the whole group is on one node.
+                window = variant == "window" and g > 1 and len({node(k) for k in ranks}) == 1
                 fixed, decodes = {}, {}
                 for j, k in enumerate(ranks):
                     # what member k pays for a photo it decodes (the payload, the decode, the pieces'
-                    # messages to the others) and for one it receives (the copy, a message a piece)
+                    # messages to the others) and for one it receives (the copy, a message a piece);
+                    # with the window, the decoder copies the rows into it once and the others read
+                    # them in place, told by a one-byte message a piece
                     if read == "rank0":
                         decodes[k] = w.d / T + 2 * m + lane.copy(w.B, 0, k)
                     else:
                         decodes[k] = w.d / T + 2 * m + r
                     decodes[k] += (g - 1) * S * m
-                    receive = (lane.copy(M, ranks[j - 1], k) + S * m) if g > 1 else 0.0
+                    if window:
+                        decodes[k] += M / mach.shm
+                        receive = S * m
+                    else:
+                        receive = (lane.copy(M, ranks[j - 1], k) + S * m) if g > 1 else 0.0
                     fixed[k] = lane.work[k] + receive
                     decodes[k] -= receive
                 shares = balanced_shares(fixed, decodes)
@@ -459,12 +476,15 @@ def run_read_mode(path):
 
 
 def run_decode_variant(path, w):
-    """everywhere or once, for a roles run: the /run attribute `decode` if there is one, else what its
-    photos' decode seconds say (summed over the ranks that decoded each: about the group's size
-    times the baseline's today, about once after the rework)."""
+    """everywhere, once or window, for a roles run: the /run attributes `decode` and `pixels` if it has
+    them (window: decoded once, the pixels through the shared-memory window), else what its photos'
+    decode seconds say (summed over the ranks that decoded each: about the group's size times the
+    baseline's before decoding once, about once after)."""
     with h5py.File(path, "r") as f:
         a = f["run"].attrs
         if "decode" in a and text(a["decode"]) in ("once", "everywhere"):
+            if text(a["decode"]) == "once" and text(a.get("pixels", "")).startswith("shared-memory"):
+                return "window"
             return text(a["decode"])
         images = f["timing/images"][()]
     ratio = float(images["decode"].mean()) / w.d if w.d > 0 else 1.0
@@ -635,9 +655,11 @@ ASSUMPTIONS = [
     "roles, all decode (photoscore before decoding once; runs without /run decode are read as such when their "
     "decode seconds say so): a binomial broadcast tree of the file's bytes into each group; every member decodes "
     "the photos it answers for",
-    "roles, decode once (photoscore now): one member decodes each photo, the members' shares evening out their "
+    "roles, decode once: one member decodes each photo, the members' shares evening out their "
     "work; rank 0 sends the photo (or, with --read workers, its path) to that member only, which broadcasts the "
-    "pixels to the others in pieces, overlapped with decoding and analysis",
+    "pixels to the others in pieces, overlapped with decoding and analysis; or, when the group is on one node "
+    "(photoscore's default there), copies them once into the group's shared-memory window, where the others read "
+    "them in place",
     "threads mode is one process on one node; a rank of T threads scores one photo T times as fast",
     "merging and writing (s per photo) are rank 0's, one photo after another",
 ]

@@ -160,8 +160,10 @@ def check_timing(rows, f, run, tolerance):
             line = (f"rank {rec['rank']} ({text(rec['role'])}): wall {wall:.3f} s, stages {stages:.3f} s "
                     f"({100 * share:.1f}%)")
             print(line)
-            if not abs(stages - wall) <= tolerance * wall:
-                fail(line + f": not within {100 * tolerance:.0f}% of wall")
+            # Or 10 ms: a test run lasts a tenth of a second, and on a loaded machine
+            # one time slice lost between two clocks is 3-4 ms.
+            if not abs(stages - wall) <= max(tolerance * wall, 0.010):
+                fail(line + f": not within {100 * tolerance:.0f}% (or 10 ms) of wall")
     return len(ranks)
 
 

@@ -163,6 +163,17 @@ def main():
     p = model.predict("roles", 3, w, one, read="rank0", variant="once")
     check(f"roles decoding once per group, 3 ranks: 1 / 15.5 ms = 64.52 img/s (got {p.x:.2f})",
           near(p.x, 1 / 0.0155))
+    # the shared-memory window: the decoding member copies the 6 MB into it once (6 ms), the others
+    # copy nothing; without decodes the members need 3.5, 2.5 and 7.5 ms, a decode costs 20 + 1 + 6
+    # = 27 ms, and the shares 10/27, 11/27 and 6/27 bring all three to 13.5 ms
+    p = model.predict("roles", 3, w, one, read="rank0", variant="window")
+    check(f"roles with the window, 3 ranks on one node: 1 / 13.5 ms = 74.07 img/s (got {p.x:.2f})",
+          near(p.x, 1 / 0.0135))
+    # a group across two nodes (2 cores a node: ranks 1 and 2 on one, 3 on the next) has no window
+    split = model.Machine(**dict(easy, cores_per_node=2))
+    check("a group across nodes sends its pixels by broadcast, window or not",
+          near(model.predict("roles", 3, w, split, read="rank0", variant="window").x,
+               model.predict("roles", 3, w, split, read="rank0", variant="once").x))
     shares = model.balanced_shares({1: 9.5, 2: 8.5, 3: 13.5}, {1: 15.0, 2: 15.0, 3: 15.0})
     check(f"decode shares 0.4, 0.467, 0.133 (got {shares})",
           near(shares[1], 0.4) and near(shares[2], 7 / 15) and near(shares[3], 2 / 15))

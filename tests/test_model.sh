@@ -38,8 +38,9 @@ check "every row is within the tolerance" test "$(grep -c '| yes |$' "$work/mode
 eff_row() {  # eff_row LABEL: a row of three efficiencies, each with its bound
   grep -F "| $1 | " "$work/model.out" | grep -qE "^\| [^|]+ \|( [0-9]\.[0-9]{2} \([a-zA-Z0-9 ]+\) \|){3}$"
 }
-for layout in "farm, --read rank0" "farm, --read workers" "roles before (all decode), --read rank0" \
-  "roles before (all decode), --read workers" "roles decode once, --read rank0" "roles decode once, --read workers"; do
+for layout in "farm, --read rank0" "farm, --read workers" "roles, pixels by broadcast, --read rank0" \
+  "roles, pixels by broadcast, --read workers" "roles, shared-memory window, --read rank0" \
+  "roles, shared-memory window, --read workers"; do
   check "efficiency at 64/256/1024 cores printed: $layout" eff_row "$layout"
 done
 
