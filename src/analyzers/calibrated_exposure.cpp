@@ -69,6 +69,7 @@ constexpr int kLevels = 256;
 // copies: neighbouring pixels mostly share a level, and consecutive
 // increments of one counter would each wait for the last.
 constexpr int kCopies = 4;
+constexpr int kChunk = 256;  // pixels whose brightest channel is found at once
 
 struct Sums {
   std::int64_t sum = 0;
@@ -102,18 +103,20 @@ struct Sums {
     }
     acc.sum += sum;
     acc.shadows += shadows;
-    // The brightest channel's histogram: highlights and the white point.
+    // The brightest channel's histogram (highlights and the white point):
+    // the maxima a chunk at a time in vector lanes, then counted.
     const std::uint8_t* rgb = s.image->row(y);
-    int x = 0;
-    for (; x + kCopies <= s.width; x += kCopies) {
-      for (int c = 0; c < kCopies; ++c) {
-        const std::uint8_t* p = rgb + 3 * (x + c);
-        ++top[kCopies * std::max(p[0], std::max(p[1], p[2])) + c];
+    for (int x0 = 0; x0 < s.width; x0 += kChunk) {
+      const int n = std::min(kChunk, s.width - x0);
+      const std::uint8_t* p = rgb + 3 * static_cast<std::ptrdiff_t>(x0);
+      std::uint8_t tops[kChunk];
+#pragma omp simd
+      for (int i = 0; i < n; ++i) tops[i] = std::max(p[3 * i], std::max(p[3 * i + 1], p[3 * i + 2]));
+      int i = 0;
+      for (; i + kCopies <= n; i += kCopies) {
+        for (int c = 0; c < kCopies; ++c) ++top[kCopies * tops[i + c] + c];
       }
-    }
-    for (; x < s.width; ++x) {
-      const std::uint8_t* p = rgb + 3 * x;
-      ++top[kCopies * std::max(p[0], std::max(p[1], p[2]))];
+      for (; i < n; ++i) ++top[kCopies * tops[i]];
     }
   }
 }
