@@ -302,6 +302,45 @@ TEST(Calibrated, HighlightsClipPerChannel) {
   EXPECT_GT(s90, 0.0);
 }
 
+// A dusk scene: gray `ground` everywhere but the first `share` of the rows,
+// a lit subject of gray `subject`.
+RgbImage dusk(int ground, double share, int subject) {
+  const int w = 200, h = 100;
+  RgbImage img = gray_image(w, h, std::vector<double>(std::size_t(w) * h, ground));
+  for (int y = 0; y < static_cast<int>(share * h); ++y)
+    for (int x = 0; x < w; ++x)
+      std::fill_n(img.rgb.begin() + 3 * (std::size_t(y) * w + x), 3, static_cast<std::uint8_t>(subject));
+  return img;
+}
+
+TEST(Calibrated, ExposureIsReadAtTheHighlights) {
+  // Mean 0.17 (40 with 2% at 240: 44 / 255), below the band's 0.30, but its
+  // lit subject sits within a third of a stop of full scale (240 / 255,
+  // 0.09 stops): exposed for its highlights, a dark scene, not a dark photo.
+  const Exposure lit = exposure(dusk(40, 0.02, 240));
+  EXPECT_EQ(lit.verdict, "good");
+  EXPECT_EQ(lit.score, 1.0);
+  // The same mean with nothing bright: the whole shortfall counts.
+  const Exposure flat = exposure(dusk(44, 0.0, 44));
+  EXPECT_EQ(flat.verdict, "dark");
+  EXPECT_NEAR(flat.score, 1.0 - 3.0 * (0.30 - 44.0 / 255), 1e-4);
+  // Half the light: the subject at 120 is more than a stop below full
+  // scale, so its mean (22 / 255) is underexposure in full.
+  const Exposure half = exposure(dusk(20, 0.02, 120));
+  EXPECT_EQ(half.verdict, "dark");
+  EXPECT_NEAR(half.score, 1.0 - 3.0 * (0.30 - 22.0 / 255), 1e-4);
+  // Brightened until the subject is blown, 4% of the photo: past the top of
+  // the range, beyond the 2% allowance, so "bright", and it scores below
+  // the scene exposed for its highlights.
+  const Exposure blown = exposure(dusk(68, 0.04, 255));
+  EXPECT_NEAR(blown.highlights, 0.04, 1e-9);
+  EXPECT_EQ(blown.verdict, "bright");
+  EXPECT_NEAR(blown.score, std::exp(-2.0 * (0.04 - 0.02)), 1e-4);
+  EXPECT_LT(blown.score, lit.score);
+  // Within the allowance it is no fault.
+  EXPECT_EQ(exposure(dusk(68, 0.01, 255)).verdict, "good");
+}
+
 TEST(Calibrated, SameBytesWhateverTheThreadCount) {
   // Sizes whose tiles and strips do not line up.
   for (const auto [w, h] : {std::pair{1000, 731}, std::pair{333, 517}}) {

@@ -11,9 +11,22 @@
 // pixels blown in a channel and 3% in gray). Shadows stay on the gray level:
 // a black channel is just a saturated color.
 //
+// Exposure is read at the highlights, as a photographer reads a histogram:
+//   - a mean below the band is underexposure only as far as the highlights
+//     are dim too. The white point is the level under which 99.5% of the
+//     pixels' brightest channel lies (the brightest half percent are light
+//     sources and specular glints); within a third of a stop of full scale
+//     the photo was exposed for its highlights and its darkness is the
+//     scene's (dusk, night, a stage), a stop or more below it the mean's
+//     shortfall counts in full, and linearly in stops between;
+//   - highlights blown beyond the allowance are past the top of the range:
+//     the score pays for them, and the verdict says so ("bright"; "clipped"
+//     beyond a tenth of the photo).
+//
 // The penalties are exponential in the clipped share beyond the allowance,
 // never reaching 0: two photos that both clip a lot still rank by how much.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -26,8 +39,8 @@
 namespace photoscore {
 namespace {
 
-// The fields, in exposure_report.hpp's order.
-enum Field : std::size_t { kMean = kExposureMean, kShadows, kHighlights, kScore, kVerdict };
+// The fields, in exposure_report.hpp's order, then the calibrated one's own.
+enum Field : std::size_t { kMean = kExposureMean, kShadows, kHighlights, kScore, kVerdict, kWhite };
 
 constexpr std::int32_t kShadowBelow = kGrayMax / 50;  // 0.02 of full scale, as the seed
 constexpr std::uint8_t kChannelClip = 250;            // 0.98 of full scale, as the seed's highlights
@@ -39,41 +52,92 @@ constexpr double kHighlightCost = 2.0;  // score x exp(-cost x share beyond the 
 constexpr double kShadowCost = 8.0;
 // The verdict "clipped": more than this share blown. The untouched photos of
 // the evaluation clip 0 to 6% in a channel, but for a high-key one with a
-// white background (23%); their x1.7 copies 25% and more, but for a night
-// scene whose only bright part is its subject (2%, docs/profiles.md).
+// white background (23%); their x1.7 copies 25% and more, but for a dusk
+// scene whose only bright part is its subject (3 to 6%, docs/profiles.md).
+// Between the allowance and this: "bright".
 constexpr double kClippedHighlights = 0.10;
 constexpr double kClippedShadows = 0.10;
+// The white point: the brightest channel's level under which this share of
+// the pixels lies (in thousandths, so the test is exact in integers).
+constexpr std::int64_t kWhiteShare = 995;
+// A mean below the band costs nothing while the white point is within
+// kExposedFor stops of full scale, all of its shortfall from kDimBy stops.
+constexpr double kExposedFor = 1.0 / 3.0;
+constexpr double kDimBy = 1.0;
+constexpr int kLevels = 256;
+// The histogram of the brightest channel is kept as this many interleaved
+// copies: neighbouring pixels mostly share a level, and consecutive
+// increments of one counter would each wait for the last.
+constexpr int kCopies = 4;
+constexpr int kChunk = 256;  // pixels whose brightest channel is found at once
 
 struct Sums {
   std::int64_t sum = 0;
   std::int64_t shadows = 0;
-  std::int64_t highlights = 0;
+  std::array<std::int64_t, kCopies * kLevels> top{};  // the brightest channel's levels, interleaved
   Sums& operator+=(const Sums& o) {
     sum += o.sum;
     shadows += o.shadows;
-    highlights += o.highlights;
+    for (std::size_t i = 0; i < top.size(); ++i) top[i] += o.top[i];
     return *this;
+  }
+  // Pixels whose brightest channel is at `level` or above.
+  std::int64_t at_or_above(int level) const {
+    std::int64_t n = 0;
+    for (std::size_t i = static_cast<std::size_t>(kCopies * level); i < top.size(); ++i) n += top[i];
+    return n;
   }
 };
 
 [[gnu::always_inline]] inline void row_sums(const Strip& s, Sums& acc) {
+  std::int64_t* top = acc.top.data();
   for (int y = s.y0; y < s.y1; ++y) {
     const std::int32_t* g = s.gray_row(y);
-    const std::uint8_t* rgb = s.image->row(y);
     // A row's sums fit 32 bits (< 2^18 * 2^16 for the gray total).
     std::int64_t sum = 0;
-    std::int32_t shadows = 0, highlights = 0;
-#pragma omp simd reduction(+ : sum, shadows, highlights)
+    std::int32_t shadows = 0;
+#pragma omp simd reduction(+ : sum, shadows)
     for (int x = 0; x < s.width; ++x) {
       sum += g[x];
       shadows += g[x] < kShadowBelow;
-      const std::uint8_t top = std::max(rgb[3 * x], std::max(rgb[3 * x + 1], rgb[3 * x + 2]));
-      highlights += top >= kChannelClip;
     }
     acc.sum += sum;
     acc.shadows += shadows;
-    acc.highlights += highlights;
+    // The brightest channel's histogram (highlights and the white point):
+    // the maxima a chunk at a time in vector lanes, then counted.
+    const std::uint8_t* rgb = s.image->row(y);
+    for (int x0 = 0; x0 < s.width; x0 += kChunk) {
+      const int n = std::min(kChunk, s.width - x0);
+      const std::uint8_t* p = rgb + 3 * static_cast<std::ptrdiff_t>(x0);
+      std::uint8_t tops[kChunk];
+#pragma omp simd
+      for (int i = 0; i < n; ++i) tops[i] = std::max(p[3 * i], std::max(p[3 * i + 1], p[3 * i + 2]));
+      int i = 0;
+      for (; i + kCopies <= n; i += kCopies) {
+        for (int c = 0; c < kCopies; ++c) ++top[kCopies * tops[i + c] + c];
+      }
+      for (; i < n; ++i) ++top[kCopies * tops[i]];
+    }
   }
+}
+
+// The white point, 0..1: the least level v with at least kWhiteShare
+// thousandths of the pixels' brightest channel at v or below.
+double white_point(const Sums& t, std::int64_t pixels) {
+  std::int64_t below = 0;
+  for (int v = 0; v < kLevels; ++v) {
+    for (int c = 0; c < kCopies; ++c) below += t.top[static_cast<std::size_t>(kCopies * v + c)];
+    if (below * 1000 >= kWhiteShare * pixels) return v / 255.0;
+  }
+  return 1.0;
+}
+
+// How much of a mean's shortfall below the band counts, from the white
+// point: 0 within kExposedFor stops of full scale, 1 from kDimBy stops.
+double dimness(double white) {
+  if (white <= 0.0) return 1.0;
+  const double stops = std::log2(1.0 / white);
+  return std::clamp((stops - kExposedFor) / (kDimBy - kExposedFor), 0.0, 1.0);
 }
 
 void strip_sums_portable(const Strip& s, Sums& acc) { row_sums(s, acc); }
@@ -92,19 +156,21 @@ class CalibratedExposureKernel final : public SummingKernel<Sums, strip_sums_por
     const double n = static_cast<double>(pixels());
     const double mean = static_cast<double>(t.sum) / (n * kGrayMax);
     const double shadows = static_cast<double>(t.shadows) / n;
-    const double highlights = static_cast<double>(t.highlights) / n;
-    const double outside = mean < kLow ? kLow - mean : (mean > kHigh ? mean - kHigh : 0.0);
-    const double brightness = clip01(1.0 - 3.0 * outside);
+    const double highlights = static_cast<double>(t.at_or_above(kChannelClip)) / n;
+    const double white = white_point(t, pixels());
+    const double under = mean < kLow ? (kLow - mean) * dimness(white) : 0.0;
+    const double over = mean > kHigh ? mean - kHigh : 0.0;
+    const double brightness = clip01(1.0 - 3.0 * (under + over));
     const double score = brightness *
                          std::exp(-kHighlightCost * std::max(0.0, highlights - kForgivenHighlights)) *
                          std::exp(-kShadowCost * std::max(0.0, shadows - kForgivenShadows));
     // A dark photo's crushed shadows are its darkness: "dark" comes first.
-    const char* verdict = mean < kLow                                                      ? "dark"
+    const char* verdict = under > 0.0                                                      ? "dark"
                           : (highlights > kClippedHighlights || shadows > kClippedShadows) ? "clipped"
-                          : mean > kHigh                                                   ? "bright"
+                          : (over > 0.0 || highlights > kForgivenHighlights)               ? "bright"
                                                                                            : "good";
     return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
-             std::string(verdict)}};
+             std::string(verdict), round_to(white, 4)}};
   }
 };
 
@@ -113,14 +179,25 @@ class CalibratedExposureKernel final : public SummingKernel<Sums, strip_sums_por
 AnalyzerSpec calibrated_exposure_analyzer() {
   AnalyzerSpec spec;
   spec.name = "exposure";
-  spec.summary = "mean brightness in a good band and clipped shadows/channels beyond a small allowance";
+  spec.summary =
+      "mean brightness in a good band unless the highlights reach full scale, and clipped shadows/channels "
+      "beyond a small allowance";
   spec.fields = exposure_fields();
+  spec.fields.push_back({"white_point", FieldSpec::Kind::Number, 4, false});
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;
   spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new CalibratedExposureKernel); };
   spec.figure = exposure_figure;
   spec.note = [](const AnalyzerResult& r) {
+    // "bright" with the mean in the band is the highlights' doing.
+    const double mean = std::get<double>(r.values[kMean]);
+    if (std::get<std::string>(r.values[kVerdict]) == "bright" && mean <= kHigh) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "Highlights blown \u2014 %.1f%% of pixels have a channel at full scale",
+                    std::get<double>(r.values[kHighlights]) * 100);
+      return std::string(buf);
+    }
     return exposure_note(r, {2.0, "have a channel at full scale", "good 0.30\u20130.72"});
   };
   return spec;
