@@ -7,7 +7,7 @@
 #
 #   jobs/reference_sweep.sh [RESULTS_DIR]          default analysis/results
 #
-# Settings (environment): COUNT photos (default 48) of MEGAPIXELS (default 4)
+# Settings (environment): COUNT photos (default 120) of MEGAPIXELS (default 4)
 # made by inputs/make_workload.py from inputs/demo; CORES (default "1 2 ... nproc");
 # REPEATS (default 3, the table shows the median); WORK_DIR (default
 # /tmp/photoscore-reference-sweep); and jobs/sweep_common.sh's (MODES, ...).
@@ -16,7 +16,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RESULTS=${1:-$REPO/analysis/results}
-: "${COUNT:=48}"
+: "${COUNT:=120}"
 : "${MEGAPIXELS:=4}"
 : "${CORES:=$(seq -s ' ' 1 "$(nproc)")}"
 : "${WORK_DIR:=/tmp/photoscore-reference-sweep}"
