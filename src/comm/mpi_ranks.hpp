@@ -44,6 +44,9 @@ void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome
 RankTiming run_source_rank(const Job& job, const MpiPlan& plan, const LayoutChannels& channels, MPI_Comm world,
                            const std::vector<InputFile>& files, OrderedWriter& writer);
 
+// The ranks of `comm` on this rank's node (collective over `comm`).
+int ranks_on_node(MPI_Comm comm);
+
 // Every rank's host name, on rank 0 (empty elsewhere).
 std::vector<std::string> gather_hosts(MPI_Comm comm, int rank, int world);
 // Every rank's stage times, on rank 0 (empty elsewhere).

@@ -34,21 +34,11 @@ class RunComm {
   MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
-// The ranks of `world` on this rank's node.
-int ranks_on_node(MPI_Comm world) {
-  MPI_Comm node;
-  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int on_node = 1;
-  MPI_Comm_size(node, &on_node);
-  MPI_Comm_free(&node);
-  return on_node;
-}
-
 std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan& plan, MPI_Comm world,
                                                    int rank) {
   switch (plan.layout) {
     case Layout::Roles: {
-      const int on_node = ranks_on_node(world);
+      const int on_node = mpi::ranks_on_node(world);
       const std::size_t ring = job.shared_bytes >= 0 ? static_cast<std::size_t>(job.shared_bytes)
                                                      : mpi::default_window_bytes(on_node);
       return mpi::make_roles_channels(plan, world, rank, ring);

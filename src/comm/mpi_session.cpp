@@ -2,6 +2,8 @@
 
 #include <mpi.h>
 
+#include "comm/mpi_ranks.hpp"
+
 #include <cstdlib>
 #include <string>
 
@@ -33,15 +35,16 @@ MpiSession::~MpiSession() {
   if (started_) MPI_Finalize();
 }
 
-int MpiSession::ranks_on_node() const {
-  if (!started_) return 1;
+int mpi::ranks_on_node(MPI_Comm comm) {
   MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
   int on_node = 1;
   MPI_Comm_size(node, &on_node);
   MPI_Comm_free(&node);
   return on_node;
 }
+
+int MpiSession::ranks_on_node() const { return started_ ? mpi::ranks_on_node(MPI_COMM_WORLD) : 1; }
 
 std::string MpiSession::launcher_mismatch() const {
   for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
