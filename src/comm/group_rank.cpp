@@ -46,15 +46,8 @@ RankTiming run_group_rank(const Job& job, const MpiPlan& plan, const GroupChanne
     if (!rank_responds(me, h.seq)) continue;
 
     ImageOutcome outcome;
-    const std::vector<std::uint8_t>* bytes = &payload_bytes;
     std::string error;
-    if (job.read == ReadMode::Workers) {
-      StageClock clock(timing.read);
-      bytes = read_photo(std::string(payload_bytes.begin(), payload_bytes.end()), file, error,
-                         job.limits.max_file_bytes)
-                  ? &file
-                  : nullptr;
-    }
+    const std::vector<std::uint8_t>* bytes = photo_bytes(job, payload_bytes, file, error, timing);
     const double t0 = MPI_Wtime();
     outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);
     account_photo(outcome, std::max(0.0, MPI_Wtime() - t0 - outcome.decode_seconds), me, timing);

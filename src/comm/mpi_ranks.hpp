@@ -44,6 +44,13 @@ void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome
 RankTiming run_source_rank(const Job& job, const MpiPlan& plan, const LayoutChannels& channels, MPI_Comm world,
                            const std::vector<InputFile>& files, OrderedWriter& writer);
 
+// What the rank that decodes a photo decodes: its payload (--read rank0),
+// or the file the payload names, read into `file` (--read workers; the
+// seconds booked as reading); null, with `error` set, when it cannot be read.
+const std::vector<std::uint8_t>* photo_bytes(const Job& job, const std::vector<std::uint8_t>& payload,
+                                             std::vector<std::uint8_t>& file, std::string& error,
+                                             RankTiming& timing);
+
 // The ranks of `comm` on this rank's node (collective over `comm`).
 int ranks_on_node(MPI_Comm comm);
 

@@ -1,6 +1,19 @@
+#include <string>
+
 #include "comm/group_channel.hpp"
+#include "comm/mpi_ranks.hpp"
+#include "run/read_file.hpp"
 
 namespace photoscore::mpi {
+
+const std::vector<std::uint8_t>* photo_bytes(const Job& job, const std::vector<std::uint8_t>& payload,
+                                             std::vector<std::uint8_t>& file, std::string& error,
+                                             RankTiming& timing) {
+  if (job.read != ReadMode::Workers) return &payload;
+  StageClock clock(timing.read);
+  return read_photo(std::string(payload.begin(), payload.end()), file, error, job.limits.max_file_bytes) ? &file
+                                                                                                         : nullptr;
+}
 
 void payload(MPI_Comm world, int peer, bool sending, std::vector<std::uint8_t>& data,
              std::vector<MPI_Request>& requests) {

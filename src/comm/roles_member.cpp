@@ -523,14 +523,7 @@ class Member {
     RgbImage& image = *p.image;
     image.shared = nullptr;
     std::string error;
-    const std::vector<std::uint8_t>* bytes = &p.payload;
-    if (job_.read == ReadMode::Workers) {
-      StageClock clock(timing_.read);
-      bytes = read_photo(std::string(p.payload.begin(), p.payload.end()), file_, error,
-                         job_.limits.max_file_bytes)
-                  ? &file_
-                  : nullptr;
-    }
+    const std::vector<std::uint8_t>* bytes = photo_bytes(job_, p.payload, file_, error, timing_);
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
       const double t = MPI_Wtime();
