@@ -48,6 +48,13 @@ refused "/dev/null as --h5" --jsonl out/a.jsonl --h5 /dev/null --force in
 refused "a folder as --jsonl" --jsonl out --h5 out/a.h5 in
 refused "--jsonl X --h5 X" --jsonl out/same --h5 out/same in
 refused "--jsonl X --csv ./X" --jsonl out/same.jsonl --h5 out/a.h5 --csv out/../out/same.jsonl in
+refused "a photo as --summary-json" --jsonl out/a.jsonl --h5 out/a.h5 --summary-json in/rocket.jpg in
+refused "a hard link to a photo as --report" --jsonl out/a.jsonl --h5 out/a.h5 --report linked.h5 --force in
+cmp -s in/rocket.jpg rocket.orig && cmp -s in/camera.png "$photos/camera.png" &&
+  pass "the photos named as --summary-json and --report are unchanged" || fail "a photo named as an output changed"
+echo "my notes" >notes.txt
+refused "an existing file as --report without --force" --jsonl out/a.jsonl --h5 out/a.h5 --report notes.txt in
+[ "$(cat notes.txt)" = "my notes" ] && pass "the existing file is unchanged" || fail "notes.txt was overwritten"
 [ -z "$(ls out)" ] && pass "nothing was written by refused runs" || fail "refused runs wrote: $(ls out)"
 
 # Existing results.

@@ -101,6 +101,10 @@ void check_paths(const Options& options, const std::vector<Output>& outputs,
 PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<InputFile>& files) {
   std::vector<Output> outputs = {{"--jsonl", options.jsonl}, {"--h5", options.h5}};
   if (!options.csv.empty()) outputs.push_back({"--csv", options.csv});
+  // The page and the summary are results too: the same rules, and with
+  // --resume they are written whole again, as the HDF5 file is.
+  if (!options.act.report.empty()) outputs.push_back({"--report", options.act.report});
+  if (!options.act.summary_json.empty()) outputs.push_back({"--summary-json", options.act.summary_json});
   check_paths(options, outputs, files);
   // "cannot write" (exit 3) before the lock file is made in a folder that
   // does not exist.

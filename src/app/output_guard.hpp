@@ -21,7 +21,8 @@ struct PreparedOutputs {
   std::optional<std::uint64_t> jsonl_keep;  // --resume: bytes of whole rows to keep
 };
 
-// Refuses (InputError: exit 2, one line) an output that is not a regular
+// Refuses (InputError: exit 2, one line) an output (JSONL, HDF5, CSV, the
+// --report page, the --summary-json file) that is not a regular
 // file, that is another output, or that is an input (a photo being scored,
 // by device and inode, or a photo's name in the input folder); takes the
 // lock NAME.lock beside the JSONL (a second job on the same outputs gets
