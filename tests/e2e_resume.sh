@@ -7,7 +7,8 @@
 #  - the same command with --resume: exit 0, a JSONL byte-identical (cmp) to
 #    the uninterrupted run's, and the same /scores in the HDF5 file;
 #  - --resume with other weights is refused and changes nothing; a last row
-#    cut short (a kill mid-write) is cut back on resume.
+#    cut short (a kill mid-write) is cut back on resume;
+#  - a resumed run's summary, report and links are one run's.
 #   e2e_resume.sh PHOTOSCORE_BINARY PHOTOS_DIR MPIEXEC
 set -u
 bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
@@ -156,5 +157,29 @@ case_run threads ref 2 "$bin" --mode threads --threads 1 in
 case_run shard shardref 1 "$bin" --mode threads --threads 1 --shard 1/2 in
 case_run farm ref 2 "$mpiexec" -np 3 --oversubscribe "$bin" --layout farm --threads 1 in
 case_run roles ref 2 "$mpiexec" -np 3 --oversubscribe "$bin" --layout roles --threads 1 in
+
+# The other outputs of a resumed run hold the kept rows too: the summary's
+# counts and best shots, the report's photos and the links are those of one
+# uninterrupted run.
+acts() {  # acts DIR ARGS...: a run writing the summary, the report and links into DIR
+  local d=$1
+  shift
+  "$bin" --mode threads --threads 2 --quiet "$@" --summary-json "$d/s.json" --report "$d/r.html" \
+    --link-into "$d/links" in >/dev/null 2>"$d/err"
+}
+mkdir whole part
+acts whole --jsonl whole/w.jsonl --h5 whole/w.h5
+head -n 40 ref.jsonl >part/p.jsonl
+cp ref.jsonl.meta part/p.jsonl.meta
+acts part --resume --jsonl part/p.jsonl --h5 part/p.h5
+rc=$?
+summary() { "$python" -c "import json, sys; s = json.load(open(sys.argv[1])); print(s['images'], s['counts'], s['errors'], s['best_shots'])" "$1"; }
+[ "$rc" = 0 ] && [ "$(summary part/s.json)" = "$(summary whole/s.json)" ] &&
+  pass "--resume: --summary-json counts 140 photos, as one run does" ||
+  fail "--resume: summary $(summary part/s.json 2>&1) against $(summary whole/s.json 2>&1) (exit $rc: $(head -c 200 part/err))"
+[ "$(grep -o '<li' part/r.html | wc -l)" = "$(grep -o '<li' whole/r.html | wc -l)" ] &&
+  pass "--resume: the report lists every photo" || fail "--resume: the report lists $(grep -o '<li' part/r.html | wc -l) entries, one run $(grep -o '<li' whole/r.html | wc -l)"
+[ "$(cd part/links && find . -type l | sort)" = "$(cd whole/links && find . -type l | sort)" ] &&
+  pass "--resume: a link for every photo" || fail "--resume: links differ from one run's"
 
 [ "$failures" -eq 0 ] && echo "signal and resume checks passed" || exit 1

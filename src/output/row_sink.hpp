@@ -14,8 +14,10 @@ class RowSink {
   virtual ~RowSink() = default;
   virtual void open(const RunInfo&) {}
   // A row kept from an earlier run's JSONL (--resume), given after open()
-  // and before the first write(): sinks rewritten whole (HDF5, CSV) take it
-  // as a row; the JSONL already holds it; the dashboard only counts it.
+  // and before the first write(): sinks rewritten whole (HDF5, CSV, the
+  // report, the summary) and the links and sidecars take it as a row (a
+  // resumed run ends with what one run would have made); the JSONL already
+  // holds it; the dashboard only counts it.
   virtual void resume(const ScoredRow&) {}
   virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
   virtual void close(const RunInfo&) {}
