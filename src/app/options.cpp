@@ -166,7 +166,8 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--shared-mb", o.shared_mb,
                  "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
                  "which the other ranks of its group (when all on one node) then score in place, without a copy "
-                 "each. Default 512 (address space: only what the photos in flight need is touched), less where /dev/shm is small; 0 sends the pixels by broadcast instead")
+                 "each. Default 512 (address space: only what the photos in flight need is touched); never more "
+                 "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
       ->check(CLI::Range(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")

@@ -39,9 +39,7 @@ std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan
   switch (plan.layout) {
     case Layout::Roles: {
       const int on_node = mpi::ranks_on_node(world);
-      const std::size_t ring = job.shared_bytes >= 0 ? static_cast<std::size_t>(job.shared_bytes)
-                                                     : mpi::default_window_bytes(on_node);
-      return mpi::make_roles_channels(plan, world, rank, ring);
+      return mpi::make_roles_channels(plan, world, rank, mpi::window_bytes(job.shared_bytes, on_node));
     }
     case Layout::Farm:
       return mpi::make_farm_channels(plan, world, rank);

@@ -102,17 +102,20 @@ std::int64_t PixelWindow::released() const {
 
 void PixelWindow::sync() const { MPI_Win_sync(win_); }
 
-std::size_t default_window_bytes(int ranks_on_node) {
-  constexpr std::size_t kDefault = std::size_t{512} << 20;
+std::size_t window_bytes(std::int64_t requested, int ranks_on_node) {
+  constexpr double kDefault = 512.0 * (1 << 20);
+  constexpr double kMinimum = 16.0 * (1 << 20);
   // Open MPI keeps shared windows in files there (its osc_sm_backing_directory).
+  // A page touched past that file system's room is a SIGBUS, not an error
+  // to handle: so never offer more than half its room shared by the node's ranks.
   const char* dir = std::getenv("OMPI_MCA_osc_sm_backing_directory");
+  double room = 1e300;
   struct statvfs fs {};
-  if (statvfs(dir && *dir ? dir : "/dev/shm", &fs) != 0) return kDefault;
-  const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
-  constexpr std::size_t kMinimum = std::size_t{16} << 20;
-  const double share = free_bytes / 2.0 / std::max(1, ranks_on_node);
-  const auto offered = static_cast<std::size_t>(std::min(static_cast<double>(kDefault), share));
-  return offered < kMinimum ? 0 : offered;
+  if (statvfs(dir && *dir ? dir : "/dev/shm", &fs) == 0)
+    room = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) / 2.0 / std::max(1, ranks_on_node);
+  if (requested >= 0) return static_cast<std::size_t>(std::min(static_cast<double>(requested), room));
+  const double offered = std::min(kDefault, room);
+  return offered < kMinimum ? 0 : static_cast<std::size_t>(offered);
 }
 
 }  // namespace photoscore::mpi

@@ -58,12 +58,12 @@ class PixelWindow {
   std::vector<std::uint8_t*> bases_;  // each member's part, mapped here
 };
 
-// The bytes a member offers when the user did not say (--shared-mb): 512
-// MiB, or less where the file system that backs shared memory (/dev/shm)
-// has less than twice that free for each of the node's ranks; 0 (no window)
-// below 16 MiB, too few photos to be worth it. Address space
+// The bytes a member offers: `requested` (--shared-mb; < 0 when the user did
+// not say: 512 MiB, and 0, no window, below 16 MiB, too few photos to be
+// worth it), but never more than half of what the file system that backs
+// shared memory (/dev/shm) has free, shared by the node's ranks. Address space
 // more than memory: only what the photos in flight at once need is touched
 // (see PixelArena).
-std::size_t default_window_bytes(int ranks_on_node);
+std::size_t window_bytes(std::int64_t requested, int ranks_on_node);
 
 }  // namespace photoscore::mpi
