@@ -25,8 +25,6 @@ class CsvSink final : public RowSink {
   CsvSink& operator=(const CsvSink&) = delete;
 
   void open(const RunInfo& info) override;
-  // Rewritten whole: resumed rows are rows (with no timings).
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 

@@ -10,6 +10,8 @@ namespace photoscore {
 class ErrorLog final : public RowSink {
  public:
   explicit ErrorLog(std::FILE* out) : out_(out) {}
+  // A kept error row had its line in the run that scored it.
+  void resume(const ScoredRow&) override {}
   void write(const ScoredRow& row, const ImageTiming& timing) override;
 
  private:

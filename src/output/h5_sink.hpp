@@ -19,8 +19,6 @@ class H5Sink final : public RowSink {
   H5Sink& operator=(const H5Sink&) = delete;
 
   void open(const RunInfo& info) override;
-  // Rewritten whole: resumed rows are rows (with no timings).
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 

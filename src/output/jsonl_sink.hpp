@@ -28,6 +28,8 @@ class JsonlSink final : public RowSink {
   // Opens PATH, and records info.scoring_options in PATH.meta (when set)
   // for a later --resume to check.
   void open(const RunInfo& info) override;
+  // A kept row is already in the file (the bytes kept).
+  void resume(const ScoredRow&) override {}
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 

@@ -22,8 +22,6 @@ class LinkSink final : public RowSink {
   LinkSink(std::string dir, std::FILE* messages);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
-  // A row kept by --resume is a row of this run's results like the others.
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void close(const RunInfo& info) override;
 
   // The link's name for a row's filename.

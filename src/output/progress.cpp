@@ -41,6 +41,8 @@ constexpr const char* kEraseLine = "\r\033[K";
 class Eraser final : public RowSink {
  public:
   Eraser(std::function<void()> erase, bool every_row) : erase_(std::move(erase)), every_row_(every_row) {}
+  // Nothing is printed for a kept row.
+  void resume(const ScoredRow&) override {}
   void write(const ScoredRow& row, const ImageTiming&) override {
     if (every_row_ || !row.ok) erase_();
   }

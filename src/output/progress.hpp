@@ -18,6 +18,8 @@ class ProgressSink final : public RowSink {
  public:
   ProgressSink(std::FILE* out, bool terminal, double interval_seconds);
   void open(const RunInfo& info) override;
+  // Counts the photos this run scores, not the ones kept.
+  void resume(const ScoredRow&) override {}
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
 

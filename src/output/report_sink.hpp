@@ -24,8 +24,6 @@ class ReportSink final : public RowSink {
   ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
-  // A row kept by --resume is a row of this run's results like the others.
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void close(const RunInfo& info) override;
 
  private:

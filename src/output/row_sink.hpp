@@ -14,11 +14,13 @@ class RowSink {
   virtual ~RowSink() = default;
   virtual void open(const RunInfo&) {}
   // A row kept from an earlier run's JSONL (--resume), given after open()
-  // and before the first write(): sinks rewritten whole (HDF5, CSV, the
-  // report, the summary) and the links and sidecars take it as a row (a
-  // resumed run ends with what one run would have made); the JSONL already
-  // holds it; the dashboard only counts it.
-  virtual void resume(const ScoredRow&) {}
+  // and before the first write(). By default it is a row like the others
+  // (with no timings): a resumed run ends with what one run would have made
+  // (HDF5, CSV, the report, the summary, the links, the sidecars). The
+  // exceptions say so: the JSONL already holds it, the dashboard only
+  // counts it, and what reports on this run's own work (progress, error
+  // lines) leaves it out.
+  virtual void resume(const ScoredRow& row) { write(row, ImageTiming{}); }
   virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
   virtual void close(const RunInfo&) {}
 };

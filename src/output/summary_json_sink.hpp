@@ -17,8 +17,6 @@ class SummaryJsonSink final : public RowSink {
   explicit SummaryJsonSink(std::string path);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
-  // A row kept by --resume is a row of this run's results like the others.
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void close(const RunInfo& info) override;
 
  private:

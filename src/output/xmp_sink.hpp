@@ -29,8 +29,6 @@ class XmpSink final : public RowSink {
   XmpSink(std::vector<const AnalyzerSpec*> analyzers, Naming naming, bool force, std::FILE* messages);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
-  // A row kept by --resume is a row of this run's results like the others.
-  void resume(const ScoredRow& row) override { write(row, ImageTiming{}); }
   void close(const RunInfo& info) override;
 
   static std::string sidecar_path(const std::string& photo, Naming naming);
