@@ -8,7 +8,8 @@
 #    the uninterrupted run's, and the same /scores in the HDF5 file;
 #  - --resume with other weights is refused and changes nothing; a last row
 #    cut short (a kill mid-write) is cut back on resume;
-#  - a resumed run's summary, report and links are one run's.
+#  - a resumed run's summary, report and links are one run's; its progress
+#    counts the photos it scores.
 #   e2e_resume.sh PHOTOSCORE_BINARY PHOTOS_DIR MPIEXEC
 set -u
 bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
@@ -181,5 +182,18 @@ summary() { "$python" -c "import json, sys; s = json.load(open(sys.argv[1])); pr
   pass "--resume: the report lists every photo" || fail "--resume: the report lists $(grep -o '<li' part/r.html | wc -l) entries, one run $(grep -o '<li' whole/r.html | wc -l)"
 [ "$(cd part/links && find . -type l | sort)" = "$(cd whole/links && find . -type l | sort)" ] &&
   pass "--resume: a link for every photo" || fail "--resume: links differ from one run's"
+
+# Progress in a batch log counts the photos the resumed run scores, and ends
+# at done = total.
+mkdir prog
+head -n 40 ref.jsonl >prog/p.jsonl
+cp ref.jsonl.meta prog/p.jsonl.meta
+"$bin" --mode threads --threads 2 --no-photos --progress 0.001 --resume --jsonl prog/p.jsonl --h5 prog/p.h5 in \
+  >/dev/null 2>prog/err
+last=$(grep 'progress ' prog/err | tail -n 1)
+case "$last" in
+  *" 100/100 photos (100.0 %)"*) pass "--resume: progress ends at 100/100 photos" ;;
+  *) fail "--resume: last progress line: '$last' (want 100/100 photos)" ;;
+esac
 
 [ "$failures" -eq 0 ] && echo "signal and resume checks passed" || exit 1

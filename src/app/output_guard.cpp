@@ -132,6 +132,8 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
     ResumePoint point =
         find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers), job.info.scoring_options);
     files.erase(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(point.rows.size()));
+    // Progress counts the photos this run scores: the kept ones are done.
+    job.info.total = static_cast<std::int64_t>(files.size());
     job.resumed = std::move(point.rows);
     prepared.jsonl_keep = point.bytes;
   }

@@ -44,7 +44,7 @@ struct RunInfo {
   std::string start_time;          // ISO 8601, UTC
   std::string end_time;
   double wall_seconds = 0.0;
-  std::int64_t total = 0;   // files to score, known at open (progress)
+  std::int64_t total = 0;   // files this run scores (--resume: less the kept rows), known at open (progress)
   std::int64_t images = 0;  // rows written
   std::int64_t errors = 0;  // rows with status "error"
   std::vector<std::string> analyzers;
