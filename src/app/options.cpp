@@ -14,6 +14,7 @@
 
 #include "analyzers/registry.hpp"
 #include "analyzers/profile.hpp"
+#include "app/not_nan.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -156,18 +157,21 @@ ParseResult parse_options(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
+      ->check(not_nan())
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--memory-budget", o.memory_budget_mb,
                  "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
                  "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
                  "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
+      ->check(not_nan())
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--shared-mb", o.shared_mb,
                  "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
                  "which the other ranks of its group (when all on one node) then score in place, without a copy "
                  "each. Default 512 (address space: only what the photos in flight need is touched); never more "
                  "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
+      ->check(not_nan())
       ->check(CLI::Range(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
@@ -209,8 +213,9 @@ ParseResult parse_options(int argc, char** argv) {
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
   try {
-    // CLI11 checks the types and signs; the bounds that keep a run sane
-    // (and NaN, which passes every comparison) are checked here.
+    // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
+    // that keep a run sane, and NaN in the values read here, are checked
+    // here.
     if (!threads_word.empty()) {
       o.threads = static_cast<int>(parse_count(threads_word, "--threads", max_threads()));
       if (o.threads < 1) throw std::invalid_argument("--threads: at least 1");
@@ -223,12 +228,6 @@ ParseResult parse_options(int argc, char** argv) {
       std::snprintf(text, sizeof text, "%g", o.max_megapixels);
       throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
                                   std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
-    }
-    // NaN passes CLI11's range checks.
-    for (const auto& [value, name] : {std::pair{o.memory_budget_mb, "--memory-budget"},
-                                      std::pair{o.shared_mb, "--shared-mb"},
-                                      std::pair{o.max_file_mb, "--max-file-mb"}}) {
-      if (std::isnan(value)) throw std::invalid_argument(std::string(name) + ": 'nan' is not a number");
     }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');
