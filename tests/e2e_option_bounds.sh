@@ -53,6 +53,7 @@ done <<'TABLE'
 --memory-budget -2|--memory-budget
 --max-file-mb nan|--max-file-mb
 --shared-mb nan|--shared-mb
+--progress nan|--progress
 --shared-mb -1|--shared-mb
 --shared-mb 1e30|--shared-mb
 --in-flight 100000|--in-flight

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/not_nan.hpp"
+
 namespace photoscore {
 
 void add_act_options(CLI::App& app, ActOptions& act) {
@@ -9,6 +11,7 @@ void add_act_options(CLI::App& app, ActOptions& act) {
          "--progress", act.progress_seconds,
          "Seconds between progress lines on stderr when it is not a terminal (a batch log); on a terminal "
          "one line updates in place. -q silences it")
+      ->check(not_nan())
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("--no-photos", act.no_photos,
