@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <climits>
-#include <string>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
@@ -61,13 +61,14 @@ std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& chan
       mine = window ? static_cast<long long>(window->capacity()) : 0;
     }
   }
-  long long in[2] = {mine < 0 ? LLONG_MAX : mine, mine};
+  // The least window among the ranks that move pixels, and the most (as the
+  // least of its negation): one reduction.
+  long long in[2] = {mine < 0 ? LLONG_MAX : mine, -mine};
   long long out[2] = {0, 0};
-  MPI_Reduce(&in[0], &out[0], 1, MPI_LONG_LONG, MPI_MIN, 0, world);
-  MPI_Reduce(&in[1], &out[1], 1, MPI_LONG_LONG, MPI_MAX, 0, world);
+  MPI_Reduce(in, out, 2, MPI_LONG_LONG, MPI_MIN, 0, world);
   if (rank != 0) return {};
   const long long least = out[0];
-  const long long most = out[1];
+  const long long most = -out[1];
   const auto mib = [](long long bytes) { return std::to_string(bytes >> 20) + " MiB per analyzer rank"; };
   if (most < 0) return "not moved";
   if (most == 0) return "broadcast";

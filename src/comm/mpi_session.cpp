@@ -2,10 +2,10 @@
 
 #include <mpi.h>
 
-#include "comm/mpi_ranks.hpp"
-
 #include <cstdlib>
 #include <string>
+
+#include "comm/mpi_ranks.hpp"
 
 namespace photoscore {
 
