@@ -118,7 +118,7 @@ for f in "${!folders[@]}"; do
     for layout in roles farm; do
       for read in rank0 workers; do
         for threads in 1 2; do
-          # How the roles layout's pixels travel: "" the default (the window).
+          # How the roles layout's pixels travel: "default" (the window), or a --shared-mb value.
           pixel_runs="default"
           if [ "$layout" = roles ] && [ -n "$via" ]; then
             pixel_runs="0"
@@ -126,37 +126,37 @@ for f in "${!folders[@]}"; do
             pixel_runs="default 4 0"
           fi
           for pixels in $pixel_runs; do
-          shared=()
-          how=""
-          if [ "$pixels" != default ]; then
-            shared=(--shared-mb "$pixels")
-            how=" --shared-mb $pixels"
-          fi
-          analyzers=()
-          ref="$work/$name.t1.jsonl"
-          if [ "$np" = 5 ]; then
-            analyzers=(--analyzers "$four")
-            ref="$work/$name.color.jsonl"
-          fi
-          out="$work/$name.np$np.$layout.$read.t$threads.s$pixels.jsonl"
-          what="$name: -np $np --layout $layout --read $read --threads $threads$how$via"
-          start=$SECONDS
-          timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
-            --read "$read" --threads "$threads" "${shared[@]}" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
-            --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
-          rc=$?
-          runs=$((runs + 1))
-          if [ "$rc" != "$ref_rc" ]; then
-            fail "$what: exit $rc, thread mode $ref_rc"; tail -5 "$work/err"
-          elif ! cmp -s "$ref" "$out"; then
-            fail "$what: JSONL differs from thread mode"; cmp "$ref" "$out" | head -1
-          elif ! grep -q "world size $np, layout $layout" "$work/out"; then
-            fail "$what: no plan with the world size on stdout"
-          elif ! scores_in_range "$out"; then
-            fail "$what: score out of range"
-          else
-            echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
-          fi
+            shared=()
+            how=""
+            if [ "$pixels" != default ]; then
+              shared=(--shared-mb "$pixels")
+              how=" --shared-mb $pixels"
+            fi
+            analyzers=()
+            ref="$work/$name.t1.jsonl"
+            if [ "$np" = 5 ]; then
+              analyzers=(--analyzers "$four")
+              ref="$work/$name.color.jsonl"
+            fi
+            out="$work/$name.np$np.$layout.$read.t$threads.s$pixels.jsonl"
+            what="$name: -np $np --layout $layout --read $read --threads $threads$how$via"
+            start=$SECONDS
+            timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
+              --read "$read" --threads "$threads" "${shared[@]}" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
+              --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
+            rc=$?
+            runs=$((runs + 1))
+            if [ "$rc" != "$ref_rc" ]; then
+              fail "$what: exit $rc, thread mode $ref_rc"; tail -5 "$work/err"
+            elif ! cmp -s "$ref" "$out"; then
+              fail "$what: JSONL differs from thread mode"; cmp "$ref" "$out" | head -1
+            elif ! grep -q "world size $np, layout $layout" "$work/out"; then
+              fail "$what: no plan with the world size on stdout"
+            elif ! scores_in_range "$out"; then
+              fail "$what: score out of range"
+            else
+              echo "ok   $what ($rows rows, $((SECONDS - start)) s)"
+            fi
           done
         done
       done
