@@ -52,6 +52,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".tiff", ".webp"}
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -72,13 +73,13 @@ def run(cmd, env=None, stdout=subprocess.DEVNULL):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def best_of(n, cmd, env=None):
-    runs = [run(cmd, env) for _ in range(n)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
-
-
 def best_of_runs(runs):
+    """The best wall and CPU seconds and the highest peak RSS of several run() results."""
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+
+
+def best_of(n, cmd, env=None):
+    return best_of_runs([run(cmd, env) for _ in range(n)])
 
 
 def profile_rounds(binary, folder, bare, tmp, count):
@@ -94,11 +95,6 @@ def profile_rounds(binary, folder, bare, tmp, count):
             r[name] = run(photoscore_cmd(binary, folder, tmp, 1, "0", profile))
         rounds.append(r)
     return rounds
-
-
-def median(values):
-    v = sorted(values)
-    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
 
 
 def photos_of(folder):
