@@ -19,8 +19,8 @@
 #include "analyzers/registry.hpp"
 #include "app/job.hpp"
 #include "comm/mpi_plan.hpp"
-#include "comm/pixel_arena.hpp"
 #include "comm/mpi_runner.hpp"
+#include "comm/pixel_arena.hpp"
 #include "output/row_json.hpp"
 #include "run/thread_mode.hpp"
 
@@ -225,7 +225,35 @@ TEST(DecodeBalancer, TheLightRoleDecodesMore) {
 
 // A member that reports more busy time (a shared core, a slow node) than its
 // work explains gets fewer photos to decode.
-// --- where a roles member puts its photos in the shared-memory window ---
+TEST(DecodeBalancer, ABusierMemberGetsFewerDecodes) {
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 3, 2);  // ranks 1 and 2, one analyzer each
+  DecodeBalancer balancer(plan.groups[0]);
+  int by_rank2 = 0;
+  double busy[] = {0.0, 0.0, 0.0};
+  for (std::int64_t seq = 0; seq < 200; ++seq) {
+    const int d = balancer.assign(seq, 1.0);
+    by_rank2 += d == 2 ? 1 : 0;
+    for (int r : {1, 2}) {
+      // Rank 2 runs at half speed: every second of work takes it two.
+      busy[r] += (d == r ? 0.02 : 0.0) * (r == 2 ? 2.0 : 1.0) + 0.005;
+      balancer.learn(r, seq, 1.0, d == r ? 0.02 : 0.0, 0.005, busy[r]);
+    }
+  }
+  EXPECT_LT(by_rank2, 80);
+  EXPECT_GT(by_rank2, 40);
+  EXPECT_THROW(balancer.learn(3, 0, 1.0, 0.0, 0.0, 0.0), std::invalid_argument);
+}
+
+TEST(PixelPieces, AboutTwoMebibytesOfRowsAndAtLeastOne) {
+  EXPECT_EQ(pixel_piece_rows(4000), 174);  // 2 MiB / 12,000 bytes a row
+  EXPECT_EQ(pixel_piece_rows(1'000'000), 1);
+  EXPECT_GT(pixel_piece_rows(1), 1000);
+  for (int width : {1, 97, 4000, 6000, 20000}) {
+    EXPECT_LE(static_cast<std::int64_t>(pixel_piece_rows(width)) * 3 * width, std::int64_t{1} << 30);
+  }
+}
+
+// ------------------------- where a roles member puts its photos in the window
 using mpi::PixelArena;
 
 TEST(PixelArena, PlacesPhotosOneAfterAnotherOnCacheLines) {
@@ -286,34 +314,6 @@ TEST(PixelArena, ASteadyStreamTouchesLittleMoreThanThePhotosInFlight) {
   EXPECT_EQ(refused, 0);
   // Six photos of at most 24 MiB in flight, with the gaps first fit leaves.
   EXPECT_LT(arena.high_water(), std::size_t{12 * 24} << 20);
-}
-
-TEST(DecodeBalancer, ABusierMemberGetsFewerDecodes) {
-  const MpiPlan plan = make_mpi_plan(Layout::Roles, 3, 2);  // ranks 1 and 2, one analyzer each
-  DecodeBalancer balancer(plan.groups[0]);
-  int by_rank2 = 0;
-  double busy[] = {0.0, 0.0, 0.0};
-  for (std::int64_t seq = 0; seq < 200; ++seq) {
-    const int d = balancer.assign(seq, 1.0);
-    by_rank2 += d == 2 ? 1 : 0;
-    for (int r : {1, 2}) {
-      // Rank 2 runs at half speed: every second of work takes it two.
-      busy[r] += (d == r ? 0.02 : 0.0) * (r == 2 ? 2.0 : 1.0) + 0.005;
-      balancer.learn(r, seq, 1.0, d == r ? 0.02 : 0.0, 0.005, busy[r]);
-    }
-  }
-  EXPECT_LT(by_rank2, 80);
-  EXPECT_GT(by_rank2, 40);
-  EXPECT_THROW(balancer.learn(3, 0, 1.0, 0.0, 0.0, 0.0), std::invalid_argument);
-}
-
-TEST(PixelPieces, AboutTwoMebibytesOfRowsAndAtLeastOne) {
-  EXPECT_EQ(pixel_piece_rows(4000), 174);  // 2 MiB / 12,000 bytes a row
-  EXPECT_EQ(pixel_piece_rows(1'000'000), 1);
-  EXPECT_GT(pixel_piece_rows(1), 1000);
-  for (int width : {1, 97, 4000, 6000, 20000}) {
-    EXPECT_LE(static_cast<std::int64_t>(pixel_piece_rows(width)) * 3 * width, std::int64_t{1} << 30);
-  }
 }
 
 // ------------------------------------------------------------- whole runs
