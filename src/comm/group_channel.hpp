@@ -70,7 +70,7 @@ class LayoutChannels {
   virtual const GroupChannel& group(std::size_t index) const = 0;
 };
 
-// `window_bytes`: the shared-memory ring each roles member offers (0: none;
+// `window_bytes`: the part of its group's shared-memory window each roles member offers (0: none;
 // the pixels go by broadcast).
 std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
                                                     std::size_t window_bytes);
