@@ -28,7 +28,8 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
   job.read = options.read;
-  job.shared_bytes = options.shared_mb >= 0 ? static_cast<std::int64_t>(options.shared_mb * 1024.0 * 1024.0) : -1;
+  job.shared_bytes =
+      options.shared_mb >= 0 ? static_cast<std::int64_t>(options.shared_mb * 1024.0 * 1024.0) : -1;
   job.memory_budget = options.memory_budget_mb >= 0
                           ? static_cast<std::uint64_t>(options.memory_budget_mb * 1024.0 * 1024.0)
                           : default_memory_budget(1);

@@ -12,8 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analyzers/registry.hpp"
 #include "analyzers/profile.hpp"
+#include "analyzers/registry.hpp"
 #include "app/not_nan.hpp"
 #include "build_info.hpp"
 
@@ -160,17 +160,19 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(not_nan())
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--memory-budget", o.memory_budget_mb,
-                 "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
-                 "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
-                 "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
+  app.add_option(
+         "--memory-budget", o.memory_budget_mb,
+         "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
+         "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
+         "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
       ->check(not_nan())
       ->check(CLI::Range(0.0, 1e9));
-  app.add_option("--shared-mb", o.shared_mb,
-                 "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
-                 "which the other ranks of its group (when all on one node) then score in place, without a copy "
-                 "each. Default 512 (address space: only what the photos in flight need is touched); never more "
-                 "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
+  app.add_option(
+         "--shared-mb", o.shared_mb,
+         "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
+         "which the other ranks of its group (when all on one node) then score in place, without a copy "
+         "each. Default 512 (address space: only what the photos in flight need is touched); never more "
+         "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
       ->check(not_nan())
       ->check(CLI::Range(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,

@@ -32,7 +32,7 @@ struct Options {
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
-  double shared_mb = -1.0;  // --shared-mb: MiB of each roles member's part of its group's shared-memory window; < 0: the default
+  double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
   ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)

@@ -52,7 +52,8 @@ std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan
 // How the decoded pixels reach a roles group's other analyzer ranks, on
 // rank 0 (empty elsewhere), from every analyzer rank's window: its bytes,
 // 0 for none (broadcast), -1 when its group is of one or not roles.
-std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& channels, MPI_Comm world, int rank) {
+std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& channels, MPI_Comm world,
+                            int rank) {
   long long mine = -1;
   if (rank != 0 && plan.layout == Layout::Roles) {
     const std::size_t g = static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group);
@@ -117,7 +118,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     std::printf("%s\n", line.c_str());
   }
   info.pixels = pixels;
-  if (plan.layout == Layout::Roles) std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
+  if (plan.layout == Layout::Roles)
+    std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
   std::fflush(stdout);
 
   RunLifecycle life(info, *sinks, job.timing_table ? stdout : nullptr, info.analyzers);

@@ -11,8 +11,9 @@ const std::vector<std::uint8_t>* photo_bytes(const Job& job, const std::vector<s
                                              RankTiming& timing) {
   if (job.read != ReadMode::Workers) return &payload;
   StageClock clock(timing.read);
-  return read_photo(std::string(payload.begin(), payload.end()), file, error, job.limits.max_file_bytes) ? &file
-                                                                                                         : nullptr;
+  return read_photo(std::string(payload.begin(), payload.end()), file, error, job.limits.max_file_bytes)
+             ? &file
+             : nullptr;
 }
 
 void payload(MPI_Comm world, int peer, bool sending, std::vector<std::uint8_t>& data,

@@ -112,7 +112,8 @@ std::size_t window_bytes(std::int64_t requested, int ranks_on_node) {
   double room = 1e300;
   struct statvfs fs {};
   if (statvfs(dir && *dir ? dir : "/dev/shm", &fs) == 0)
-    room = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) / 2.0 / std::max(1, ranks_on_node);
+    room = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) / 2.0 /
+           std::max(1, ranks_on_node);
   if (requested >= 0) return static_cast<std::size_t>(std::min(static_cast<double>(requested), room));
   const double offered = std::min(kDefault, room);
   return offered < kMinimum ? 0 : static_cast<std::size_t>(offered);

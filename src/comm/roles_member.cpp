@@ -84,7 +84,7 @@ struct Photo {
   int pieces = 0;
 
   // The decoding member's side.
-  std::int64_t ordinal = -1;  // its number among the photos this member decodes
+  std::int64_t ordinal = -1;    // its number among the photos this member decodes
   std::int64_t shared_at = -1;  // where its rows went in our part of the window; -1: in the pieces
   std::vector<std::uint8_t> payload;
   std::vector<MPI_Request> payload_requests;
@@ -220,7 +220,8 @@ class Member {
   }
   void give_back(std::unique_ptr<RgbImage> image) {
     // An image read in place from the window has no buffer worth keeping.
-    if (image && image->rgb.capacity() > 0 && free_.size() < kept_at_most()) free_.push_back(std::move(image));
+    if (image && image->rgb.capacity() > 0 && free_.size() < kept_at_most())
+      free_.push_back(std::move(image));
   }
   // The same for the payloads (a file's bytes): the largest kept one.
   std::vector<std::uint8_t> take_payload() {
@@ -355,7 +356,8 @@ class Member {
         plan_pieces(p);
         p.tokens.assign(static_cast<std::size_t>(p.pieces), 0);
         for (int k = 0; k < p.pieces; ++k)
-          MPI_Ibcast(&p.tokens[static_cast<std::size_t>(k)], 1, MPI_BYTE, 0, p.pixels, &p.piece_requests.emplace_back());
+          MPI_Ibcast(&p.tokens[static_cast<std::size_t>(k)], 1, MPI_BYTE, 0, p.pixels,
+                     &p.piece_requests.emplace_back());
       } else if (p.frame.rows_follow) {
         const std::size_t bytes =
             3 * static_cast<std::size_t>(p.frame.width) * static_cast<std::size_t>(p.frame.height);

@@ -34,7 +34,8 @@ struct RgbImage {
 
   std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
   const std::uint8_t* row(int y) const {
-    return (shared ? shared : rgb.data()) + static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width);
+    return (shared ? shared : rgb.data()) +
+           static_cast<std::size_t>(y) * 3u * static_cast<std::size_t>(width);
   }
 };
 
