@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes a small but valid DNG made from an ordinary photo, for tests.
 
-    /usr/bin/python3 make_dng.py SOURCE OUT.dng [--preview full|thumb]
+    /usr/bin/python3 make_dng.py SOURCE OUT.dng [--preview full|thumb|none] [--make NAME]
 
 No DNG ships in Debian that a test could borrow, and exiftool cannot make
 one, so this builds it: IFD0 holds a JPEG preview (NewSubFileType 1), its
@@ -9,7 +9,8 @@ SubIFD the raw CFA data (RGGB Bayer, 16-bit, uncompressed, linear), with a
 color matrix that makes the camera's space linear sRGB, so LibRaw's demosaic
 gives back a picture close to SOURCE. --preview full embeds a preview the
 size of the sensor (photoscore scores it); thumb embeds a 1/8-size one,
-below photoscore's quarter-of-the-sensor cut, so the raw data is demosaiced.
+below photoscore's quarter-of-the-sensor cut, so the raw data is demosaiced;
+none embeds none. make_hostile.py imports dng_bytes() for its mutants.
 Needs Debian's /usr/bin/python3 (python3-pil, python3-numpy).
 """
 import argparse
@@ -70,20 +71,21 @@ class Ifd:
         return head + struct.pack("<I", 0) + extra
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source")
-    parser.add_argument("out")
-    parser.add_argument("--preview", choices=["full", "thumb"], default="full")
-    args = parser.parse_args()
-
-    rgb = Image.open(args.source).convert("RGB")
+def dng_bytes(rgb, preview="full", make="Photoscore", preview_jpeg=None):
+    """A DNG of the PIL image `rgb` (cropped to whole 2x2 Bayer cells).
+    preview: "full" (the sensor's size), "thumb" (1/8) or "none"; make: the
+    Make tag (LibRaw takes other paths for other makers' names);
+    preview_jpeg: JPEG bytes to embed instead, with the tags still saying
+    the preview's size (a lying preview)."""
     width, height = rgb.size[0] & ~1, rgb.size[1] & ~1  # whole 2x2 Bayer cells
     rgb = rgb.crop((0, 0, width, height))
-    preview = rgb if args.preview == "full" else rgb.resize((max(width // 8, 1), max(height // 8, 1)))
-    buf = io.BytesIO()
-    preview.save(buf, "JPEG", quality=92)
-    jpeg = buf.getvalue()
+    preview_image = rgb if preview == "full" else rgb.resize((max(width // 8, 1), max(height // 8, 1)))
+    if preview_jpeg is None:
+        buf = io.BytesIO()
+        preview_image.save(buf, "JPEG", quality=92)
+        jpeg = buf.getvalue()
+    else:
+        jpeg = preview_jpeg
 
     srgb = np.asarray(rgb, dtype=np.float64) / 255.0
     linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
@@ -95,22 +97,26 @@ def main():
     raw = np.round(cfa * 65535).astype("<u2").tobytes()
 
     ifd0, sub = Ifd(), Ifd()
-    ifd0.add(254, LONG, [1])
-    ifd0.add(256, LONG, [preview.size[0]])
-    ifd0.add(257, LONG, [preview.size[1]])
-    ifd0.add(258, SHORT, [8, 8, 8])
-    ifd0.add(259, SHORT, [7])
-    ifd0.add(262, SHORT, [6])
-    ifd0.add(271, ASCII, "Photoscore")
+    if preview == "none":
+        # IFD0 the raw data itself, no preview.
+        ifd0 = sub
+    else:
+        ifd0.add(254, LONG, [1])
+        ifd0.add(256, LONG, [preview_image.size[0]])
+        ifd0.add(257, LONG, [preview_image.size[1]])
+        ifd0.add(258, SHORT, [8, 8, 8])
+        ifd0.add(259, SHORT, [7])
+        ifd0.add(262, SHORT, [6])
+        ifd0.add(273, LONG, [0])  # offsets patched below, once the layout is known
+        ifd0.add(277, SHORT, [3])
+        ifd0.add(278, LONG, [preview_image.size[1]])
+        ifd0.add(279, LONG, [len(jpeg)])
+        ifd0.add(330, LONG, [0])
+    ifd0.add(271, ASCII, make)
     ifd0.add(272, ASCII, "Test DNG")
-    ifd0.add(273, LONG, [0])  # offsets patched below, once the layout is known
-    ifd0.add(277, SHORT, [3])
-    ifd0.add(278, LONG, [preview.size[1]])
-    ifd0.add(279, LONG, [len(jpeg)])
-    ifd0.add(330, LONG, [0])
     ifd0.add(50706, BYTE, [1, 4, 0, 0])
     ifd0.add(50707, BYTE, [1, 1, 0, 0])
-    ifd0.add(50708, ASCII, "Photoscore Test DNG")
+    ifd0.add(50708, ASCII, make + " Test DNG")
     ifd0.add(50721, SRATIONAL, XYZ_TO_SRGB)
     ifd0.add(50728, RATIONAL, [1.0, 1.0, 1.0])
     ifd0.add(50778, SHORT, [21])
@@ -130,18 +136,31 @@ def main():
     sub.add(50717, LONG, [65535])
 
     ifd0_at = 8
+    if preview == "none":
+        raw_at = ifd0_at + ifd0.size()
+        raw_at += raw_at & 1
+        ifd0.add(273, LONG, [raw_at])
+        head = b"II*\0" + struct.pack("<I", ifd0_at) + ifd0.pack(ifd0_at)
+        return head.ljust(raw_at, b"\0") + raw
     sub_at = ifd0_at + ifd0.size()
     jpeg_at = sub_at + sub.size()
     raw_at = jpeg_at + len(jpeg) + (len(jpeg) & 1)
     ifd0.add(273, LONG, [jpeg_at])
     ifd0.add(330, LONG, [sub_at])
     sub.add(273, LONG, [raw_at])
+    return (b"II*\0" + struct.pack("<I", ifd0_at) + ifd0.pack(ifd0_at) + sub.pack(sub_at) + jpeg +
+            (b"\0" if len(jpeg) & 1 else b"") + raw)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source")
+    parser.add_argument("out")
+    parser.add_argument("--preview", choices=["full", "thumb", "none"], default="full")
+    parser.add_argument("--make", default="Photoscore")
+    args = parser.parse_args()
     with open(args.out, "wb") as f:
-        f.write(b"II*\0" + struct.pack("<I", ifd0_at))
-        f.write(ifd0.pack(ifd0_at))
-        f.write(sub.pack(sub_at))
-        f.write(jpeg + (b"\0" if len(jpeg) & 1 else b""))
-        f.write(raw)
+        f.write(dng_bytes(Image.open(args.source).convert("RGB"), args.preview, args.make))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,45 @@
 #!/usr/bin/python3
-"""make_hostile.py PHOTOS_DIR OUT_DIR: writes hostile inputs for photoscore.
+"""make_hostile.py PHOTOS_DIR OUT_DIR [SETS]: writes hostile inputs for photoscore.
 
-Every file is made deterministically from a few real photos of PHOTOS_DIR:
-truncations of every format at many cut points, valid files behind lying
-extensions, header bombs of every format (a few KB claiming gigapixels),
-byte-mutated files and a progressive JPEG of 3,000 scans. OUT_DIR/manifest.json
-says what each file must give: "error", "ok" or "any" (mutations: either,
-but exactly one row). A truncation is only expected to be an error where
-Pillow, which defines the scores, refuses it too.
-Run with Debian's Python (/usr/bin/python3: numpy and PIL)."""
+Every file is made deterministically from a few real photos of PHOTOS_DIR.
+Without SETS, the classic set: truncations of every format at many cut
+points, valid files behind lying extensions, header bombs of every format (a
+few KB claiming gigapixels), byte-mutated files and a progressive JPEG of
+3,000 scans. The sets of issue 22, for the decoder helpers:
+
+  --raw-mutants N    N mutants of a 6 KB DNG: another maker's name and three
+                     flipped bits in its IFDs (mutant_NNNNN.dng)
+  --raw-crashers K   the first K such mutants that crash LibRaw in a fresh
+                     process (found by running LibRaw on each through ctypes;
+                     1 in a few thousand crash LibRaw 0.20): crash_NNNNN.dng
+  --heif-attacks     make_heif.py's files (an 8,000-deep iden chain that
+                     overflows libheif's stack, lying overlays, a grid of
+                     grids...) around a tile heif-enc encodes
+  --lying-dngs N     N DNGs whose preview tags say 64x64 while the JPEG
+                     inside is 16000x16000 (1 MB of flat gray)
+
+OUT_DIR/manifest.json says what each file must give: "error", "ok" or
+"any" (mutations: either, but exactly one row). A truncation is only
+expected to be an error where Pillow, which defines the scores, refuses it
+too. Run with Debian's Python (/usr/bin/python3: numpy and PIL)."""
+import argparse
+import ctypes
 import io
 import json
 import os
 import random
 import struct
+import subprocess
 import sys
+import tempfile
 import warnings
 import zlib
 
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_dng  # noqa: E402
+import make_heif  # noqa: E402
 
 
 def jpeg(img, **kw):
@@ -195,11 +216,115 @@ def patch_webp_size(data, width, height):
     raise ValueError(fourcc)
 
 
+# Makers whose names send LibRaw's TIFF parser down their own paths.
+MAKERS = ["Canon", "NIKON CORPORATION", "SONY", "FUJIFILM", "OLYMPUS CORPORATION", "Panasonic",
+          "PENTAX Corporation", "LEICA", "SAMSUNG", "Kodak", "Hasselblad", "Phase One", "SIGMA", "Minolta",
+          "Casio", "Ricoh", "Sinar", "Leaf", "Mamiya", "Epson", "Apple", "Photoscore", "AgfaPhoto", "Contax",
+          "Foveon", "Nokia", "Samsung", "Sony"]
+
+
+def raw_mutants(photos, count, seed=22):
+    """Yields (index, bytes) of `count` mutants: a 64x40 DNG with a 1/8
+    preview under a random maker's name, three bits flipped in its first
+    700 bytes (the IFDs and the start of the preview)."""
+    src = Image.open(os.path.join(photos, "chelsea.png")).convert("RGB").resize((64, 40))
+    bases = {m: make_dng.dng_bytes(src, "thumb", m) for m in MAKERS}
+    rng = random.Random(seed)
+    for i in range(count):
+        b = bytearray(bases[rng.choice(MAKERS)])
+        for _ in range(3):
+            b[rng.randrange(8, 700)] ^= 1 << rng.randrange(8)
+        yield i, bytes(b)
+
+
+def libraw_survives(batch):
+    """Whether LibRaw opens, unpacks and demosaics every file of `batch` in a
+    fresh process (one for the whole batch) without dying of a signal."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            lib = ctypes.CDLL("libraw_r.so.20")
+            lib.libraw_init.restype = ctypes.c_void_p
+            lib.libraw_open_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+            for name in ("libraw_unpack_thumb", "libraw_unpack", "libraw_dcraw_process", "libraw_close"):
+                getattr(lib, name).argtypes = [ctypes.c_void_p]
+            for data in batch:
+                h = lib.libraw_init(0)
+                if lib.libraw_open_buffer(h, data, len(data)) == 0:
+                    lib.libraw_unpack_thumb(h)
+                    if lib.libraw_unpack(h) == 0:
+                        lib.libraw_dcraw_process(h)
+                lib.libraw_close(h)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return not os.WIFSIGNALED(status)
+
+
+def raw_crashers(photos, wanted, most=50000, batch=50):
+    """The first `wanted` mutants that crash LibRaw on their own, as
+    (index, bytes): batches run in one process each; a batch that dies is
+    run again file by file, each in a fresh process, so a crasher is one
+    by itself, not through what the files before it left behind."""
+    found, pending = [], []
+    os.environ["OMP_NUM_THREADS"] = "1"
+    for i, data in raw_mutants(photos, most):
+        pending.append((i, data))
+        if len(pending) < batch:
+            continue
+        if not libraw_survives([d for _, d in pending]):
+            found += [(j, d) for j, d in pending if not libraw_survives([d])]
+            if len(found) >= wanted:
+                return found[:wanted]
+        pending = []
+    return found
+
+
+def flat_jpeg(width, height):
+    """A gray baseline JPEG of width x height (multiples of 8) whose every
+    block is flat: two bits a block (one-symbol Huffman tables)."""
+    def seg(marker, body):
+        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+    blocks = (width // 8) * (height // 8)
+    out = b"\xff\xd8" + seg(0xDB, b"\x00" + bytes([1] * 64))
+    out += seg(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
+    out += seg(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00")
+    out += seg(0xC4, b"\x10" + bytes([1] + [0] * 15) + b"\x00")
+    out += seg(0xDA, b"\x01\x01\x00\x00\x3f\x00") + bytes(-(-2 * blocks // 8))
+    return out + b"\xff\xd9"
+
+
+def lying_dngs(photos, count):
+    """DNGs of a 64x40 sensor whose preview tags say 64x64 (the sensor's
+    size, near enough) while the JPEG they point to is 16000x16000."""
+    src = Image.open(os.path.join(photos, "chelsea.png")).convert("RGB").resize((64, 64))
+    jpeg = flat_jpeg(16000, 16000)
+    return [make_dng.dng_bytes(src, "full", MAKERS[i % len(MAKERS)], preview_jpeg=jpeg) for i in range(count)]
+
+
+def heif_tile(photos):
+    """make_heif's coded tile: 64x64 of chelsea through heif-enc."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Image.open(os.path.join(photos, "chelsea.png")).convert("RGB").resize((64, 64)).save(f"{tmp}/t.png")
+        subprocess.run(["heif-enc", "-q", "50", f"{tmp}/t.png", "-o", f"{tmp}/t.heic"], check=True,
+                       stdout=subprocess.DEVNULL)
+        return make_heif.coded_tile(f"{tmp}/t.heic")
+
+
 def main():
     warnings.simplefilter("ignore")  # Pillow warns on every damaged file it reads
-    photos, out = sys.argv[1], sys.argv[2]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("photos")
+    parser.add_argument("out")
+    parser.add_argument("--raw-mutants", type=int, default=0)
+    parser.add_argument("--raw-crashers", type=int, default=0)
+    parser.add_argument("--heif-attacks", action="store_true")
+    parser.add_argument("--lying-dngs", type=int, default=0)
+    args = parser.parse_args()
+    photos, out = args.photos, args.out
     os.makedirs(out, exist_ok=True)
-    rng = random.Random(11)
     manifest = {}
 
     def put(name, data, expect):
@@ -207,6 +332,30 @@ def main():
             f.write(data)
         manifest[name] = expect
 
+    classic = not (args.raw_mutants or args.raw_crashers or args.heif_attacks or args.lying_dngs)
+    if classic:
+        classic_set(photos, put)
+    for i, data in raw_mutants(photos, args.raw_mutants):
+        put(f"mutant_{i:05d}.dng", data, "any")
+    if args.raw_crashers:
+        crashers = raw_crashers(photos, args.raw_crashers)
+        if len(crashers) < args.raw_crashers:
+            sys.exit(f"make_hostile: found {len(crashers)} of {args.raw_crashers} LibRaw crashers")
+        for i, data in crashers:
+            put(f"crash_{i:05d}.dng", data, "error")
+    if args.heif_attacks:
+        for name, (data, expect) in make_heif.attacks(heif_tile(photos)).items():
+            put(name, data, expect)
+    for i, data in enumerate(lying_dngs(photos, args.lying_dngs)):
+        put(f"lying_preview_{i}.dng", data, "any")
+
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+    print(f"{len(manifest)} files in {out}")
+
+
+def classic_set(photos, put):
+    rng = random.Random(11)
     chelsea = Image.open(os.path.join(photos, "chelsea.png")).convert("RGB")
     rocket = Image.open(os.path.join(photos, "rocket.jpg")).convert("RGB").resize((300, 200))
     gray = chelsea.convert("L")
@@ -284,10 +433,6 @@ def main():
             for _ in range(1 + 3 * k):
                 b[rng.randrange(8, len(b))] = rng.randrange(256)
             put(f"mut_{stem}_{k}.{ext}", bytes(b), "any")
-
-    with open(os.path.join(out, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
-    print(f"{len(manifest)} files in {out}")
 
 
 if __name__ == "__main__":

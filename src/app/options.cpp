@@ -167,6 +167,21 @@ ParseResult parse_options(int argc, char** argv) {
          "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
       ->check(not_nan())
       ->check(CLI::Range(0.0, 1e9));
+  // --- decoder isolation (issue 22) ---
+  std::string decoders_word = "isolated";
+  app.add_option("--decoders", decoders_word,
+                 "isolated: camera RAW, HEIF and TIFF are decoded in helper processes, so a file that crashes or "
+                 "hangs its decoding library gets an error row and the job goes on; in-process: every format "
+                 "decoded in photoscore itself (trusted input only: a crashing file ends the job)")
+      ->check(CLI::IsMember({"isolated", "in-process"}))
+      ->capture_default_str();
+  app.add_option("--decode-timeout", o.decode_timeout,
+                 "Seconds a decoder helper may take on one photo before it is killed and the photo gets an "
+                 "error row (with --decoders isolated); its memory is bounded by --memory-budget")
+      ->check(not_nan())
+      ->check(CLI::Range(0.001, kMaxDecodeTimeout))
+      ->capture_default_str();
+  // --- end decoder isolation ---
   app.add_option(
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
@@ -214,6 +229,7 @@ ParseResult parse_options(int argc, char** argv) {
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
+  o.decoders_in_process = decoders_word == "in-process";
   try {
     // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
     // that keep a run sane, and NaN in the values read here, are checked

@@ -31,6 +31,9 @@ struct Options {
   double max_megapixels = 500.0;
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
+  // --- decoder isolation (issue 22) ---
+  bool decoders_in_process = false;  // --decoders in-process: no helper processes
+  double decode_timeout = 60.0;      // --decode-timeout: seconds a helper may take per photo
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
   ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
@@ -68,6 +71,8 @@ int resolve_threads(const Options& options);
 int max_threads();
 // The most --max-megapixels accepted: larger would overflow the pixel count.
 constexpr double kMaxMegapixels = 1e6;
+// The most --decode-timeout accepted: a day.
+constexpr double kMaxDecodeTimeout = 86400.0;
 // The most --shard N accepted.
 constexpr long long kMaxShards = 1000000;
 

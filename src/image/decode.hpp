@@ -59,6 +59,10 @@ struct DecodeLimits {
   // instead of the photo at full size.
   bool working_resolution = false;
   // --- end calibrated profile ---
+  // --- decoder isolation (issue 22, decoder_helpers.hpp) ---
+  // Address space a helper process may add for this photo's decode; 0: the
+  // default given to configure_decoder_helpers.
+  std::uint64_t decoder_memory = 0;
 };
 
 // The DCT scaling denominator (1, 2, 4 or 8) for a photo whose longer side
@@ -70,6 +74,8 @@ inline int jpeg_scale_denom(long long long_side, int min_long_side) {
 }
 
 // Decodes any supported format; throws DecodeError with a one-line reason.
+// Camera RAW, TIFF and HEIF go to this thread's decoder helper process once
+// configure_decoder_helpers has turned isolation on (decoder_helpers.hpp).
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits = {});
 // The same into `image`, whose storage is reused where the decoder can (JPEG):
 // a batch job's photos then cost no fresh, zeroed pages each. A decoder that
@@ -80,6 +86,9 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
 using RowsDone = std::function<void(int rows)>;
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done = nullptr);
+
+// Decodes bytes whose format is known already, in this process.
+RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 
 // A decoding library's message as an error-row reason: one line, no
 // trailing period, lower-case start.

@@ -1,26 +1,53 @@
 // HEIF (iPhone HEIC) through libheif: the primary image, with its rotation
-// and mirroring applied as libheif does by default, to 8-bit RGB.
+// and mirroring applied as libheif does by default, to 8-bit RGB. With
+// decoder helpers on, this runs in a helper process (decoder_helpers.hpp).
 #include <libheif/heif.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 
 #include "image/decode.hpp"
+#include "image/heif_layout.hpp"
 
 namespace photoscore {
 
 namespace {
 
 void check(const heif_error& error, const std::string& what) {
-  if (error.code != heif_error_Ok) throw DecodeError(what + ": " + one_line_message(error.message));
+  if (error.code == heif_error_Ok) return;
+  if (error.code == heif_error_Memory_allocation_error && error.subcode != heif_suberror_Security_limit_exceeded) {
+    throw std::bad_alloc();
+  }
+  throw DecodeError(what + ": " + one_line_message(error.message));
+}
+
+void check_size(std::uint64_t width, std::uint64_t height, const char* what, const DecodeLimits& limits) {
+  if (width * height > limits.max_pixels) {
+    throw DecodeError(std::string(what) + " of " + std::to_string(width) + "x" + std::to_string(height) +
+                      " exceeds the pixel limit");
+  }
 }
 
 }  // namespace
 
 RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  // The size the decode will produce, from the file's own items: not the
+  // primary handle's ispe, which a grid or an overlay may contradict.
+  const HeifLayout layout = read_heif_layout(bytes);
+  check_size(static_cast<std::uint64_t>(layout.width), static_cast<std::uint64_t>(layout.height), "HEIF image",
+             limits);
   std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
   if (!context) throw std::bad_alloc();
+  // libheif's own limit as a second line: no side longer than ours.
+  heif_context_set_maximum_image_size_limit(context.get(), std::max(layout.width, layout.height) + 1);
+  // Tiles on the caller's threads only: a thread of thread mode decodes
+  // one photo among many (0: on this thread); a rank's decoder, with all.
+  const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+  heif_context_set_max_decoding_threads(context.get(), threads > 1 ? threads : 0);
   check(heif_context_read_from_memory_without_copy(context.get(), bytes.data(), bytes.size(), nullptr),
         "invalid HEIF");
   heif_image_handle* raw_handle = nullptr;
@@ -30,10 +57,7 @@ RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   const int width = heif_image_handle_get_width(handle.get());
   const int height = heif_image_handle_get_height(handle.get());
   if (width <= 0 || height <= 0) throw DecodeError("invalid HEIF: zero image size");
-  if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) > limits.max_pixels) {
-    throw DecodeError("HEIF image of " + std::to_string(width) + "x" + std::to_string(height) +
-                      " exceeds the pixel limit");
-  }
+  check_size(static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(height), "HEIF image", limits);
   heif_image* raw_image = nullptr;
   check(
       heif_decode_image(handle.get(), &raw_image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr),
@@ -45,6 +69,8 @@ RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   image.width = heif_image_get_width(decoded.get(), heif_channel_interleaved);
   image.height = heif_image_get_height(decoded.get(), heif_channel_interleaved);
   if (!plane || image.width <= 0 || image.height <= 0) throw DecodeError("cannot decode HEIF: no RGB plane");
+  check_size(static_cast<std::uint64_t>(image.width), static_cast<std::uint64_t>(image.height), "decoded HEIF",
+             limits);
   const std::size_t row = 3u * static_cast<std::size_t>(image.width);
   image.rgb.resize(row * static_cast<std::size_t>(image.height));
   for (int y = 0; y < image.height; ++y) {

@@ -1,11 +1,18 @@
 #include "image/decode.hpp"
+#include "image/decoder_helpers.hpp"
 
 namespace photoscore {
 
 namespace {
 
-// Decodes bytes whose format is known already: detection is done once per
-// photo (for a TIFF signature it opens LibRaw to tell a camera RAW apart).
+bool in_helper(std::span<const std::uint8_t> bytes) {
+  return decoder_helper_settings().enabled && decoded_in_helper(detect_signature(bytes));
+}
+
+}  // namespace
+
+// Detection is done once per photo (for a TIFF signature it opens LibRaw to
+// tell a camera RAW apart), then this.
 RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   switch (format) {
     case ImageFormat::Jpeg:
@@ -28,16 +35,20 @@ RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, cons
   throw DecodeError("not a supported image (unrecognised content)");
 }
 
-}  // namespace
-
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   if (bytes.empty()) throw DecodeError("empty file");
+  if (in_helper(bytes)) {
+    RgbImage image;
+    decode_in_helper(bytes, limits, image);
+    return image;
+  }
   return decode_as(detect_format(bytes), bytes, limits);
 }
 
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
+  if (!bytes.empty() && in_helper(bytes)) return decode_in_helper(bytes, limits, image);
   const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
   if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
   if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);

@@ -1,5 +1,7 @@
 // Camera RAWs through LibRaw (libraw_r: one LibRaw object per decode, so
-// OpenMP threads decode concurrently).
+// OpenMP threads decode concurrently). With decoder helpers on, this runs
+// in a helper process (decoder_helpers.hpp): LibRaw 0.20 crashes on some
+// corrupt files, which photoscore cannot patch.
 #include <cstring>
 #include <string>
 
@@ -18,13 +20,42 @@ struct MemImageFree {
   void operator()(libraw_processed_image_t* image) const { LibRaw::dcraw_clear_mem(image); }
 };
 
-RgbImage demosaic(LibRaw& raw, const DecodeLimits& limits) {
+// LibRaw's loaders report data they cannot make sense of through this
+// (dcraw's derror): the pixels after it are invented.
+extern "C" void count_data_error(void* data, const char* /*file*/, const int /*offset*/) {
+  ++*static_cast<int*>(data);
+}
+
+// Reads from the bytes in memory, for jpeg_frame_size.
+ReadAt reader(std::span<const std::uint8_t> bytes) {
+  return [bytes](std::uint64_t offset, std::size_t n, std::uint8_t* out) {
+    if (offset > bytes.size() || n > bytes.size() - offset) return false;
+    std::memcpy(out, bytes.data() + offset, n);
+    return true;
+  };
+}
+
+// Data that ran short or that LibRaw found corrupt while unpacking is an
+// error, not a picture: what LibRaw fills the gaps with is whatever its
+// buffers held, which differs from run to run.
+void check_complete(const TrackedBuffer& stream, int data_errors) {
+  if (stream.ran_out()) throw DecodeError("truncated camera RAW: the sensor data ends early");
+  if (data_errors > 0) {
+    throw DecodeError("corrupt camera RAW: LibRaw found " + std::to_string(data_errors) + " data error" +
+                      (data_errors == 1 ? "" : "s") + " in the sensor data");
+  }
+}
+
+RgbImage demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const DecodeLimits& limits) {
   const auto& sizes = raw.imgdata.sizes;
   if (static_cast<std::uint64_t>(sizes.raw_width) * sizes.raw_height > limits.max_pixels) {
     throw DecodeError("RAW sensor of " + std::to_string(sizes.raw_width) + "x" +
                       std::to_string(sizes.raw_height) + " exceeds the pixel limit");
   }
+  stream.watch();
+  const int before = data_errors;
   if (const int rc = raw.unpack(); rc != LIBRAW_SUCCESS) fail("cannot unpack RAW data", rc);
+  check_complete(stream, data_errors - before);
   if (const int rc = raw.dcraw_process(); rc != LIBRAW_SUCCESS) fail("cannot demosaic RAW data", rc);
   int rc = LIBRAW_SUCCESS;
   std::unique_ptr<libraw_processed_image_t, MemImageFree> out(raw.dcraw_make_mem_image(&rc));
@@ -41,37 +72,46 @@ RgbImage demosaic(LibRaw& raw, const DecodeLimits& limits) {
   return image;
 }
 
-// LibRaw 0.20's open_buffer takes a non-const pointer but only reads it.
-int open_bytes(LibRaw& raw, std::span<const std::uint8_t> bytes) {
-  return raw.open_buffer(const_cast<std::uint8_t*>(bytes.data()), bytes.size());
-}
-
 }  // namespace
 
 bool is_camera_raw(std::span<const std::uint8_t> bytes) {
+  TrackedBuffer stream(bytes);
   auto raw = make_libraw();
-  return open_bytes(*raw, bytes) == LIBRAW_SUCCESS && raw->imgdata.sizes.raw_width > 0;
+  return raw->open_datastream(&stream) == LIBRAW_SUCCESS && raw->imgdata.sizes.raw_width > 0;
 }
 
 RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  // Declared before LibRaw, which reads it until it is destroyed.
+  TrackedBuffer stream(bytes);
+  int data_errors = 0;
   auto raw = make_libraw();
-  if (const int rc = open_bytes(*raw, bytes); rc != LIBRAW_SUCCESS) {
+  raw->set_dataerror_handler(count_data_error, &data_errors);
+  if (const int rc = raw->open_datastream(&stream); rc != LIBRAW_SUCCESS) {
     fail("not a readable camera RAW", rc);
   }
-  if (plan_raw(*raw).use_preview && raw->unpack_thumb() == LIBRAW_SUCCESS &&
-      raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
-    const auto& thumb = raw->imgdata.thumbnail;
-    try {
-      RgbImage image = decode_jpeg(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
-                                             static_cast<std::size_t>(thumb.tlength)),
-                                   limits);
-      image.source = "embedded preview";
-      return image;
-    } catch (const DecodeError&) {
-      // A damaged preview does not make the sensor data unusable.
+  check_raw_layout(*raw);
+  const RawPlan plan = plan_raw(*raw, reader(bytes));
+  if (plan.use_preview) {
+    if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) > limits.max_pixels) {
+      throw DecodeError("RAW preview of " + std::to_string(plan.width) + "x" + std::to_string(plan.height) +
+                        " exceeds the pixel limit");
+    }
+    stream.watch();
+    if (raw->unpack_thumb() == LIBRAW_SUCCESS && !stream.ran_out() &&
+        raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
+      const auto& thumb = raw->imgdata.thumbnail;
+      try {
+        RgbImage image = decode_jpeg(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
+                                               static_cast<std::size_t>(thumb.tlength)),
+                                     limits);
+        image.source = "embedded preview";
+        return image;
+      } catch (const DecodeError&) {
+        // A damaged preview does not make the sensor data unusable.
+      }
     }
   }
-  return demosaic(*raw, limits);
+  return demosaic(*raw, stream, data_errors, limits);
 }
 
 }  // namespace photoscore

@@ -1,34 +1,110 @@
+#include <array>
+#include <string>
+
 #include "image/camera_raw.hpp"
+#include "image/decode.hpp"
 
 namespace photoscore {
 
+namespace {
+
+// Real DNGs have tiles of 256 x 256 or more: a 150 MP sensor has a few
+// thousand. A million 16 x 16 ones kept LibRaw busy for 24 s.
+constexpr std::uint64_t kMaxRawTiles = 65536;
+
+std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+
+}  // namespace
+
+int TrackedBuffer::read(void* ptr, size_t size, size_t count) {
+  const int got = LibRaw_buffer_datastream::read(ptr, size, count);
+  if (watching_ && size > 0 && static_cast<size_t>(got) < count) ran_out_ = true;
+  return got;
+}
+
+int TrackedBuffer::get_char() {
+  const int c = LibRaw_buffer_datastream::get_char();
+  if (watching_ && c < 0) ran_out_ = true;
+  return c;
+}
+
 std::unique_ptr<LibRaw> make_libraw() {
-  // No LibRaw chatter on stdout/stderr: failures come back as codes.
-  auto raw = std::make_unique<LibRaw>(LIBRAW_OPTIONS_NONE);
+  // No LibRaw chatter on stdout/stderr: failures come back as codes, data
+  // errors through a handler the decoder sets (0.20 spells the flag so).
+  auto raw = std::make_unique<LibRaw>(LIBRAW_OPIONS_NO_DATAERR_CALLBACK);
   raw->imgdata.params.output_bps = 8;
   raw->imgdata.params.use_camera_wb = 1;
   return raw;
 }
 
-RawPlan plan_raw(const LibRaw& raw) {
+bool jpeg_frame_size(const ReadAt& read, std::uint64_t offset, std::uint64_t length, int& width, int& height) {
+  std::array<std::uint8_t, 9> b{};
+  if (length < 4 || !read(offset, 2, b.data()) || b[0] != 0xFF || b[1] != 0xD8) return false;
+  // Marker segments up to the frame header, each skipped by its length:
+  // a few reads, however large the APPn segments before it.
+  std::uint64_t at = 2;
+  for (int segments = 0; segments < 1000 && at + 4 <= length; ++segments) {
+    if (!read(offset + at, 4, b.data())) return false;
+    if (b[0] != 0xFF) return false;
+    const std::uint8_t marker = b[1];
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    const std::uint16_t size = be16(b.data() + 2);
+    const bool frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (frame) {
+      if (size < 8 || at + 9 > length || !read(offset + at, 9, b.data())) return false;
+      height = be16(b.data() + 5);
+      width = be16(b.data() + 7);
+      return width > 0 && height > 0;
+    }
+    if (marker == 0xD9 || marker == 0xDA || size < 2) return false;  // no frame before the data
+    at += 2 + size;
+  }
+  return false;
+}
+
+RawPlan plan_raw(LibRaw& raw, const ReadAt& read) {
   const auto& sizes = raw.imgdata.sizes;
   const auto& thumb = raw.imgdata.thumbnail;
   const double sensor = static_cast<double>(sizes.width) * static_cast<double>(sizes.height);
-  const double preview = static_cast<double>(thumb.twidth) * static_cast<double>(thumb.theight);
+  const std::uint64_t offset = static_cast<std::uint64_t>(raw.get_internal_data_pointer()->internal_data.toffset);
+  int preview_width = 0, preview_height = 0;
+  // LibRaw 0.20 tells a preview's format only once unpacked: a JPEG is
+  // recognised by its own bytes, and only a JPEG is scored.
+  const bool jpeg = thumb.tlength > 0 && jpeg_frame_size(read, offset, thumb.tlength, preview_width, preview_height);
+  const double preview = static_cast<double>(preview_width) * static_cast<double>(preview_height);
   RawPlan plan;
-  // LibRaw 0.20 tells a preview's format only once unpacked: the decoder
-  // checks that it is a JPEG, and demosaics when it is not.
-  if (thumb.tlength > 0 && preview >= 0.25 * sensor) {
+  if (jpeg && preview >= 0.25 * sensor) {
     plan.use_preview = true;
-    plan.width = thumb.twidth;
-    plan.height = thumb.theight;
+    plan.width = preview_width;
+    plan.height = preview_height;
+    plan.decoder_bytes = thumb.tlength;  // the preview's bytes, as LibRaw unpacks them
   } else {
     // dcraw_process turns the picture upright: a quarter turn swaps the sides.
     const bool turned = sizes.flip == 5 || sizes.flip == 6;
     plan.width = turned ? sizes.iheight : sizes.iwidth;
     plan.height = turned ? sizes.iwidth : sizes.iheight;
+    // The sensor's 16-bit samples, LibRaw's 4 x 16-bit image and its 8-bit
+    // RGB output.
+    plan.decoder_bytes = 2ull * sizes.raw_width * sizes.raw_height + 8ull * sizes.iwidth * sizes.iheight +
+                         3ull * sizes.iwidth * sizes.iheight;
   }
   return plan;
+}
+
+void check_raw_layout(LibRaw& raw) {
+  const auto& unpacker = raw.get_internal_data_pointer()->unpacker_data;
+  const auto& sizes = raw.imgdata.sizes;
+  if (unpacker.tile_width == 0 || unpacker.tile_length == 0 || unpacker.tile_width >= sizes.raw_width) return;
+  const std::uint64_t across = (sizes.raw_width + unpacker.tile_width - 1) / unpacker.tile_width;
+  const std::uint64_t down = (sizes.raw_height + unpacker.tile_length - 1) / unpacker.tile_length;
+  if (across * down > kMaxRawTiles) {
+    throw DecodeError("camera RAW of " + std::to_string(across * down) + " tiles of " +
+                      std::to_string(unpacker.tile_width) + "x" + std::to_string(unpacker.tile_length) +
+                      " (more than " + std::to_string(kMaxRawTiles) + ")");
+  }
 }
 
 }  // namespace photoscore

@@ -1,9 +1,9 @@
 // Header-only reads, one per format: libjpeg's jpeg_read_header, PNG's IHDR,
-// TIFF's first IFD, WebP's features, BMP's info header, libheif's primary
-// handle and LibRaw's identify. None reads pixel data.
+// TIFF's first IFD, WebP's features, BMP's info header, HEIF's item boxes
+// and LibRaw's identify (with its preview's JPEG frame header). None reads
+// pixel data.
 #include <fcntl.h>
 #include <jerror.h>
-#include <libheif/heif.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <webp/decode.h>
@@ -19,6 +19,8 @@
 #include <jpeglib.h>
 
 #include "image/camera_raw.hpp"
+#include "image/decoder_helpers.hpp"
+#include "image/heif_layout.hpp"
 #include "image/probe.hpp"
 
 namespace photoscore {
@@ -110,32 +112,51 @@ bool probe_bmp(const std::vector<std::uint8_t>& b, ImageProbe& probe) {
   return probe.width > 0 && probe.height > 0;
 }
 
-bool probe_heif(const std::string& path, ImageProbe& probe) {
-  std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
-  if (heif_context_read_from_file(context.get(), path.c_str(), nullptr).code != heif_error_Ok) return false;
-  heif_image_handle* handle = nullptr;
-  if (heif_context_get_primary_image_handle(context.get(), &handle).code != heif_error_Ok) return false;
-  probe.width = heif_image_handle_get_width(handle);
-  probe.height = heif_image_handle_get_height(handle);
-  heif_image_handle_release(handle);
+// The primary image's decoded size from the file's items (heif_layout.hpp),
+// which a grid's or overlay's ispe may contradict; the whole file is read,
+// as decoding would.
+bool probe_heif(std::FILE* file, ImageProbe& probe) {
+  std::vector<std::uint8_t> bytes(probe.file_bytes);
+  std::rewind(file);
+  if (std::fread(bytes.data(), 1, bytes.size(), file) != bytes.size()) return false;
+  try {
+    const HeifLayout layout = read_heif_layout(bytes);
+    probe.width = layout.width;
+    probe.height = layout.height;
+  } catch (const DecodeError& e) {
+    probe.error = e.what();
+    return false;
+  }
+  // libheif's YCbCr planes and its RGB image, tiles and the file.
+  probe.decoder_bytes =
+      5 * static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) + 2 * probe.file_bytes;
   return probe.width > 0 && probe.height > 0;
 }
 
 // Unknown when LibRaw does not take the file; Raw with the plan's size else.
-bool probe_raw(const std::string& path, ImageProbe& probe) {
+bool probe_raw(std::FILE* file, const std::string& path, ImageProbe& probe) {
   auto raw = make_libraw();
   if (raw->open_file(path.c_str()) != LIBRAW_SUCCESS || raw->imgdata.sizes.raw_width == 0) return false;
-  const RawPlan plan = plan_raw(*raw);
   probe.format = ImageFormat::Raw;
+  try {
+    check_raw_layout(*raw);
+  } catch (const DecodeError& e) {
+    probe.error = e.what();
+    return false;
+  }
+  const RawPlan plan = plan_raw(*raw, [file](std::uint64_t offset, std::size_t n, std::uint8_t* out) {
+    return std::fseek(file, static_cast<long>(offset), SEEK_SET) == 0 && std::fread(out, 1, n, file) == n;
+  });
   probe.width = plan.width;
   probe.height = plan.height;
   probe.raw_preview = plan.use_preview;
+  probe.decoder_bytes = plan.decoder_bytes;
   return true;
 }
 
 }  // namespace
 
-ImageProbe probe_image(const std::string& path) {
+ImageProbe probe_image(const std::string& path, const DecodeLimits& limits) {
   ImageProbe probe;
   // O_NONBLOCK and a regular file only: opening a FIFO named x.jpg would
   // otherwise wait for a writer, and the job with it (read_file refuses it).
@@ -157,6 +178,10 @@ ImageProbe probe_image(const std::string& path) {
   prefix.resize(std::fread(prefix.data(), 1, prefix.size(), file.get()));
   // Raw-signed and TIFF-signed files both go to LibRaw first, as decoding does.
   probe.format = detect_signature(prefix);
+  if (decoder_helper_settings().enabled && decoded_in_helper(probe.format)) {
+    file.reset();
+    return probe_in_helper(path, probe.format, limits);
+  }
   bool ok = false;
   switch (probe.format) {
     case ImageFormat::Jpeg:
@@ -170,10 +195,10 @@ ImageProbe probe_image(const std::string& path) {
       }
       break;
     case ImageFormat::Tiff:
-      ok = probe_raw(path, probe) || probe_tiff(file.get(), prefix, probe);
+      ok = probe_raw(file.get(), path, probe) || probe_tiff(file.get(), prefix, probe);
       break;
     case ImageFormat::Raw:
-      ok = probe_raw(path, probe);
+      ok = probe_raw(file.get(), path, probe);
       break;
     case ImageFormat::Webp: {
       WebPBitstreamFeatures features;
@@ -186,14 +211,14 @@ ImageProbe probe_image(const std::string& path) {
       ok = probe_bmp(prefix, probe);
       break;
     case ImageFormat::Heif:
-      ok = probe_heif(path, probe);
+      ok = probe_heif(file.get(), probe);
       break;
     case ImageFormat::Unknown:
       probe.error = "not a supported image (unrecognised content)";
       return probe;
   }
   probe.ok = ok && probe.width > 0 && probe.height > 0;
-  if (!probe.ok) probe.error = "unreadable " + std::string(format_name(probe.format)) + " header";
+  if (!probe.ok && probe.error.empty()) probe.error = "unreadable " + std::string(format_name(probe.format)) + " header";
   return probe;
 }
 

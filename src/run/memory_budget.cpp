@@ -57,13 +57,19 @@ void MemoryBudget::release(std::uint64_t held) {
   freed_.notify_all();
 }
 
-std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels) {
-  const ImageProbe probe = probe_image(path);
-  if (!probe.ok || probe.width <= 0 || probe.height <= 0) return 0;
+PhotoMemory photo_memory_estimate(const std::string& path, const DecodeLimits& limits) {
+  const ImageProbe probe = probe_image(path, limits);
+  if (!probe.ok || probe.width <= 0 || probe.height <= 0) return {};
   const std::uint64_t pixels =
       static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height);
-  if (pixels > max_pixels) return 0;
-  return pixels * kBytesPerPixel + probe.file_bytes;
+  if (pixels > limits.max_pixels) return {};
+  return {pixels * kBytesPerPixel + probe.file_bytes + probe.decoder_bytes, probe.decoder_bytes};
+}
+
+std::uint64_t decoder_allowance(const PhotoMemory& need, std::uint64_t budget) {
+  if (budget == 0) return 0;
+  if (need.decoder_bytes == 0) return budget;
+  return std::min(budget, std::max(2 * need.decoder_bytes, kMinDecoderMemory));
 }
 
 std::uint64_t default_memory_budget(int ranks_on_node) {

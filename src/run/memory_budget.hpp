@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "image/decode.hpp"
+
 namespace photoscore {
 
 class MemoryBudget {
@@ -32,11 +34,26 @@ class MemoryBudget {
   std::uint64_t used_ = 0;
 };
 
-// What scoring the photo at `path` will hold at its peak, from its header:
-// the decoded RGB pixels, the scorer's per-pixel buffers, and the file's own
-// bytes. 0 when the header cannot be read or claims more than `max_pixels`:
+struct PhotoMemory {
+  std::uint64_t bytes = 0;  // all of it
+  // Of which a decoder helper holds (decoder_helpers.hpp); 0 for photos
+  // decoded in process.
+  std::uint64_t decoder_bytes = 0;
+};
+
+// What scoring the photo at `path` will hold at its peak, from its header
+// (for camera RAW and HEIF the size decoding will really produce, probed
+// by a decoder helper): the decoded RGB pixels, the scorer's per-pixel
+// buffers, the file's own bytes and what a decoder helper holds. 0 when
+// the header cannot be read or claims more than limits.max_pixels:
 // decoding will refuse the photo with its own, every-mode reason.
-std::uint64_t photo_memory_estimate(const std::string& path, std::uint64_t max_pixels);
+PhotoMemory photo_memory_estimate(const std::string& path, const DecodeLimits& limits);
+
+// The address space a decoder helper may add for a photo of this estimate
+// under a budget of `budget` bytes: twice what it should need (estimates are
+// estimates), at least kMinDecoderMemory, at most the whole budget.
+std::uint64_t decoder_allowance(const PhotoMemory& need, std::uint64_t budget);
+inline constexpr std::uint64_t kMinDecoderMemory = std::uint64_t{256} << 20;
 
 // The default budget of one rank: the memory this job may use (the smallest
 // of the machine's memory, the cgroup's limit, Slurm's --mem and the

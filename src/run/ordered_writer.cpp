@@ -1,5 +1,6 @@
 #include "run/ordered_writer.hpp"
 
+#include "image/decoder_helpers.hpp"
 #include "run/clock.hpp"
 
 namespace photoscore {
@@ -16,13 +17,13 @@ bool OrderedWriter::has_room(std::size_t index) const {
 
 bool OrderedWriter::wait_for_room(std::size_t index) {
   std::unique_lock lock(mutex_);
-  room_.wait(lock, [&] { return index < written_ + window_ || failure_; });
-  return !failure_;
+  room_.wait(lock, [&] { return index < written_ + window_ || failure_ || cut_; });
+  return !failure_ && !cut_;
 }
 
 void OrderedWriter::finish(std::size_t index, FinishedPhoto&& photo) {
   std::unique_lock lock(mutex_);
-  if (failure_) return;
+  if (failure_ || cut_) return;
   ready_.emplace(index, std::move(photo));
   if (draining_) return;
   // Only one thread writes at a time, so rows leave in order; it lets go of
@@ -30,6 +31,14 @@ void OrderedWriter::finish(std::size_t index, FinishedPhoto&& photo) {
   draining_ = true;
   try {
     for (auto it = ready_.find(written_); it != ready_.end(); it = ready_.find(written_)) {
+      // A decode abandoned as the run stopped (issue 22) says nothing about
+      // its photo: the written rows end before it, as if it was never taken.
+      if (!it->second.row.ok && it->second.row.error == kDecodeStopped) {
+        cut_ = true;
+        ready_.clear();
+        room_.notify_all();
+        break;
+      }
       FinishedPhoto next = std::move(it->second);
       ready_.erase(it);
       lock.unlock();

@@ -64,6 +64,7 @@ class OrderedWriter {
   std::size_t written_ = 0;
   std::int64_t errors_ = 0;
   bool draining_ = false;
+  bool cut_ = false;  // a photo was abandoned as the run stopped: nothing more is written
   std::exception_ptr failure_;
   RankTiming timing_;
 };

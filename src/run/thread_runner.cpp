@@ -59,14 +59,18 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
         photo.started_at = seconds_now();
-        const std::uint64_t need = budget.total() ? photo_memory_estimate(files[i].path, limits.max_pixels) : 0;
+        const PhotoMemory estimate = budget.total() ? photo_memory_estimate(files[i].path, limits) : PhotoMemory{};
+        const std::uint64_t need = estimate.bytes;
         ImageOutcome outcome;
         if (!budget.acquire(need)) {
           outcome.error = "needs about " + megabytes(need) + ", more than the memory budget of " +
                           megabytes(budget.total()) + " (--memory-budget)";
         } else {
           const Reservation held(budget, need);
-          outcome = read_and_process(files[i].path, bytes, scorer, limits, photo.timing.read_seconds);
+          // A decoder helper's address space follows the photo's estimate.
+          DecodeLimits photo_limits = limits;
+          photo_limits.decoder_memory = decoder_allowance(estimate, budget.total());
+          outcome = read_and_process(files[i].path, bytes, scorer, photo_limits, photo.timing.read_seconds);
           // A large photo's buffers would stay allocated for the next one, outside
           // the budget: give them back.
           if (need > budget.total() / static_cast<std::uint64_t>(threads)) {

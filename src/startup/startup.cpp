@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "app/output_guard.hpp"
 #include "comm/mpi_runner.hpp"
 #include "comm/mpi_session.hpp"
+#include "image/decoder_helpers.hpp"
 #include "output/utf8.hpp"
 #include "run/stop_signal.hpp"
 #include "run/thread_mode.hpp"
@@ -42,14 +44,28 @@ void share_node_cores(Options& options, const MpiSession& session) {
   options.threads = std::max(1, omp_get_num_procs() / session.ranks_on_node());
 }
 
+// Camera RAW, HEIF and TIFF in helper processes (issue 22), each decode
+// bounded by --decode-timeout and, in address space, by the memory budget
+// (thread mode lowers it to each photo's estimate).
+void start_decoder_isolation(const Options& options, const Job& job) {
+  DecoderHelperSettings settings;
+  settings.enabled = !options.decoders_in_process;
+  settings.seconds = options.decode_timeout;
+  settings.memory_bytes = job.memory_budget;
+  settings.stopping = stop_requested;
+  configure_decoder_helpers(std::move(settings));
+}
+
 int run_mode(Options& options, Mode mode, const MpiSession& session) {
   if (options.list) {
     // Rank 0 reports; nobody scores or writes.
     const Job job = make_job(options, mode, Layout::Threads, 1);
+    start_decoder_isolation(options, job);
     return session.rank() == 0 ? list_photos(options, job) : kExitAllScored;
   }
   if (mode == Mode::Threads) {
     Job job = make_job(options, mode, Layout::Threads, 1);
+    start_decoder_isolation(options, job);
     job.info.mpi_library = MpiSession::library_version();
     std::vector<InputFile> files = job_files(options, job.info);
     // Declared first, so that the lock outlives the sinks.
@@ -60,6 +76,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
   }
   share_node_cores(options, session);
   Job job = make_job(options, mode, options.layout, session.world());
+  start_decoder_isolation(options, job);
   job.info.mpi_library = MpiSession::library_version();
   std::vector<InputFile> files;
   PreparedOutputs outputs;
@@ -89,6 +106,9 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
 }  // namespace
 
 int run_photoscore(int argc, char** argv) {
+  // A decoder helper this binary started (decoder_helpers.hpp): nothing of
+  // the run, not even MPI, is set up in it.
+  if (argc > 1 && std::strcmp(argv[1], kDecoderHelperArg) == 0) return run_decoder_helper(argc, argv);
   const MpiSession session(argc, argv, MpiSession::launched() || asks_for_mpi(argc, argv));
   const int rank = session.rank();
   const auto fail = [rank](int code, const std::string& message) {

@@ -1,0 +1,420 @@
+// The parent's side of the decoder helpers (decoder_helpers.hpp): one
+// helper per decoding thread, started on first use and again after one
+// dies, a request per photo, and a deadline on every answer.
+#include "image/decoder_helpers.hpp"
+
+#include <fcntl.h>
+#include <omp.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "image/big_buffer.hpp"
+#include "image/decoder_protocol.hpp"
+
+extern char** environ;
+
+namespace photoscore {
+
+namespace {
+
+using namespace helper;
+
+DecoderHelperSettings g_settings;
+
+// How long a decode may go on once the run is stopping: most finish (and
+// are written) within it; one that does not is abandoned, so SIGTERM ends
+// the run within seconds however stuck a decoder is.
+constexpr double kStopGraceSeconds = 2.0;
+
+// How often a waiting decode looks at the stop flag.
+constexpr int kPollMilliseconds = 100;
+
+// The shared file shrinks back after a photo that needed more than this
+// and twice what the last photo needed: one large photo must not pin its
+// pages for the rest of the job, while a run of like-sized photos reuses
+// them (fresh shared pages cost a fault each).
+constexpr std::uint64_t kKeepSharedBytes = std::uint64_t{64} << 20;
+
+double now_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+std::string format_words(ImageFormat format) {
+  return format == ImageFormat::Raw ? "camera RAW" : std::string(format_name(format));
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  return abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig);
+}
+
+std::string size_text(std::uint64_t bytes) {
+  char text[32];
+  if (bytes >= (std::uint64_t{1} << 30)) {
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1u << 30));
+  } else {
+    std::snprintf(text, sizeof text, "%llu MB", static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
+  }
+  return text;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+// Threads for the helper's decoders: the caller's own share. A thread of
+// thread mode (inside a parallel region) decodes with one, as LibRaw's
+// OpenMP loops did in process; an MPI rank's single decoding thread with
+// all of its rank's.
+std::uint32_t caller_threads() {
+  return omp_in_parallel() ? 1u : static_cast<std::uint32_t>(std::max(1, omp_get_max_threads()));
+}
+
+class Helper {
+ public:
+  Helper() = default;
+  Helper(const Helper&) = delete;
+  Helper& operator=(const Helper&) = delete;
+  ~Helper() { end(); }
+
+  // One request and its reply; throws DecodeError for the helper's fate
+  // (crashed, out of memory or time, cannot start) and kDecodeStopped.
+  // `input` goes into the shared file first (a decode's photo).
+  Reply call(Request request, std::span<const std::uint8_t> input, const std::string& path,
+             ImageFormat signature, std::uint64_t memory_bytes) {
+    if (pid_ < 0) start();
+    if (!input.empty()) {
+      std::uint8_t* base = map(kDataOffset + input.size());
+      std::memcpy(base + kDataOffset, input.data(), input.size());
+    }
+    control()->stage.store(static_cast<std::uint32_t>(signature));
+    std::vector<char> message(sizeof request + path.size());
+    request.path_bytes = static_cast<std::uint32_t>(path.size());
+    request.input_bytes = input.size();
+    std::memcpy(message.data(), &request, sizeof request);
+    std::memcpy(message.data() + sizeof request, path.data(), path.size());
+    if (!send(message)) {
+      // Dead between photos (killed from outside, not this photo's doing):
+      // a fresh helper takes the request.
+      reap();
+      start();
+      if (!input.empty()) std::memcpy(map(kDataOffset + input.size()) + kDataOffset, input.data(), input.size());
+      control()->stage.store(static_cast<std::uint32_t>(signature));
+      if (!send(message)) fail(signature, memory_bytes);
+    }
+    Reply reply;
+    const double start = now_seconds();
+    double stop_seen = -1.0;
+    for (;;) {
+      pollfd p{socket_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, kPollMilliseconds);
+      if (ready > 0) {
+        const ssize_t n = ::recv(socket_, &reply, sizeof reply, 0);
+        if (n == static_cast<ssize_t>(sizeof reply)) break;
+        if (n < 0 && errno == EINTR) continue;
+        fail(signature, memory_bytes);  // EOF: the helper died
+      }
+      if (ready < 0 && errno != EINTR) fail(signature, memory_bytes);
+      const double now = now_seconds();
+      if (now - start > g_settings.seconds) {
+        kill_and_reap();
+        throw DecodeError("decoder exceeded " + seconds_text(g_settings.seconds) + " in " +
+                          format_words(stage(signature)));
+      }
+      if (g_settings.stopping && g_settings.stopping()) {
+        if (stop_seen < 0) stop_seen = now;
+        if (now - stop_seen > kStopGraceSeconds) {
+          kill_and_reap();
+          throw DecodeError(kDecodeStopped);
+        }
+      }
+    }
+    if (reply.status == Status::OutOfMemory) throw DecodeError(out_of_memory(signature, memory_bytes));
+    return reply;
+  }
+
+  bool send(const std::vector<char>& message) {
+    ssize_t n;
+    do {
+      n = ::send(socket_, message.data(), message.size(), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(message.size());
+  }
+
+  // The pixels of a decode's reply, `bytes` of them.
+  const std::uint8_t* pixels(std::uint64_t bytes) { return map(kDataOffset + bytes) + kDataOffset; }
+
+  // After a photo: gives back the shared pages a large one left.
+  void trim(std::uint64_t used) {
+    const std::uint64_t need = kDataOffset + used;
+    if (shared_ >= 0 && mapped_ > kKeepSharedBytes && mapped_ > 2 * need) {
+      unmap();
+      if (::ftruncate(shared_, static_cast<off_t>(need)) != 0) return;
+    }
+  }
+
+  void end() {
+    if (pid_ < 0) return;
+    // Closing our end is the helper's signal to exit; one still busy (an
+    // abandoned photo) is killed.
+    ::close(socket_);
+    socket_ = -1;
+    int status = 0;
+    for (int i = 0; i < 50; ++i) {
+      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+      if (r == pid_ || (r < 0 && errno != EINTR)) {
+        forget();
+        return;
+      }
+      ::usleep(2000);
+    }
+    kill_and_reap();
+  }
+
+ private:
+  Control* control() { return reinterpret_cast<Control*>(map(kDataOffset)); }
+
+  ImageFormat stage(ImageFormat signature) {
+    if (signature != ImageFormat::Tiff || !data_) return signature;
+    return static_cast<ImageFormat>(control()->stage.load());
+  }
+
+  std::string out_of_memory(ImageFormat signature, std::uint64_t memory_bytes) {
+    return "decoder ran out of memory" +
+           (memory_bytes > 0 ? " (limit " + size_text(memory_bytes) + ")" : std::string()) + " in " +
+           format_words(stage(signature));
+  }
+
+  void start() {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      throw DecodeError("cannot start a decoder: " + std::string(std::strerror(errno)));
+    }
+    const int shared = ::memfd_create("photoscore-decoder", MFD_CLOEXEC);
+    if (shared < 0) {
+      const int e = errno;
+      ::close(pair[0]);
+      ::close(pair[1]);
+      throw DecodeError("cannot start a decoder: " + std::string(std::strerror(e)));
+    }
+    const std::string program = g_settings.program.empty() ? "/proc/self/exe" : g_settings.program;
+    const std::string parent = std::to_string(::getpid());
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    // stdout may be the dashboard or a pipe of the user's: a library's
+    // chatter must not land there. stderr stays (a sanitizer's report).
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pair[1], kSocketFd);
+    posix_spawn_file_actions_adddup2(&actions, shared, kSharedFd);
+    // Nothing else of ours: not the JSONL, not the output lock (a helper
+    // outliving us must not hold it), not MPI's sockets.
+    posix_spawn_file_actions_addclosefrom_np(&actions, kSharedFd + 1);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::string arg0 = "photoscore-decoder", arg1 = kDecoderHelperArg;
+    char* argv[] = {arg0.data(), arg1.data(), const_cast<char*>(parent.c_str()), nullptr};
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(pair[1]);
+    if (rc != 0) {
+      ::close(pair[0]);
+      ::close(shared);
+      throw DecodeError("cannot start a decoder (" + program + "): " + std::strerror(rc));
+    }
+    pid_ = pid;
+    socket_ = pair[0];
+    shared_ = shared;
+  }
+
+  // The shared file mapped, at least `bytes` of it.
+  std::uint8_t* map(std::uint64_t bytes) {
+    struct stat st {};
+    if (::fstat(shared_, &st) != 0) throw std::bad_alloc();
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size < bytes) {
+      if (::posix_fallocate(shared_, 0, static_cast<off_t>(bytes)) != 0) throw std::bad_alloc();
+      size = bytes;
+    }
+    if (size != mapped_) {
+      unmap();
+      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, shared_, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      data_ = static_cast<std::uint8_t*>(p);
+      mapped_ = size;
+    }
+    return data_;
+  }
+
+  void unmap() {
+    if (data_) ::munmap(data_, mapped_);
+    data_ = nullptr;
+    mapped_ = 0;
+  }
+
+  // The helper died (its socket closed or would not take a request): the
+  // reason from how it ended, and a fresh helper for the next photo.
+  [[noreturn]] void fail(ImageFormat signature, std::uint64_t memory_bytes) {
+    const ImageFormat where = stage(signature);
+    const bool oom_flag = data_ && control()->out_of_memory.load() != 0;
+    int status = 0;
+    pid_t r;
+    do {
+      r = ::waitpid(pid_, &status, 0);
+    } while (r < 0 && errno == EINTR);
+    forget();
+    const std::string in = " in " + format_words(where);
+    if (r < 0) throw DecodeError("decoder ended unexpectedly" + in);
+    if (oom_flag) throw DecodeError(out_of_memory(signature, memory_bytes));
+    if (WIFSIGNALED(status)) {
+      const int sig = WTERMSIG(status);
+      if (sig == SIGXCPU) throw DecodeError("decoder exceeded its CPU time limit" + in);
+      throw DecodeError("decoder crashed: " + signal_name(sig) + in);
+    }
+    throw DecodeError("decoder ended unexpectedly (exit status " + std::to_string(WEXITSTATUS(status)) + ")" + in);
+  }
+
+  void kill_and_reap() {
+    ::kill(pid_, SIGKILL);
+    reap();
+  }
+
+  void reap() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    forget();
+  }
+
+  void forget() {
+    unmap();
+    if (socket_ >= 0) ::close(socket_);
+    if (shared_ >= 0) ::close(shared_);
+    socket_ = shared_ = -1;
+    pid_ = -1;
+  }
+
+  pid_t pid_ = -1;
+  int socket_ = -1;
+  int shared_ = -1;
+  std::uint8_t* data_ = nullptr;
+  std::uint64_t mapped_ = 0;
+};
+
+thread_local Helper t_helper;
+
+Request request_for(Kind kind, const DecodeLimits& limits, std::uint64_t memory_bytes) {
+  Request request;
+  request.kind = kind;
+  request.threads = caller_threads();
+  request.max_pixels = limits.max_pixels;
+  request.max_file_bytes = limits.max_file_bytes;
+  request.memory_bytes = memory_bytes;
+  // CPU time: the deadline for every thread the decode may use, and a
+  // little: the deadline is what ends a decode, this ends a helper nobody
+  // waits for any more.
+  request.cpu_seconds =
+      static_cast<std::uint64_t>(std::ceil(g_settings.seconds * std::max<std::uint32_t>(1, request.threads))) + 5;
+  return request;
+}
+
+std::uint64_t memory_for(const DecodeLimits& limits) {
+  return limits.decoder_memory > 0 ? limits.decoder_memory : g_settings.memory_bytes;
+}
+
+}  // namespace
+
+void configure_decoder_helpers(DecoderHelperSettings settings) { g_settings = std::move(settings); }
+
+const DecoderHelperSettings& decoder_helper_settings() { return g_settings; }
+
+bool decoded_in_helper(ImageFormat signature) {
+  return signature == ImageFormat::Raw || signature == ImageFormat::Tiff || signature == ImageFormat::Heif;
+}
+
+void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
+  const ImageFormat signature = detect_signature(bytes);
+  const std::uint64_t memory = memory_for(limits);
+  Helper& helper = t_helper;
+  const Reply reply = helper.call(request_for(Kind::Decode, limits, memory), bytes, "", signature, memory);
+  if (reply.status != Status::Ok) {
+    helper.trim(bytes.size());
+    throw DecodeError(std::string(reply.message, strnlen(reply.message, sizeof reply.message)));
+  }
+  const std::uint64_t size = reply.output_bytes;
+  if (reply.width <= 0 || reply.height <= 0 ||
+      size != 3ull * static_cast<std::uint64_t>(reply.width) * static_cast<std::uint64_t>(reply.height)) {
+    throw DecodeError("decoder gave a malformed answer in " + format_words(signature));
+  }
+  const std::uint8_t* pixels = helper.pixels(size);
+  image.width = reply.width;
+  image.height = reply.height;
+  image.shared = nullptr;
+  // Into the caller's reused buffer where it is large enough (no fresh pages).
+  if (image.rgb.capacity() >= size) {
+    image.rgb.resize(size);
+  } else {
+    resize_big(image.rgb, size);
+  }
+  std::memcpy(image.rgb.data(), pixels, size);
+  image.source.assign(reply.source, strnlen(reply.source, sizeof reply.source));
+  helper.trim(std::max<std::uint64_t>(bytes.size(), size));
+}
+
+ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const DecodeLimits& limits) {
+  ImageProbe probe;
+  probe.format = signature;
+  const std::uint64_t memory = memory_for(limits);
+  try {
+    const Reply reply = t_helper.call(request_for(Kind::Probe, limits, memory), {}, path, signature, memory);
+    probe.ok = reply.status == Status::Ok;
+    probe.error.assign(reply.message, strnlen(reply.message, sizeof reply.message));
+    probe.format = static_cast<ImageFormat>(reply.format);
+    probe.width = reply.width;
+    probe.height = reply.height;
+    probe.file_bytes = reply.file_bytes;
+    probe.raw_preview = reply.raw_preview != 0;
+    // The helper's own copy of the pixels and the shared file's, beside
+    // what the decoder itself needs.
+    const std::uint64_t pixels = static_cast<std::uint64_t>(std::max(0, probe.width)) *
+                                 static_cast<std::uint64_t>(std::max(0, probe.height));
+    probe.decoder_bytes = reply.decoder_bytes + 6 * pixels + probe.file_bytes;
+  } catch (const DecodeError& e) {
+    probe.ok = false;
+    probe.error = e.what();
+  }
+  return probe;
+}
+
+void end_decoder_helper() { t_helper.end(); }
+
+}  // namespace photoscore
