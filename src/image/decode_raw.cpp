@@ -46,6 +46,16 @@ void check_complete(const TrackedBuffer& stream, int data_errors) {
   }
 }
 
+// Opens `raw` on `stream`; throws DecodeError when LibRaw does not take the
+// file or read it differently from an earlier reading of this thread's.
+void open_checked(LibRaw& raw, TrackedBuffer& stream) {
+  const RawReading reading = read_raw(raw, stream);
+  if (raw_readings_disagree()) {
+    throw DecodeError("corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
+  }
+  if (reading.rc != LIBRAW_SUCCESS) fail("not a readable camera RAW", reading.rc);
+}
+
 RgbImage demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const DecodeLimits& limits) {
   const auto& sizes = raw.imgdata.sizes;
   if (static_cast<std::uint64_t>(sizes.raw_width) * sizes.raw_height > limits.max_pixels) {
@@ -77,7 +87,7 @@ RgbImage demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, co
 bool is_camera_raw(std::span<const std::uint8_t> bytes) {
   TrackedBuffer stream(bytes);
   auto raw = make_libraw();
-  return raw->open_datastream(&stream) == LIBRAW_SUCCESS && raw->imgdata.sizes.raw_width > 0;
+  return read_raw(*raw, stream).raw;
 }
 
 RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
@@ -86,9 +96,7 @@ RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   int data_errors = 0;
   auto raw = make_libraw();
   raw->set_dataerror_handler(count_data_error, &data_errors);
-  if (const int rc = raw->open_datastream(&stream); rc != LIBRAW_SUCCESS) {
-    fail("not a readable camera RAW", rc);
-  }
+  open_checked(*raw, stream);
   check_raw_layout(*raw);
   const RawPlan plan = plan_raw(*raw, reader(bytes));
   if (plan.use_preview) {

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "image/camera_raw.hpp"
 #include "image/decoder_helpers.hpp"
 #include "image/decoder_protocol.hpp"
 
@@ -31,7 +32,8 @@ namespace {
 
 using namespace helper;
 
-Control* g_control = nullptr;
+Control* g_control = nullptr;  // this helper's slot of the control page
+void* g_control_page = nullptr;
 
 // The photo's bytes and its pixels: the shared file mapped whole, mapped
 // again whenever the parent or this process has changed its size.
@@ -126,6 +128,14 @@ void copy_text(char* out, std::size_t size, const std::string& text) {
   out[n] = '\0';
 }
 
+void report_readings(Reply& reply, bool any) {
+  if (!any) return;
+  const RawReading reading = last_raw_reading();
+  reply.raw_read = 1;
+  reply.raw_disagree = raw_readings_disagree() ? 1 : 0;
+  reply.raw_digest = reading.digest;
+}
+
 Reply decode(const Request& request, SharedFile& shared) {
   Reply reply;
   const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
@@ -138,6 +148,8 @@ Reply decode(const Request& request, SharedFile& shared) {
   limits.max_pixels = request.max_pixels;
   limits.max_file_bytes = request.max_file_bytes;
   ImageFormat format = detect_signature(bytes);
+  const bool libraw = format == ImageFormat::Tiff || format == ImageFormat::Raw;
+  clear_raw_readings();
   RgbImage image;
   try {
     const Limits limited(request);
@@ -150,11 +162,13 @@ Reply decode(const Request& request, SharedFile& shared) {
   } catch (const DecodeError& e) {
     reply.status = Status::Error;
     copy_text(reply.message, sizeof reply.message, e.what());
+    report_readings(reply, libraw);
     return reply;
   } catch (const std::bad_alloc&) {
     reply.status = Status::OutOfMemory;
     return reply;
   }
+  report_readings(reply, libraw);
   reply.format = static_cast<std::uint32_t>(format);
   reply.width = image.width;
   reply.height = image.height;
@@ -167,6 +181,29 @@ Reply decode(const Request& request, SharedFile& shared) {
     return reply;
   }
   std::memcpy(out + kDataOffset, image.rgb.data(), image.rgb.size());
+  return reply;
+}
+
+// LibRaw's reading of the photo alone, as the decoder's first one is made.
+Reply reading(const Request& request, SharedFile& shared) {
+  Reply reply;
+  const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
+  if (!base) {
+    reply.status = Status::OutOfMemory;
+    return reply;
+  }
+  clear_raw_readings();
+  try {
+    const Limits limited(request);
+    set_stage(ImageFormat::Raw);
+    TrackedBuffer stream(std::span(base + kDataOffset, request.input_bytes));
+    auto raw = make_libraw();
+    read_raw(*raw, stream, kWitnessPattern);
+  } catch (const std::bad_alloc&) {
+    reply.status = Status::OutOfMemory;
+    return reply;
+  }
+  report_readings(reply, true);
   return reply;
 }
 
@@ -230,9 +267,8 @@ int run_decoder_helper(int argc, char** argv) {
   ::mallopt(M_PERTURB, 0x5a);
   std::set_terminate(on_terminate);
 
-  void* control = ::mmap(nullptr, kDataOffset, PROT_READ | PROT_WRITE, MAP_SHARED, kSharedFd, 0);
-  if (control == MAP_FAILED) return 1;
-  g_control = static_cast<Control*>(control);
+  g_control_page = ::mmap(nullptr, kDataOffset, PROT_READ | PROT_WRITE, MAP_SHARED, kSharedFd, 0);
+  if (g_control_page == MAP_FAILED) return 1;
   SharedFile shared;
   std::vector<char> message(sizeof(Request) + 8192);
   for (;;) {
@@ -246,10 +282,13 @@ int run_decoder_helper(int argc, char** argv) {
     Request request;
     std::memcpy(&request, message.data(), sizeof request);
     omp_set_num_threads(static_cast<int>(std::max<std::uint32_t>(1, request.threads)));
+    g_control = reinterpret_cast<Control*>(static_cast<char*>(g_control_page) + (request.slot & 1) * kControlBytes);
     g_control->out_of_memory.store(0);
     Reply reply;
     if (request.kind == Kind::Decode) {
       reply = decode(request, shared);
+    } else if (request.kind == Kind::Reading) {
+      reply = reading(request, shared);
     } else {
       const std::size_t path_bytes =
           std::min<std::size_t>(request.path_bytes, static_cast<std::size_t>(n) - sizeof(Request));

@@ -91,37 +91,96 @@ std::uint32_t caller_threads() {
   return omp_in_parallel() ? 1u : static_cast<std::uint32_t>(std::max(1, omp_get_max_threads()));
 }
 
-class Helper {
+// The shared file of a thread's helpers: a control block per helper, then
+// the photo's bytes, then (over them) its pixels.
+class SharedFile {
  public:
-  Helper() = default;
-  Helper(const Helper&) = delete;
-  Helper& operator=(const Helper&) = delete;
-  ~Helper() { end(); }
+  SharedFile() = default;
+  SharedFile(const SharedFile&) = delete;
+  SharedFile& operator=(const SharedFile&) = delete;
+  ~SharedFile() {
+    unmap();
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  int fd() {
+    if (fd_ < 0) {
+      fd_ = ::memfd_create("photoscore-decoder", MFD_CLOEXEC);
+      if (fd_ < 0) throw DecodeError("cannot start a decoder: " + std::string(std::strerror(errno)));
+    }
+    return fd_;
+  }
+
+  // The file mapped, at least `bytes` of it (grown if shorter: reserved,
+  // not just sized, so a page that cannot be had fails here, not as SIGBUS).
+  std::uint8_t* map(std::uint64_t bytes) {
+    struct stat st {};
+    if (::fstat(fd(), &st) != 0) throw std::bad_alloc();
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size < bytes) {
+      if (::posix_fallocate(fd_, 0, static_cast<off_t>(bytes)) != 0) throw std::bad_alloc();
+      size = bytes;
+    }
+    if (size != mapped_) {
+      unmap();
+      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      data_ = static_cast<std::uint8_t*>(p);
+      mapped_ = size;
+    }
+    return data_;
+  }
+
+  Control* control(int slot) {
+    return reinterpret_cast<Control*>(map(kDataOffset) + static_cast<std::size_t>(slot) * kControlBytes);
+  }
+
+  // After a photo: gives back the pages a large one left.
+  void trim(std::uint64_t used) {
+    const std::uint64_t need = kDataOffset + used;
+    if (fd_ >= 0 && mapped_ > kKeepSharedBytes && mapped_ > 2 * need) {
+      unmap();
+      if (::ftruncate(fd_, static_cast<off_t>(need)) != 0) return;
+    }
+  }
+
+ private:
+  void unmap() {
+    if (data_) ::munmap(data_, mapped_);
+    data_ = nullptr;
+    mapped_ = 0;
+  }
+
+  int fd_ = -1;
+  std::uint8_t* data_ = nullptr;
+  std::uint64_t mapped_ = 0;
+};
+
+// One helper process: started on first use and after it died.
+class Process {
+ public:
+  explicit Process(int slot) : slot_(slot) {}
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process() { end(); }
 
   // One request and its reply; throws DecodeError for the helper's fate
   // (crashed, out of memory or time, cannot start) and kDecodeStopped.
-  // `input` goes into the shared file first (a decode's photo).
-  Reply call(Request request, std::span<const std::uint8_t> input, const std::string& path,
-             ImageFormat signature, std::uint64_t memory_bytes) {
-    if (pid_ < 0) start();
-    if (!input.empty()) {
-      std::uint8_t* base = map(kDataOffset + input.size());
-      std::memcpy(base + kDataOffset, input.data(), input.size());
-    }
-    control()->stage.store(static_cast<std::uint32_t>(signature));
-    std::vector<char> message(sizeof request + path.size());
+  Reply call(Request request, SharedFile& shared, const std::string& path, ImageFormat signature,
+             std::uint64_t memory_bytes) {
+    if (pid_ < 0) start(shared);
+    request.slot = static_cast<std::uint32_t>(slot_);
     request.path_bytes = static_cast<std::uint32_t>(path.size());
-    request.input_bytes = input.size();
+    shared.control(slot_)->stage.store(static_cast<std::uint32_t>(signature));
+    std::vector<char> message(sizeof request + path.size());
     std::memcpy(message.data(), &request, sizeof request);
     std::memcpy(message.data() + sizeof request, path.data(), path.size());
     if (!send(message)) {
       // Dead between photos (killed from outside, not this photo's doing):
       // a fresh helper takes the request.
       reap();
-      start();
-      if (!input.empty()) std::memcpy(map(kDataOffset + input.size()) + kDataOffset, input.data(), input.size());
-      control()->stage.store(static_cast<std::uint32_t>(signature));
-      if (!send(message)) fail(signature, memory_bytes);
+      start(shared);
+      if (!send(message)) fail(shared, signature, memory_bytes);
     }
     Reply reply;
     const double start = now_seconds();
@@ -133,14 +192,14 @@ class Helper {
         const ssize_t n = ::recv(socket_, &reply, sizeof reply, 0);
         if (n == static_cast<ssize_t>(sizeof reply)) break;
         if (n < 0 && errno == EINTR) continue;
-        fail(signature, memory_bytes);  // EOF: the helper died
+        fail(shared, signature, memory_bytes);  // EOF: the helper died
       }
-      if (ready < 0 && errno != EINTR) fail(signature, memory_bytes);
+      if (ready < 0 && errno != EINTR) fail(shared, signature, memory_bytes);
       const double now = now_seconds();
       if (now - start > g_settings.seconds) {
         kill_and_reap();
         throw DecodeError("decoder exceeded " + seconds_text(g_settings.seconds) + " in " +
-                          format_words(stage(signature)));
+                          format_words(stage(shared, signature)));
       }
       if (g_settings.stopping && g_settings.stopping()) {
         if (stop_seen < 0) stop_seen = now;
@@ -150,28 +209,8 @@ class Helper {
         }
       }
     }
-    if (reply.status == Status::OutOfMemory) throw DecodeError(out_of_memory(signature, memory_bytes));
+    if (reply.status == Status::OutOfMemory) throw DecodeError(out_of_memory(shared, signature, memory_bytes));
     return reply;
-  }
-
-  bool send(const std::vector<char>& message) {
-    ssize_t n;
-    do {
-      n = ::send(socket_, message.data(), message.size(), MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n == static_cast<ssize_t>(message.size());
-  }
-
-  // The pixels of a decode's reply, `bytes` of them.
-  const std::uint8_t* pixels(std::uint64_t bytes) { return map(kDataOffset + bytes) + kDataOffset; }
-
-  // After a photo: gives back the shared pages a large one left.
-  void trim(std::uint64_t used) {
-    const std::uint64_t need = kDataOffset + used;
-    if (shared_ >= 0 && mapped_ > kKeepSharedBytes && mapped_ > 2 * need) {
-      unmap();
-      if (::ftruncate(shared_, static_cast<off_t>(need)) != 0) return;
-    }
   }
 
   void end() {
@@ -193,30 +232,29 @@ class Helper {
   }
 
  private:
-  Control* control() { return reinterpret_cast<Control*>(map(kDataOffset)); }
-
-  ImageFormat stage(ImageFormat signature) {
-    if (signature != ImageFormat::Tiff || !data_) return signature;
-    return static_cast<ImageFormat>(control()->stage.load());
+  bool send(const std::vector<char>& message) {
+    ssize_t n;
+    do {
+      n = ::send(socket_, message.data(), message.size(), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(message.size());
   }
 
-  std::string out_of_memory(ImageFormat signature, std::uint64_t memory_bytes) {
+  ImageFormat stage(SharedFile& shared, ImageFormat signature) {
+    if (signature != ImageFormat::Tiff) return signature;
+    return static_cast<ImageFormat>(shared.control(slot_)->stage.load());
+  }
+
+  std::string out_of_memory(SharedFile& shared, ImageFormat signature, std::uint64_t memory_bytes) {
     return "decoder ran out of memory" +
            (memory_bytes > 0 ? " (limit " + size_text(memory_bytes) + ")" : std::string()) + " in " +
-           format_words(stage(signature));
+           format_words(stage(shared, signature));
   }
 
-  void start() {
+  void start(SharedFile& shared) {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
       throw DecodeError("cannot start a decoder: " + std::string(std::strerror(errno)));
-    }
-    const int shared = ::memfd_create("photoscore-decoder", MFD_CLOEXEC);
-    if (shared < 0) {
-      const int e = errno;
-      ::close(pair[0]);
-      ::close(pair[1]);
-      throw DecodeError("cannot start a decoder: " + std::string(std::strerror(e)));
     }
     const std::string program = g_settings.program.empty() ? "/proc/self/exe" : g_settings.program;
     const std::string parent = std::to_string(::getpid());
@@ -227,7 +265,7 @@ class Helper {
     // chatter must not land there. stderr stays (a sanitizer's report).
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pair[1], kSocketFd);
-    posix_spawn_file_actions_adddup2(&actions, shared, kSharedFd);
+    posix_spawn_file_actions_adddup2(&actions, shared.fd(), kSharedFd);
     // Nothing else of ours: not the JSONL, not the output lock (a helper
     // outliving us must not hold it), not MPI's sockets.
     posix_spawn_file_actions_addclosefrom_np(&actions, kSharedFd + 1);
@@ -248,44 +286,17 @@ class Helper {
     ::close(pair[1]);
     if (rc != 0) {
       ::close(pair[0]);
-      ::close(shared);
       throw DecodeError("cannot start a decoder (" + program + "): " + std::strerror(rc));
     }
     pid_ = pid;
     socket_ = pair[0];
-    shared_ = shared;
-  }
-
-  // The shared file mapped, at least `bytes` of it.
-  std::uint8_t* map(std::uint64_t bytes) {
-    struct stat st {};
-    if (::fstat(shared_, &st) != 0) throw std::bad_alloc();
-    auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size < bytes) {
-      if (::posix_fallocate(shared_, 0, static_cast<off_t>(bytes)) != 0) throw std::bad_alloc();
-      size = bytes;
-    }
-    if (size != mapped_) {
-      unmap();
-      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, shared_, 0);
-      if (p == MAP_FAILED) throw std::bad_alloc();
-      data_ = static_cast<std::uint8_t*>(p);
-      mapped_ = size;
-    }
-    return data_;
-  }
-
-  void unmap() {
-    if (data_) ::munmap(data_, mapped_);
-    data_ = nullptr;
-    mapped_ = 0;
   }
 
   // The helper died (its socket closed or would not take a request): the
   // reason from how it ended, and a fresh helper for the next photo.
-  [[noreturn]] void fail(ImageFormat signature, std::uint64_t memory_bytes) {
-    const ImageFormat where = stage(signature);
-    const bool oom_flag = data_ && control()->out_of_memory.load() != 0;
+  [[noreturn]] void fail(SharedFile& shared, ImageFormat signature, std::uint64_t memory_bytes) {
+    const ImageFormat where = stage(shared, signature);
+    const bool oom_flag = shared.control(slot_)->out_of_memory.load() != 0;
     int status = 0;
     pid_t r;
     do {
@@ -294,7 +305,7 @@ class Helper {
     forget();
     const std::string in = " in " + format_words(where);
     if (r < 0) throw DecodeError("decoder ended unexpectedly" + in);
-    if (oom_flag) throw DecodeError(out_of_memory(signature, memory_bytes));
+    if (oom_flag) throw DecodeError(out_of_memory(shared, signature, memory_bytes));
     if (WIFSIGNALED(status)) {
       const int sig = WTERMSIG(status);
       if (sig == SIGXCPU) throw DecodeError("decoder exceeded its CPU time limit" + in);
@@ -316,21 +327,26 @@ class Helper {
   }
 
   void forget() {
-    unmap();
     if (socket_ >= 0) ::close(socket_);
-    if (shared_ >= 0) ::close(shared_);
-    socket_ = shared_ = -1;
+    socket_ = -1;
     pid_ = -1;
   }
 
+  const int slot_;
   pid_t pid_ = -1;
   int socket_ = -1;
-  int shared_ = -1;
-  std::uint8_t* data_ = nullptr;
-  std::uint64_t mapped_ = 0;
 };
 
-thread_local Helper t_helper;
+// A thread's helpers: the decoder, and the witness that reads camera RAWs'
+// metadata a second time in another process (camera_raw.hpp's RawReading).
+// Members in this order: the processes end before the file goes.
+struct Helpers {
+  SharedFile shared;
+  Process decoder{0};
+  Process witness{1};
+};
+
+thread_local Helpers t_helpers;
 
 Request request_for(Kind kind, const DecodeLimits& limits, std::uint64_t memory_bytes) {
   Request request;
@@ -364,10 +380,26 @@ bool decoded_in_helper(ImageFormat signature) {
 void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
   const ImageFormat signature = detect_signature(bytes);
   const std::uint64_t memory = memory_for(limits);
-  Helper& helper = t_helper;
-  const Reply reply = helper.call(request_for(Kind::Decode, limits, memory), bytes, "", signature, memory);
+  Helpers& helpers = t_helpers;
+  std::memcpy(helpers.shared.map(kDataOffset + bytes.size()) + kDataOffset, bytes.data(), bytes.size());
+  // A camera RAW (or a TIFF, which LibRaw must look at first) is read by the
+  // witness first, while the bytes are still there, and then by the decoder.
+  const bool libraw = signature == ImageFormat::Raw || signature == ImageFormat::Tiff;
+  Reply witnessed;
+  if (libraw) {
+    Request request = request_for(Kind::Reading, limits, memory);
+    request.input_bytes = bytes.size();
+    witnessed = helpers.witness.call(request, helpers.shared, "", signature, memory);
+  }
+  Request request = request_for(Kind::Decode, limits, memory);
+  request.input_bytes = bytes.size();
+  const Reply reply = helpers.decoder.call(request, helpers.shared, "", signature, memory);
+  if (libraw && reply.raw_read && (reply.raw_disagree || reply.raw_digest != witnessed.raw_digest)) {
+    helpers.shared.trim(bytes.size());
+    throw DecodeError("corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
+  }
   if (reply.status != Status::Ok) {
-    helper.trim(bytes.size());
+    helpers.shared.trim(bytes.size());
     throw DecodeError(std::string(reply.message, strnlen(reply.message, sizeof reply.message)));
   }
   const std::uint64_t size = reply.output_bytes;
@@ -375,7 +407,7 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
       size != 3ull * static_cast<std::uint64_t>(reply.width) * static_cast<std::uint64_t>(reply.height)) {
     throw DecodeError("decoder gave a malformed answer in " + format_words(signature));
   }
-  const std::uint8_t* pixels = helper.pixels(size);
+  const std::uint8_t* pixels = helpers.shared.map(kDataOffset + size) + kDataOffset;
   image.width = reply.width;
   image.height = reply.height;
   image.shared = nullptr;
@@ -387,7 +419,7 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   }
   std::memcpy(image.rgb.data(), pixels, size);
   image.source.assign(reply.source, strnlen(reply.source, sizeof reply.source));
-  helper.trim(std::max<std::uint64_t>(bytes.size(), size));
+  helpers.shared.trim(std::max<std::uint64_t>(bytes.size(), size));
 }
 
 ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const DecodeLimits& limits) {
@@ -395,7 +427,8 @@ ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const
   probe.format = signature;
   const std::uint64_t memory = memory_for(limits);
   try {
-    const Reply reply = t_helper.call(request_for(Kind::Probe, limits, memory), {}, path, signature, memory);
+    Helpers& helpers = t_helpers;
+    const Reply reply = helpers.decoder.call(request_for(Kind::Probe, limits, memory), helpers.shared, path, signature, memory);
     probe.ok = reply.status == Status::Ok;
     probe.error.assign(reply.message, strnlen(reply.message, sizeof reply.message));
     probe.format = static_cast<ImageFormat>(reply.format);
@@ -415,6 +448,9 @@ ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const
   return probe;
 }
 
-void end_decoder_helper() { t_helper.end(); }
+void end_decoder_helper() {
+  t_helpers.decoder.end();
+  t_helpers.witness.end();
+}
 
 }  // namespace photoscore

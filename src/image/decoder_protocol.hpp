@@ -18,6 +18,8 @@ inline constexpr int kSharedFd = 4;
 // (request) and, once decoded, its RGB pixels over them (reply).
 inline constexpr std::size_t kDataOffset = 4096;
 
+// One per helper process of a thread (decoder, witness), at slot * kControlBytes.
+inline constexpr std::size_t kControlBytes = 256;
 struct Control {
   // The format the helper is working on, so a crash can be told ("in
   // camera RAW"): an ImageFormat, set before each library is entered.
@@ -26,13 +28,17 @@ struct Control {
   // (a decoding thread of libheif's that ran out of address space).
   std::atomic<std::uint32_t> out_of_memory;
 };
-static_assert(sizeof(Control) <= kDataOffset);
+static_assert(sizeof(Control) <= kControlBytes && 2 * kControlBytes <= kDataOffset);
 
-enum class Kind : std::uint32_t { Decode = 1, Probe = 2 };
+// Decode and Probe as they say; Reading only opens the photo with LibRaw
+// and digests what it read (camera_raw.hpp), for comparison with the
+// decoder's own reading.
+enum class Kind : std::uint32_t { Decode = 1, Probe = 2, Reading = 3 };
 
 struct Request {
   Kind kind = Kind::Decode;
   std::uint32_t threads = 1;           // OpenMP threads and libheif tile threads
+  std::uint32_t slot = 0;              // this helper's Control
   std::uint64_t input_bytes = 0;       // Decode: the photo's bytes at kDataOffset
   std::uint64_t max_pixels = 0;
   std::uint64_t max_file_bytes = 0;
@@ -53,6 +59,11 @@ struct Reply {
   std::uint64_t file_bytes = 0;    // Probe
   std::uint64_t decoder_bytes = 0;  // Probe
   std::uint8_t raw_preview = 0;     // Probe
+  // Decode and Reading: LibRaw's last reading of the photo (RawReading),
+  // if it was opened with LibRaw at all, and whether two readings differed.
+  std::uint8_t raw_read = 0;
+  std::uint8_t raw_disagree = 0;
+  std::uint64_t raw_digest = 0;
   char source[32] = {};      // RgbImage::source
   char message[400] = {};    // Error: the one-line reason
 };
