@@ -7,7 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
+
+#include "image/rgb_image.hpp"
 
 namespace photoscore {
 
@@ -43,6 +46,20 @@ void resize_big(std::vector<T>& v, std::size_t n) {
     detail::advise_huge(v.data(), v.capacity() * sizeof(T));
   }
   v.resize(n);
+}
+
+// Storage for a decoder's `bytes` of pixels: where image.place says
+// (`shared` then points there), else `rgb`, reused while large enough.
+inline std::uint8_t* pixel_storage(RgbImage& image, std::size_t bytes) {
+  if (image.place) {
+    std::uint8_t* p = image.place(bytes);
+    if (!p) throw std::bad_alloc();
+    image.shared = p;
+    return p;
+  }
+  image.shared = nullptr;
+  resize_big(image.rgb, bytes);
+  return image.rgb.data();
 }
 
 // Uninitialized storage for at least n elements, reused while large enough:

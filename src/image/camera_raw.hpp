@@ -58,8 +58,10 @@ struct RawReading {
 // Opens `raw` on `stream` over a painted stack; the reading is also this
 // thread's last (last_raw_reading).
 RawReading read_raw(LibRaw& raw, TrackedBuffer& stream, unsigned char pattern = kReadingPattern);
-// The last reading this thread made (read_raw), and whether two readings
-// since clear_raw_readings() disagreed.
+// The last reading this thread made (read_raw), and whether it disagreed
+// with the reading before it of the same photo (as far as the photo's size
+// tells: is_camera_raw's and decode_raw's of one decode) since
+// clear_raw_readings().
 RawReading last_raw_reading();
 bool raw_readings_disagree();
 void clear_raw_readings();

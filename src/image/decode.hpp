@@ -63,6 +63,11 @@ struct DecodeLimits {
   // Address space a helper process may add for this photo's decode; 0: the
   // default given to configure_decoder_helpers.
   std::uint64_t decoder_memory = 0;
+  // Whether the caller is done with a photo's pixels before it decodes the
+  // next one on this thread (thread mode, farm): a decoder helper's pixels
+  // may then stay in its shared memory (RgbImage::shared) instead of being
+  // copied out. Not with pixels queued up (the roles layout decodes ahead).
+  bool borrow_helper_pixels = false;
 };
 
 // The DCT scaling denominator (1, 2, 4 or 8) for a photo whose longer side
@@ -87,8 +92,12 @@ using RowsDone = std::function<void(int rows)>;
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done = nullptr);
 
-// Decodes bytes whose format is known already, in this process.
+// Decodes bytes whose format is known already, in this process; the _into
+// form reuses `image`'s storage where the decoder can (JPEG, WebP, camera
+// RAW, HEIF).
 RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
+                    RgbImage& image);
 
 // A decoding library's message as an error-row reason: one line, no
 // trailing period, lower-case start.
@@ -105,9 +114,11 @@ void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 // --- archive formats (issue 12): HEIF's primary image, camera RAW -------------
 RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 // The full-size embedded JPEG preview where there is one, else a demosaic;
 // RgbImage::source says which.
 RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
+void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 // Whether LibRaw recognises the bytes as a camera RAW.
 bool is_camera_raw(std::span<const std::uint8_t> bytes);
 // --- end archive formats ----------------------------------------------------

@@ -10,6 +10,7 @@
 #include <new>
 #include <string>
 
+#include "image/big_buffer.hpp"
 #include "image/decode.hpp"
 #include "image/heif_layout.hpp"
 
@@ -35,6 +36,12 @@ void check_size(std::uint64_t width, std::uint64_t height, const char* what, con
 }  // namespace
 
 RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  RgbImage image;
+  decode_heif_into(bytes, limits, image);
+  return image;
+}
+
+void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
   // The size the decode will produce, from the file's own items: not the
   // primary handle's ispe, which a grid or an overlay may contradict.
   const HeifLayout layout = read_heif_layout(bytes);
@@ -65,19 +72,17 @@ RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   std::unique_ptr<heif_image, void (*)(const heif_image*)> decoded(raw_image, heif_image_release);
   int stride = 0;
   const std::uint8_t* plane = heif_image_get_plane_readonly(decoded.get(), heif_channel_interleaved, &stride);
-  RgbImage image;
   image.width = heif_image_get_width(decoded.get(), heif_channel_interleaved);
   image.height = heif_image_get_height(decoded.get(), heif_channel_interleaved);
   if (!plane || image.width <= 0 || image.height <= 0) throw DecodeError("cannot decode HEIF: no RGB plane");
   check_size(static_cast<std::uint64_t>(image.width), static_cast<std::uint64_t>(image.height), "decoded HEIF",
              limits);
   const std::size_t row = 3u * static_cast<std::size_t>(image.width);
-  image.rgb.resize(row * static_cast<std::size_t>(image.height));
+  std::uint8_t* const pixels = pixel_storage(image, row * static_cast<std::size_t>(image.height));
   for (int y = 0; y < image.height; ++y) {
-    std::memcpy(image.rgb.data() + row * static_cast<std::size_t>(y),
+    std::memcpy(pixels + row * static_cast<std::size_t>(y),
                 plane + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y), row);
   }
-  return image;
 }
 
 }  // namespace photoscore

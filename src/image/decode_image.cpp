@@ -1,3 +1,4 @@
+#include "image/camera_raw.hpp"
 #include "image/decode.hpp"
 #include "image/decoder_helpers.hpp"
 
@@ -37,6 +38,7 @@ RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, cons
 
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   if (bytes.empty()) throw DecodeError("empty file");
+  clear_raw_readings();
   if (in_helper(bytes)) {
     RgbImage image;
     decode_in_helper(bytes, limits, image);
@@ -45,14 +47,14 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   return decode_as(detect_format(bytes), bytes, limits);
 }
 
-void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
-                       const RowsDone* rows_done) {
+void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
+                    RgbImage& image) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
-  if (!bytes.empty() && in_helper(bytes)) return decode_in_helper(bytes, limits, image);
-  const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
-  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
+  image.shared = nullptr;
+  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image);
   if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);
-  if (bytes.empty()) throw DecodeError("empty file");
+  if (format == ImageFormat::Raw) return decode_raw_into(bytes, limits, image);
+  if (format == ImageFormat::Heif) return decode_heif_into(bytes, limits, image);
   RgbImage fresh = decode_as(format, bytes, limits);
   // Keep the reused buffer if it is the larger: dropping it for a small PNG
   // would make the next large JPEG fault in fresh pages again.
@@ -64,6 +66,18 @@ void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& 
   } else {
     image = std::move(fresh);
   }
+}
+
+void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
+                       const RowsDone* rows_done) {
+  image.source.clear();  // the buffer may hold the previous photo's, a RAW's
+  image.shared = nullptr;
+  if (!bytes.empty() && in_helper(bytes)) return decode_in_helper(bytes, limits, image);
+  clear_raw_readings();
+  const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
+  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
+  if (bytes.empty()) throw DecodeError("empty file");
+  decode_as_into(format, bytes, limits, image);
 }
 
 }  // namespace photoscore

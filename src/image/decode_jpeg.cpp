@@ -155,12 +155,12 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
 
   const std::size_t row_bytes = std::size_t{3} * cinfo.output_width;
   const std::size_t size = row_bytes * cinfo.output_height;
-  resize_big(image.rgb, size);
+  std::uint8_t* const pixels = pixel_storage(image, size);
   if (rows_done) (*rows_done)(0);
   if (cmyk) {
     cmyk_row.resize(std::size_t{4} * cinfo.output_width);
     while (cinfo.output_scanline < cinfo.output_height) {
-      std::uint8_t* out = image.rgb.data() + row_bytes * cinfo.output_scanline;
+      std::uint8_t* out = pixels + row_bytes * cinfo.output_scanline;
       JSAMPROW row = cmyk_row.data();
       jpeg_read_scanlines(&cinfo, &row, 1);
       cmyk_row_to_rgb(cmyk_row.data(), out, cinfo.output_width);
@@ -174,7 +174,7 @@ Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const Decod
     while (cinfo.output_scanline < cinfo.output_height) {
       const JDIMENSION first = cinfo.output_scanline;
       const JDIMENSION n = std::min<JDIMENSION>(kBatch, cinfo.output_height - first);
-      for (JDIMENSION i = 0; i < n; ++i) rows[i] = image.rgb.data() + row_bytes * (first + i);
+      for (JDIMENSION i = 0; i < n; ++i) rows[i] = pixels + row_bytes * (first + i);
       // Only a data source that ran dry returns no rows: a truncated file.
       if (jpeg_read_scanlines(&cinfo, rows, n) == 0) {
         s.err.premature_end = true;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "image/big_buffer.hpp"
 #include "image/camera_raw.hpp"
 #include "image/decode.hpp"
 
@@ -15,10 +16,6 @@ namespace {
 [[noreturn]] void fail(const std::string& what, int code) {
   throw DecodeError(what + ": " + one_line_message(libraw_strerror(code)));
 }
-
-struct MemImageFree {
-  void operator()(libraw_processed_image_t* image) const { LibRaw::dcraw_clear_mem(image); }
-};
 
 // LibRaw's loaders report data they cannot make sense of through this
 // (dcraw's derror): the pixels after it are invented.
@@ -56,7 +53,8 @@ void open_checked(LibRaw& raw, TrackedBuffer& stream) {
   if (reading.rc != LIBRAW_SUCCESS) fail("not a readable camera RAW", reading.rc);
 }
 
-RgbImage demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const DecodeLimits& limits) {
+void demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const DecodeLimits& limits,
+              RgbImage& image) {
   const auto& sizes = raw.imgdata.sizes;
   if (static_cast<std::uint64_t>(sizes.raw_width) * sizes.raw_height > limits.max_pixels) {
     throw DecodeError("RAW sensor of " + std::to_string(sizes.raw_width) + "x" +
@@ -67,19 +65,20 @@ RgbImage demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, co
   if (const int rc = raw.unpack(); rc != LIBRAW_SUCCESS) fail("cannot unpack RAW data", rc);
   check_complete(stream, data_errors - before);
   if (const int rc = raw.dcraw_process(); rc != LIBRAW_SUCCESS) fail("cannot demosaic RAW data", rc);
-  int rc = LIBRAW_SUCCESS;
-  std::unique_ptr<libraw_processed_image_t, MemImageFree> out(raw.dcraw_make_mem_image(&rc));
-  if (!out) fail("cannot demosaic RAW data", rc);
-  if (out->type != LIBRAW_IMAGE_BITMAP || out->colors != 3 || out->bits != 8) {
-    throw DecodeError("unexpected RAW output (" + std::to_string(out->colors) + " colors, " +
-                      std::to_string(out->bits) + " bits)");
+  int width = 0, height = 0, colors = 0, bits = 0;
+  raw.get_mem_image_format(&width, &height, &colors, &bits);
+  if (colors != 3 || bits != 8 || width <= 0 || height <= 0) {
+    throw DecodeError("unexpected RAW output (" + std::to_string(colors) + " colors, " + std::to_string(bits) +
+                      " bits)");
   }
-  RgbImage image;
-  image.width = out->width;
-  image.height = out->height;
-  image.rgb.assign(out->data, out->data + static_cast<std::size_t>(out->width) * out->height * 3u);
+  // Straight into the image (dcraw_make_mem_image would allocate a copy).
+  image.width = width;
+  image.height = height;
+  std::uint8_t* const pixels = pixel_storage(image, static_cast<std::size_t>(width) * height * 3u);
+  if (const int rc = raw.copy_mem_image(pixels, width * 3, 0); rc != LIBRAW_SUCCESS) {
+    fail("cannot demosaic RAW data", rc);
+  }
   image.source = "demosaiced";
-  return image;
 }
 
 }  // namespace
@@ -91,6 +90,12 @@ bool is_camera_raw(std::span<const std::uint8_t> bytes) {
 }
 
 RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
+  RgbImage image;
+  decode_raw_into(bytes, limits, image);
+  return image;
+}
+
+void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
   // Declared before LibRaw, which reads it until it is destroyed.
   TrackedBuffer stream(bytes);
   int data_errors = 0;
@@ -109,17 +114,17 @@ RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
         raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
       const auto& thumb = raw->imgdata.thumbnail;
       try {
-        RgbImage image = decode_jpeg(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
-                                               static_cast<std::size_t>(thumb.tlength)),
-                                     limits);
+        decode_jpeg_into(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
+                                   static_cast<std::size_t>(thumb.tlength)),
+                         limits, image);
         image.source = "embedded preview";
-        return image;
+        return;
       } catch (const DecodeError&) {
         // A damaged preview does not make the sensor data unusable.
       }
     }
   }
-  return demosaic(*raw, stream, data_errors, limits);
+  demosaic(*raw, stream, data_errors, limits, image);
 }
 
 }  // namespace photoscore

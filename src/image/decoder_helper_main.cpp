@@ -32,6 +32,8 @@ namespace {
 
 using namespace helper;
 
+constexpr std::size_t kKeepBufferBytes = std::size_t{64} << 20;
+
 Control* g_control = nullptr;  // this helper's slot of the control page
 void* g_control_page = nullptr;
 
@@ -150,7 +152,16 @@ Reply decode(const Request& request, SharedFile& shared) {
   ImageFormat format = detect_signature(bytes);
   const bool libraw = format == ImageFormat::Tiff || format == ImageFormat::Raw;
   clear_raw_readings();
-  RgbImage image;
+  // Kept from photo to photo, as the parent keeps its own: a fresh buffer
+  // would cost page faults on every photo. The decoders that can write the
+  // pixels straight into the shared file, after the photo's bytes (which
+  // some still read while they write).
+  static RgbImage image;
+  const std::uint64_t at = output_offset(request.input_bytes);
+  image.place = [&shared, at](std::size_t n) -> std::uint8_t* {
+    std::uint8_t* p = shared.map(at + n);
+    return p ? p + at : nullptr;
+  };
   try {
     const Limits limited(request);
     if (format == ImageFormat::Tiff) {
@@ -158,7 +169,7 @@ Reply decode(const Request& request, SharedFile& shared) {
       if (is_camera_raw(bytes)) format = ImageFormat::Raw;
     }
     set_stage(format);
-    image = decode_as(format, bytes, limits);
+    decode_as_into(format, bytes, limits, image);
   } catch (const DecodeError& e) {
     reply.status = Status::Error;
     copy_text(reply.message, sizeof reply.message, e.what());
@@ -172,15 +183,21 @@ Reply decode(const Request& request, SharedFile& shared) {
   reply.format = static_cast<std::uint32_t>(format);
   reply.width = image.width;
   reply.height = image.height;
-  reply.output_bytes = image.rgb.size();
+  reply.output_bytes = image.pixels() * 3;
   copy_text(reply.source, sizeof reply.source, image.source);
-  std::uint8_t* out = shared.map(kDataOffset + image.rgb.size());
-  if (!out) {
-    reply = Reply{};
-    reply.status = Status::OutOfMemory;
-    return reply;
+  if (!image.shared) {  // a decoder that writes its own buffer: copied over
+    std::uint8_t* out = shared.map(at + reply.output_bytes);
+    if (!out) {
+      reply = Reply{};
+      reply.status = Status::OutOfMemory;
+      return reply;
+    }
+    std::memcpy(out + at, image.rgb.data(), reply.output_bytes);
   }
-  std::memcpy(out + kDataOffset, image.rgb.data(), image.rgb.size());
+  // One large photo must not pin its buffer for the rest of the job.
+  if (image.rgb.capacity() > kKeepBufferBytes && image.rgb.capacity() > 2 * image.rgb.size()) {
+    std::vector<std::uint8_t>().swap(image.rgb);
+  }
   return reply;
 }
 
@@ -294,6 +311,10 @@ int run_decoder_helper(int argc, char** argv) {
           std::min<std::size_t>(request.path_bytes, static_cast<std::size_t>(n) - sizeof(Request));
       reply = probe(request, std::string(message.data() + sizeof(Request), path_bytes));
     }
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    reply.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                        1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
     if (::send(kSocketFd, &reply, sizeof reply, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof reply)) return 1;
   }
 }

@@ -135,14 +135,17 @@ class SharedFile {
     return reinterpret_cast<Control*>(map(kDataOffset) + static_cast<std::size_t>(slot) * kControlBytes);
   }
 
-  // After a photo: gives back the pages a large one left.
-  void trim(std::uint64_t used) {
-    const std::uint64_t need = kDataOffset + used;
+  // Before a photo that brings `bytes`: gives back the pages a large photo
+  // left, unless the last photo needed them too (its bytes or its pixels).
+  void trim(std::uint64_t bytes) {
+    const std::uint64_t need = kDataOffset + std::max(bytes, last_);
     if (fd_ >= 0 && mapped_ > kKeepSharedBytes && mapped_ > 2 * need) {
       unmap();
       if (::ftruncate(fd_, static_cast<off_t>(need)) != 0) return;
     }
   }
+  // What the photo just decoded needed.
+  void used(std::uint64_t bytes) { last_ = bytes; }
 
  private:
   void unmap() {
@@ -154,6 +157,7 @@ class SharedFile {
   int fd_ = -1;
   std::uint8_t* data_ = nullptr;
   std::uint64_t mapped_ = 0;
+  std::uint64_t last_ = 0;
 };
 
 // One helper process: started on first use and after it died.
@@ -209,9 +213,14 @@ class Process {
         }
       }
     }
+    cpu_ += std::max(0.0, reply.cpu_seconds - reported_);
+    reported_ = reply.cpu_seconds;
     if (reply.status == Status::OutOfMemory) throw DecodeError(out_of_memory(shared, signature, memory_bytes));
     return reply;
   }
+
+  // CPU seconds this helper and its predecessors reported.
+  double cpu_seconds() const { return cpu_; }
 
   void end() {
     if (pid_ < 0) return;
@@ -330,9 +339,12 @@ class Process {
     if (socket_ >= 0) ::close(socket_);
     socket_ = -1;
     pid_ = -1;
+    reported_ = 0.0;
   }
 
   const int slot_;
+  double cpu_ = 0.0;
+  double reported_ = 0.0;
   pid_t pid_ = -1;
   int socket_ = -1;
 };
@@ -381,6 +393,9 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   const ImageFormat signature = detect_signature(bytes);
   const std::uint64_t memory = memory_for(limits);
   Helpers& helpers = t_helpers;
+  // The last photo's pixels may still have been read from here (borrowed)
+  // until now: only now may a large photo's pages go.
+  helpers.shared.trim(bytes.size());
   std::memcpy(helpers.shared.map(kDataOffset + bytes.size()) + kDataOffset, bytes.data(), bytes.size());
   // A camera RAW (or a TIFF, which LibRaw must look at first) is read by the
   // witness first, while the bytes are still there, and then by the decoder.
@@ -395,31 +410,29 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   request.input_bytes = bytes.size();
   const Reply reply = helpers.decoder.call(request, helpers.shared, "", signature, memory);
   if (libraw && reply.raw_read && (reply.raw_disagree || reply.raw_digest != witnessed.raw_digest)) {
-    helpers.shared.trim(bytes.size());
     throw DecodeError("corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
   }
   if (reply.status != Status::Ok) {
-    helpers.shared.trim(bytes.size());
     throw DecodeError(std::string(reply.message, strnlen(reply.message, sizeof reply.message)));
   }
   const std::uint64_t size = reply.output_bytes;
+  const std::uint64_t at = output_offset(bytes.size());
+  helpers.shared.used(at - kDataOffset + size);
   if (reply.width <= 0 || reply.height <= 0 ||
       size != 3ull * static_cast<std::uint64_t>(reply.width) * static_cast<std::uint64_t>(reply.height)) {
     throw DecodeError("decoder gave a malformed answer in " + format_words(signature));
   }
-  const std::uint8_t* pixels = helpers.shared.map(kDataOffset + size) + kDataOffset;
+  const std::uint8_t* pixels = helpers.shared.map(at + size) + at;
   image.width = reply.width;
   image.height = reply.height;
-  image.shared = nullptr;
-  // Into the caller's reused buffer where it is large enough (no fresh pages).
-  if (image.rgb.capacity() >= size) {
-    image.rgb.resize(size);
-  } else {
-    resize_big(image.rgb, size);
-  }
-  std::memcpy(image.rgb.data(), pixels, size);
   image.source.assign(reply.source, strnlen(reply.source, sizeof reply.source));
-  helpers.shared.trim(std::max<std::uint64_t>(bytes.size(), size));
+  if (limits.borrow_helper_pixels) {
+    image.shared = pixels;  // read where the helper put them, until this thread's next decode
+    return;
+  }
+  image.shared = nullptr;
+  resize_big(image.rgb, size);
+  std::memcpy(image.rgb.data(), pixels, size);
 }
 
 ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const DecodeLimits& limits) {
@@ -447,6 +460,8 @@ ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const
   }
   return probe;
 }
+
+double decoder_helpers_cpu_seconds() { return t_helpers.decoder.cpu_seconds() + t_helpers.witness.cpu_seconds(); }
 
 void end_decoder_helper() {
   t_helpers.decoder.end();

@@ -72,6 +72,9 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
 // reason.
 ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const DecodeLimits& limits);
 
+// CPU seconds this thread's helpers reported using so far (benchmarks).
+double decoder_helpers_cpu_seconds();
+
 // Ends this thread's helper now (tests; a thread's helper otherwise ends
 // with the thread or the process).
 void end_decoder_helper();

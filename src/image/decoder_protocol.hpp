@@ -14,9 +14,13 @@ namespace photoscore::helper {
 inline constexpr int kSocketFd = 3;
 inline constexpr int kSharedFd = 4;
 
-// The shared file: a control block, then from kDataOffset the photo's bytes
-// (request) and, once decoded, its RGB pixels over them (reply).
+// The shared file: a control block per helper, then from kDataOffset the
+// photo's bytes (request) and, after them at output_offset(), its RGB pixels
+// (reply), which decoders write there directly (RgbImage::place).
 inline constexpr std::size_t kDataOffset = 4096;
+inline constexpr std::uint64_t output_offset(std::uint64_t input_bytes) {
+  return kDataOffset + ((input_bytes + 4095) & ~std::uint64_t{4095});
+}
 
 // One per helper process of a thread (decoder, witness), at slot * kControlBytes.
 inline constexpr std::size_t kControlBytes = 256;
@@ -55,7 +59,7 @@ struct Reply {
   std::uint32_t format = 0;  // ImageFormat of what was decoded or probed
   std::int32_t width = 0;
   std::int32_t height = 0;
-  std::uint64_t output_bytes = 0;  // Decode: RGB at kDataOffset
+  std::uint64_t output_bytes = 0;  // Decode: RGB at output_offset(input_bytes)
   std::uint64_t file_bytes = 0;    // Probe
   std::uint64_t decoder_bytes = 0;  // Probe
   std::uint8_t raw_preview = 0;     // Probe
@@ -64,6 +68,7 @@ struct Reply {
   std::uint8_t raw_read = 0;
   std::uint8_t raw_disagree = 0;
   std::uint64_t raw_digest = 0;
+  double cpu_seconds = 0.0;  // the helper's own, so far (user and system)
   char source[32] = {};      // RgbImage::source
   char message[400] = {};    // Error: the one-line reason
 };

@@ -22,6 +22,7 @@ constexpr std::size_t kStackPaint = 128 * 1024;
 thread_local RawReading t_last;
 thread_local bool t_disagree = false;
 thread_local bool t_any = false;
+thread_local std::int64_t t_size = -1;  // of the bytes t_last read
 
 // Fills the stack below the caller with `pattern`.
 [[gnu::noinline]] void paint_stack(unsigned char pattern) {
@@ -86,8 +87,13 @@ RawReading read_raw(LibRaw& raw, TrackedBuffer& stream, unsigned char pattern) {
   reading.rc = open_painted(raw, stream, pattern);
   reading.raw = reading.rc == LIBRAW_SUCCESS && raw.imgdata.sizes.raw_width > 0;
   reading.digest = digest_of(raw, reading.rc);
-  if (t_any && reading.digest != t_last.digest) t_disagree = true;
+  // Readings of one photo are compared (is_camera_raw's and decode_raw's);
+  // another photo starts afresh.
+  const auto size = static_cast<std::int64_t>(stream.size());
+  if (!t_any || size != t_size) t_disagree = false;
+  if (t_any && size == t_size && reading.digest != t_last.digest) t_disagree = true;
   t_any = true;
+  t_size = size;
   t_last = reading;
   return reading;
 }
@@ -99,6 +105,7 @@ void clear_raw_readings() {
   t_last = RawReading{};
   t_disagree = false;
   t_any = false;
+  t_size = -1;
 }
 
 int TrackedBuffer::read(void* ptr, size_t size, size_t count) {

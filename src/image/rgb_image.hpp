@@ -3,6 +3,7 @@
 // Every decoder produces this one layout so the analyzers never see formats.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct RgbImage {
     int factor = 0;  // see working_image.hpp
   } scaled;
   // --- end calibrated profile ---
+  // Where the decoders that can (JPEG, camera RAW, HEIF: pixel_storage in
+  // big_buffer.hpp) put the pixels instead of `rgb`, when set: called with
+  // the bytes needed once the size is known, it returns storage for them
+  // (a decoder helper's shared memory, issue 22), and `shared` points there.
+  std::function<std::uint8_t*(std::size_t)> place;
 
   std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }
   const std::uint8_t* row(int y) const {

@@ -87,6 +87,7 @@ double jpeg_blocking(const RgbImage& decoded, int period) {
 void decode_working_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& out,
                           const RowsDone* rows_done) {
   out.scaled = {};
+  out.shared = nullptr;
   if (detect_signature(bytes) == ImageFormat::Jpeg) {
     DecodeLimits scaled = limits;
     scaled.jpeg_min_long_side = kWorkingMinLongSide;
@@ -119,6 +120,12 @@ void decode_working_image(std::span<const std::uint8_t> bytes, const DecodeLimit
   const int factor = working_factor(std::max(source_width, source_height));
   if (factor > 1) {
     box_downscale(full, factor, out);
+  } else if (full.shared) {
+    // Pixels a decoder helper left in its shared memory, read there
+    // (DecodeLimits::borrow_helper_pixels).
+    out.width = full.width;
+    out.height = full.height;
+    out.shared = full.shared;
   } else {
     std::swap(out.width, full.width);
     std::swap(out.height, full.height);

@@ -58,8 +58,12 @@ ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&&
   return out;
 }
 
-ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits) {
+ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& decode_limits) {
   const double t0 = omp_get_wtime();
+  // The photo is scored before this thread decodes the next: a decoder
+  // helper's pixels need no copy out of its shared memory.
+  DecodeLimits limits = decode_limits;
+  limits.borrow_helper_pixels = true;
   ScoreTimes times;
   // Running out of memory on one photo (a huge one, or many large ones at
   // once) is that photo's failure, not the job's: it gets an error row and
