@@ -60,6 +60,10 @@ struct DecodeLimits {
   bool working_resolution = false;
   // --- end calibrated profile ---
   // --- decoder isolation (issue 22, decoder_helpers.hpp) ---
+  // What a decoder may allocate (a decoder helper's address-space
+  // allowance); 0: no limit. The camera RAW and HEIF decoders refuse a photo
+  // whose real size needs more, before allocating (refuse_memory).
+  std::uint64_t memory_bytes = 0;
   // Address space a helper process may add for this photo's decode; 0: the
   // default given to configure_decoder_helpers.
   std::uint64_t decoder_memory = 0;
@@ -98,6 +102,10 @@ void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& 
 RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
                     RgbImage& image);
+
+// Throws DecodeError when decoding `what` (e.g. "HEIF image of 20000x12000")
+// needs `need` bytes, more than limits.memory_bytes.
+void refuse_memory(const std::string& what, std::uint64_t need, const DecodeLimits& limits);
 
 // A decoding library's message as an error-row reason: one line, no
 // trailing period, lower-case start.

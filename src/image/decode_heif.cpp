@@ -26,6 +26,9 @@ void check(const heif_error& error, const std::string& what) {
   throw DecodeError(what + ": " + one_line_message(error.message));
 }
 
+// libheif's YCbCr planes and its interleaved RGB image, and the RGB handed on.
+constexpr std::uint64_t kHeifDecodeBytesPerPixel = 8;
+
 void check_size(std::uint64_t width, std::uint64_t height, const char* what, const DecodeLimits& limits) {
   if (width * height > limits.max_pixels) {
     throw DecodeError(std::string(what) + " of " + std::to_string(width) + "x" + std::to_string(height) +
@@ -45,8 +48,11 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   // The size the decode will produce, from the file's own items: not the
   // primary handle's ispe, which a grid or an overlay may contradict.
   const HeifLayout layout = read_heif_layout(bytes);
+  const std::uint64_t area = static_cast<std::uint64_t>(layout.width) * static_cast<std::uint64_t>(layout.height);
   check_size(static_cast<std::uint64_t>(layout.width), static_cast<std::uint64_t>(layout.height), "HEIF image",
              limits);
+  refuse_memory("HEIF image of " + std::to_string(layout.width) + "x" + std::to_string(layout.height),
+                kHeifDecodeBytesPerPixel * area + bytes.size(), limits);
   std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
   if (!context) throw std::bad_alloc();
   // libheif's own limit as a second line: no side longer than ours.

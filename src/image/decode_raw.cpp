@@ -104,6 +104,9 @@ void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   open_checked(*raw, stream);
   check_raw_layout(*raw);
   const RawPlan plan = plan_raw(*raw, reader(bytes));
+  refuse_memory("camera RAW of " + std::to_string(plan.width) + "x" + std::to_string(plan.height),
+                plan.decoder_bytes + 3ull * static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height),
+                limits);
   if (plan.use_preview) {
     if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) > limits.max_pixels) {
       throw DecodeError("RAW preview of " + std::to_string(plan.width) + "x" + std::to_string(plan.height) +

@@ -20,6 +20,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "image/camera_raw.hpp"
@@ -149,6 +150,7 @@ Reply decode(const Request& request, SharedFile& shared) {
   DecodeLimits limits;
   limits.max_pixels = request.max_pixels;
   limits.max_file_bytes = request.max_file_bytes;
+  limits.memory_bytes = request.memory_bytes;
   ImageFormat format = detect_signature(bytes);
   const bool libraw = format == ImageFormat::Tiff || format == ImageFormat::Raw;
   clear_raw_readings();
@@ -248,16 +250,35 @@ Reply probe(const Request& request, const std::string& path) {
   return reply;
 }
 
+// What ends a helper through std::terminate: a decoding thread of
+// libheif's or LibRaw's that ran out of address space (bad_alloc, LibRaw's
+// own exception), or could not even be started (std::thread's EAGAIN), is
+// out of memory, and said so.
 void on_terminate() {
   if (const std::exception_ptr e = std::current_exception()) {
     try {
       std::rethrow_exception(e);
     } catch (const std::bad_alloc&) {
       if (g_control) g_control->out_of_memory.store(1);
+    } catch (const std::system_error& error) {
+      if (g_control && error.code() == std::errc::resource_unavailable_try_again) g_control->out_of_memory.store(1);
+    } catch (const LibRaw_exceptions& error) {
+      // Thrown inside LibRaw's OpenMP loops, where nothing catches it.
+      if (g_control && error == LIBRAW_EXCEPTION_ALLOC) g_control->out_of_memory.store(1);
     } catch (...) {
     }
   }
   std::abort();
+}
+
+// LibRaw's OpenMP threads, started before a decode's address-space limit:
+// libgomp, failing to start one under it, would end the process.
+void start_threads(int threads) {
+  static int started = 1;
+  if (threads <= started) return;
+#pragma omp parallel num_threads(threads)
+  { asm volatile("" ::: "memory"); }
+  started = threads;
 }
 
 }  // namespace
@@ -298,7 +319,9 @@ int run_decoder_helper(int argc, char** argv) {
     if (static_cast<std::size_t>(n) < sizeof(Request)) return 1;
     Request request;
     std::memcpy(&request, message.data(), sizeof request);
-    omp_set_num_threads(static_cast<int>(std::max<std::uint32_t>(1, request.threads)));
+    const int threads = static_cast<int>(std::max<std::uint32_t>(1, request.threads));
+    omp_set_num_threads(threads);
+    start_threads(threads);
     g_control = reinterpret_cast<Control*>(static_cast<char*>(g_control_page) + (request.slot & 1) * kControlBytes);
     g_control->out_of_memory.store(0);
     Reply reply;
