@@ -17,6 +17,7 @@ few KB claiming gigapixels), byte-mutated files and a progressive JPEG of
                      grids...) around a tile heif-enc encodes
   --lying-dngs N     N DNGs whose preview tags say 64x64 while the JPEG
                      inside is 16000x16000 (1 MB of flat gray)
+  --tile-bomb        a DNG of 262,144 8x8 tiles (tile_bomb.dng, 2 MB)
 
 OUT_DIR/manifest.json says what each file must give: "error", "ok" or
 "any" (mutations: either, but exactly one row). A truncation is only
@@ -237,24 +238,34 @@ def raw_mutants(photos, count, seed=22):
         yield i, bytes(b)
 
 
+_libraw = None
+
+
+def libraw():
+    """LibRaw's C API through ctypes, loaded once (forked children share it)."""
+    global _libraw
+    if _libraw is None:
+        lib = ctypes.CDLL("libraw_r.so.20")
+        lib.libraw_init.restype = ctypes.c_void_p
+        lib.libraw_open_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        for name in ("libraw_unpack", "libraw_close"):
+            getattr(lib, name).argtypes = [ctypes.c_void_p]
+        _libraw = lib
+    return _libraw
+
+
 def libraw_survives(batch):
-    """Whether LibRaw opens, unpacks and demosaics every file of `batch` in a
-    fresh process (one for the whole batch) without dying of a signal."""
+    """Whether LibRaw opens and unpacks every file of `batch` in a fresh
+    process (one for the whole batch) without dying of a signal."""
+    lib = libraw()
     pid = os.fork()
     if pid == 0:
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-            lib = ctypes.CDLL("libraw_r.so.20")
-            lib.libraw_init.restype = ctypes.c_void_p
-            lib.libraw_open_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
-            for name in ("libraw_unpack_thumb", "libraw_unpack", "libraw_dcraw_process", "libraw_close"):
-                getattr(lib, name).argtypes = [ctypes.c_void_p]
             for data in batch:
                 h = lib.libraw_init(0)
                 if lib.libraw_open_buffer(h, data, len(data)) == 0:
-                    lib.libraw_unpack_thumb(h)
-                    if lib.libraw_unpack(h) == 0:
-                        lib.libraw_dcraw_process(h)
+                    lib.libraw_unpack(h)
                 lib.libraw_close(h)
         finally:
             os._exit(0)
@@ -304,6 +315,27 @@ def lying_dngs(photos, count):
     return [make_dng.dng_bytes(src, "full", MAKERS[i % len(MAKERS)], preview_jpeg=jpeg) for i in range(count)]
 
 
+def tile_bomb(size=4096, tile=8):
+    """A DNG of a size x size sensor in tile x tile tiles (262,144 of them
+    by default), every tile pointing at the same 128 bytes: LibRaw 0.20
+    spends seconds per million tiles, which real DNGs (256 x 256 tiles and
+    up) never have."""
+    count = (size // tile) ** 2
+    ifd = make_dng.Ifd()
+    for tag, kind, values in [(254, make_dng.LONG, [0]), (256, make_dng.LONG, [size]), (257, make_dng.LONG, [size]),
+                              (258, make_dng.SHORT, [16]), (259, make_dng.SHORT, [1]), (262, make_dng.SHORT, [32803]),
+                              (271, make_dng.ASCII, "Photoscore"), (277, make_dng.SHORT, [1]),
+                              (322, make_dng.LONG, [tile]), (323, make_dng.LONG, [tile]),
+                              (324, make_dng.LONG, [0] * count), (325, make_dng.LONG, [tile * tile * 2] * count),
+                              (33421, make_dng.SHORT, [2, 2]), (33422, make_dng.BYTE, [0, 1, 1, 2]),
+                              (50706, make_dng.BYTE, [1, 4, 0, 0]), (50708, make_dng.ASCII, "Photoscore Tiles"),
+                              (50721, make_dng.SRATIONAL, make_dng.XYZ_TO_SRGB)]:
+        ifd.add(tag, kind, values)
+    data_at = 8 + ifd.size()
+    ifd.add(324, make_dng.LONG, [data_at] * count)
+    return b"II*\0" + struct.pack("<I", 8) + ifd.pack(8) + bytes(tile * tile * 2)
+
+
 def heif_tile(photos):
     """make_heif's coded tile: 64x64 of chelsea through heif-enc."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -322,6 +354,7 @@ def main():
     parser.add_argument("--raw-crashers", type=int, default=0)
     parser.add_argument("--heif-attacks", action="store_true")
     parser.add_argument("--lying-dngs", type=int, default=0)
+    parser.add_argument("--tile-bomb", action="store_true")
     args = parser.parse_args()
     photos, out = args.photos, args.out
     os.makedirs(out, exist_ok=True)
@@ -332,7 +365,7 @@ def main():
             f.write(data)
         manifest[name] = expect
 
-    classic = not (args.raw_mutants or args.raw_crashers or args.heif_attacks or args.lying_dngs)
+    classic = not (args.raw_mutants or args.raw_crashers or args.heif_attacks or args.lying_dngs or args.tile_bomb)
     if classic:
         classic_set(photos, put)
     for i, data in raw_mutants(photos, args.raw_mutants):
@@ -348,6 +381,8 @@ def main():
             put(name, data, expect)
     for i, data in enumerate(lying_dngs(photos, args.lying_dngs)):
         put(f"lying_preview_{i}.dng", data, "any")
+    if args.tile_bomb:
+        put("tile_bomb.dng", tile_bomb(), "error")
 
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)

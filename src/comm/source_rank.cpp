@@ -65,7 +65,7 @@ class Source {
     const double start = MPI_Wtime();
     end_ = files_.size();
     bool ended = false;
-    while (writer_.written() < end_ || !ended) {
+    while (!all_written() || !ended) {
       // A stop (SIGTERM, SIGINT) ends dispatching here; the photos already
       // sent are answered and written, then the groups get their end
       // headers as after the last photo. Group ranks that got the signal
@@ -86,7 +86,7 @@ class Source {
       progress |= collect();
       // A sink that failed ends the run here, on rank 0, which aborts the job.
       writer_.rethrow_failure();
-      if (!progress && writer_.written() < end_) {
+      if (!progress && !all_written()) {
         StageClock clock(timing_.wait);
         poll_until([&] {
           int arrived = 0;
@@ -110,6 +110,12 @@ class Source {
     std::int64_t seq = 0;
     std::optional<DecodeBalancer> balancer;  // roles: who decodes each photo
   };
+
+  // Every photo dispatched is written, or the rows stopped short of them (a
+  // photo abandoned as the run stopped, issue 22) and every answer is in.
+  bool all_written() const {
+    return writer_.written() >= end_ || (writer_.stopped_short() && in_flight_.empty());
+  }
 
   // Photos a group may have in flight: --in-flight per rank that decodes,
   // and in the roles layout two more per member: each member decodes some

@@ -85,6 +85,11 @@ std::size_t OrderedWriter::written() const {
   return written_;
 }
 
+bool OrderedWriter::stopped_short() const {
+  std::lock_guard lock(mutex_);
+  return cut_;
+}
+
 std::int64_t OrderedWriter::errors() const {
   std::lock_guard lock(mutex_);
   return errors_;

@@ -50,6 +50,10 @@ class OrderedWriter {
   void rethrow_failure() const;
 
   std::size_t written() const;
+  // Whether the rows stop short of the photos finished: one was abandoned
+  // as the run stopped (a decode that could not end in time, issue 22), and
+  // neither it nor any after it is written.
+  bool stopped_short() const;
   std::int64_t errors() const;
   // Merge and write seconds and rows written, summed over whoever wrote.
   RankTiming timing() const;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The same rows every run (issue 22): a thousand DNG mutants (make_hostile.py
+# --raw-mutants: another maker's name and three flipped bits in the IFDs of a
+# 6 KB DNG), scored twice in thread mode and once by an MPI farm, give the
+# same JSONL bytes, one row each. Before the fix, three runs disagreed on
+# dozens of them: LibRaw 0.20 builds color matrices and CFA layouts from
+# stack bytes its parser never wrote, and decodes sensor data past a short
+# read from whatever its buffers held.
+#
+#   raw_mutants.sh --photoscore BIN --photos DIR [--count 1000] [--mpiexec mpirun] [--np-flag -np]
+set -u
+
+photoscore="" photos="" count=1000 mpiexec="mpirun" np_flag="-np"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --photoscore) photoscore="$2"; shift 2 ;;
+    --photos) photos="$2"; shift 2 ;;
+    --count) count="$2"; shift 2 ;;
+    --mpiexec) mpiexec="$2"; shift 2 ;;
+    --np-flag) np_flag="$2"; shift 2 ;;
+    *) echo "raw_mutants: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$photoscore" ] || [ -z "$photos" ]; then
+  echo "usage: raw_mutants.sh --photoscore BIN --photos DIR [--count N] [--mpiexec mpirun] [--np-flag -np]" >&2
+  exit 2
+fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+/usr/bin/python3 "$here/make_hostile.py" "$photos" "$work/in" --raw-mutants "$count" >/dev/null ||
+  { echo "FAIL: make_hostile.py"; exit 1; }
+rm "$work/in/manifest.json"
+
+run() {  # NAME [LAUNCHER...] -- OPTIONS...
+  local name=$1
+  shift
+  local launcher=()
+  while [ "$1" != "--" ]; do launcher+=("$1"); shift; done
+  shift
+  local start=$SECONDS
+  "${launcher[@]}" "$photoscore" "$@" --quiet --jsonl "$work/$name.jsonl" --h5 "$work/$name.h5" "$work/in" \
+    >/dev/null 2>&1
+  local rc=$?
+  echo "$name: exit $rc in $((SECONDS - start)) s: $(grep -c '"status":"ok"' "$work/$name.jsonl") scored," \
+    "$(grep -c '"status":"error"' "$work/$name.jsonl") errors"
+  # Exit 1: some mutants are errors; a crash or a failure would be another code.
+  [ "$rc" = 1 ] || fail "$name: exit $rc, expected 1"
+  [ "$(wc -l <"$work/$name.jsonl")" = "$count" ] || fail "$name: $(wc -l <"$work/$name.jsonl") rows for $count files"
+}
+run threads_a -- --threads 2
+run threads_b -- --threads 2
+run farm "$mpiexec" "$np_flag" 3 --oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo -- \
+  --layout farm
+for other in threads_b farm; do
+  if ! cmp -s "$work/threads_a.jsonl" "$work/$other.jsonl"; then
+    fail "$other differs from threads_a on $(diff "$work/threads_a.jsonl" "$work/$other.jsonl" | grep -c '^<') rows:"
+    diff "$work/threads_a.jsonl" "$work/$other.jsonl" | grep '^[<>]' | cut -c1-160 | head -6
+  fi
+done
+echo "reasons: $(grep -o '"error":"[^"]*"' "$work/threads_a.jsonl" | sed 's/[0-9][0-9]*/N/g' | sort | uniq -c |
+  sort -rn | head -4 | tr -s ' ' | tr '\n' ';')"
+
+[ "$failures" = 0 ] && echo "all mutant runs agree" || echo "$failures failures"
+exit $((failures > 0))
