@@ -4,12 +4,12 @@
 # corpus in fuzz/corpus. Fails on the first crash, leak, timeout or
 # sanitizer report; the reproducer is left in build-fuzz/ (crash-*, leak-*,
 # timeout-*). Prints the executions each target managed.
-# Usage: scripts/fuzz.sh [FORMAT...]     (default: jpeg png tiff webp bmp)
+# Usage: scripts/fuzz.sh [FORMAT...]     (default: jpeg png tiff webp bmp raw heif)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${PHOTOSCORE_FUZZ_SECONDS:-20}
 formats=("$@")
-[ ${#formats[@]} -gt 0 ] || formats=(jpeg png tiff webp bmp)
+[ ${#formats[@]} -gt 0 ] || formats=(jpeg png tiff webp bmp raw heif)
 
 cmake -S fuzz -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -285,10 +285,13 @@ class Layout {
     } else if (item.type == fourcc("iden")) {
       if (item.dimg.size() != 1) invalid("an iden item without one input");
       s = resolve(item.dimg[0], depth + 1);
-    } else {
+    } else if (item.type == fourcc("hvc1") || item.type == fourcc("av01") || item.type == fourcc("jpeg")) {
       s.width = item.ispe_width;
       s.height = item.ispe_height;
       s.decodes = 1;
+    } else {
+      // libheif 1.15 asserts on a derived image built from, say, Exif.
+      invalid("an image made of a non-image item");
     }
     if (s.width == 0 || s.height == 0 || s.width > 0x7FFFFFFF || s.height > 0x7FFFFFFF) {
       invalid("an image of " + std::to_string(s.width) + "x" + std::to_string(s.height));
