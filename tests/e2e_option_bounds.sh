@@ -74,6 +74,12 @@ done <<'TABLE'
 --layout ring|--layout
 --profile nosuch|--profile
 --force --resume|--
+--decode-timeout 0|--decode-timeout
+--decode-timeout -1|--decode-timeout
+--decode-timeout nan|--decode-timeout
+--decode-timeout inf|--decode-timeout
+--decode-timeout 1e9|--decode-timeout
+--decoders sandbox|--decoders
 TABLE
 
 [ "$failures" -eq 0 ] && echo "option bounds: every bad value refused" || exit 1
