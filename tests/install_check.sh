@@ -23,6 +23,14 @@ done
 [ -x "$prefix/share/photoscore/slurm/photoscore.sbatch" ] || fail "photoscore.sbatch is not executable"
 out=$("$prefix/bin/photoscore" --version) && [ "${out#photoscore "$version"}" != "$out" ] \
   && echo "ok:   $prefix/bin/photoscore --version: $out" || fail "installed photoscore --version: $out"
+# The installed binary decodes through its decoder helpers, which it starts
+# as itself (/proc/self/exe): a TIFF goes to one (issue 22).
+mkdir "$prefix/in"
+cp "$(dirname "$0")/data/photos/rocket.tiff" "$prefix/in/"
+"$prefix/bin/photoscore" --quiet --jsonl "$prefix/r.jsonl" --h5 "$prefix/r.h5" "$prefix/in" >/dev/null 2>"$prefix/err"
+rc=$?
+[ "$rc" = 0 ] && grep -q '"status":"ok"' "$prefix/r.jsonl" && echo "ok:   the installed binary decodes a TIFF in its helper" ||
+  fail "installed photoscore on a TIFF: exit $rc: $(head -c 300 "$prefix/err") $(head -c 300 "$prefix/r.jsonl")"
 # The modulefile's prefix comes from its own path: check it resolves to $prefix.
 mf="$prefix/share/photoscore/modulefiles/photoscore/$version"
 grep -q 'prepend-path PATH' "$mf" || fail "the modulefile sets no PATH"
