@@ -12,9 +12,9 @@
 // through the helper with the pixels copied out (as the roles layout does).
 // The three alternate within each round, so a busy machine slows all alike,
 // and the times are CPU time, of this process and of its helpers (as they
-// report it), which other jobs on the machine barely change. Medians over rounds are printed, with the helpers'
-// cost per photo as a share of the in-process probe and decode, and the
-// wall-clock medians beside. "first" is the first isolated decode with a
+// report it), which other jobs on the machine barely change. Medians over
+// rounds are printed, with the helpers' cost per photo as a share of the
+// in-process probe and decode, and the wall-clock medians beside. "first" is the first isolated decode with a
 // cold helper: starting the decoder and witness processes and their first
 // photo's new pages, paid once per decoding thread.
 #include <sys/resource.h>
@@ -68,8 +68,8 @@ std::vector<std::uint8_t> read_all(const std::string& path) {
 }
 
 // The probe and the decode of one photo, as thread mode does them.
-Time probe_and_decode(const std::string& path, const std::vector<std::uint8_t>& bytes, const DecodeLimits& limits,
-                      RgbImage& image) {
+Time probe_and_decode(const std::string& path, const std::vector<std::uint8_t>& bytes,
+                      const DecodeLimits& limits, RgbImage& image) {
   const double c0 = cpu_now();
   const double t0 = now();
   const photoscore::ImageProbe probe = photoscore::probe_image(path, limits);
@@ -141,10 +141,10 @@ int main(int argc, char** argv) {
     const double copy_cpu = med(copy, &Time::cpu) - b, copy_wall = med(copy, &Time::wall) - bw;
     std::string name = path.substr(path.find_last_of('/') + 1);
     if (name.size() > 22) name = name.substr(0, 22);
-    std::printf("%-22s %6.1f %7.1f (%6.1f) %7.1f (%6.1f) %6.1f%% %7.1f (%6.1f) %6.1f%% %7.1f (%6.1f)\n", name.c_str(),
-                static_cast<double>(in_process.pixels()) / 1e6, b * 1e3, bw * 1e3, lent_cpu * 1e3, lent_wall * 1e3,
-                100 * lent_cpu / b, copy_cpu * 1e3, copy_wall * 1e3, 100 * copy_cpu / b, (first.cpu - warm.cpu) * 1e3,
-                (first.wall - warm.wall) * 1e3);
+    std::printf("%-22s %6.1f %7.1f (%6.1f) %7.1f (%6.1f) %6.1f%% %7.1f (%6.1f) %6.1f%% %7.1f (%6.1f)\n",
+                name.c_str(), static_cast<double>(in_process.pixels()) / 1e6, b * 1e3, bw * 1e3,
+                lent_cpu * 1e3, lent_wall * 1e3, 100 * lent_cpu / b, copy_cpu * 1e3, copy_wall * 1e3,
+                100 * copy_cpu / b, (first.cpu - warm.cpu) * 1e3, (first.wall - warm.wall) * 1e3);
     photoscore::end_decoder_helper();
   }
   return 0;

@@ -54,7 +54,7 @@ struct Item {
   std::uint16_t id;
   const char* type;
   std::uint32_t ispe_w, ispe_h;
-  Bytes data;  // in idat
+  Bytes data;                         // in idat
   std::vector<std::uint16_t> inputs;  // dimg
   bool turned = false;
 };
@@ -169,7 +169,8 @@ TEST(HeifLayout, RotationSwapsTheSides) {
 
 TEST(HeifLayout, AnIdenChainIsRefusedPastItsDepth) {
   std::vector<Item> items{tile(1)};
-  for (std::uint16_t i = 2; i <= 12; ++i) items.push_back({i, "iden", 64, 64, {}, {static_cast<std::uint16_t>(i - 1)}});
+  for (std::uint16_t i = 2; i <= 12; ++i)
+    items.push_back({i, "iden", 64, 64, {}, {static_cast<std::uint16_t>(i - 1)}});
   try {
     read_heif_layout(heif(items, 12));
     FAIL() << "an 11-deep iden chain was accepted";
@@ -312,7 +313,7 @@ TEST_F(DecoderHelpers, DecodeAndProbeAsInProcess) {
 TEST_F(DecoderHelpers, AHelperPastItsDeadlineIsKilledAndReplaced) {
   const Bytes bytes = read_all(tiff_);
   RgbImage image;
-  decode_image_into(bytes, {}, image);  // the helpers are running
+  decode_image_into(bytes, {}, image);                   // the helpers are running
   for (pid_t pid : helper_pids()) ::kill(pid, SIGSTOP);  // and now hang
   settings_.seconds = 0.5;
   configure_decoder_helpers(settings_);

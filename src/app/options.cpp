@@ -169,10 +169,11 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1e9));
   // --- decoder isolation (issue 22) ---
   std::string decoders_word = "isolated";
-  app.add_option("--decoders", decoders_word,
-                 "isolated: camera RAW, HEIF and TIFF are decoded in helper processes, so a file that crashes or "
-                 "hangs its decoding library gets an error row and the job goes on; in-process: every format "
-                 "decoded in photoscore itself (trusted input only: a crashing file ends the job)")
+  app.add_option(
+         "--decoders", decoders_word,
+         "isolated: camera RAW, HEIF and TIFF are decoded in helper processes, so a file that crashes or "
+         "hangs its decoding library gets an error row and the job goes on; in-process: every format "
+         "decoded in photoscore itself (trusted input only: a crashing file ends the job)")
       ->check(CLI::IsMember({"isolated", "in-process"}))
       ->capture_default_str();
   app.add_option("--decode-timeout", o.decode_timeout,

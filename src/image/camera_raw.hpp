@@ -25,7 +25,10 @@ class TrackedBuffer : public LibRaw_buffer_datastream {
       : LibRaw_buffer_datastream(const_cast<std::uint8_t*>(bytes.data()), bytes.size()) {}
   int read(void* ptr, size_t size, size_t count) override;
   int get_char() override;
-  void watch() { watching_ = true; ran_out_ = false; }
+  void watch() {
+    watching_ = true;
+    ran_out_ = false;
+  }
   bool ran_out() const { return ran_out_; }
 
  private:

@@ -20,7 +20,8 @@ namespace {
 
 void check(const heif_error& error, const std::string& what) {
   if (error.code == heif_error_Ok) return;
-  if (error.code == heif_error_Memory_allocation_error && error.subcode != heif_suberror_Security_limit_exceeded) {
+  if (error.code == heif_error_Memory_allocation_error &&
+      error.subcode != heif_suberror_Security_limit_exceeded) {
     throw std::bad_alloc();
   }
   throw DecodeError(what + ": " + one_line_message(error.message));
@@ -48,9 +49,10 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   // The size the decode will produce, from the file's own items: not the
   // primary handle's ispe, which a grid or an overlay may contradict.
   const HeifLayout layout = read_heif_layout(bytes);
-  const std::uint64_t area = static_cast<std::uint64_t>(layout.width) * static_cast<std::uint64_t>(layout.height);
-  check_size(static_cast<std::uint64_t>(layout.width), static_cast<std::uint64_t>(layout.height), "HEIF image",
-             limits);
+  const std::uint64_t area =
+      static_cast<std::uint64_t>(layout.width) * static_cast<std::uint64_t>(layout.height);
+  check_size(static_cast<std::uint64_t>(layout.width), static_cast<std::uint64_t>(layout.height),
+             "HEIF image", limits);
   refuse_memory("HEIF image of " + std::to_string(layout.width) + "x" + std::to_string(layout.height),
                 kHeifDecodeBytesPerPixel * area + bytes.size(), limits);
   std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
@@ -81,8 +83,8 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   image.width = heif_image_get_width(decoded.get(), heif_channel_interleaved);
   image.height = heif_image_get_height(decoded.get(), heif_channel_interleaved);
   if (!plane || image.width <= 0 || image.height <= 0) throw DecodeError("cannot decode HEIF: no RGB plane");
-  check_size(static_cast<std::uint64_t>(image.width), static_cast<std::uint64_t>(image.height), "decoded HEIF",
-             limits);
+  check_size(static_cast<std::uint64_t>(image.width), static_cast<std::uint64_t>(image.height),
+             "decoded HEIF", limits);
   const std::size_t row = 3u * static_cast<std::size_t>(image.width);
   std::uint8_t* const pixels = pixel_storage(image, row * static_cast<std::size_t>(image.height));
   for (int y = 0; y < image.height; ++y) {

@@ -48,7 +48,8 @@ void check_complete(const TrackedBuffer& stream, int data_errors) {
 void open_checked(LibRaw& raw, TrackedBuffer& stream) {
   const RawReading reading = read_raw(raw, stream);
   if (raw_readings_disagree()) {
-    throw DecodeError("corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
+    throw DecodeError(
+        "corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
   }
   if (reading.rc != LIBRAW_SUCCESS) fail("not a readable camera RAW", reading.rc);
 }
@@ -68,8 +69,8 @@ void demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const 
   int width = 0, height = 0, colors = 0, bits = 0;
   raw.get_mem_image_format(&width, &height, &colors, &bits);
   if (colors != 3 || bits != 8 || width <= 0 || height <= 0) {
-    throw DecodeError("unexpected RAW output (" + std::to_string(colors) + " colors, " + std::to_string(bits) +
-                      " bits)");
+    throw DecodeError("unexpected RAW output (" + std::to_string(colors) + " colors, " +
+                      std::to_string(bits) + " bits)");
   }
   // Straight into the image (dcraw_make_mem_image would allocate a copy).
   image.width = width;
@@ -105,10 +106,12 @@ void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   check_raw_layout(*raw);
   const RawPlan plan = plan_raw(*raw, reader(bytes));
   refuse_memory("camera RAW of " + std::to_string(plan.width) + "x" + std::to_string(plan.height),
-                plan.decoder_bytes + 3ull * static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height),
+                plan.decoder_bytes +
+                    3ull * static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height),
                 limits);
   if (plan.use_preview) {
-    if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) > limits.max_pixels) {
+    if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) >
+        limits.max_pixels) {
       throw DecodeError("RAW preview of " + std::to_string(plan.width) + "x" + std::to_string(plan.height) +
                         " exceeds the pixel limit");
     }

@@ -261,7 +261,8 @@ void on_terminate() {
     } catch (const std::bad_alloc&) {
       if (g_control) g_control->out_of_memory.store(1);
     } catch (const std::system_error& error) {
-      if (g_control && error.code() == std::errc::resource_unavailable_try_again) g_control->out_of_memory.store(1);
+      if (g_control && error.code() == std::errc::resource_unavailable_try_again)
+        g_control->out_of_memory.store(1);
     } catch (const LibRaw_exceptions& error) {
       // Thrown inside LibRaw's OpenMP loops, where nothing catches it.
       if (g_control && error == LIBRAW_EXCEPTION_ALLOC) g_control->out_of_memory.store(1);
@@ -322,7 +323,8 @@ int run_decoder_helper(int argc, char** argv) {
     const int threads = static_cast<int>(std::max<std::uint32_t>(1, request.threads));
     omp_set_num_threads(threads);
     start_threads(threads);
-    g_control = reinterpret_cast<Control*>(static_cast<char*>(g_control_page) + (request.slot & 1) * kControlBytes);
+    g_control =
+        reinterpret_cast<Control*>(static_cast<char*>(g_control_page) + (request.slot & 1) * kControlBytes);
     g_control->out_of_memory.store(0);
     Reply reply;
     if (request.kind == Kind::Decode) {

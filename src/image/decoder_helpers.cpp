@@ -72,7 +72,8 @@ std::string size_text(std::uint64_t bytes) {
   if (bytes >= (std::uint64_t{1} << 30)) {
     std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1u << 30));
   } else {
-    std::snprintf(text, sizeof text, "%llu MB", static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
+    std::snprintf(text, sizeof text, "%llu MB",
+                  static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
   }
   return text;
 }
@@ -215,7 +216,8 @@ class Process {
     }
     cpu_ += std::max(0.0, reply.cpu_seconds - reported_);
     reported_ = reply.cpu_seconds;
-    if (reply.status == Status::OutOfMemory) throw DecodeError(out_of_memory(shared, signature, memory_bytes));
+    if (reply.status == Status::OutOfMemory)
+      throw DecodeError(out_of_memory(shared, signature, memory_bytes));
     return reply;
   }
 
@@ -333,7 +335,8 @@ class Process {
       if (sig == SIGXCPU) throw DecodeError("decoder exceeded its CPU time limit" + in);
       throw DecodeError("decoder crashed: " + signal_name(sig) + in);
     }
-    throw DecodeError("decoder ended unexpectedly (exit status " + std::to_string(WEXITSTATUS(status)) + ")" + in);
+    throw DecodeError("decoder ended unexpectedly (exit status " + std::to_string(WEXITSTATUS(status)) + ")" +
+                      in);
   }
 
   void kill_and_reap() {
@@ -383,8 +386,9 @@ Request request_for(Kind kind, const DecodeLimits& limits, std::uint64_t memory_
   // CPU time: the deadline for every thread the decode may use, and a
   // little: the deadline is what ends a decode, this ends a helper nobody
   // waits for any more.
-  request.cpu_seconds =
-      static_cast<std::uint64_t>(std::ceil(g_settings.seconds * std::max<std::uint32_t>(1, request.threads))) + 5;
+  request.cpu_seconds = static_cast<std::uint64_t>(
+                            std::ceil(g_settings.seconds * std::max<std::uint32_t>(1, request.threads))) +
+                        5;
   return request;
 }
 
@@ -423,7 +427,8 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   request.input_bytes = bytes.size();
   const Reply reply = helpers.decoder.call(request, helpers.shared, "", signature, memory);
   if (libraw && reply.raw_read && (reply.raw_disagree || reply.raw_digest != witnessed.raw_digest)) {
-    throw DecodeError("corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
+    throw DecodeError(
+        "corrupt camera RAW: LibRaw reads its metadata differently each time (inconsistent tags)");
   }
   if (reply.status != Status::Ok) {
     throw DecodeError(std::string(reply.message, strnlen(reply.message, sizeof reply.message)));
@@ -454,7 +459,8 @@ ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const
   const std::uint64_t memory = memory_for(limits);
   try {
     Helpers& helpers = t_helpers;
-    const Reply reply = helpers.decoder.call(request_for(Kind::Probe, limits, memory), helpers.shared, path, signature, memory);
+    const Reply reply = helpers.decoder.call(request_for(Kind::Probe, limits, memory), helpers.shared, path,
+                                             signature, memory);
     probe.ok = reply.status == Status::Ok;
     probe.error.assign(reply.message, strnlen(reply.message, sizeof reply.message));
     probe.format = static_cast<ImageFormat>(reply.format);
@@ -474,7 +480,9 @@ ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const
   return probe;
 }
 
-double decoder_helpers_cpu_seconds() { return t_helpers.decoder.cpu_seconds() + t_helpers.witness.cpu_seconds(); }
+double decoder_helpers_cpu_seconds() {
+  return t_helpers.decoder.cpu_seconds() + t_helpers.witness.cpu_seconds();
+}
 
 void end_decoder_helper() {
   t_helpers.decoder.end();

@@ -41,13 +41,13 @@ enum class Kind : std::uint32_t { Decode = 1, Probe = 2, Reading = 3 };
 
 struct Request {
   Kind kind = Kind::Decode;
-  std::uint32_t threads = 1;           // OpenMP threads and libheif tile threads
-  std::uint32_t slot = 0;              // this helper's Control
-  std::uint64_t input_bytes = 0;       // Decode: the photo's bytes at kDataOffset
+  std::uint32_t threads = 1;      // OpenMP threads and libheif tile threads
+  std::uint32_t slot = 0;         // this helper's Control
+  std::uint64_t input_bytes = 0;  // Decode: the photo's bytes at kDataOffset
   std::uint64_t max_pixels = 0;
   std::uint64_t max_file_bytes = 0;
-  std::uint64_t memory_bytes = 0;      // address space the decode may add; 0: no limit
-  std::uint64_t cpu_seconds = 0;       // CPU time the decode may take; 0: no limit
+  std::uint64_t memory_bytes = 0;  // address space the decode may add; 0: no limit
+  std::uint64_t cpu_seconds = 0;   // CPU time the decode may take; 0: no limit
   // Probe: the path follows, path_bytes of it.
   std::uint32_t path_bytes = 0;
 };
@@ -59,8 +59,8 @@ struct Reply {
   std::uint32_t format = 0;  // ImageFormat of what was decoded or probed
   std::int32_t width = 0;
   std::int32_t height = 0;
-  std::uint64_t output_bytes = 0;  // Decode: RGB at output_offset(input_bytes)
-  std::uint64_t file_bytes = 0;    // Probe
+  std::uint64_t output_bytes = 0;   // Decode: RGB at output_offset(input_bytes)
+  std::uint64_t file_bytes = 0;     // Probe
   std::uint64_t decoder_bytes = 0;  // Probe
   std::uint8_t raw_preview = 0;     // Probe
   // Decode and Reading: LibRaw's last reading of the photo (RawReading),

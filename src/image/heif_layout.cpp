@@ -22,7 +22,8 @@ constexpr std::uint32_t fourcc(const char (&s)[5]) {
 // an invalid file.
 class Cursor {
  public:
-  Cursor(std::span<const std::uint8_t> bytes, std::size_t at, std::size_t end) : b_(bytes), at_(at), end_(end) {}
+  Cursor(std::span<const std::uint8_t> bytes, std::size_t at, std::size_t end)
+      : b_(bytes), at_(at), end_(end) {}
   std::uint64_t get(int n) {
     if (n < 0 || n > 8 || end_ - at_ < static_cast<std::size_t>(n)) invalid("a box ends early");
     std::uint64_t v = 0;
@@ -267,8 +268,9 @@ class Layout {
       const bool wide = (c.u8() & 1) != 0;
       const std::uint64_t rows = c.u8() + 1;
       const std::uint64_t cells = rows * (c.u8() + 1);
-      if (item.dimg.size() != cells) invalid("a grid with " + std::to_string(item.dimg.size()) + " of " +
-                                             std::to_string(cells) + " tiles");
+      if (item.dimg.size() != cells)
+        invalid("a grid with " + std::to_string(item.dimg.size()) + " of " + std::to_string(cells) +
+                " tiles");
       s = add_inputs(item, depth);
       s.width = c.get(wide ? 4 : 2);
       s.height = c.get(wide ? 4 : 2);

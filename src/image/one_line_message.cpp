@@ -1,6 +1,6 @@
-#include "image/decode.hpp"
-
 #include <cstdio>
+
+#include "image/decode.hpp"
 
 namespace photoscore {
 
@@ -11,7 +11,8 @@ std::string megabytes(std::uint64_t bytes) {
   if (bytes >= (std::uint64_t{1} << 30)) {
     std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1u << 30));
   } else {
-    std::snprintf(text, sizeof text, "%llu MB", static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
+    std::snprintf(text, sizeof text, "%llu MB",
+                  static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
   }
   return text;
 }
@@ -20,8 +21,9 @@ std::string megabytes(std::uint64_t bytes) {
 
 void refuse_memory(const std::string& what, std::uint64_t need, const DecodeLimits& limits) {
   if (limits.memory_bytes == 0 || need <= limits.memory_bytes) return;
-  throw DecodeError(what + " needs about " + megabytes(need) + " to decode, more than the decoder's limit of " +
-                    megabytes(limits.memory_bytes) + " (--memory-budget)");
+  throw DecodeError(what + " needs about " + megabytes(need) +
+                    " to decode, more than the decoder's limit of " + megabytes(limits.memory_bytes) +
+                    " (--memory-budget)");
 }
 
 std::string one_line_message(std::string text) {

@@ -66,7 +66,8 @@ std::uint64_t digest_of(LibRaw& raw, int rc) {
   d.add(i.is_foveon), d.add(i.dng_version), d.add_text(i.make), d.add_text(i.model);
   const auto& c = raw.imgdata.color;
   d.add(c.cam_mul), d.add(c.pre_mul), d.add(c.cmatrix), d.add(c.ccm), d.add(c.rgb_cam), d.add(c.cam_xyz);
-  d.add(c.cblack), d.add(c.black), d.add(c.data_maximum), d.add(c.maximum), d.add(c.linear_max), d.add(c.curve);
+  d.add(c.cblack), d.add(c.black), d.add(c.data_maximum), d.add(c.maximum), d.add(c.linear_max),
+      d.add(c.curve);
   d.add(c.flash_used), d.add(c.canon_ev), d.add(c.white), d.add(c.raw_bps);
   const auto& t = raw.imgdata.thumbnail;
   d.add(t.tformat), d.add(t.twidth), d.add(t.theight), d.add(t.tlength), d.add(t.tcolors);
@@ -129,7 +130,8 @@ std::unique_ptr<LibRaw> make_libraw() {
   return raw;
 }
 
-bool jpeg_frame_size(const ReadAt& read, std::uint64_t offset, std::uint64_t length, int& width, int& height) {
+bool jpeg_frame_size(const ReadAt& read, std::uint64_t offset, std::uint64_t length, int& width,
+                     int& height) {
   std::array<std::uint8_t, 9> b{};
   if (length < 4 || !read(offset, 2, b.data()) || b[0] != 0xFF || b[1] != 0xD8) return false;
   // Marker segments up to the frame header, each skipped by its length:
@@ -161,11 +163,13 @@ RawPlan plan_raw(LibRaw& raw, const ReadAt& read) {
   const auto& sizes = raw.imgdata.sizes;
   const auto& thumb = raw.imgdata.thumbnail;
   const double sensor = static_cast<double>(sizes.width) * static_cast<double>(sizes.height);
-  const std::uint64_t offset = static_cast<std::uint64_t>(raw.get_internal_data_pointer()->internal_data.toffset);
+  const std::uint64_t offset =
+      static_cast<std::uint64_t>(raw.get_internal_data_pointer()->internal_data.toffset);
   int preview_width = 0, preview_height = 0;
   // LibRaw 0.20 tells a preview's format only once unpacked: a JPEG is
   // recognised by its own bytes, and only a JPEG is scored.
-  const bool jpeg = thumb.tlength > 0 && jpeg_frame_size(read, offset, thumb.tlength, preview_width, preview_height);
+  const bool jpeg =
+      thumb.tlength > 0 && jpeg_frame_size(read, offset, thumb.tlength, preview_width, preview_height);
   const double preview = static_cast<double>(preview_width) * static_cast<double>(preview_height);
   RawPlan plan;
   if (jpeg && preview >= 0.25 * sensor) {

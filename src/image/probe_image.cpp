@@ -129,7 +129,8 @@ bool probe_heif(std::FILE* file, ImageProbe& probe) {
   }
   // libheif's YCbCr planes and its RGB image, tiles and the file.
   probe.decoder_bytes =
-      5 * static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) + 2 * probe.file_bytes;
+      5 * static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) +
+      2 * probe.file_bytes;
   return probe.width > 0 && probe.height > 0;
 }
 
@@ -218,7 +219,8 @@ ImageProbe probe_image(const std::string& path, const DecodeLimits& limits) {
       return probe;
   }
   probe.ok = ok && probe.width > 0 && probe.height > 0;
-  if (!probe.ok && probe.error.empty()) probe.error = "unreadable " + std::string(format_name(probe.format)) + " header";
+  if (!probe.ok && probe.error.empty())
+    probe.error = "unreadable " + std::string(format_name(probe.format)) + " header";
   return probe;
 }
 

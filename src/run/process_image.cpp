@@ -58,7 +58,8 @@ ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&&
   return out;
 }
 
-ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& decode_limits) {
+ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer,
+                           const DecodeLimits& decode_limits) {
   const double t0 = omp_get_wtime();
   // The photo is scored before this thread decodes the next: a decoder
   // helper's pixels need no copy out of its shared memory.

@@ -59,7 +59,8 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
         if (i >= n || !writer.wait_for_room(i)) break;
         FinishedPhoto photo;
         photo.started_at = seconds_now();
-        const PhotoMemory estimate = budget.total() ? photo_memory_estimate(files[i].path, limits) : PhotoMemory{};
+        const PhotoMemory estimate =
+            budget.total() ? photo_memory_estimate(files[i].path, limits) : PhotoMemory{};
         const std::uint64_t need = estimate.bytes;
         ImageOutcome outcome;
         if (!budget.acquire(need)) {
