@@ -1,5 +1,6 @@
 #include "app/job.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/act_sinks.hpp"
@@ -14,6 +15,7 @@
 #include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
 #include "output/text_style.hpp"
+#include "output/utf8.hpp"
 #include "analyzers/profile.hpp"
 
 namespace photoscore {
@@ -74,26 +76,54 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<ScoredRow>& kept, int ranks,
+                       std::size_t analyzers) {
+  TextWidths widths{1, 1, 1};
+  const auto fit = [](std::uint32_t& width, const std::string& text) {
+    width = std::max(width, static_cast<std::uint32_t>(as_utf8(text).size()));
+  };
+  for (const InputFile& f : files) {
+    fit(widths.filename, f.filename);
+    fit(widths.path, f.path);
+  }
+  for (const ScoredRow& row : kept) {
+    fit(widths.filename, row.filename);
+    fit(widths.path, row.path);
+  }
+  // A photo names at most one rank per analyzer (roles) or one (farm,
+  // threads): "12,13,14".
+  const std::size_t digits = std::to_string(std::max(0, ranks - 1)).size();
+  widths.ranks = static_cast<std::uint32_t>(std::max<std::size_t>(1, analyzers) * (digits + 1) - 1);
+  return widths;
+}
+
+std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std::vector<InputFile>& files,
                                     std::optional<std::uint64_t> jsonl_keep) {
+  const bool per_photo = !options.quiet && !options.act.no_photos;
+  FormatContext& context = job.format;
+  context.analyzers = job.policy.analyzers;
+  context.widths = text_widths(files, job.resumed, job.info.ranks, job.policy.analyzers.size());
+  context.style = text_style(stdout, options.act.plain);
+  context.per_photo = per_photo;
+  context.row_offset = static_cast<std::int64_t>(job.resumed.size());
+
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
-  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
+  sinks->add(std::make_unique<H5Sink>(options.h5, context));
+  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, context));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, context, jsonl_keep));
   add_action_sinks(*sinks, options, job);
   warn_about_weights(job.policy, stderr);
   // The progress line is erased before the lines printed per photo and
   // drawn again after them.
-  const bool per_photo = !options.quiet && !options.act.no_photos;
   std::unique_ptr<ProgressSink> progress;
   if (!options.quiet) {
     progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
     if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, per_photo, options.jsonl, options.h5,
-                                         text_style(stdout, options.act.plain)));
+  sinks->add(std::make_unique<Dashboard>(stdout, context, options.jsonl, options.h5));
   if (progress) sinks->add(std::move(progress));
+  job.formats = sinks->formats();
   return sinks;
 }
 

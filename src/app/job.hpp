@@ -29,8 +29,16 @@ int list_photos(const Options& options, const Job& job);
 // HDF5, CSV, JSONL, the error lines on stderr and the dashboard, in that
 // order: the JSONL opens (and cuts an older file) only once the sinks
 // before it have opened. `jsonl_keep`: --resume's bytes of whole rows.
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+// Sets job.formats and job.format, how the rows for these sinks are
+// formatted: text widths from `files` and the kept rows, and for a run of
+// `ranks` ranks.
+std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std::vector<InputFile>& files,
                                     std::optional<std::uint64_t> jsonl_keep = {});
+
+// The widths of the text columns for `files` and the rows kept from an
+// earlier run, in a run of `ranks` ranks with `analyzers` analyzers.
+TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<ScoredRow>& kept, int ranks,
+                       std::size_t analyzers);
 
 // 0 when every photo was scored, 1 when some could not be, 4 when a signal
 // stopped the run first.

@@ -148,12 +148,14 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--max-megapixels", o.max_megapixels,
                  "Refuse (with an error row) photos whose header claims more pixels than this")
       ->capture_default_str();
-  std::string read_word = "rank0";
+  std::string read_word = "auto";
   app.add_option("--read", read_word,
-                 "MPI: who reads the photo files. rank0: rank 0 reads each file and sends its bytes (only rank 0 "
-                 "needs to see the folder); workers: rank 0 sends only the photo's path and the rank that decodes "
-                 "it reads the file (the folder must be at the same path on every node)")
-      ->check(CLI::IsMember({"rank0", "workers"}))
+                 "MPI: who reads the photo files. auto: each node checks at start that it sees the input as rank 0 "
+                 "listed it (the same files, the same sizes); the ranks of nodes that do read their own photos, "
+                 "rank 0 reads and sends for the others (one line on stderr says which). workers: the ranks read "
+                 "their own photos; a node that cannot see the input is refused at start (exit 2). rank0: rank 0 "
+                 "reads every file and sends its bytes (only rank 0 needs to see the folder)")
+      ->check(CLI::IsMember({"auto", "rank0", "workers"}))
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
@@ -213,7 +215,7 @@ ParseResult parse_options(int argc, char** argv) {
   }
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
-  o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
+  o.read = parse_read_mode(read_word).value_or(ReadMode::Auto);
   try {
     // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
     // that keep a run sane, and NaN in the values read here, are checked

@@ -33,7 +33,7 @@ struct Options {
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
   double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
-  ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
+  ReadMode read = ReadMode::Auto;  // MPI: who reads the files (--read)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing

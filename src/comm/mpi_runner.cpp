@@ -11,6 +11,7 @@
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_ranks.hpp"
+#include "comm/read_check.hpp"
 #include "run/run_lifecycle.hpp"
 
 namespace photoscore {
@@ -34,6 +35,10 @@ class RunComm {
   MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
+// Written rows wait at most this long for the JSONL's group commit: a job
+// killed outright loses at most about this much finished work.
+constexpr double kCommitSeconds = 0.5;
+
 std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan& plan, MPI_Comm world,
                                                    int rank) {
   switch (plan.layout) {
@@ -52,7 +57,7 @@ std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan
 // How the decoded pixels reach a roles group's other analyzer ranks, on
 // rank 0 (empty elsewhere), from every analyzer rank's window: its bytes,
 // 0 for none (broadcast), -1 when its group is of one or not roles.
-std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& channels, MPI_Comm world,
+std::string pixel_transport(const MpiPlan& plan, mpi::LayoutChannels& channels, MPI_Comm world,
                             int rank) {
   long long mine = -1;
   if (rank != 0 && plan.layout == Layout::Roles) {
@@ -78,6 +83,23 @@ std::string pixel_transport(const MpiPlan& plan, const mpi::LayoutChannels& chan
   return "shared-memory window in groups on one node (" + mib(most) + "), broadcast in the others";
 }
 
+// What rank 0's sinks take, sent to every rank that formats rows.
+void share_formats(Job& job, RowSink* sinks, MPI_Comm world, int rank) {
+  std::string bytes;
+  if (rank == 0) {
+    bind_formats(job, *sinks);
+    bytes = encode_format_plan(plan_of(job.formats, job.format));
+  }
+  std::uint64_t size = bytes.size();
+  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, world);
+  bytes.resize(static_cast<std::size_t>(size));
+  MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, world);
+  if (rank == 0) return;
+  const FormatPlan plan = decode_format_plan(bytes);
+  job.formats = plan.formats;
+  job.format = context_of(plan, job.policy.analyzers);
+}
+
 }  // namespace
 
 void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
@@ -92,14 +114,19 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   RunInfo& info = job.info;
 
   const RunComm comm;
+  const double cpu_at_start = process_cpu_seconds();
+  const std::vector<std::string> hosts = mpi::gather_hosts(comm.get(), rank, world);
+  const mpi::ReadPlan reading = mpi::plan_reading(job.read, comm.get(), rank, world, files, hosts);
+  if (reading.refused) throw InputError(reading.refusal);
+  share_formats(job, sinks, comm.get(), rank);
   const auto channels = make_channels(job, plan, comm.get(), rank);
   const std::string pixels = pixel_transport(plan, *channels, comm.get(), rank);
-  const std::vector<std::string> hosts = mpi::gather_hosts(comm.get(), rank, world);
   if (rank != 0) {
-    const mpi::GroupChannel& channel =
+    mpi::GroupChannel& channel =
         channels->group(static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group));
     RankTiming mine = plan.layout == Layout::Roles ? mpi::run_roles_member(job, plan, channel, comm.get(), rank)
-                                                   : mpi::run_group_rank(job, plan, channel, comm.get(), rank);
+                                                   : mpi::run_farm_worker(job, plan, channel, comm.get(), rank);
+    mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
     mpi::gather_timings(comm.get(), rank, world, mine, count);
     return;
@@ -112,6 +139,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   info.ranks = world;
   info.threads_per_rank = job.threads;
   info.plan = plan_summary(plan, job.threads);
+  info.read = reading.summary;
   // On stdout even with --quiet: a job that ran on the wrong ranks must be
   // visible in its log.
   for (const std::string& line : plan_lines(plan, job.policy.analyzers, hosts, job.threads)) {
@@ -121,12 +149,15 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   if (plan.layout == Layout::Roles)
     std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
   std::fflush(stdout);
+  if (!reading.notice.empty()) std::fprintf(stderr, "photoscore: %s\n", reading.notice.c_str());
 
   RunLifecycle life(info, *sinks, job.timing_table ? stdout : nullptr, info.analyzers);
   life.start(job.resumed);
-  // Rows finished behind one slow photo wait in the writer; this bounds them.
-  OrderedWriter writer(job.policy, *sinks, 64 * plan.groups.size());
-  RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, writer);
+  // Rows finished behind one slow photo wait in the writer; this bounds
+  // them. Written rows reach the JSONL at least every kCommitSeconds.
+  OrderedWriter writer(*sinks, 1024 * plan.groups.size(), kCommitSeconds);
+  RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, reading.reads_itself, writer);
+  mine.cpu = process_cpu_seconds() - cpu_at_start;
   mine.peak_memory = peak_memory_bytes();
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);
   for (int r = 0; r < world; ++r) {

@@ -1,7 +1,8 @@
 // An analyzer rank of the roles layout, decoding each photo once per group.
 //
-// Rank 0 names, in each photo's header, the member that decodes it (see
-// DecodeBalancer) and sends that member alone the photo's payload. The
+// Rank 0 deals the group its photos in batches (run/photo_batch.hpp), naming
+// for each photo the member that decodes it (see DecodeBalancer) and, when
+// rank 0 reads the file, sending that member alone the photo's bytes. The
 // decoding member broadcasts what the analyzers read, the photo's RGB rows
 // (3 bytes a pixel; exact gray would be 4, and composition reads RGB too),
 // on its own communicator of the group's analyzer ranks, in pieces of
@@ -29,7 +30,10 @@
 // which.
 //
 // A rank scores one photo at a time, in the group's order; photos it
-// decoded ahead are scored from memory when their turn comes.
+// decoded ahead are scored from memory when their turn comes. Each part it
+// scores goes to the group's first member, the merging rank, which puts the
+// parts of a photo together, merges and formats its row and sends rank 0
+// the rows in blocks (comm/row_assembler.hpp).
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -38,9 +42,14 @@
 #include <string>
 #include <type_traits>
 
+#include <list>
+
+#include "comm/chunk_service.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/pixel_arena.hpp"
+#include "comm/row_assembler.hpp"
 #include "image/big_buffer.hpp"
+#include "run/photo_batch.hpp"
 
 namespace photoscore::mpi {
 
@@ -74,8 +83,16 @@ void put_text(char* out, std::size_t size, const std::string& text) {
   out[n] = '\0';
 }
 
+// What a member knows of a photo of its group from the batch.
+struct Dealt {
+  std::int64_t seq = 0;        // its number among the group's photos
+  std::int32_t decoder = 0;    // the world rank that decodes it
+  std::int64_t payload = -1;   // bytes rank 0 sends the decoder; -1: the decoder reads `path`
+  std::string path;
+};
+
 struct Photo {
-  Header h;
+  Dealt h;
   bool mine = false;                // this rank decodes it
   bool answers = false;             // this rank answers for it
   MPI_Comm pixels = MPI_COMM_NULL;  // its decoder's communicator; null in a group of one
@@ -118,7 +135,7 @@ struct Photo {
 
 class Member {
  public:
-  Member(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world, int rank)
+  Member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank)
       : job_(job),
         channel_(channel),
         world_(world),
@@ -128,18 +145,21 @@ class Member {
         scorer_(analyzers_of(job, me_), job.threads),
         streams_(group_.ranks.size()),
         window_(channel.window()),
-        finished_of_(group_.ranks.size(), 0) {
+        finished_of_(group_.ranks.size(), 0),
+        merger_(group_.ranks.front()),
+        chunks_(world) {
     timing_ = empty_timing(job.policy.analyzers.size());
     if (window_) arena_.emplace(window_->capacity());
+    if (merger_ == rank_) rows_.emplace(job, plan, static_cast<std::size_t>(me_.group));
   }
 
   RankTiming run() {
     const double start = MPI_Wtime();
-    channel_.header(next_, header_request_);
     for (;;) {
       account(timing_, [&] { return pump(); });
       if (queue_.empty()) {
-        if (ended_) break;
+        // The merging rank stays until every part has come and every row has gone.
+        if (ended_ && (!rows_ || (rows_->idle() && blocks_.empty()))) break;
         wait();
         continue;
       }
@@ -168,7 +188,7 @@ class Member {
       StageClock clock(timing_.comm);
       poll_until([&] {
         pump();
-        return draining_.empty();
+        return draining_.empty() && blocks_.empty() && chunks_.done();
       });
     }
     timing_.wall = MPI_Wtime() - start;
@@ -239,7 +259,7 @@ class Member {
 
   void wait() {
     StageClock clock(timing_.wait);
-    poll_until([&] { return pump(); });
+    poll_until([&] { return pump() || (rows_ && rows_->block_due(MPI_Wtime())); });
   }
 
   // Moves every message along without scoring anything; true if something
@@ -249,29 +269,36 @@ class Member {
   // this often.
   bool pump() {
     test_pending();
-    bool moved = false;
-    while (!ended_ && header_request_ == MPI_REQUEST_NULL) {
+    bool moved = chunks_.serve(timing_);
+    while (!ended_ && channel_.receive_batch(batch_bytes_)) {
       moved = true;
-      auto photo = std::make_unique<Photo>();
-      photo->h = next_;
-      if (photo->h.end) {
+      if (batch_bytes_.empty()) {
         ended_ = true;
         break;
       }
-      channel_.header(next_, header_request_);
-      Photo& p = *photo;
-      p.mine = p.h.decoder == rank_;
-      p.answers = rank_responds(me_, p.h.seq);
-      p.pixels = channel_.pixels(static_cast<int>(p.h.decoder));
-      if (p.mine) {
-        p.payload = take_payload();
-        p.payload.resize(static_cast<std::size_t>(p.h.bytes));
-        payload(world_, 0, false, p.payload, p.payload_requests);
-      } else {
-        streams_[member_index(static_cast<int>(p.h.decoder))].push_back(&p);
+      const PhotoBatch batch = decode_batch(batch_bytes_);
+      if (rows_) rows_->expect(batch, MPI_Wtime());
+      for (std::size_t k = 0; k < batch.photos.size(); ++k) {
+        const BatchPhoto& b = batch.photos[k];
+        auto photo = std::make_unique<Photo>();
+        Photo& p = *photo;
+        p.h = {batch.seq + static_cast<std::int64_t>(k), b.decoder, b.payload, b.path};
+        p.mine = p.h.decoder == rank_;
+        p.answers = rank_responds(me_, p.h.seq);
+        p.pixels = channel_.pixels(static_cast<int>(p.h.decoder));
+        if (p.mine) {
+          p.payload = take_payload();
+          if (p.h.payload >= 0) {
+            p.payload.resize(static_cast<std::size_t>(p.h.payload));
+            payload(world_, 0, false, p.payload, p.payload_requests);
+          }
+        } else {
+          streams_[member_index(static_cast<int>(p.h.decoder))].push_back(&p);
+        }
+        queue_.push_back(std::move(photo));
       }
-      queue_.push_back(std::move(photo));
     }
+    if (rows_) moved |= merge();
     for (auto& photo : queue_) {
       Photo& p = *photo;
       if (p.mine) {
@@ -309,7 +336,6 @@ class Member {
     const auto add = [&](MPI_Request& r) {
       if (r != MPI_REQUEST_NULL) pending_.push_back(&r);
     };
-    if (!ended_) add(header_request_);
     for (auto& photo : queue_) {
       Photo& p = *photo;
       for (MPI_Request& r : p.payload_requests) add(r);
@@ -527,7 +553,7 @@ class Member {
     RgbImage& image = *p.image;
     image.shared = nullptr;
     std::string error;
-    const std::vector<std::uint8_t>* bytes = photo_bytes(job_, p.payload, file_, error, timing_);
+    const std::vector<std::uint8_t>* bytes = photo_bytes(job_, p.h.payload, p.h.path, p.payload, file_, error, timing_);
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
       const double t = MPI_Wtime();
@@ -588,7 +614,7 @@ class Member {
         outcome.decode_seconds = p.decode_seconds;
       }
       account_photo(outcome, p.score_seconds, me_, timing_);
-      send_answer(world_, p.h.index, outcome, timing_);
+      deliver(p.h.seq, std::move(outcome));
     } else {
       timing_.decode += p.decode_seconds;
     }
@@ -614,7 +640,7 @@ class Member {
         outcome = score_whole(p);
       }
       account_photo(outcome, p.score_seconds, me_, timing_);
-      send_answer(world_, p.h.index, outcome, timing_);
+      deliver(p.h.seq, std::move(outcome));
     }
     if (window_) {
       // Done with it: its decoder may reuse its place in the window. Every
@@ -624,6 +650,39 @@ class Member {
     }
     give_back(std::move(p.image));
     queue_.pop_front();
+  }
+
+  // Our part of photo `seq`: to the merging rank, or, on it, to the rows.
+  void deliver(std::int64_t seq, ImageOutcome&& outcome) {
+    if (!rows_) {
+      send_part(world_, merger_, seq, outcome, timing_);
+      return;
+    }
+    StageClock clock(timing_.merge);
+    rows_->add(rank_, seq, std::move(outcome), busy_seconds(timing_), MPI_Wtime());
+  }
+
+  // The merging rank: the other members' parts in, blocks of rows out.
+  bool merge() {
+    bool moved = false;
+    Part part;
+    while (receive_part(world_, part)) {
+      StageClock clock(timing_.merge);
+      rows_->add(part.rank, part.seq, std::move(part.outcome), part.busy, MPI_Wtime());
+      moved = true;
+    }
+    while (rows_->block_due(MPI_Wtime())) {
+      Block& block = blocks_.emplace_back();
+      rows_->take_message(block.message);
+      MPI_Isend(block.message.data(), static_cast<int>(block.message.size()), MPI_BYTE, 0, kTagBlock, world_,
+                &block.request);
+      timing_.bytes_sent += static_cast<std::int64_t>(block.message.size());
+      moved = true;
+    }
+    for (auto it = blocks_.begin(); it != blocks_.end();) {
+      it = test(it->request) ? blocks_.erase(it) : std::next(it);
+    }
+    return moved;
   }
 
   // The rest of a photo's scoring, its rows all here; running out of memory
@@ -642,15 +701,14 @@ class Member {
   }
 
   const Job& job_;
-  const GroupChannel& channel_;
+  GroupChannel& channel_;
   MPI_Comm world_;
   int rank_;
   const PlanRank& me_;
   const PlanGroup& group_;
   ImageScorer scorer_;
   RankTiming timing_;
-  Header next_{};
-  MPI_Request header_request_ = MPI_REQUEST_NULL;
+  std::string batch_bytes_;  // the batch being received
   bool ended_ = false;
   std::deque<std::unique_ptr<Photo>> queue_;     // the group's photos not finished here, in order
   std::vector<std::deque<Photo*>> streams_;      // per member: its photos whose receives are not all posted
@@ -670,12 +728,20 @@ class Member {
   std::vector<MPI_Request*> pending_;  // test_pending()'s scratch
   std::vector<MPI_Request> requests_;
   std::vector<int> indices_;
+  // The merging rank (the group's first): the parts become rows here.
+  int merger_;
+  std::optional<RowAssembler> rows_;
+  struct Block {
+    std::string message;
+    MPI_Request request = MPI_REQUEST_NULL;
+  };
+  std::list<Block> blocks_;  // blocks of rows on their way to rank 0
+  ChunkFilterer chunks_;     // HDF5 chunks compressed for rank 0
 };
 
 }  // namespace
 
-RankTiming run_roles_member(const Job& job, const MpiPlan& plan, const GroupChannel& channel, MPI_Comm world,
-                            int rank) {
+RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank) {
   Member member(job, plan, channel, world, rank);
   return member.run();
 }

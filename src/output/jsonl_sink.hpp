@@ -4,23 +4,29 @@
 #include <string>
 #include <vector>
 
-#include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
 
 // The archive: one JSON line per photo, written to PATH itself (no
-// temporary name) as soon as it is merged, so an interrupted job - even one
-// killed outright - leaves a valid file of everything it finished. PATH is
-// opened, and an older file there cut, only in open(), once the run has
-// started (the other sinks opened first: make_sinks adds this one after
-// them). A failed write cuts the file back to its last whole row.
-class JsonlSink final : public RowSink {
+// temporary name), so an interrupted job - even one killed outright - leaves
+// a valid file of what it finished. Rows are appended in blocks of whole
+// lines (a group commit): a block goes out in one write() when the runner
+// flushes (in thread mode after every batch of rows ready together, under
+// MPI at least every kCommitSeconds) or when a mebibyte has gathered, so a
+// job killed outright loses at most about a second of finished rows, which
+// --resume scores again. PATH is opened, and an older file there cut, only
+// in open(), once the run has started (the other sinks opened first:
+// make_sinks adds this one after them). A failed write cuts the file back
+// to its last whole row.
+class JsonlSink final : public FormattingSink {
  public:
   // `keep`: --resume: keep the first `keep` bytes of PATH (whole rows) and
   // append after them. Otherwise PATH is written from empty.
-  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
-            std::optional<std::uint64_t> keep = {});
+  JsonlSink(std::string path, const FormatContext& context, std::optional<std::uint64_t> keep = {});
+  // With the default context (any name fits): for tests and one-off callers.
+  JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, std::optional<std::uint64_t> keep = {})
+      : JsonlSink(std::move(path), default_context(std::move(analyzers)), keep) {}
   ~JsonlSink() override;
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
@@ -30,16 +36,20 @@ class JsonlSink final : public RowSink {
   void open(const RunInfo& info) override;
   // A kept row is already in the file (the bytes kept).
   void resume(const ScoredRow&) override {}
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view lines, std::int64_t rows) override;
+  void flush() override;
   void close(const RunInfo& info) override;
 
  private:
   std::string path_;
-  RowSchema schema_;
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
   std::uint64_t good_ = 0;  // bytes of whole rows in the file
+  std::string pending_;     // whole lines not written yet
 };
+
+// The archive line of a row and its newline.
+std::unique_ptr<RowFormatter> make_jsonl_formatter(const FormatContext& context);
 
 // PATH.meta, beside the JSONL: the scoring options its rows were made with.
 std::string jsonl_meta_path(const std::string& jsonl_path);

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "image/working_image.hpp"
+#include "output/row_schema.hpp"
+#include "output/utf8.hpp"
 #include "run/read_file.hpp"
 
 namespace photoscore {
@@ -121,7 +123,8 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   row.filename = file.filename;
   row.path = file.path;
   row.ok = outcome.ok;
-  row.error = std::move(outcome.error);
+  // One line, and short: a library's message may not be.
+  row.error = fit_text(outcome.error, kMaxErrorBytes);
   // An error row carries no figures, however far the photo got: every mode
   // writes the same bytes for the same failure.
   if (row.ok) {
@@ -130,6 +133,12 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
     row.source = std::move(outcome.source);
     row.results = std::move(outcome.results);
   }
+  return row;
+}
+
+ScoredRow finished_row(const InputFile& file, ImageOutcome&& outcome, const MergePolicy& policy) {
+  ScoredRow row = make_row(file, std::move(outcome));
+  merge_scores(policy, row);
   return row;
 }
 

@@ -8,6 +8,7 @@
 
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
+#include "merge/merge_scores.hpp"
 #include "record/scored_row.hpp"
 #include "run/input_files.hpp"
 
@@ -59,7 +60,10 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds);
 
 // A row from a file and its outcome, not yet merged. An error row keeps
-// only the error: no size, no figures.
+// only the error (at most kMaxErrorBytes of it): no size, no figures.
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome);
+
+// The row every mode formats: make_row(), then merged with `policy`.
+ScoredRow finished_row(const InputFile& file, ImageOutcome&& outcome, const MergePolicy& policy);
 
 }  // namespace photoscore

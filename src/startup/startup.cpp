@@ -54,7 +54,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
     std::vector<InputFile> files = job_files(options, job.info);
     // Declared first, so that the lock outlives the sinks.
     const PreparedOutputs outputs = prepare_outputs(options, job, files);
-    auto sinks = make_sinks(options, job, outputs.jsonl_keep);
+    auto sinks = make_sinks(options, job, files, outputs.jsonl_keep);
     run_thread_mode(job, files, *sinks);
     return exit_code_for(job.info);
   }
@@ -72,7 +72,7 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
       std::fprintf(stderr, "photoscore: %s\n", for_terminal(e.what()).c_str());
       session.abort(kExitBadInput);  // the other ranks are waiting for photos
     }
-    sinks = make_sinks(options, job, outputs.jsonl_keep);
+    sinks = make_sinks(options, job, files, outputs.jsonl_keep);
   }
   run_mpi(job, files, sinks.get());
   int code = kExitAllScored;
