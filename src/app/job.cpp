@@ -85,21 +85,26 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
   // The progress line is erased before the lines printed per photo and
   // drawn again after them.
   const bool per_photo = !options.quiet && !options.act.no_photos;
+  // A terminal under mpirun is not a person's: a batch log gets no colour,
+  // emoji or redrawn line (--color always says otherwise).
+  const ColorChoice color = options.act.color;
+  const bool out_terminal = person_terminal(stdout, color, options.under_launcher);
+  const bool err_terminal = person_terminal(stderr, color, options.under_launcher);
   std::unique_ptr<ProgressSink> progress;
   if (!options.quiet) {
-    progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
-    if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
+    progress = std::make_unique<ProgressSink>(stderr, err_terminal, options.act.progress_seconds);
+    if (err_terminal) sinks->add(progress->eraser(per_photo && out_terminal));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
   sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, per_photo, options.jsonl, options.h5,
-                                         text_style(stdout, options.act.plain)));
+                                         text_style(out_terminal, color, options.act.plain)));
   if (progress) sinks->add(std::move(progress));
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) {
+int exit_code_for(const RunInfo& info, bool fail_on_errors) {
   if (!info.interrupted_by.empty()) return kExitInterrupted;
-  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+  return fail_on_errors && info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
 }
 
 }  // namespace photoscore

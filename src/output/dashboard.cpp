@@ -1,6 +1,7 @@
 #include "output/dashboard.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "output/utf8.hpp"
 
@@ -19,6 +20,21 @@ const char* icon(const std::string& verdict) {
   if (verdict == "post_it") return "\u2705";
   if (verdict == "maybe") return "\U0001F914";
   return "\U0001F5D1 ";
+}
+
+// The analyzers' notes have dashes (en and em) that are not ASCII: a log in
+// ASCII gets hyphens.
+std::string ascii_dashes(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 3, "\u2014") == 0 || text.compare(i, 3, "\u2013") == 0) {
+      out += '-';
+      i += 3;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 // ANSI colours for the verdict words: green, yellow, red.
@@ -79,9 +95,11 @@ void Dashboard::write(const ScoredRow& row, const ImageTiming&) {
     line += a.name + " " + a.label(row.results[i], a.verdict_field) + " (" + a.figure(row.results[i]) + ")";
     if (i + 1 < analyzers_.size()) line += style_.unicode ? " \u00B7 " : " | ";
   }
-  std::fprintf(out_, "%s\n", line.c_str());
+  std::fprintf(out_, "%s\n", style_.unicode ? line.c_str() : ascii_dashes(line).c_str());
   for (std::size_t i = 0; i < analyzers_.size(); ++i) {
-    if (analyzers_[i]->name == "sharpness") std::fprintf(out_, "   %s\n", analyzers_[i]->note(row.results[i]).c_str());
+    if (analyzers_[i]->name != "sharpness") continue;
+    const std::string note = analyzers_[i]->note(row.results[i]);
+    std::fprintf(out_, "   %s\n", style_.unicode ? note.c_str() : ascii_dashes(note).c_str());
   }
   std::fflush(out_);
 }
