@@ -16,14 +16,15 @@ void add_act_options(CLI::App& app, ActOptions& act) {
       ->capture_default_str();
   app.add_flag("--no-photos", act.no_photos,
                "No per-photo dashboard blocks (for 100,000 photos): progress, summary and timing table stay");
-  app.add_flag(
-      "--plain", act.plain,
-      "Plain ASCII dashboard: no emoji, box drawing or colour (as without a UTF-8 terminal; with "
-      "--color always: colour, in ASCII)");
+  app.add_flag("--plain", act.plain,
+               "Plain ASCII dashboard: no emoji, box drawing or colour (as without a UTF-8 terminal; with "
+               "--color always: colour, in ASCII)");
   app.add_option_function<std::string>(
          "--color",
          [&act](const std::string& word) {
-           act.color = word == "always" ? ColorChoice::Always : word == "never" ? ColorChoice::Never : ColorChoice::Auto;
+           act.color = word == "always"  ? ColorChoice::Always
+                       : word == "never" ? ColorChoice::Never
+                                         : ColorChoice::Auto;
          },
          "auto: colour, emoji and a progress line redrawn in place only on a person's terminal (not a "
          "file or pipe, nor the terminal mpirun gives its ranks; colour not with NO_COLOR or TERM=dumb); "

@@ -10,7 +10,8 @@ namespace photoscore {
 void print_error_count(std::FILE* out, const RunInfo& info, bool fail_on_errors) {
   if (info.errors == 0) return;
   std::fprintf(out, "photoscore: %lld of %lld file%s could not be scored (an error row each)",
-               static_cast<long long>(info.errors), static_cast<long long>(info.images), info.images == 1 ? "" : "s");
+               static_cast<long long>(info.errors), static_cast<long long>(info.images),
+               info.images == 1 ? "" : "s");
   if (!info.interrupted_by.empty()) {
     std::fprintf(out, "\n");
   } else if (fail_on_errors) {

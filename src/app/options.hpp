@@ -21,7 +21,7 @@ struct Options {
   std::string h5 = "photo_scores.h5";
   std::string csv;  // empty: no CSV
   bool quiet = false;
-  bool fail_on_errors = false;  // --fail-on-errors: exit 1 when some file has an error row
+  bool fail_on_errors = false;         // --fail-on-errors: exit 1 when some file has an error row
   std::vector<std::string> analyzers;  // empty: the default ones
   std::string weights;                 // "" or a list, see --help
   std::string thresholds;              // "" or "POST_IT,MAYBE"

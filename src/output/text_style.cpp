@@ -39,6 +39,8 @@ TextStyle text_style(bool terminal, ColorChoice color, bool plain) {
   return style;
 }
 
-TextStyle text_style(std::FILE* out, bool plain) { return text_style(is_terminal(out), ColorChoice::Auto, plain); }
+TextStyle text_style(std::FILE* out, bool plain) {
+  return text_style(is_terminal(out), ColorChoice::Auto, plain);
+}
 
 }  // namespace photoscore
