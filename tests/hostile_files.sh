@@ -92,10 +92,12 @@ print(f"  {len(rows)} rows, {errors} errors, {len(problems)} problems")
 sys.exit(1 if problems else 0)
 PY
   local lines
-  lines=$(grep -c "^photoscore: " "$work/$name.err")
+  lines=$(grep "^photoscore: " "$work/$name.err" | grep -vc "could not be scored (an error row each)")
   local errors
   errors=$(grep -c '"status":"error"' "$work/$name.jsonl")
   [ "$lines" = "$errors" ] || fail "$name: $lines error lines on stderr for $errors error rows"
+  grep -q "^photoscore: $errors of $(wc -l <"$work/$name.jsonl") files could not be scored" "$work/$name.err" ||
+    fail "$name: no last line counting the $errors error rows"
 }
 
 run threads -- --mode threads
