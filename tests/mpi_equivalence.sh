@@ -19,8 +19,7 @@
 #
 # --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
 # large folder can be cut down and a folder of bad files run on fewer rank
-# counts (under mpirun, a job whose exit status is 1 takes seconds to wind
-# down).
+# counts (each run under mpirun takes seconds).
 set -u
 
 photoscore=""

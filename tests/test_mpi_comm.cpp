@@ -209,7 +209,8 @@ class MpiRun : public ::testing::Test {
     // answered once per analyzer.
     const std::size_t unread = c.read == ReadMode::Rank0 ? 1 : 0;
     EXPECT_EQ(answers, static_cast<std::int64_t>((files_.size() - unread) * count));
-    EXPECT_EQ(job.info.read, to_string(c.read));
+    // --read auto on one node: every node sees the input, the ranks read.
+    EXPECT_EQ(job.info.read, c.read == ReadMode::Auto ? std::string("workers (auto)") : std::string(to_string(c.read)));
     EXPECT_EQ(job.info.decode, "once");
     // Rank 0 sends every photo's payload; in roles groups of several ranks the
     // decoding member sends the pixels on.
@@ -256,6 +257,8 @@ TEST_F(MpiRun, WorkersReadTheFilesThemselves) {
   check({Layout::Roles, 1, 2, {}, ReadMode::Workers});
   check({Layout::Roles, 2, 1, kWithColor, ReadMode::Workers});
   check({Layout::Farm, 1, 3, {}, ReadMode::Workers});
+  check({Layout::Roles, 1, 2, {}, ReadMode::Auto});
+  check({Layout::Farm, 2, 1, {}, ReadMode::Auto});
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {

@@ -16,10 +16,21 @@ void add_act_options(CLI::App& app, ActOptions& act) {
       ->capture_default_str();
   app.add_flag("--no-photos", act.no_photos,
                "No per-photo dashboard blocks (for 100,000 photos): progress, summary and timing table stay");
-  app.add_flag(
-      "--plain", act.plain,
-      "Plain ASCII dashboard: no emoji, box drawing or colour (also without a UTF-8 terminal, or with "
-      "NO_COLOR set for colour)");
+  app.add_flag("--plain", act.plain,
+               "Plain ASCII dashboard: no emoji, box drawing or colour (as without a UTF-8 terminal; with "
+               "--color always: colour, in ASCII)");
+  app.add_option_function<std::string>(
+         "--color",
+         [&act](const std::string& word) {
+           act.color = word == "always"  ? ColorChoice::Always
+                       : word == "never" ? ColorChoice::Never
+                                         : ColorChoice::Auto;
+         },
+         "auto: colour, emoji and a progress line redrawn in place only on a person's terminal (not a "
+         "file or pipe, nor the terminal mpirun gives its ranks; colour not with NO_COLOR or TERM=dumb); "
+         "always: as on a terminal, also in a batch log; never: no colour")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
   app.add_option(
       "--link-into", act.link_into,
       "Make DIR/post_it, DIR/maybe, DIR/delete (and DIR/error for unreadable files) holding a symlink "

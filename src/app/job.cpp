@@ -100,10 +100,15 @@ TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<Sc
 std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std::vector<InputFile>& files,
                                     std::optional<std::uint64_t> jsonl_keep) {
   const bool per_photo = !options.quiet && !options.act.no_photos;
+  // A terminal under mpirun is not a person's: a batch log gets no colour,
+  // emoji or redrawn line (--color always says otherwise).
+  const ColorChoice color = options.act.color;
+  const bool out_terminal = person_terminal(stdout, color, options.under_launcher);
+  const bool err_terminal = person_terminal(stderr, color, options.under_launcher);
   FormatContext& context = job.format;
   context.analyzers = job.policy.analyzers;
   context.widths = text_widths(files, job.resumed, job.info.ranks, job.policy.analyzers.size());
-  context.style = text_style(stdout, options.act.plain);
+  context.style = text_style(out_terminal, color, options.act.plain);
   context.per_photo = per_photo;
   context.row_offset = static_cast<std::int64_t>(job.resumed.size());
 
@@ -117,8 +122,8 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
   // drawn again after them.
   std::unique_ptr<ProgressSink> progress;
   if (!options.quiet) {
-    progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
-    if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
+    progress = std::make_unique<ProgressSink>(stderr, err_terminal, options.act.progress_seconds);
+    if (err_terminal) sinks->add(progress->eraser(per_photo && out_terminal));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
   sinks->add(std::make_unique<Dashboard>(stdout, context, options.jsonl, options.h5));
@@ -127,9 +132,9 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) {
+int exit_code_for(const RunInfo& info, bool fail_on_errors) {
   if (!info.interrupted_by.empty()) return kExitInterrupted;
-  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+  return fail_on_errors && info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
 }
 
 }  // namespace photoscore

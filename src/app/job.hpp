@@ -2,6 +2,7 @@
 // From the options to what a run needs: the job every rank shares, the
 // files, the sinks.
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -40,8 +41,12 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
 TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<ScoredRow>& kept, int ranks,
                        std::size_t analyzers);
 
-// 0 when every photo was scored, 1 when some could not be, 4 when a signal
-// stopped the run first.
-int exit_code_for(const RunInfo& info);
+// 0 when the run completed (every file has its row, error rows included),
+// 4 when a signal stopped it first; 1 when some files have error rows and
+// `fail_on_errors` (--fail-on-errors).
+int exit_code_for(const RunInfo& info, bool fail_on_errors);
+// The error rows counted in one line on `out` (nothing when there are none),
+// with what they make of the exit status.
+void print_error_count(std::FILE* out, const RunInfo& info, bool fail_on_errors);
 
 }  // namespace photoscore

@@ -82,7 +82,8 @@ ParseResult parse_options(int argc, char** argv) {
       "  mpirun -np 4 photoscore photos/             rank 0 reads and merges; ranks 1-3 run one analyzer each\n"
       "  mpirun -np 8 photoscore --layout farm DIR   every worker rank runs all analyzers on whole photos\n\n"
       "Results do not depend on how the job ran: every mode writes the same JSONL bytes.\n"
-      "Exit status: 0 every photo scored; 1 some files could not be scored (each has an error row);\n"
+      "Exit status: 0 the run completed: every file has its row (files that could not be scored have an\n"
+      "error row each, counted on stderr and in the summary; with --fail-on-errors they make it 1);\n"
       "2 bad arguments, unusable input folder, or outputs that would destroy something (an input, a device,\n"
       "existing results without --force or --resume, a job already writing them); 3 the job failed (output\n"
       "error, MPI failure); 4 stopped by SIGTERM or SIGINT: the outputs hold the photos finished (run again\n"
@@ -134,6 +135,9 @@ ParseResult parse_options(int argc, char** argv) {
   // --- end safety ---
   app.add_flag("-q,--quiet", o.quiet,
                "No per-photo dashboard lines, no progress and no timing table (the summary is still printed)");
+  app.add_flag("--fail-on-errors", o.fail_on_errors,
+               "Exit 1 when some files could not be scored (each still has its error row); by default a run "
+               "that gave every file its row exits 0, so batch systems count it a success");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
                  "Merge weights, in --analyzers order (0.4,0.4,0.2) or by name (sharpness=0.5,exposure=0.3,...; "

@@ -167,7 +167,6 @@ class Source {
   void send_batch(Group& group, std::int64_t size) {
     auto out = std::make_unique<OutgoingBatch>();
     PhotoBatch batch;
-    batch.first = static_cast<std::int64_t>(next_);
     batch.seq = group.seq;
     const std::size_t g = static_cast<std::size_t>(&group - groups_.data());
     for (std::int64_t k = 0; k < size; ++k) {
@@ -195,6 +194,7 @@ class Source {
       photo.decoder = group.balancer
                           ? group.balancer->assign(group.seq, photo.payload > 0 ? static_cast<double>(photo.payload) : 1.0)
                           : plan_.groups[g].ranks.front();
+      if (batch.photos.empty()) batch.first = static_cast<std::int64_t>(next_);
       ++next_;
       ++group.seq;
       if (photo.payload >= 0) out->payloads.push_back(std::move(bytes));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "output/utf8.hpp"
 
@@ -21,6 +22,21 @@ const char* icon(const std::string& verdict) {
   if (verdict == "post_it") return "\u2705";
   if (verdict == "maybe") return "\U0001F914";
   return "\U0001F5D1 ";
+}
+
+// The analyzers' notes have dashes (en and em) that are not ASCII: a log in
+// ASCII gets hyphens.
+std::string ascii_dashes(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 3, "\u2014") == 0 || text.compare(i, 3, "\u2013") == 0) {
+      out += '-';
+      i += 3;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 // ANSI colours for the verdict words: green, yellow, red.
@@ -98,7 +114,8 @@ class DashboardFormatter final : public RowFormatter {
     for (std::size_t i = 0; i < analyzers.size(); ++i) {
       if (analyzers[i]->name == "sharpness") text += "   " + analyzers[i]->note(row.results[i]) + "\n";
     }
-    return text;
+    // The notes' dashes are not ASCII.
+    return style.unicode ? text : ascii_dashes(text);
   }
 
   FormatContext context_;

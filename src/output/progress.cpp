@@ -33,9 +33,6 @@ std::string duration(double seconds) {
   return text;
 }
 
-// Clears the line the cursor is on: carriage return, then erase to its end.
-constexpr const char* kEraseLine = "\r\033[K";
-
 // The progress line must go before the sinks that print to the terminal and
 // be drawn again after them.
 class Eraser final : public FormattingSink {
@@ -120,7 +117,12 @@ void ProgressSink::append(std::string_view, std::int64_t rows) {
 void ProgressSink::draw(double seconds) {
   const std::string text = line(done_, total_, seconds);
   if (terminal_) {
-    std::fprintf(out_, "%s%s", kEraseLine, text.c_str());
+    // Over the last line: a shorter one pads with blanks. Carriage returns
+    // and blanks, not ANSI erase codes, so any terminal (TERM=dumb too)
+    // shows it and --color never holds no escape code.
+    const std::size_t pad = drawn_ && drawn_width_ > text.size() ? drawn_width_ - text.size() : 0;
+    std::fprintf(out_, "\r%s%*s", text.c_str(), static_cast<int>(pad), "");
+    drawn_width_ = text.size() + pad;
     drawn_ = true;
   } else {
     std::fprintf(out_, "photoscore: progress %s\n", text.c_str());
@@ -131,7 +133,7 @@ void ProgressSink::draw(double seconds) {
 
 void ProgressSink::erase() {
   if (!drawn_) return;
-  std::fprintf(out_, "%s", kEraseLine);
+  std::fprintf(out_, "\r%*s\r", static_cast<int>(drawn_width_), "");
   std::fflush(out_);
   drawn_ = false;
 }

@@ -10,10 +10,10 @@
 namespace photoscore {
 
 // Progress on stderr: done/total, images per second and the time left.
-// On a terminal one line is redrawn in place (at most ten times a second);
-// in a batch log (not a terminal) a plain line every `interval` seconds, so
-// a log of a long job shows it is alive without one line per photo. Gets
-// the total from RunInfo::total at open.
+// On a person's terminal one line is redrawn in place (at most ten times a
+// second); in a batch log (not a terminal, or one under mpirun) a plain
+// line every `interval` seconds, so a log of a long job shows it is alive
+// without one line per photo. Gets the total from RunInfo::total at open.
 class ProgressSink final : public FormattingSink {
  public:
   ProgressSink(std::FILE* out, bool terminal, double interval_seconds);
@@ -49,6 +49,7 @@ class ProgressSink final : public FormattingSink {
   double last_ = 0.0;
   double latest_ = 0.0;   // when the last row came: the final line's time
   bool drawn_ = false;    // a terminal line is showing
+  std::size_t drawn_width_ = 0;  // its width, blanked by erase()
   bool printed_ = false;  // a batch line was printed
 };
 

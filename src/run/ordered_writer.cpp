@@ -38,6 +38,8 @@ void OrderedWriter::finish_encoded(std::string&& bytes, std::size_t from) {
 void OrderedWriter::add(std::int64_t first, Pending&& pending) {
   std::unique_lock lock(mutex_);
   if (failure_) return;
+  if (first < static_cast<std::int64_t>(written_))
+    throw std::logic_error("OrderedWriter: a block for row " + std::to_string(first) + ", already written");
   // Viewed where it rests: a map's elements never move.
   auto [at, fresh] = ready_.emplace(first, std::move(pending));
   if (!fresh) throw std::logic_error("OrderedWriter: two blocks start at row " + std::to_string(first));
