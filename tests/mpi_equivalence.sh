@@ -10,11 +10,13 @@
 # broadcast) and --shared-mb 0 (all by broadcast). --tcp-ranks runs the same
 # matrix for those rank counts again over the network path (mpirun --mca btl
 # self,tcp: what ranks on different nodes use), roles with --shared-mb 0, as
-# a group across nodes would. Then one rank is killed mid-run: the job must
-# end non-zero, promptly, with the rows already written intact.
+# a group across nodes would. --leader-ranks runs both layouts again with
+# --leaders on (rank 1 leads the one node: rank 0 deals to it alone). Then
+# one rank is killed mid-run: the job must end non-zero, promptly, with the
+# rows already written intact.
 #
 #   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
-#                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"]
+#                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"] [--leader-ranks "4 7"]
 #                      DIR [[--max-images N] [--ranks ...] [--tcp-ranks ...] DIR]...
 #
 # --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
@@ -28,10 +30,12 @@ np_flag="-np"
 max_images=""
 rank_counts="2 3 4 5 7"
 tcp_counts=""
+leader_counts=""
 kill_check=1
 folders=()
 folder_ranks=()
 folder_tcp=()
+folder_leaders=()
 folder_limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,9 +45,11 @@ while [ $# -gt 0 ]; do
     --max-images) max_images="$2"; shift 2 ;;
     --ranks) rank_counts="$2"; shift 2 ;;
     --tcp-ranks) tcp_counts="$2"; shift 2 ;;
+    --leader-ranks) leader_counts="$2"; shift 2 ;;
     --no-kill) kill_check=0; shift ;;
     -*) echo "mpi_equivalence: unknown option $1" >&2; exit 2 ;;
-    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_limits+=("$max_images"); shift ;;
+    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_leaders+=("$leader_counts")
+       folder_limits+=("$max_images"); shift ;;
   esac
 done
 if [ -z "$photoscore" ] || [ ${#folders[@]} -eq 0 ]; then
@@ -159,6 +165,32 @@ for f in "${!folders[@]}"; do
           done
         done
       done
+    done
+  done
+done
+
+# --leaders on: rank 0 deals to the node's leader, which deals to the rest.
+for f in "${!folders[@]}"; do
+  folder="${folders[$f]}"
+  name=$(basename "$folder")
+  limit=()
+  [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  for np in ${folder_leaders[$f]}; do
+    for layout in roles farm; do
+      out="$work/$name.np$np.$layout.leaders.jsonl"
+      what="$name: -np $np --layout $layout --leaders on"
+      start=$SECONDS
+      timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" --leaders on --threads 1 \
+        --quiet "${limit[@]}" --jsonl "$out" --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
+      rc=$?
+      runs=$((runs + 1))
+      if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
+        fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
+      elif ! grep -q "^rank 1 .*: leader" "$work/out"; then
+        fail "$what: rank 1 is not the leader in the plan"
+      else
+        echo "ok   $what ($((SECONDS - start)) s)"
+      fi
     done
   done
 done

@@ -139,6 +139,40 @@ TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
   }
 }
 
+// With leaders: a leader a node (its lowest rank but 0), the node's other
+// ranks in groups of its own that it deals to; rank 0 deals to the leaders.
+TEST(MpiPlan, LeadersDealToTheirNodesGroups) {
+  // Ranks 0-4 on node 0, 5-9 on node 5 (a node is named by its lowest rank).
+  const std::vector<int> nodes = {0, 0, 0, 0, 0, 5, 5, 5, 5, 5};
+  const MpiPlan farm = make_mpi_plan(Layout::Farm, 10, 3, nodes, true);
+  EXPECT_EQ(farm.leaders, (std::vector<int>{1, 5}));
+  ASSERT_EQ(farm.groups.size(), 7u);  // 2, 3, 4 and 6, 7, 8, 9
+  EXPECT_EQ(farm.groups[0].dealer, 1);
+  EXPECT_EQ(farm.groups[6].dealer, 5);
+  EXPECT_TRUE(farm.ranks[5].leader);
+  EXPECT_EQ(farm.ranks[5].group, -1);
+  const std::vector<PlanLane> top = plan_lanes(farm, 0);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].rank, 1);
+  EXPECT_EQ(top[0].group, -1);
+  EXPECT_EQ(top[0].members, 3u);
+  EXPECT_EQ(top[1].members, 4u);
+  EXPECT_EQ(plan_lanes(farm, 5).size(), 4u);
+  EXPECT_EQ(rank_role_name(farm, 5, {}), "leader");
+  EXPECT_NE(plan_summary(farm, 1).find("2 leaders"), std::string::npos);
+  // Roles: no group spans the nodes.
+  const MpiPlan roles = make_mpi_plan(Layout::Roles, 10, 3, nodes, true);
+  for (const PlanGroup& g : roles.groups) {
+    for (int r : g.ranks) EXPECT_EQ(nodes[static_cast<std::size_t>(r)], nodes[static_cast<std::size_t>(g.dealer)]);
+  }
+  // Without leaders, nothing changes: rank 0 deals to every group.
+  const MpiPlan plain = make_mpi_plan(Layout::Farm, 10, 3, nodes, false);
+  EXPECT_TRUE(plain.leaders.empty());
+  EXPECT_EQ(plan_lanes(plain, 0).size(), 9u);
+  // A node with nothing to lead.
+  EXPECT_THROW(make_mpi_plan(Layout::Farm, 3, 3, {0, 0, 2}, true), std::invalid_argument);
+}
+
 TEST(MpiPlan, RefusesWhatCannotRun) {
   EXPECT_THROW(make_mpi_plan(Layout::Roles, 1, 3), std::invalid_argument);
   EXPECT_THROW(make_mpi_plan(Layout::Roles, 4, 0), std::invalid_argument);

@@ -29,6 +29,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
       options.max_file_mb < 0x1p44 ? static_cast<std::uint64_t>(options.max_file_mb * (1 << 20)) : UINT64_MAX;
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.leaders = options.leaders;
   job.read = options.read;
   job.shared_bytes =
       options.shared_mb >= 0 ? static_cast<std::int64_t>(options.shared_mb * 1024.0 * 1024.0) : -1;

@@ -182,8 +182,17 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(not_nan())
       ->check(CLI::Range(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
-                 "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
+                 "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
+                 "each batch is about 50 ms of the group's work")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  std::string leaders_word = "auto";
+  app.add_option("--leaders", leaders_word,
+                 "MPI: on: rank 0 deals to one leader rank a node, which deals on to its node's other ranks and "
+                 "sends rank 0 their rows in large blocks (it costs each node a rank; with thousands of ranks it "
+                 "keeps rank 0's messages few). auto: on from 512 ranks on two nodes or more, where every rank "
+                 "reads its own photos. off: rank 0 deals to every group itself")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   // --- calibrated profile ---
   {
@@ -220,6 +229,7 @@ ParseResult parse_options(int argc, char** argv) {
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   o.read = parse_read_mode(read_word).value_or(ReadMode::Auto);
+  o.leaders = leaders_word == "on" ? LeaderMode::On : leaders_word == "off" ? LeaderMode::Off : LeaderMode::Auto;
   try {
     // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
     // that keep a run sane, and NaN in the values read here, are checked

@@ -73,8 +73,8 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     while (rows.block_due(MPI_Wtime())) {
       Outgoing& out = outgoing.emplace_back();
       rows.take_message(out.message);
-      MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, 0, kTagBlock, world,
-                &out.request);
+      MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, rows.dealer(), kTagBlock,
+                world, &out.request);
       timing.bytes_sent += static_cast<std::int64_t>(out.message.size());
       moved = true;
     }

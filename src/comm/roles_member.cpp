@@ -674,8 +674,8 @@ class Member {
     while (rows_->block_due(MPI_Wtime())) {
       Block& block = blocks_.emplace_back();
       rows_->take_message(block.message);
-      MPI_Isend(block.message.data(), static_cast<int>(block.message.size()), MPI_BYTE, 0, kTagBlock, world_,
-                &block.request);
+      MPI_Isend(block.message.data(), static_cast<int>(block.message.size()), MPI_BYTE, rows_->dealer(), kTagBlock,
+                world_, &block.request);
       timing_.bytes_sent += static_cast<std::int64_t>(block.message.size());
       moved = true;
     }

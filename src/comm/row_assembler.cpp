@@ -11,12 +11,17 @@ RowAssembler::RowAssembler(const Job& job, const MpiPlan& plan, std::size_t grou
     : job_(job),
       plan_(plan),
       group_(plan.groups.at(group)),
-      group_index_(group),
+      lane_(0),
       count_(job.policy.analyzers.size()),
       builder_(job.formats, job.format),
       members_(group_.ranks.size()),
       reported_(group_.ranks.size(), false) {
   for (std::size_t m = 0; m < group_.ranks.size(); ++m) members_[m].rank = group_.ranks[m];
+  // Its place among its dealer's lanes, which the dealer's reports go by.
+  const std::vector<PlanLane> lanes = plan_lanes(plan, group_.dealer);
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    if (lanes[i].group == static_cast<int>(group)) lane_ = static_cast<std::int32_t>(i);
+  }
 }
 
 std::size_t RowAssembler::member(int rank) const {
@@ -119,7 +124,7 @@ void RowAssembler::take_message(std::string& out) {
   if (sealed_.empty()) seal();
   if (sealed_.empty()) throw std::logic_error("RowAssembler::take_message with no rows");
   BlockReport report;
-  report.group = static_cast<std::int32_t>(group_index_);
+  report.group = lane_;
   for (std::size_t m = 0; m < members_.size(); ++m) {
     if (!reported_[m]) continue;
     report.members.push_back(members_[m]);
