@@ -32,8 +32,6 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-std::string jsonl_meta_path(const std::string& jsonl_path) { return jsonl_path + ".meta"; }
-
 JsonlSink::JsonlSink(std::string path, std::vector<const AnalyzerSpec*> analyzers,
                      std::optional<std::uint64_t> keep)
     : path_(std::move(path)), schema_(std::move(analyzers)), keep_(keep) {
@@ -47,7 +45,11 @@ JsonlSink::~JsonlSink() {
 
 void JsonlSink::open(const RunInfo& info) {
   if (fd_ >= 0) throw std::logic_error("JsonlSink::open called twice");
-  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (keep_ ? 0 : O_TRUNC);
+  // The records first: a JSONL is never ahead of a .meta that describes
+  // other rows than its own.
+  if (!info.scoring_options.empty()) ledger_.open(jsonl_meta_path(path_), info.scoring_options, keep_);
+  // No link followed: the JSONL is a file photoscore writes, not a way into another.
+  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (keep_ ? 0 : O_TRUNC);
   fd_ = ::open(path_.c_str(), flags, 0644);
   if (fd_ < 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
   good_ = keep_.value_or(0);
@@ -56,7 +58,6 @@ void JsonlSink::open(const RunInfo& info) {
       ::lseek(fd_, static_cast<off_t>(good_), SEEK_SET) < 0) {
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
   }
-  if (!info.scoring_options.empty()) write_whole_file(jsonl_meta_path(path_), info.scoring_options + "\n");
 }
 
 void JsonlSink::write(const ScoredRow& row, const ImageTiming&) {
@@ -75,10 +76,15 @@ void JsonlSink::write(const ScoredRow& row, const ImageTiming&) {
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
   }
   good_ += line.size();
+  if (ledger_.is_open()) {
+    ledger_.add(line, row.path);
+    ledger_.flush();
+  }
 }
 
 void JsonlSink::close(const RunInfo&) {
   if (fd_ < 0) return;
+  ledger_.close();
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));

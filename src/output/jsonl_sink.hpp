@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "output/resume_ledger.hpp"
 #include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
 
@@ -25,8 +26,9 @@ class JsonlSink final : public RowSink {
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
 
-  // Opens PATH, and records info.scoring_options in PATH.meta (when set)
-  // for a later --resume to check.
+  // Starts PATH.meta (when info.scoring_options is set: the options and,
+  // as rows are written, a record of each, for a later --resume to check;
+  // see resume_ledger.hpp), then opens PATH.
   void open(const RunInfo& info) override;
   // A kept row is already in the file (the bytes kept).
   void resume(const ScoredRow&) override {}
@@ -39,9 +41,7 @@ class JsonlSink final : public RowSink {
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
   std::uint64_t good_ = 0;  // bytes of whole rows in the file
+  LedgerWriter ledger_;     // PATH.meta
 };
-
-// PATH.meta, beside the JSONL: the scoring options its rows were made with.
-std::string jsonl_meta_path(const std::string& jsonl_path);
 
 }  // namespace photoscore
