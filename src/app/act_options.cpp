@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "app/not_nan.hpp"
+#include "app/number_checks.hpp"
 
 namespace photoscore {
 
@@ -11,8 +11,7 @@ void add_act_options(CLI::App& app, ActOptions& act) {
          "--progress", act.progress_seconds,
          "Seconds between progress lines on stderr when it is not a terminal (a batch log); on a terminal "
          "one line updates in place. -q silences it")
-      ->check(not_nan())
-      ->check(CLI::PositiveNumber)
+      ->check(finite_in(0.0, std::numeric_limits<double>::max(), true))
       ->capture_default_str();
   app.add_flag("--no-photos", act.no_photos,
                "No per-photo dashboard blocks (for 100,000 photos): progress, summary and timing table stay");

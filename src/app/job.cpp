@@ -14,6 +14,7 @@
 #include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
 #include "output/text_style.hpp"
+#include "output/utf8.hpp"
 #include "analyzers/profile.hpp"
 
 namespace photoscore {
@@ -68,8 +69,17 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   for (const auto& [ext, count] : listing.skipped) info.skipped += count;
   info.skipped_by_extension = skipped_summary(listing.skipped);
   info.total = static_cast<std::int64_t>(listing.files.size());  // for progress
-  for (const auto& folder : listing.unreadable_folders) {
-    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
+  // Said one by one and counted (the summary, /run skipped_folders): a
+  // folder passed over silently would look like one without photos.
+  for (std::size_t i = 0; i < listing.unreadable_folders.size(); ++i) {
+    const std::string reason = i < listing.unreadable_reasons.size() ? ": " + listing.unreadable_reasons[i] : "";
+    std::fprintf(stderr, "photoscore: cannot read folder %s%s; its photos are not scored\n",
+                 for_terminal(listing.unreadable_folders[i]).c_str(), for_terminal(reason).c_str());
+  }
+  info.skipped_folders = static_cast<std::int64_t>(listing.unreadable_folders.size());
+  if (info.skipped_folders > 1) {
+    std::fprintf(stderr, "photoscore: %lld folders could not be read; their photos are not scored\n",
+                 static_cast<long long>(info.skipped_folders));
   }
   return std::move(listing.files);
 }

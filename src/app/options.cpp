@@ -15,6 +15,7 @@
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
 #include "app/not_nan.hpp"
+#include "app/number_checks.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -157,24 +158,21 @@ ParseResult parse_options(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
-      ->check(not_nan())
-      ->check(CLI::PositiveNumber)
+      ->check(finite_in(0.0, std::numeric_limits<double>::max(), true))
       ->capture_default_str();
   app.add_option(
          "--memory-budget", o.memory_budget_mb,
          "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
          "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
          "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1e9));
+      ->check(finite_in(0.0, 1e9));
   app.add_option(
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
          "each. Default 512 (address space: only what the photos in flight need is touched); never more "
          "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1048576.0));
+      ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
       ->check(CLI::Range(1, 64))
@@ -230,6 +228,14 @@ ParseResult parse_options(int argc, char** argv) {
       std::snprintf(text, sizeof text, "%g", o.max_megapixels);
       throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
                                   std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
+    }
+    // A budget below one MB is no budget anyone means: it rounded to 0
+    // bytes, which is "none".
+    if (o.memory_budget_mb > 0 && o.memory_budget_mb < 1) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", o.memory_budget_mb);
+      throw std::invalid_argument(std::string("--memory-budget: ") + text +
+                                  " MB is less than 1 MB; 0 means no budget");
     }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

@@ -94,13 +94,11 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     const std::size_t line_no = point.rows.size() + 1;
     const std::string where = "--resume: " + shown + " line " + std::to_string(line_no) + ": ";
     const std::string_view bytes(content.data() + start, record.end - start);
-    if (bytes.find('\n') != bytes.size() - 1) {
-      throw InputError(where + "not the row " + meta_shown + " recorded there (lines were added, removed or joined)" +
-                       kStartOver);
-    }
-    if (ledger_row_digest(bytes) != record.row_digest) {
-      throw InputError(where + "changed after photoscore wrote it (it does not match its checksum in " + meta_shown +
-                       ")" + kStartOver);
+    // Not one line where the record says, or not its bytes: an edited,
+    // added, removed or foreign line.
+    if (bytes.find('\n') != bytes.size() - 1 || ledger_row_digest(bytes) != record.row_digest) {
+      throw InputError(where + "changed after photoscore wrote it (it is not the row its checksum in " + meta_shown +
+                       " records)" + kStartOver);
     }
     if (ledger_chain(chain, record.end, record.photo, record.row_digest) != record.chain) {
       throw InputError("--resume: " + meta_shown + " was changed after photoscore wrote it (its record of line " +

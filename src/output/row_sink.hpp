@@ -1,6 +1,7 @@
 #pragma once
 // Where merged rows go. Runners call open once, write once per photo in file
 // order, and close once with the run's final provenance and timings.
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,11 @@ class RowSink {
   virtual void resume(const ScoredRow& row) { write(row, ImageTiming{}); }
   virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
   virtual void close(const RunInfo&) {}
+  // What this sink does beside the results, per photo (an XMP sidecar, a
+  // link), that it could not do: each a warning for that photo, which does
+  // not stop the job. Read after the last write, before close: the summary
+  // and /run count them.
+  virtual std::int64_t warnings() const { return 0; }
 };
 
 // Fans every call out to several sinks, in order.
@@ -40,6 +46,11 @@ class SinkSet final : public RowSink {
   }
   void close(const RunInfo& info) override {
     for (auto& s : sinks_) s->close(info);
+  }
+  std::int64_t warnings() const override {
+    std::int64_t n = 0;
+    for (const auto& s : sinks_) n += s->warnings();
+    return n;
   }
 
  private:
