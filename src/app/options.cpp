@@ -126,8 +126,8 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   // --- safety (issue 11) ---
   app.add_flag("--force", o.force,
-               "Replace existing results (JSONL, HDF5, CSV) and XMP sidecars (--xmp); without it, or --resume, a run refuses to start "
-               "over them");
+               "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
+               "(--xmp); without it, or --resume, a run refuses to start over them");
   app.add_flag("--resume", o.resume,
                "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
                "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")
@@ -170,8 +170,9 @@ ParseResult parse_options(int argc, char** argv) {
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
-         "each. Default 512 (address space: only what the photos in flight need is touched); never more "
-         "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
+         "each. Default 512, reserved when the run starts (a group that cannot reserve it broadcasts); "
+         "never more than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by "
+         "broadcast")
       ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")

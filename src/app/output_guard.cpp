@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <climits>
-#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -157,9 +156,12 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   try {
     for (const Output& o : outputs) prepared.lock->add(o.path + ".lock", options.force);
     if (!options.act.link_into.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(options.act.link_into, ec);
-      prepared.lock->add(options.act.link_into + "/.photoscore.lock", options.force);
+      // Beside the folder, like the files' locks: nothing is made inside it
+      // before the run is sure to start. A parent where no file can be made
+      // (the folder a mount point) leaves it unlocked.
+      std::string dir = options.act.link_into;
+      while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+      prepared.lock->add(dir + ".lock", options.force, true);
     }
     // The sidecars beside the photos; a folder where nothing can be made
     // gets no sidecar either (a warning per photo).

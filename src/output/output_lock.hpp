@@ -1,8 +1,8 @@
 #pragma once
 // The advisory locks a run holds on its outputs: flock() on NAME.lock
-// beside each output file (JSONL, HDF5, CSV, report, summary), on
-// DIR/.photoscore.lock in a --link-into folder and on .photoscore-xmp.lock
-// in the input folder for --xmp, taken before any output is looked at and
+// beside each output file (JSONL, HDF5, CSV, report, summary) and beside
+// a --link-into folder (DIR.lock), and on .photoscore-xmp.lock in the input
+// folder for --xmp, taken before any output is looked at and
 // held until the end, on the writing rank only. A second job sharing any
 // one of them (another --jsonl, but the same default photo_scores.h5) finds
 // it held and stops at once, instead of replacing our file with its own.
