@@ -51,7 +51,8 @@ TEST(Sha256, PiecesAsOne) {
   for (int i = 0; i < 1000; ++i) text += static_cast<char>(i * 7 + 3);
   for (const std::size_t piece : {1u, 3u, 63u, 64u, 65u, 200u}) {
     Sha256 sha;
-    for (std::size_t at = 0; at < text.size(); at += piece) sha.update(std::string_view(text).substr(at, piece));
+    for (std::size_t at = 0; at < text.size(); at += piece)
+      sha.update(std::string_view(text).substr(at, piece));
     const auto digest = sha.finish();
     std::string hex;
     for (const auto b : digest) {
@@ -148,7 +149,8 @@ TEST_F(Ledger, AnEditedRowIsRefused) {
     resume();
     FAIL() << "an edited row was kept";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("line 2: changed after photoscore wrote it"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("line 2: changed after photoscore wrote it"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
+#include "analyzers/profile.hpp"
 #include "app/act_sinks.hpp"
 #include "app/exit_codes.hpp"
 #include "app/provenance.hpp"
-#include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
@@ -15,7 +15,7 @@
 #include "output/progress.hpp"
 #include "output/text_style.hpp"
 #include "output/utf8.hpp"
-#include "analyzers/profile.hpp"
+#include "run/memory_budget.hpp"
 
 namespace photoscore {
 
@@ -72,7 +72,8 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   // Said one by one and counted (the summary, /run skipped_folders): a
   // folder passed over silently would look like one without photos.
   for (std::size_t i = 0; i < listing.unreadable_folders.size(); ++i) {
-    const std::string reason = i < listing.unreadable_reasons.size() ? ": " + listing.unreadable_reasons[i] : "";
+    const std::string reason =
+        i < listing.unreadable_reasons.size() ? ": " + listing.unreadable_reasons[i] : "";
     std::fprintf(stderr, "photoscore: cannot read folder %s%s; its photos are not scored\n",
                  for_terminal(listing.unreadable_folders[i]).c_str(), for_terminal(reason).c_str());
   }

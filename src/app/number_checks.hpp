@@ -16,7 +16,8 @@ inline CLI::Validator finite_in(double low, double high, bool low_open = false) 
   return CLI::Validator(
       [=](std::string& text) {
         double value = 0.0;
-        if (!CLI::detail::lexical_cast(text, value) || std::isnan(value)) return "'" + text + "' is not a number";
+        if (!CLI::detail::lexical_cast(text, value) || std::isnan(value))
+          return "'" + text + "' is not a number";
         const bool ok = std::isfinite(value) && (low_open ? value > low : value >= low) && value <= high;
         if (ok) return std::string();
         char bounds[96];

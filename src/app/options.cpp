@@ -125,9 +125,10 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   // --- safety (issue 11) ---
-  app.add_flag("--force", o.force,
-               "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
-               "(--xmp); without it, or --resume, a run refuses to start over them");
+  app.add_flag(
+      "--force", o.force,
+      "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
+      "(--xmp); without it, or --resume, a run refuses to start over them");
   app.add_flag("--resume", o.resume,
                "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
                "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")

@@ -73,8 +73,8 @@ bool inside(const std::string& path, const std::string& root) {
   }
   const std::string full = std::string(real) + (rest.empty() ? "" : "/" + rest);
   const std::string r = real_root;
-  return full == r || (full.size() > r.size() && full.compare(0, r.size(), r) == 0 &&
-                       (r == "/" || full[r.size()] == '/'));
+  return full == r ||
+         (full.size() > r.size() && full.compare(0, r.size(), r) == 0 && (r == "/" || full[r.size()] == '/'));
 }
 
 void check_paths(const Options& options, const std::vector<Output>& outputs,
@@ -85,7 +85,8 @@ void check_paths(const Options& options, const std::vector<Output>& outputs,
     // A link as an output would be written through (the JSONL) or replaced
     // by a file (the others): neither is what its maker meant.
     if (::lstat(o.path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
-      throw InputError(shown(o) + " is a symbolic link: photoscore writes no output through a link; name the file itself");
+      throw InputError(
+          shown(o) + " is a symbolic link: photoscore writes no output through a link; name the file itself");
     }
     struct stat st {};
     if (::stat(o.path.c_str(), &st) != 0) continue;
@@ -140,7 +141,8 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   if (!options.act.summary_json.empty()) outputs.push_back({"--summary-json", options.act.summary_json});
   check_paths(options, outputs, files);
   // With -r the links would be photos of the next run (each scored twice).
-  if (!options.act.link_into.empty() && options.recursive && inside(options.act.link_into, options.input_dir)) {
+  if (!options.act.link_into.empty() && options.recursive &&
+      inside(options.act.link_into, options.input_dir)) {
     throw InputError("--link-into " + for_terminal(options.act.link_into) +
                      " is inside the input folder: with --recursive its links would be scored as photos next "
                      "time; make the links outside it");
@@ -195,7 +197,8 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
       }
     }
     if (!ours) {
-      throw InputError(for_terminal(meta) + " exists and is not a photoscore .meta file: photoscore does not "
+      throw InputError(for_terminal(meta) +
+                       " exists and is not a photoscore .meta file: photoscore does not "
                        "replace it; --force does, or name another --jsonl");
     }
   }

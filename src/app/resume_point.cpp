@@ -78,8 +78,8 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     throw InputError("--resume: " + meta_shown + " cannot be used: " + e.what() + kStartOver);
   }
   if (ledger.options != scoring_options) {
-    throw InputError("--resume: " + shown +
-                     " cannot be continued: " + first_difference(ledger.options, scoring_options) + kStartOver);
+    throw InputError("--resume: " + shown + " cannot be continued: " +
+                     first_difference(ledger.options, scoring_options) + kStartOver);
   }
 
   // Each row kept must be the one NAME.meta recorded, byte for byte, for the
@@ -97,11 +97,12 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     // Not one line where the record says, or not its bytes: an edited,
     // added, removed or foreign line.
     if (bytes.find('\n') != bytes.size() - 1 || ledger_row_digest(bytes) != record.row_digest) {
-      throw InputError(where + "changed after photoscore wrote it (it is not the row its checksum in " + meta_shown +
-                       " records)" + kStartOver);
+      throw InputError(where + "changed after photoscore wrote it (it is not the row its checksum in " +
+                       meta_shown + " records)" + kStartOver);
     }
     if (ledger_chain(chain, record.end, record.photo, record.row_digest) != record.chain) {
-      throw InputError("--resume: " + meta_shown + " was changed after photoscore wrote it (its record of line " +
+      throw InputError("--resume: " + meta_shown +
+                       " was changed after photoscore wrote it (its record of line " +
                        std::to_string(line_no) + " does not match its checksum)" + kStartOver);
     }
     chain = record.chain;
@@ -114,7 +115,8 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     }
     // Byte for byte what this photoscore writes for it, so the finished
     // file is the same as one uninterrupted run's.
-    if (row_to_json(row, schema) != line) throw InputError(where + "not a row as photoscore writes it" + kStartOver);
+    if (row_to_json(row, schema) != line)
+      throw InputError(where + "not a row as photoscore writes it" + kStartOver);
     const std::size_t i = point.rows.size();
     if (i >= files.size()) {
       throw InputError(where + "more rows than the " + std::to_string(files.size()) + " files to score" +
@@ -134,18 +136,21 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
         merged.verdict.clear();
       }
       if (merged.verdict != row.verdict || merged.quality_score != row.quality_score) {
-        throw InputError(where + "its quality score and verdict are not what this run's weights and thresholds give "
-                                 "from its scores" + kStartOver);
+        throw InputError(where +
+                         "its quality score and verdict are not what this run's weights and thresholds give "
+                         "from its scores" +
+                         kStartOver);
       }
     }
     if (record.photo == "unstable" || photo_identity(files[i].path) != record.photo) {
       photo_changed = true;
       const std::size_t after = files.size() - i - 1;
-      point.notes.push_back("--resume: " + for_terminal(files[i].filename) +
-                            (record.photo == "unstable" ? " changed while it was being scored"
-                                                        : " changed since it was scored (size, times or inode)") +
-                            ": it is scored again" +
-                            (after > 0 ? ", and the " + std::to_string(after) + " files after it" : std::string()));
+      point.notes.push_back(
+          "--resume: " + for_terminal(files[i].filename) +
+          (record.photo == "unstable" ? " changed while it was being scored"
+                                      : " changed since it was scored (size, times or inode)") +
+          ": it is scored again" +
+          (after > 0 ? ", and the " + std::to_string(after) + " files after it" : std::string()));
       break;
     }
     point.rows.push_back(std::move(row));
@@ -155,9 +160,10 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
   if (!photo_changed) {
     const std::size_t extra = whole_lines(std::string_view(content).substr(point.bytes));
     if (extra > 0) {
-      point.notes.push_back("--resume: " + std::to_string(extra) + " line" + (extra == 1 ? "" : "s") + " of " + shown +
-                            " after the last row " + meta_shown +
-                            " records (a run stopped between the two, or lines added): not kept, scored again");
+      point.notes.push_back(
+          "--resume: " + std::to_string(extra) + " line" + (extra == 1 ? "" : "s") + " of " + shown +
+          " after the last row " + meta_shown +
+          " records (a run stopped between the two, or lines added): not kept, scored again");
     }
   }
   return point;

@@ -110,8 +110,9 @@ void Dashboard::close(const RunInfo& info) {
                  static_cast<long long>(info.skipped_folders));
   }
   if (info.warnings > 0) {
-    std::fprintf(out_, "Warnings: %lld sidecar%s or link%s not made (named on stderr; the photos are scored)\n",
-                 static_cast<long long>(info.warnings), info.warnings == 1 ? "" : "s", info.warnings == 1 ? "" : "s");
+    std::fprintf(
+        out_, "Warnings: %lld sidecar%s or link%s not made (named on stderr; the photos are scored)\n",
+        static_cast<long long>(info.warnings), info.warnings == 1 ? "" : "s", info.warnings == 1 ? "" : "s");
   }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   std::fprintf(out_, "Elapsed %.2f s, %.1f images/s (profile %s)\n", info.wall_seconds, rate, info.profile.c_str());

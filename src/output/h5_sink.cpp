@@ -13,8 +13,8 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
-#include "output/h5_provenance.hpp"
 #include "output/h5_partial_file.hpp"
+#include "output/h5_provenance.hpp"
 #include "output/h5_table.hpp"
 #include "output/partial_file.hpp"
 

@@ -1,10 +1,10 @@
 #include "output/link_sink.hpp"
 
 #include <filesystem>
-
-#include "output/link_name.hpp"
 #include <stdexcept>
 #include <system_error>
+
+#include "output/link_name.hpp"
 
 namespace photoscore {
 

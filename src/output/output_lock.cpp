@@ -37,7 +37,8 @@ bool is_lock_text(const std::string& text) {
   if (text.empty()) return true;
   const auto nl = text.find('\n');
   if (nl == std::string::npos || nl + 1 != text.size() || text.size() > 200) return false;
-  return text.substr(0, kHolderMark.size() + 4) == std::string(kHolderMark) + "pid " || text.substr(0, 4) == "pid ";
+  return text.substr(0, kHolderMark.size() + 4) == std::string(kHolderMark) + "pid " ||
+         text.substr(0, 4) == "pid ";
 }
 
 bool same_file(int fd, const std::string& path) {
@@ -65,7 +66,9 @@ OutputLock::OutputLock(std::string path, bool force) : path_(std::move(path)) {
         if (fd >= 0) ::close(fd);
         if (!force || (!link && !regular)) {
           throw OutputNotOurs(path_ + " exists and is not photoscore's lock file (" +
-                              (link ? "a symbolic link" : regular ? "its text is not a lock's" : "not a regular file") +
+                              (link      ? "a symbolic link"
+                               : regular ? "its text is not a lock's"
+                                         : "not a regular file") +
                               "): photoscore neither uses nor removes it" +
                               (link || regular ? "; --force replaces it" : ""));
         }
@@ -90,7 +93,8 @@ OutputLock::OutputLock(std::string path, bool force) : path_(std::move(path)) {
       fd_ = fd;
       char host[256] = {};
       ::gethostname(host, sizeof host - 1);
-      const std::string me = std::string(kHolderMark) + "pid " + std::to_string(::getpid()) + " on " + host + "\n";
+      const std::string me =
+          std::string(kHolderMark) + "pid " + std::to_string(::getpid()) + " on " + host + "\n";
       if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
         // Only the message of a second job depends on it.
       }

@@ -59,8 +59,8 @@ std::string jsonl_meta_path(const std::string& jsonl_path) { return jsonl_path +
 std::string photo_identity(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "none";
-  return std::to_string(st.st_size) + ":" + std::to_string(ns(st.st_mtim)) + ":" + std::to_string(ns(st.st_ctim)) +
-         ":" + std::to_string(st.st_ino);
+  return std::to_string(st.st_size) + ":" + std::to_string(ns(st.st_mtim)) + ":" +
+         std::to_string(ns(st.st_ctim)) + ":" + std::to_string(st.st_ino);
 }
 
 std::string ledger_row_digest(std::string_view row) { return sha256_hex(row, kDigits); }
@@ -95,10 +95,12 @@ Ledger parse_ledger(std::string_view text) {
   std::string_view line;
   if (!next_line(line) || line != kMagic) {
     if (line.substr(0, 8) == "profile=")
-      throw std::invalid_argument("it was written by an older photoscore, without the checksums a resume needs");
+      throw std::invalid_argument(
+          "it was written by an older photoscore, without the checksums a resume needs");
     throw std::invalid_argument("it is not a photoscore .meta file");
   }
-  if (!next_line(line) || line.substr(0, 8) != "options ") throw std::invalid_argument("line 2 is not the options");
+  if (!next_line(line) || line.substr(0, 8) != "options ")
+    throw std::invalid_argument("line 2 is not the options");
   ledger.options = std::string(line.substr(8));
   ledger.chain_start = ledger_chain_start(ledger.options);
   for (std::size_t line_no = 3; next_line(line); ++line_no) {
@@ -145,7 +147,8 @@ void LedgerWriter::open(const std::string& meta_path, const std::string& options
       chain_ = r.chain;
       end_ = r.end;
     }
-    if (end_ != *keep) throw std::runtime_error("cannot write " + meta_path + ": its records do not end at the rows kept");
+    if (end_ != *keep)
+      throw std::runtime_error("cannot write " + meta_path + ": its records do not end at the rows kept");
   }
   write_whole_file(meta_path, text);
   fd_ = ::open(meta_path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);

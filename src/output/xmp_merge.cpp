@@ -27,7 +27,8 @@ std::string merge_xmp(std::string_view existing, const XmpUpdate& update) {
   std::lock_guard lock(serial);
   try {
     Exiv2::XmpData xmp;
-    if (Exiv2::XmpParser::decode(xmp, std::string(existing)) != 0) throw std::runtime_error("it is not valid XMP");
+    if (Exiv2::XmpParser::decode(xmp, std::string(existing)) != 0)
+      throw std::runtime_error("it is not valid XMP");
     for (auto it = xmp.begin(); it != xmp.end();) {
       if (it->groupName() == kXmpPrefix)
         it = xmp.erase(it);

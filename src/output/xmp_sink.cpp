@@ -198,10 +198,11 @@ void XmpSink::write_sidecar(const std::string& path, const ScoredRow& row) {
 void XmpSink::close(const RunInfo&) {
   warnings_.summarize();
   if (updated_ > 0 && messages_) {
-    std::fprintf(messages_,
-                 "photoscore: --xmp: %lld existing sidecar%s updated: xmp:Rating, xmp:Label and photoscore's own "
-                 "properties; everything else in %s kept\n",
-                 static_cast<long long>(updated_), updated_ == 1 ? "" : "s", updated_ == 1 ? "it" : "them");
+    std::fprintf(
+        messages_,
+        "photoscore: --xmp: %lld existing sidecar%s updated: xmp:Rating, xmp:Label and photoscore's own "
+        "properties; everything else in %s kept\n",
+        static_cast<long long>(updated_), updated_ == 1 ? "" : "s", updated_ == 1 ? "it" : "them");
   }
   if (shared_ > 0 && messages_) {
     std::fprintf(

@@ -53,7 +53,7 @@ class XmpSink final : public RowSink {
   std::FILE* messages_;
   std::string version_;
   std::string profile_;
-  std::int64_t updated_ = 0;  // existing sidecars updated
+  std::int64_t updated_ = 0;                 // existing sidecars updated
   std::unordered_set<std::string> written_;  // this run's sidecars, for pairs sharing a name
   std::int64_t shared_ = 0;
   std::string first_shared_;

@@ -1,11 +1,10 @@
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-
-#include <algorithm>
-#include <cctype>
 #include <deque>
 #include <filesystem>
 #include <set>
