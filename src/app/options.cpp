@@ -14,7 +14,6 @@
 
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
-#include "app/not_nan.hpp"
 #include "app/number_checks.hpp"
 #include "build_info.hpp"
 
@@ -215,7 +214,7 @@ ParseResult parse_options(int argc, char** argv) {
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
   try {
-    // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
+    // CLI11 checks the types and signs (and NaN, with finite_in); the bounds
     // that keep a run sane, and NaN in the values read here, are checked
     // here.
     if (!threads_word.empty()) {
