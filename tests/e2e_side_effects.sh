@@ -115,7 +115,7 @@ wait "$first" 2>/dev/null
 dead=$first
 first=""
 [ -e "o4/r.h5.partial-$dead" ] && [ -e "o4/r.csv.partial-$dead" ] || fail "no partial files after SIGKILL: $(ls o4)"
-sleep 1 &
+sleep 300 &  # alive until the check is done
 live=$!
 echo "not ours" >"o4/r.h5.partial-$((dead + 100000))"  # a pid that is not running, a file that is not HDF5
 cp "o4/r.h5.partial-$dead" "o4/r.h5.partial-$live"    # a live pid
@@ -127,7 +127,8 @@ rc=$?
   [ "$(cat target)" = precious ] &&
   pass "the killed run's partial files removed by the next run; others left: $(head -n 1 o4.err)" ||
   fail "leftovers: exit $rc, $(ls o4): $(cat o4.err)"
-wait "$live"
+kill "$live"
+wait "$live" 2>/dev/null
 
 # --- sidecars per photo ------------------------------------------------------
 mkdir ro
