@@ -67,11 +67,11 @@ std::vector<int> rank_nodes(MPI_Comm comm);
 
 // The bytes of a batch's photo for the rank that decodes it: what rank 0
 // sent (`payload`, when the photo's payload is not -1), or the file at
-// `path`, read into `file` (the seconds booked as reading); null, with
-// `error` set, when it cannot be read.
+// `path`, read into `file` (the seconds booked as reading, the file as it
+// was read in `identity`); null, with `error` set, when it cannot be read.
 const std::vector<std::uint8_t>* photo_bytes(const Job& job, std::int64_t payload_size, const std::string& path,
                                              const std::vector<std::uint8_t>& payload, std::vector<std::uint8_t>& file,
-                                             std::string& error, RankTiming& timing);
+                                             std::string& error, std::string& identity, RankTiming& timing);
 
 // The ranks of `comm` on this rank's node (collective over `comm`).
 int ranks_on_node(MPI_Comm comm);

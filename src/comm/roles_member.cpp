@@ -111,6 +111,7 @@ struct Photo {
   int pieces_sent = 0;
   bool decoded = false;
   std::string error;
+  std::string identity;  // the file as this member read it
   double decode_seconds = 0.0;
 
   // The receiving side.
@@ -553,7 +554,8 @@ class Member {
     RgbImage& image = *p.image;
     image.shared = nullptr;
     std::string error;
-    const std::vector<std::uint8_t>* bytes = photo_bytes(job_, p.h.payload, p.h.path, p.payload, file_, error, timing_);
+    const std::vector<std::uint8_t>* bytes =
+        photo_bytes(job_, p.h.payload, p.h.path, p.payload, file_, error, p.identity, timing_);
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
       const double t = MPI_Wtime();
@@ -613,6 +615,7 @@ class Member {
         outcome = score_whole(p);
         outcome.decode_seconds = p.decode_seconds;
       }
+      outcome.identity = p.identity;
       account_photo(outcome, p.score_seconds, me_, timing_);
       deliver(p.h.seq, std::move(outcome));
     } else {

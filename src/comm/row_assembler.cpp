@@ -41,6 +41,7 @@ void RowAssembler::expect(const PhotoBatch& batch, double now) {
     e.index = batch.first + static_cast<std::int64_t>(k);
     e.seq = batch.seq + static_cast<std::int64_t>(k);
     e.file = {p.filename, p.path};
+    e.outcome.identity = p.identity;  // when rank 0 read it
     e.timing.ranks = group_responders(group_, e.seq);
     e.timing.read_seconds = p.read_seconds;
     e.timing.analyzer_seconds.assign(count_, 0.0);
@@ -60,6 +61,7 @@ void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double b
   Expected& e = photos_[static_cast<std::size_t>(seq - photos_.front().seq)];
   const std::vector<std::size_t>& analyzers = plan_.ranks.at(static_cast<std::size_t>(rank)).analyzers;
   e.outcome.decode_seconds += part.decode_seconds;
+  if (!part.identity.empty()) e.outcome.identity = std::move(part.identity);  // the rank that read it
   e.timing.decode_seconds += part.decode_seconds;
   if (part.ok) {
     if (part.results.size() != analyzers.size()) {

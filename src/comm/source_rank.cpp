@@ -115,12 +115,12 @@ class Source {
       if (lane.rank0_reads) {
         std::string error;
         const double t0 = MPI_Wtime();
-        const bool readable = read_photo(file.path, bytes, error, job_.limits.max_file_bytes);
+        const bool readable = read_photo(file.path, bytes, error, job_.limits.max_file_bytes, &photo.identity);
         photo.read_seconds = MPI_Wtime() - t0;
         timing_.read += photo.read_seconds;
         if (!readable) {
           if (!batch.photos.empty()) break;  // the batch ends before it; its row is rank 0's
-          write_unread(index, file, std::move(error), photo.read_seconds);
+          write_unread(index, file, std::move(error), photo.read_seconds, std::move(photo.identity));
           continue;
         }
         photo.payload = static_cast<std::int64_t>(bytes.size());
@@ -149,13 +149,16 @@ class Source {
 
   // A file rank 0 could not read: nobody else needs to see it, and its
   // error row is formatted here.
-  void write_unread(std::size_t index, const InputFile& file, std::string error, double read_seconds) {
+  void write_unread(std::size_t index, const InputFile& file, std::string error, double read_seconds,
+                    std::string identity) {
     ++next_;
     ImageTiming timing;
     timing.ranks = {0};
     timing.read_seconds = read_seconds;
     timing.analyzer_seconds.assign(job_.policy.analyzers.size(), 0.0);
-    const ScoredRow row = finished_row(file, failed_outcome(std::move(error), 0.0), job_.policy);
+    ImageOutcome outcome = failed_outcome(std::move(error), 0.0);
+    outcome.identity = std::move(identity);
+    const ScoredRow row = finished_row(file, std::move(outcome), job_.policy);
     errors_.add(row, timing, static_cast<std::int64_t>(index));
     writer_.finish(errors_.take());
   }
