@@ -179,8 +179,9 @@ PixelWindow::PixelWindow(MPI_Comm node, std::size_t capacity) : node_(node), cap
     MPI_Win_shared_query(win_, static_cast<int>(m), &bytes, &unit, &base);
     bases_[m] = static_cast<std::uint8_t*>(base);
   }
-  // Each member its own part: its pages, placed where it runs.
-  reserved_ = reserve(bases_[me_], control_bytes() + capacity_);
+  // Each member its own part: its pages, placed where it runs; the control
+  // lines now, the photos' room as they need it (ensure()).
+  reserved_ = reserve(bases_[me_], control_bytes());
   // A passive epoch for the whole run: MPI_Win_sync needs one.
   MPI_Win_lock_all(MPI_MODE_NOCHECK, win_);
   for (std::size_t r = 0; r < members_; ++r)
@@ -215,6 +216,15 @@ std::int64_t PixelWindow::released() const {
 }
 
 void PixelWindow::sync() const { MPI_Win_sync(win_); }
+
+bool PixelWindow::ensure(std::size_t end) {
+  if (end <= reserved_end_) return true;
+  if (end > capacity_) return false;
+  const std::size_t to = std::min(capacity_, std::max(end, reserved_end_ + kReserveStep));
+  if (!reserve(part(me_) + reserved_end_, to - reserved_end_)) return false;
+  reserved_end_ = to;
+  return true;
+}
 
 std::size_t window_bytes(std::int64_t requested, int ranks_on_node) {
   // Every rank of a roles run comes here once, after MPI_Init: the place to

@@ -25,16 +25,23 @@ class PixelWindow {
   // Collective over `members` (a group's analyzer ranks, in the group's
   // order). Null, on every member alike, when they are not all on one node,
   // `capacity` (bytes of window per member, agreed as the smallest any
-  // member offers) is 0, or some member's part cannot be reserved: every
-  // page is given its memory when the window is made (a page of a sparse
-  // /dev/shm file first touched once /dev/shm is full would be a SIGBUS),
-  // so a full /dev/shm means broadcast from the start, never a crash later.
+  // member offers) is 0, or some member's control lines cannot be reserved.
+  // A page of a sparse /dev/shm file first touched once /dev/shm is full
+  // would be a SIGBUS: a member reserves its part's pages (ensure()) before
+  // it writes them, as far as its photos have reached, so the window's
+  // memory follows the photos in flight, and a full /dev/shm sends a photo
+  // by broadcast instead of crashing.
   static std::unique_ptr<PixelWindow> open(MPI_Comm members, std::size_t capacity);
   ~PixelWindow();  // collective over the members, as MPI_Win_free is
   PixelWindow(const PixelWindow&) = delete;
   PixelWindow& operator=(const PixelWindow&) = delete;
 
   std::size_t capacity() const { return capacity_; }
+  // This member's own part reserved up to byte `end` (its pages given their
+  // memory, kReserveStep at a time); false when /dev/shm has no room for
+  // them: the photo must go by broadcast.
+  bool ensure(std::size_t end);
+  static constexpr std::size_t kReserveStep = std::size_t{32} << 20;
   // Member `member`'s part, for its photos (capacity() bytes).
   std::uint8_t* part(std::size_t member) const { return bases_[member] + control_bytes(); }
   // This member has finished with `count` of `owner`'s photos (the first
@@ -49,6 +56,7 @@ class PixelWindow {
  private:
   PixelWindow(MPI_Comm node, std::size_t capacity);
   std::size_t control_bytes() const { return kLine * members_; }
+  std::size_t reserved_end_ = 0;  // bytes of our part reserved
   std::int64_t* counter(std::size_t owner, std::size_t reader) const;
 
   static constexpr std::size_t kLine = 64;

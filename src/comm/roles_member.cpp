@@ -444,7 +444,12 @@ class Member {
       // Room in our part of the window, if the others have finished with enough of our
       // earlier photos; never waited for (see PixelArena::place).
       arena_->release(window_->released());
-      const std::optional<std::size_t> at = arena_->place(p.ordinal, 3 * p.image->pixels());
+      const std::size_t bytes = 3 * p.image->pixels();
+      std::optional<std::size_t> at = arena_->place(p.ordinal, bytes);
+      // Its pages reserved before they are written; where /dev/shm has no
+      // room left, this photo goes by broadcast (and its place is freed with
+      // the others, in order).
+      if (at && !window_->ensure(*at + bytes)) at.reset();
       p.shared_at = at ? static_cast<std::int64_t>(*at) : -1;
     }
     p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0,
