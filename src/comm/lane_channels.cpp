@@ -3,13 +3,13 @@
 #include <stdexcept>
 
 #include "comm/group_channel.hpp"
+#include "comm/layouts.hpp"
 
 namespace photoscore::mpi {
 
 LaneChannels::LaneChannels(const MpiPlan& plan, MPI_Comm world, int rank, std::size_t window_bytes)
     : plan_(plan), rank_(rank), lanes_(plan_lanes(plan, rank)) {
-  groups_ = plan.layout == Layout::Roles ? make_roles_channels(plan, world, rank, window_bytes)
-                                         : make_farm_channels(plan, world, rank);
+  groups_ = layout_runtime(plan).channels(plan, world, rank, window_bytes);
   if (rank == 0) {
     for (int leader : plan.leaders) leaders_.push_back(make_point_to_point_channel(world, leader));
   } else if (plan.ranks[static_cast<std::size_t>(rank)].leader) {

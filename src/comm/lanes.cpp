@@ -13,7 +13,7 @@ namespace photoscore::mpi {
 // some photos and, to keep busy while it receives another member's, must
 // have its own next ones at hand); a leader: that of all its node's lanes.
 std::int64_t Lanes::first_batch(const Lane& lane) const {
-  const auto per_rank = static_cast<std::int64_t>(plan_.layout == Layout::Roles ? job_.in_flight + 2 : job_.in_flight);
+  const auto per_rank = static_cast<std::int64_t>(job_.in_flight + plan_.kind->extra_in_flight);
   return per_rank * static_cast<std::int64_t>(lane.plan.members);
 }
 

@@ -46,7 +46,7 @@ class Lanes {
       lane.channel = &channel(lanes_.size() - 1);
       if (p.group >= 0) {
         const PlanGroup& group = plan.groups[static_cast<std::size_t>(p.group)];
-        if (plan.layout == Layout::Roles) lane.balancer.emplace(group);
+        if (plan.kind->shares_photos) lane.balancer.emplace(group);
         // A group with a rank that cannot see the input gets every photo's
         // bytes from rank 0, whoever decodes it.
         for (int r : group.ranks) lane.rank0_reads |= !reads_itself[static_cast<std::size_t>(r)];

@@ -31,29 +31,33 @@ PlanGroup roles_group(const std::vector<int>& ranks, std::size_t analyzer_count)
   return group;
 }
 
+void add_farm_groups(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers) {
+  std::vector<std::size_t> all(analyzers);
+  for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
+  for (int r : ranks) groups.push_back({{r}, {{all, {r}}}, 0});
+}
+
+void add_roles_groups(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers) {
+  const auto count = static_cast<int>(analyzers);
+  const auto workers = static_cast<int>(ranks.size());
+  const int made = std::max(1, workers / count);
+  const int spare = workers > count ? workers % count : 0;
+  std::size_t next = 0;
+  for (int g = 0; g < made; ++g) {
+    const int size = workers <= count ? workers : count + spare / made + (g < spare % made ? 1 : 0);
+    const auto from = ranks.begin() + static_cast<std::ptrdiff_t>(next);
+    groups.push_back(roles_group(std::vector<int>(from, from + size), analyzers));
+    next += static_cast<std::size_t>(size);
+  }
+}
+
+const LayoutKind kRoles{Layout::Roles, add_roles_groups, true, 2};
+const LayoutKind kFarm{Layout::Farm, add_farm_groups, false, 0};
+
 // The groups of `ranks` (ascending), dealt by `dealer`.
 void add_groups(MpiPlan& plan, const std::vector<int>& ranks, int dealer) {
   const std::size_t first = plan.groups.size();
-  if (plan.layout == Layout::Farm) {
-    std::vector<std::size_t> all(plan.analyzer_count);
-    for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
-    for (int r : ranks) plan.groups.push_back({{r}, {{all, {r}}}, 0});
-  } else if (plan.layout == Layout::Roles) {
-    const auto count = static_cast<int>(plan.analyzer_count);
-    const auto workers = static_cast<int>(ranks.size());
-    const int groups = std::max(1, workers / count);
-    const int spare = workers > count ? workers % count : 0;
-    std::size_t next = 0;
-    for (int g = 0; g < groups; ++g) {
-      const int size = workers <= count ? workers : count + spare / groups + (g < spare % groups ? 1 : 0);
-      const auto from = ranks.begin() + static_cast<std::ptrdiff_t>(next);
-      plan.groups.push_back(roles_group(std::vector<int>(from, from + size), plan.analyzer_count));
-      next += static_cast<std::size_t>(size);
-    }
-  } else {
-    throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" +
-                                std::string(to_string(plan.layout)) + "'");
-  }
+  plan.kind->add_groups(plan.groups, ranks, plan.analyzer_count);
   for (std::size_t g = first; g < plan.groups.size(); ++g) plan.groups[g].dealer = dealer;
 }
 
@@ -74,14 +78,25 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
+const LayoutKind& layout_kind(Layout layout) {
+  switch (layout) {
+    case Layout::Roles:
+      return kRoles;
+    case Layout::Farm:
+      return kFarm;
+    case Layout::Threads:
+      break;
+  }
+  throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" +
+                              std::string(to_string(layout)) + "'");
+}
+
 MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count, const std::vector<int>& nodes,
                       bool leaders) {
   if (world < 2) throw std::invalid_argument("MPI mode needs at least 2 ranks, got " + std::to_string(world));
   if (analyzer_count == 0) throw std::invalid_argument("MPI mode needs at least one analyzer");
-  if (layout != Layout::Farm && layout != Layout::Roles)
-    throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" + std::string(to_string(layout)) +
-                                "'");
   MpiPlan plan;
+  plan.kind = &layout_kind(layout);
   plan.layout = layout;
   plan.world = world;
   plan.analyzer_count = analyzer_count;

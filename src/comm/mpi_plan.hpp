@@ -39,8 +39,25 @@ struct PlanRank {
   std::vector<std::size_t> analyzers;
 };
 
+// What a layout is to the plan and to the ranks that deal: how it makes
+// groups of ranks, and whether a group's ranks share each photo (one decodes
+// it and streams its pixels, each scores some analyzers: roles) or each
+// scores whole photos (farm). Chosen once, by make_mpi_plan; nothing else
+// asks which layout it is. A new layout is one entry in mpi_plan.cpp and
+// one in layouts.cpp (its channels and its group ranks' loop).
+struct LayoutKind {
+  Layout layout;
+  // Appends the groups of `ranks` (ascending) to `groups`.
+  void (*add_groups)(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers);
+  bool shares_photos;   // a group's ranks score parts of each photo
+  int extra_in_flight;  // photos a group rank keeps at hand beyond --in-flight (to decode ahead)
+};
+// Throws std::invalid_argument for a layout MPI does not run (threads).
+const LayoutKind& layout_kind(Layout layout);
+
 struct MpiPlan {
   Layout layout = Layout::Roles;
+  const LayoutKind* kind = nullptr;
   int world = 0;
   std::size_t analyzer_count = 0;
   std::vector<PlanGroup> groups;

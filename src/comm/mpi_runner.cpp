@@ -9,6 +9,7 @@
 #include <string>
 
 #include "comm/group_channel.hpp"
+#include "comm/layouts.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/read_check.hpp"
@@ -47,7 +48,7 @@ constexpr int kLeadersFrom = 512;
 
 // Bytes of its group's shared-memory window each roles member offers.
 std::size_t window_bytes(const Job& job, const MpiPlan& plan, MPI_Comm world) {
-  if (plan.layout != Layout::Roles) return 0;
+  if (!plan.kind->shares_photos) return 0;
   return mpi::window_bytes(job.shared_bytes, mpi::ranks_on_node(world));
 }
 
@@ -84,7 +85,7 @@ bool use_leaders(const Job& job, const std::vector<int>& nodes, bool all_read, i
 std::string pixel_transport(const MpiPlan& plan, mpi::LaneChannels& channels, MPI_Comm world, int rank) {
   long long mine = -1;
   const int group = plan.ranks[static_cast<std::size_t>(rank)].group;
-  if (group >= 0 && plan.layout == Layout::Roles) {
+  if (group >= 0 && plan.kind->shares_photos) {
     if (plan.groups[static_cast<std::size_t>(group)].ranks.size() > 1) {
       const mpi::PixelWindow* window = channels.own().window();
       mine = window ? static_cast<long long>(window->capacity()) : 0;
@@ -154,10 +155,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     RankTiming mine;
     if (plan.ranks[static_cast<std::size_t>(rank)].leader) {
       mine = mpi::run_leader(job, plan, channels, comm.get(), rank);
-    } else if (plan.layout == Layout::Roles) {
-      mine = mpi::run_roles_member(job, plan, channels.own(), comm.get(), rank);
     } else {
-      mine = mpi::run_farm_worker(job, plan, channels.own(), comm.get(), rank);
+      mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank);
     }
     mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
@@ -179,7 +178,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     std::printf("%s\n", line.c_str());
   }
   info.pixels = pixels;
-  if (plan.layout == Layout::Roles)
+  if (plan.kind->shares_photos)
     std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
   std::fflush(stdout);
   if (!reading.notice.empty()) std::fprintf(stderr, "photoscore: %s\n", reading.notice.c_str());

@@ -6,6 +6,8 @@
 // share of a block: no message, no merge, no formatting (the groups do
 // those), and no read unless it reads for a rank that cannot (--read rank0,
 // or a node that cannot see the input).
+#include <malloc.h>
+
 #include <algorithm>
 #include <list>
 #include <memory>
@@ -43,6 +45,13 @@ class Source {
   }
 
   RankTiming run() {
+    // Rank 0 receives every block of rows and hands it to the writer, one
+    // buffer of tens to hundreds of KB after another. glibc gives buffers
+    // that large their own mmap and returns them on free, so each block
+    // would fault its pages in afresh (on a virtual machine that page fault
+    // cost as much as the writing). Kept in the heap, the pages are reused.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     const double start = MPI_Wtime();
     end_ = files_.size();
     bool ended = false;

@@ -1,12 +1,16 @@
 #include "output/jsonl_sink.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "output/partial_file.hpp"
 #include "output/row_json.hpp"
@@ -16,23 +20,28 @@ namespace photoscore {
 
 namespace {
 
-// All of `data`, or false with errno set (a short write is retried, so the
-// error it ends in is the one reported).
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
+// All of `pieces` in order, or false with errno set (a short writev goes
+// on from where it stopped; at most IOV_MAX pieces a call).
+bool writev_all(int fd, std::vector<iovec>& pieces) {
+  std::size_t first = 0;
+  while (first < pieces.size()) {
+    const int n_pieces = static_cast<int>(std::min<std::size_t>(pieces.size() - first, IOV_MAX));
+    ssize_t n = ::writev(fd, pieces.data() + first, n_pieces);
     if (n < 0) {
       if (errno == EINTR) continue;
       return false;
     }
-    data += n;
-    size -= static_cast<std::size_t>(n);
+    while (first < pieces.size() && static_cast<std::size_t>(n) >= pieces[first].iov_len) {
+      n -= static_cast<ssize_t>(pieces[first].iov_len);
+      ++first;
+    }
+    if (first < pieces.size()) {
+      pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
+      pieces[first].iov_len -= static_cast<std::size_t>(n);
+    }
   }
   return true;
 }
-
-// Lines gathered past this go out without waiting for the runner's flush.
-constexpr std::size_t kMaxPending = std::size_t{1} << 20;
 
 void put_length(std::string& out, std::size_t n) {
   const auto v = static_cast<std::uint32_t>(n);
@@ -86,10 +95,9 @@ JsonlSink::JsonlSink(std::string path, const FormatContext& context, std::option
 
 JsonlSink::~JsonlSink() {
   if (fd_ < 0) return;
-  // Not closed: the run failed elsewhere. The rows it finished are still
-  // its rows, and --resume goes on from them (their records were not
-  // written: they are scored again, but nothing is lost).
-  if (!pending_.empty() && write_all(fd_, pending_.data(), pending_.size())) good_ += pending_.size();
+  // Not closed: the run failed elsewhere. The rows it wrote are still its
+  // rows, and --resume goes on from them (rows whose records were not
+  // written are scored again: nothing is lost).
   ::close(fd_);
 }
 
@@ -112,37 +120,38 @@ void JsonlSink::open(const RunInfo& info) {
 
 void JsonlSink::append(std::string_view rows, std::int64_t count) {
   if (fd_ < 0) throw std::logic_error("JsonlSink::append before open");
+  // The block's lines go to the kernel straight from the block (one
+  // writev, no copy into a buffer of our own): a block is already the
+  // group commit, tens to hundreds of rows under MPI.
+  std::vector<iovec> lines;
+  lines.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
   std::string records;
   std::size_t at = 0;
+  std::size_t size = 0;
   for (std::int64_t r = 0; r < count; ++r) {
-    pending_ += take_piece(rows, at);
+    const std::string_view line = take_piece(rows, at);
+    lines.push_back({const_cast<char*>(line.data()), line.size()});
+    size += line.size();
     records += take_piece(rows, at);
   }
   if (at != rows.size()) throw std::runtime_error("malformed JSONL rows");
-  // The block's records, sealed, after its rows (flush() writes the rows first).
+  if (!writev_all(fd_, lines)) {
+    const int err = errno;
+    // Part of the block may have gone out: cut back to the last whole row
+    // written before it, so the file stays valid for readers and --resume.
+    if (::ftruncate(fd_, static_cast<off_t>(good_)) != 0) {
+      // Nothing more to do; the reason that matters is the first one.
+    }
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
+  }
+  good_ += size;
+  // The block's records, sealed, after its rows: never ahead of them.
   if (ledger_.is_open() && count > 0) ledger_.append_block(records);
-  if (pending_.size() >= kMaxPending) flush();
 }
 
 void JsonlSink::flush() {
   if (fd_ < 0) return;
-  if (!pending_.empty()) {
-    // Whole lines in one write() straight to the kernel: what it returned
-    // from survives the process.
-    if (!write_all(fd_, pending_.data(), pending_.size())) {
-      const int err = errno;
-      // Part of the block may have gone out: cut back to the last whole row
-      // written before it, so the file stays valid for readers and --resume.
-      if (::ftruncate(fd_, static_cast<off_t>(good_)) != 0) {
-        // Nothing more to do; the reason that matters is the first one.
-      }
-      pending_.clear();
-      throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
-    }
-    good_ += pending_.size();
-    pending_.clear();
-  }
-  // The records of rows now in the file; never ahead of them.
+  // The records of rows now in the file.
   if (ledger_.is_open()) ledger_.flush();
 }
 

@@ -12,14 +12,14 @@ namespace photoscore {
 // The archive: one JSON line per photo, written to PATH itself (no
 // temporary name), so an interrupted job - even one killed outright - leaves
 // a valid file of what it finished. Rows are appended in blocks of whole
-// lines (a group commit): a block goes out in one write() when the runner
-// flushes (in thread mode after every batch of rows ready together, under
-// MPI at least every kCommitSeconds) or when a mebibyte has gathered, so a
-// job killed outright loses at most about a second of finished rows, which
-// --resume scores again. PATH is opened, and an older file there cut, only
-// in open(), once the run has started (the other sinks opened first:
-// make_sinks adds this one after them). A failed write cuts the file back
-// to its last whole row.
+// lines (a group commit): each block the runner appends (in thread mode the
+// rows ready together, under MPI a block a group merged, which it sends at
+// least every quarter second) goes out in one writev() straight from the
+// block, so a job killed outright loses only the rows not yet appended
+// (under MPI at most about a second of them), which --resume scores again.
+// PATH is opened, and an older file there cut, only in open(), once the run
+// has started (the other sinks opened first: make_sinks adds this one after
+// them). A failed write cuts the file back to its last whole row.
 //
 // Beside it, PATH.meta (resume_ledger.hpp) gets a record of every row,
 // formatted with the row where the photo was scored (the photo as it was
@@ -52,7 +52,6 @@ class JsonlSink final : public FormattingSink {
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
   std::uint64_t good_ = 0;  // bytes of whole rows in the file
-  std::string pending_;     // whole lines not written yet
   LedgerWriter ledger_;     // PATH.meta
 };
 
