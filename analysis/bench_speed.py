@@ -67,7 +67,7 @@ def run(cmd, env=None, stdout=subprocess.DEVNULL):
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    # photoscore exits 1 when some file had an error row: still a timed run.
+    # photoscore exits 1 when some file had an error row under --fail-on-errors: still a timed run.
     if proc.returncode not in (0, 1):
         sys.exit(f"bench_speed: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024

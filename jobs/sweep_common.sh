@@ -174,7 +174,7 @@ sweep_point() {
     if [ -n "$reference" ] && [ -f "$reference" ] && [ -f "$SWEEP_OUT/$name.jsonl" ]; then
       if cmp -s "$reference" "$SWEEP_OUT/$name.jsonl"; then same=yes; else same=no; fi
     fi
-    # Exit 1 is a result (some photos could not be scored, each has an error row).
+    # Exit 1 is a result too (--fail-on-errors in PHOTOSCORE_ARGS: some photos have error rows).
     if [ "$status" -gt 1 ] || [ "$same" = no ]; then
       SWEEP_FAILED=$((SWEEP_FAILED + 1))
       echo "  FAILED $name: exit $status, JSONL equal to the reference: $same (see $SWEEP_OUT/$name.log)" >&2

@@ -217,7 +217,7 @@ def merge_h5(shards, total, out_path, command):
             for group in ("scores", "run"):
                 if group not in f:
                     raise MergeError(f"{s.h5}: no /{group}: not a photoscore HDF5 file, or cut short")
-            if f["scores"].dtype != first["scores"].dtype:
+            if f["scores"].dtype.names != first["scores"].dtype.names:
                 raise MergeError(f"{s.h5}: /scores has other columns than {shards[0].h5} "
                                  f"(different --analyzers or photoscore versions)")
             attrs = f["run"].attrs
@@ -263,25 +263,50 @@ def merge_h5(shards, total, out_path, command):
             f.close()
 
 
+def unified_dtype(sources):
+    """The sources' record type, each fixed-length text column as wide as its widest source (every
+    shard sizes its names' columns to its own longest name); any other difference is an error."""
+    import h5py
+    import numpy as np
+    names = sources[0].dtype.names
+    fields = []
+    for name in names:
+        types = [src.dtype.fields[name][0] for src in sources]
+        if all(t.kind == "S" for t in types):
+            info = h5py.check_string_dtype(types[0])
+            encoding = info.encoding if info else "ascii"
+            fields.append((name, h5py.string_dtype(encoding, max(t.itemsize for t in types))))
+        elif all(t == types[0] for t in types):
+            fields.append((name, types[0]))
+        else:
+            raise MergeError(f"/{sources[0].name.lstrip('/')} column {name} differs in type between shards")
+    return np.dtype(fields)
+
+
 def copy_rows(parent, name, sources, total):
     """Dataset `name` under parent: the sources' rows dealt out in global order."""
     import numpy as np
-    dtype = sources[0].dtype
+    for src in sources:
+        if src.dtype.names != sources[0].dtype.names:
+            raise MergeError(f"/{src.name.lstrip('/')} differs in columns between shards")
+    dtype = unified_dtype(sources)
     rows = np.empty(total, dtype=dtype)
     n = len(sources)
     for i, src in enumerate(sources):
-        if src.dtype != dtype:
-            raise MergeError(f"/{src.name.lstrip('/')} differs in columns between shards")
         if src.shape[0] != len(range(i, total, n)):
             raise MergeError(f"{src.file.filename}: {src.name} has {src.shape[0]} rows, the shard's JSONL "
                              f"{len(range(i, total, n))}")
-        rows[i::n] = src[...]
+        data = src[...]
+        for field in dtype.names:
+            rows[field][i::n] = data[field]
     options = {}
     if total > 0:
         options["chunks"] = (min(total, 4096),)
         if sources[0].compression:
             options["compression"] = sources[0].compression
             options["compression_opts"] = sources[0].compression_opts
+        if sources[0].shuffle:
+            options["shuffle"] = True
     return parent.create_dataset(name, data=rows, dtype=dtype, **options)
 
 

@@ -67,7 +67,7 @@ def check_scores(rows, f):
     # What each member holds, for readers without the docs: names, units and
     # descriptions in member order.
     docs = f["scores"].attrs
-    for name in ("columns", "units", "descriptions"):
+    for name in ("columns", "units", "descriptions", "labels"):
         if name not in docs:
             fail(f"/scores has no attribute {name}")
         elif len(docs[name]) != len(members):
@@ -76,6 +76,12 @@ def check_scores(rows, f):
         fail(f"/scores.columns {list(docs['columns'])} != members {members}")
     if "descriptions" in docs and not all(docs["descriptions"]):
         fail("/scores.descriptions has an empty entry")
+    # Every label a row holds is one of its column's declared words.
+    words = {m: set(w.split(",")) for m, w in zip(members, docs.get("labels", [])) if w}
+    for i, row in enumerate(rows):
+        for key, allowed in words.items():
+            if row.get(key) is not None and row[key] not in allowed:
+                fail(f"row {i}: {key} {row[key]!r} is not one of /scores.labels {sorted(allowed)}")
     if len(scores) != len(rows):
         fail(f"/scores has {len(scores)} rows, the JSONL {len(rows)}")
     for i, (row, rec) in enumerate(zip(rows, scores)):

@@ -108,13 +108,13 @@ if [ -n "$mpiexec" ]; then
     fail "mpirun -np 3 -r: exit $m, $(cmp t.jsonl m.jsonl 2>&1) $(head -c 300 mpi.err)"
 fi
 
-# --- A broken photo in a subfolder: its row, exit 1 --------------------------
+# --- A broken photo in a subfolder: its row, exit 0 --------------------------
 cp -r card card_bad
 head -c 2000 "$photos/rocket.jpg" >card_bad/DCIM/100CANON/deeper/broken.jpg
 run bad -r --threads 2 --quiet --jsonl b.jsonl --h5 b.h5 card_bad
-[ "$(rc bad)" = 1 ] && [ "$(grep -c '"status":"error"' b.jsonl)" = 1 ] &&
+[ "$(rc bad)" = 0 ] && [ "$(grep -c '"status":"error"' b.jsonl)" = 1 ] &&
   grep -q '"filename":"DCIM/100CANON/deeper/broken.jpg".*"status":"error"' b.jsonl &&
-  pass "-r with a broken photo: exit 1, one error row" || fail "broken photo: exit $(rc bad), $(cat bad.err)"
+  pass "-r with a broken photo: exit 0, one error row" || fail "broken photo: exit $(rc bad), $(cat bad.err)"
 
 # --- Without -r: top level only, names unchanged; the hint ---------------------
 run flat --threads 2 --quiet --jsonl f.jsonl --h5 f.h5 card

@@ -35,7 +35,7 @@ def check(ok, what):
     print(("ok:   " if ok else "FAIL: ") + what)
     if not ok:
         failures.append(what)
-check(rc == "1", f"exit 1 (one unreadable photo), got {rc}")
+check(rc == "0", f"exit 0 (the run completed; one unreadable photo has its error row), got {rc}")
 raw = open(jsonl, "rb").read()
 raw.decode("utf-8")  # valid UTF-8 throughout, or this raises
 rows = [json.loads(line) for line in raw.splitlines()]
@@ -58,7 +58,9 @@ for stream in (out, err):
     check(b"\x1b" not in data and b"\x07" not in data, f"no raw ESC or BEL in {stream}")
     check(b"nl\nname" not in data and b"broken\n" not in data, f"no raw newline from a name in {stream}")
 errlines = open(err, "rb").read().splitlines()
-check(len(errlines) == 1 and b"broken\\x0a\\x1b]0;x\\x07.jpg" in errlines[0],
+check(len(errlines) == 2 and b"broken\\x0a\\x1b]0;x\\x07.jpg" in errlines[0],
       f"one escaped error line on stderr: {errlines!r}")
+check(len(errlines) == 2 and errlines[1].startswith(b"photoscore: 1 of 6 files could not be scored"),
+      f"then the line that counts the error rows: {errlines[-1:]!r}")
 sys.exit(1 if failures else 0)
 PY

@@ -106,7 +106,7 @@ case_run() {
   if [ "$1" = "$mpiexec" ]; then
     # Every rank gets it, as srun and scancel deliver it (and as mpirun
     # forwards it); rank 0 coordinates the stop. The other ranks keep
-    # serving until rank 0 ends them, and all exit 4.
+    # serving until rank 0 ends them; rank 0 exits 4, which mpirun passes on.
     kill -TERM $(ps -o pid= --ppid "$job")
   else
     kill -TERM "$job"

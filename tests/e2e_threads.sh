@@ -68,9 +68,14 @@ run color --mode threads --quiet --threads 2 --analyzers sharpness,exposure,comp
 [ "$(rc color)" = 0 ] || fail "color run: exit $(rc color)"
 check_golden golden_color "$data/golden_color.jsonl" color.jsonl
 
-# --- Bad files: an error row each, exit 1 ------------------------------------
+# --- Bad files: an error row each, exit 0 (1 with --fail-on-errors) ----------
 run bad --mode threads --quiet --threads 2 --jsonl bad.jsonl --h5 bad.h5 "$data/bad"
-[ "$(rc bad)" = 1 ] && pass "bad/ exits 1" || fail "bad/ exit code $(rc bad), expected 1"
+[ "$(rc bad)" = 0 ] && pass "bad/ exits 0" || fail "bad/ exit code $(rc bad), expected 0"
+grep -qx "photoscore: 6 of 6 files could not be scored (an error row each); the run completed: exit status 0 (--fail-on-errors makes it 1)" \
+  bad.err && pass "bad/: the error rows counted in one stderr line" || fail "bad/: no count line on stderr: $(tail -2 bad.err)"
+run bad_fail --mode threads --quiet --threads 2 --fail-on-errors --jsonl bad_fail.jsonl --h5 bad_fail.h5 "$data/bad"
+[ "$(rc bad_fail)" = 1 ] && cmp -s bad.jsonl bad_fail.jsonl && pass "bad/ --fail-on-errors exits 1, same rows" ||
+  fail "bad/ --fail-on-errors: exit code $(rc bad_fail), expected 1 (rows $(cmp bad.jsonl bad_fail.jsonl 2>&1))"
 if "$python" - bad.jsonl <<'EOF'; then pass "bad/ gives 6 one-line error rows"; else fail "bad/ rows"; fi
 import json, sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")

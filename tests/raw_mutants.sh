@@ -51,8 +51,9 @@ run() {  # NAME [LAUNCHER...] -- OPTIONS...
   local rc=$?
   echo "$name: exit $rc in $((SECONDS - start)) s: $(grep -c '"status":"ok"' "$work/$name.jsonl") scored," \
     "$(grep -c '"status":"error"' "$work/$name.jsonl") errors"
-  # Exit 1: some mutants are errors; a crash or a failure would be another code.
-  [ "$rc" = 1 ] || fail "$name: exit $rc, expected 1"
+  # Exit 0: every file got its row, some of them errors; a crash or a
+  # failure would be another code.
+  [ "$rc" = 0 ] || fail "$name: exit $rc, expected 0"
   [ "$(wc -l <"$work/$name.jsonl")" = "$count" ] || fail "$name: $(wc -l <"$work/$name.jsonl") rows for $count files"
 }
 run threads_a -- --threads 2

@@ -5,6 +5,9 @@
 #     through mpirun (farm layout), and with 1 task of 2 CPUs (thread mode);
 #   - slurm/photoscore-array.sbatch as a 3-task array, merged by a job that
 #     depends on it (slurm/merge_shards.py);
+#   - slurm/photoscore.sbatch with 4 ranks (mpirun) over the photos and one
+#     truncated JPEG: Slurm marks it COMPLETED, with one error row, and its
+#     log holds no escape code (Open MPI gives rank 0 a pseudo-terminal);
 # each job's photo_scores.jsonl must be byte-identical to thread mode's outside
 # Slurm, and (once photoscore writes HDF5) its .h5 must record the job id.
 #
@@ -99,8 +102,13 @@ jobC=$(submit C --ntasks=1 --cpus-per-task=2 "$REPO/slurm/photoscore.sbatch" "$p
 jobD=$(submit D --array=0-2 "$REPO/slurm/photoscore-array.sbatch" "$photos" "$work/outD")
 jobM=$(submit M --dependency=afterok:"$jobD" --output="$work/merge-%j.out" \
   --wrap "$PY $REPO/slurm/merge_shards.py $work/outD")
+# --- a truncated JPEG among the photos: the run completed ---------------------
+mkdir -p "$work/with_bad"
+find "$photos" -maxdepth 1 -type f \( -iname '*.png' -o -iname '*.jp*g' \) -exec cp {} "$work/with_bad/" \;
+cp "$REPO/tests/data/bad/truncated.jpg" "$work/with_bad/"
+jobE=$(PHOTOSCORE_LAUNCHER=mpirun submit E --ntasks=4 "$REPO/slurm/photoscore.sbatch" "$work/with_bad" "$work/outE")
 echo "submitted: A=$jobA (4 ranks, srun) B=$jobB (3 ranks, mpirun, farm) C=$jobC (threads)" \
-  "D=$jobD (array 0-2) M=$jobM (merge)"
+  "D=$jobD (array 0-2) M=$jobM (merge) E=$jobE (4 ranks, mpirun, a truncated JPEG)"
 
 for spec in "A $jobA outA 4 mpi roles" "B $jobB outB 3 mpi farm" "C $jobC outC 1 threads threads"; do
   read -r name id out ranks mode layout <<<"$spec"
@@ -124,6 +132,17 @@ if ! grep -q "srun --mpi=pmix" "$work/photoscore-$jobA.out" 2>/dev/null ||
   fail "jobs A and B used srun --mpi=pmix and mpirun"
 else
   pass "jobs A and B used srun --mpi=pmix and mpirun"
+fi
+
+if wait_job "$jobE"; then
+  check "job E ($jobE), one truncated JPEG: COMPLETED, exit 0" job_ok "$jobE"
+  check "job E: one error row among $(ls "$work/with_bad" | wc -l) rows" test \
+    "$(grep -c '"status":"error"' outE/photo_scores.jsonl 2>/dev/null) $(wc -l <outE/photo_scores.jsonl)" = \
+    "1 $(ls "$work/with_bad" | wc -l)"
+  check "job E: the log counts it in one line" grep -q "^photoscore: 1 of .* could not be scored" "$work/photoscore-$jobE.out"
+  check "job E: no escape code in the log" test "$(grep -c $'\e' "$work/photoscore-$jobE.out")" = 0
+else
+  fail "job E ($jobE) did not finish in ${TIMEOUT}s"
 fi
 
 if wait_job "$jobD" && wait_job "$jobM"; then

@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
 #include "app/options.hpp"
 #include "merge/merge_scores.hpp"
@@ -125,6 +127,39 @@ TEST(Golden, EveryVerdictIsCovered) {
   EXPECT_EQ(seen["exposure_verdict"], (std::set<std::string>{"good", "dark", "clipped"}));
   EXPECT_EQ(seen["composition_verdict"], (std::set<std::string>{"good", "centered", "sparse"}));
   EXPECT_EQ(seen["color_verdict"], (std::set<std::string>{"grayscale", "muted", "colorful", "vivid"}));
+}
+
+// Every label field declares its words (they size its HDF5 column and
+// document the outputs), and every word an analyzer gives on the reference
+// photos, under every profile, is one of them.
+TEST(Golden, EveryLabelIsAWordItsFieldDeclares) {
+  for (const Profile& profile : all_profiles()) {
+    std::vector<const AnalyzerSpec*> analyzers;
+    for (const AnalyzerSpec& a : profile.analyzers) analyzers.push_back(&a);
+    ImageScorer scorer(analyzers, 1);
+    DecodeLimits limits;
+    limits.working_resolution = profile.working_resolution;
+    int labels = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(kData + "/photos")) {
+      std::vector<std::uint8_t> bytes;
+      std::string error;
+      if (!read_file(entry.path().string(), bytes, error)) continue;
+      const ImageOutcome outcome = process_image(bytes, scorer, limits);
+      if (!outcome.ok) continue;
+      for (std::size_t a = 0; a < analyzers.size(); ++a) {
+        for (std::size_t f = 0; f < analyzers[a]->fields.size(); ++f) {
+          const FieldSpec& field = analyzers[a]->fields[f];
+          if (field.kind != FieldSpec::Kind::Label) continue;
+          ASSERT_FALSE(field.labels.empty()) << profile.name << " " << field.name << " declares no words";
+          const auto& word = std::get<std::string>(outcome.results[a].values[f]);
+          EXPECT_NE(std::find(field.labels.begin(), field.labels.end(), word), field.labels.end())
+              << profile.name << " " << field.name << " gave \"" << word << "\" on " << entry.path().filename();
+          ++labels;
+        }
+      }
+    }
+    EXPECT_GT(labels, 20) << profile.name;
+  }
 }
 
 TEST(Golden, BadFilesGiveOneLineErrors) {

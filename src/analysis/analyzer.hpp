@@ -58,6 +58,9 @@ struct FieldSpec {
   Kind kind = Kind::Number;
   int decimals = 4;       // numbers are rounded to this many decimals
   bool headline = false;  // one of the seed's twelve archive keys
+  // A Label field's words, every one it can take: for readers of the
+  // outputs, and the width of its fixed-length HDF5 column.
+  std::vector<std::string> labels = {};
 };
 
 // The stateful part of one analyzer for one photo at a time. A kernel is

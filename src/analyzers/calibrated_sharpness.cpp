@@ -251,7 +251,7 @@ AnalyzerSpec calibrated_sharpness_analyzer() {
   spec.summary = "focus of the sharpest tiles at the working resolution, net of noise and JPEG blocking";
   spec.fields = {{"laplacian_var", FieldSpec::Kind::Number, 2, true},
                  {"sharpness_score", FieldSpec::Kind::Number, 4, true},
-                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true},
+                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true, {"sharp", "soft", "blurry"}},
                  {"noise_sigma", FieldSpec::Kind::Number, 2, false},
                  {"jpeg_blocking", FieldSpec::Kind::Number, 3, false}};
   spec.score_field = kScore;

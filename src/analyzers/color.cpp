@@ -160,7 +160,7 @@ AnalyzerSpec color_analyzer() {
   spec.summary = "Hasler-Suesstrunk colorfulness (off unless listed)";
   spec.fields = {{"colorfulness", FieldSpec::Kind::Number, 2, false},
                  {"color_score", FieldSpec::Kind::Number, 4, false},
-                 {"color_verdict", FieldSpec::Kind::Label, 0, false}};
+                 {"color_verdict", FieldSpec::Kind::Label, 0, false, {"grayscale", "muted", "colorful", "vivid"}}};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.1;

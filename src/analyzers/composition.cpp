@@ -510,7 +510,7 @@ AnalyzerSpec composition_analyzer() {
   spec.fields = {{"thirds_coverage", FieldSpec::Kind::Number, 4, true},
                  {"center_bias", FieldSpec::Kind::Number, 4, false},
                  {"composition_score", FieldSpec::Kind::Number, 4, true},
-                 {"composition_verdict", FieldSpec::Kind::Label, 0, true}};
+                 {"composition_verdict", FieldSpec::Kind::Label, 0, true, {"good", "centered", "sparse"}}};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.2;

@@ -9,7 +9,7 @@ std::vector<FieldSpec> exposure_fields() {
           {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
           {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
           {"exposure_score", FieldSpec::Kind::Number, 4, true},
-          {"exposure_verdict", FieldSpec::Kind::Label, 0, true}};
+          {"exposure_verdict", FieldSpec::Kind::Label, 0, true, {"good", "dark", "bright", "clipped"}}};
 }
 
 std::string exposure_figure(const AnalyzerResult& r) {

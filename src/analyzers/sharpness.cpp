@@ -107,7 +107,7 @@ AnalyzerSpec sharpness_analyzer() {
   spec.summary = "variance of the Laplacian (focus and detail)";
   spec.fields = {{"laplacian_var", FieldSpec::Kind::Number, 2, true},
                  {"sharpness_score", FieldSpec::Kind::Number, 4, true},
-                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true}};
+                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true, {"sharp", "soft", "blurry"}}};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;

@@ -1,11 +1,12 @@
 #include "app/job.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "app/act_sinks.hpp"
 #include "app/exit_codes.hpp"
 #include "app/provenance.hpp"
-#include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
@@ -14,7 +15,9 @@
 #include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
 #include "output/text_style.hpp"
+#include "output/utf8.hpp"
 #include "analyzers/profile.hpp"
+#include "run/memory_budget.hpp"
 
 namespace photoscore {
 
@@ -27,6 +30,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
       options.max_file_mb < 0x1p44 ? static_cast<std::uint64_t>(options.max_file_mb * (1 << 20)) : UINT64_MAX;
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.leaders = options.leaders;
   job.read = options.read;
   job.shared_bytes =
       options.shared_mb >= 0 ? static_cast<std::int64_t>(options.shared_mb * 1024.0 * 1024.0) : -1;
@@ -68,38 +72,87 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   for (const auto& [ext, count] : listing.skipped) info.skipped += count;
   info.skipped_by_extension = skipped_summary(listing.skipped);
   info.total = static_cast<std::int64_t>(listing.files.size());  // for progress
-  for (const auto& folder : listing.unreadable_folders) {
-    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
+  // Said one by one and counted (the summary, /run skipped_folders): a
+  // folder passed over silently would look like one without photos.
+  for (std::size_t i = 0; i < listing.unreadable_folders.size(); ++i) {
+    const std::string reason =
+        i < listing.unreadable_reasons.size() ? ": " + listing.unreadable_reasons[i] : "";
+    std::fprintf(stderr, "photoscore: cannot read folder %s%s; its photos are not scored\n",
+                 for_terminal(listing.unreadable_folders[i]).c_str(), for_terminal(reason).c_str());
+  }
+  info.skipped_folders = static_cast<std::int64_t>(listing.unreadable_folders.size());
+  if (info.skipped_folders > 1) {
+    std::fprintf(stderr, "photoscore: %lld folders could not be read; their photos are not scored\n",
+                 static_cast<long long>(info.skipped_folders));
   }
   return std::move(listing.files);
 }
 
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<ScoredRow>& kept, int ranks,
+                       std::size_t analyzers) {
+  TextWidths widths{1, 1, 1};
+  const auto fit = [](std::uint32_t& width, const std::string& text) {
+    width = std::max(width, static_cast<std::uint32_t>(as_utf8(text).size()));
+  };
+  for (const InputFile& f : files) {
+    fit(widths.filename, f.filename);
+    fit(widths.path, f.path);
+  }
+  for (const ScoredRow& row : kept) {
+    fit(widths.filename, row.filename);
+    fit(widths.path, row.path);
+  }
+  // A photo names at most one rank per analyzer (roles) or one (farm,
+  // threads): "12,13,14".
+  const std::size_t digits = std::to_string(std::max(0, ranks - 1)).size();
+  widths.ranks = static_cast<std::uint32_t>(std::max<std::size_t>(1, analyzers) * (digits + 1) - 1);
+  return widths;
+}
+
+std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std::vector<InputFile>& files,
                                     std::optional<std::uint64_t> jsonl_keep) {
+  const bool per_photo = !options.quiet && !options.act.no_photos;
+  // A terminal under mpirun is not a person's: a batch log gets no colour,
+  // emoji or redrawn line (--color always says otherwise).
+  const ColorChoice color = options.act.color;
+  const bool out_terminal = person_terminal(stdout, color, options.under_launcher);
+  const bool err_terminal = person_terminal(stderr, color, options.under_launcher);
+  FormatContext& context = job.format;
+  context.analyzers = job.policy.analyzers;
+  context.widths = text_widths(files, job.resumed, job.info.ranks, job.policy.analyzers.size());
+  context.style = text_style(out_terminal, color, options.act.plain);
+  context.per_photo = per_photo;
+  context.row_offset = static_cast<std::int64_t>(job.resumed.size());
+  // The clock the kernel stamps file times with: a photo changed from now on
+  // has a change time at least this (one changed in this very tick before
+  // counts too, which only costs scoring it again).
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  context.started_ns = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<H5Sink>(options.h5, job.policy.analyzers));
-  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, job.policy.analyzers));
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, job.policy.analyzers, jsonl_keep));
+  sinks->add(std::make_unique<H5Sink>(options.h5, context));
+  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, context));
+  sinks->add(std::make_unique<JsonlSink>(options.jsonl, context, jsonl_keep));
   add_action_sinks(*sinks, options, job);
   warn_about_weights(job.policy, stderr);
   // The progress line is erased before the lines printed per photo and
   // drawn again after them.
-  const bool per_photo = !options.quiet && !options.act.no_photos;
   std::unique_ptr<ProgressSink> progress;
   if (!options.quiet) {
-    progress = std::make_unique<ProgressSink>(stderr, is_terminal(stderr), options.act.progress_seconds);
-    if (is_terminal(stderr)) sinks->add(progress->eraser(per_photo && is_terminal(stdout)));
+    progress = std::make_unique<ProgressSink>(stderr, err_terminal, options.act.progress_seconds);
+    if (err_terminal) sinks->add(progress->eraser(per_photo && out_terminal));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, job.policy.analyzers, per_photo, options.jsonl, options.h5,
-                                         text_style(stdout, options.act.plain)));
+  sinks->add(std::make_unique<Dashboard>(stdout, context, options.jsonl, options.h5));
   if (progress) sinks->add(std::move(progress));
+  job.formats = sinks->formats();
   return sinks;
 }
 
-int exit_code_for(const RunInfo& info) {
+int exit_code_for(const RunInfo& info, bool fail_on_errors) {
   if (!info.interrupted_by.empty()) return kExitInterrupted;
-  return info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
+  return fail_on_errors && info.errors > 0 ? kExitSomeUnscored : kExitAllScored;
 }
 
 }  // namespace photoscore

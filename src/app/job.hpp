@@ -2,6 +2,7 @@
 // From the options to what a run needs: the job every rank shares, the
 // files, the sinks.
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,11 +30,23 @@ int list_photos(const Options& options, const Job& job);
 // HDF5, CSV, JSONL, the error lines on stderr and the dashboard, in that
 // order: the JSONL opens (and cuts an older file) only once the sinks
 // before it have opened. `jsonl_keep`: --resume's bytes of whole rows.
-std::unique_ptr<SinkSet> make_sinks(const Options& options, const Job& job,
+// Sets job.formats and job.format, how the rows for these sinks are
+// formatted: text widths from `files` and the kept rows, and for a run of
+// `ranks` ranks.
+std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std::vector<InputFile>& files,
                                     std::optional<std::uint64_t> jsonl_keep = {});
 
-// 0 when every photo was scored, 1 when some could not be, 4 when a signal
-// stopped the run first.
-int exit_code_for(const RunInfo& info);
+// The widths of the text columns for `files` and the rows kept from an
+// earlier run, in a run of `ranks` ranks with `analyzers` analyzers.
+TextWidths text_widths(const std::vector<InputFile>& files, const std::vector<ScoredRow>& kept, int ranks,
+                       std::size_t analyzers);
+
+// 0 when the run completed (every file has its row, error rows included),
+// 4 when a signal stopped it first; 1 when some files have error rows and
+// `fail_on_errors` (--fail-on-errors).
+int exit_code_for(const RunInfo& info, bool fail_on_errors);
+// The error rows counted in one line on `out` (nothing when there are none),
+// with what they make of the exit status.
+void print_error_count(std::FILE* out, const RunInfo& info, bool fail_on_errors);
 
 }  // namespace photoscore

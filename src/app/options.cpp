@@ -14,7 +14,7 @@
 
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
-#include "app/not_nan.hpp"
+#include "app/number_checks.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -82,7 +82,8 @@ ParseResult parse_options(int argc, char** argv) {
       "  mpirun -np 4 photoscore photos/             rank 0 reads and merges; ranks 1-3 run one analyzer each\n"
       "  mpirun -np 8 photoscore --layout farm DIR   every worker rank runs all analyzers on whole photos\n\n"
       "Results do not depend on how the job ran: every mode writes the same JSONL bytes.\n"
-      "Exit status: 0 every photo scored; 1 some files could not be scored (each has an error row);\n"
+      "Exit status: 0 the run completed: every file has its row (files that could not be scored have an\n"
+      "error row each, counted on stderr and in the summary; with --fail-on-errors they make it 1);\n"
       "2 bad arguments, unusable input folder, or outputs that would destroy something (an input, a device,\n"
       "existing results without --force or --resume, a job already writing them); 3 the job failed (output\n"
       "error, MPI failure); 4 stopped by SIGTERM or SIGINT: the outputs hold the photos finished (run again\n"
@@ -124,9 +125,10 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   // --- safety (issue 11) ---
-  app.add_flag("--force", o.force,
-               "Replace existing results (JSONL, HDF5, CSV) and XMP sidecars (--xmp); without it, or --resume, a run refuses to start "
-               "over them");
+  app.add_flag(
+      "--force", o.force,
+      "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
+      "(--xmp); without it, or --resume, a run refuses to start over them");
   app.add_flag("--resume", o.resume,
                "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
                "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")
@@ -134,6 +136,9 @@ ParseResult parse_options(int argc, char** argv) {
   // --- end safety ---
   app.add_flag("-q,--quiet", o.quiet,
                "No per-photo dashboard lines, no progress and no timing table (the summary is still printed)");
+  app.add_flag("--fail-on-errors", o.fail_on_errors,
+               "Exit 1 when some files could not be scored (each still has its error row); by default a run "
+               "that gave every file its row exits 0, so batch systems count it a success");
   app.add_option("--analyzers", o.analyzers, analyzer_help())->delimiter(',');
   app.add_option("--weights", o.weights,
                  "Merge weights, in --analyzers order (0.4,0.4,0.2) or by name (sharpness=0.5,exposure=0.3,...; "
@@ -148,25 +153,25 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--max-megapixels", o.max_megapixels,
                  "Refuse (with an error row) photos whose header claims more pixels than this")
       ->capture_default_str();
-  std::string read_word = "rank0";
+  std::string read_word = "auto";
   app.add_option("--read", read_word,
-                 "MPI: who reads the photo files. rank0: rank 0 reads each file and sends its bytes (only rank 0 "
-                 "needs to see the folder); workers: rank 0 sends only the photo's path and the rank that decodes "
-                 "it reads the file (the folder must be at the same path on every node)")
-      ->check(CLI::IsMember({"rank0", "workers"}))
+                 "MPI: who reads the photo files. auto: each node checks at start that it sees the input as rank 0 "
+                 "listed it (the same files, the same sizes); the ranks of nodes that do read their own photos, "
+                 "rank 0 reads and sends for the others (one line on stderr says which). workers: the ranks read "
+                 "their own photos; a node that cannot see the input is refused at start (exit 2). rank0: rank 0 "
+                 "reads every file and sends its bytes (only rank 0 needs to see the folder)")
+      ->check(CLI::IsMember({"auto", "rank0", "workers"}))
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
-      ->check(not_nan())
-      ->check(CLI::PositiveNumber)
+      ->check(finite_in(0.0, std::numeric_limits<double>::max(), true))
       ->capture_default_str();
   app.add_option(
          "--memory-budget", o.memory_budget_mb,
          "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
          "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
          "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1e9));
+      ->check(finite_in(0.0, 1e9));
   // --- decoder isolation (issue 22) ---
   std::string decoders_word = "isolated";
   app.add_option(
@@ -179,21 +184,29 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--decode-timeout", o.decode_timeout,
                  "Seconds a decoder helper may take on one photo before it is killed and the photo gets an "
                  "error row (with --decoders isolated); its memory is bounded by --memory-budget")
-      ->check(not_nan())
-      ->check(CLI::Range(0.001, kMaxDecodeTimeout))
+      ->check(finite_in(0.001, kMaxDecodeTimeout))
       ->capture_default_str();
   // --- end decoder isolation ---
   app.add_option(
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
-         "each. Default 512 (address space: only what the photos in flight need is touched); never more "
-         "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1048576.0));
+         "each. Default 512, reserved when the run starts (a group that cannot reserve it broadcasts); "
+         "never more than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by "
+         "broadcast")
+      ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
-                 "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
+                 "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
+                 "each batch is about 50 ms of the group's work")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  std::string leaders_word = "auto";
+  app.add_option("--leaders", leaders_word,
+                 "MPI: on: rank 0 deals to one leader rank a node, which deals on to its node's other ranks and "
+                 "sends rank 0 their rows in large blocks (it costs each node a rank; with thousands of ranks it "
+                 "keeps rank 0's messages few). auto: on from 512 ranks on two nodes or more, where every rank "
+                 "reads its own photos. off: rank 0 deals to every group itself")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   // --- calibrated profile ---
   {
@@ -229,10 +242,11 @@ ParseResult parse_options(int argc, char** argv) {
   }
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
-  o.read = parse_read_mode(read_word).value_or(ReadMode::Rank0);
+  o.read = parse_read_mode(read_word).value_or(ReadMode::Auto);
+  o.leaders = leaders_word == "on" ? LeaderMode::On : leaders_word == "off" ? LeaderMode::Off : LeaderMode::Auto;
   o.decoders_in_process = decoders_word == "in-process";
   try {
-    // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
+    // CLI11 checks the types and signs (and NaN, with finite_in); the bounds
     // that keep a run sane, and NaN in the values read here, are checked
     // here.
     if (!threads_word.empty()) {
@@ -247,6 +261,14 @@ ParseResult parse_options(int argc, char** argv) {
       std::snprintf(text, sizeof text, "%g", o.max_megapixels);
       throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
                                   std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
+    }
+    // A budget below one MB is no budget anyone means: it rounded to 0
+    // bytes, which is "none".
+    if (o.memory_budget_mb > 0 && o.memory_budget_mb < 1) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", o.memory_budget_mb);
+      throw std::invalid_argument(std::string("--memory-budget: ") + text +
+                                  " MB is less than 1 MB; 0 means no budget");
     }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

@@ -21,6 +21,7 @@ struct Options {
   std::string h5 = "photo_scores.h5";
   std::string csv;  // empty: no CSV
   bool quiet = false;
+  bool fail_on_errors = false;         // --fail-on-errors: exit 1 when some file has an error row
   std::vector<std::string> analyzers;  // empty: the default ones
   std::string weights;                 // "" or a list, see --help
   std::string thresholds;              // "" or "POST_IT,MAYBE"
@@ -35,13 +36,17 @@ struct Options {
   bool decoders_in_process = false;  // --decoders in-process: no helper processes
   double decode_timeout = 60.0;      // --decode-timeout: seconds a helper may take per photo
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
+  LeaderMode leaders = LeaderMode::Auto;  // --leaders
   double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
-  ReadMode read = ReadMode::Rank0;  // MPI: who reads the files (--read)
+  ReadMode read = ReadMode::Auto;  // MPI: who reads the files (--read)
   std::string command_line;
   bool recursive = false;  // --recursive: subfolders too (issue 12)
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
-  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain (issue 12)
+  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain, --color (issue 12)
+  // Not an option: set at start-up when an MPI launcher (mpirun, srun)
+  // started the process, whose terminal is then not a person's.
+  bool under_launcher = false;
   // --- safety (issue 11) ---
   bool force = false;   // --force: existing results may be replaced
   bool resume = false;  // --resume: keep the JSONL's rows, score the rest

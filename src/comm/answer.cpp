@@ -1,3 +1,5 @@
+// A rank's part of a photo's outcome, on its way to its group's merging rank
+// (comm/row_assembler.hpp), and the timing of a scored photo.
 #include <algorithm>
 #include <cstring>
 
@@ -23,18 +25,41 @@ void account_photo(ImageOutcome& outcome, double score_wall, const PlanRank& me,
   ++timing.images;
 }
 
-void send_answer(MPI_Comm world, std::int64_t index, const ImageOutcome& outcome, RankTiming& timing) {
-  // The rank's busy seconds so far travel along, for the decode balancer.
-  double busy = timing.read + timing.comm + timing.decode;
+double busy_seconds(const RankTiming& timing) {
+  double busy = timing.read + timing.comm + timing.decode + timing.merge;
   for (double s : timing.analyze) busy += s;
-  std::vector<std::uint8_t> message(kAnswerHead);
-  std::memcpy(message.data(), &index, sizeof index);
-  std::memcpy(message.data() + sizeof index, &busy, sizeof busy);
+  return busy;
+}
+
+void send_part(MPI_Comm world, int merger, std::int64_t seq, const ImageOutcome& outcome, RankTiming& timing) {
+  // The rank's busy seconds so far travel along, for rank 0's balancing.
+  const double busy = busy_seconds(timing);
+  std::vector<std::uint8_t> message(kPartHead);
+  std::memcpy(message.data(), &seq, sizeof seq);
+  std::memcpy(message.data() + sizeof seq, &busy, sizeof busy);
   const std::vector<std::uint8_t> encoded = encode_outcome(outcome);
   message.insert(message.end(), encoded.begin(), encoded.end());
   StageClock clock(timing.comm);
-  MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, kTagResult, world);
+  MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, merger, kTagPart, world);
   timing.bytes_sent += static_cast<std::int64_t>(message.size());
+}
+
+bool receive_part(MPI_Comm world, Part& part) {
+  int found = 0;
+  MPI_Message handle;
+  MPI_Status status;
+  MPI_Improbe(MPI_ANY_SOURCE, kTagPart, world, &found, &handle, &status);
+  if (!found) return false;
+  int size = 0;
+  MPI_Get_count(&status, MPI_BYTE, &size);
+  std::vector<std::uint8_t> message(static_cast<std::size_t>(size));
+  MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+  if (message.size() < kPartHead) throw std::runtime_error("a part of an outcome cut short");
+  part.rank = status.MPI_SOURCE;
+  std::memcpy(&part.seq, message.data(), sizeof part.seq);
+  std::memcpy(&part.busy, message.data() + sizeof part.seq, sizeof part.busy);
+  part.outcome = decode_outcome(std::span(message).subspan(kPartHead));
+  return true;
 }
 
 }  // namespace photoscore::mpi

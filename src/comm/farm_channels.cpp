@@ -1,6 +1,7 @@
-// The farm layout's transport: each group is one worker, and rank 0 sends it
-// headers point-to-point on the run's communicator (the payload follows with
-// payload(), as in every layout).
+// The farm layout's transport: each group is one worker, and its dealer
+// (rank 0 or its node's leader) sends it batches point-to-point on the run's
+// communicator (the photos' bytes, when rank 0 reads them, follow with
+// payload(), as in every layout). Rank 0 deals to leaders the same way.
 #include "comm/group_channel.hpp"
 
 namespace photoscore::mpi {
@@ -9,42 +10,60 @@ namespace {
 
 class PointToPointChannel final : public GroupChannel {
  public:
-  // peer: on rank 0 the worker; on the worker 0, the sender.
-  PointToPointChannel(MPI_Comm comm, int peer, bool sending) : comm_(comm), peer_(peer), sending_(sending) {}
-  void header(Header& h, MPI_Request& request) const override {
-    if (sending_) {
-      MPI_Isend(&h, kHeaderWords, MPI_INT64_T, peer_, kTagHeader, comm_, &request);
-    } else {
-      MPI_Irecv(&h, kHeaderWords, MPI_INT64_T, peer_, kTagHeader, comm_, &request);
-    }
+  // peer: on the dealer the worker (or leader); on the worker its dealer.
+  PointToPointChannel(MPI_Comm comm, int peer) : comm_(comm), peer_(peer) {}
+  void send_batch(OutgoingBatch& batch) override {
+    MPI_Isend(batch.bytes.data(), static_cast<int>(batch.bytes.size()), MPI_BYTE, peer_, kTagBatch, comm_,
+              &batch.requests.emplace_back());
   }
-  std::int64_t header_bytes() const override { return static_cast<std::int64_t>(sizeof(Header)); }
+  std::int64_t batch_bytes(std::size_t size) const override { return static_cast<std::int64_t>(size); }
+  bool receive_batch(std::string& bytes) override {
+    int found = 0;
+    MPI_Message message;
+    MPI_Status status;
+    MPI_Improbe(peer_, kTagBatch, comm_, &found, &message, &status);
+    if (!found) return false;
+    int size = 0;
+    MPI_Get_count(&status, MPI_BYTE, &size);
+    bytes.resize(static_cast<std::size_t>(size));
+    MPI_Mrecv(bytes.data(), size, MPI_BYTE, &message, MPI_STATUS_IGNORE);
+    return true;
+  }
   MPI_Comm pixels(int) const override { return MPI_COMM_NULL; }
 
  private:
   MPI_Comm comm_;
   int peer_;
-  bool sending_;
 };
 
-class FarmChannels final : public LayoutChannels {
+class FarmChannels final : public GroupChannels {
  public:
   FarmChannels(const MpiPlan& plan, MPI_Comm world, int rank) {
     for (const PlanGroup& group : plan.groups) {
       const int worker = group.ranks.front();
-      channels_.emplace_back(world, rank == 0 ? worker : 0, rank == 0);
+      if (rank == group.dealer) {
+        channels_.push_back(std::make_unique<PointToPointChannel>(world, worker));
+      } else if (rank == worker) {
+        channels_.push_back(std::make_unique<PointToPointChannel>(world, group.dealer));
+      } else {
+        channels_.push_back(nullptr);
+      }
     }
   }
-  const GroupChannel& group(std::size_t index) const override { return channels_.at(index); }
+  GroupChannel* group(std::size_t index) override { return channels_.at(index).get(); }
 
  private:
-  std::vector<PointToPointChannel> channels_;
+  std::vector<std::unique_ptr<PointToPointChannel>> channels_;
 };
 
 }  // namespace
 
-std::unique_ptr<LayoutChannels> make_farm_channels(const MpiPlan& plan, MPI_Comm world, int rank) {
+std::unique_ptr<GroupChannels> make_farm_channels(const MpiPlan& plan, MPI_Comm world, int rank) {
   return std::make_unique<FarmChannels>(plan, world, rank);
+}
+
+std::unique_ptr<GroupChannel> make_point_to_point_channel(MPI_Comm comm, int peer) {
+  return std::make_unique<PointToPointChannel>(comm, peer);
 }
 
 }  // namespace photoscore::mpi

@@ -1,10 +1,9 @@
 #pragma once
 // Which rank does what in MPI mode: a pure function of the layout, the world
-// size and the number of selected analyzers, so every rank computes the same
-// plan without a message and the tests can check it without MPI.
+// size, the number of selected analyzers and (with leaders) each rank's node,
+// so every rank computes the same plan and the tests can check it without MPI.
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,28 +21,59 @@ struct PlanRole {
   std::vector<int> ranks;
 };
 
-// Ranks that rank 0 feeds as one: in the roles layout a group of analyzer
-// ranks sharing one broadcast communicator; in the farm layout one worker.
+// Ranks that are dealt photos as one: in the roles layout a group of
+// analyzer ranks sharing one broadcast communicator; in the farm layout one
+// worker.
 struct PlanGroup {
   std::vector<int> ranks;  // ascending
   std::vector<PlanRole> roles;
+  int dealer = 0;  // the rank that deals it photos and takes its rows: 0, or its node's leader
 };
 
 struct PlanRank {
-  int group = -1;  // -1 for rank 0
+  int group = -1;  // -1 for rank 0 and the leaders
+  bool leader = false;  // deals and gathers for its node's groups
   int role = -1;  // index into the group's roles
   int turn = 0;   // which photos of the group: those with seq % turns == turn
   int turns = 1;  // ranks sharing this role
   std::vector<std::size_t> analyzers;
 };
 
+// What a layout is to the plan and to the ranks that deal: how it makes
+// groups of ranks, and whether a group's ranks share each photo (one decodes
+// it and streams its pixels, each scores some analyzers: roles) or each
+// scores whole photos (farm). Chosen once, by make_mpi_plan; nothing else
+// asks which layout it is. A new layout is one entry in mpi_plan.cpp and
+// one in layouts.cpp (its channels and its group ranks' loop).
+struct LayoutKind {
+  Layout layout;
+  // Appends the groups of `ranks` (ascending) to `groups`.
+  void (*add_groups)(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers);
+  bool shares_photos;   // a group's ranks score parts of each photo
+  int extra_in_flight;  // photos a group rank keeps at hand beyond --in-flight (to decode ahead)
+};
+// Throws std::invalid_argument for a layout MPI does not run (threads).
+const LayoutKind& layout_kind(Layout layout);
+
 struct MpiPlan {
   Layout layout = Layout::Roles;
+  const LayoutKind* kind = nullptr;
   int world = 0;
   std::size_t analyzer_count = 0;
   std::vector<PlanGroup> groups;
   std::vector<PlanRank> ranks;  // index: world rank
+  std::vector<int> leaders;     // one rank a node, when rank 0 deals to leaders; empty when it deals to the groups
 };
+
+// What a dealing rank (rank 0, a leader) deals to: its lanes. Rank 0's are
+// the leaders when there are some, else every group; a leader's are its
+// node's groups.
+struct PlanLane {
+  int rank = 0;        // the lane's first rank: a leader, a farm worker, a roles group's first member
+  int group = -1;      // the group it is, or -1 for a leader
+  std::size_t members = 1;  // ranks that decode (a leader: those of its node's groups)
+};
+std::vector<PlanLane> plan_lanes(const MpiPlan& plan, int dealer);
 
 // Roles: the analyzer ranks 1..world-1 form floor(ranks / analyzers) groups
 // (at least one); each group holds every analyzer. A group with fewer ranks
@@ -53,9 +83,14 @@ struct MpiPlan {
 // first analyzers first), and the holders of a role take the group's photos
 // in turn, so the extra rank halves that role's decode and analyze work.
 // Farm: every rank 1..world-1 is a group of its own with all analyzers.
-// Throws std::invalid_argument for world < 2, no analyzers or an unknown
-// layout.
-MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count);
+// With `leaders` (and `nodes[r]` the node of world rank r), every node's
+// lowest rank other than 0 leads it: rank 0 deals to the leaders, each
+// leader to its node's groups, formed as above from the node's other ranks
+// (so no group spans nodes). Throws std::invalid_argument for world < 2, no
+// analyzers, an unknown layout, or with leaders a node without a rank to
+// lead and one to score.
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count, const std::vector<int>& nodes = {},
+                      bool leaders = false);
 
 // The ranks that answer for the group's photo number `seq` (ascending).
 std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq);
@@ -63,53 +98,7 @@ std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq);
 // Whether `rank` works on its group's photo number `seq`.
 bool rank_responds(const PlanRank& rank, std::int64_t seq);
 
-// --- decoding once per roles group ------------------------------------------
-// In the roles layout one member of the group decodes each photo and
-// broadcasts its pixels to the others; this picks the member. Decoding is
-// most of a photo's work and the roles are unequal (composition costs
-// several times sharpness and exposure together), so plain turns (photo i by
-// member i mod g) would leave the light roles idle while the heavy one
-// decodes. The balancer gives each photo to the answering member that will
-// have been busy the least: the seconds it reported busy with its last
-// answer (decoding, analyzing, communicating; not waiting), plus the work
-// handed to it since and not yet answered, projected from what the members
-// report (decode seconds per unit of photo size, each rank's analyze
-// seconds per unit). A member that waits for others' pixels reports little
-// busy time and gets more decodes; one slowed down by anything (a shared
-// core, larger photos) gets fewer. Ties go to the member whose turn it is
-// (i mod g), so before anything is answered the rule is exactly i mod g.
-// Which member decodes never changes a result: every member gets the same
-// pixels.
-class DecodeBalancer {
- public:
-  explicit DecodeBalancer(PlanGroup group);
-  // The world rank that decodes the group's photo `seq` (one of
-  // group_responders(group, seq), since its answer carries the decode time),
-  // `weight` being the photo's size in any unit (file bytes); books the
-  // photo's projected work on its members.
-  int assign(std::int64_t seq, double weight);
-  // A member's answer for the group's photo `seq` of `weight`: the seconds
-  // it spent decoding it (0 when it did not decode it) and analyzing it, and
-  // its busy seconds since the start, this photo included.
-  void learn(int rank, std::int64_t seq, double weight, double decode_seconds, double analyze_seconds,
-             double busy_seconds);
-  // What the balancer expects `rank` to have been busy once it has answered
-  // every photo handed to it so far, in seconds.
-  double expected_busy(int rank) const;
-
- private:
-  std::size_t member(int rank) const;
-
-  PlanGroup group_;
-  std::vector<double> busy_;            // per member: busy seconds at its last answer
-  std::vector<double> queued_;          // per member: projected seconds handed to it, not yet answered
-  std::map<std::pair<std::int64_t, std::size_t>, double> booked_;  // (seq, member): what was queued
-  std::vector<double> analyze_sum_;     // per member: analyze seconds ...
-  std::vector<double> analyze_weight_;  // ... over the weight of the photos it answered
-  double decode_sum_ = 0.0;
-  double decode_weight_ = 0.0;
-};
-
+// --- decoding once per roles group (the decoder is picked by decode_balancer.hpp) ---
 // Rows per piece of a broadcast photo of this width: pieces of about 2 MiB
 // of RGB, so the analyzers start on the first rows while later ones are
 // decoded, and each piece is big enough that its message costs little (with

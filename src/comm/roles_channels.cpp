@@ -1,7 +1,9 @@
-// The roles layout's transport: rank 0 and each group's analyzer ranks share
-// a communicator, and every header is one non-blocking broadcast into it.
-// The photo's bytes go to the member that decodes it only (point-to-point,
-// see payload()), and that member broadcasts the decoded pixels on its own
+// The roles layout's transport: a group's dealer (rank 0 or its node's
+// leader) and the group's analyzer ranks share a communicator, and every
+// batch is two non-blocking broadcasts into it:
+// its size, then its bytes. The bytes of a photo that rank 0 reads go to
+// the member that decodes it only (point-to-point, see payload()), and that
+// member broadcasts the decoded pixels on its own
 // communicator of the group's analyzer ranks (rank 0 is not in those), or,
 // when the group is on one node, puts them in the group's shared-memory
 // window and broadcasts only where they are (comm/pixel_window.hpp).
@@ -18,11 +20,38 @@ class BroadcastChannel final : public GroupChannel {
   BroadcastChannel(MPI_Comm comm, std::vector<int> members, std::vector<MPI_Comm> pixels,
                    std::unique_ptr<PixelWindow> window)
       : comm_(comm), members_(std::move(members)), pixels_(std::move(pixels)), window_(std::move(window)) {}
-  void header(Header& h, MPI_Request& request) const override {
-    MPI_Ibcast(&h, kHeaderWords, MPI_INT64_T, 0, comm_, &request);
+  void send_batch(OutgoingBatch& batch) override {
+    batch.size = static_cast<std::int64_t>(batch.bytes.size());
+    MPI_Ibcast(&batch.size, 1, MPI_INT64_T, 0, comm_, &batch.requests.emplace_back());
+    if (batch.size > 0)
+      MPI_Ibcast(batch.bytes.data(), static_cast<int>(batch.size), MPI_BYTE, 0, comm_, &batch.requests.emplace_back());
   }
-  std::int64_t header_bytes() const override {
-    return static_cast<std::int64_t>(sizeof(Header) * members_.size());
+  std::int64_t batch_bytes(std::size_t size) const override {
+    return static_cast<std::int64_t>((sizeof(std::int64_t) + size) * members_.size());
+  }
+  // Broadcasts are matched in the order they are posted: the size is always
+  // posted, and the bytes once the size is known.
+  bool receive_batch(std::string& bytes) override {
+    if (comm_ == MPI_COMM_NULL) return false;
+    if (state_ == State::Idle) {
+      MPI_Ibcast(&size_, 1, MPI_INT64_T, 0, comm_, &request_);
+      state_ = State::Size;
+    }
+    int done = 0;
+    MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
+    if (!done) return false;
+    if (state_ == State::Size && size_ > 0) {
+      incoming_.resize(static_cast<std::size_t>(size_));
+      MPI_Ibcast(incoming_.data(), static_cast<int>(size_), MPI_BYTE, 0, comm_, &request_);
+      state_ = State::Bytes;
+      MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
+      if (!done) return false;
+    }
+    bytes.swap(incoming_);
+    if (state_ == State::Size) bytes.clear();  // the end
+    incoming_.clear();
+    state_ = State::Idle;
+    return true;
   }
   MPI_Comm pixels(int root) const override {
     const auto it = std::find(members_.begin(), members_.end(), root);
@@ -38,6 +67,12 @@ class BroadcastChannel final : public GroupChannel {
   std::vector<int> members_;
   std::vector<MPI_Comm> pixels_;  // on a member: one per member, in members_' order
   std::unique_ptr<PixelWindow> window_;
+  // The receiving side's batch in progress.
+  enum class State { Idle, Size, Bytes };
+  State state_ = State::Idle;
+  std::int64_t size_ = 0;
+  std::string incoming_;
+  MPI_Request request_ = MPI_REQUEST_NULL;
 };
 
 // The communicator of `members` (world ranks, in this order), made by them
@@ -51,7 +86,7 @@ MPI_Comm make_comm(MPI_Comm world, MPI_Group world_group, const std::vector<int>
   return comm;
 }
 
-class RolesChannels final : public LayoutChannels {
+class RolesChannels final : public GroupChannels {
  public:
   RolesChannels(const MpiPlan& plan, MPI_Comm world, int rank, std::size_t window_bytes) {
     MPI_Group world_group;
@@ -60,11 +95,12 @@ class RolesChannels final : public LayoutChannels {
     for (int g = 0; g < groups; ++g) {
       const std::vector<int>& ranks = plan.groups[static_cast<std::size_t>(g)].ranks;
       const bool member = std::find(ranks.begin(), ranks.end(), rank) != ranks.end();
+      const int dealer = plan.groups[static_cast<std::size_t>(g)].dealer;
       MPI_Comm header = MPI_COMM_NULL;
       std::vector<MPI_Comm> pixels;
-      if (rank == 0 || member) {
-        // Rank 0 first, so it is the broadcast root 0 in every group.
-        std::vector<int> members = {0};
+      if (rank == dealer || member) {
+        // The dealer first, so it is the broadcast root 0 in every group.
+        std::vector<int> members = {dealer};
         members.insert(members.end(), ranks.begin(), ranks.end());
         header = make_comm(world, world_group, members, g);
         comms_.push_back(header);
@@ -84,6 +120,7 @@ class RolesChannels final : public LayoutChannels {
       std::unique_ptr<PixelWindow> window;
       if (!pixels.empty()) window = PixelWindow::open(pixels.front(), window_bytes);
       channels_.emplace_back(header, ranks, std::move(pixels), std::move(window));
+      touched_.push_back(rank == dealer || member);
     }
     MPI_Group_free(&world_group);
   }
@@ -96,17 +133,18 @@ class RolesChannels final : public LayoutChannels {
   RolesChannels(const RolesChannels&) = delete;
   RolesChannels& operator=(const RolesChannels&) = delete;
 
-  const GroupChannel& group(std::size_t index) const override { return channels_.at(index); }
+  GroupChannel* group(std::size_t index) override { return touched_.at(index) ? &channels_.at(index) : nullptr; }
 
  private:
   std::vector<MPI_Comm> comms_;  // every communicator made here, freed at the end
   std::vector<BroadcastChannel> channels_;
+  std::vector<bool> touched_;  // whether this rank deals to or belongs to the group
 };
 
 }  // namespace
 
-std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
-                                                    std::size_t window_bytes) {
+std::unique_ptr<GroupChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
+                                                   std::size_t window_bytes) {
   return std::make_unique<RolesChannels>(plan, world, rank, window_bytes);
 }
 

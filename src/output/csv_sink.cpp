@@ -28,7 +28,26 @@ struct ToField {
   std::string operator()(std::int64_t v) const { return std::to_string(v); }
 };
 
+class CsvFormatter final : public RowFormatter {
+ public:
+  explicit CsvFormatter(const FormatContext& context) : schema_(context.analyzers) {}
+  void format(const ScoredRow& row, const ImageTiming&, std::int64_t, std::string& out) const override {
+    for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
+      if (i) out += ',';
+      out += std::visit(ToField{}, schema_.cell(row, i));
+    }
+    out += kRecordEnd;
+  }
+
+ private:
+  RowSchema schema_;
+};
+
 }  // namespace
+
+std::unique_ptr<RowFormatter> make_csv_formatter(const FormatContext& context) {
+  return std::make_unique<CsvFormatter>(context);
+}
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
@@ -41,8 +60,8 @@ std::string csv_field(std::string_view text) {
   return out;
 }
 
-CsvSink::CsvSink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
-    : path_(std::move(path)), schema_(std::move(analyzers)) {
+CsvSink::CsvSink(std::string path, const FormatContext& context)
+    : FormattingSink(RowFormat::Csv, context), path_(std::move(path)) {
   if (path_.empty()) throw std::runtime_error("cannot write the CSV file: no file named");
   check_can_create(path_);
 }
@@ -57,26 +76,20 @@ CsvSink::~CsvSink() {
 
 void CsvSink::open(const RunInfo&) {
   if (file_) throw std::logic_error("CsvSink::open called twice");
-  partial_ = partial_name(path_);
-  file_ = std::fopen(partial_.c_str(), "w");
-  if (!file_)
-    throw std::runtime_error("cannot write " + path_ + ": " + partial_ + ": " + std::strerror(errno));
+  file_ = create_partial_stream(path_, partial_);  // a new file, never through a link
   std::string header;
-  for (const Column& c : schema_.columns()) {
+  const RowSchema schema(context().analyzers);
+  for (const Column& c : schema.columns()) {
     if (!header.empty()) header += ',';
     header += csv_field(c.name);
   }
-  put(std::move(header));
+  header += kRecordEnd;
+  put(header);
 }
 
-void CsvSink::write(const ScoredRow& row, const ImageTiming&) {
-  if (!file_) throw std::logic_error("CsvSink::write before open");
-  std::string record;
-  for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
-    if (i) record += ',';
-    record += std::visit(ToField{}, schema_.cell(row, i));
-  }
-  put(std::move(record));
+void CsvSink::append(std::string_view records, std::int64_t) {
+  if (!file_) throw std::logic_error("CsvSink::append before open");
+  put(records);
 }
 
 void CsvSink::close(const RunInfo&) {
@@ -104,9 +117,8 @@ void CsvSink::close(const RunInfo&) {
   }
 }
 
-void CsvSink::put(std::string record) {
-  record += kRecordEnd;
-  if (std::fwrite(record.data(), 1, record.size(), file_) != record.size()) {
+void CsvSink::put(std::string_view records) {
+  if (std::fwrite(records.data(), 1, records.size(), file_) != records.size()) {
     throw std::runtime_error("cannot write " + path_ + ": " + partial_ + ": " + std::strerror(errno));
   }
 }

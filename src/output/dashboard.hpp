@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "output/row_sink.hpp"
@@ -8,18 +9,20 @@
 
 namespace photoscore {
 
-// The seed's photo dashboard on a terminal: a header, a block per photo and a
-// closing summary with counts, the best shots and the throughput. Emoji, box
-// drawing and colour only where `style` allows (a UTF-8 terminal); plain
-// ASCII in logs and pipes.
-class Dashboard final : public RowSink {
+// The seed's photo dashboard: a header, a block per photo (when the
+// context's per_photo says so) and a closing summary with counts, the best
+// shots and the throughput. Emoji, box drawing and colour only where the
+// context's style allows (a UTF-8 terminal); plain ASCII in logs and pipes.
+// The blocks are formatted where each photo was scored; this sink counts
+// and prints.
+class Dashboard final : public FormattingSink {
  public:
-  Dashboard(std::FILE* out, std::vector<const AnalyzerSpec*> analyzers, bool per_photo, std::string jsonl_path,
-            std::string h5_path, TextStyle style = {});
+  Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path, std::string h5_path);
   void open(const RunInfo& info) override;
   // Resumed rows count in the summary, but are not shown again.
   void resume(const ScoredRow& row) override;
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view bytes, std::int64_t rows) override;
+  void flush() override;
   void close(const RunInfo& info) override;
 
  private:
@@ -27,14 +30,16 @@ class Dashboard final : public RowSink {
     double score;
     std::string filename;
   };
+  void count(bool ok, int verdict, double score, std::string_view filename);
+
   std::FILE* out_;
-  std::vector<const AnalyzerSpec*> analyzers_;
-  bool per_photo_;
   std::string jsonl_path_;
   std::string h5_path_;
-  TextStyle style_;
   long post_it_ = 0, maybe_ = 0, delete_ = 0, errors_ = 0;
   std::vector<Best> best_;  // the top few, best first
 };
+
+// What the dashboard counts of a row, then its block when shown.
+std::unique_ptr<RowFormatter> make_dashboard_formatter(const FormatContext& context);
 
 }  // namespace photoscore

@@ -13,7 +13,10 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
+#include "output/h5_partial_file.hpp"
 #include "output/h5_provenance.hpp"
+#include "output/h5_record.hpp"
+#include "output/h5_record_table.hpp"
 #include "output/h5_table.hpp"
 #include "output/partial_file.hpp"
 
@@ -29,61 +32,45 @@ namespace {
 constexpr hsize_t kRowsPerChunk = 1024;
 constexpr hsize_t kRanksPerChunk = 64;
 
-Table::Kind kind_of(ColumnType type) {
-  switch (type) {
-    case ColumnType::Text:
-      return Table::Kind::Str;
-    case ColumnType::Integer:
-      return Table::Kind::I32;  // pixel counts; documented as int32
-    case ColumnType::Number:
-      break;
-  }
-  return Table::Kind::F64;
-}
-
-// HDF5 has no null: NaN for numbers, "" for text, and -1 rather than 0 for
-// integers: a decoded photo is never 0 pixels wide, but make the "no size"
-// case impossible to mistake for a real one.
-void put_cell(Table& t, ColumnType type, const Cell& cell) {
-  const bool null = std::holds_alternative<std::monostate>(cell);
-  switch (type) {
-    case ColumnType::Text:
-      t.put_str(null ? std::string_view() : std::get<std::string_view>(cell));
-      break;
-    case ColumnType::Integer:
-      t.put_i32(null ? -1 : static_cast<std::int32_t>(std::get<std::int64_t>(cell)));
-      break;
-    case ColumnType::Number:
-      t.put_f64(null ? std::numeric_limits<double>::quiet_NaN() : std::get<double>(cell));
-      break;
-  }
-}
-
-std::string ranks_text(const std::vector<int>& ranks) {
-  std::string out;
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    if (i) out += ",";
-    out += std::to_string(ranks[i]);
-  }
-  return out;
-}
-
 double at_or_zero(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : 0.0; }
 
+class H5Formatter final : public RowFormatter {
+ public:
+  explicit H5Formatter(const FormatContext& context)
+      : schema_(context.analyzers),
+        scores_(scores_layout(schema_, context.widths)),
+        images_(images_layout(context.analyzers, context.widths)) {}
+  void format(const ScoredRow& row, const ImageTiming& timing, std::int64_t index,
+              std::string& out) const override {
+    const std::size_t at = out.size();
+    out.resize(at + scores_.size() + images_.size());
+    put_scores_record(scores_, schema_, row, out.data() + at);
+    put_images_record(images_, row, timing, index, out.data() + at + scores_.size());
+  }
+
+ private:
+  RowSchema schema_;
+  H5RecordLayout scores_;
+  H5RecordLayout images_;
+};
+
 }  // namespace
+
+std::unique_ptr<RowFormatter> make_h5_formatter(const FormatContext& context) {
+  return std::make_unique<H5Formatter>(context);
+}
 
 struct H5Sink::State {
   std::string partial;
   bool partial_exists = false;
   Id file;
   Id run;
-  Table scores;
-  Table images;
-  std::int64_t index = 0;
+  h5::RecordTable scores;
+  h5::RecordTable images;
 };
 
-H5Sink::H5Sink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
-    : path_(std::move(path)), schema_(std::move(analyzers)) {
+H5Sink::H5Sink(std::string path, const FormatContext& context)
+    : FormattingSink(RowFormat::H5, context), path_(std::move(path)), schema_(context.analyzers) {
   if (path_.empty()) throw std::runtime_error("cannot write the HDF5 file: --h5 names no file");
   check_can_create(path_);
 }
@@ -92,8 +79,8 @@ H5Sink::~H5Sink() {
   if (!state_) return;
   // Not closed: the run failed, and an incomplete file must not survive
   // under any name.
-  state_->scores = Table();
-  state_->images = Table();
+  state_->scores = h5::RecordTable();
+  state_->images = h5::RecordTable();
   state_->run.reset();
   state_->file.reset();
   if (state_->partial_exists) std::remove(state_->partial.c_str());
@@ -111,16 +98,14 @@ void H5Sink::open(const RunInfo&) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   state_ = new State;
   State& s = *state_;
-  s.partial = partial_name(path_);
-  // Created with POSIX first so that "no such folder" or "permission denied"
-  // come back as errno, not as an HDF5 trace.
-  const int fd = ::open(s.partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot write " + path_ + ": " + s.partial + ": " + std::strerror(errno));
-  ::close(fd);
+  // Created with POSIX first, as a new file and never through a link, so
+  // that "no such folder" or "permission denied" come back as errno, not as
+  // an HDF5 trace; HDF5 then opens that very file (h5_partial_file.hpp).
+  const int fd = create_partial(path_, s.partial);
   s.partial_exists = true;
-  s.file = checked(H5Fcreate(s.partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, path_,
-                   "creating " + s.partial);
+  s.file = checked(H5Fcreate(h5_partial_file(fd, s.partial).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Fclose, path_, "creating " + s.partial);
+  ::close(fd);
   {
     // Tracked so that h5py lists /run's attributes in the documented order,
     // not alphabetically.
@@ -131,44 +116,52 @@ void H5Sink::open(const RunInfo&) {
                     "creating /run");
   }
 
-  for (const Column& c : schema_.columns()) s.scores.add(c.name, kind_of(c.type));
-  s.scores.create(s.file.get(), "scores", kRowsPerChunk, path_);
+  s.scores.create(s.file.get(), "scores", scores_layout(schema_, context().widths), kRowsPerChunk, path_);
   h5::write_column_docs(s.file.get(), schema_, path_);  // units and descriptions, in column order
 
-  using K = Table::Kind;
   Id timing = checked(H5Gcreate2(s.file.get(), "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                       path_, "creating /timing");
   h5::Attributes(timing.get(), path_).str("units", "seconds");
-  s.images.add("index", K::I64);
-  s.images.add("filename", K::Str);
-  s.images.add("ranks", K::Str);
-  s.images.add("read", K::F64);
-  s.images.add("decode", K::F64);
-  for (const auto* a : schema_.analyzers()) s.images.add("analyze_" + a->name, K::F64);
-  s.images.add("latency", K::F64);
-  s.images.create(s.file.get(), "timing/images", kRowsPerChunk, path_);
+  s.images.create(s.file.get(), "timing/images", images_layout(schema_.analyzers(), context().widths),
+                  kRowsPerChunk, path_);
 }
 
-void H5Sink::write(const ScoredRow& row, const ImageTiming& timing) {
-  if (!state_) throw std::logic_error("H5Sink::write before open");
+void H5Sink::append(std::string_view records, std::int64_t rows) {
+  if (!state_) throw std::logic_error("H5Sink::append before open");
   State& s = *state_;
-  Table& t = s.scores;
-  t.begin_row();
-  const auto& columns = schema_.columns();
-  for (std::size_t i = 0; i < columns.size(); ++i) put_cell(t, columns[i].type, schema_.cell(row, i));
-  t.end_row();
+  const std::size_t scores = s.scores.record_size();
+  const std::size_t images = s.images.record_size();
+  if (records.size() != static_cast<std::size_t>(rows) * (scores + images))
+    throw std::logic_error("H5Sink::append: records of another layout");
+  for (const char* p = records.data(); p != records.data() + records.size(); p += scores + images) {
+    s.scores.append(p, 1);
+    s.images.append(p + scores, 1);
+  }
+}
 
-  const std::size_t analyzers = schema_.analyzers().size();
-  Table& im = s.images;
-  im.begin_row();
-  im.put_i64(s.index++);
-  im.put_str(row.filename);
-  im.put_str(ranks_text(timing.ranks));
-  im.put_f64(timing.read_seconds);
-  im.put_f64(timing.decode_seconds);
-  for (std::size_t a = 0; a < analyzers; ++a) im.put_f64(at_or_zero(timing.analyzer_seconds, a));
-  im.put_f64(timing.latency_seconds);
-  im.end_row();
+// Keys: the table (0 /scores, 1 /timing/images) in bit 48, the chunk below.
+void H5Sink::offload() {
+  if (!state_) throw std::logic_error("H5Sink::offload before open");
+  state_->scores.offload();
+  state_->images.offload();
+}
+
+std::vector<Offload> H5Sink::take_offloads() {
+  std::vector<Offload> out;
+  if (!state_) return out;
+  std::uint64_t table = 0;
+  for (h5::RecordTable* t : {&state_->scores, &state_->images}) {
+    for (h5::RecordTable::Chunk& c : t->take_chunks())
+      out.push_back({(table << 48) | c.index, static_cast<std::uint32_t>(t->record_size()), std::move(c.raw)});
+    ++table;
+  }
+  return out;
+}
+
+void H5Sink::finish_offload(std::uint64_t key, std::string&& filtered) {
+  if (!state_) throw std::logic_error("H5Sink::finish_offload before open");
+  h5::RecordTable& table = (key >> 48) == 0 ? state_->scores : state_->images;
+  table.write_filtered(key & ((std::uint64_t{1} << 48) - 1), filtered);
 }
 
 void H5Sink::close(const RunInfo& info) {
@@ -186,7 +179,7 @@ void H5Sink::close(const RunInfo& info) {
     ranks.add("host", K::Str);
     for (const char* stage : {"wall", "read", "comm", "wait", "decode"}) ranks.add(stage, K::F64);
     for (const auto* a : analyzers) ranks.add("analyze_" + a->name, K::F64);
-    for (const char* stage : {"analyze", "merge", "write", "other"}) ranks.add(stage, K::F64);
+    for (const char* stage : {"analyze", "merge", "write", "other", "cpu"}) ranks.add(stage, K::F64);
     ranks.add("images", K::I64);
     ranks.add("bytes_sent", K::I64);
     ranks.add("peak_memory", K::I64);
@@ -210,6 +203,7 @@ void H5Sink::close(const RunInfo& info) {
       ranks.put_f64(r.merge);
       ranks.put_f64(r.write);
       ranks.put_f64(r.wall - (r.read + r.comm + r.wait + r.decode + analyze + r.merge + r.write));
+      ranks.put_f64(r.cpu);
       ranks.put_i64(r.images);
       ranks.put_i64(r.bytes_sent);
       ranks.put_i64(r.peak_memory);

@@ -10,16 +10,25 @@ namespace photoscore {
 // The HDF5 results file: /scores (one compound row per photo, the JSONL's
 // columns: both walk RowSchema), /run (provenance attributes) and /timing
 // (per rank and per image). Written under a temporary name and renamed only
-// once complete, so a file at the final path is never half-written.
-class H5Sink final : public RowSink {
+// once complete, so a file at the final path is never half-written. The
+// per-photo tables hold fixed-size records (h5_record.hpp) that the rows'
+// formatters make; this sink copies them into chunks.
+class H5Sink final : public FormattingSink {
  public:
-  H5Sink(std::string path, std::vector<const AnalyzerSpec*> analyzers);
+  H5Sink(std::string path, const FormatContext& context);
+  // With the default context (any name fits): for tests and one-off callers.
+  H5Sink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
+      : H5Sink(std::move(path), default_context(std::move(analyzers))) {}
   ~H5Sink() override;
   H5Sink(const H5Sink&) = delete;
   H5Sink& operator=(const H5Sink&) = delete;
 
   void open(const RunInfo& info) override;
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view records, std::int64_t rows) override;
+  // Full chunks of /scores and /timing/images, to compress elsewhere.
+  void offload() override;
+  std::vector<Offload> take_offloads() override;
+  void finish_offload(std::uint64_t key, std::string&& filtered) override;
   void close(const RunInfo& info) override;
 
  private:
@@ -28,5 +37,8 @@ class H5Sink final : public RowSink {
   RowSchema schema_;
   State* state_ = nullptr;
 };
+
+// A row's /scores record, then its /timing/images record.
+std::unique_ptr<RowFormatter> make_h5_formatter(const FormatContext& context);
 
 }  // namespace photoscore

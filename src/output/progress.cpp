@@ -33,18 +33,16 @@ std::string duration(double seconds) {
   return text;
 }
 
-// Clears the line the cursor is on: carriage return, then erase to its end.
-constexpr const char* kEraseLine = "\r\033[K";
-
 // The progress line must go before the sinks that print to the terminal and
 // be drawn again after them.
-class Eraser final : public RowSink {
+class Eraser final : public FormattingSink {
  public:
-  Eraser(std::function<void()> erase, bool every_row) : erase_(std::move(erase)), every_row_(every_row) {}
+  Eraser(std::function<void()> erase, bool every_row)
+      : FormattingSink(RowFormat::Status, FormatContext{}), erase_(std::move(erase)), every_row_(every_row) {}
   // Nothing is printed for a kept row.
   void resume(const ScoredRow&) override {}
-  void write(const ScoredRow& row, const ImageTiming&) override {
-    if (every_row_ || !row.ok) erase_();
+  void append(std::string_view status, std::int64_t rows) override {
+    if ((every_row_ && rows > 0) || status.find('\0') != std::string_view::npos) erase_();
   }
   void close(const RunInfo&) override { erase_(); }
 
@@ -53,12 +51,27 @@ class Eraser final : public RowSink {
   bool every_row_;
 };
 
+class StatusFormatter final : public RowFormatter {
+ public:
+  void format(const ScoredRow& row, const ImageTiming&, std::int64_t, std::string& out) const override {
+    out += row.ok ? '\1' : '\0';
+  }
+};
+
+class CountFormatter final : public RowFormatter {
+ public:
+  void format(const ScoredRow&, const ImageTiming&, std::int64_t, std::string&) const override {}
+};
+
 }  // namespace
+
+std::unique_ptr<RowFormatter> make_status_formatter() { return std::make_unique<StatusFormatter>(); }
+std::unique_ptr<RowFormatter> make_count_formatter() { return std::make_unique<CountFormatter>(); }
 
 bool is_terminal(std::FILE* out) { return out && isatty(fileno(out)) == 1; }
 
 ProgressSink::ProgressSink(std::FILE* out, bool terminal, double interval_seconds)
-    : out_(out), terminal_(terminal), interval_(interval_seconds) {}
+    : FormattingSink(RowFormat::Count, FormatContext{}), out_(out), terminal_(terminal), interval_(interval_seconds) {}
 
 std::string ProgressSink::line(std::int64_t done, std::int64_t total, double seconds) {
   std::string text = grouped(done);
@@ -89,8 +102,8 @@ void ProgressSink::open(const RunInfo& info) {
   drawn_ = printed_ = false;
 }
 
-void ProgressSink::write(const ScoredRow&, const ImageTiming&) {
-  ++done_;
+void ProgressSink::append(std::string_view, std::int64_t rows) {
+  done_ += rows;
   const double now = std::chrono::duration<double>(Clock::now() - start_).count();
   latest_ = now;
   // Throttled by time, not by count: a fast run must not spend its time
@@ -104,7 +117,12 @@ void ProgressSink::write(const ScoredRow&, const ImageTiming&) {
 void ProgressSink::draw(double seconds) {
   const std::string text = line(done_, total_, seconds);
   if (terminal_) {
-    std::fprintf(out_, "%s%s", kEraseLine, text.c_str());
+    // Over the last line: a shorter one pads with blanks. Carriage returns
+    // and blanks, not ANSI erase codes, so any terminal (TERM=dumb too)
+    // shows it and --color never holds no escape code.
+    const std::size_t pad = drawn_ && drawn_width_ > text.size() ? drawn_width_ - text.size() : 0;
+    std::fprintf(out_, "\r%s%*s", text.c_str(), static_cast<int>(pad), "");
+    drawn_width_ = text.size() + pad;
     drawn_ = true;
   } else {
     std::fprintf(out_, "photoscore: progress %s\n", text.c_str());
@@ -115,7 +133,7 @@ void ProgressSink::draw(double seconds) {
 
 void ProgressSink::erase() {
   if (!drawn_) return;
-  std::fprintf(out_, "%s", kEraseLine);
+  std::fprintf(out_, "\r%*s\r", static_cast<int>(drawn_width_), "");
   std::fflush(out_);
   drawn_ = false;
 }

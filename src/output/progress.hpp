@@ -10,17 +10,17 @@
 namespace photoscore {
 
 // Progress on stderr: done/total, images per second and the time left.
-// On a terminal one line is redrawn in place (at most ten times a second);
-// in a batch log (not a terminal) a plain line every `interval` seconds, so
-// a log of a long job shows it is alive without one line per photo. Gets
-// the total from RunInfo::total at open.
-class ProgressSink final : public RowSink {
+// On a person's terminal one line is redrawn in place (at most ten times a
+// second); in a batch log (not a terminal, or one under mpirun) a plain
+// line every `interval` seconds, so a log of a long job shows it is alive
+// without one line per photo. Gets the total from RunInfo::total at open.
+class ProgressSink final : public FormattingSink {
  public:
   ProgressSink(std::FILE* out, bool terminal, double interval_seconds);
   void open(const RunInfo& info) override;
   // Counts the photos this run scores, not the ones kept.
   void resume(const ScoredRow&) override {}
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view bytes, std::int64_t rows) override;
   void close(const RunInfo& info) override;
 
   // A sink to put before any other that prints to the same terminal (the
@@ -49,8 +49,14 @@ class ProgressSink final : public RowSink {
   double last_ = 0.0;
   double latest_ = 0.0;   // when the last row came: the final line's time
   bool drawn_ = false;    // a terminal line is showing
+  std::size_t drawn_width_ = 0;  // its width, blanked by erase()
   bool printed_ = false;  // a batch line was printed
 };
+
+// One byte a row, 1 ok and 0 error (the eraser's); nothing (the progress
+// sink only counts).
+std::unique_ptr<RowFormatter> make_status_formatter();
+std::unique_ptr<RowFormatter> make_count_formatter();
 
 // Whether `out` is a terminal.
 bool is_terminal(std::FILE* out);

@@ -1,5 +1,7 @@
 #include "output/row_schema.hpp"
 
+#include <algorithm>
+
 #include "output/column_docs.hpp"
 
 namespace photoscore {
@@ -23,6 +25,10 @@ void add_fields(std::vector<Column>& columns, const std::vector<const AnalyzerSp
           fields[f].kind == FieldSpec::Kind::Number ? ColumnType::Number : ColumnType::Text;
       columns.push_back({fields[f].name, type, NullOn::ErrorRows,
                          [a, f](const ScoredRow& row) { return field_cell(row, a, f); }});
+      // A label without its words declared still gets a column that holds any word.
+      std::size_t longest = fields[f].labels.empty() ? 32 : 1;
+      for (const std::string& label : fields[f].labels) longest = std::max(longest, label.size());
+      if (type == ColumnType::Text) columns.back().max_bytes = longest;
     }
   }
 }
@@ -54,6 +60,10 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
   c.push_back(
       {"error", T::Text, NullOn::OkRows, [](const ScoredRow& r) { return Cell(std::string_view(r.error)); }});
   for (Column& column : c) {
+    if (column.name == "verdict") column.max_bytes = 7;  // post_it, maybe, delete
+    if (column.name == "status") column.max_bytes = 5;   // ok, error
+    if (column.name == "source") column.max_bytes = kMaxSourceBytes;
+    if (column.name == "error") column.max_bytes = kMaxErrorBytes;
     ColumnDoc doc = column_doc(column.name);
     column.unit = std::move(doc.unit);
     column.description = std::move(doc.description);

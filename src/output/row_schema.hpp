@@ -39,7 +39,17 @@ struct Column {
   // For readers of the HDF5 file (attributes of /scores): see column_docs.
   std::string unit = {};
   std::string description = {};
+  // Text: the most bytes a value can have (its fixed-length HDF5 column's
+  // width); 0 for the file name and path, whose longest the run's file list
+  // decides.
+  std::size_t max_bytes = 0;
 };
+
+// Longest error text a row keeps (longer reasons are cut, with "..."), in
+// every output: one line, never pages of a library's trace.
+inline constexpr std::size_t kMaxErrorBytes = 255;
+// Longest `source` (a camera RAW's "embedded preview" or "demosaiced").
+inline constexpr std::size_t kMaxSourceBytes = 32;
 
 class RowSchema {
  public:

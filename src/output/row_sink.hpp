@@ -1,46 +1,114 @@
 #pragma once
-// Where merged rows go. Runners call open once, write once per photo in file
-// order, and close once with the run's final provenance and timings.
+// Where merged rows go. Runners call open once, then hand over every row in
+// file order, and close once with the run's final provenance and timings.
+//
+// A sink gets its rows one of two ways. A formatting sink (format() says
+// how) does its per-row work as a RowFormat that any process can run: the
+// rows reach it as blocks of formatted bytes (append), made where the
+// photos were scored, and it only writes them out. Any other sink acts on
+// whole rows (write): links, sidecars, the report. write() works for every
+// sink, one row at a time.
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "output/row_block.hpp"
+#include "output/row_format.hpp"
 #include "record/run_info.hpp"
 #include "record/scored_row.hpp"
 
 namespace photoscore {
+
+// Work a sink lets another process do: filtering a full chunk of records
+// (shuffle_deflate, chunk_filter.hpp), which the sink then writes as it is.
+struct Offload {
+  std::uint64_t key = 0;       // the sink's own, for finish_offload()
+  std::uint32_t element_size = 0;
+  std::string raw;
+};
 
 class RowSink {
  public:
   virtual ~RowSink() = default;
   virtual void open(const RunInfo&) {}
   // A row kept from an earlier run's JSONL (--resume), given after open()
-  // and before the first write(). By default it is a row like the others
-  // (with no timings): a resumed run ends with what one run would have made
-  // (HDF5, CSV, the report, the summary, the links, the sidecars). The
-  // exceptions say so: the JSONL already holds it, the dashboard only
-  // counts it, and what reports on this run's own work (progress, error
-  // lines) leaves it out.
+  // and before the first row of this run. By default it is a row like the
+  // others (with no timings): a resumed run ends with what one run would
+  // have made (HDF5, CSV, the report, the summary, the links, the
+  // sidecars). The exceptions say so: the JSONL already holds it, the
+  // dashboard only counts it, and what reports on this run's own work
+  // (progress, error lines) leaves it out.
   virtual void resume(const ScoredRow& row) { write(row, ImageTiming{}); }
+  // The next row, merged.
   virtual void write(const ScoredRow& row, const ImageTiming& timing) = 0;
+  // A formatting sink's RowFormat; none for a sink that acts on whole rows.
+  virtual std::optional<RowFormat> format() const { return std::nullopt; }
+  // A formatting sink: the next `rows` rows, as its format made them.
+  virtual void append(std::string_view bytes, std::int64_t rows);
+  // What a block of rows for this sink holds: its format, or RowFormat::Row
+  // for a sink that acts on whole rows (a SinkSet: its sinks' formats).
+  virtual std::vector<RowFormat> formats() const;
+  // The next rows, as a block made with formats().
+  virtual void append_block(const RowBlockView& block);
+  // Rows buffered for a group commit go out now.
+  virtual void flush() {}
+  // From now on the sink leaves the work it can to take_offloads() (each
+  // must come back through finish_offload(), or close() does it itself).
+  virtual void offload() {}
+  virtual std::vector<Offload> take_offloads() { return {}; }
+  virtual void finish_offload(std::uint64_t key, std::string&& filtered) {
+    (void)key;
+    (void)filtered;
+  }
   virtual void close(const RunInfo&) {}
+  // What this sink does beside the results, per photo (an XMP sidecar, a
+  // link), that it could not do: each a warning for that photo, which does
+  // not stop the job. Read after the last write, before close: the summary
+  // and /run count them.
+  virtual std::int64_t warnings() const { return 0; }
+};
+
+// A sink whose write() formats the row with its own formatter and appends it.
+class FormattingSink : public RowSink {
+ public:
+  FormattingSink(RowFormat format, const FormatContext& context);
+  std::optional<RowFormat> format() const final { return format_; }
+  void write(const ScoredRow& row, const ImageTiming& timing) override;
+
+ protected:
+  const FormatContext& context() const { return context_; }
+
+ private:
+  RowFormat format_;
+  FormatContext context_;
+  std::unique_ptr<RowFormatter> formatter_;
+  std::string scratch_;
+  std::int64_t written_ = 0;  // rows given to write(), kept rows included: the next row's index
 };
 
 // Fans every call out to several sinks, in order.
 class SinkSet final : public RowSink {
  public:
   void add(std::unique_ptr<RowSink> sink) { sinks_.push_back(std::move(sink)); }
-  void open(const RunInfo& info) override {
-    for (auto& s : sinks_) s->open(info);
-  }
-  void resume(const ScoredRow& row) override {
-    for (auto& s : sinks_) s->resume(row);
-  }
-  void write(const ScoredRow& row, const ImageTiming& timing) override {
-    for (auto& s : sinks_) s->write(row, timing);
-  }
-  void close(const RunInfo& info) override {
-    for (auto& s : sinks_) s->close(info);
-  }
+  void open(const RunInfo& info) override;
+  void resume(const ScoredRow& row) override;
+  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  // Each formatting sink's format, in order, then RowFormat::Row when some
+  // sink acts on whole rows.
+  std::vector<RowFormat> formats() const override;
+  // Each formatting sink gets its section, each other sink the block's rows
+  // one by one (decoded once for all of them).
+  void append_block(const RowBlockView& block) override;
+  void flush() override;
+  // Keys carry the sink's place in their top byte.
+  void offload() override;
+  std::vector<Offload> take_offloads() override;
+  void finish_offload(std::uint64_t key, std::string&& filtered) override;
+  void close(const RunInfo& info) override;
+  std::int64_t warnings() const override;
 
  private:
   std::vector<std::unique_ptr<RowSink>> sinks_;

@@ -20,14 +20,27 @@ bool utf8_locale() {
   return false;
 }
 
-TextStyle text_style(std::FILE* out, bool plain) {
+bool person_terminal(std::FILE* out, ColorChoice color, bool under_launcher) {
+  if (color == ColorChoice::Always) return true;
+  return !under_launcher && is_terminal(out);
+}
+
+TextStyle text_style(bool terminal, ColorChoice color, bool plain) {
   TextStyle style;
-  if (plain || !is_terminal(out)) return style;
-  style.unicode = utf8_locale();
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  style.color = !(no_color && *no_color) && !(term && std::string(term) == "dumb");
+  style.unicode = !plain && terminal && utf8_locale();
+  if (color == ColorChoice::Always) {
+    // Asked for by name: NO_COLOR and TERM=dumb are for the default.
+    style.color = true;
+  } else if (color == ColorChoice::Auto && !plain && terminal) {
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    style.color = !(no_color && *no_color) && !(term && std::string(term) == "dumb");
+  }
   return style;
+}
+
+TextStyle text_style(std::FILE* out, bool plain) {
+  return text_style(is_terminal(out), ColorChoice::Auto, plain);
 }
 
 }  // namespace photoscore

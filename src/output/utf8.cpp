@@ -88,4 +88,19 @@ std::string for_terminal(std::string_view s) {
   return out;
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t cut = max_bytes;
+  // Back over continuation bytes (10xxxxxx) to the start of their sequence.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
+std::string fit_text(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  constexpr std::string_view kMore = "...";
+  if (max_bytes < kMore.size()) return std::string(utf8_prefix(s, max_bytes));
+  return std::string(utf8_prefix(s, max_bytes - kMore.size())) + std::string(kMore);
+}
+
 }  // namespace photoscore

@@ -20,4 +20,12 @@ std::string as_utf8(std::string_view s);
 // \xNN too, so no name can move the cursor, end a line or change colours.
 std::string for_terminal(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end
+// inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+// `s` when it has at most `max_bytes` bytes; otherwise a prefix cut at a
+// character boundary and ending in "...", of at most `max_bytes` bytes.
+std::string fit_text(std::string_view s, std::size_t max_bytes);
+
 }  // namespace photoscore

@@ -1,5 +1,6 @@
 #include "record/run_info.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -39,6 +40,15 @@ std::string slurm_job_id() {
   if (array_job && array_task) return std::string(array_job) + "_" + array_task;
   const char* job = std::getenv("SLURM_JOB_ID");
   return job ? job : "";
+}
+
+double process_cpu_seconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace photoscore

@@ -23,6 +23,9 @@ struct RankTiming {
   std::vector<double> analyze;  // per selected analyzer (0 where not run here)
   double merge = 0.0;
   double write = 0.0;    // sinks: JSONL, HDF5, dashboard
+  // User + system CPU seconds of the rank's process over the run, all its
+  // threads: beside the wall, it tells work from waiting and time-sharing.
+  double cpu = 0.0;
   std::int64_t images = 0;
   // Bytes this rank sent to other ranks: point-to-point messages, and for a
   // broadcast it rooted, the message times its receivers.
@@ -61,6 +64,10 @@ struct RunInfo {
   // "not moved" where each photo is scored where it is decoded.
   std::string pixels = "not moved";
   std::int64_t skipped = 0;  // files passed over for their extension
+  std::int64_t skipped_folders = 0;  // folders that could not be listed (unreadable, past PATH_MAX)
+  // Sidecars and links (--xmp, --link-into) that could not be made: each a
+  // warning for its photo, which was scored all the same.
+  std::int64_t warnings = 0;
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
   // Where the numbers of a scaling study came from (issue 12): the build,
@@ -88,6 +95,8 @@ std::string this_host();
 // This process's peak resident set size in bytes (VmHWM of /proc/self/status),
 // or 0 where the system does not say.
 std::int64_t peak_memory_bytes();
+// User + system CPU seconds this process has used so far, all its threads.
+double process_cpu_seconds();
 // SLURM_JOB_ID (with SLURM_ARRAY_JOB_ID_TASK for array tasks), or empty.
 std::string slurm_job_id();
 

@@ -16,7 +16,17 @@ std::string_view to_string(Layout layout) {
   return "threads";
 }
 
-std::string_view to_string(ReadMode read) { return read == ReadMode::Workers ? "workers" : "rank0"; }
+std::string_view to_string(ReadMode read) {
+  switch (read) {
+    case ReadMode::Auto:
+      return "auto";
+    case ReadMode::Workers:
+      return "workers";
+    case ReadMode::Rank0:
+      break;
+  }
+  return "rank0";
+}
 
 std::optional<Mode> parse_mode(std::string_view text) {
   if (text == "threads") return Mode::Threads;
@@ -32,6 +42,7 @@ std::optional<Layout> parse_layout(std::string_view text) {
 }
 
 std::optional<ReadMode> parse_read_mode(std::string_view text) {
+  if (text == "auto") return ReadMode::Auto;
   if (text == "rank0") return ReadMode::Rank0;
   if (text == "workers") return ReadMode::Workers;
   return std::nullopt;

@@ -18,11 +18,19 @@ enum class Mode { Threads, Mpi };
 enum class Layout { Threads, Roles, Farm };
 
 // Who reads the photo files in MPI mode (--read).
+//   auto:    every node checks at start that it sees the input as rank 0
+//            listed it; the ranks of the nodes that do read their photos
+//            themselves, rank 0 reads for the others (the default);
 //   rank0:   rank 0 reads every file and sends its bytes; only rank 0's node
 //            needs to see the input;
 //   workers: rank 0 sends only the photo's path, and the rank that decodes
-//            it reads the file from the shared file system.
-enum class ReadMode { Rank0, Workers };
+//            it reads the file; a node that cannot see the input is refused
+//            at start.
+enum class ReadMode { Auto, Rank0, Workers };
+
+// Whether rank 0 deals to a leader a node (--leaders), which deals on to
+// its node's groups: auto (for large jobs on several nodes), on, off.
+enum class LeaderMode { Auto, On, Off };
 
 std::string_view to_string(Mode mode);
 std::string_view to_string(Layout layout);

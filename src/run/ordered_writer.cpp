@@ -1,14 +1,13 @@
 #include "run/ordered_writer.hpp"
 
-#include "image/decoder_helpers.hpp"
+#include <stdexcept>
+
 #include "run/clock.hpp"
 
 namespace photoscore {
 
-OrderedWriter::OrderedWriter(const MergePolicy& policy, RowSink& sink, std::size_t window)
-    : policy_(policy), sink_(sink), window_(window) {
-  timing_.analyze.assign(policy.analyzers.size(), 0.0);
-}
+OrderedWriter::OrderedWriter(RowSink& sinks, std::size_t window, double commit_seconds)
+    : sinks_(sinks), window_(window), commit_seconds_(commit_seconds) {}
 
 bool OrderedWriter::has_room(std::size_t index) const {
   std::lock_guard lock(mutex_);
@@ -21,47 +20,105 @@ bool OrderedWriter::wait_for_room(std::size_t index) {
   return !failure_ && !cut_;
 }
 
-void OrderedWriter::finish(std::size_t index, FinishedPhoto&& photo) {
+void OrderedWriter::finish(RowBlock&& block) {
+  const std::int64_t first = block.first;
+  Pending pending;
+  pending.block = std::move(block);
+  add(first, std::move(pending));
+}
+
+void OrderedWriter::finish_encoded(std::string&& bytes, std::size_t from) {
+  Pending pending;
+  pending.bytes = std::move(bytes);
+  pending.from = from;
+  const std::int64_t first = pending.look().first;
+  add(first, std::move(pending));
+}
+
+void OrderedWriter::add(std::int64_t first, Pending&& pending) {
   std::unique_lock lock(mutex_);
+  // After a stopped photo nothing more is written (stopped_short()).
   if (failure_ || cut_) return;
-  ready_.emplace(index, std::move(photo));
+  if (first < static_cast<std::int64_t>(written_))
+    throw std::logic_error("OrderedWriter: a block for row " + std::to_string(first) + ", already written");
+  // Viewed where it rests: a map's elements never move.
+  auto [at, fresh] = ready_.emplace(first, std::move(pending));
+  if (!fresh) throw std::logic_error("OrderedWriter: two blocks start at row " + std::to_string(first));
+  Pending& p = at->second;
+  p.view = p.look();
   if (draining_) return;
-  // Only one thread writes at a time, so rows leave in order; it lets go of
-  // the lock while a row is merged and written, so the others keep adding.
+  // Only one thread writes at a time, so blocks leave in order; it lets go
+  // of the lock while a block is written, so the others keep adding.
   draining_ = true;
   try {
-    for (auto it = ready_.find(written_); it != ready_.end(); it = ready_.find(written_)) {
+    for (auto it = ready_.find(static_cast<std::int64_t>(written_)); it != ready_.end();
+         it = ready_.find(static_cast<std::int64_t>(written_))) {
       // A decode abandoned as the run stopped (issue 22) says nothing about
       // its photo: the written rows end before it, as if it was never taken.
-      if (!it->second.row.ok && it->second.row.error == kDecodeStopped) {
+      if (it->second.view.stopped) {
         cut_ = true;
         ready_.clear();
         room_.notify_all();
         break;
       }
-      FinishedPhoto next = std::move(it->second);
+      Pending next = std::move(it->second);
       ready_.erase(it);
       lock.unlock();
-      const double t_merge = seconds_now();
-      merge_scores(policy_, next.row);
-      const double t_write = seconds_now();
-      next.timing.latency_seconds = t_write - next.started_at;
-      sink_.write(next.row, next.timing);
-      const double t_done = seconds_now();
+      // Looked at again where it rests now (a short section moves with its string).
+      const double t0 = seconds_now();
+      sinks_.append_block(next.look());
+      const double t1 = seconds_now();
       lock.lock();
-      timing_.merge += t_write - t_merge;
-      timing_.write += t_done - t_write;
-      ++timing_.images;
-      errors_ += next.row.ok ? 0 : 1;
-      ++written_;
+      timing_.write += t1 - t0;
+      timing_.images += next.view.count;
+      errors_ += next.view.errors;
+      written_ += static_cast<std::size_t>(next.view.count);
+      if (unflushed_since_ < 0) unflushed_since_ = t1;
       room_.notify_all();
     }
+    flush_locked(seconds_now());
   } catch (...) {
     if (!lock.owns_lock()) lock.lock();
     failure_ = std::current_exception();
     room_.notify_all();
   }
   draining_ = false;
+}
+
+void OrderedWriter::flush_locked(double now) {
+  if (unflushed_since_ < 0 || now - unflushed_since_ < commit_seconds_) return;
+  const double t0 = seconds_now();
+  sinks_.flush();
+  timing_.write += seconds_now() - t0;
+  unflushed_since_ = -1.0;
+}
+
+void OrderedWriter::tick() {
+  std::unique_lock lock(mutex_);
+  if (failure_ || draining_) return;
+  try {
+    flush_locked(seconds_now());
+  } catch (...) {
+    failure_ = std::current_exception();
+    room_.notify_all();
+  }
+}
+
+void OrderedWriter::offload() {
+  std::lock_guard lock(mutex_);
+  sinks_.offload();
+}
+
+std::vector<Offload> OrderedWriter::take_offloads() {
+  std::lock_guard lock(mutex_);
+  return sinks_.take_offloads();
+}
+
+void OrderedWriter::finish_offload(std::uint64_t key, std::string&& filtered) {
+  std::lock_guard lock(mutex_);
+  const double t0 = seconds_now();
+  sinks_.finish_offload(key, std::move(filtered));
+  timing_.write += seconds_now() - t0;
 }
 
 void OrderedWriter::fail(std::exception_ptr error) {

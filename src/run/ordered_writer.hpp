@@ -1,48 +1,57 @@
 #pragma once
-// The ordered merge-and-write stage every mode ends in. Photos finish in any
-// order (threads race, MPI groups answer when they answer); rows leave here
-// strictly in file order, each merged with the same policy and written to the
-// same sinks. This is the one place where the byte-identical guarantee
-// between thread mode, both MPI layouts and every rank or thread count lives.
+// The ordered write stage every mode ends in. Photos finish in any order
+// (threads race, MPI ranks answer when they answer) and arrive here as
+// blocks of consecutive rows already merged and formatted where they were
+// scored (output/row_block.hpp); blocks leave strictly in file order, each
+// given whole to the same sinks. With every row's bytes made by the same
+// formatters in every mode, this is where the byte-identical guarantee
+// between thread mode, both MPI layouts and every rank or thread count
+// lives: nothing here looks inside a row.
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <map>
 #include <mutex>
+#include <string>
 
-#include "merge/merge_scores.hpp"
+#include "output/row_block.hpp"
 #include "output/row_sink.hpp"
 #include "record/run_info.hpp"
-#include "record/scored_row.hpp"
 
 namespace photoscore {
 
-// A finished photo: its unmerged row, its timings, and when its work began
-// (on this process's clock), so the latency to its row can be measured.
-struct FinishedPhoto {
-  ScoredRow row;
-  ImageTiming timing;
-  double started_at = 0.0;
-};
-
 class OrderedWriter {
  public:
-  // `window`: how far past the oldest unwritten photo work may run ahead;
-  // it bounds the rows held back behind one slow photo.
-  OrderedWriter(const MergePolicy& policy, RowSink& sink, std::size_t window);
+  // `window`: how far past the oldest unwritten row work may run ahead; it
+  // bounds the rows held back behind one slow photo. `commit_seconds`: how
+  // long written rows may wait in the sinks' buffers (the JSONL's group
+  // commit) before they are flushed; 0 flushes after every write.
+  OrderedWriter(RowSink& sinks, std::size_t window, double commit_seconds = 0.0);
 
-  // Whether photo `index` may be started now (never blocks).
+  // Whether row `index` may be started now (never blocks).
   bool has_room(std::size_t index) const;
-  // Blocks until photo `index` may be started; false once the writer failed
+  // Blocks until row `index` may be started; false once the writer failed
   // (a sink threw), when the caller must stop.
   bool wait_for_room(std::size_t index);
 
-  // Hands over photo `index`. Safe from any thread: the first caller to find
-  // the next row in file order writes every row that is ready, the others
-  // return at once and go back to work. A sink that throws ends the writer:
-  // failed() turns true and rethrow_failure() rethrows on the caller's thread.
-  void finish(std::size_t index, FinishedPhoto&& photo);
+  // Hands over a block of rows, formatted for the sink's formats(). Safe
+  // from any thread: the first caller to find the next block in file order
+  // writes every block that is ready, the others return at once and go back
+  // to work. A sink that throws ends the writer: failed() turns true and
+  // rethrow_failure() rethrows on the caller's thread.
+  void finish(RowBlock&& block);
+  // The same for a block as it travelled (encode_block), from byte `from`
+  // of `bytes` on; throws std::runtime_error when they are not a block.
+  void finish_encoded(std::string&& bytes, std::size_t from = 0);
+
+  // Flushes the sinks if written rows have waited commit_seconds.
+  void tick();
+
+  // The sinks' work that others may do (RowSink::offload), under the lock.
+  void offload();
+  std::vector<Offload> take_offloads();
+  void finish_offload(std::uint64_t key, std::string&& filtered);
 
   // Ends the writer from outside (a worker thread failed): waiters wake up.
   void fail(std::exception_ptr error);
@@ -51,24 +60,38 @@ class OrderedWriter {
 
   std::size_t written() const;
   // Whether the rows stop short of the photos finished: one was abandoned
-  // as the run stopped (a decode that could not end in time, issue 22), and
-  // neither it nor any after it is written.
+  // as the run stopped (a decode that could not end in time, issue 22: a
+  // stopped block, RowBlock::stopped), and neither it nor any after it is
+  // written.
   bool stopped_short() const;
   std::int64_t errors() const;
-  // Merge and write seconds and rows written, summed over whoever wrote.
+  // Write seconds (the sinks' appends and flushes) and rows written.
   RankTiming timing() const;
 
  private:
-  const MergePolicy& policy_;
-  RowSink& sink_;
+  struct Pending {
+    RowBlock block;     // owned sections (thread mode) ...
+    std::string bytes;  // ... or the encoded block (MPI), from byte `from` on
+    std::size_t from = 0;
+    RowBlockView view;
+    RowBlockView look() const {
+      return bytes.empty() ? view_of(block) : view_block(std::string_view(bytes).substr(from));
+    }
+  };
+  void add(std::int64_t first, Pending&& pending);
+  void flush_locked(double now);
+
+  RowSink& sinks_;
   const std::size_t window_;
+  const double commit_seconds_;
   mutable std::mutex mutex_;
   std::condition_variable room_;
-  std::map<std::size_t, FinishedPhoto> ready_;
+  std::map<std::int64_t, Pending> ready_;  // by first row
   std::size_t written_ = 0;
   std::int64_t errors_ = 0;
   bool draining_ = false;
   bool cut_ = false;  // a photo was abandoned as the run stopped: nothing more is written
+  double unflushed_since_ = -1.0;  // when the oldest row not yet flushed was written; < 0: none
   std::exception_ptr failure_;
   RankTiming timing_;
 };

@@ -5,7 +5,10 @@
 #include <new>
 #include <string>
 
+#include "image/decoder_helpers.hpp"
 #include "image/working_image.hpp"
+#include "output/row_schema.hpp"
+#include "output/utf8.hpp"
 #include "run/read_file.hpp"
 
 namespace photoscore {
@@ -16,6 +19,8 @@ ImageOutcome failed_outcome(std::string error, double decode_seconds) {
   out.decode_seconds = decode_seconds;
   return out;
 }
+
+bool decode_stopped(const ImageOutcome& outcome) { return !outcome.ok && outcome.error == kDecodeStopped; }
 
 namespace {
 
@@ -99,9 +104,9 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
 }
 
 bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
-                std::uint64_t max_bytes) {
+                std::uint64_t max_bytes, std::string* identity) {
   try {
-    if (read_file(path, bytes, error, max_bytes)) return true;
+    if (read_file(path, bytes, error, max_bytes, identity)) return true;
   } catch (const std::bad_alloc&) {
     error = "not enough memory to read this file";
   }
@@ -115,10 +120,12 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds) {
   const double t0 = omp_get_wtime();
   std::string error;
-  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes);
+  std::string identity;
+  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes, &identity);
   read_seconds = omp_get_wtime() - t0;
-  if (!readable) return failed_outcome(error, 0.0);
-  return process_image(bytes, scorer, limits);
+  ImageOutcome outcome = readable ? process_image(bytes, scorer, limits) : failed_outcome(error, 0.0);
+  outcome.identity = std::move(identity);
+  return outcome;
 }
 
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
@@ -126,7 +133,9 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   row.filename = file.filename;
   row.path = file.path;
   row.ok = outcome.ok;
-  row.error = std::move(outcome.error);
+  row.identity = std::move(outcome.identity);
+  // One line, and short: a library's message may not be.
+  row.error = fit_text(outcome.error, kMaxErrorBytes);
   // An error row carries no figures, however far the photo got: every mode
   // writes the same bytes for the same failure.
   if (row.ok) {
@@ -135,6 +144,12 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
     row.source = std::move(outcome.source);
     row.results = std::move(outcome.results);
   }
+  return row;
+}
+
+ScoredRow finished_row(const InputFile& file, ImageOutcome&& outcome, const MergePolicy& policy) {
+  ScoredRow row = make_row(file, std::move(outcome));
+  merge_scores(policy, row);
   return row;
 }
 

@@ -8,6 +8,7 @@
 
 #include "analysis/score_image.hpp"
 #include "image/decode.hpp"
+#include "merge/merge_scores.hpp"
 #include "record/scored_row.hpp"
 #include "run/input_files.hpp"
 
@@ -18,7 +19,8 @@ struct ImageOutcome {
   std::string error;  // one line, when !ok
   int width = 0;
   int height = 0;
-  std::string source;  // a camera RAW's: where its pixels came from (issue 12)
+  std::string source;  // a camera RAW's: where its pixels came from
+  std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
   double decode_seconds = 0.0;
   std::vector<double> analyzer_seconds;
@@ -47,10 +49,15 @@ ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&&
 ImageOutcome failed_outcome(std::string error, double decode_seconds);
 // --- end parts of process_image ---
 
+// Whether the photo's decode was abandoned because the run is stopping
+// (kDecodeStopped, decoder_helpers.hpp): not a verdict on the photo, so it
+// gets no row, and the rows written end before it (RowBlock::stopped).
+bool decode_stopped(const ImageOutcome& outcome);
+
 // Reads a whole regular file of at most max_bytes into `bytes` (read_file);
 // false and a one-line reason when it cannot (running out of memory included).
 bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
-                std::uint64_t max_bytes);
+                std::uint64_t max_bytes, std::string* identity = nullptr);
 
 // The whole per-file path: read the file into `bytes` (reused from photo to
 // photo), then process_image(). A file that cannot be read comes back as
@@ -59,7 +66,10 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds);
 
 // A row from a file and its outcome, not yet merged. An error row keeps
-// only the error: no size, no figures.
+// only the error (at most kMaxErrorBytes of it): no size, no figures.
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome);
+
+// The row every mode formats: make_row(), then merged with `policy`.
+ScoredRow finished_row(const InputFile& file, ImageOutcome&& outcome, const MergePolicy& policy);
 
 }  // namespace photoscore

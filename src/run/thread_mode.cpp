@@ -12,15 +12,18 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   info.hosts = {this_host()};
   info.plan = "threads mode: 1 rank x " + std::to_string(job.threads) + " OpenMP " +
               (job.threads == 1 ? "thread" : "threads");
+  bind_formats(job, sinks);
   RunLifecycle life(info, sinks, job.timing_table ? stdout : nullptr, info.analyzers);
   life.start(job.resumed);
-  OrderedWriter writer(job.policy, sinks, 64 * static_cast<std::size_t>(job.threads));
-  RankTiming timing = run_threads(files, job.policy, job.limits, job.threads, job.memory_budget, writer);
+  const double cpu_at_start = process_cpu_seconds();
+  OrderedWriter writer(sinks, 64 * static_cast<std::size_t>(job.threads));
+  RankTiming timing = run_threads(files, job, writer);
   timing.rank = 0;
   timing.role = "threads";
   timing.host = this_host();
   timing.wall = life.elapsed();
   timing.peak_memory = peak_memory_bytes();
+  timing.cpu = process_cpu_seconds() - cpu_at_start;
   life.finish(writer, {timing});
 }
 

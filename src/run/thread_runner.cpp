@@ -31,9 +31,11 @@ std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1u 
 
 }  // namespace
 
-RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
-                       int threads, std::uint64_t memory_budget, OrderedWriter& writer) {
-  MemoryBudget budget(memory_budget);
+RankTiming run_threads(const std::vector<InputFile>& files, const Job& job, OrderedWriter& writer) {
+  const MergePolicy& policy = job.policy;
+  const DecodeLimits& limits = job.limits;
+  const int threads = job.threads;
+  MemoryBudget budget(job.memory_budget);
   const std::size_t n = files.size();
   const std::size_t count = policy.analyzers.size();
   RankTiming timing;
@@ -50,6 +52,7 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
     // rethrows it once the region is over.
     try {
       ImageScorer scorer(policy.analyzers, 1);
+      RowBlockBuilder rows(job.formats, job.format);
       std::vector<std::uint8_t> bytes;
       for (;;) {
         // Looked at before a photo is taken, never after: every photo taken
@@ -57,8 +60,8 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
         if (stop_requested()) break;
         const std::size_t i = next.fetch_add(1);
         if (i >= n || !writer.wait_for_room(i)) break;
-        FinishedPhoto photo;
-        photo.started_at = seconds_now();
+        ImageTiming timing_of_photo;
+        const double started_at = seconds_now();
         const PhotoMemory estimate =
             budget.total() ? photo_memory_estimate(files[i].path, limits) : PhotoMemory{};
         const std::uint64_t need = estimate.bytes;
@@ -71,7 +74,7 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
           // A decoder helper's address space follows the photo's estimate.
           DecodeLimits photo_limits = limits;
           photo_limits.decoder_memory = decoder_allowance(estimate, budget.total());
-          outcome = read_and_process(files[i].path, bytes, scorer, photo_limits, photo.timing.read_seconds);
+          outcome = read_and_process(files[i].path, bytes, scorer, photo_limits, timing_of_photo.read_seconds);
           // A large photo's buffers would stay allocated for the next one, outside
           // the budget: give them back.
           if (need > budget.total() / static_cast<std::uint64_t>(threads)) {
@@ -79,15 +82,26 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
             std::vector<std::uint8_t>().swap(bytes);
           }
         }
-        photo.timing.ranks = {0};
-        photo.timing.decode_seconds = outcome.decode_seconds;
-        photo.timing.analyzer_seconds = outcome.analyzer_seconds;
-        photo.timing.analyzer_seconds.resize(count, 0.0);
-        mine.read += photo.timing.read_seconds;
+        if (decode_stopped(outcome)) {
+          // Abandoned as the run stopped: no row, and the writer writes none after it.
+          rows.add_stopped(static_cast<std::int64_t>(i));
+          writer.finish(rows.take());
+          break;
+        }
+        timing_of_photo.ranks = {0};
+        timing_of_photo.decode_seconds = outcome.decode_seconds;
+        timing_of_photo.analyzer_seconds = outcome.analyzer_seconds;
+        timing_of_photo.analyzer_seconds.resize(count, 0.0);
+        mine.read += timing_of_photo.read_seconds;
         mine.decode += outcome.decode_seconds;
-        for (std::size_t a = 0; a < count; ++a) mine.analyze[a] += photo.timing.analyzer_seconds[a];
-        photo.row = make_row(files[i], std::move(outcome));
-        writer.finish(i, std::move(photo));
+        for (std::size_t a = 0; a < count; ++a) mine.analyze[a] += timing_of_photo.analyzer_seconds[a];
+        // Merged and formatted here, in parallel: the writer only appends.
+        const double t_merge = seconds_now();
+        const ScoredRow row = finished_row(files[i], std::move(outcome), policy);
+        timing_of_photo.latency_seconds = seconds_now() - started_at;
+        rows.add(row, timing_of_photo, static_cast<std::int64_t>(i));
+        mine.merge += seconds_now() - t_merge;
+        writer.finish(rows.take());
       }
     } catch (...) {
       writer.fail(std::current_exception());
@@ -96,12 +110,12 @@ RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& p
     {
       timing.read += mine.read;
       timing.decode += mine.decode;
+      timing.merge += mine.merge;
       for (std::size_t a = 0; a < count; ++a) timing.analyze[a] += mine.analyze[a];
     }
   }
   writer.rethrow_failure();
   const RankTiming written = writer.timing();
-  timing.merge = written.merge;
   timing.write = written.write;
   timing.images = written.images;
   return timing;

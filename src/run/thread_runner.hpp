@@ -5,19 +5,19 @@
 #include "merge/merge_scores.hpp"
 #include "record/run_info.hpp"
 #include "run/input_files.hpp"
+#include "run/job.hpp"
 #include "run/ordered_writer.hpp"
 
 namespace photoscore {
 
 // Thread mode: the whole pipeline in this process. Each OpenMP thread reads,
 // decodes and scores whole photos, taking the next file as it frees up, and
-// hands each to the ordered writer. Only finished rows wait (a few hundred
-// bytes each), never decoded images. Returns this rank's stage times (wall
+// merges and formats its row, and hands the row to the ordered writer. Only
+// finished rows wait (a few hundred bytes each), never decoded images. Returns this rank's stage times (wall
 // left to the caller). Throws what a worker thread or a sink threw.
 // `memory_budget`: bytes of photos the threads may hold at once (0: none):
 // a thread waits while the others' photos fill it, and a photo larger than
 // all of it gets an error row.
-RankTiming run_threads(const std::vector<InputFile>& files, const MergePolicy& policy, const DecodeLimits& limits,
-                       int threads, std::uint64_t memory_budget, OrderedWriter& writer);
+RankTiming run_threads(const std::vector<InputFile>& files, const Job& job, OrderedWriter& writer);
 
 }  // namespace photoscore

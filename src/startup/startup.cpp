@@ -70,9 +70,10 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
     std::vector<InputFile> files = job_files(options, job.info);
     // Declared first, so that the lock outlives the sinks.
     const PreparedOutputs outputs = prepare_outputs(options, job, files);
-    auto sinks = make_sinks(options, job, outputs.jsonl_keep);
+    auto sinks = make_sinks(options, job, files, outputs.jsonl_keep);
     run_thread_mode(job, files, *sinks);
-    return exit_code_for(job.info);
+    print_error_count(stderr, job.info, options.fail_on_errors);
+    return exit_code_for(job.info, options.fail_on_errors);
   }
   share_node_cores(options, session);
   Job job = make_job(options, mode, options.layout, session.world());
@@ -89,18 +90,24 @@ int run_mode(Options& options, Mode mode, const MpiSession& session) {
       std::fprintf(stderr, "photoscore: %s\n", for_terminal(e.what()).c_str());
       session.abort(kExitBadInput);  // the other ranks are waiting for photos
     }
-    sinks = make_sinks(options, job, outputs.jsonl_keep);
+    sinks = make_sinks(options, job, files, outputs.jsonl_keep);
   }
   run_mpi(job, files, sinks.get());
   int code = kExitAllScored;
   if (session.rank() == 0) {
-    code = exit_code_for(job.info);
+    code = exit_code_for(job.info, options.fail_on_errors);
     // Closed and unlocked (the lock file removed) before any rank may exit:
     // a launcher may end the job as soon as one rank exits non-zero.
     sinks.reset();
     outputs.lock.reset();
+    print_error_count(stderr, job.info, options.fail_on_errors);
   }
-  return session.from_rank0(code);
+  // Every rank waits for rank 0 to be done with the files; then rank 0 alone
+  // reports the job's status, which mpirun and srun pass on as theirs. Were
+  // every rank to exit non-zero, mpirun would report each one and kill the
+  // rest as they finalize.
+  const int job_code = session.from_rank0(code);
+  return session.rank() == 0 ? job_code : kExitAllScored;
 }
 
 }  // namespace
@@ -127,6 +134,7 @@ int run_photoscore(int argc, char** argv) {
     return kExitBadInput;
   }
   Options& options = parsed.options;
+  options.under_launcher = MpiSession::launched();
   const Mode mode = options.mode.value_or(session.world() > 1 ? Mode::Mpi : Mode::Threads);
   if (mode == Mode::Threads && session.world() > 1) {
     return fail(kExitBadInput, "--mode threads runs in one process; start it without mpirun (or with -np 1)");

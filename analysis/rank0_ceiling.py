@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""Rank 0's time a photo, by stage, from the runs of jobs/rank0_ceiling.sh.
+
+  /usr/bin/python3 analysis/rank0_ceiling.py RUNS_DIR [--out DIR]
+
+RUNS_DIR holds HDF5 files named LAYOUT-npN-READ-rR.h5 (one per run). For each run, rank 0's row
+of /timing/ranks divided by the photos (/scores rows) gives its microseconds a photo in every stage:
+busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 / busy photos a
+second), read, comm, merge, write, other, and cpu (user + system seconds of the whole process,
+its waiting polls included; absent in files of older versions). Writes into --out (default
+RUNS_DIR):
+  rank0_ceiling.tsv  every run
+  rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
+                     the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
+  rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
+analysis/model.py reads rank0_ceiling.tsv for rank 0's cost a photo.
+"""
+import argparse
+import re
+import statistics
+import sys
+from pathlib import Path
+
+import h5py
+
+STAGES = ["read", "comm", "merge", "write", "other"]
+NAME = re.compile(r"^(farm|roles)-np(\d+)-([a-z0-9]+)-r(\d+)\.h5$")
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def load(path):
+    m = NAME.match(path.name)
+    if not m:
+        return None
+    with h5py.File(path, "r") as f:
+        photos = f["scores"].shape[0]
+        rank0 = f["timing/ranks"][0]
+        names = rank0.dtype.names
+        us = lambda k: 1e6 * float(rank0[k]) / photos if k in names else float("nan")
+        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(4)),
+               "photos": photos, "run_read": text(f["run"].attrs.get("read", "")),
+               "version": text(f["run"].attrs.get("version", "")), "git": text(f["run"].attrs.get("git_hash", "")),
+               "wall_s": float(rank0["wall"])}
+        row["busy"] = us("wall") - us("wait")
+        for k in STAGES + ["cpu", "wait"]:
+            row[k] = us(k)
+    return row
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("runs", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    out = args.out or args.runs
+    rows = [r for r in (load(p) for p in sorted(args.runs.glob("*.h5"))) if r]
+    if not rows:
+        print(f"rank0_ceiling: no runs (LAYOUT-npN-READ-rR.h5) in {args.runs}", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    cols = ["layout", "ranks", "read", "repeat", "photos", "busy"] + STAGES + ["cpu", "wait", "wall_s", "run_read",
+                                                                              "version", "git"]
+    with open(out / "rank0_ceiling.tsv", "w") as tsv:
+        tsv.write("\t".join(cols) + "\n")
+        for r in rows:
+            tsv.write("\t".join(f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols) + "\n")
+
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["layout"], r["ranks"], r["read"]), []).append(r)
+    keys = sorted(groups, key=lambda k: (k[0], k[2], k[1]))
+    med = lambda rs, k: statistics.median(r[k] for r in rs)
+    lines = ["# Rank 0's time a photo, by stage (microseconds)", "",
+             f"{rows[0]['photos']:,} photos of 64x64 pixels; rank 0's row of /timing/ranks over the photos; "
+             "median of the repeats, busy's min-max beside it. busy = wall - wait, the time rank 0 is not "
+             "waiting; it caps one job at 1e6 / busy photos a second. cpu counts the whole process (its "
+             "waiting polls too).", "",
+             f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
+             "| layout | ranks | --read | /run read | busy (min-max) | read | comm | merge | write | other | cpu | "
+             "ceiling photos/s | repeats |",
+             "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for k in keys:
+        rs = groups[k]
+        busy = [r["busy"] for r in rs]
+        b = statistics.median(busy)
+        spread = f"{b:.2f} ({min(busy):.2f}-{max(busy):.2f})"
+        cells = [f"{med(rs, s):.2f}" for s in STAGES]
+        cpu = med(rs, "cpu")
+        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
+                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | {len(rs)} |")
+    (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(1.1 * len(keys) + 3, 4.5))
+    x = range(len(keys))
+    bottom = [0.0] * len(keys)
+    for s in STAGES:
+        vals = [max(0.0, med(groups[k], s)) for k in keys]
+        ax.bar(x, vals, bottom=bottom, label=s)
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    busy = [med(groups[k], "busy") for k in keys]
+    lo = [b - min(r["busy"] for r in groups[k]) for b, k in zip(busy, keys)]
+    hi = [max(r["busy"] for r in groups[k]) - b for b, k in zip(busy, keys)]
+    ax.errorbar(x, busy, yerr=[lo, hi], fmt="_", color="black", capsize=4, label="busy (wall - wait), min-max")
+    ax.plot(x, [med(groups[k], "cpu") for k in keys], "o", color="gray", label="cpu (whole process)")
+    ax.set_xticks(list(x))
+    ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" for k in keys])
+    ax.set_ylabel("rank 0, microseconds a photo")
+    ax.set_title(f"Rank 0's time a photo by stage ({rows[0]['photos']:,} tiny photos)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "rank0_ceiling.png", dpi=110)
+    print((out / "rank0_ceiling.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Rank 0's own time a photo, by stage: the ceiling of one MPI job. Makes
+# COUNT tiny photos (64x64 JPEGs: scoring one costs next to nothing, so
+# what rank 0 spends on each shows), runs farm and roles at several rank
+# counts with --read auto (on one node: the ranks read) and --read rank0,
+# REPEATS times each, checks every run's JSONL against thread mode's, and
+# writes rank 0's microseconds a photo per stage (/timing/ranks: wall - wait,
+# read, comm, merge, write, other, cpu) as a table and a plot
+# (analysis/rank0_ceiling.py): rank0_ceiling.tsv, rank0_ceiling.md,
+# rank0_ceiling.png in the output folder. analysis/model.py takes rank 0's
+# cost from there.
+#
+#   jobs/rank0_ceiling.sh [--out DIR]        default ./rank0_ceiling (the committed
+#                                           results: --out analysis/results)
+#
+# Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
+# ROLES_RANKS (default "4 7"), READS (default "auto rank0"), REPEATS (default
+# 3; the table shows the median and the spread), WORK_DIR (default
+# /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
+# (default build/photoscore), MPIRUN_ARGS (default --bind-to none).
+# Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$PWD/rank0_ceiling
+while [ $# -gt 0 ]; do
+  case $1 in
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+: "${COUNT:=20000}"
+: "${FARM_RANKS:=3 5 9}"
+: "${ROLES_RANKS:=4 7}"
+: "${READS:=auto rank0}"
+: "${REPEATS:=3}"
+: "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
+: "${MPIRUN_ARGS:=--bind-to none}"
+BIN=${PHOTOSCORE_BIN:-$REPO/build/photoscore}
+[ -x "$BIN" ] || { echo "rank0_ceiling: no photoscore binary at $BIN (build first, or set PHOTOSCORE_BIN)" >&2; exit 2; }
+if [ "$(id -u)" -eq 0 ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+
+photos=$WORK_DIR/tiny-$COUNT
+if [ "$(find "$photos" -maxdepth 1 -name '*.jpg' 2>/dev/null | wc -l)" -ne "$COUNT" ]; then
+  echo "rank0_ceiling: making $COUNT photos of 64x64 in $photos"
+  rm -rf "$photos" && mkdir -p "$photos"
+  /usr/bin/python3 - "$photos" "$COUNT" <<'PY'
+import sys
+import numpy as np
+from PIL import Image
+out, count = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(1)
+base = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
+for i in range(count):
+    # Every photo different (shifted, tinted), all the same size.
+    Image.fromarray(np.roll(base, i % 64, axis=1) ^ np.uint8(i % 251)).save(f"{out}/tiny_{i:06d}.jpg", quality=85)
+PY
+fi
+
+runs=$WORK_DIR/runs
+mkdir -p "$runs" "$WORK_DIR/out" "$OUT"
+rm -f "$runs"/*.h5
+"$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
+  "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }
+failed=0
+for layout in farm roles; do
+  ranks=$FARM_RANKS
+  [ "$layout" = roles ] && ranks=$ROLES_RANKS
+  for np in $ranks; do
+    for read in $READS; do
+      for rep in $(seq 1 "$REPEATS"); do
+        name=$layout-np$np-$read-r$rep
+        # shellcheck disable=SC2086
+        if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
+          -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
+          --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
+          echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
+          failed=1
+          continue
+        fi
+        if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
+          echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
+          failed=1
+        fi
+        echo "rank0_ceiling: $name done"
+      done
+    done
+  done
+done
+/usr/bin/python3 "$REPO/analysis/rank0_ceiling.py" "$runs" --out "$OUT"
+exit "$failed"

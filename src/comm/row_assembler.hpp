@@ -1,0 +1,82 @@
+#pragma once
+// Where a group's answers become rows, on the group rank that merges (a
+// farm worker; in a roles group its first member). Each photo's parts - one
+// per rank that answers for it, each holding its analyzers' results or the
+// photo's error - are put together in policy order; once a photo has all
+// its parts, and every photo of the group before it is done, its row is
+// merged and formatted (finished_row, RowBlockBuilder: what thread mode
+// runs), and consecutive rows gather into blocks for rank 0. Rank 0 then
+// only puts blocks in file order. No MPI here: tested on its own.
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "comm/block_report.hpp"
+#include "comm/mpi_plan.hpp"
+#include "output/row_block.hpp"
+#include "run/job.hpp"
+#include "run/photo_batch.hpp"
+#include "run/process_image.hpp"
+
+namespace photoscore::mpi {
+
+class RowAssembler {
+ public:
+  RowAssembler(const Job& job, const MpiPlan& plan, std::size_t group);
+
+  // A batch dealt to the group (batches in the order they were dealt),
+  // arrived at `now` (this rank's clock: rows' latency counts from here).
+  void expect(const PhotoBatch& batch, double now);
+  // Rank `rank`'s part of the group's photo `seq` (its analyzers' results in
+  // its plan order, or the error), and the rank's busy seconds so far.
+  // Formats every row this completes.
+  void add(int rank, std::int64_t seq, ImageOutcome&& part, double busy_seconds, double now);
+
+  // Whether a block should go to rank 0 now: rows that end a batch (rank 0
+  // counts on them to deal more), kMaxRows of them, or rows that have
+  // waited kMaxSeconds (what a killed job would lose).
+  bool block_due(double now) const;
+  // The due rows (all formatted rows) and the report, as one message.
+  void take_message(std::string& out);
+  // The rank its blocks go to: rank 0, or its node's leader.
+  int dealer() const { return group_.dealer; }
+  // Nothing expected and nothing held.
+  bool idle() const { return photos_.empty() && sealed_.empty() && builder_.count() == 0; }
+  // Seconds spent merging and formatting rows.
+  double merge_seconds() const { return merge_seconds_; }
+
+  static constexpr std::int64_t kMaxRows = 1024;
+  static constexpr double kMaxSeconds = 0.25;
+
+ private:
+  struct Expected {
+    std::int64_t index = 0;
+    std::int64_t seq = 0;
+    InputFile file;
+    int pending = 0;  // parts still to come
+    ImageOutcome outcome;
+    std::size_t error_from = 0;  // first analyzer of the rank whose error is kept
+    ImageTiming timing;
+    double arrived_at = 0.0;
+    bool ends_batch = false;
+  };
+  void format_ready(double now);
+  void seal();
+  std::size_t member(int rank) const;
+
+  const Job& job_;
+  const MpiPlan& plan_;
+  const PlanGroup& group_;
+  std::int32_t lane_;  // the group's place among its dealer's lanes
+  std::size_t count_;  // analyzers
+  std::deque<Expected> photos_;  // by seq, contiguous
+  RowBlockBuilder builder_;      // the open block: rows formatted, not yet sealed
+  double open_since_ = 0.0;      // when its first row was formatted
+  std::deque<RowBlock> sealed_;  // blocks ready to go, in order
+  std::vector<MemberReport> members_;  // per member of the group, since the last message
+  std::vector<bool> reported_;         // per member: something new to report
+  double merge_seconds_ = 0.0;
+};
+
+}  // namespace photoscore::mpi

@@ -1,0 +1,118 @@
+#include "output/h5_record_table.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "output/chunk_filter.hpp"
+
+namespace photoscore::h5 {
+
+Id record_type(const H5RecordLayout& layout, const std::string& path) {
+  Id type = checked(H5Tcreate(H5T_COMPOUND, layout.size()), H5Tclose, path, "creating a record type");
+  for (const H5Field& f : layout.fields()) {
+    Id text;
+    hid_t member = H5T_IEEE_F64LE;
+    if (f.kind == H5Field::Kind::I32) member = H5T_STD_I32LE;
+    if (f.kind == H5Field::Kind::I64) member = H5T_STD_I64LE;
+    if (f.kind == H5Field::Kind::Str) {
+      text = checked(H5Tcopy(H5T_C_S1), H5Tclose, path, "creating a string type");
+      check(H5Tset_size(text.get(), f.size), path, "creating a string type");
+      check(H5Tset_strpad(text.get(), H5T_STR_NULLPAD), path, "creating a string type");
+      check(H5Tset_cset(text.get(), H5T_CSET_UTF8), path, "creating a string type");
+      member = text.get();
+    }
+    check(H5Tinsert(type.get(), f.name.c_str(), f.offset, member), path, "adding member " + f.name);
+  }
+  return type;
+}
+
+void RecordTable::create(hid_t parent, const char* name, H5RecordLayout layout, hsize_t chunk_rows,
+                         const std::string& path) {
+  layout_ = std::move(layout);
+  path_ = path;
+  name_ = std::string("/") + name;
+  chunk_rows_ = chunk_rows;
+  type_ = record_type(layout_, path);
+  const hsize_t dims[1] = {0};
+  const hsize_t max_dims[1] = {H5S_UNLIMITED};
+  Id space = checked(H5Screate_simple(1, dims, max_dims), H5Sclose, path, "creating the space of " + name_);
+  Id props = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, path, "creating " + name_);
+  check(H5Pset_chunk(props.get(), 1, &chunk_rows_), path, "chunking " + name_);
+  // Shuffle groups each byte of the records' fields together, so that the
+  // strings' padding and the numbers' exponents compress well.
+  check(H5Pset_shuffle(props.get()), path, "compressing " + name_);
+  check(H5Pset_deflate(props.get(), static_cast<unsigned>(kDeflateLevel)), path, "compressing " + name_);
+  dataset_ = checked(H5Dcreate2(parent, name, type_.get(), space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+                     H5Dclose, path, "creating " + name_);
+  buffer_.reserve(layout_.size() * chunk_rows_);
+}
+
+void RecordTable::append(const char* records, std::size_t rows) {
+  const std::size_t size = layout_.size();
+  while (rows > 0) {
+    const std::size_t held = buffer_.size() / size;
+    const std::size_t take = std::min(static_cast<std::size_t>(chunk_rows_) - held, rows);
+    buffer_.append(records, take * size);
+    records += take * size;
+    rows -= take;
+    rows_ += take;
+    if (buffer_.size() == size * chunk_rows_) chunk_full();
+  }
+}
+
+void RecordTable::chunk_full() {
+  // The dataset grows as chunks fill, in order, whenever each is written.
+  check(H5Dset_extent(dataset_.get(), &rows_), path_, "extending " + name_);
+  const std::uint64_t index = rows_ / chunk_rows_ - 1;
+  // The full chunk moves on as it is; the next one fills a new buffer.
+  std::string raw = std::move(buffer_);
+  buffer_ = std::string();
+  buffer_.reserve(layout_.size() * chunk_rows_);
+  if (offload_) {
+    waiting_.push_back({index, std::move(raw)});
+    return;
+  }
+  write_chunk(index, shuffle_deflate(raw, layout_.size()));
+}
+
+std::vector<RecordTable::Chunk> RecordTable::take_chunks() {
+  for (const Chunk& c : waiting_) taken_.insert(c.index);
+  std::vector<Chunk> out = std::move(waiting_);
+  waiting_.clear();
+  return out;
+}
+
+void RecordTable::write_filtered(std::uint64_t index, std::string_view filtered) {
+  const auto it = taken_.find(index);
+  if (it == taken_.end()) throw std::logic_error("RecordTable: chunk " + std::to_string(index) + " was not taken");
+  write_chunk(index, filtered);
+  taken_.erase(it);
+}
+
+void RecordTable::write_chunk(std::uint64_t index, std::string_view filtered) {
+  const hsize_t offset[1] = {index * chunk_rows_};
+  // Filter mask 0: every filter of the dataset's pipeline was applied.
+  check(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset, filtered.size(), filtered.data()), path_,
+        "writing rows of " + name_);
+}
+
+void RecordTable::close() {
+  if (dataset_.get() < 0) return;
+  if (!taken_.empty())
+    throw std::logic_error("RecordTable: chunk " + std::to_string(*taken_.begin()) + " of " + name_ +
+                           " was taken and never came back");
+  for (const Chunk& c : waiting_) write_chunk(c.index, shuffle_deflate(c.raw, layout_.size()));
+  waiting_.clear();
+  if (!buffer_.empty()) {
+    // The last chunk, partial: stored whole like every chunk, padded with
+    // zeros past the dataset's end.
+    check(H5Dset_extent(dataset_.get(), &rows_), path_, "extending " + name_);
+    buffer_.resize(layout_.size() * chunk_rows_, '\0');
+    write_chunk(rows_ / chunk_rows_, shuffle_deflate(std::string_view(buffer_.data(), buffer_.size()), layout_.size()));
+    buffer_.clear();
+  }
+  check(dataset_.close(), path_, "writing " + name_);
+  type_.reset();
+}
+
+}  // namespace photoscore::h5

@@ -1,0 +1,117 @@
+#include "output/row_sink.hpp"
+
+#include <stdexcept>
+
+#include "output/row_codec.hpp"
+
+namespace photoscore {
+
+void RowSink::append(std::string_view, std::int64_t) {
+  throw std::logic_error("append() on a sink that acts on whole rows");
+}
+
+std::vector<RowFormat> RowSink::formats() const { return {format().value_or(RowFormat::Row)}; }
+
+void RowSink::append_block(const RowBlockView& block) {
+  if (block.sections.size() != 1) throw std::logic_error("a block of rows made for other sinks");
+  if (format()) {
+    append(block.sections.front(), block.count);
+    return;
+  }
+  for (const TimedRow& r : decode_rows(block.sections.front(), block.count)) write(r.row, r.timing);
+}
+
+FormattingSink::FormattingSink(RowFormat format, const FormatContext& context)
+    : format_(format), context_(context), formatter_(make_row_formatter(format, context_)) {}
+
+void FormattingSink::write(const ScoredRow& row, const ImageTiming& timing) {
+  scratch_.clear();
+  formatter_->format(row, timing, written_++, scratch_);
+  append(scratch_, 1);
+}
+
+void SinkSet::open(const RunInfo& info) {
+  for (auto& s : sinks_) s->open(info);
+}
+
+void SinkSet::resume(const ScoredRow& row) {
+  for (auto& s : sinks_) s->resume(row);
+}
+
+void SinkSet::write(const ScoredRow& row, const ImageTiming& timing) {
+  for (auto& s : sinks_) s->write(row, timing);
+}
+
+std::vector<RowFormat> SinkSet::formats() const {
+  std::vector<RowFormat> out;
+  bool rows = false;
+  for (const auto& s : sinks_) {
+    if (const auto f = s->format()) {
+      out.push_back(*f);
+    } else {
+      rows = true;
+    }
+  }
+  if (rows) out.push_back(RowFormat::Row);
+  return out;
+}
+
+void SinkSet::append_block(const RowBlockView& block) {
+  std::size_t section = 0;
+  std::vector<TimedRow> rows;
+  bool decoded = false;
+  std::size_t formatting = 0;
+  for (const auto& s : sinks_) formatting += s->format() ? 1 : 0;
+  if (block.sections.size() != formatting + (formatting < sinks_.size() ? 1 : 0))
+    throw std::logic_error("a block of rows made for other sinks");
+  for (auto& s : sinks_) {
+    if (s->format()) {
+      s->append(block.sections[section++], block.count);
+      continue;
+    }
+    // The whole rows, decoded once for every sink that needs them.
+    if (!decoded) {
+      rows = decode_rows(block.sections.back(), block.count);
+      decoded = true;
+    }
+    for (const TimedRow& r : rows) s->write(r.row, r.timing);
+  }
+}
+
+void SinkSet::flush() {
+  for (auto& s : sinks_) s->flush();
+}
+
+void SinkSet::offload() {
+  for (auto& s : sinks_) s->offload();
+}
+
+std::vector<Offload> SinkSet::take_offloads() {
+  std::vector<Offload> out;
+  for (std::size_t i = 0; i < sinks_.size(); ++i) {
+    for (Offload& o : sinks_[i]->take_offloads()) {
+      if (o.key >> 56) throw std::logic_error("an offload key needs its top byte");
+      o.key |= static_cast<std::uint64_t>(i) << 56;
+      out.push_back(std::move(o));
+    }
+  }
+  return out;
+}
+
+void SinkSet::finish_offload(std::uint64_t key, std::string&& filtered) {
+  const std::size_t i = key >> 56;
+  if (i >= sinks_.size()) throw std::runtime_error("an offload for no sink");
+  sinks_[i]->finish_offload(key & ((std::uint64_t{1} << 56) - 1), std::move(filtered));
+}
+
+void SinkSet::close(const RunInfo& info) {
+  for (auto& s : sinks_) s->close(info);
+}
+
+std::int64_t SinkSet::warnings() const {
+  std::int64_t n = 0;
+  for (const auto& s : sinks_) n += s->warnings();
+  return n;
+}
+
+}  // namespace photoscore
