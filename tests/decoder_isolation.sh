@@ -54,7 +54,11 @@ fail() {
   failures=$((failures + 1))
 }
 
-"$python" "$here/make_hostile.py" "$photos" "$work/att" --raw-crashers 2 --heif-attacks --lying-dngs 4 --tile-bomb ||
+# The two LibRaw crashers are mutants 711 and 2173 of make_hostile.py's
+# mutator, checked to crash LibRaw there; PHOTOSCORE_SEARCH_CRASHERS=1 finds
+# them again by running LibRaw on every mutant up to them (4 s more).
+if [ "${PHOTOSCORE_SEARCH_CRASHERS:-0}" = 1 ]; then crashers_arg=(--raw-crashers 2); else crashers_arg=(--raw-crashers-at 711,2173); fi
+"$python" "$here/make_hostile.py" "$photos" "$work/att" "${crashers_arg[@]}" --heif-attacks --lying-dngs 4 --tile-bomb ||
   { echo "FAIL: make_hostile.py"; exit 1; }
 
 # rows JSONL NAME=EXPECT...: each NAME's row is "ok", or an error whose
@@ -181,32 +185,40 @@ cp "$work/att/tile_bomb.dng" "$work/tiles/"
 rows "$work/out/tiles.jsonl" tile_bomb.dng="262144 tiles" || fail "the tile bomb"
 
 # --- 5. SIGTERM while a helper is stuck --------------------------------------------
-# First in the folder, a 6 MP DNG to demosaic: a second or more in its helper, long
+# First in the folder, a 3 MP DNG to demosaic: a second or more in its helper, long
 # enough to find the helper and stop it mid-photo.
 mkdir "$work/stuck"
-"$python" -c "
+"$python" - "$here" "$photos/astronaut.png" "$work/stuck/a_slow.dng" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import make_dng
 from PIL import Image
-Image.open('$photos/astronaut.png').convert('RGB').resize((3000, 2000)).save('$work/big.png')"
-"$python" "$here/make_dng.py" "$work/big.png" "$work/stuck/a_slow.dng" --preview thumb
+photo = Image.open(sys.argv[2]).convert("RGB").resize((2000, 1500))
+open(sys.argv[3], "wb").write(make_dng.dng_bytes(photo, "thumb"))
+PY
 cp "$photos/rocket.jpg" "$photos/chelsea.png" "$work/stuck/"
 "$photoscore" --threads 1 --quiet --jsonl "$work/out/whole.jsonl" --h5 "$work/out/whole.h5" "$work/stuck" \
   >/dev/null 2>&1
-# helpers_of PID: the decoder helpers below PID, however deep (mpirun, ranks).
-helpers_of() {
-  local pid
-  for pid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-    grep -q -- --internal-decoder-helper /proc/"$pid"/cmdline 2>/dev/null && echo "$pid"
-    helpers_of "$pid"
-  done
+# below PID KIND: the processes below PID, however deep (mpirun, ranks), that
+# are decoder helpers (KIND helper) or photoscore ranks (KIND rank; a helper,
+# started as /proc/self/exe, is named exe), from one look at the process table.
+below() {
+  ps -e -o pid=,ppid=,comm=,args= | awk -v root="$1" -v kind="$2" '
+    { pid[NR] = $1; parent[NR] = $2; name[NR] = $3; helper[NR] = index($0, "--internal-decoder-helper") > 0 }
+    END {
+      inside[root] = 1
+      do {
+        grew = 0
+        for (i = 1; i <= NR; i++) if ((parent[i] in inside) && !(pid[i] in inside)) { inside[pid[i]] = 1; grew = 1 }
+      } while (grew)
+      for (i = 1; i <= NR; i++) {
+        if (pid[i] == root || !(pid[i] in inside)) continue
+        if (kind == "helper" ? helper[i] : (name[i] == "photoscore" && !helper[i])) print pid[i]
+      }
+    }'
 }
-# ranks_of PID: the photoscore processes below PID (mpirun's ranks).
-ranks_of() {
-  local pid
-  for pid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-    [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = photoscore ] && echo "$pid"
-    ranks_of "$pid"
-  done
-}
+helpers_of() { below "$1" helper; }
+ranks_of() { below "$1" rank; }
 stuck() {  # NAME [LAUNCHER...] -- OPTIONS...
   local name=$1
   shift
