@@ -176,9 +176,9 @@ ParseResult parse_options(int argc, char** argv) {
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
-         "each. Default 512, reserved when the run starts (a group that cannot reserve it broadcasts); "
-         "never more than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by "
-         "broadcast")
+         "each. Default 512 at most; its pages are reserved 32 MiB at a time as the photos in flight "
+         "reach them (a photo whose pages cannot be reserved goes by broadcast); never more than half of "
+         "/dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
       ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
