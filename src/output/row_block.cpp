@@ -33,6 +33,9 @@ void RowBlockBuilder::add_stopped(std::int64_t index) {
 }
 
 RowBlock RowBlockBuilder::take() {
+  if (block_.count > 0 && !block_.stopped)
+    for (std::size_t i = 0; i < formatters_.size(); ++i)
+      formatters_[i]->seal(block_.sections[i], block_.count);
   RowBlock out = std::move(block_);
   block_ = RowBlock{};
   block_.sections.resize(formatters_.size());
