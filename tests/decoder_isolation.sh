@@ -237,9 +237,10 @@ stuck() {  # NAME [LAUNCHER...] -- OPTIONS...
     sleep 0.05
   done
   [ -n "$stopped" ] || { fail "$name: no decoder helper started"; kill -9 "$pid"; wait "$pid"; return; }
-  # Every helper that appears from now on is stopped too (the decoder after
-  # the witness; another rank's).
-  for i in $(seq 20); do
+  # Every helper that appears for the next half second is stopped too (the
+  # decoder after the witness; another rank's): once the first photo's is
+  # stopped, nothing after it can be written anyway.
+  for i in $(seq 8); do
     stopped=$(echo $stopped $(helpers_of "$pid") | tr ' ' '\n' | sort -u)
     kill -STOP $stopped 2>/dev/null
     sleep 0.05
