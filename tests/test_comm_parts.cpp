@@ -591,7 +591,8 @@ TEST(RowAssembler, AStoppedPhotoIsAStoppedBlockOfItsOwn) {
   PhotoBatch batch;
   batch.first = 5;
   batch.seq = 0;
-  for (const char* name : {"a.jpg", "b.heic", "c.jpg"}) batch.photos.push_back({2, -1, 0.0, name, std::string("in/") + name});
+  for (const char* name : {"a.jpg", "b.heic", "c.jpg"})
+    batch.photos.push_back({2, -1, 0.0, name, std::string("in/") + name});
   rows.expect(batch, 0.0);
   rows.add(2, 0, part_of(plan, 2, 1.0), 1.0, 0.0);
   rows.add(2, 1, failed_outcome(kDecodeStopped, 0.0), 1.0, 0.0);

@@ -90,7 +90,7 @@ class OrderedWriter {
   std::size_t written_ = 0;
   std::int64_t errors_ = 0;
   bool draining_ = false;
-  bool cut_ = false;  // a photo was abandoned as the run stopped: nothing more is written
+  bool cut_ = false;               // a photo was abandoned as the run stopped: nothing more is written
   double unflushed_since_ = -1.0;  // when the oldest row not yet flushed was written; < 0: none
   std::exception_ptr failure_;
   RankTiming timing_;
