@@ -27,6 +27,10 @@ void check(const heif_error& error, const std::string& what) {
   throw DecodeError(what + ": " + one_line_message(error.message));
 }
 
+// The most an HEVC coded picture exceeds the image it holds, on a side:
+// one coding tree block.
+constexpr int kCodedPadding = 64;
+
 // libheif's YCbCr planes and its interleaved RGB image, and the RGB handed on.
 constexpr std::uint64_t kHeifDecodeBytesPerPixel = 8;
 
@@ -57,8 +61,12 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
                 kHeifDecodeBytesPerPixel * area + bytes.size(), limits);
   std::unique_ptr<heif_context, void (*)(heif_context*)> context(heif_context_alloc(), heif_context_free);
   if (!context) throw std::bad_alloc();
-  // libheif's own limit as a second line: no side longer than ours.
-  heif_context_set_maximum_image_size_limit(context.get(), std::max(layout.width, layout.height) + 1);
+  // libheif's own limit as a second line: no side longer than ours, plus
+  // what a codec may pad: an HEVC picture is coded in whole blocks of up to
+  // 64 x 64 and cropped to its size (heif-enc codes a 451 x 300 photo as
+  // 456 x 304, which libheif checks against this limit too).
+  heif_context_set_maximum_image_size_limit(context.get(),
+                                            std::max(layout.width, layout.height) + kCodedPadding);
   // Tiles on the caller's threads only: a thread of thread mode decodes
   // one photo among many (0: on this thread); a rank's decoder, with all.
   const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
