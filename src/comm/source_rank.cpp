@@ -14,6 +14,7 @@
 // towards the end batches shrink (at most the photos left over twice the
 // groups: guided self-scheduling), so the last ones finish together.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <list>
 #include <memory>
@@ -139,7 +140,7 @@ class Source {
       const double per_photo = g.busiest / static_cast<double>(g.returned);
       size = std::max<std::int64_t>(size, static_cast<std::int64_t>(kBatchSeconds / per_photo));
     }
-    return std::clamp<std::int64_t>(size, 1, kMaxBatch);
+    return std::clamp<std::int64_t>(size, 1, max_batch_);
   }
 
   // Deals batches while a group has room, to the group holding the fewest photos.
@@ -290,6 +291,16 @@ class Source {
   // A batch of about this many seconds of a group's work; at most kMaxBatch photos.
   static constexpr double kBatchSeconds = 0.05;
   static constexpr std::int64_t kMaxBatch = 256;
+  // PHOTOSCORE_BATCH_MAX=N (1 to kMaxBatch) lowers the cap: a benchmark's
+  // knob (jobs/rank0_ceiling.sh BATCHES), so rank 0's cost of a block and
+  // of a row can be told apart on the same photos. Not an option: batches
+  // change no result, only how often rank 0 is called.
+  static std::int64_t batch_cap() {
+    const char* text = std::getenv("PHOTOSCORE_BATCH_MAX");
+    const long long n = text ? std::atoll(text) : 0;
+    return n >= 1 && n <= kMaxBatch ? n : kMaxBatch;
+  }
+  const std::int64_t max_batch_ = batch_cap();
 
   const Job& job_;
   const MpiPlan& plan_;
