@@ -15,7 +15,11 @@
 #
 # Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
 # ROLES_RANKS (default "4 7"), READS (default "auto rank0"), REPEATS (default
-# 3; the table shows the median and the spread), WORK_DIR (default
+# 3; the table shows the median and the spread), BATCHES (default "": rank 0's
+# own batch sizes, at most 256 photos; "16 64" also runs every point with
+# batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX), files
+# ...-bN-rR.h5, so that analysis/model.py can tell rank 0's cost of a block
+# of rows from its cost of a row), WORK_DIR (default
 # /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
 # (default build/photoscore), MPIRUN_ARGS (default --bind-to none).
 # Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
@@ -25,7 +29,7 @@ OUT=$PWD/rank0_ceiling
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +38,7 @@ done
 : "${ROLES_RANKS:=4 7}"
 : "${READS:=auto rank0}"
 : "${REPEATS:=3}"
+: "${BATCHES:=}"
 : "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
 : "${MPIRUN_ARGS:=--bind-to none}"
 BIN=${PHOTOSCORE_BIN:-$REPO/build/photoscore}
@@ -61,7 +66,7 @@ fi
 
 runs=$WORK_DIR/runs
 mkdir -p "$runs" "$WORK_DIR/out" "$OUT"
-rm -f "$runs"/*.h5
+rm -f "$runs"/*.h5 "$runs"/*.env
 "$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
   "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }
 failed=0
@@ -70,21 +75,30 @@ for layout in farm roles; do
   [ "$layout" = roles ] && ranks=$ROLES_RANKS
   for np in $ranks; do
     for read in $READS; do
-      for rep in $(seq 1 "$REPEATS"); do
-        name=$layout-np$np-$read-r$rep
-        # shellcheck disable=SC2086
-        if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
-          -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
-          --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
-          echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
-          failed=1
-          continue
-        fi
-        if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
-          echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
-          failed=1
-        fi
-        echo "rank0_ceiling: $name done"
+      for batch in default $BATCHES; do
+        for rep in $(seq 1 "$REPEATS"); do
+          name=$layout-np$np-$read-r$rep
+          cap=()
+          if [ "$batch" != default ]; then
+            name=$layout-np$np-$read-b$batch-r$rep
+            cap=(-x "PHOTOSCORE_BATCH_MAX=$batch")
+          fi
+          # The machine's load as the run starts, beside its file (analysis/rank0_ceiling.py).
+          printf 'nproc=%s\nload1=%s\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" >"$runs/$name.env"
+          # shellcheck disable=SC2086
+          if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
+            "${cap[@]}" -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
+            --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
+            echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
+            failed=1
+            continue
+          fi
+          if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
+            echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
+            failed=1
+          fi
+          echo "rank0_ceiling: $name done"
+        done
       done
     done
   done
