@@ -15,8 +15,9 @@ RUNS_DIR):
                      other), cpu, wait, wall_s, run_read, version, git, and for analysis/model.py:
                      batch (the batch cap, 256 by default), lane_us (the busiest scoring rank's busy
                      seconds a photo it handled, us: what sets the batch size), scoring_us (every
-                     scoring rank's busy seconds over the photos, us), nproc and load1 (the machine's
-                     cores and its load average as the run started, when the script recorded them)
+                     scoring rank's busy seconds over the photos, us), nproc, load1 and others_cpu (the
+                     machine's cores, its load average as the run started and the share of its cores
+                     other processes used during the run, when the script recorded them)
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -65,11 +66,11 @@ def load(path):
         lanes = [b / n for b, n in zip(busy, handled) if n > 0]
         row["lane_us"] = 1e6 * max(lanes) if lanes else float("nan")
     env = path.with_suffix(".env")
-    row["nproc"], row["load1"] = "", ""
+    row["nproc"], row["load1"], row["others_cpu"] = "", "", ""
     if env.exists():
         for line in env.read_text().splitlines():
             k, _, v = line.partition("=")
-            if k in ("nproc", "load1"):
+            if k in ("nproc", "load1", "others_cpu"):
                 row[k] = v.strip()
     return row
 
@@ -86,7 +87,7 @@ def main():
         return 2
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
-        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1"]
+        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:

@@ -10,12 +10,12 @@
 # rank0_ceiling.png in the output folder. analysis/model.py takes rank 0's
 # cost from there.
 #
-#   jobs/rank0_ceiling.sh [--out DIR]        default ./rank0_ceiling (the committed
-#                                           results: --out analysis/results)
+#   jobs/rank0_ceiling.sh [--out DIR]        default WORK_DIR/results, never the checkout
+#                                           unless asked (the committed results: --out analysis/results)
 #
 # Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
 # ROLES_RANKS (default "4 7"), READS (default "auto rank0"), REPEATS (default
-# 3; the table shows the median and the spread), BATCHES (default "": rank 0's
+# 3, in rounds; the table shows the median and the spread), BATCHES (default "": rank 0's
 # own batch sizes, at most 256 photos; "16 64" also runs every point with
 # batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX), files
 # ...-bN-rR.h5, so that analysis/model.py can tell rank 0's cost of a block
@@ -25,7 +25,7 @@
 # Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$PWD/rank0_ceiling
+OUT=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
@@ -40,6 +40,7 @@ done
 : "${REPEATS:=3}"
 : "${BATCHES:=}"
 : "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
+OUT=${OUT:-$WORK_DIR/results}
 : "${MPIRUN_ARGS:=--bind-to none}"
 BIN=${PHOTOSCORE_BIN:-$REPO/build/photoscore}
 [ -x "$BIN" ] || { echo "rank0_ceiling: no photoscore binary at $BIN (build first, or set PHOTOSCORE_BIN)" >&2; exit 2; }
@@ -70,21 +71,34 @@ rm -f "$runs"/*.h5 "$runs"/*.env
 "$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
   "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }
 failed=0
-for layout in farm roles; do
-  ranks=$FARM_RANKS
-  [ "$layout" = roles ] && ranks=$ROLES_RANKS
-  for np in $ranks; do
-    for read in $READS; do
-      for batch in default $BATCHES; do
-        for rep in $(seq 1 "$REPEATS"); do
+ticks() {  # the machine's busy CPU ticks (/proc/stat: user, nice, system, irq, softirq, steal)
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+# children_cpu VAR: CPU seconds of this shell's finished children (bash's times, run in this shell:
+# in a $(...) subshell it would count the subshell's children).
+children_cpu() {
+  times >"$WORK_DIR/times"
+  printf -v "$1" '%s' "$(awk 'NR == 2 { t = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); sub(/s$/, "", p[2])
+    t += p[1] * 60 + p[2] }; printf "%.3f", t }' "$WORK_DIR/times")"
+}
+# In rounds (every point once, then every point again), so that a burst of load elsewhere hits one
+# repeat of several points rather than every repeat of one: their spread then shows it.
+for rep in $(seq 1 "$REPEATS"); do
+  for layout in farm roles; do
+    ranks=$FARM_RANKS
+    [ "$layout" = roles ] && ranks=$ROLES_RANKS
+    for np in $ranks; do
+      for read in $READS; do
+        for batch in default $BATCHES; do
           name=$layout-np$np-$read-r$rep
           cap=()
           if [ "$batch" != default ]; then
             name=$layout-np$np-$read-b$batch-r$rep
             cap=(-x "PHOTOSCORE_BATCH_MAX=$batch")
           fi
-          # The machine's load as the run starts, beside its file (analysis/rank0_ceiling.py).
-          printf 'nproc=%s\nload1=%s\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" >"$runs/$name.env"
+          load1=$(cut -d' ' -f1 /proc/loadavg)
+          children_cpu c0
+          t0=$(date +%s.%N) k0=$(ticks)
           # shellcheck disable=SC2086
           if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
             "${cap[@]}" -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
@@ -93,6 +107,14 @@ for layout in farm roles; do
             failed=1
             continue
           fi
+          t1=$(date +%s.%N) k1=$(ticks)
+          children_cpu c1
+          # The machine beside the run (analysis/rank0_ceiling.py): its cores, the load as the run
+          # started, and the share of the cores other processes used while it ran.
+          printf 'nproc=%s\nload1=%s\nothers_cpu=%s\n' "$(nproc)" "$load1" "$(awk -v k0="$k0" -v k1="$k1" \
+            -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+              v = ((k1 - k0) / hz - (c1 - c0)) / ((t1 - t0) * n); if (v < 0) v = 0; if (v > 1) v = 1
+              printf "%.3f", v }')" >"$runs/$name.env"
           if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
             echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
             failed=1
