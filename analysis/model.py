@@ -33,11 +33,12 @@ It then
   4. writes model_prediction.png and model.md into RESULTS_DIR or --out.
 
 Exit status: 0, every sweep point and every ceiling group within --tolerance (15 %); 1, the model
-is off: some point outside the tolerance whose repeats agree (within --noise-threshold, 10 %) and
-whose baseline's repeats agree; 3, the sweep is too noisy to validate: every point outside the
-tolerance is noisy (its repeats disagree), or the baseline itself is, so the measurements disagree
-with each other before they disagree with the model (rerun on a quieter machine); 2, bad
-arguments or no usable baseline.
+is off: some point outside the tolerance whose repeats agree (within --noise-threshold, 10 %), on a
+machine other processes left alone (they used at most --busy-threshold, 25 %, of its cores: sweep.tsv
+and rank0_ceiling.tsv others_cpu), with a baseline of which the same holds; 3, the sweep is too noisy
+to validate: every point outside the tolerance is noisy (its repeats disagree, or the machine was
+busy), or the baseline itself is, so the measurements disagree with each other before they disagree
+with the model (rerun on a quieter machine); 2, bad arguments or no usable baseline.
 
 What the baseline gives (per photo, means over its photos; /timing/images and /timing/ranks)
 --------------------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ class CeilingRun:
         self.load1 = float(row["load1"]) if row.get("load1") else float("nan")
         self.wall_s = float(row["wall_s"]) if row.get("wall_s") else float("nan")
         self.nproc = int(float(row["nproc"])) if row.get("nproc") else None
+        self.others_cpu = float(row["others_cpu"]) if row.get("others_cpu") else float("nan")
 
     @property
     def sharing(self):
@@ -406,10 +408,11 @@ def read_ceiling_tsv(path):
 class Rank0Model:
     """Rank 0's (and a leader's) cost a photo, fitted to the ceiling runs."""
 
-    def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD):
+    def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD, busy_threshold=scaling.BUSY_THRESHOLD):
         self.path = Path(path)
         self.in_flight = in_flight
         self.threshold = threshold
+        self.busy_threshold = busy_threshold
         self.runs = [CeilingRun(r) for r in read_ceiling_tsv(path)]
         if not self.runs:
             raise ValueError(f"{path}: no runs")
@@ -468,7 +471,8 @@ class Rank0Model:
             pred = fit.cost(statistics.median(r.rows(self.in_flight) for r in rs)) / US * rs[0].sharing
             err = 100.0 * (pred - med) / med if med > 0 else float("nan")
             spread = scaling.spread_of(busy) if len(busy) > 1 else 0.0
-            noisy = spread > self.threshold
+            others = [r.others_cpu for r in rs if r.others_cpu == r.others_cpu]
+            noisy = spread > self.threshold or (bool(others) and max(others) > self.busy_threshold)
             status = "ok" if abs(err) <= tolerance else ("noisy" if noisy else "OFF")
             rows.append((key, rs, med, min(busy), max(busy), pred, err, spread, status))
         return rows
@@ -898,7 +902,9 @@ class Check:
         self.pred, self.pred_lo, self.pred_hi = pred.throughput(p.images), lo, hi
         self.bound = pred.bound
         self.err = 100.0 * (self.pred - self.meas) / self.meas
-        self.noisy = len(p.runs) > 1 and p.inside_spread > threshold
+        # Repeats that disagree, or a machine other processes kept busy (p.busy: scaling.py's
+        # --busy-threshold): its time is not photoscore's alone.
+        self.noisy = (len(p.runs) > 1 and p.inside_spread > threshold) or p.busy
         if abs(self.err) <= tolerance:
             self.status = "ok"
         elif self.noisy:
@@ -937,13 +943,14 @@ def point_name(p, read, variant):
 
 
 def validation_table(rows, tolerance):
-    lines = ["| point | measured img/s, inside (min-max) | spread | predicted img/s (band) | error % | bound | "
-             "start-up gap s | within |",
-             "|---|---:|---:|---:|---:|---|---:|---|"]
+    lines = ["| point | measured img/s, inside (min-max) | spread | others' CPU | predicted img/s (band) | error % | "
+             "bound | start-up gap s | within |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---|"]
     for c in rows:
         p = c.p
         lines.append(f"| {point_name(p, c.read, c.variant)} | {c.meas:.2f} ({c.meas_lo:.2f}-{c.meas_hi:.2f}) | "
-                     f"{scaling.pct(p.inside_spread)} | {c.pred:.2f} ({c.pred_lo:.2f}-{c.pred_hi:.2f}) | "
+                     f"{scaling.pct(p.inside_spread)} | {scaling.pct(p.others_cpu)} | "
+                     f"{c.pred:.2f} ({c.pred_lo:.2f}-{c.pred_hi:.2f}) | "
                      f"{c.err:+.1f} | {c.bound} | {scaling.fmt(p.startup, '.3f')} | "
                      f"{'yes' if c.status == 'ok' else ('NOISY' if c.status == 'noisy' else 'NO')} |")
     return "\n".join(lines)
@@ -951,12 +958,14 @@ def validation_table(rows, tolerance):
 
 def ceiling_table(rows):
     lines = ["| layout | ranks | read | batch cap | rows a block (est.) | repeats | rank 0 busy us/photo, median "
-             "(min-max) | spread | predicted | error % | within |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "(min-max) | spread | others' CPU | predicted | error % | within |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for key, rs, med, lo, hi, pred, err, spread, status in rows:
         rows_est = statistics.median(r.rows(3) for r in rs)
+        others = [r.others_cpu for r in rs if r.others_cpu == r.others_cpu]
         lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
-                     f"({lo:.2f}-{hi:.2f}) | {scaling.pct(spread)} | {pred:.2f} | {err:+.1f} | "
+                     f"({lo:.2f}-{hi:.2f}) | {scaling.pct(spread)} | {scaling.pct(max(others)) if others else 'n/a'} | "
+                     f"{pred:.2f} | {err:+.1f} | "
                      f"{'yes' if status == 'ok' else ('NOISY' if status == 'noisy' else 'NO')} |")
     return "\n".join(lines)
 
@@ -1201,6 +1210,9 @@ def main(argv=None):
     ap.add_argument("--tolerance", type=float, default=15.0, help="largest error %% allowed")
     ap.add_argument("--noise-threshold", type=float, default=scaling.NOISE_THRESHOLD,
                     help="repeats whose (slowest - fastest) / median exceeds this are too noisy to validate on")
+    ap.add_argument("--busy-threshold", type=float, default=scaling.BUSY_THRESHOLD,
+                    help="runs during which other processes used more than this share of the machine's cores are "
+                         "too disturbed to validate on")
     args = ap.parse_args(argv)
 
     folder = Path(args.results_dir)
@@ -1210,7 +1222,8 @@ def main(argv=None):
     out = Path(args.out) if args.out else folder
     out.mkdir(parents=True, exist_ok=True)
     runs, failed, notes = scaling.load(folder)
-    points = [p for p in scaling.points_of(runs, args.noise_threshold) if p.study == "strong"] if runs else []
+    points = [p for p in scaling.points_of(runs, args.noise_threshold, args.busy_threshold)
+              if p.study == "strong"] if runs else []
     if args.baseline:
         base_paths, base_point = [Path(args.baseline)], None
     else:
@@ -1233,7 +1246,7 @@ def main(argv=None):
     rank0 = None
     if ceiling_path.exists():
         try:
-            rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold)
+            rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold, args.busy_threshold)
         except (OSError, KeyError, ValueError) as e:
             print(f"model.py: {ceiling_path}: {e}", file=sys.stderr)
             return EXIT_BAD
@@ -1296,7 +1309,8 @@ def main(argv=None):
     noisy = [c for c in rows if c.status == "noisy"]
     c_off = [r for r in ceiling_rows if r[8] == "OFF"]
     c_noisy = [r for r in ceiling_rows if r[8] == "noisy"]
-    base_noisy = base_point is not None and len(base_point.runs) > 1 and base_point.inside_spread > args.noise_threshold
+    base_noisy = base_point is not None and ((len(base_point.runs) > 1 and base_point.inside_spread >
+                                              args.noise_threshold) or base_point.busy)
     if base_noisy and (off or noisy):
         # Every prediction rests on the baseline: its disagreeing repeats make every miss unattributable.
         noisy, off = noisy + off, []
@@ -1309,18 +1323,22 @@ def main(argv=None):
                                          + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}" for k, *_ in c_off]))
     elif noisy or c_noisy:
         status = EXIT_NOISY
-        why = (f"the baseline's own repeats differ by {scaling.pct(base_point.inside_spread)}" if base_noisy else
-               "their repeats disagree with each other")
+        why = (f"and the baseline's own repeats differ by {scaling.pct(base_point.inside_spread)} (more than "
+               f"{args.noise_threshold:.0%}) or ran while other processes used {scaling.pct(base_point.others_cpu)} "
+               "of the cores: every prediction rests on them" if base_noisy else
+               f"whose repeats disagree with each other by more than {args.noise_threshold:.0%} or ran while other "
+               f"processes used more than {args.busy_threshold:.0%} of the cores")
         verdict_lines.append(
             f"the sweep is TOO NOISY to validate the model: {len(noisy) + len(c_noisy)} point(s) outside "
-            f"{args.tolerance:g} % where {why} by more than {args.noise_threshold:.0%} "
-            + "(" + "; ".join([f"{point_name(c.p, c.read, c.variant)}: {scaling.pct(c.p.inside_spread)}, load "
-                               f"{scaling.fmt(c.p.load1, '.2f')}, others' CPU {scaling.pct(c.p.others_cpu)}"
-                               for c in noisy] + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}: "
-                                                  f"{scaling.pct(r[7])}" for k, *_, r in
-                                                  [(row[0], row) for row in c_noisy]]) + ")"
-            + "; the measurements disagree with each other before they disagree with the model: rerun on a quieter "
-              "machine")
+            f"{args.tolerance:g} % {why} "
+            + "(spreads: " + "; ".join(
+                [f"{point_name(c.p, c.read, c.variant)}: {scaling.pct(c.p.inside_spread)}, load "
+                 f"{scaling.fmt(c.p.load1, '.2f')}, others' CPU {scaling.pct(c.p.others_cpu)}" for c in noisy]
+                + [f"ceiling {row[0][0]} -np {row[0][1]} {row[0][2]} batch {row[0][3]}: {scaling.pct(row[7])}, "
+                   f"others' CPU {scaling.pct(max([r.others_cpu for r in row[1]] or [float('nan')]))}"
+                   for row in c_noisy]) + ")"
+            + "; the measurements disagree with each other, or the machine was busy, before they disagree with the "
+              "model: rerun on a quieter machine")
     else:
         status = EXIT_OK
         verdict_lines.append(f"every sweep point{' and every ceiling group' if rank0 else ''} within "

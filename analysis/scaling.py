@@ -34,7 +34,9 @@ Repeats. A point's figure is the median of its repeats; min and max beside it. A
 repeats disagree, (slowest - fastest) / median of the end-to-end time above --noise-threshold
 (10 %), is flagged NOISY in the tables and ringed in the plots: its figures say more about the
 machine than about photoscore. Each run's load average as it started and the share of the
-cores other processes used while it ran (sweep.tsv load1, others_cpu) are shown beside it;
+cores other processes used while it ran (sweep.tsv load1, others_cpu) are shown beside it; a
+point during one of whose repeats others used more than --busy-threshold (25 %) of the cores is
+flagged BUSY (and ringed) even when its repeats agree: a steady load slows every repeat alike.
 sweep_info_*.txt has the machine's state before and over the sweep.
 
 Efficiency. The baseline is thread mode at the sweep's fewest cores (each series' own fewest
@@ -68,6 +70,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 NOISE_THRESHOLD = 0.10
+BUSY_THRESHOLD = 0.25
 SERIES_STYLE = {
     ("threads", "threads"): ("tab:blue", "o"),
     ("mpi", "roles"): ("tab:orange", "s"),
@@ -175,7 +178,7 @@ def spread_of(values):
 class Point:
     """The runs of one (study, mode, layout, cores): their median, min and max."""
 
-    def __init__(self, runs, threshold=NOISE_THRESHOLD):
+    def __init__(self, runs, threshold=NOISE_THRESHOLD, busy_threshold=BUSY_THRESHOLD):
         runs = sorted(runs, key=lambda r: r.e2e)
         self.runs = runs
         self.run = runs[(len(runs) - 1) // 2]  # the median run (the faster one of the middle two)
@@ -203,6 +206,10 @@ class Point:
         others = [x.others_cpu for x in runs if x.others_cpu == x.others_cpu]
         self.load1 = max(loads) if loads else float("nan")
         self.others_cpu = max(others) if others else float("nan")
+        # Other processes had a good share of the cores during a repeat: its time says as much about
+        # them as about photoscore, however well the repeats agree (a steady load slows them alike).
+        self.busy = self.others_cpu > busy_threshold
+        self.unsteady = self.noisy or self.busy
         self.oversubscribed = any(x.oversubscribed for x in runs)
         self.speedup = self.efficiency = self.eff_min = self.eff_max = float("nan")
         self.inside_efficiency = float("nan")
@@ -245,11 +252,11 @@ def load(folder):
     return runs, failed, notes
 
 
-def points_of(runs, threshold=NOISE_THRESHOLD):
+def points_of(runs, threshold=NOISE_THRESHOLD, busy_threshold=BUSY_THRESHOLD):
     groups = OrderedDict()
     for r in sorted(runs, key=lambda r: (r.study, series_order(r.series), r.cores)):
         groups.setdefault((r.study, r.series, r.cores), []).append(r)
-    return [Point(v, threshold) for v in groups.values()]
+    return [Point(v, threshold, busy_threshold) for v in groups.values()]
 
 
 def series_order(s):
@@ -302,6 +309,13 @@ def pct(v):
     return "n/a" if v != v else f"{100 * v:.0f}%"
 
 
+def flag(p, threshold):
+    """NOISY when the repeats disagree, BUSY when other processes had a good share of the cores."""
+    marks = ([f"NOISY (> {threshold:.0%})"] if p.noisy else []) + ([f"BUSY (others {pct(p.others_cpu)})"]
+                                                                   if p.busy else [])
+    return ", ".join(marks) or "no"
+
+
 TABLE_HEAD = ["mode", "layout", "cores", "ranks", "threads", "images", "runs", "wall s, end to end (min-max)",
               "spread", "images/s (min-max)", "speed-up", "efficiency (band)", "inside s", "start-up s (share)",
               "load", "others' CPU", "noisy", "oversubscribed"]
@@ -318,7 +332,7 @@ def table(points, threshold):
             f"{fmt(p.throughput, '.2f')} ({fmt(p.tp_min, '.2f')}-{fmt(p.tp_max, '.2f')})",
             fmt(p.speedup, ".2f"), f"{fmt(p.efficiency, '.2f')} ({fmt(p.eff_min, '.2f')}-{fmt(p.eff_max, '.2f')})",
             fmt(p.inside, ".3f"), startup, fmt(p.load1, ".2f"), pct(p.others_cpu),
-            f"NOISY (> {threshold:.0%})" if p.noisy else "no", "yes" if p.oversubscribed else "no"]) + " |")
+            flag(p, threshold), "yes" if p.oversubscribed else "no"]) + " |")
     return "\n".join(lines)
 
 
@@ -346,7 +360,7 @@ def efficiency_notes(points):
             continue
         base = p.baseline
         # Within the noise when the slowest repeat of the point is no faster than the fastest of the baseline.
-        within = p.eff_min <= 1.0 or p.noisy or base.noisy
+        within = p.eff_min <= 1.0 or p.unsteady or base.unsteady
         why = ("within the noise: its slowest repeat, or the baseline's spread of "
                f"{pct(base.spread)}, brings it to 1 or below" if within else
                "beyond the repeats' spread: the baseline ran slower per core than this point (a baseline slowed "
@@ -458,9 +472,9 @@ def plot_lines(points, study, nproc, out, what, threshold):
         for p, x, y in zip(mine, xs, ys):
             ax.plot([x], [y], marker, color=line.get_color(), markersize=8,
                     markerfacecolor="white" if p.oversubscribed else line.get_color())
-            if p.noisy:
+            if p.unsteady:
                 ax.plot([x], [y], "o", markersize=17, markerfacecolor="none", markeredgecolor="red",
-                        markeredgewidth=1.5)
+                        markeredgewidth=1.5, linestyle="none")
     base = [p for p in points if p.series == ("threads", "threads")]
     ref = min(base or points, key=lambda p: p.cores)
     if what == "throughput":
@@ -483,7 +497,7 @@ def plot_lines(points, study, nproc, out, what, threshold):
     ax.grid(True, alpha=0.3)
     ax.plot([], [], "o", color="gray", markerfacecolor="white", label="oversubscribed (ranks x threads > cores)")
     ax.plot([], [], "o", markersize=12, markerfacecolor="none", markeredgecolor="red",
-            label=f"noisy: repeats differ by > {threshold:.0%}")
+            label=f"noisy (repeats differ by > {threshold:.0%}) or busy machine")
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -664,6 +678,9 @@ def main(argv=None):
     parser.add_argument("sweep_dir", help="folder of the sweep's *.h5 files (and sweep.tsv); the plots go there too")
     parser.add_argument("--noise-threshold", type=float, default=NOISE_THRESHOLD,
                         help="flag a point whose repeats' (slowest - fastest) / median exceeds this (default 0.10)")
+    parser.add_argument("--busy-threshold", type=float, default=BUSY_THRESHOLD,
+                        help="flag a point during whose repeats other processes used more than this share of the "
+                             "machine's cores (sweep.tsv others_cpu; default 0.25)")
     args = parser.parse_args(argv)
     folder = Path(args.sweep_dir)
     if not folder.is_dir():
@@ -680,7 +697,7 @@ def main(argv=None):
         CORES_NOTE = ("Cores: thread mode runs 1 rank x c threads; the MPI layouts run c cores' worth of ranks "
                       "x threads, rank 0 (reads, sends, merges) included (RANK0=counted, jobs/sweep_common.sh).")
     threshold = args.noise_threshold
-    points = points_of(runs, threshold)
+    points = points_of(runs, threshold, args.busy_threshold)
     base = add_speedups(points)
     nprocs = {r.nproc for r in runs if r.nproc}
     nproc = max(nprocs) if nprocs else None
@@ -705,12 +722,19 @@ def main(argv=None):
             written.append(f"{prefix}time_breakdown.png")
         tab = table(mine, threshold)
         noisy = [p for p in mine if p.noisy]
+        busy = [p for p in mine if p.busy and not p.noisy]
         noisy_line = (f"{len(noisy)} noisy point(s), whose repeats differ by more than {threshold:.0%}: "
                       + ", ".join(f"{label(p.series)} c={p.cores} ({pct(p.spread)}; load {fmt(p.load1, '.2f')}, "
                                   f"others' CPU {pct(p.others_cpu)})" for p in noisy)
                       + ". Their figures describe the machine's load more than photoscore; rerun them on a "
                       "quieter machine." if noisy else
                       f"No noisy point: every point's repeats agree within {threshold:.0%}.")
+        if busy:
+            noisy_line += (f" {len(busy)} point(s) ran while other processes used more than "
+                           f"{args.busy_threshold:.0%} of the cores (BUSY): "
+                           + ", ".join(f"{label(p.series)} c={p.cores} (others {pct(p.others_cpu)}, load "
+                                       f"{fmt(p.load1, '.2f')})" for p in busy)
+                           + "; their repeats agree, but a steady load slows them all alike.")
         eff_notes = efficiency_notes(mine)
         heading = f"## {study.capitalize()} scaling"
         md += [heading, "", "End to end: the whole command as the user runs it (launch included), median of the "
