@@ -1024,27 +1024,29 @@ def bands(cal, wc_of, mach, rank0, series):
                     continue
                 pred = predict(layout, c, w, mach, read=read or "rank0", variant=variant or "everywhere",
                                rank0=rank0, which=which)
-                # Against the median's limit: the band is the prediction's, not the limit's.
-                e = pred.x / limit(c, wc_of(cal.median), mach)[0]
+                # Against the limit of the same inputs: the efficiency stays <= 1, its band is how much it
+                # moves with them.
+                e = pred.x / limit(c, w, mach)[0]
                 lo, hi = out.setdefault(key, {}).get(c, (math.inf, -math.inf))
                 out[key][c] = (min(lo, e), max(hi, e))
     return out
 
 
-def efficiency_lines(curve, band, series):
+def efficiency_lines(curve, band, series, full=None):
     lines = []
     for key, layout, variant, read, label, *_ in series:
         cells = []
         for c in EFFICIENCY_AT:
             row = next((r for r in curve[key] if r[0] == c), None)
-            if row is None and layout == "threads" and curve[key]:
-                last = curve[key][-1]
+            if row is None and layout == "threads" and (full or curve)[key]:
+                last = (full or curve)[key][-1]
                 cells.append(f"n/a: one node ({last[3]:.2f} at {last[0]})")
                 continue
             if row is None:
                 cells.append("n/a")
                 continue
             lo, hi = band.get(key, {}).get(c, (row[3], row[3]))
+            lo, hi = min(lo, row[3]), max(hi, row[3])  # the envelope: the median's own prediction inside it
             cells.append(f"{row[3]:.2f} ({lo:.2f}-{hi:.2f}, {row[4]})")
         lines.append((label, cells))
     return lines
@@ -1278,7 +1280,7 @@ def main(argv=None):
     curve = curves(wc, mach, args.max_cores, rank0, series)
     at = curves(wc, mach, max(EFFICIENCY_AT), rank0, series, counts=list(EFFICIENCY_AT))
     band = bands(cal, scale, mach, rank0, series)
-    eff = efficiency_lines(at, band, series)
+    eff = efficiency_lines(at, band, series, full=curve)
     head = "| layout, read mode | " + " | ".join(f"{c:,} cores" for c in EFFICIENCY_AT) + " |"
     lim = "| the limit, photos/s (what bounds it) | " + " | ".join(
         f"{limit(c, wc, mach)[0]:,.0f} ({limit(c, wc, mach)[1]})" for c in EFFICIENCY_AT) + " |"

@@ -135,12 +135,15 @@ sweep_children_cpu() {
 # sweep_others_share SECONDS: the share of the machine's cores that other processes used over
 # the next SECONDS (this shell runs nothing meanwhile).
 sweep_others_share() {
-  local a b
+  local a b t0 t1
+  t0=$(date +%s.%N)
   a=$(sweep_machine_ticks)
   sleep "$1"
   b=$(sweep_machine_ticks)
-  awk -v a="$a" -v b="$b" -v s="$1" -v n="$SWEEP_NPROC" -v hz="$(getconf CLK_TCK)" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); v = (y[1] - x[1]) / hz / (s * n); if (v < 0) v = 0; printf "%.3f", v }'
+  t1=$(date +%s.%N)
+  awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v n="$SWEEP_NPROC" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); v = (y[1] - x[1]) / hz / ((t1 - t0) * n)
+    if (v < 0) v = 0; if (v > 1) v = 1; printf "%.3f", v }'
 }
 
 sweep_default_cores() {
