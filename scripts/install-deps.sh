@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake pkg-config git time
   openmpi-bin libopenmpi-dev
   libjpeg62-turbo-dev libjpeg-turbo-progs libpng-dev libtiff-dev libwebp-dev
-  libheif-dev libheif-examples libraw-dev
+  libheif-dev libheif-examples libraw-dev libexiv2-dev libssl-dev
   libhdf5-dev hdf5-tools zlib1g-dev
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -10,11 +10,13 @@
 # broadcast) and --shared-mb 0 (all by broadcast). --tcp-ranks runs the same
 # matrix for those rank counts again over the network path (mpirun --mca btl
 # self,tcp: what ranks on different nodes use), roles with --shared-mb 0, as
-# a group across nodes would. Then one rank is killed mid-run: the job must
-# end non-zero, promptly, with the rows already written intact.
+# a group across nodes would. --leader-ranks runs both layouts again with
+# --leaders on (rank 1 leads the one node: rank 0 deals to it alone). Then
+# one rank is killed mid-run: the job must end non-zero, promptly, with the
+# rows already written intact.
 #
 #   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
-#                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"]
+#                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"] [--leader-ranks "4 7"]
 #                      DIR [[--max-images N] [--ranks ...] [--tcp-ranks ...] DIR]...
 #
 # --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
@@ -28,10 +30,12 @@ np_flag="-np"
 max_images=""
 rank_counts="2 3 4 5 7"
 tcp_counts=""
+leader_counts=""
 kill_check=1
 folders=()
 folder_ranks=()
 folder_tcp=()
+folder_leaders=()
 folder_limits=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,9 +45,11 @@ while [ $# -gt 0 ]; do
     --max-images) max_images="$2"; shift 2 ;;
     --ranks) rank_counts="$2"; shift 2 ;;
     --tcp-ranks) tcp_counts="$2"; shift 2 ;;
+    --leader-ranks) leader_counts="$2"; shift 2 ;;
     --no-kill) kill_check=0; shift ;;
     -*) echo "mpi_equivalence: unknown option $1" >&2; exit 2 ;;
-    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_limits+=("$max_images"); shift ;;
+    *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_leaders+=("$leader_counts")
+       folder_limits+=("$max_images"); shift ;;
   esac
 done
 if [ -z "$photoscore" ] || [ ${#folders[@]} -eq 0 ]; then
@@ -163,47 +169,81 @@ for f in "${!folders[@]}"; do
   done
 done
 
-# A rank that dies must end the job: non-zero, no hang, rows intact.
+# --leaders on: rank 0 deals to the node's leader, which deals to the rest.
+for f in "${!folders[@]}"; do
+  folder="${folders[$f]}"
+  name=$(basename "$folder")
+  limit=()
+  [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  for np in ${folder_leaders[$f]}; do
+    for layout in roles farm; do
+      out="$work/$name.np$np.$layout.leaders.jsonl"
+      what="$name: -np $np --layout $layout --leaders on"
+      start=$SECONDS
+      timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" --leaders on --threads 1 \
+        --quiet "${limit[@]}" --jsonl "$out" --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
+      rc=$?
+      runs=$((runs + 1))
+      if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
+        fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
+      elif ! grep -q "^rank 1 .*: leader" "$work/out"; then
+        fail "$what: rank 1 is not the leader in the plan"
+      else
+        echo "ok   $what ($((SECONDS - start)) s)"
+      fi
+    done
+  done
+done
+
+# A rank that dies must end the job: non-zero, no hang, rows intact. The
+# rank is killed once rows are being written; a run that ended before the
+# kill reached it (a fast machine, a small folder) is tried again, and only a
+# run whose rank was killed counts.
 if [ "$kill_check" = 1 ]; then
   folder="${folders[0]}"
   name=$(basename "$folder")
   limit=()
   [ -n "${folder_limits[0]}" ] && limit=(--max-images "${folder_limits[0]}")
   out="$work/killed.jsonl"
-  timeout 120 "$mpiexec" "$np_flag" 4 --oversubscribe "$photoscore" --threads 1 --in-flight 1 --quiet "${limit[@]}" \
-    --jsonl "$out" --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err" &
-  launcher=$!
-  victim=""
-  for _ in $(seq 1 200); do
-    if [ -s "$out" ]; then
-      # $launcher is timeout; its child is mpirun, whose children are the ranks.
-      for pid in $(ps -o pid= --ppid "$(ps -o pid= --ppid "$launcher" | head -1)" 2>/dev/null); do
-        if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=2"; then victim=$pid; fi
-      done
+  killed=0
+  for attempt in 1 2 3 4 5; do
+    rm -f "$out" "$work/killed.h5" "$work/killed.jsonl.meta"
+    timeout 120 "$mpiexec" "$np_flag" 4 --oversubscribe "$photoscore" --threads 1 --in-flight 1 --quiet "${limit[@]}" \
+      --jsonl "$out" --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err" &
+    launcher=$!
+    victim=""
+    for _ in $(seq 1 400); do
+      if [ -s "$out" ]; then
+        # $launcher is timeout; its child is mpirun, whose children are the ranks.
+        for pid in $(ps -o pid= --ppid "$(ps -o pid= --ppid "$launcher" | head -1)" 2>/dev/null); do
+          if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=2"; then victim=$pid; fi
+        done
+        break
+      fi
+      sleep 0.025
+    done
+    if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then
+      killed=1
+      killed_at=$SECONDS
+      wait "$launcher"
+      rc=$?
+      if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
+        fail "killed rank: the job exited $rc (want a failure, not success or a hang)"
+      else
+        # Only whole lines count: the job may have been stopped inside one.
+        written=$(wc -l <"$out")
+        if cmp -s <(head -n "$written" "$work/$name.t1.jsonl") <(head -n "$written" "$out"); then
+          echo "ok   killed rank 2: exit $rc after $((SECONDS - killed_at)) s, $written rows written and intact"
+        else
+          fail "killed rank: the rows written are not thread mode's first $written rows"
+        fi
+      fi
       break
     fi
-    sleep 0.05
+    wait "$launcher"
+    echo "note killed rank: try $attempt ended before rank 2 could be killed; again"
   done
-  if [ -n "$victim" ]; then
-    kill -9 "$victim"
-    killed_at=$SECONDS
-    wait "$launcher"
-    rc=$?
-    if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
-      fail "killed rank: the job exited $rc (want a failure, not success or a hang)"
-    else
-      # Only whole lines count: the job may have been stopped inside one.
-      written=$(wc -l <"$out")
-      if cmp -s <(head -n "$written" "$work/$name.t1.jsonl") <(head -n "$written" "$out"); then
-        echo "ok   killed rank 2: exit $rc after $((SECONDS - killed_at)) s, $written rows written and intact"
-      else
-        fail "killed rank: the rows written are not thread mode's first $written rows"
-      fi
-    fi
-  else
-    wait "$launcher"
-    echo "skip killed rank: the run ended before a rank could be killed"
-  fi
+  [ "$killed" = 1 ] || fail "killed rank: no run lasted long enough for rank 2 to be killed"
 fi
 
 echo "$runs MPI runs, $failures failures"

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <set>
 #include <string>
@@ -137,6 +138,40 @@ TEST(MpiPlan, EveryPhotoGetsEveryAnalyzerExactlyOnce) {
       }
     }
   }
+}
+
+// With leaders: a leader a node (its lowest rank but 0), the node's other
+// ranks in groups of its own that it deals to; rank 0 deals to the leaders.
+TEST(MpiPlan, LeadersDealToTheirNodesGroups) {
+  // Ranks 0-4 on node 0, 5-9 on node 5 (a node is named by its lowest rank).
+  const std::vector<int> nodes = {0, 0, 0, 0, 0, 5, 5, 5, 5, 5};
+  const MpiPlan farm = make_mpi_plan(Layout::Farm, 10, 3, nodes, true);
+  EXPECT_EQ(farm.leaders, (std::vector<int>{1, 5}));
+  ASSERT_EQ(farm.groups.size(), 7u);  // 2, 3, 4 and 6, 7, 8, 9
+  EXPECT_EQ(farm.groups[0].dealer, 1);
+  EXPECT_EQ(farm.groups[6].dealer, 5);
+  EXPECT_TRUE(farm.ranks[5].leader);
+  EXPECT_EQ(farm.ranks[5].group, -1);
+  const std::vector<PlanLane> top = plan_lanes(farm, 0);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].rank, 1);
+  EXPECT_EQ(top[0].group, -1);
+  EXPECT_EQ(top[0].members, 3u);
+  EXPECT_EQ(top[1].members, 4u);
+  EXPECT_EQ(plan_lanes(farm, 5).size(), 4u);
+  EXPECT_EQ(rank_role_name(farm, 5, {}), "leader");
+  EXPECT_NE(plan_summary(farm, 1).find("2 leaders"), std::string::npos);
+  // Roles: no group spans the nodes.
+  const MpiPlan roles = make_mpi_plan(Layout::Roles, 10, 3, nodes, true);
+  for (const PlanGroup& g : roles.groups) {
+    for (int r : g.ranks) EXPECT_EQ(nodes[static_cast<std::size_t>(r)], nodes[static_cast<std::size_t>(g.dealer)]);
+  }
+  // Without leaders, nothing changes: rank 0 deals to every group.
+  const MpiPlan plain = make_mpi_plan(Layout::Farm, 10, 3, nodes, false);
+  EXPECT_TRUE(plain.leaders.empty());
+  EXPECT_EQ(plan_lanes(plain, 0).size(), 9u);
+  // A node with nothing to lead.
+  EXPECT_THROW(make_mpi_plan(Layout::Farm, 3, 3, {0, 0, 2}, true), std::invalid_argument);
 }
 
 TEST(MpiPlan, RefusesWhatCannotRun) {
@@ -426,6 +461,21 @@ Job assembler_job() {
   return job;
 }
 
+// The archive lines of a block's JSONL section (each line and its .meta
+// record come with their lengths).
+std::string jsonl_lines(std::string_view section) {
+  std::string lines;
+  std::size_t at = 0;
+  for (int piece = 0; at < section.size(); ++piece) {
+    std::uint32_t n = 0;
+    std::memcpy(&n, section.data() + at, sizeof n);
+    at += sizeof n;
+    if (piece % 2 == 0) lines += section.substr(at, n);
+    at += n;
+  }
+  return lines;
+}
+
 // The row a photo of `parts` gets in thread mode: the whole outcome merged
 // and formatted by the same functions.
 std::string thread_mode_line(const Job& job, const MpiPlan& plan, const InputFile& file,
@@ -484,7 +534,7 @@ TEST(RowAssembler, RowsLeaveInTheGroupsOrderOnceWhole) {
     const double off = i == 0 ? 0.0 : static_cast<double>(i);
     expected += thread_mode_line(job, plan, file, {{1, 10.0 + off}, {2, 20.0 + off}, {3, 30.0 + off}});
   }
-  EXPECT_EQ(block.sections.at(0), expected);
+  EXPECT_EQ(jsonl_lines(block.sections.at(0)), expected);
   EXPECT_EQ(report.group, 0);
   ASSERT_EQ(report.members.size(), 3u);
   for (const mpi::MemberReport& m : report.members) EXPECT_EQ(m.seq_end, 3);
@@ -508,7 +558,7 @@ TEST(RowAssembler, AnErrorRowKeepsTheFirstAnalyzersError) {
   mpi::read_report(message, at);
   const RowBlockView block = view_block(std::string_view(message).substr(at));
   EXPECT_EQ(block.errors, 1);
-  EXPECT_NE(block.sections.at(0).find("error seen by rank 1"), std::string::npos);
+  EXPECT_NE(jsonl_lines(block.sections.at(0)).find("error seen by rank 1"), std::string::npos);
   EXPECT_EQ(block.sections.at(1), std::string(1, '\0'));
 }
 

@@ -149,6 +149,7 @@ class MpiRun : public ::testing::Test {
     int in_flight;
     std::vector<std::string> analyzers;  // empty: the default ones
     ReadMode read = ReadMode::Rank0;
+    LeaderMode leaders = LeaderMode::Auto;
   };
 
   // Runs run_mpi on every rank and, on rank 0, checks it against run_threads.
@@ -163,6 +164,7 @@ class MpiRun : public ::testing::Test {
     options.in_flight = c.in_flight;
     options.analyzers = c.analyzers;
     options.read = c.read;
+    options.leaders = c.leaders;
     const int world = world_size();
     Job job = make_job(options, Mode::Mpi, c.layout, world);
     const bool root = world_rank() == 0;
@@ -188,7 +190,9 @@ class MpiRun : public ::testing::Test {
     EXPECT_GE(job.info.wall_seconds, 0.0);
 
     const std::size_t count = job.policy.analyzers.size();
-    const MpiPlan plan = make_mpi_plan(c.layout, world, count);
+    const bool leaders = c.leaders == LeaderMode::On;
+    const MpiPlan plan = make_mpi_plan(c.layout, world, count, std::vector<int>(static_cast<std::size_t>(world), 0), leaders);
+    EXPECT_EQ(job.info.plan.find("leader") != std::string::npos, leaders) << job.info.plan;
     ASSERT_EQ(job.info.rank_timings.size(), static_cast<std::size_t>(world));
     std::int64_t answers = 0;
     for (int r = 0; r < world; ++r) {
@@ -259,6 +263,14 @@ TEST_F(MpiRun, WorkersReadTheFilesThemselves) {
   check({Layout::Farm, 1, 3, {}, ReadMode::Workers});
   check({Layout::Roles, 1, 2, {}, ReadMode::Auto});
   check({Layout::Farm, 2, 1, {}, ReadMode::Auto});
+}
+
+// --leaders on, one node: rank 1 leads, the others are its groups; rank 0
+// deals to it alone and gets its rows from it in large blocks.
+TEST_F(MpiRun, ALeaderDealsForItsNode) {
+  if (world_size() < 3) GTEST_SKIP() << "a leader needs a rank to score beside it";
+  check({Layout::Farm, 1, 3, {}, ReadMode::Auto, LeaderMode::On});
+  check({Layout::Roles, 1, 2, {}, ReadMode::Workers, LeaderMode::On});
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {

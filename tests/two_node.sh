@@ -223,6 +223,25 @@ for layout in roles farm; do
   done
 done
 
+# --- leaders: rank 0 deals to a leader a node, each deals to its own node ------
+for layout in farm roles; do
+  what="$layout -np 6 --leaders on on two nodes"
+  log=$work/leaders.$layout
+  two_nodes 6 "$log" --layout "$layout" --leaders on --jsonl "$log.jsonl" --h5 "$log.h5" "$in"
+  if [ "$rc" -eq 0 ] && cmp -s "$work/ref.jsonl" "$log.jsonl"; then
+    pass "$what: JSONL byte-identical to thread mode's"
+  else
+    fail "$what: exit $rc, or the JSONL differs"
+    tail -5 "$log.err"
+  fi
+  if grep -q "^rank 1 ($A): leader" "$log.out" && grep -q "^rank 3 ($B): leader" "$log.out"; then
+    pass "$what: a leader on each node (ranks 1 and 3)"
+  else
+    fail "$what: the plan has no leader on each node"
+    grep "^rank" "$log.out"
+  fi
+done
+
 # --- 3: the second node cannot see the input folder -----------------------------
 export TWO_NODE_BLIND_HOST=$B TWO_NODE_BLIND_DIR=$in
 mca_extra=()

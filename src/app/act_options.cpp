@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "app/not_nan.hpp"
+#include "app/number_checks.hpp"
 
 namespace photoscore {
 
@@ -11,8 +11,7 @@ void add_act_options(CLI::App& app, ActOptions& act) {
          "--progress", act.progress_seconds,
          "Seconds between progress lines on stderr when it is not a terminal (a batch log); on a terminal "
          "one line updates in place. -q silences it")
-      ->check(not_nan())
-      ->check(CLI::PositiveNumber)
+      ->check(finite_in(0.0, std::numeric_limits<double>::max(), true))
       ->capture_default_str();
   app.add_flag("--no-photos", act.no_photos,
                "No per-photo dashboard blocks (for 100,000 photos): progress, summary and timing table stay");
@@ -34,12 +33,15 @@ void add_act_options(CLI::App& app, ActOptions& act) {
   app.add_option(
       "--link-into", act.link_into,
       "Make DIR/post_it, DIR/maybe, DIR/delete (and DIR/error for unreadable files) holding a symlink "
-      "to each photo. Photos are never moved or deleted; existing links are replaced, other files "
-      "left alone");
+      "to each photo, named by its filename with '%' and '/' percent-encoded. Photos are never moved or "
+      "deleted; existing links are replaced, other files left alone; with -r, DIR may not be inside "
+      "INPUT_DIR. A link that cannot be made is a warning");
   app.add_flag(
       "--xmp", act.xmp,
       "Write an XMP sidecar per photo: xmp:Rating (post_it 5, maybe 3, delete -1 = rejected), "
-      "xmp:Label (Green, Yellow, Red) and the scores; existing sidecars are left alone unless --force");
+      "xmp:Label (Green, Yellow, Red) and the scores. An existing sidecar (darktable, digiKam) is updated "
+      "and keeps everything else; one that is not XMP is left alone unless --force. A sidecar that "
+      "cannot be written is a warning");
   app.add_option(
          "--xmp-sidecar", act.xmp_sidecar,
          "Sidecar name: photo.ext.xmp (IMG_1.JPG.xmp: darktable, digiKam's default; one per file, so a "

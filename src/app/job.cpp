@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "app/act_sinks.hpp"
 #include "app/exit_codes.hpp"
 #include "app/provenance.hpp"
-#include "run/memory_budget.hpp"
 #include "build_info.hpp"
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
@@ -17,6 +17,7 @@
 #include "output/text_style.hpp"
 #include "output/utf8.hpp"
 #include "analyzers/profile.hpp"
+#include "run/memory_budget.hpp"
 
 namespace photoscore {
 
@@ -29,6 +30,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
       options.max_file_mb < 0x1p44 ? static_cast<std::uint64_t>(options.max_file_mb * (1 << 20)) : UINT64_MAX;
   job.threads = resolve_threads(options);
   job.in_flight = options.in_flight;
+  job.leaders = options.leaders;
   job.read = options.read;
   job.shared_bytes =
       options.shared_mb >= 0 ? static_cast<std::int64_t>(options.shared_mb * 1024.0 * 1024.0) : -1;
@@ -73,8 +75,18 @@ std::vector<InputFile> job_files(const Options& options, RunInfo& info) {
   for (const auto& [ext, count] : listing.skipped) info.skipped += count;
   info.skipped_by_extension = skipped_summary(listing.skipped);
   info.total = static_cast<std::int64_t>(listing.files.size());  // for progress
-  for (const auto& folder : listing.unreadable_folders) {
-    std::fprintf(stderr, "photoscore: cannot read folder %s; its photos are not scored\n", folder.c_str());
+  // Said one by one and counted (the summary, /run skipped_folders): a
+  // folder passed over silently would look like one without photos.
+  for (std::size_t i = 0; i < listing.unreadable_folders.size(); ++i) {
+    const std::string reason =
+        i < listing.unreadable_reasons.size() ? ": " + listing.unreadable_reasons[i] : "";
+    std::fprintf(stderr, "photoscore: cannot read folder %s%s; its photos are not scored\n",
+                 for_terminal(listing.unreadable_folders[i]).c_str(), for_terminal(reason).c_str());
+  }
+  info.skipped_folders = static_cast<std::int64_t>(listing.unreadable_folders.size());
+  if (info.skipped_folders > 1) {
+    std::fprintf(stderr, "photoscore: %lld folders could not be read; their photos are not scored\n",
+                 static_cast<long long>(info.skipped_folders));
   }
   return std::move(listing.files);
 }
@@ -114,6 +126,12 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
   context.style = text_style(out_terminal, color, options.act.plain);
   context.per_photo = per_photo;
   context.row_offset = static_cast<std::int64_t>(job.resumed.size());
+  // The clock the kernel stamps file times with: a photo changed from now on
+  // has a change time at least this (one changed in this very tick before
+  // counts too, which only costs scoring it again).
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  context.started_ns = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 
   auto sinks = std::make_unique<SinkSet>();
   sinks->add(std::make_unique<H5Sink>(options.h5, context));

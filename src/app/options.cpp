@@ -14,7 +14,7 @@
 
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
-#include "app/not_nan.hpp"
+#include "app/number_checks.hpp"
 #include "build_info.hpp"
 
 namespace photoscore {
@@ -125,9 +125,10 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
   // --- safety (issue 11) ---
-  app.add_flag("--force", o.force,
-               "Replace existing results (JSONL, HDF5, CSV) and XMP sidecars (--xmp); without it, or --resume, a run refuses to start "
-               "over them");
+  app.add_flag(
+      "--force", o.force,
+      "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
+      "(--xmp); without it, or --resume, a run refuses to start over them");
   app.add_flag("--resume", o.resume,
                "Keep the rows of an interrupted run's JSONL (checked against the file list and NAME.meta's "
                "options), score the rest, rewrite the HDF5 whole: the same files as one uninterrupted run")
@@ -163,27 +164,34 @@ ParseResult parse_options(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-file-mb", o.max_file_mb,
                  "Refuse (with an error row), without reading them, files larger than this many MiB")
-      ->check(not_nan())
-      ->check(CLI::PositiveNumber)
+      ->check(finite_in(0.0, std::numeric_limits<double>::max(), true))
       ->capture_default_str();
   app.add_option(
          "--memory-budget", o.memory_budget_mb,
          "MB of photos one process holds at once (thread mode): threads wait for room, a photo larger "
          "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
          "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1e9));
+      ->check(finite_in(0.0, 1e9));
   app.add_option(
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
-         "each. Default 512 (address space: only what the photos in flight need is touched); never more "
-         "than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
-      ->check(not_nan())
-      ->check(CLI::Range(0.0, 1048576.0));
+         "each. Default 512, reserved when the run starts (a group that cannot reserve it broadcasts); "
+         "never more than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by "
+         "broadcast")
+      ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
-                 "MPI: photos rank 0 keeps in flight per farm worker (roles: 2 more, per analyzer rank of a group)")
+                 "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
+                 "each batch is about 50 ms of the group's work")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  std::string leaders_word = "auto";
+  app.add_option("--leaders", leaders_word,
+                 "MPI: on: rank 0 deals to one leader rank a node, which deals on to its node's other ranks and "
+                 "sends rank 0 their rows in large blocks (it costs each node a rank; with thousands of ranks it "
+                 "keeps rank 0's messages few). auto: on from 512 ranks on two nodes or more, where every rank "
+                 "reads its own photos. off: rank 0 deals to every group itself")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   // --- calibrated profile ---
   {
@@ -220,8 +228,9 @@ ParseResult parse_options(int argc, char** argv) {
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
   o.layout = parse_layout(layout_word).value_or(Layout::Roles);
   o.read = parse_read_mode(read_word).value_or(ReadMode::Auto);
+  o.leaders = leaders_word == "on" ? LeaderMode::On : leaders_word == "off" ? LeaderMode::Off : LeaderMode::Auto;
   try {
-    // CLI11 checks the types and signs (and NaN, with not_nan); the bounds
+    // CLI11 checks the types and signs (and NaN, with finite_in); the bounds
     // that keep a run sane, and NaN in the values read here, are checked
     // here.
     if (!threads_word.empty()) {
@@ -236,6 +245,14 @@ ParseResult parse_options(int argc, char** argv) {
       std::snprintf(text, sizeof text, "%g", o.max_megapixels);
       throw std::invalid_argument(std::string("--max-megapixels: ") + text + " is not in (0, " +
                                   std::to_string(static_cast<long long>(kMaxMegapixels)) + "]");
+    }
+    // A budget below one MB is no budget anyone means: it rounded to 0
+    // bytes, which is "none".
+    if (o.memory_budget_mb > 0 && o.memory_budget_mb < 1) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", o.memory_budget_mb);
+      throw std::invalid_argument(std::string("--memory-budget: ") + text +
+                                  " MB is less than 1 MB; 0 means no budget");
     }
     if (!o.shard.empty()) {
       const auto slash = o.shard.find('/');

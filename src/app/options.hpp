@@ -33,6 +33,7 @@ struct Options {
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
+  LeaderMode leaders = LeaderMode::Auto;  // --leaders
   double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
   ReadMode read = ReadMode::Auto;  // MPI: who reads the files (--read)
   std::string command_line;

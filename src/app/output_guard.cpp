@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <utility>
 
 #include "output/jsonl_sink.hpp"
 #include "output/partial_file.hpp"
+#include "output/resume_ledger.hpp"
 #include "output/utf8.hpp"
 
 namespace photoscore {
@@ -50,10 +52,42 @@ bool same_folder(const std::string& a, const std::string& b) {
 
 std::string shown(const Output& o) { return o.flag + " " + for_terminal(o.path); }
 
+// `path` (which may not exist yet) is `root` or inside it, by real paths.
+bool inside(const std::string& path, const std::string& root) {
+  char real_root[PATH_MAX];
+  if (!::realpath(root.c_str(), real_root)) return false;
+  // The nearest folder that exists, then the names below it.
+  std::string existing = path;
+  std::string rest;
+  char real[PATH_MAX];
+  while (!::realpath(existing.c_str(), real)) {
+    const auto slash = existing.find_last_of('/');
+    if (slash == std::string::npos) {
+      rest = existing + (rest.empty() ? "" : "/" + rest);
+      existing = ".";
+      if (!::realpath(existing.c_str(), real)) return false;
+      break;
+    }
+    rest = existing.substr(slash + 1) + (rest.empty() ? "" : "/" + rest);
+    existing = slash == 0 ? "/" : existing.substr(0, slash);
+  }
+  const std::string full = std::string(real) + (rest.empty() ? "" : "/" + rest);
+  const std::string r = real_root;
+  return full == r ||
+         (full.size() > r.size() && full.compare(0, r.size(), r) == 0 && (r == "/" || full[r.size()] == '/'));
+}
+
 void check_paths(const Options& options, const std::vector<Output>& outputs,
                  const std::vector<InputFile>& files) {
   bool any_exists = false;
   for (const Output& o : outputs) {
+    struct stat lst {};
+    // A link as an output would be written through (the JSONL) or replaced
+    // by a file (the others): neither is what its maker meant.
+    if (::lstat(o.path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      throw InputError(
+          shown(o) + " is a symbolic link: photoscore writes no output through a link; name the file itself");
+    }
     struct stat st {};
     if (::stat(o.path.c_str(), &st) != 0) continue;
     any_exists = true;
@@ -106,14 +140,37 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   if (!options.act.report.empty()) outputs.push_back({"--report", options.act.report});
   if (!options.act.summary_json.empty()) outputs.push_back({"--summary-json", options.act.summary_json});
   check_paths(options, outputs, files);
+  // With -r the links would be photos of the next run (each scored twice).
+  if (!options.act.link_into.empty() && options.recursive &&
+      inside(options.act.link_into, options.input_dir)) {
+    throw InputError("--link-into " + for_terminal(options.act.link_into) +
+                     " is inside the input folder: with --recursive its links would be scored as photos next "
+                     "time; make the links outside it");
+  }
   // "cannot write" (exit 3) before the lock file is made in a folder that
   // does not exist.
   for (const Output& o : outputs) check_can_create(o.path);
 
+  // One lock for each output, so two jobs share none of them: with
+  // different --jsonl but the same default --h5, the second stops here.
   PreparedOutputs prepared;
+  prepared.lock = std::make_unique<OutputLocks>();
   try {
-    prepared.lock = std::make_unique<OutputLock>(options.jsonl + ".lock");
+    for (const Output& o : outputs) prepared.lock->add(o.path + ".lock", options.force);
+    if (!options.act.link_into.empty()) {
+      // Beside the folder, like the files' locks: nothing is made inside it
+      // before the run is sure to start. A parent where no file can be made
+      // (the folder a mount point) leaves it unlocked.
+      std::string dir = options.act.link_into;
+      while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+      prepared.lock->add(dir + ".lock", options.force, true);
+    }
+    // The sidecars beside the photos; a folder where nothing can be made
+    // gets no sidecar either (a warning per photo).
+    if (options.act.xmp) prepared.lock->add(options.input_dir + "/.photoscore-xmp.lock", options.force, true);
   } catch (const OutputBusy& e) {
+    throw InputError(for_terminal(e.what()));
+  } catch (const OutputNotOurs& e) {
     throw InputError(for_terminal(e.what()));
   }
   if (!options.force && !options.resume) {
@@ -125,12 +182,40 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
       }
     }
   }
+  // NAME.meta is rewritten by the run: only one photoscore made.
+  const std::string meta = jsonl_meta_path(options.jsonl);
+  struct stat meta_st {};
+  if (!options.force && ::lstat(meta.c_str(), &meta_st) == 0) {
+    std::string head(64, '\0');
+    bool ours = false;
+    if (S_ISREG(meta_st.st_mode)) {
+      std::FILE* f = std::fopen(meta.c_str(), "rb");
+      if (f) {
+        head.resize(std::fread(head.data(), 1, head.size(), f));
+        std::fclose(f);
+        ours = is_photoscore_meta(head) || head.substr(0, 8) == "profile=";
+      }
+    }
+    if (!ours) {
+      throw InputError(for_terminal(meta) +
+                       " exists and is not a photoscore .meta file: photoscore does not "
+                       "replace it; --force does, or name another --jsonl");
+    }
+  }
+  // Temporary files of a run killed outright: no live job writes these
+  // outputs now (we hold their locks).
+  remove_dead_partials(options.h5, "\x89HDF\r\n\x1a\n", stderr);
+  if (!options.csv.empty()) remove_dead_partials(options.csv, "filename,", stderr);
+  if (!options.act.report.empty()) remove_dead_partials(options.act.report, "<!DOCTYPE html>", stderr);
+  if (!options.act.summary_json.empty()) remove_dead_partials(options.act.summary_json, "{", stderr);
+  remove_dead_partials(meta, "photoscore meta", stderr);
 
   job.info.files = static_cast<std::int64_t>(files.size());
   job.info.scoring_options = scoring_options(options, job.policy);
   if (options.resume) {
-    ResumePoint point =
-        find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers), job.info.scoring_options);
+    ResumePoint point = find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers),
+                                          job.info.scoring_options, job.policy);
+    for (const std::string& note : point.notes) std::fprintf(stderr, "photoscore: %s\n", note.c_str());
     files.erase(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(point.rows.size()));
     // Progress counts the photos this run scores: the kept ones are done.
     job.info.total = static_cast<std::int64_t>(files.size());

@@ -17,7 +17,7 @@
 namespace photoscore {
 
 struct PreparedOutputs {
-  std::unique_ptr<OutputLock> lock;         // held for the whole run
+  std::unique_ptr<OutputLocks> lock;        // held for the whole run
   std::optional<std::uint64_t> jsonl_keep;  // --resume: bytes of whole rows to keep
 };
 
@@ -31,16 +31,22 @@ struct PreparedOutputs {
 // `files`. Also sets job.info.files and job.info.scoring_options.
 PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<InputFile>& files);
 
-// --resume: the rows of `jsonl` to keep and the bytes they take. Whole lines
-// only (a last line cut short by a kill is left out), each one a row this
-// photoscore writes byte for byte, naming the files of `files` in order,
-// scored with `scoring_options` (as recorded in NAME.meta). None when the
-// file does not exist. Throws InputError saying what does not match.
+// --resume: the rows of `jsonl` to keep and the bytes they take: the rows
+// NAME.meta records (resume_ledger.hpp), each unchanged since (its checksum),
+// a row this photoscore writes byte for byte, naming the files of `files` in
+// order, scored with `scoring_options`, whose verdict `policy` gives from
+// its scores, for a photo that is as it was when its row was written (size,
+// times, inode). Throws InputError saying what does not match, except for a
+// changed photo: the kept rows end before it, and it is scored again (a
+// note says so), as are rows the records do not cover (a kill between the
+// two writes). None when the file does not exist.
 struct ResumePoint {
   std::vector<ScoredRow> rows;
   std::uint64_t bytes = 0;
+  std::vector<std::string> notes;  // one line each, for stderr
 };
 ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputFile>& files,
-                              const RowSchema& schema, const std::string& scoring_options);
+                              const RowSchema& schema, const std::string& scoring_options,
+                              const MergePolicy& policy);
 
 }  // namespace photoscore

@@ -5,7 +5,8 @@
 #include <stdexcept>
 
 #include "app/output_guard.hpp"
-#include "output/jsonl_sink.hpp"
+#include "merge/merge_scores.hpp"
+#include "output/resume_ledger.hpp"
 #include "output/row_from_json.hpp"
 #include "output/row_json.hpp"
 #include "output/utf8.hpp"
@@ -44,10 +45,17 @@ std::string first_difference(const std::string& before, const std::string& now) 
   return "its options differ";
 }
 
+std::size_t whole_lines(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += c == '\n' ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputFile>& files,
-                              const RowSchema& schema, const std::string& scoring_options) {
+                              const RowSchema& schema, const std::string& scoring_options,
+                              const MergePolicy& policy) {
   ResumePoint point;
   std::string content;
   if (!read_file(jsonl, content)) {
@@ -55,49 +63,118 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     throw InputError("--resume: cannot read " + for_terminal(jsonl) + ": " + std::strerror(errno));
   }
   const std::string shown = for_terminal(jsonl);
-  // A row cut short by a kill is not a row; the whole ones before it are.
-  const auto last_newline = content.rfind('\n');
-  if (last_newline == std::string::npos) return point;
-  point.bytes = last_newline + 1;
-
   std::string meta;
   const std::string meta_path = jsonl_meta_path(jsonl);
+  const std::string meta_shown = for_terminal(meta_path);
   if (!read_file(meta_path, meta)) {
-    throw InputError("--resume: " + for_terminal(meta_path) + " is missing, so the options " + shown +
+    if (content.find('\n') == std::string::npos) return point;  // not one whole row: nothing to keep
+    throw InputError("--resume: " + meta_shown + " is missing, so the options " + shown +
                      " was scored with are unknown" + kStartOver);
   }
-  while (!meta.empty() && meta.back() == '\n') meta.pop_back();
-  if (meta != scoring_options) {
-    throw InputError("--resume: " + shown +
-                     " cannot be continued: " + first_difference(meta, scoring_options) + kStartOver);
+  Ledger ledger;
+  try {
+    ledger = parse_ledger(meta);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("--resume: " + meta_shown + " cannot be used: " + e.what() + kStartOver);
+  }
+  if (ledger.options != scoring_options) {
+    throw InputError("--resume: " + shown + " cannot be continued: " +
+                     first_difference(ledger.options, scoring_options) + kStartOver);
   }
 
-  std::size_t start = 0;
-  for (std::size_t line_no = 1; start < point.bytes; ++line_no) {
-    const std::size_t end = content.find('\n', start);
-    const std::string_view line(content.data() + start, end - start);
-    const std::string where = "--resume: " + shown + " line " + std::to_string(line_no) + ": ";
-    ScoredRow row;
-    try {
-      row = row_from_json(line, schema);
-    } catch (const std::invalid_argument& e) {
-      throw InputError(where + e.what() + kStartOver);
+  // Each row kept must be the one NAME.meta recorded, byte for byte, for the
+  // photo as it is now; the first that is not stops the kept rows there
+  // (a photo changed: scored again from it) or the run (a row or a record
+  // edited, a line foreign to both: refused). Records are trusted a sealed
+  // block at a time.
+  std::string chain = ledger.chain_start;
+  std::uint64_t start = 0;
+  bool photo_changed = false;
+  bool cut = false;
+  for (const LedgerSeal& seal : ledger.seals) {
+    if (ledger_seal(chain, seal.text) != seal.chain) {
+      throw InputError("--resume: " + meta_shown + " was changed after photoscore wrote it (its records of lines " +
+                       std::to_string(seal.first + 1) + "-" + std::to_string(seal.first + seal.count) +
+                       " do not match their seal)" + kStartOver);
     }
-    // Byte for byte what this photoscore writes for it, so the finished
-    // file is the same as one uninterrupted run's.
-    if (row_to_json(row, schema) != line)
-      throw InputError(where + "not a row as photoscore writes it" + kStartOver);
-    const std::size_t i = point.rows.size();
-    if (i >= files.size()) {
-      throw InputError(where + "more rows than the " + std::to_string(files.size()) + " files to score" +
-                       kStartOver);
+    chain = seal.chain;
+    for (std::size_t k = seal.first; k < seal.first + seal.count; ++k) {
+      const LedgerRecord& record = ledger.records[k];
+      if (record.end > content.size()) {  // the file was cut there (a kill mid-row)
+        cut = true;
+        break;
+      }
+      const std::size_t line_no = point.rows.size() + 1;
+      const std::string where = "--resume: " + shown + " line " + std::to_string(line_no) + ": ";
+      const std::string_view bytes(content.data() + start, record.end - start);
+      // Not one line where the record says, or not its bytes: an edited,
+      // added, removed or foreign line.
+      if (bytes.find('\n') != bytes.size() - 1 || ledger_row_digest(bytes) != record.row_digest) {
+        throw InputError(where + "changed after photoscore wrote it (it is not the row its checksum in " +
+                         meta_shown + " records)" + kStartOver);
+      }
+      const std::string_view line = bytes.substr(0, bytes.size() - 1);
+      ScoredRow row;
+      try {
+        row = row_from_json(line, schema);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(where + e.what() + kStartOver);
+      }
+      // Byte for byte what this photoscore writes for it, so the finished
+      // file is the same as one uninterrupted run's.
+      if (row_to_json(row, schema) != line)
+        throw InputError(where + "not a row as photoscore writes it" + kStartOver);
+      const std::size_t i = point.rows.size();
+      if (i >= files.size()) {
+        throw InputError(where + "more rows than the " + std::to_string(files.size()) + " files to score" +
+                         kStartOver);
+      }
+      if (row.filename != as_utf8(files[i].filename)) {
+        throw InputError(where + "the row is for " + for_terminal(row.filename) + ", the file list has " +
+                         for_terminal(files[i].filename) + " there" + kStartOver);
+      }
+      // The merge again, from the row's own scores: a row whose verdict this
+      // run's weights and thresholds would not give is not this run's.
+      if (row.ok) {
+        ScoredRow merged = row;
+        try {
+          merge_scores(policy, merged);
+        } catch (const std::logic_error&) {
+          merged.verdict.clear();
+        }
+        if (merged.verdict != row.verdict || merged.quality_score != row.quality_score) {
+          throw InputError(where +
+                           "its quality score and verdict are not what this run's weights and thresholds give "
+                           "from its scores" +
+                           kStartOver);
+        }
+      }
+      if (record.photo == "unstable" || photo_identity(files[i].path) != record.photo) {
+        photo_changed = true;
+        const std::size_t after = files.size() - i - 1;
+        point.notes.push_back(
+            "--resume: " + for_terminal(files[i].filename) +
+            (record.photo == "unstable" ? " changed while it was being scored"
+                                        : " changed since it was scored (size, times or inode)") +
+            ": it is scored again" +
+            (after > 0 ? ", and the " + std::to_string(after) + " files after it" : std::string()));
+        break;
+      }
+      row.identity = record.photo;
+      point.rows.push_back(std::move(row));
+      point.bytes = record.end;
+      start = record.end;
     }
-    if (row.filename != as_utf8(files[i].filename)) {
-      throw InputError(where + "the row is for " + for_terminal(row.filename) + ", the file list has " +
-                       for_terminal(files[i].filename) + " there" + kStartOver);
+    if (photo_changed || cut) break;
+  }
+  if (!photo_changed) {
+    const std::size_t extra = whole_lines(std::string_view(content).substr(point.bytes));
+    if (extra > 0) {
+      point.notes.push_back(
+          "--resume: " + std::to_string(extra) + " line" + (extra == 1 ? "" : "s") + " of " + shown +
+          " after the last row " + meta_shown +
+          " records (a run stopped between the two, or lines added): not kept, scored again");
     }
-    point.rows.push_back(std::move(row));
-    start = end + 1;
   }
   return point;
 }

@@ -12,16 +12,25 @@ namespace photoscore::mpi {
 void ChunkSender::send(std::vector<Offload>&& work, RankTiming& timing) {
   for (Offload& o : work) {
     Out& out = out_.emplace_back();
-    out.message.resize(sizeof o.key + sizeof o.element_size + o.raw.size());
-    std::memcpy(out.message.data(), &o.key, sizeof o.key);
-    std::memcpy(out.message.data() + sizeof o.key, &o.element_size, sizeof o.element_size);
-    std::memcpy(out.message.data() + sizeof o.key + sizeof o.element_size, o.raw.data(), o.raw.size());
+    std::memcpy(out.header.data(), &o.key, sizeof o.key);
+    std::memcpy(out.header.data() + sizeof o.key, &o.element_size, sizeof o.element_size);
+    out.message = std::move(o.raw);
+    // The header and the records go as one message straight from where
+    // they are (an MPI datatype of two pieces): a chunk is not copied.
+    MPI_Aint at[2];
+    MPI_Get_address(out.header.data(), &at[0]);
+    MPI_Get_address(out.message.data(), &at[1]);
+    const int lengths[2] = {static_cast<int>(out.header.size()), static_cast<int>(out.message.size())};
+    MPI_Datatype pieces = MPI_DATATYPE_NULL;
+    MPI_Type_create_hindexed(2, lengths, at, MPI_BYTE, &pieces);
+    MPI_Type_commit(&pieces);
     // Ranks 1 .. size-1 in turn.
     const int to = 1 + next_;
     next_ = (next_ + 1) % (size_ - 1);
-    MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, to, kTagOffload, world_,
-              &out.request);
-    timing.bytes_sent += static_cast<std::int64_t>(out.message.size());
+    MPI_Isend(MPI_BOTTOM, 1, pieces, to, kTagOffload, world_, &out.request);
+    // Freed now, released by MPI once the send is done.
+    MPI_Type_free(&pieces);
+    timing.bytes_sent += static_cast<std::int64_t>(out.header.size() + out.message.size());
     ++pending_;
   }
 }

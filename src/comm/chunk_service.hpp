@@ -7,6 +7,7 @@
 // between photos and sends it back to be written as it is.
 #include <mpi.h>
 
+#include <array>
 #include <cstdint>
 #include <list>
 #include <string>
@@ -55,7 +56,8 @@ class ChunkSender {
 
  private:
   struct Out {
-    std::string message;
+    std::array<char, sizeof(std::uint64_t) + sizeof(std::uint32_t)> header{};  // key, record size
+    std::string message;                                                       // the records
     MPI_Request request = MPI_REQUEST_NULL;
   };
   MPI_Comm world_;

@@ -73,8 +73,8 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     while (rows.block_due(MPI_Wtime())) {
       Outgoing& out = outgoing.emplace_back();
       rows.take_message(out.message);
-      MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, 0, kTagBlock, world,
-                &out.request);
+      MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, rows.dealer(), kTagBlock,
+                world, &out.request);
       timing.bytes_sent += static_cast<std::int64_t>(out.message.size());
       moved = true;
     }
@@ -99,10 +99,12 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
       poll_until([&] { return test_all(q.requests); });
     }
     std::string error;
+    std::string identity;
     const std::vector<std::uint8_t>* bytes =
-        photo_bytes(job, q.photo.payload, q.photo.path, q.bytes, file, error, timing);
+        photo_bytes(job, q.photo.payload, q.photo.path, q.bytes, file, error, identity, timing);
     const double t0 = MPI_Wtime();
     ImageOutcome outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);
+    outcome.identity = std::move(identity);
     account_photo(outcome, std::max(0.0, MPI_Wtime() - t0 - outcome.decode_seconds), me, timing);
     {
       StageClock clock(timing.merge);

@@ -63,19 +63,40 @@ class GroupChannel {
 void payload(MPI_Comm world, int peer, bool sending, std::vector<std::uint8_t>& data,
              std::vector<MPI_Request>& requests);
 
-// The channels of one run, on one rank: on rank 0 one per group; on a group
-// rank only its own group's is valid. `world` is the run's communicator.
-class LayoutChannels {
+// The group channels of one run, on one rank: those of the groups it deals
+// to or belongs to (null for the others). Made collectively by every rank.
+class GroupChannels {
  public:
-  virtual ~LayoutChannels() = default;
-  virtual GroupChannel& group(std::size_t index) = 0;
+  virtual ~GroupChannels() = default;
+  virtual GroupChannel* group(std::size_t index) = 0;
 };
 
 // `window_bytes`: the part of its group's shared-memory window each roles member offers (0: none;
 // the pixels go by broadcast).
-std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
-                                                    std::size_t window_bytes);
-std::unique_ptr<LayoutChannels> make_farm_channels(const MpiPlan& plan, MPI_Comm world, int rank);
+std::unique_ptr<GroupChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
+                                                   std::size_t window_bytes);
+std::unique_ptr<GroupChannels> make_farm_channels(const MpiPlan& plan, MPI_Comm world, int rank);
+// Batches point-to-point between a dealing rank and `peer` (a farm worker,
+// a leader, or on those the rank that deals to them).
+std::unique_ptr<GroupChannel> make_point_to_point_channel(MPI_Comm comm, int peer);
+
+// Every channel a rank of the run uses: a dealing rank's (rank 0, a leader)
+// to each of its lanes, in plan_lanes' order; a group rank's to its group;
+// a leader's from rank 0.
+class LaneChannels {
+ public:
+  LaneChannels(const MpiPlan& plan, MPI_Comm world, int rank, std::size_t window_bytes);
+  GroupChannel& lane(std::size_t index);
+  GroupChannel& own();
+  GroupChannel& upstream();
+
+ private:
+  const MpiPlan& plan_;
+  int rank_;
+  std::unique_ptr<GroupChannels> groups_;
+  std::vector<std::unique_ptr<GroupChannel>> leaders_;  // rank 0: one per leader; a leader: rank 0's
+  std::vector<PlanLane> lanes_;
+};
 
 // MPI counts are ints: larger photos travel in several pieces.
 constexpr std::size_t kMaxPiece = std::size_t{1} << 30;

@@ -8,10 +8,11 @@ namespace photoscore {
 
 namespace {
 
-PlanGroup roles_group(int first_rank, int size, std::size_t analyzer_count) {
+PlanGroup roles_group(const std::vector<int>& ranks, std::size_t analyzer_count) {
   PlanGroup group;
   const auto count = static_cast<int>(analyzer_count);
-  for (int i = 0; i < size; ++i) group.ranks.push_back(first_rank + i);
+  const auto size = static_cast<int>(ranks.size());
+  group.ranks = ranks;
   if (size <= count) {
     const int base = count / size;
     const int extra = count % size;
@@ -19,15 +20,45 @@ PlanGroup roles_group(int first_rank, int size, std::size_t analyzer_count) {
     for (int i = 0; i < size; ++i) {
       PlanRole role;
       for (int k = 0; k < base + (i < extra ? 1 : 0); ++k) role.analyzers.push_back(next++);
-      role.ranks = {first_rank + i};
+      role.ranks = {ranks[static_cast<std::size_t>(i)]};
       group.roles.push_back(std::move(role));
     }
     return group;
   }
   for (std::size_t a = 0; a < analyzer_count; ++a) group.roles.push_back({{a}, {}});
   for (int i = 0; i < size; ++i)
-    group.roles[static_cast<std::size_t>(i % count)].ranks.push_back(first_rank + i);
+    group.roles[static_cast<std::size_t>(i % count)].ranks.push_back(ranks[static_cast<std::size_t>(i)]);
   return group;
+}
+
+void add_farm_groups(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers) {
+  std::vector<std::size_t> all(analyzers);
+  for (std::size_t a = 0; a < all.size(); ++a) all[a] = a;
+  for (int r : ranks) groups.push_back({{r}, {{all, {r}}}, 0});
+}
+
+void add_roles_groups(std::vector<PlanGroup>& groups, const std::vector<int>& ranks, std::size_t analyzers) {
+  const auto count = static_cast<int>(analyzers);
+  const auto workers = static_cast<int>(ranks.size());
+  const int made = std::max(1, workers / count);
+  const int spare = workers > count ? workers % count : 0;
+  std::size_t next = 0;
+  for (int g = 0; g < made; ++g) {
+    const int size = workers <= count ? workers : count + spare / made + (g < spare % made ? 1 : 0);
+    const auto from = ranks.begin() + static_cast<std::ptrdiff_t>(next);
+    groups.push_back(roles_group(std::vector<int>(from, from + size), analyzers));
+    next += static_cast<std::size_t>(size);
+  }
+}
+
+const LayoutKind kRoles{Layout::Roles, add_roles_groups, true, 2};
+const LayoutKind kFarm{Layout::Farm, add_farm_groups, false, 0};
+
+// The groups of `ranks` (ascending), dealt by `dealer`.
+void add_groups(MpiPlan& plan, const std::vector<int>& ranks, int dealer) {
+  const std::size_t first = plan.groups.size();
+  plan.kind->add_groups(plan.groups, ranks, plan.analyzer_count);
+  for (std::size_t g = first; g < plan.groups.size(); ++g) plan.groups[g].dealer = dealer;
 }
 
 std::string join_names(const std::vector<std::size_t>& indices,
@@ -47,33 +78,55 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
-MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count) {
+const LayoutKind& layout_kind(Layout layout) {
+  switch (layout) {
+    case Layout::Roles:
+      return kRoles;
+    case Layout::Farm:
+      return kFarm;
+    case Layout::Threads:
+      break;
+  }
+  throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" +
+                              std::string(to_string(layout)) + "'");
+}
+
+MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count, const std::vector<int>& nodes,
+                      bool leaders) {
   if (world < 2) throw std::invalid_argument("MPI mode needs at least 2 ranks, got " + std::to_string(world));
   if (analyzer_count == 0) throw std::invalid_argument("MPI mode needs at least one analyzer");
   MpiPlan plan;
+  plan.kind = &layout_kind(layout);
   plan.layout = layout;
   plan.world = world;
   plan.analyzer_count = analyzer_count;
-  const int workers = world - 1;
-  if (layout == Layout::Farm) {
-    std::vector<std::size_t> all(analyzer_count);
-    for (std::size_t a = 0; a < analyzer_count; ++a) all[a] = a;
-    for (int r = 1; r < world; ++r) plan.groups.push_back({{r}, {{all, {r}}}});
-  } else if (layout == Layout::Roles) {
-    const auto count = static_cast<int>(analyzer_count);
-    const int groups = std::max(1, workers / count);
-    const int spare = workers > count ? workers % count : 0;
-    int next = 1;
-    for (int g = 0; g < groups; ++g) {
-      const int size = workers <= count ? workers : count + spare / groups + (g < spare % groups ? 1 : 0);
-      plan.groups.push_back(roles_group(next, size, analyzer_count));
-      next += size;
-    }
-  } else {
-    throw std::invalid_argument("MPI runs in the roles or the farm layout, not '" + std::string(to_string(layout)) +
-                                "'");
-  }
   plan.ranks.resize(static_cast<std::size_t>(world));
+  if (!leaders) {
+    std::vector<int> ranks;
+    for (int r = 1; r < world; ++r) ranks.push_back(r);
+    add_groups(plan, ranks, 0);
+  } else {
+    if (nodes.size() != static_cast<std::size_t>(world))
+      throw std::invalid_argument("leaders need every rank's node");
+    // Nodes in the order of their first rank; rank 0 is no node's worker.
+    std::vector<int> order;
+    for (int r = 1; r < world; ++r) {
+      if (std::find(order.begin(), order.end(), nodes[static_cast<std::size_t>(r)]) == order.end())
+        order.push_back(nodes[static_cast<std::size_t>(r)]);
+    }
+    for (int node : order) {
+      std::vector<int> ranks;
+      for (int r = 1; r < world; ++r)
+        if (nodes[static_cast<std::size_t>(r)] == node) ranks.push_back(r);
+      if (ranks.size() < 2)
+        throw std::invalid_argument("--leaders needs at least 2 ranks on every node besides rank 0 (a leader and a "
+                                    "rank to score); rank " + std::to_string(ranks.front()) + "'s node has 1");
+      const int leader = ranks.front();
+      plan.leaders.push_back(leader);
+      plan.ranks[static_cast<std::size_t>(leader)].leader = true;
+      add_groups(plan, std::vector<int>(ranks.begin() + 1, ranks.end()), leader);
+    }
+  }
   for (std::size_t l = 0; l < plan.groups.size(); ++l) {
     const PlanGroup& group = plan.groups[l];
     for (std::size_t r = 0; r < group.roles.size(); ++r) {
@@ -89,6 +142,23 @@ MpiPlan make_mpi_plan(Layout layout, int world, std::size_t analyzer_count) {
     }
   }
   return plan;
+}
+
+std::vector<PlanLane> plan_lanes(const MpiPlan& plan, int dealer) {
+  std::vector<PlanLane> lanes;
+  if (dealer == 0 && !plan.leaders.empty()) {
+    for (int leader : plan.leaders) {
+      PlanLane lane{leader, -1, 0};
+      for (const PlanGroup& g : plan.groups) lane.members += g.dealer == leader ? g.ranks.size() : 0;
+      lanes.push_back(lane);
+    }
+    return lanes;
+  }
+  for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+    if (plan.groups[g].dealer == dealer)
+      lanes.push_back({plan.groups[g].ranks.front(), static_cast<int>(g), plan.groups[g].ranks.size()});
+  }
+  return lanes;
 }
 
 std::vector<int> group_responders(const PlanGroup& group, std::int64_t seq) {
@@ -112,7 +182,8 @@ int pixel_piece_rows(int width) {
 }
 
 std::string rank_role_name(const MpiPlan& plan, int rank, const std::vector<const AnalyzerSpec*>& analyzers) {
-  if (rank == 0) return "source+merger";
+  if (rank == 0) return "source+merger";  // the name readers of older files know; it writes the rows
+  if (plan.ranks.at(static_cast<std::size_t>(rank)).leader) return "leader";
   if (plan.layout == Layout::Farm) return "worker";
   const PlanRank& r = plan.ranks.at(static_cast<std::size_t>(rank));
   std::string name = "analyzer[" + join_names(r.analyzers, analyzers, ",") + "]";
@@ -150,6 +221,7 @@ std::string plan_summary(const MpiPlan& plan, int threads) {
       text += " analyzer ranks)";
     }
   }
+  if (!plan.leaders.empty()) text += ", " + plural(plan.leaders.size(), "leader", "leaders");
   return text + ", " + plural(static_cast<std::size_t>(threads), "thread", "threads") + " each";
 }
 
@@ -168,7 +240,12 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
         "rank " + std::to_string(r) + " (" + (index < hosts.size() ? hosts[index] : "?") + "): ";
     const PlanRank& rank = plan.ranks[index];
     if (r == 0) {
-      line += "source + merger (reads, sends, merges in file order, writes)";
+      line += plan.leaders.empty() ? "source + merger (deals photos in batches, writes the rows in file order)"
+                                   : "source + merger (deals photos to the leaders, writes the rows in file order)";
+    } else if (rank.leader) {
+      std::size_t ranks = 0;
+      for (const PlanGroup& g : plan.groups) ranks += g.dealer == r ? g.ranks.size() : 0;
+      line += "leader: deals and gathers for its node's " + plural(ranks, "rank", "ranks");
     } else if (plan.layout == Layout::Farm) {
       line += "worker: whole photos, all analyzers";
     } else {

@@ -23,7 +23,8 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
 // decodes the photos it is given and broadcasts their pixels into the
 // group, receives the other members' pixels, scores its analyzers on the
 // photos it answers for and sends each part to its group's merging rank
-// (the group's first), which assembles the rows and sends them to rank 0.
+// (the group's first), which assembles the rows and sends them to the
+// group's dealer (rank 0 or its node's leader).
 RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank);
 
 // Books a scored photo on the rank's timing: its decode seconds, and its
@@ -49,20 +50,28 @@ void send_part(MPI_Comm world, int merger, std::int64_t seq, const ImageOutcome&
 // A part that has arrived, if any (never blocks).
 bool receive_part(MPI_Comm world, Part& part);
 
-// Rank 0: deals the files to the groups in batches and hands the blocks of
-// rows they send back to the ordered writer. `reads_itself`: per world
-// rank, whether it reads the files it decodes (else rank 0 sends their bytes).
-RankTiming run_source_rank(const Job& job, const MpiPlan& plan, LayoutChannels& channels, MPI_Comm world,
+// Rank 0: deals the files to its lanes (the groups, or the leaders) in
+// batches and hands the blocks of rows they send back to the ordered writer.
+// `reads_itself`: per world rank, whether it reads the files it decodes
+// (else rank 0 sends their bytes).
+RankTiming run_source_rank(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world,
                            const std::vector<InputFile>& files, const std::vector<bool>& reads_itself,
                            OrderedWriter& writer);
 
+// A node's leader: deals rank 0's batches on to its node's groups and
+// forwards their rows to rank 0 in file order, in large blocks.
+RankTiming run_leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank);
+
+// Every rank's node, as the lowest world rank on it (collective over `comm`).
+std::vector<int> rank_nodes(MPI_Comm comm);
+
 // The bytes of a batch's photo for the rank that decodes it: what rank 0
 // sent (`payload`, when the photo's payload is not -1), or the file at
-// `path`, read into `file` (the seconds booked as reading); null, with
-// `error` set, when it cannot be read.
+// `path`, read into `file` (the seconds booked as reading, the file as it
+// was read in `identity`); null, with `error` set, when it cannot be read.
 const std::vector<std::uint8_t>* photo_bytes(const Job& job, std::int64_t payload_size, const std::string& path,
                                              const std::vector<std::uint8_t>& payload, std::vector<std::uint8_t>& file,
-                                             std::string& error, RankTiming& timing);
+                                             std::string& error, std::string& identity, RankTiming& timing);
 
 // The ranks of `comm` on this rank's node (collective over `comm`).
 int ranks_on_node(MPI_Comm comm);

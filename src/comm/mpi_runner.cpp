@@ -9,6 +9,7 @@
 #include <string>
 
 #include "comm/group_channel.hpp"
+#include "comm/layouts.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/read_check.hpp"
@@ -39,31 +40,54 @@ class RunComm {
 // killed outright loses at most about this much finished work.
 constexpr double kCommitSeconds = 0.5;
 
-std::unique_ptr<mpi::LayoutChannels> make_channels(const Job& job, const MpiPlan& plan, MPI_Comm world,
-                                                   int rank) {
-  switch (plan.layout) {
-    case Layout::Roles: {
-      const int on_node = mpi::ranks_on_node(world);
-      return mpi::make_roles_channels(plan, world, rank, mpi::window_bytes(job.shared_bytes, on_node));
-    }
-    case Layout::Farm:
-      return mpi::make_farm_channels(plan, world, rank);
-    case Layout::Threads:
-      break;
+// --leaders auto: from this many ranks (on two nodes or more) rank 0 deals
+// to a leader a node. Below it one rank 0 keeps up with every group's
+// messages (docs/scaling.md, "Rank 0"), and a leader would cost each node a
+// core for nothing.
+constexpr int kLeadersFrom = 512;
+
+// Bytes of its group's shared-memory window each roles member offers.
+std::size_t window_bytes(const Job& job, const MpiPlan& plan, MPI_Comm world) {
+  if (!plan.kind->shares_photos) return 0;
+  return mpi::window_bytes(job.shared_bytes, mpi::ranks_on_node(world));
+}
+
+// With leaders, rank 0 deals to one rank a node instead of every group:
+// asked for (--leaders on), or (auto) for a job of kLeadersFrom ranks or
+// more on two nodes or more. Only where every rank reads its own photos (a
+// leader never holds a photo's bytes) and every node has a rank to lead and
+// one to score; --leaders on where that cannot be is refused.
+bool use_leaders(const Job& job, const std::vector<int>& nodes, bool all_read, int rank) {
+  if (job.leaders == LeaderMode::Off) return false;
+  std::vector<int> distinct = nodes;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const auto world = static_cast<int>(nodes.size());
+  if (job.leaders == LeaderMode::Auto && (distinct.size() < 2 || world < kLeadersFrom)) return false;
+  std::string why;
+  if (!all_read) why = "rank 0 reads the photos of a node that cannot see the input (--read)";
+  for (int node : distinct) {
+    int ranks = 0;
+    for (int r = 1; r < world; ++r) ranks += nodes[static_cast<std::size_t>(r)] == node ? 1 : 0;
+    if (ranks < 2 && why.empty())
+      why = "a node has " + std::to_string(ranks) + " rank" + (ranks == 1 ? "" : "s") +
+            " besides rank 0, and a leader needs a rank to score beside it";
   }
-  throw std::logic_error("run_mpi: the threads layout has no MPI channels");
+  if (why.empty()) return true;
+  if (job.leaders == LeaderMode::On) throw InputError("--leaders on: no leaders, as " + why);
+  if (rank == 0) std::fprintf(stderr, "photoscore: no leaders: %s\n", why.c_str());
+  return false;
 }
 
 // How the decoded pixels reach a roles group's other analyzer ranks, on
 // rank 0 (empty elsewhere), from every analyzer rank's window: its bytes,
 // 0 for none (broadcast), -1 when its group is of one or not roles.
-std::string pixel_transport(const MpiPlan& plan, mpi::LayoutChannels& channels, MPI_Comm world,
-                            int rank) {
+std::string pixel_transport(const MpiPlan& plan, mpi::LaneChannels& channels, MPI_Comm world, int rank) {
   long long mine = -1;
-  if (rank != 0 && plan.layout == Layout::Roles) {
-    const std::size_t g = static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group);
-    if (plan.groups[g].ranks.size() > 1) {
-      const mpi::PixelWindow* window = channels.group(g).window();
+  const int group = plan.ranks[static_cast<std::size_t>(rank)].group;
+  if (group >= 0 && plan.kind->shares_photos) {
+    if (plan.groups[static_cast<std::size_t>(group)].ranks.size() > 1) {
+      const mpi::PixelWindow* window = channels.own().window();
       mine = window ? static_cast<long long>(window->capacity()) : 0;
     }
   }
@@ -110,7 +134,6 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   if (world < 2) throw std::runtime_error("MPI mode needs at least 2 ranks; MPI sees a world of 1");
   if (rank == 0 && !sinks) throw std::logic_error("run_mpi: rank 0 needs the sinks");
   const std::size_t count = job.policy.analyzers.size();
-  const MpiPlan plan = make_mpi_plan(job.info.layout, world, count);
   RunInfo& info = job.info;
 
   const RunComm comm;
@@ -118,14 +141,23 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   const std::vector<std::string> hosts = mpi::gather_hosts(comm.get(), rank, world);
   const mpi::ReadPlan reading = mpi::plan_reading(job.read, comm.get(), rank, world, files, hosts);
   if (reading.refused) throw InputError(reading.refusal);
+  const std::vector<int> nodes = mpi::rank_nodes(comm.get());
+  MpiPlan plan;
+  try {
+    plan = make_mpi_plan(job.info.layout, world, count, nodes, use_leaders(job, nodes, reading.all_read, rank));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(e.what());
+  }
   share_formats(job, sinks, comm.get(), rank);
-  const auto channels = make_channels(job, plan, comm.get(), rank);
-  const std::string pixels = pixel_transport(plan, *channels, comm.get(), rank);
+  mpi::LaneChannels channels(plan, comm.get(), rank, window_bytes(job, plan, comm.get()));
+  const std::string pixels = pixel_transport(plan, channels, comm.get(), rank);
   if (rank != 0) {
-    mpi::GroupChannel& channel =
-        channels->group(static_cast<std::size_t>(plan.ranks[static_cast<std::size_t>(rank)].group));
-    RankTiming mine = plan.layout == Layout::Roles ? mpi::run_roles_member(job, plan, channel, comm.get(), rank)
-                                                   : mpi::run_farm_worker(job, plan, channel, comm.get(), rank);
+    RankTiming mine;
+    if (plan.ranks[static_cast<std::size_t>(rank)].leader) {
+      mine = mpi::run_leader(job, plan, channels, comm.get(), rank);
+    } else {
+      mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank);
+    }
     mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
     mpi::gather_timings(comm.get(), rank, world, mine, count);
@@ -146,7 +178,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     std::printf("%s\n", line.c_str());
   }
   info.pixels = pixels;
-  if (plan.layout == Layout::Roles)
+  if (plan.kind->shares_photos)
     std::printf("pixels to the other analyzer ranks of a group: %s\n", pixels.c_str());
   std::fflush(stdout);
   if (!reading.notice.empty()) std::fprintf(stderr, "photoscore: %s\n", reading.notice.c_str());
@@ -155,8 +187,8 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   life.start(job.resumed);
   // Rows finished behind one slow photo wait in the writer; this bounds
   // them. Written rows reach the JSONL at least every kCommitSeconds.
-  OrderedWriter writer(*sinks, 1024 * plan.groups.size(), kCommitSeconds);
-  RankTiming mine = mpi::run_source_rank(job, plan, *channels, comm.get(), files, reading.reads_itself, writer);
+  OrderedWriter writer(*sinks, 1024 * plan_lanes(plan, 0).size() + 16384, kCommitSeconds);
+  RankTiming mine = mpi::run_source_rank(job, plan, channels, comm.get(), files, reading.reads_itself, writer);
   mine.cpu = process_cpu_seconds() - cpu_at_start;
   mine.peak_memory = peak_memory_bytes();
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);

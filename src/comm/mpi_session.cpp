@@ -44,6 +44,21 @@ int mpi::ranks_on_node(MPI_Comm comm) {
   return on_node;
 }
 
+std::vector<int> mpi::rank_nodes(MPI_Comm comm) {
+  int rank = 0;
+  int size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  int lowest = rank;
+  MPI_Allreduce(&rank, &lowest, 1, MPI_INT, MPI_MIN, node);
+  MPI_Comm_free(&node);
+  std::vector<int> nodes(static_cast<std::size_t>(size));
+  MPI_Allgather(&lowest, 1, MPI_INT, nodes.data(), 1, MPI_INT, comm);
+  return nodes;
+}
+
 int MpiSession::ranks_on_node() const { return started_ ? mpi::ranks_on_node(MPI_COMM_WORLD) : 1; }
 
 std::string MpiSession::launcher_mismatch() const {

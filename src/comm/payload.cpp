@@ -8,10 +8,10 @@ namespace photoscore::mpi {
 
 const std::vector<std::uint8_t>* photo_bytes(const Job& job, std::int64_t payload_size, const std::string& path,
                                              const std::vector<std::uint8_t>& payload, std::vector<std::uint8_t>& file,
-                                             std::string& error, RankTiming& timing) {
+                                             std::string& error, std::string& identity, RankTiming& timing) {
   if (payload_size >= 0) return &payload;
   StageClock clock(timing.read);
-  return read_photo(path, file, error, job.limits.max_file_bytes) ? &file : nullptr;
+  return read_photo(path, file, error, job.limits.max_file_bytes, &identity) ? &file : nullptr;
 }
 
 void payload(MPI_Comm world, int peer, bool sending, std::vector<std::uint8_t>& data,

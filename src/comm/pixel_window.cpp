@@ -1,11 +1,20 @@
 #include "comm/pixel_window.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <new>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace photoscore::mpi {
 
@@ -23,7 +32,97 @@ bool all_of(MPI_Comm comm, bool mine) {
   return out != 0;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
+
+// The file behind the mapping at `address` and where in it `address` is,
+// from /proc/self/maps: Open MPI 4.1 backs a shared window with a file in
+// /dev/shm (osc_sm_backing_directory) or its session folder.
+bool backing_file(const void* address, std::string& path, off_t& offset) {
+  std::ifstream maps("/proc/self/maps");
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  for (std::string line; std::getline(maps, line);) {
+    std::istringstream in(line);
+    std::string range, perms, file_offset, device, inode;
+    if (!(in >> range >> perms >> file_offset >> device >> inode)) continue;
+    const auto dash = range.find('-');
+    const std::uintptr_t start = std::stoull(range.substr(0, dash), nullptr, 16);
+    const std::uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    if (at < start || at >= end) continue;
+    std::getline(in >> std::ws, path);
+    if (path.empty() || path[0] != '/') return false;
+    // Open MPI unlinks the file once every member has mapped it: then only
+    // the mapping names it (which may need privileges to open).
+    if (path.find(" (deleted)") != std::string::npos) path = "/proc/self/map_files/" + range;
+    offset = static_cast<off_t>(std::stoull(file_offset, nullptr, 16) + (at - start));
+    return true;
+  }
+  return false;
+}
+
+// Gives the pages of [base, base + bytes) their memory now. Open MPI makes
+// the window's file sparse: a page first touched once /dev/shm is full
+// would be a SIGBUS in the middle of a photo, which no error path can
+// catch (issue 22). Reserved here, a full /dev/shm is an error at start
+// instead, and the group sends pixels by broadcast. MADV_POPULATE_WRITE
+// (Linux 5.14) faults every page in writable and returns an error where a
+// touch would raise SIGBUS; before it, posix_fallocate on the backing file.
+bool reserve(void* base, std::size_t bytes) {
+  if (bytes == 0) return true;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto from = reinterpret_cast<std::uintptr_t>(base) / page * page;
+  const auto to = (reinterpret_cast<std::uintptr_t>(base) + bytes + page - 1) / page * page;
+  if (::madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE) == 0) return true;
+  if (errno != EINVAL) return false;  // EFAULT, ENOMEM: no room
+  std::string path;
+  off_t offset = 0;
+  if (!backing_file(reinterpret_cast<void*>(from), path, offset)) return false;
+  const int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  const int err = ::posix_fallocate(fd, offset, static_cast<off_t>(to - from));
+  ::close(fd);
+  return err == 0;
+}
+
+// Open MPI's own shared memory is made the same way: the shared-memory
+// transport (vader) gives each rank a sparse file in /dev/shm
+// (btl_vader_backing_directory) and carves message buffers out of it as
+// they are first needed, so a /dev/shm filled mid-run is a SIGBUS inside
+// MPI_Send as well (opal_free_list_grow_st). Those files are small (4 MiB a
+// rank by default): every writable shared mapping of a file there is given
+// its pages too. True when all were.
+bool reserve_mpi_segments() {
+  std::vector<std::string> folders = {"/dev/shm/"};
+  for (const char* name : {"OMPI_MCA_btl_vader_backing_directory", "OMPI_MCA_osc_sm_backing_directory"}) {
+    const char* dir = std::getenv(name);
+    if (dir && *dir) folders.push_back(std::string(dir) + "/");
+  }
+  std::ifstream maps("/proc/self/maps");
+  bool all = true;
+  for (std::string line; std::getline(maps, line);) {
+    std::istringstream in(line);
+    std::string range, perms, file_offset, device, inode, path;
+    if (!(in >> range >> perms >> file_offset >> device >> inode)) continue;
+    std::getline(in >> std::ws, path);
+    if (perms.size() < 4 || perms[1] != 'w' || perms[3] != 's') continue;
+    bool in_folder = false;
+    for (const std::string& f : folders) in_folder = in_folder || path.compare(0, f.size(), f) == 0;
+    if (!in_folder) continue;
+    const auto dash = range.find('-');
+    const std::uintptr_t start = std::stoull(range.substr(0, dash), nullptr, 16);
+    const std::uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    all = reserve(reinterpret_cast<void*>(start), end - start) && all;
+  }
+  return all;
+}
+
 }  // namespace
+
+bool reserve_mpi_shared_memory() {
+  static const bool reserved = reserve_mpi_segments();
+  return reserved;
+}
 
 std::unique_ptr<PixelWindow> PixelWindow::open(MPI_Comm members, std::size_t capacity) {
   int size = 0;
@@ -42,7 +141,20 @@ std::unique_ptr<PixelWindow> PixelWindow::open(MPI_Comm members, std::size_t cap
     MPI_Comm_free(&node);
     return nullptr;
   }
-  return std::unique_ptr<PixelWindow>(new PixelWindow(node, static_cast<std::size_t>(agreed)));
+  std::unique_ptr<PixelWindow> window(new PixelWindow(node, static_cast<std::size_t>(agreed)));
+  // Every member's part reserved, or no window: the group broadcasts.
+  if (!all_of(members, window->reserved_)) {
+    int rank = 0;
+    MPI_Comm_rank(members, &rank);
+    if (rank == 0) {
+      std::fprintf(stderr,
+                   "photoscore: the shared-memory window (%llu MiB a rank) cannot be reserved in /dev/shm: "
+                   "this group's pixels go by broadcast\n",
+                   static_cast<unsigned long long>(agreed >> 20));
+    }
+    return nullptr;  // freed, collectively, on every member
+  }
+  return window;
 }
 
 PixelWindow::PixelWindow(MPI_Comm node, std::size_t capacity) : node_(node), capacity_(capacity) {
@@ -67,6 +179,9 @@ PixelWindow::PixelWindow(MPI_Comm node, std::size_t capacity) : node_(node), cap
     MPI_Win_shared_query(win_, static_cast<int>(m), &bytes, &unit, &base);
     bases_[m] = static_cast<std::uint8_t*>(base);
   }
+  // Each member its own part: its pages, placed where it runs; the control
+  // lines now, the photos' room as they need it (ensure()).
+  reserved_ = reserve(bases_[me_], control_bytes());
   // A passive epoch for the whole run: MPI_Win_sync needs one.
   MPI_Win_lock_all(MPI_MODE_NOCHECK, win_);
   for (std::size_t r = 0; r < members_; ++r)
@@ -102,7 +217,19 @@ std::int64_t PixelWindow::released() const {
 
 void PixelWindow::sync() const { MPI_Win_sync(win_); }
 
+bool PixelWindow::ensure(std::size_t end) {
+  if (end <= reserved_end_) return true;
+  if (end > capacity_) return false;
+  const std::size_t to = std::min(capacity_, std::max(end, reserved_end_ + kReserveStep));
+  if (!reserve(part(me_) + reserved_end_, to - reserved_end_)) return false;
+  reserved_end_ = to;
+  return true;
+}
+
 std::size_t window_bytes(std::int64_t requested, int ranks_on_node) {
+  // Every rank of a roles run comes here once, after MPI_Init: the place to
+  // give Open MPI's own segments their pages before any photo is sent.
+  reserve_mpi_shared_memory();
   constexpr double kDefault = 512.0 * (1 << 20);
   constexpr double kMinimum = 16.0 * (1 << 20);
   // Open MPI keeps shared windows in files there (its osc_sm_backing_directory).

@@ -84,6 +84,7 @@ ReadPlan plan_reading(ReadMode mode, MPI_Comm world, int rank, int size, const s
     plan.summary = "rank0";
     return plan;
   }
+  int all_read = 1;
   // Rank 0's sample, as it sees it.
   std::string bytes;
   if (rank == 0) {
@@ -141,6 +142,7 @@ ReadPlan plan_reading(ReadMode mode, MPI_Comm world, int rank, int size, const s
     const std::string why = "cannot see the input as rank 0 listed it" +
                             (missed.empty() ? std::string() : " (" + missed + " is missing or of another size)");
     const std::string nodes = (blind.size() == 1 ? "node " : "nodes ") + list(blind);
+    all_read = blind.empty() ? 1 : 0;
     if (blind.empty()) {
       plan.summary = mode == ReadMode::Auto ? "workers (auto)" : "workers";
     } else if (mode == ReadMode::Workers) {
@@ -152,8 +154,10 @@ ReadPlan plan_reading(ReadMode mode, MPI_Comm world, int rank, int size, const s
       plan.notice = "--read auto: " + nodes + " " + why + "; rank 0 reads their photos and sends them";
     }
   }
-  MPI_Bcast(&refuse, 1, MPI_INT, 0, world);
-  if (refuse) plan.refused = true;
+  int verdict[2] = {refuse, all_read};
+  MPI_Bcast(verdict, 2, MPI_INT, 0, world);
+  plan.refused = verdict[0] != 0;
+  plan.all_read = verdict[1] != 0;
   return plan;
 }
 

@@ -19,6 +19,7 @@ struct ReadPlan {
   std::string summary;  // for /run read (rank 0)
   std::string notice;   // one stderr line when some node cannot see the input (rank 0)
   bool refused = false;  // --read workers with a node that cannot see the input (every rank)
+  bool all_read = false;  // every rank reads its own photos (every rank)
   std::string refusal;   // why (rank 0)
 };
 

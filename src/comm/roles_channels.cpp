@@ -1,5 +1,6 @@
-// The roles layout's transport: rank 0 and each group's analyzer ranks share
-// a communicator, and every batch is two non-blocking broadcasts into it:
+// The roles layout's transport: a group's dealer (rank 0 or its node's
+// leader) and the group's analyzer ranks share a communicator, and every
+// batch is two non-blocking broadcasts into it:
 // its size, then its bytes. The bytes of a photo that rank 0 reads go to
 // the member that decodes it only (point-to-point, see payload()), and that
 // member broadcasts the decoded pixels on its own
@@ -85,7 +86,7 @@ MPI_Comm make_comm(MPI_Comm world, MPI_Group world_group, const std::vector<int>
   return comm;
 }
 
-class RolesChannels final : public LayoutChannels {
+class RolesChannels final : public GroupChannels {
  public:
   RolesChannels(const MpiPlan& plan, MPI_Comm world, int rank, std::size_t window_bytes) {
     MPI_Group world_group;
@@ -94,11 +95,12 @@ class RolesChannels final : public LayoutChannels {
     for (int g = 0; g < groups; ++g) {
       const std::vector<int>& ranks = plan.groups[static_cast<std::size_t>(g)].ranks;
       const bool member = std::find(ranks.begin(), ranks.end(), rank) != ranks.end();
+      const int dealer = plan.groups[static_cast<std::size_t>(g)].dealer;
       MPI_Comm header = MPI_COMM_NULL;
       std::vector<MPI_Comm> pixels;
-      if (rank == 0 || member) {
-        // Rank 0 first, so it is the broadcast root 0 in every group.
-        std::vector<int> members = {0};
+      if (rank == dealer || member) {
+        // The dealer first, so it is the broadcast root 0 in every group.
+        std::vector<int> members = {dealer};
         members.insert(members.end(), ranks.begin(), ranks.end());
         header = make_comm(world, world_group, members, g);
         comms_.push_back(header);
@@ -118,6 +120,7 @@ class RolesChannels final : public LayoutChannels {
       std::unique_ptr<PixelWindow> window;
       if (!pixels.empty()) window = PixelWindow::open(pixels.front(), window_bytes);
       channels_.emplace_back(header, ranks, std::move(pixels), std::move(window));
+      touched_.push_back(rank == dealer || member);
     }
     MPI_Group_free(&world_group);
   }
@@ -130,17 +133,18 @@ class RolesChannels final : public LayoutChannels {
   RolesChannels(const RolesChannels&) = delete;
   RolesChannels& operator=(const RolesChannels&) = delete;
 
-  GroupChannel& group(std::size_t index) override { return channels_.at(index); }
+  GroupChannel* group(std::size_t index) override { return touched_.at(index) ? &channels_.at(index) : nullptr; }
 
  private:
   std::vector<MPI_Comm> comms_;  // every communicator made here, freed at the end
   std::vector<BroadcastChannel> channels_;
+  std::vector<bool> touched_;  // whether this rank deals to or belongs to the group
 };
 
 }  // namespace
 
-std::unique_ptr<LayoutChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
-                                                    std::size_t window_bytes) {
+std::unique_ptr<GroupChannels> make_roles_channels(const MpiPlan& plan, MPI_Comm world, int rank,
+                                                   std::size_t window_bytes) {
   return std::make_unique<RolesChannels>(plan, world, rank, window_bytes);
 }
 

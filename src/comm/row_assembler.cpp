@@ -11,12 +11,17 @@ RowAssembler::RowAssembler(const Job& job, const MpiPlan& plan, std::size_t grou
     : job_(job),
       plan_(plan),
       group_(plan.groups.at(group)),
-      group_index_(group),
+      lane_(0),
       count_(job.policy.analyzers.size()),
       builder_(job.formats, job.format),
       members_(group_.ranks.size()),
       reported_(group_.ranks.size(), false) {
   for (std::size_t m = 0; m < group_.ranks.size(); ++m) members_[m].rank = group_.ranks[m];
+  // Its place among its dealer's lanes, which the dealer's reports go by.
+  const std::vector<PlanLane> lanes = plan_lanes(plan, group_.dealer);
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    if (lanes[i].group == static_cast<int>(group)) lane_ = static_cast<std::int32_t>(i);
+  }
 }
 
 std::size_t RowAssembler::member(int rank) const {
@@ -36,6 +41,7 @@ void RowAssembler::expect(const PhotoBatch& batch, double now) {
     e.index = batch.first + static_cast<std::int64_t>(k);
     e.seq = batch.seq + static_cast<std::int64_t>(k);
     e.file = {p.filename, p.path};
+    e.outcome.identity = p.identity;  // when rank 0 read it
     e.timing.ranks = group_responders(group_, e.seq);
     e.timing.read_seconds = p.read_seconds;
     e.timing.analyzer_seconds.assign(count_, 0.0);
@@ -55,6 +61,7 @@ void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double b
   Expected& e = photos_[static_cast<std::size_t>(seq - photos_.front().seq)];
   const std::vector<std::size_t>& analyzers = plan_.ranks.at(static_cast<std::size_t>(rank)).analyzers;
   e.outcome.decode_seconds += part.decode_seconds;
+  if (!part.identity.empty()) e.outcome.identity = std::move(part.identity);  // the rank that read it
   e.timing.decode_seconds += part.decode_seconds;
   if (part.ok) {
     if (part.results.size() != analyzers.size()) {
@@ -119,7 +126,7 @@ void RowAssembler::take_message(std::string& out) {
   if (sealed_.empty()) seal();
   if (sealed_.empty()) throw std::logic_error("RowAssembler::take_message with no rows");
   BlockReport report;
-  report.group = static_cast<std::int32_t>(group_index_);
+  report.group = lane_;
   for (std::size_t m = 0; m < members_.size(); ++m) {
     if (!reported_[m]) continue;
     report.members.push_back(members_[m]);

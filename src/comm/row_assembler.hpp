@@ -39,6 +39,8 @@ class RowAssembler {
   bool block_due(double now) const;
   // The due rows (all formatted rows) and the report, as one message.
   void take_message(std::string& out);
+  // The rank its blocks go to: rank 0, or its node's leader.
+  int dealer() const { return group_.dealer; }
   // Nothing expected and nothing held.
   bool idle() const { return photos_.empty() && sealed_.empty() && builder_.count() == 0; }
   // Seconds spent merging and formatting rows.
@@ -66,7 +68,7 @@ class RowAssembler {
   const Job& job_;
   const MpiPlan& plan_;
   const PlanGroup& group_;
-  std::size_t group_index_;
+  std::int32_t lane_;  // the group's place among its dealer's lanes
   std::size_t count_;  // analyzers
   std::deque<Expected> photos_;  // by seq, contiguous
   RowBlockBuilder builder_;      // the open block: rows formatted, not yet sealed

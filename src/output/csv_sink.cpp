@@ -76,10 +76,7 @@ CsvSink::~CsvSink() {
 
 void CsvSink::open(const RunInfo&) {
   if (file_) throw std::logic_error("CsvSink::open called twice");
-  partial_ = partial_name(path_);
-  file_ = std::fopen(partial_.c_str(), "w");
-  if (!file_)
-    throw std::runtime_error("cannot write " + path_ + ": " + partial_ + ": " + std::strerror(errno));
+  file_ = create_partial_stream(path_, partial_);  // a new file, never through a link
   std::string header;
   const RowSchema schema(context().analyzers);
   for (const Column& c : schema.columns()) {

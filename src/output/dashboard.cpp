@@ -197,6 +197,15 @@ void Dashboard::close(const RunInfo& info) {
     std::fprintf(out_, "Skipped by extension: %lld file%s (%s)\n", static_cast<long long>(info.skipped),
                  info.skipped == 1 ? "" : "s", info.skipped_by_extension.c_str());
   }
+  if (info.skipped_folders > 0) {
+    std::fprintf(out_, "Folders not listed: %lld (named on stderr; their photos are not scored)\n",
+                 static_cast<long long>(info.skipped_folders));
+  }
+  if (info.warnings > 0) {
+    std::fprintf(
+        out_, "Warnings: %lld sidecar%s or link%s not made (named on stderr; the photos are scored)\n",
+        static_cast<long long>(info.warnings), info.warnings == 1 ? "" : "s", info.warnings == 1 ? "" : "s");
+  }
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
   std::fprintf(out_, "Elapsed %.2f s, %.1f images/s (profile %s)\n", info.wall_seconds, rate, info.profile.c_str());
   std::fprintf(out_, "Results saved to %s and %s\n", for_terminal(jsonl_path_).c_str(), for_terminal(h5_path_).c_str());

@@ -55,6 +55,7 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("slurm_job_id", info.slurm_job_id);
   run.i64("skipped", info.skipped);
   run.str("skipped_by_extension", info.skipped_by_extension);
+  run.i64("skipped_folders", info.skipped_folders);
   // Provenance for scaling studies (issue 12); docs/hdf5.md.
   run.str("compiler", info.compiler);
   run.str("compiler_flags", info.compiler_flags);
@@ -71,6 +72,8 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("interrupted_by", info.interrupted_by);
   run.i64("resumed", info.resumed);
   run.str("scoring_options", info.scoring_options);
+  // --- issue 22 ---
+  run.i64("warnings", info.warnings);
 }
 
 }  // namespace photoscore::h5

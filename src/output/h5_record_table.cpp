@@ -52,7 +52,7 @@ void RecordTable::append(const char* records, std::size_t rows) {
   while (rows > 0) {
     const std::size_t held = buffer_.size() / size;
     const std::size_t take = std::min(static_cast<std::size_t>(chunk_rows_) - held, rows);
-    buffer_.insert(buffer_.end(), records, records + take * size);
+    buffer_.append(records, take * size);
     records += take * size;
     rows -= take;
     rows_ += take;
@@ -64,8 +64,10 @@ void RecordTable::chunk_full() {
   // The dataset grows as chunks fill, in order, whenever each is written.
   check(H5Dset_extent(dataset_.get(), &rows_), path_, "extending " + name_);
   const std::uint64_t index = rows_ / chunk_rows_ - 1;
-  std::string raw(buffer_.begin(), buffer_.end());
-  buffer_.clear();
+  // The full chunk moves on as it is; the next one fills a new buffer.
+  std::string raw = std::move(buffer_);
+  buffer_ = std::string();
+  buffer_.reserve(layout_.size() * chunk_rows_);
   if (offload_) {
     waiting_.push_back({index, std::move(raw)});
     return;

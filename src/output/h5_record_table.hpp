@@ -57,7 +57,7 @@ class RecordTable {
   Id type_;
   Id dataset_;
   hsize_t rows_ = 0;          // rows appended
-  std::vector<char> buffer_;  // the chunk being filled
+  std::string buffer_;        // the chunk being filled
   bool offload_ = false;
   std::vector<Chunk> waiting_;     // full, not taken yet
   std::set<std::uint64_t> taken_;  // taken, not written yet

@@ -13,6 +13,7 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
+#include "output/h5_partial_file.hpp"
 #include "output/h5_provenance.hpp"
 #include "output/h5_record.hpp"
 #include "output/h5_record_table.hpp"
@@ -98,16 +99,14 @@ void H5Sink::open(const RunInfo&) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   state_ = new State;
   State& s = *state_;
-  s.partial = partial_name(path_);
-  // Created with POSIX first so that "no such folder" or "permission denied"
-  // come back as errno, not as an HDF5 trace.
-  const int fd = ::open(s.partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot write " + path_ + ": " + s.partial + ": " + std::strerror(errno));
-  ::close(fd);
+  // Created with POSIX first, as a new file and never through a link, so
+  // that "no such folder" or "permission denied" come back as errno, not as
+  // an HDF5 trace; HDF5 then opens that very file (h5_partial_file.hpp).
+  const int fd = create_partial(path_, s.partial);
   s.partial_exists = true;
-  s.file = checked(H5Fcreate(s.partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, path_,
-                   "creating " + s.partial);
+  s.file = checked(H5Fcreate(h5_partial_file(fd, s.partial).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Fclose, path_, "creating " + s.partial);
+  ::close(fd);
   {
     // Tracked so that h5py lists /run's attributes in the documented order,
     // not alphabetically.

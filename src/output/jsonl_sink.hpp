@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "output/resume_ledger.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
@@ -11,14 +12,19 @@ namespace photoscore {
 // The archive: one JSON line per photo, written to PATH itself (no
 // temporary name), so an interrupted job - even one killed outright - leaves
 // a valid file of what it finished. Rows are appended in blocks of whole
-// lines (a group commit): a block goes out in one write() when the runner
-// flushes (in thread mode after every batch of rows ready together, under
-// MPI at least every kCommitSeconds) or when a mebibyte has gathered, so a
-// job killed outright loses at most about a second of finished rows, which
-// --resume scores again. PATH is opened, and an older file there cut, only
-// in open(), once the run has started (the other sinks opened first:
-// make_sinks adds this one after them). A failed write cuts the file back
-// to its last whole row.
+// lines (a group commit): each block the runner appends (in thread mode the
+// rows ready together, under MPI a block a group merged, which it sends at
+// least every quarter second) goes out in one writev() straight from the
+// block, so a job killed outright loses only the rows not yet appended
+// (under MPI at most about a second of them), which --resume scores again.
+// PATH is opened, and an older file there cut, only in open(), once the run
+// has started (the other sinks opened first: make_sinks adds this one after
+// them). A failed write cuts the file back to its last whole row.
+//
+// Beside it, PATH.meta (resume_ledger.hpp) gets a record of every row,
+// formatted with the row where the photo was scored (the photo as it was
+// read, the row's digest), and a seal over each block's records, written
+// after the block's rows.
 class JsonlSink final : public FormattingSink {
  public:
   // `keep`: --resume: keep the first `keep` bytes of PATH (whole rows) and
@@ -31,12 +37,13 @@ class JsonlSink final : public FormattingSink {
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
 
-  // Opens PATH, and records info.scoring_options in PATH.meta (when set)
-  // for a later --resume to check.
+  // Starts PATH.meta (when info.scoring_options is set: the options and,
+  // as rows are written, a record of each, for a later --resume to check),
+  // then opens PATH.
   void open(const RunInfo& info) override;
   // A kept row is already in the file (the bytes kept).
   void resume(const ScoredRow&) override {}
-  void append(std::string_view lines, std::int64_t rows) override;
+  void append(std::string_view rows, std::int64_t count) override;
   void flush() override;
   void close(const RunInfo& info) override;
 
@@ -45,13 +52,11 @@ class JsonlSink final : public FormattingSink {
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
   std::uint64_t good_ = 0;  // bytes of whole rows in the file
-  std::string pending_;     // whole lines not written yet
+  LedgerWriter ledger_;     // PATH.meta
 };
 
-// The archive line of a row and its newline.
+// A row's bytes for the JSONL sink: its archive line and newline, and its
+// record for PATH.meta (each with its length before it).
 std::unique_ptr<RowFormatter> make_jsonl_formatter(const FormatContext& context);
-
-// PATH.meta, beside the JSONL: the scoring options its rows were made with.
-std::string jsonl_meta_path(const std::string& jsonl_path);
 
 }  // namespace photoscore

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "output/link_name.hpp"
+
 namespace photoscore {
 
 namespace fs = std::filesystem;
@@ -16,7 +18,8 @@ std::string folder_of(const ScoredRow& row) { return row.ok ? row.verdict : "err
 
 }  // namespace
 
-LinkSink::LinkSink(std::string dir, std::FILE* messages) : dir_(std::move(dir)), messages_(messages) {
+LinkSink::LinkSink(std::string dir, std::FILE* messages)
+    : dir_(std::move(dir)), messages_(messages), warnings_("--link-into", "link", messages) {
   if (dir_.empty()) throw std::runtime_error("--link-into: no folder named");
   // Made now, before any photo is read: a job that cannot link should fail
   // at once, not after hours of scoring.
@@ -32,49 +35,50 @@ LinkSink::LinkSink(std::string dir, std::FILE* messages) : dir_(std::move(dir)),
 void LinkSink::open(const RunInfo&) {
   linked_ = 0;
   refused_ = 0;
+  warnings_.reset();
 }
 
-std::string LinkSink::link_name(const std::string& filename) {
-  std::string name;
-  for (std::size_t i = 0; i < filename.size(); ++i) {
-    if (filename[i] == '/')
-      name += "__";
-    else
-      name += filename[i];
-  }
-  return name;
-}
+std::string LinkSink::link_name(const std::string& filename) { return photoscore::link_name(filename); }
 
 void LinkSink::write(const ScoredRow& row, const ImageTiming&) {
   const std::string name = link_name(row.filename);
   const std::string want = folder_of(row);
-  // Absolute, so the link works wherever DIR is looked at from; not
-  // canonical, so a photo reached through a symlinked folder keeps that path.
-  std::error_code ec;
-  const fs::path target = fs::absolute(fs::path(row.path), ec).lexically_normal();
-  if (ec) throw std::runtime_error("--link-into: " + row.path + ": " + ec.message());
-  // A link to this photo in another verdict's folder is from an earlier run.
-  for (const char* folder : kFolders) {
-    const fs::path at = fs::path(dir_) / folder / name;
-    const fs::file_status status = fs::symlink_status(at, ec);
-    if (!fs::exists(status)) continue;
-    if (!fs::is_symlink(status)) {
-      if (folder == want) {
-        if (refused_++ == 0) first_refused_ = at.string();
-        return;
+  fs::path at = fs::path(dir_) / want / name;
+  // A link that cannot be made is this photo's warning; the job goes on.
+  try {
+    // Absolute, so the link works wherever DIR is looked at from; not
+    // canonical, so a photo reached through a symlinked folder keeps that path.
+    std::error_code ec;
+    const fs::path target = fs::absolute(fs::path(row.path), ec).lexically_normal();
+    if (ec) throw std::runtime_error(row.path + ": " + ec.message());
+    // A link to this photo in another verdict's folder is from an earlier run.
+    for (const char* folder : kFolders) {
+      const fs::path there = fs::path(dir_) / folder / name;
+      const fs::file_status status = fs::symlink_status(there, ec);
+      if (!fs::exists(status)) continue;
+      if (!fs::is_symlink(status)) {
+        if (folder == want) {
+          if (refused_++ == 0) first_refused_ = there.string();
+          return;
+        }
+        continue;
       }
-      continue;
+      fs::remove(there, ec);
+      if (ec) {
+        at = there;
+        throw std::runtime_error("cannot replace it: " + ec.message());
+      }
     }
-    fs::remove(at, ec);
-    if (ec) throw std::runtime_error("--link-into: cannot replace " + at.string() + ": " + ec.message());
+    fs::create_symlink(target, at, ec);
+    if (ec) throw std::runtime_error(ec.message());
+    ++linked_;
+  } catch (const std::exception& e) {
+    warnings_.warn(at.string(), e.what());
   }
-  const fs::path at = fs::path(dir_) / want / name;
-  fs::create_symlink(target, at, ec);
-  if (ec) throw std::runtime_error("--link-into: cannot link " + at.string() + ": " + ec.message());
-  ++linked_;
 }
 
 void LinkSink::close(const RunInfo&) {
+  warnings_.summarize();
   if (refused_ > 0 && messages_) {
     std::fprintf(
         messages_,

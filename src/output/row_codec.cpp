@@ -70,6 +70,7 @@ void encode_row(const ScoredRow& row, const ImageTiming& timing, std::string& ou
   w.put(row.source);
   w.put(row.quality_score);
   w.put(row.verdict);
+  w.put(row.identity);
   w.put(static_cast<std::uint32_t>(row.results.size()));
   for (const AnalyzerResult& r : row.results) {
     w.put(static_cast<std::uint32_t>(r.values.size()));
@@ -107,6 +108,7 @@ std::vector<TimedRow> decode_rows(std::string_view bytes, std::int64_t count) {
     row.source = r.text();
     row.quality_score = r.get<double>();
     row.verdict = r.text();
+    row.identity = r.text();
     row.results.resize(r.count(4));
     for (AnalyzerResult& res : row.results) {
       res.values.resize(r.count(1));

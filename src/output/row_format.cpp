@@ -1,6 +1,7 @@
 #include "output/row_format.hpp"
 
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include "output/csv_sink.hpp"
@@ -63,6 +64,10 @@ std::unique_ptr<RowFormatter> make_row_formatter(RowFormat format, const FormatC
 FormatContext default_context(std::vector<const AnalyzerSpec*> analyzers) {
   FormatContext context;
   context.analyzers = std::move(analyzers);
+  // The run begins now: a photo changed from here on may be read before or after.
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  context.started_ns = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
   return context;
 }
 
@@ -77,6 +82,7 @@ std::string encode_format_plan(const FormatPlan& plan) {
   put(out, static_cast<std::uint8_t>(plan.style.color));
   put(out, static_cast<std::uint8_t>(plan.per_photo));
   put(out, plan.row_offset);
+  put(out, plan.started_ns);
   return out;
 }
 
@@ -98,16 +104,17 @@ FormatPlan decode_format_plan(const std::string& bytes) {
   plan.style.color = get<std::uint8_t>(bytes, at) != 0;
   plan.per_photo = get<std::uint8_t>(bytes, at) != 0;
   plan.row_offset = get<std::int64_t>(bytes, at);
+  plan.started_ns = get<std::int64_t>(bytes, at);
   if (at != bytes.size()) throw std::runtime_error("malformed format plan");
   return plan;
 }
 
 FormatPlan plan_of(const std::vector<RowFormat>& formats, const FormatContext& context) {
-  return {formats, context.widths, context.style, context.per_photo, context.row_offset};
+  return {formats, context.widths, context.style, context.per_photo, context.row_offset, context.started_ns};
 }
 
 FormatContext context_of(const FormatPlan& plan, std::vector<const AnalyzerSpec*> analyzers) {
-  return {std::move(analyzers), plan.widths, plan.style, plan.per_photo, plan.row_offset};
+  return {std::move(analyzers), plan.widths, plan.style, plan.per_photo, plan.row_offset, plan.started_ns};
 }
 
 }  // namespace photoscore

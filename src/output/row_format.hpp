@@ -51,6 +51,9 @@ struct FormatContext {
   // Added to a runner's row numbers to give a row's place in the whole
   // file list: the rows an earlier run kept (--resume) come first.
   std::int64_t row_offset = 0;
+  // When the run began (realtime clock, ns): a photo changed since may have
+  // been read before or after the change (the JSONL's .meta says so).
+  std::int64_t started_ns = 0;
 };
 
 class RowFormatter {
@@ -64,7 +67,7 @@ class RowFormatter {
 std::unique_ptr<RowFormatter> make_row_formatter(RowFormat format, const FormatContext& context);
 
 // The context of a caller without a run (tests, one-off uses): these
-// analyzers, widths that hold any name, no style.
+// analyzers, widths that hold any name, no style, started now.
 FormatContext default_context(std::vector<const AnalyzerSpec*> analyzers);
 
 // The formats of a run's sinks and their context, as bytes: what rank 0
@@ -76,6 +79,7 @@ struct FormatPlan {
   TextStyle style;
   bool per_photo = false;
   std::int64_t row_offset = 0;
+  std::int64_t started_ns = 0;
 };
 std::string encode_format_plan(const FormatPlan& plan);
 FormatPlan decode_format_plan(const std::string& bytes);

@@ -108,4 +108,10 @@ void SinkSet::close(const RunInfo& info) {
   for (auto& s : sinks_) s->close(info);
 }
 
+std::int64_t SinkSet::warnings() const {
+  std::int64_t n = 0;
+  for (const auto& s : sinks_) n += s->warnings();
+  return n;
+}
+
 }  // namespace photoscore

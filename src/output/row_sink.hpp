@@ -64,6 +64,11 @@ class RowSink {
     (void)filtered;
   }
   virtual void close(const RunInfo&) {}
+  // What this sink does beside the results, per photo (an XMP sidecar, a
+  // link), that it could not do: each a warning for that photo, which does
+  // not stop the job. Read after the last write, before close: the summary
+  // and /run count them.
+  virtual std::int64_t warnings() const { return 0; }
 };
 
 // A sink whose write() formats the row with its own formatter and appends it.
@@ -103,6 +108,7 @@ class SinkSet final : public RowSink {
   std::vector<Offload> take_offloads() override;
   void finish_offload(std::uint64_t key, std::string&& filtered) override;
   void close(const RunInfo& info) override;
+  std::int64_t warnings() const override;
 
  private:
   std::vector<std::unique_ptr<RowSink>> sinks_;

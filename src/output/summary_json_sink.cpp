@@ -51,6 +51,8 @@ void SummaryJsonSink::close(const RunInfo& info) {
       {"counts", {{"post_it", post_it_}, {"maybe", maybe_}, {"delete", delete_}}},
       {"errors", errors_},
       {"skipped", info.skipped},
+      {"skipped_folders", info.skipped_folders},
+      {"warnings", info.warnings},
       {"best_shots", best},
       {"start_time", info.start_time},
       {"end_time", info.end_time},

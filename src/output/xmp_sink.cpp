@@ -1,5 +1,7 @@
 #include "output/xmp_sink.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,21 +11,33 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "output/link_name.hpp"
 #include "output/markup.hpp"
+#include "output/partial_file.hpp"
 #include "output/utf8.hpp"
+#include "output/xmp_merge.hpp"
 
 namespace photoscore {
 
 namespace {
 
-// The namespace of photoscore's own properties. A URI only names the
-// namespace (XMP never fetches it); documented in docs/acting.md.
-constexpr const char* kNamespace = "https://github.com/photoscore/photoscore/xmp/1.0/";
+constexpr const char* kNamespace = kXmpNamespace;
+constexpr off_t kMaxSidecarBytes = 16 << 20;
 
 // Numbers as the JSONL prints them, so the sidecar and the archive agree.
 struct ToText {
   std::string operator()(std::monostate) const { return {}; }
   std::string operator()(std::string_view v) const { return markup_escaped(v); }
+  std::string operator()(double v) const {
+    return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
+  }
+  std::string operator()(std::int64_t v) const { return std::to_string(v); }
+};
+
+// The same, unescaped: Exiv2 escapes what it writes.
+struct ToPlainText {
+  std::string operator()(std::monostate) const { return {}; }
+  std::string operator()(std::string_view v) const { return as_utf8(v); }
   std::string operator()(double v) const {
     return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
   }
@@ -49,7 +63,11 @@ const char* xmp_label(const std::string& verdict) {
 }
 
 XmpSink::XmpSink(std::vector<const AnalyzerSpec*> analyzers, Naming naming, bool force, std::FILE* messages)
-    : schema_(std::move(analyzers)), naming_(naming), force_(force), messages_(messages) {}
+    : schema_(std::move(analyzers)),
+      naming_(naming),
+      force_(force),
+      messages_(messages),
+      warnings_("--xmp", "sidecar", messages) {}
 
 std::string XmpSink::sidecar_path(const std::string& photo, Naming naming) {
   if (naming == Naming::PhotoExtXmp) return photo + ".xmp";
@@ -61,9 +79,10 @@ std::string XmpSink::sidecar_path(const std::string& photo, Naming naming) {
 void XmpSink::open(const RunInfo& info) {
   version_ = info.version;
   profile_ = info.profile;
-  kept_ = 0;
+  updated_ = 0;
   shared_ = 0;
   written_.clear();
+  warnings_.reset();
 }
 
 std::string XmpSink::packet(const ScoredRow& row) const {
@@ -89,6 +108,22 @@ std::string XmpSink::packet(const ScoredRow& row) const {
   return x;
 }
 
+XmpUpdate XmpSink::update(const ScoredRow& row) const {
+  XmpUpdate u;
+  u.rating = xmp_rating(row.verdict);
+  u.label = xmp_label(row.verdict);
+  u.properties.emplace_back("version", version_);
+  u.properties.emplace_back("profile", profile_);
+  for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
+    const Column& c = schema_.columns()[i];
+    if (!is_photo_column(c.name)) continue;
+    const Cell cell = schema_.cell(row, i);
+    if (std::holds_alternative<std::monostate>(cell)) continue;
+    u.properties.emplace_back(c.name, std::visit(ToPlainText{}, cell));
+  }
+  return u;
+}
+
 void XmpSink::write(const ScoredRow& row, const ImageTiming&) {
   if (!row.ok) return;
   const std::string path = sidecar_path(row.path, naming_);
@@ -96,41 +131,85 @@ void XmpSink::write(const ScoredRow& row, const ImageTiming&) {
     if (shared_++ == 0) first_shared_ = row.path;
     return;
   }
-  std::error_code ec;
-  if (!force_ && std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
-    if (kept_++ == 0) first_kept_ = path;
-    return;
+  // A sidecar that cannot be written is this photo's warning; the job goes on.
+  try {
+    write_sidecar(path, row);
+    if (naming_ == Naming::PhotoXmp) written_.insert(path);
+  } catch (const std::exception& e) {
+    warnings_.warn(path, e.what());
   }
-  const std::string partial = path + ".partial-" + std::to_string(getpid());
-  const std::string text = packet(row);
-  std::FILE* f = std::fopen(partial.c_str(), "w");
-  if (!f) throw std::runtime_error("--xmp: cannot write " + path + ": " + std::strerror(errno));
+}
+
+void XmpSink::write_sidecar(const std::string& path, const ScoredRow& row) {
+  const auto slash = path.find_last_of('/');
+  // Viewers find a sidecar by its name: one that cannot have it gets none.
+  if (path.size() - (slash == std::string::npos ? 0 : slash + 1) > kMaxNameBytes)
+    throw std::runtime_error("its name would pass the file system's 255 bytes");
+  std::string text;
+  // An existing sidecar (another tool's, or an earlier run's) is updated:
+  // never followed through a link, never replaced when it cannot be read
+  // as XMP unless --force.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) {
+    std::string existing;
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    const bool small = regular && st.st_size <= kMaxSidecarBytes;
+    if (small) {
+      existing.resize(static_cast<std::size_t>(st.st_size));
+      const ssize_t n = ::pread(fd, existing.data(), existing.size(), 0);
+      existing.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+    ::close(fd);
+    if (!regular) throw std::runtime_error("a file that is not a regular file is in the way");
+    if (!small) throw std::runtime_error("the existing sidecar is larger than 16 MiB: left alone");
+    try {
+      text = merge_xmp(existing, update(row));
+      ++updated_;
+    } catch (const std::runtime_error& e) {
+      if (!force_)
+        throw std::runtime_error(std::string("the existing sidecar cannot be read as XMP (") + e.what() +
+                                 "): left alone; --force replaces it");
+      text = packet(row);
+    }
+  } else if (errno == ELOOP) {
+    throw std::runtime_error("a symbolic link is in the way: left alone");
+  } else if (errno != ENOENT) {
+    throw std::runtime_error(std::strerror(errno));
+  } else {
+    text = packet(row);
+  }
+  std::string partial;
+  std::FILE* f = create_partial_stream(path, partial);  // new, never through a link; a short name if need be
   const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   const int err = errno;
   if (std::fclose(f) != 0 || !written) {
-    std::remove(partial.c_str());
-    throw std::runtime_error("--xmp: cannot write " + path + ": " + std::strerror(written ? errno : err));
+    const int saved = written ? errno : err;
+    ::unlink(partial.c_str());
+    throw std::runtime_error(std::strerror(saved));
   }
   if (std::rename(partial.c_str(), path.c_str()) != 0) {
     const int rename_err = errno;
-    std::remove(partial.c_str());
-    throw std::runtime_error("--xmp: cannot write " + path + ": " + std::strerror(rename_err));
+    ::unlink(partial.c_str());
+    throw std::runtime_error(std::strerror(rename_err));
   }
-  if (naming_ == Naming::PhotoXmp) written_.insert(path);
 }
 
 void XmpSink::close(const RunInfo&) {
-  if (kept_ > 0 && messages_) {
-    std::fprintf(messages_,
-                 "photoscore: --xmp: %lld existing sidecar%s left alone (%s); --force overwrites them\n",
-                 static_cast<long long>(kept_), kept_ == 1 ? "" : "s", first_kept_.c_str());
+  warnings_.summarize();
+  if (updated_ > 0 && messages_) {
+    std::fprintf(
+        messages_,
+        "photoscore: --xmp: %lld existing sidecar%s updated: xmp:Rating, xmp:Label and photoscore's own "
+        "properties; everything else in %s kept\n",
+        static_cast<long long>(updated_), updated_ == 1 ? "" : "s", updated_ == 1 ? "it" : "them");
   }
   if (shared_ > 0 && messages_) {
     std::fprintf(
         messages_,
         "photoscore: --xmp: %lld photo%s got no sidecar: its name.xmp was taken by a photo of the same "
         "name (%s); --xmp-sidecar photo.ext.xmp gives each its own\n",
-        static_cast<long long>(shared_), shared_ == 1 ? "" : "s", first_shared_.c_str());
+        static_cast<long long>(shared_), shared_ == 1 ? "" : "s", for_terminal(first_shared_).c_str());
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
+#include "output/side_effects.hpp"
+#include "output/xmp_merge.hpp"
 
 namespace photoscore {
 
@@ -20,9 +22,14 @@ namespace photoscore {
 // Named IMG_1.JPG.xmp (`photo.ext.xmp`, the default: darktable's and
 // digiKam's default, one sidecar per file) or IMG_1.xmp (`photo.xmp`,
 // Lightroom's and digiKam's compatible naming, where a RAW+JPEG pair shares
-// one: the first photo of the pair in file order gets it). An existing sidecar holds someone's edits, so it
-// is left alone unless `force`; one line at the end counts those left alone. Each sidecar is written under a
-// temporary name and renamed, so none is half-written.
+// one: the first photo of the pair in file order gets it). An existing
+// sidecar holds someone's edits (darktable's history, digiKam's tags,
+// keywords, a title): it is updated through Exiv2 (xmp_merge.hpp), with or
+// without `force`, keeping all of that; one that cannot be read as XMP is
+// left alone unless `force`. Each sidecar is written under a new temporary
+// name and renamed, so none is half-written. A sidecar that cannot be
+// written (a read-only folder, a name past 255 bytes) is a warning for that
+// photo (side_effects.hpp); the job goes on.
 class XmpSink final : public RowSink {
  public:
   enum class Naming { PhotoXmp, PhotoExtXmp };
@@ -30,23 +37,27 @@ class XmpSink final : public RowSink {
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
+  std::int64_t warnings() const override { return warnings_.count(); }
 
   static std::string sidecar_path(const std::string& photo, Naming naming);
   // The sidecar's text for an ok row.
   std::string packet(const ScoredRow& row) const;
 
  private:
+  XmpUpdate update(const ScoredRow& row) const;
+  void write_sidecar(const std::string& path, const ScoredRow& row);
+
   RowSchema schema_;
   Naming naming_;
   bool force_;
   std::FILE* messages_;
   std::string version_;
   std::string profile_;
-  std::int64_t kept_ = 0;
-  std::string first_kept_;
+  std::int64_t updated_ = 0;                 // existing sidecars updated
   std::unordered_set<std::string> written_;  // this run's sidecars, for pairs sharing a name
   std::int64_t shared_ = 0;
   std::string first_shared_;
+  SideEffectWarnings warnings_;
 };
 
 // XMP's numbers for a verdict: post_it 5, maybe 3, delete -1 (rejected).

@@ -84,6 +84,10 @@ struct RunInfo {
   // "not moved" where each photo is scored where it is decoded.
   std::string pixels = "not moved";
   std::int64_t skipped = 0;  // files passed over for their extension
+  std::int64_t skipped_folders = 0;  // folders that could not be listed (unreadable, past PATH_MAX)
+  // Sidecars and links (--xmp, --link-into) that could not be made: each a
+  // warning for its photo, which was scored all the same.
+  std::int64_t warnings = 0;
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
   // Where the numbers of a scaling study came from (issue 12): the build,

@@ -28,6 +28,10 @@ enum class Layout { Threads, Roles, Farm };
 //            at start.
 enum class ReadMode { Auto, Rank0, Workers };
 
+// Whether rank 0 deals to a leader a node (--leaders), which deals on to
+// its node's groups: auto (for large jobs on several nodes), on, off.
+enum class LeaderMode { Auto, On, Off };
+
 std::string_view to_string(Mode mode);
 std::string_view to_string(Layout layout);
 std::string_view to_string(ReadMode read);

@@ -21,6 +21,9 @@ struct ScoredRow {
   double quality_score = 0.0;  // rounded to 3 decimals
   std::string verdict;         // post_it, maybe or delete
   std::vector<AnalyzerResult> results;  // one per selected analyzer, when ok
+  // Not a column: the file as it was read, SIZE:MTIME_NS:CTIME_NS:INODE
+  // ("" or "none" when it was not), for the JSONL's .meta (--resume).
+  std::string identity;
 };
 
 // Per-image timings, kept beside the row for the HDF5 file's /timing/images.

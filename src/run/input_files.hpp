@@ -35,6 +35,7 @@ struct InputListing {
   // Dotfiles (macOS's ._* AppleDouble files among them) are not counted.
   std::map<std::string, int> skipped;
   std::vector<std::string> unreadable_folders;  // relative; the walk goes on
+  std::vector<std::string> unreadable_reasons;  // why, one per unreadable folder
 };
 
 // With `recursive`, subfolders too: filenames become paths relative to

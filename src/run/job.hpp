@@ -18,6 +18,7 @@ struct Job {
   int threads = 1;           // OpenMP threads per rank
   int in_flight = 3;         // MPI: photos rank 0 keeps in flight per group
   ReadMode read = ReadMode::Auto;  // MPI: who reads the files
+  LeaderMode leaders = LeaderMode::Auto;  // MPI: rank 0 deals to a leader a node
   std::int64_t shared_bytes = -1;  // MPI roles: bytes of a member's part of the window; < 0: the default
   bool timing_table = true;  // the per-rank table after the summary
   std::uint64_t memory_budget = 0;  // bytes of photos held at once per rank; 0: none

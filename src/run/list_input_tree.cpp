@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <set>
@@ -43,7 +46,17 @@ class Walk {
   // Lists `folder` and, depth first, its real subfolders; queues linked ones.
   void list(const Folder& folder, bool top) {
     struct stat st {};
-    if (::stat(folder.path.c_str(), &st) != 0) return;
+    if (::stat(folder.path.c_str(), &st) != 0) {
+      const int err = errno;
+      // Gone since it was listed (a link that dangles is not a folder and
+      // never gets here) is nothing; anything else is said and counted: a
+      // path past PATH_MAX cannot be opened by name, nor its photos.
+      if (err == ENOENT && !top) return;
+      unreadable(folder, err == ENAMETOOLONG ? std::string("its path is longer than PATH_MAX (") +
+                                                   std::to_string(PATH_MAX) + " bytes)"
+                                             : std::strerror(err));
+      return;
+    }
     if (!visited_.insert({st.st_dev, st.st_ino}).second) return;  // a loop, or a folder reached twice
     std::error_code ec;
     fs::directory_iterator it(folder.path, ec);
@@ -68,7 +81,9 @@ class Walk {
     }
     if (ec) {
       if (top) throw InputError("cannot read folder " + root_ + ": " + ec.message());
-      out_.unreadable_folders.push_back(folder.rel);
+      unreadable(folder, ec.value() == ENAMETOOLONG ? std::string("its path is longer than PATH_MAX (") +
+                                                          std::to_string(PATH_MAX) + " bytes)"
+                                                    : ec.message());
       return;
     }
     const auto by_rel = [](const Folder& a, const Folder& b) { return a.rel < b.rel; };
@@ -76,6 +91,11 @@ class Walk {
     std::sort(links.begin(), links.end(), by_rel);
     linked_.insert(linked_.end(), links.begin(), links.end());
     for (const auto& sub : subfolders) list(sub, false);
+  }
+
+  void unreadable(const Folder& folder, const std::string& reason) {
+    out_.unreadable_folders.push_back(folder.rel);
+    out_.unreadable_reasons.push_back(reason);
   }
 
   static std::string extension_of(const std::string& name) {

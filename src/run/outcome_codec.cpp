@@ -74,6 +74,7 @@ std::vector<std::uint8_t> encode_outcome(const ImageOutcome& o) {
   w.put(static_cast<std::uint32_t>(o.analyzer_seconds.size()));
   for (double s : o.analyzer_seconds) w.put(s);
   w.put(o.source);
+  w.put(o.identity);
   return std::move(w.out);
 }
 
@@ -99,6 +100,7 @@ ImageOutcome decode_outcome(std::span<const std::uint8_t> bytes) {
   o.analyzer_seconds.resize(r.get<std::uint32_t>());
   for (auto& s : o.analyzer_seconds) s = r.get<double>();
   o.source = r.get_string();
+  o.identity = r.get_string();
   return o;
 }
 

@@ -45,7 +45,7 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-constexpr std::size_t kPhotoFixed = sizeof(std::int32_t) + sizeof(std::int64_t) + sizeof(double) + 2 * sizeof(std::uint32_t);
+constexpr std::size_t kPhotoFixed = sizeof(std::int32_t) + sizeof(std::int64_t) + sizeof(double) + 3 * sizeof(std::uint32_t);
 
 }  // namespace
 
@@ -60,6 +60,7 @@ void encode_batch(const PhotoBatch& batch, std::string& out) {
     put(out, p.read_seconds);
     put_text(out, p.filename);
     put_text(out, p.path);
+    put_text(out, p.identity);
   }
 }
 
@@ -78,6 +79,7 @@ PhotoBatch decode_batch(std::string_view bytes) {
     p.read_seconds = r.get<double>();
     p.filename = r.text();
     p.path = r.text();
+    p.identity = r.text();
   }
   if (r.left() != 0) throw std::runtime_error("malformed batch of photos");
   return batch;

@@ -17,6 +17,7 @@ struct BatchPhoto {
   double read_seconds = 0.0;  // rank 0's reading it, when it did
   std::string filename;
   std::string path;
+  std::string identity;  // the file as rank 0 read it (read_file), when it did
 };
 
 struct PhotoBatch {

@@ -96,9 +96,9 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
 }
 
 bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
-                std::uint64_t max_bytes) {
+                std::uint64_t max_bytes, std::string* identity) {
   try {
-    if (read_file(path, bytes, error, max_bytes)) return true;
+    if (read_file(path, bytes, error, max_bytes, identity)) return true;
   } catch (const std::bad_alloc&) {
     error = "not enough memory to read this file";
   }
@@ -112,10 +112,12 @@ ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>
                               const DecodeLimits& limits, double& read_seconds) {
   const double t0 = omp_get_wtime();
   std::string error;
-  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes);
+  std::string identity;
+  const bool readable = read_photo(path, bytes, error, limits.max_file_bytes, &identity);
   read_seconds = omp_get_wtime() - t0;
-  if (!readable) return failed_outcome(error, 0.0);
-  return process_image(bytes, scorer, limits);
+  ImageOutcome outcome = readable ? process_image(bytes, scorer, limits) : failed_outcome(error, 0.0);
+  outcome.identity = std::move(identity);
+  return outcome;
 }
 
 ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
@@ -123,6 +125,7 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
   row.filename = file.filename;
   row.path = file.path;
   row.ok = outcome.ok;
+  row.identity = std::move(outcome.identity);
   // One line, and short: a library's message may not be.
   row.error = fit_text(outcome.error, kMaxErrorBytes);
   // An error row carries no figures, however far the photo got: every mode

@@ -19,7 +19,8 @@ struct ImageOutcome {
   std::string error;  // one line, when !ok
   int width = 0;
   int height = 0;
-  std::string source;  // a camera RAW's: where its pixels came from (issue 12)
+  std::string source;  // a camera RAW's: where its pixels came from
+  std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
   double decode_seconds = 0.0;
   std::vector<double> analyzer_seconds;
@@ -51,7 +52,7 @@ ImageOutcome failed_outcome(std::string error, double decode_seconds);
 // Reads a whole regular file of at most max_bytes into `bytes` (read_file);
 // false and a one-line reason when it cannot (running out of memory included).
 bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
-                std::uint64_t max_bytes);
+                std::uint64_t max_bytes, std::string* identity = nullptr);
 
 // The whole per-file path: read the file into `bytes` (reused from photo to
 // photo), then process_image(). A file that cannot be read comes back as

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "output/resume_ledger.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -36,14 +38,23 @@ struct Fd {
 }  // namespace
 
 bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error,
-               std::uint64_t max_bytes) {
+               std::uint64_t max_bytes, std::string* identity) {
   bytes.clear();
+  const auto stamp = [&](const struct stat& s) {
+    if (identity)
+      *identity = photo_identity(static_cast<std::uint64_t>(s.st_size),
+                                 static_cast<std::int64_t>(s.st_mtim.tv_sec) * 1'000'000'000 + s.st_mtim.tv_nsec,
+                                 static_cast<std::int64_t>(s.st_ctim.tv_sec) * 1'000'000'000 + s.st_ctim.tv_nsec,
+                                 static_cast<std::uint64_t>(s.st_ino));
+  };
+  if (identity) *identity = "none";
   // Looked at before opening: opening a FIFO for reading waits for a writer.
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     error = std::string("cannot open file: ") + std::strerror(errno);
     return false;
   }
+  stamp(st);
   if (!S_ISREG(st.st_mode)) {
     error = "cannot read file: it is " + kind_of(st.st_mode) + ", not a regular file";
     return false;
@@ -62,6 +73,7 @@ bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::s
     error = "cannot read file: it is " + kind_of(st.st_mode) + ", not a regular file";
     return false;
   }
+  stamp(st);  // the file read, should the path have changed since
   if (refuse_size(static_cast<std::uint64_t>(st.st_size), max_bytes, error)) return false;
 
   // Room for the whole file at once: no regrowth and recopying as it is

@@ -33,6 +33,7 @@ void RunLifecycle::finish(const OrderedWriter& writer, std::vector<RankTiming> r
   // A signal that came after the last photo was written stopped nothing.
   if (stop_requested() && !info_.complete()) info_.interrupted_by = stop_signal_name();
   info_.rank_timings = std::move(ranks);
+  info_.warnings = sinks_.warnings();
   sinks_.close(info_);
   if (table_) print_timing_table(table_, info_, analyzer_names_);
 }

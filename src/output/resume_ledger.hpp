@@ -1,0 +1,119 @@
+#pragma once
+// NAME.meta, beside the JSONL: what --resume needs to prove that a row it
+// keeps is this photoscore's own, for that photo, with these options. It is
+// written as the JSONL is (append only, a record per row, a seal per block
+// of rows, after the rows), so it is current whatever stops the run, and
+// checking it costs one pass over the kept rows:
+//
+//   photoscore meta 3
+//   options profile=seed analyzers=sharpness,exposure,composition ...
+//   row LENGTH PHOTO ROW_DIGEST
+//   ...
+//   seal CHAIN
+//   ...
+//
+// LENGTH: the row's bytes in the JSONL (newline included); the rows follow
+// one another from the file's start. PHOTO: the photo as it was when it was
+// read, SIZE:MTIME_NS:CTIME_NS:INODE (no device number: it differs between
+// the nodes of a cluster mounting the same file system), "none" when it
+// could not be looked at, "unstable" when it changed while the run was going
+// (never kept). ROW_DIGEST: SHA-256 of the row's bytes. A record is made
+// where its row is, on the rank that read and scored the photo: the rank
+// that writes only seals. CHAIN, after each block of records: SHA-256 of the
+// previous seal's CHAIN (for the first one, of the two header lines) and the
+// block's record lines, so neither a record nor the options line can be
+// edited alone; records after the last seal (a kill between the two) are
+// not trusted, and their rows are scored again. Digests are cut to 128 bits
+// (32 hex digits): they catch edits and foreign files, not a forger who
+// recomputes them (one who can write the outputs could as well write the
+// results).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace photoscore {
+
+// PATH.meta.
+std::string jsonl_meta_path(const std::string& jsonl_path);
+
+// SIZE:MTIME_NS:CTIME_NS:INODE of the file at `path` (following links, as
+// the decoders do), or "none".
+std::string photo_identity(const std::string& path);
+// The same from a stat's fields.
+std::string photo_identity(std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns, std::uint64_t inode);
+// Whether a PHOTO of photo_identity()'s form was changed at or after
+// `since_ns` (its change time, on the realtime clock).
+bool photo_changed_since(std::string_view photo, std::int64_t since_ns);
+
+struct LedgerRecord {
+  std::uint64_t end = 0;  // the JSONL's size once this row is in it
+  std::string photo;
+  std::string row_digest;
+};
+
+// The records of one block and the seal after them.
+struct LedgerSeal {
+  std::size_t first = 0;  // its first record's index
+  std::size_t count = 0;
+  std::string text;       // its record lines, as written
+  std::string chain;
+};
+
+struct Ledger {
+  std::string options;
+  std::string chain_start;  // the CHAIN before the first seal
+  std::vector<LedgerRecord> records;  // sealed ones only
+  std::vector<LedgerSeal> seals;
+};
+
+// The ledger of `text` (a NAME.meta's content). A last line without its
+// newline (cut by a kill) and records after the last seal are left out.
+// Throws std::invalid_argument with the reason for a file that is not one
+// ("written by an older photoscore", "line 3 is not a record").
+Ledger parse_ledger(std::string_view text);
+
+// True when `text` is a NAME.meta photoscore wrote (this format, or the
+// options line of the formats before it): a file that is not must not be
+// replaced without --force.
+bool is_photoscore_meta(std::string_view text);
+
+std::string ledger_row_digest(std::string_view row);
+// "row LENGTH PHOTO ROW_DIGEST\n".
+std::string ledger_record(std::uint64_t length, std::string_view photo, std::string_view row_digest);
+std::string ledger_chain_start(std::string_view options);
+// The seal after `records` (record lines) that follow `previous`.
+std::string ledger_seal(std::string_view previous, std::string_view records);
+
+// The writing side, driven by the JSONL sink: append_block() a block's
+// records (ledger_record lines, made with the rows) once its rows are
+// added to the JSONL, flush() once those rows are written (one write() for
+// all the records and seals added since).
+class LedgerWriter {
+ public:
+  LedgerWriter() = default;
+  ~LedgerWriter();
+  LedgerWriter(const LedgerWriter&) = delete;
+  LedgerWriter& operator=(const LedgerWriter&) = delete;
+
+  // Makes `meta_path` anew (a temporary file renamed over it, so a reader
+  // sees the old file or the new one): the header and, with `keep`
+  // (--resume), the records of the existing file that end within the first
+  // `keep` bytes of the JSONL, which were checked, sealed again as one
+  // block. Then appends. Call before the JSONL is cut or written. Throws
+  // std::runtime_error.
+  void open(const std::string& meta_path, const std::string& options, std::optional<std::uint64_t> keep);
+  bool is_open() const { return fd_ >= 0; }
+  void append_block(std::string_view records);
+  void flush();
+  void close();
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::string chain_;
+  std::string pending_;
+};
+
+}  // namespace photoscore
