@@ -17,7 +17,8 @@ RUNS_DIR):
                      seconds a photo it handled, us: what sets the batch size), scoring_us (every
                      scoring rank's busy seconds over the photos, us), nproc, load1 and others_cpu (the
                      machine's cores, its load average as the run started and the share of its cores
-                     other processes used during the run, when the script recorded them)
+                     other processes used during the run, when the script recorded them), leader_busy
+                     (with --leaders: a leader's busy seconds a photo of its node, us; nan without)
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -33,7 +34,7 @@ import h5py
 
 STAGES = ["read", "comm", "merge", "write", "other"]
 NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?-r(\d+)\.h5$")
-DEFAULT_BATCH = 256  # src/comm/source_rank.cpp kMaxBatch
+DEFAULT_BATCH = 256  # src/comm/lanes.hpp kMaxBatch (a group's; a leader's is 8,192)
 
 
 def text(v):
@@ -59,9 +60,15 @@ def load(path):
         row["busy"] = us("wall") - us("wait")
         for k in STAGES + ["cpu", "wait"]:
             row[k + "_us" if k == "read" else k] = us(k)
+        # The leaders (--leaders): each one's busy time a photo of its node (the photos shared
+        # evenly among the nodes), the median over them.
+        roles = [text(r["role"]) for r in ranks] if "role" in names else [""] * len(ranks)
+        leaders = [float(r["wall"]) - float(r["wait"]) for r, role in zip(ranks[1:], roles[1:]) if role == "leader"]
+        row["leader_busy"] = (1e6 * statistics.median(leaders) * len(leaders) / photos) if leaders else float("nan")
         # The scoring ranks: what a photo costs them, and the busiest one's time a photo it handled.
-        busy = [float(r["wall"]) - float(r["wait"]) for r in ranks[1:]]
-        handled = [int(r["images"]) for r in ranks[1:]]
+        scoring = [r for r, role in zip(ranks[1:], roles[1:]) if role != "leader"]
+        busy = [float(r["wall"]) - float(r["wait"]) for r in scoring]
+        handled = [int(r["images"]) for r in scoring]
         row["scoring_us"] = 1e6 * sum(busy) / photos if busy else float("nan")
         lanes = [b / n for b, n in zip(busy, handled) if n > 0]
         row["lane_us"] = 1e6 * max(lanes) if lanes else float("nan")
@@ -87,7 +94,8 @@ def main():
         return 2
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
-        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu"]
+        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu",
+        "leader_busy"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
@@ -106,8 +114,8 @@ def main():
              "waiting polls too).", "",
              f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
              "| layout | ranks | --read | batch cap | /run read | busy (min-max) | read | comm | merge | write | "
-             "other | cpu | ceiling photos/s | repeats |",
-             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "other | cpu | ceiling photos/s | a leader's busy | repeats |",
+             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for k in keys:
         rs = groups[k]
         busy = [r["busy"] for r in rs]
@@ -115,8 +123,10 @@ def main():
         spread = f"{b:.2f} ({min(busy):.2f}-{max(busy):.2f})"
         cells = [f"{med(rs, STAGE_KEY.get(s, s)):.2f}" for s in STAGES]
         cpu = med(rs, "cpu")
+        leader = med(rs, "leader_busy")
         lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {k[3]} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
-                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | {len(rs)} |")
+                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | "
+                     f"{'-' if leader != leader else f'{leader:.2f}'} | {len(rs)} |")
     (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
 
     import matplotlib

@@ -14,10 +14,13 @@
 #                                           unless asked (the committed results: --out analysis/results)
 #
 # Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
-# ROLES_RANKS (default "4 7"), READS (default "auto rank0"), REPEATS (default
+# ROLES_RANKS (default "4 7"), LEADER_RANKS (default "5 9": the farm with
+# --leaders on, a leader for the node between rank 0 and the workers, files
+# farm+leaders-npN-...; only with the ranks reading, as leaders need; "" for
+# none), READS (default "auto rank0"), REPEATS (default
 # 3, in rounds; the table shows the median and the spread), BATCHES (default "": rank 0's
-# own batch sizes, at most 256 photos; "16 64" also runs every point with
-# batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX), files
+# own batch sizes, at most 256 photos a group's batch; "16 64" also runs every point with
+# batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX, a leader's batches too), files
 # ...-bN-rR.h5, so that analysis/model.py can tell rank 0's cost of a block
 # of rows from its cost of a row), WORK_DIR (default
 # /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
@@ -29,13 +32,14 @@ OUT=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 : "${COUNT:=20000}"
 : "${FARM_RANKS:=3 5 9}"
 : "${ROLES_RANKS:=4 7}"
+: "${LEADER_RANKS=5 9}"
 : "${READS:=auto rank0}"
 : "${REPEATS:=3}"
 : "${BATCHES:=}"
@@ -84,11 +88,16 @@ children_cpu() {
 # In rounds (every point once, then every point again), so that a burst of load elsewhere hits one
 # repeat of several points rather than every repeat of one: their spread then shows it.
 for rep in $(seq 1 "$REPEATS"); do
-  for layout in farm roles; do
-    ranks=$FARM_RANKS
-    [ "$layout" = roles ] && ranks=$ROLES_RANKS
+  for layout in farm roles farm+leaders; do
+    case $layout in
+      farm) ranks=$FARM_RANKS options=(--layout farm) ;;
+      roles) ranks=$ROLES_RANKS options=(--layout roles) ;;
+      farm+leaders) ranks=$LEADER_RANKS options=(--layout farm --leaders on) ;;
+    esac
     for np in $ranks; do
       for read in $READS; do
+        # A leader never holds a photo's bytes: leaders only where the ranks read.
+        [ "$layout" = farm+leaders ] && [ "$read" = rank0 ] && continue
         for batch in default $BATCHES; do
           name=$layout-np$np-$read-r$rep
           cap=()
@@ -101,7 +110,7 @@ for rep in $(seq 1 "$REPEATS"); do
           t0=$(date +%s.%N) k0=$(ticks)
           # shellcheck disable=SC2086
           if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
-            "${cap[@]}" -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
+            "${cap[@]}" -np "$np" "$BIN" "${options[@]}" --read "$read" --quiet --force \
             --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
             echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
             failed=1
