@@ -34,6 +34,9 @@
 #   LAUNCHER          mpirun (default) or srun (inside a Slurm allocation: srun --mpi=pmix)
 #   MPIRUN_ARGS       extra mpirun options (default --bind-to none: ranks and their threads
 #                     float; set e.g. "--bind-to core --map-by slot:PE=2" on a real node)
+#   MPIRUN_NET        mpirun's network options (default: loopback only, "--mca btl_tcp_if_include lo
+#                     --mca oob_tcp_if_include lo": a sweep on one machine sends nothing elsewhere;
+#                     set it empty for mpirun across nodes, or use LAUNCHER=srun)
 #   PHOTOSCORE_ARGS   extra photoscore options for every run (e.g. "--analyzers sharpness,exposure,composition,color")
 #
 # What each run records in sweep.tsv besides its shape: wall_s, the whole command's elapsed time
@@ -56,6 +59,7 @@ SWEEP_NPROC=$(nproc)
 : "${WARMUP:=1}"
 : "${LAUNCHER:=mpirun}"
 : "${MPIRUN_ARGS:=--bind-to none}"
+: "${MPIRUN_NET=--mca btl_tcp_if_include lo --mca oob_tcp_if_include lo}"
 : "${PHOTOSCORE_ARGS:=}"
 SWEEP_BIN=${PHOTOSCORE_BIN:-$SWEEP_REPO/build/photoscore}
 SWEEP_FAILED=0
@@ -217,7 +221,7 @@ sweep_point() {
       "$SWEEP_BIN" --mode mpi --layout "$layout" --threads "$threads")
   else
     # shellcheck disable=SC2206
-    local extra=($MPIRUN_ARGS)
+    local extra=($MPIRUN_ARGS $MPIRUN_NET)
     cmd=(mpirun -np "$ranks" --oversubscribe "${extra[@]}" -x OMP_NUM_THREADS
       "$SWEEP_BIN" --mode mpi --layout "$layout" --threads "$threads")
   fi
@@ -270,7 +274,7 @@ sweep_warmup() {
   shift
   tmp=$(mktemp -d)
   # shellcheck disable=SC2206
-  local user_args=($PHOTOSCORE_ARGS) extra=($MPIRUN_ARGS)
+  local user_args=($PHOTOSCORE_ARGS) extra=($MPIRUN_ARGS $MPIRUN_NET)
   "$SWEEP_BIN" --mode threads -q --jsonl "$tmp/w.jsonl" --h5 "$tmp/w.h5" "${user_args[@]}" "$@" "$input" \
     >/dev/null 2>&1 || true
   local few=(--max-images 4)
