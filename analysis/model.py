@@ -3,7 +3,8 @@
 16,384 cores, against the physical limit of the job; calibrated on measured runs, with the spread
 of every measured input carried into a band around every prediction.
 
-  /usr/bin/python3 analysis/model.py RESULTS_DIR [--ceiling FILE] [--out DIR] [machine options]
+  /usr/bin/python3 analysis/model.py RESULTS_DIR [--ceiling FILE] [--out DIR] [--no-plot] [--doc FILE]
+                                    [machine options]
 
 RESULTS_DIR is a sweep folder (jobs/strong_scaling.sh; e.g. analysis/results). Inputs:
 
@@ -30,7 +31,10 @@ It then
      default 16,384) and prints the efficiency against the limit at 64, 256, 1,024, 4,096 and
      16,384 cores, with the band that the inputs' spread gives and the bound that limits it, and
      which layout and read mode to pick at each size;
-  4. writes model_prediction.png and model.md into RESULTS_DIR or --out.
+  4. writes model_prediction.png (not with --no-plot) and model.md into RESULTS_DIR or --out;
+  5. with --doc FILE, rewrites the blocks of FILE between "<!-- model.py NAME -->" and
+     "<!-- /model.py NAME -->" with the same figures (NAME: sweep, cost, ceiling, efficiency, picks,
+     verdict): docs/scaling.md's figures are this script's on analysis/results.
 
 Exit status: 0, every sweep point and every ceiling group within --tolerance (15 %); 1, the model
 is off: some point outside the tolerance whose repeats agree (within --noise-threshold, 10 %), on a
@@ -57,7 +61,7 @@ linear in pixels); --photo-mb sets B alone.
 Rank 0's cost, from the ceiling benchmark
 -----------------------------------------
 Rank 0 deals photos in batches and gets their rows back as blocks, a block per batch (src/comm:
-source_rank.cpp, row_assembler.hpp). A batch is about 50 ms of a group's work, at least
+lanes.hpp, source_rank.cpp, row_assembler.hpp). A batch is about 50 ms of a group's work, at least
 --in-flight photos (a roles group: (--in-flight + 2) x its members), at most 256 (the cap, lower in
 runs with PHOTOSCORE_BATCH_MAX): rows_per_block = clamp(0.05 s / lane_time, first_batch, cap), where
 lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a photo (wall - wait)
@@ -118,15 +122,17 @@ model writes w[l, j], the busy seconds of its rank j per photo of that lane:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m + M / shm] + (1 - f_k) S m + ...
   roles, decode everywhere (photoscore before decoding once; kept to read old runs): every member
            receives the file and decodes the photos it answers for.
-  farm + a leader per node (--leaders: a rank per node that deals and gathers for its node): a
-           node of C cores runs a leader and C - 1 workers, so c cores have c (C - 1) / C workers;
-           each leader's busy time a photo of its node is u_L = c_row_L + c_block_L /
-           rows_per_block (the workers' blocks), and rank 0 gets a leader's ordered blocks,
-           rows_per_leader_block = clamp(0.05 s x the node's rate, first_batch, 256):
-           u0 = c_row_0 + c_block_0 / rows_per_leader_block. c_row and c_block come from the ceiling
-           runs of that layout (a "leader_busy" column there gives the leaders' own; without it a
-           leader is taken to cost what farm's rank 0 costs); with no such runs at all the layout is
-           an estimate from farm's rank 0 fit, marked "est." wherever it appears.
+  farm + a leader per node (--leaders: a rank per node that deals and gathers for its node,
+           src/comm/leader.cpp): a node of C cores runs a leader and C - 1 workers, so c cores have
+           c (C - 1) / C workers; each leader's busy time a photo of its node is u_L = c_row_L +
+           c_block_L / rows_per_block (the workers' blocks), and rank 0 deals a leader batches of
+           0.2 s of its node's work (at least --in-flight per worker, at most 8,192) and gets each
+           back as one block in file order: rows_per_leader_block = clamp(0.2 s x the node's rate,
+           --in-flight x (C - 1), 8192), u0 = c_row_0 + c_block_0 / rows_per_leader_block. c_row and
+           c_block come from the ceiling runs of that layout (farm+leaders: jobs/rank0_ceiling.sh
+           LEADER_RANKS; their "leader_busy" column gives the leaders' own; without it a leader is
+           taken to cost what farm's rank 0 costs); with no such runs at all the layout is an
+           estimate from farm's rank 0 fit, marked "est." wherever it appears.
 
 Throughput X (images/s): a lane alone does kappa_l = 1 / max_j w[l, j] photos a second; rank 0 deals
 photos to the least busy lane, so all lanes together do X* = sum_l kappa_l. Then X is the least of
@@ -167,8 +173,10 @@ import scaling  # noqa: E402  (the sweep's points: the same medians scaling.py t
 GB = 1e9
 US = 1e-6
 EFFICIENCY_AT = (64, 256, 1024, 4096, 16384)
-BATCH_SECONDS = 0.05  # src/comm/source_rank.cpp kBatchSeconds
-BATCH_CAP = 256       # src/comm/source_rank.cpp kMaxBatch
+BATCH_SECONDS = 0.05  # src/comm/lanes.hpp kBatchSeconds
+BATCH_CAP = 256       # src/comm/lanes.hpp kMaxBatch
+LEADER_BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kLeaderBatchSeconds: rank 0's batch to a node's leader
+LEADER_BATCH_CAP = 8192     # src/comm/lanes.hpp kMaxLeaderBatch
 EXIT_OK, EXIT_OFF, EXIT_BAD, EXIT_NOISY = 0, 1, 2, 3
 SERIES = [  # key, layout, variant, read mode, label, colour, line style
     ("threads", "threads", None, None, "threads (1 node)", "tab:blue", "-"),
@@ -357,6 +365,34 @@ def rows_per_block(layout, members, lane_time, in_flight, cap=BATCH_CAP):
     return float(min(max(size, 1), cap))
 
 
+def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP):
+    """Rank 0's batch to a node's leader, the rows of a block it sends back: LEADER_BATCH_SECONDS of
+    the node's work (node_time: the node's seconds a photo), at least --in-flight for every worker
+    under it, within the cap (src/comm/lanes.cpp, a lane of a leader)."""
+    size = in_flight * max(1, workers)
+    if node_time > 0:
+        size = max(size, int(LEADER_BATCH_SECONDS / node_time))
+    return min(max(size, 1), cap)
+
+
+def mean_batch(photos, lanes, first, target):
+    """The mean batch over a run of `photos` dealt to `lanes` lanes: two batches of `first` each
+    before a lane reports, then `target`, shrinking towards the end to the photos left over twice
+    the lanes (guided self-scheduling, src/comm/lanes.cpp). A leader's target is large enough for
+    the end to matter in the ceiling runs."""
+    left, batches = photos, 0
+    for lane in range(lanes):
+        for _ in range(2):
+            size = min(first, max(1, left // (2 * lanes)), left)
+            if size > 0:
+                left -= size
+                batches += 1
+    while left > 0:
+        left -= min(target, max(1, left // (2 * lanes)), left)
+        batches += 1
+    return photos / max(1, batches)
+
+
 class CeilingRun:
     def __init__(self, row):
         self.layout = row["layout"]
@@ -388,9 +424,27 @@ class CeilingRun:
             return len(roles_plan(max(self.ranks - 1, 1), 3)[0][0])
         return 1
 
-    def rows(self, in_flight):
+    @property
+    def leaders(self):
+        return self.layout.endswith("+leaders")
+
+    def rows(self, in_flight, field="busy"):
+        """The rows of a block that the rank of `field` handles: rank 0's (busy), or with leaders a
+        leader's (leader_busy: its groups' blocks, as rank 0's without leaders)."""
         lane = self.lane_us * US if self.lane_us == self.lane_us else 0.0
-        return rows_per_block(self.layout, self.members, lane, in_flight, self.batch)
+        group_cap = min(self.batch, BATCH_CAP)
+        if not self.leaders:
+            return rows_per_block(self.layout, self.members, lane, in_flight, group_cap)
+        base = self.layout.split("+")[0]
+        if field == "leader_busy":
+            return rows_per_block(base, self.members, lane, in_flight, group_cap)
+        # Rank 0 deals to one leader (one node) batches of the node's work; its workers are the ranks
+        # but rank 0 and the leader. BATCHES caps a leader's batches too; without it (256, the
+        # default) they go up to LEADER_BATCH_CAP, where the run's end shapes them.
+        workers = max(1, self.ranks - 2)
+        cap = LEADER_BATCH_CAP if self.batch == BATCH_CAP else self.batch
+        target = leader_batch(workers, lane / workers, in_flight, cap)
+        return mean_batch(self.photos, 1, in_flight * workers, target)
 
 
 def read_ceiling_tsv(path):
@@ -434,7 +488,7 @@ class Rank0Model:
             vals = [getattr(r, field) * US / r.sharing for r in rs if getattr(r, field) == getattr(r, field)]
             if not vals:
                 continue
-            xs.append(1.0 / statistics.median(r.rows(self.in_flight) for r in rs))
+            xs.append(1.0 / statistics.median(r.rows(self.in_flight, field) for r in rs))
             med.append(statistics.median(vals))
             lo.append(min(vals))
             hi.append(max(vals))
@@ -812,7 +866,7 @@ def predict_leaders(layout, cores, w, mach, read, threads_per_rank, rank0, which
         fit0, _ = rank0.fit(layout, read)
         leader_fit = rank0.leader_fits.get((layout, read)) or rank0.fit(base, read)[0]
     rows_worker = rows_per_block(base, 1, worker_time, mach.in_flight)
-    rows_leader = rows_per_block(base, 1, 1.0 / node_rate, mach.in_flight)
+    rows_leader = float(leader_batch(min(C - 1, workers), 1.0 / node_rate, mach.in_flight))
     if fit0 is not None:
         u_leader = leader_fit.cost(rows_worker, which)
         u0 = fit0.cost(rows_leader, which)
@@ -1140,7 +1194,7 @@ def inputs_table(cal, rank0, points):
             for i, part in enumerate(("a row", "a block")):
                 vals = [fit.c_row, fit.c_block][i], fit.lo[i], fit.hi[i]
                 lines.append(f"| rank 0's cost {part}, {layout}, --read {read} | {vals[0] / US:.2f} | "
-                             f"{min(vals[1], vals[2]) / US:.2f} | {max(vals[1], vals[2]) / US:.2f} | us | "
+                             f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
                              f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
         for (layout, read), fit in sorted(rank0.leader_fits.items()):
             lines.append(f"| a leader's cost a row / a block, {layout}, --read {read} | {fit.c_row / US:.2f} / "
@@ -1151,6 +1205,80 @@ def inputs_table(cal, rank0, points):
             lines.append(f"| start-up gap, {kind} (end to end - inside) | {statistics.median(g):.3f} | {min(g):.3f} | "
                          f"{max(g):.3f} | s | the sweep's points (not in the model's work) |")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- the doc's figures
+
+DOC_BLOCK = re.compile(r"(<!-- model\.py (?P<name>[a-z0-9_-]+) -->\n)(?P<body>.*?)(<!-- /model\.py (?P=name) -->)", re.S)
+
+
+def fill_doc(path, blocks):
+    """Rewrites every block of `path` between "<!-- model.py NAME -->" and "<!-- /model.py NAME -->"
+    with blocks[NAME]; the text around them is left as it is. Returns (names filled, names of blocks
+    the file has and `blocks` lacks)."""
+    text = Path(path).read_text()
+    filled, unknown = [], []
+
+    def one(m):
+        name = m.group("name")
+        if name not in blocks:
+            unknown.append(name)
+            return m.group(0)
+        filled.append(name)
+        return m.group(1) + "\n" + blocks[name].strip("\n") + "\n\n" + m.group(4)
+
+    Path(path).write_text(DOC_BLOCK.sub(one, text))
+    return filled, unknown
+
+
+def cost_table(cal):
+    """A photo's cost by stage on the baseline's machine: median of the repeats, cheapest and dearest."""
+    who = {"read r0": "rank 0 (`--read rank0`) or the rank that decodes it (`workers`, `auto`); every thread in "
+                      "thread mode",
+           "decode d": "the farm's worker; one member of the roles group, picked per photo",
+           "rest o": "every rank that scores the photo (gray strips, bookkeeping)",
+           "merge + write s": "thread mode's sink; under MPI the scoring ranks merge and format, rank 0 appends "
+                              "blocks (\"Rank 0\" below)"}
+    names = {"read r0": "read the file", "decode d": "decode", "rest o": "the rest",
+             "merge + write s": "merge + write (JSONL, HDF5)"}
+    order = ["read r0", "decode d", "analyzer", "rest o", "merge + write s"]
+    rank = lambda row: next((i for i, k in enumerate(order) if row[0].startswith(k)), len(order))
+    lines = ["| stage | median (cheapest-dearest repeat) | who does it |", "| --- | ---: | --- |"]
+    for name, med, lo, hi, unit in sorted(cal.input_rows(), key=rank):
+        if name.startswith("analyzer "):
+            label, doer = name[len("analyzer "):], "the ranks holding it (roles), the worker (farm)"
+        elif name in names:
+            label, doer = names[name], who[name]
+        elif name.startswith("read rate"):
+            label, doer = "read rate (a file's bytes / its read time)", "this machine: the page cache"
+        else:
+            label, doer = name, ""
+        digits = 3 if med < 1 else 2
+        lines.append(f"| {label} | {med:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f}) {unit} | {doer} |")
+    return "\n".join(lines)
+
+
+def rank0_table(rank0, wc, mach):
+    """Rank 0's fitted costs and what they mean for the cluster's photos (wc)."""
+    if rank0 is None:
+        return ("No ceiling runs (rank0_ceiling.tsv): rank 0's cost is estimated from message counts "
+                "(jobs/rank0_ceiling.sh measures it).")
+    lines = ["| layout, read mode | cost a row, us (band) | cost a block, us (band) | rows a block, "
+             f"{wc.P / 1e6:.0f} MP photos | rank 0 a photo, us | its ceiling, photos/s | cores it feeds |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rate = per_core_rate(wc, mach)
+    for (layout, read), fit in sorted(rank0.fits.items()):
+        pred = predict(layout, 1024, wc, mach, read=read, variant="window", rank0=rank0)
+        band = lambda i: f"{[fit.c_row, fit.c_block][i] / US:.2f} ({min(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f}-{max(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f})"
+        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(0)} | {band(1)} | "
+                     f"{pred.rows:.0f} | {pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |")
+    for (layout, read), fit in sorted(rank0.leader_fits.items()):
+        lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_block / US:.2f} | | | | |")
+    return "\n".join(lines) + (
+        f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats at each block size; the band: "
+        f"the same fit on the fastest and on the slowest repeats). With `--read rank0` rank 0 also reads each "
+        f"photo at {mach.read / GB:g} GB/s. A core scores {rate:.1f} photos a second ({wc.P / 1e6:.0f} MP, read "
+        "included), so \"cores it feeds\" is rank 0's ceiling over that.")
 
 
 ASSUMPTIONS = [
@@ -1186,6 +1314,10 @@ def main(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("results_dir", help="a sweep folder (jobs/strong_scaling.sh; e.g. analysis/results)")
     ap.add_argument("--out", help="where model_prediction.png and model.md go (default: RESULTS_DIR)")
+    ap.add_argument("--no-plot", action="store_true", help="write model.md only, no model_prediction.png")
+    ap.add_argument("--doc", help="also rewrite the blocks between '<!-- model.py NAME -->' and "
+                                  "'<!-- /model.py NAME -->' of this Markdown file (docs/scaling.md) with this run's "
+                                  "figures: sweep, cost, ceiling, efficiency, picks, verdict")
     ap.add_argument("--ceiling", help="rank0_ceiling.tsv of jobs/rank0_ceiling.sh (default: RESULTS_DIR's, if any)")
     ap.add_argument("--baseline", help="the calibration run (a thread-mode HDF5 file; default: every repeat of the "
                                        "sweep's thread mode at its fewest cores)")
@@ -1220,6 +1352,9 @@ def main(argv=None):
     folder = Path(args.results_dir)
     if not folder.is_dir():
         print(f"model.py: no such folder: {folder}", file=sys.stderr)
+        return EXIT_BAD
+    if args.doc and not Path(args.doc).is_file():
+        print(f"model.py: no such file: {args.doc}", file=sys.stderr)
         return EXIT_BAD
     out = Path(args.out) if args.out else folder
     out.mkdir(parents=True, exist_ok=True)
@@ -1347,7 +1482,8 @@ def main(argv=None):
                              f"{args.tolerance:g} %")
 
     png = out / "model_prediction.png"
-    plot(curve, wc, rows, mach, png, args.max_cores, series)
+    if not args.no_plot:
+        plot(curve, wc, rows, mach, png, args.max_cores, series)
     md = ["# Performance model", "",
           "Made by `analysis/model.py` (the equations are in its docstring; docs/scaling.md explains them).", ""]
     md += parameters_lines(wc, mach, rank0, cal) + [""]
@@ -1364,12 +1500,32 @@ def main(argv=None):
            "Efficiency: predicted images/s over the limit, min(cores x per-core rate, file system / bytes a photo); "
            "in brackets the band from the inputs' spread (every input at its dearest and at its cheapest repeat) "
            "and the bound that limits the prediction.", "", "Pick at each size:", ""] + pick_lines + [""]
-    md += ["## Predicted images per second", "", "\n".join(pt), "", "![prediction](model_prediction.png)", ""]
+    md += ["## Predicted images per second", "", "\n".join(pt), ""]
+    md += [] if args.no_plot else ["![prediction](model_prediction.png)", ""]
     md += ["## Assumptions", ""] + [f"- {a}" for a in ASSUMPTIONS] + [""]
     if failed or notes:
         md += ["Left out of the sweep:", ""] + [f"- {x}" for x in failed + notes] + [""]
     (out / "model.md").write_text("\n".join(md))
-    print(f"\nmodel.py: wrote {png.name} and model.md in {out}")
+    print(f"\nmodel.py: wrote {'' if args.no_plot else png.name + ' and '}model.md in {out}")
+    if args.doc:
+        bases = scaling.add_speedups(points)
+        sweep_md = [scaling.table(points, args.noise_threshold), "", bases.get("strong", ""), "",
+                    scaling.noise_summary(points, args.noise_threshold, args.busy_threshold)]
+        ceiling_md = [rank0_table(rank0, wc, mach)]
+        if rank0:
+            within = sum(1 for r in ceiling_rows if r[8] == "ok")
+            ceiling_md += ["", f"Held against the ceiling runs: {within} of {len(ceiling_rows)} groups (layout, ranks, "
+                           f"read mode, batch cap) within {args.tolerance:g} % of the fit; every group in "
+                           "[model.md](../analysis/results/model.md)."]
+        blocks = {"sweep": "\n".join(sweep_md), "cost": cost_table(cal), "ceiling": "\n".join(ceiling_md),
+                  "efficiency": "\n".join(et) + "\n\nIn brackets: the band from the measured inputs' spread, and "
+                  "what bounds the prediction.", "picks": "\n".join(pick_lines),
+                  # The spreads of every noisy point are in model.md; here the verdict alone.
+                  "verdict": f"`model.py` exits {status}: "
+                             + re.sub(r" \(spreads: .*\)(;| )", r"\1", " ".join(verdict_lines)) + "."}
+        filled, unknown = fill_doc(args.doc, blocks)
+        print(f"model.py: filled {', '.join(filled) or 'no block'} in {args.doc}"
+              + (f" (no figures for: {', '.join(unknown)})" if unknown else ""))
     print("model.py: " + " ".join(verdict_lines), file=sys.stderr if status else sys.stdout)
     return status
 

@@ -352,6 +352,25 @@ def inside_table(points):
     return "\n".join(lines)
 
 
+def noise_summary(points, threshold=NOISE_THRESHOLD, busy_threshold=BUSY_THRESHOLD):
+    """One paragraph: the points whose repeats disagree (NOISY) and those run on a busy machine (BUSY)."""
+    noisy = [p for p in points if p.noisy]
+    busy = [p for p in points if p.busy and not p.noisy]
+    line = (f"{len(noisy)} noisy point(s), whose repeats differ by more than {threshold:.0%}: "
+            + ", ".join(f"{label(p.series)} c={p.cores} ({pct(p.spread)}; load {fmt(p.load1, '.2f')}, "
+                        f"others' CPU {pct(p.others_cpu)})" for p in noisy)
+            + ". Their figures describe the machine's load more than photoscore; rerun them on a "
+            "quieter machine." if noisy else
+            f"No noisy point: every point's repeats agree within {threshold:.0%}.")
+    if busy:
+        line += (f" {len(busy)} point(s) ran while other processes used more than "
+                 f"{busy_threshold:.0%} of the cores (BUSY): "
+                 + ", ".join(f"{label(p.series)} c={p.cores} (others {pct(p.others_cpu)}, load "
+                             f"{fmt(p.load1, '.2f')})" for p in busy)
+                 + "; their repeats agree, but a steady load slows them all alike.")
+    return line
+
+
 def efficiency_notes(points):
     """Why an efficiency is above 1, for each point where it is."""
     notes = []
@@ -721,20 +740,7 @@ def main(argv=None):
         if has_breakdown:
             written.append(f"{prefix}time_breakdown.png")
         tab = table(mine, threshold)
-        noisy = [p for p in mine if p.noisy]
-        busy = [p for p in mine if p.busy and not p.noisy]
-        noisy_line = (f"{len(noisy)} noisy point(s), whose repeats differ by more than {threshold:.0%}: "
-                      + ", ".join(f"{label(p.series)} c={p.cores} ({pct(p.spread)}; load {fmt(p.load1, '.2f')}, "
-                                  f"others' CPU {pct(p.others_cpu)})" for p in noisy)
-                      + ". Their figures describe the machine's load more than photoscore; rerun them on a "
-                      "quieter machine." if noisy else
-                      f"No noisy point: every point's repeats agree within {threshold:.0%}.")
-        if busy:
-            noisy_line += (f" {len(busy)} point(s) ran while other processes used more than "
-                           f"{args.busy_threshold:.0%} of the cores (BUSY): "
-                           + ", ".join(f"{label(p.series)} c={p.cores} (others {pct(p.others_cpu)}, load "
-                                       f"{fmt(p.load1, '.2f')})" for p in busy)
-                           + "; their repeats agree, but a steady load slows them all alike.")
+        noisy_line = noise_summary(mine, threshold, args.busy_threshold)
         eff_notes = efficiency_notes(mine)
         heading = f"## {study.capitalize()} scaling"
         md += [heading, "", "End to end: the whole command as the user runs it (launch included), median of the "

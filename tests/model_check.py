@@ -8,17 +8,21 @@ Writes a made-up baseline (thread mode on 1 core, 100 photos of 2 megapixels, fi
 then checks what the model derives from it and predicts for every layout on machines whose parameters
 make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
 frame 6 ms); the job's limit and that no layout's efficiency exceeds it; rank 0's cost a row and a
-block fitted to made-up ceiling runs of known cost. Last, model.py's command line on made-up sweeps:
+block fitted to made-up ceiling runs of known cost, and with leaders rank 0's and a leader's, a
+leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
 exit 0 when every point is near its prediction, 1 (the model off, the point named) when one is 50 %
 off in repeats that agree, 3 (too noisy to validate) when its repeats disagree or the baseline's do,
 and the same for a ceiling group. Exit status: 0 all checks passed, 1 not.
 """
+import contextlib
+import io
 import math
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import h5py
 import numpy as np
@@ -245,6 +249,41 @@ def main():
     check(f"... with --read rank0 rank 0 also reads the photo (1 ms): {p.u0 / 1e-3:.4f} ms",
           near(p.u0, 2e-6 + 100e-6 / 3 + READ))
 
+    # --- leaders: rank 0's batches to a node's leader, and both costs fitted -------------------
+    check("a leader's batch: 0.2 s of a node of 15 workers at 345 photos/s is 69 photos",
+          model.leader_batch(15, 1 / 345.0, 3) == 69)
+    check("... at least --in-flight for each of its 15 workers (45), at most 8,192",
+          model.leader_batch(15, 1 / 100.0, 3) == 45 and model.leader_batch(15, 1e-6, 3) == 8192)
+    check("the mean batch of 100 photos to one lane, first 5, then 40 shrinking at the end: 5, 5, 40, 25, "
+          "12, 6, 3, 2, 1, 1 = 10 photos", model.mean_batch(100, 1, 5, 40) == 10.0)
+    # made-up farm+leaders runs (-np 5 and 9: a leader and 3 or 7 workers) whose rank 0 costs 2 us a row and
+    # 400 us a block of the leader's, and whose leader costs 5 us a row and 100 us a block of its workers'
+    lead_tsv = work / "leaders.tsv"
+    lines = [head + "\tleader_busy"]
+    for ranks in (5, 9):
+        for batch in (16, 64, 256):
+            run = dict(layout="farm+leaders", ranks=ranks, batch=batch, lane_us=10.0, photos=20000)
+            probe = model.CeilingRun({**{k: str(v) for k, v in run.items()}, "read": "auto", "busy": "0"})
+            busy = (2.0 + 400.0 / probe.rows(3)) * max(1.0, ranks / 2)
+            lead = (5.0 + 100.0 / probe.rows(3, "leader_busy")) * max(1.0, ranks / 2)
+            lines.append(f"farm+leaders\t{ranks}\tauto\t1\t20000\t{busy:.6f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
+                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0.01\t{lead:.6f}")
+    lead_tsv.write_text("\n".join(lines) + "\n")
+    rl = model.Rank0Model(lead_tsv)
+    f0, _ = rl.fit("farm+leaders", "workers")
+    fl = rl.leader_fits[("farm+leaders", "workers")]
+    check(f"leaders: rank 0's fit finds 2 us a row and 400 us a block (got {f0.c_row / 1e-6:.3f}, "
+          f"{f0.c_block / 1e-6:.3f}), the leader's 5 and 100 (got {fl.c_row / 1e-6:.3f}, {fl.c_block / 1e-6:.3f})",
+          near(f0.c_row, 2e-6, 1e-3) and near(f0.c_block, 400e-6, 1e-3) and near(fl.c_row, 5e-6, 1e-3)
+          and near(fl.c_block, 100e-6, 1e-3))
+    check("... and the leader layout is a measured series, not an estimate",
+          any(s[1] == "farm+leaders" and "est." not in s[4] for s in model.series_list(rl)))
+    # 16,384 cores: 1,024 nodes of a leader and 15 workers at 31.5 ms a photo (message overhead 0):
+    # a node does 15 / 31.5 ms = 476.2 photos/s, so rank 0's batch to a leader is 0.2 s of it, 95 photos
+    p = model.predict("farm+leaders", 16384, w, big_fs, read="workers", rank0=rl)
+    check(f"farm + leaders, 16,384 cores: rank 0 at 2 + 400 / 95 us = 6.21 us a photo (got {p.u0 / 1e-6:.3f} us, "
+          f"{p.rows:.0f} rows a block)", near(p.u0, 2e-6 + 400e-6 / 95) and p.rows == 95)
+
     # --- the command line on a made-up sweep ---------------------------------------------------
     sweep = work / "sweep"
     sweep.mkdir()
@@ -276,16 +315,25 @@ def main():
                              f"{'yes' if over else 'no'}\t{rep}\t0\t{wall + 0.3:.3f}\t{N}\t-\t0.5\t{wall:.3f}\t0.02\tmock")
         (sweep / "sweep.tsv").write_text("\n".join(lines) + "\n")
 
-    def run_model(*extra):
+    def run_model(*extra, command_line=False):
         # The curves to 256 cores (the efficiency table has its 64 to 16,384 whatever the curves' end).
-        res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(sweep), "--out", str(out),
-                              "--max-cores", "256", *extra], capture_output=True, text=True)
+        argv = [str(sweep), "--out", str(out), "--max-cores", "256", *extra]
+        if command_line:
+            # The script as a user runs it: its exit status is sys.exit(main()).
+            res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), *argv], capture_output=True,
+                                 text=True)
+        else:
+            # The same main() in this process, without the plot (checked once, above): a second a run less.
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = model.main(argv + ["--no-plot"])
+            res = SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
         print(res.stdout[-1500:], res.stderr[-1500:])
         return res
 
     out = work / "out"
     make((1.05,))
-    res = run_model()
+    res = run_model(command_line=True)
     check("model.py on a sweep 5 % slower than the model: exit 0", res.returncode == 0)
     check("... writes model_prediction.png (a PNG)",
           (out / "model_prediction.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n")
@@ -312,9 +360,29 @@ def main():
           res.returncode == 3 and "the baseline's own repeats differ" in res.stderr)
     make((1.05,))
     ceiling_tsv(sweep / "rank0_ceiling.tsv")
-    res = run_model()
+    doc = work / "doc.md"
+    names = ("sweep", "cost", "ceiling", "efficiency", "picks", "verdict", "other")
+    doc.write_text("# A page\n\nText before.\n\n"
+                   + "".join(f"<!-- model.py {n} -->\nold {n}\n<!-- /model.py {n} -->\n\nText after {n}.\n\n"
+                             for n in names))
+    res = run_model("--doc", str(doc))
     check("with the ceiling runs in the folder: every sweep point and ceiling group within: exit 0",
           res.returncode == 0 and "every sweep point and every ceiling group within" in res.stdout)
+    page = doc.read_text()
+    check("--doc: every block model.py knows rewritten (the sweep's points, a photo's cost, rank 0's fits, the "
+          "efficiency to 16,384 cores, the picks, the verdict), the text around them kept",
+          all(f"old {n}" not in page for n in names[:-1]) and "| threads | threads | 1 |" in page
+          and "| decode | 20.00 (20.00-20.00) ms |" in page and "| farm, --read workers (auto) | 2.00" in page
+          and "16,384 cores |" in page and "- 16,384 cores: " in page and "`model.py` exits 0: every sweep point"
+          in page and page.startswith("# A page\n\nText before.\n\n")
+          and all(f"Text after {n}." in page for n in names))
+    check("--doc: a block it has no figures for is left as it was, and said", "old other" in page
+          and "no figures for: other" in res.stdout)
+    model.fill_doc(doc, {"cost": "new cost"})
+    again = doc.read_text()
+    check("--doc again: the same marks, the new figures in place of the old, nothing else changed",
+          again == page.replace(page[page.index("<!-- model.py cost -->\n") + 23:page.index("<!-- /model.py cost -->")],
+                                "\nnew cost\n\n"))
     ceiling_tsv(sweep / "rank0_ceiling.tsv", off=("farm", 9, 16))
     res = run_model()
     check("a ceiling group 50 % off whose repeats agree: exit 1, naming it",

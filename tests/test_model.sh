@@ -5,10 +5,11 @@
 #      point outside the tolerance is marked NOISY, its repeats disagreeing), never 1 (the model
 #      off where the repeats agree); it writes model_prediction.png and model.md, and prints the
 #      validation of every sweep point and of the ceiling runs at -np 3, 5 and 9 (farm) and 4 and 7
-#      (roles), the job's limit and the efficiency against it at 64, 256, 1,024, 4,096 and 16,384
+#      (roles) (and the farm with leaders, where the ceiling has them: then measured), the job's limit and the efficiency against it at 64, 256, 1,024, 4,096 and 16,384
 #      cores for every layout and read mode, each with its band and bound, and a pick at each size;
+#      and the figures of docs/scaling.md are the ones it gives (--doc);
 #   2. tests/model_check.py: the model on a made-up baseline of known per-photo times against
-#      throughputs worked out by hand, rank 0's cost fitted to made-up ceiling runs, and the command
+#      throughputs worked out by hand, rank 0's (and a leader's) cost fitted to made-up ceiling runs, and the command
 #      line's exit status (0, 1, 3) on made-up sweeps.
 #
 #   tests/test_model.sh REPO_DIR
@@ -29,10 +30,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_model.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # --- 1. the committed sweep and ceiling runs -------------------------------------------------
-"$PY" "$REPO/analysis/model.py" "$REPO/analysis/results" --out "$work/out" >"$work/model.out" 2>&1
+cp "$REPO/docs/scaling.md" "$work/scaling.md"
+"$PY" "$REPO/analysis/model.py" "$REPO/analysis/results" --out "$work/out" --doc "$work/scaling.md" \
+  >"$work/model.out" 2>&1
 rc=$?
 cat "$work/model.out"
 out=$work/model.out
+check "docs/scaling.md's figures are model.py's on analysis/results (else: model.py analysis/results --doc docs/scaling.md)" \
+  eval 'grep -q "^model.py: filled sweep, cost, ceiling, efficiency, picks, verdict in" "$out" &&
+    diff "$REPO/docs/scaling.md" "$work/scaling.md"'
 check "model.py on analysis/results exits 0 (validated) or 3 (too noisy to validate), not 1 (model off): $rc" \
   test "$rc" -eq 0 -o "$rc" -eq 3
 check "it writes model_prediction.png (a PNG)" is_png "$work/out/model_prediction.png"
@@ -71,6 +77,13 @@ for layout in "farm, --read rank0" "farm, --read workers (auto)" "roles, pixels 
 done
 check "a leader per node is in the table (measured, or marked as an estimate)" \
   grep -qE '^\| farm( \+ a leader per node|\+leaders| \+ leaders)' "$out"
+if grep -q '^farm+leaders' "$REPO/analysis/results/rank0_ceiling.tsv" 2>/dev/null; then
+  for np in $(awk -F'\t' '$1 == "farm+leaders" { print $2 }' "$REPO/analysis/results/rank0_ceiling.tsv" | sort -u); do
+    check "the ceiling run farm+leaders -np $np is validated" grep -qE "^\| farm\+leaders \| $np \| workers \| " "$out"
+  done
+  check "the leaders measured: their efficiency is no estimate" \
+    eval '! grep -q "est.: no leader runs yet" "$out" && grep -qF "| farm + leaders, --read workers (auto) | " "$out"'
+fi
 for c in 64 256 1,024 4,096 16,384; do
   check "a pick at $c cores" grep -q "^- $c cores: " "$out"
 done
