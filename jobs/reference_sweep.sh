@@ -4,7 +4,8 @@
 # runs of every point, in rounds, after an untimed warm-up), analysis/scaling.py
 # and analysis/model.py, and copies the plots, scaling.md, ranks.md, model.md,
 # sweep.tsv, the machine's description and the runs' HDF5 files (enough to
-# redraw every plot) into RESULTS_DIR. The runs' JSONL and logs stay in WORK_DIR.
+# redraw every plot) into RESULTS_DIR, in place of the runs its sweep.tsv
+# listed before. The runs' JSONL and logs stay in WORK_DIR.
 #
 #   jobs/reference_sweep.sh RESULTS_DIR        e.g. /tmp/ref (the committed one: analysis/results)
 #
@@ -58,6 +59,12 @@ case $model in
   *) echo "reference_sweep: the model misses some point (see above)"; status=1 ;;
 esac
 mkdir -p "$RESULTS"
+# The runs of the sweep that was there before (those its sweep.tsv lists) go: a point of another
+# shape (another machine's cores, oversubscribed or not) would otherwise stay beside the new ones.
+if [ -f "$RESULTS/sweep.tsv" ]; then
+  awk -F'\t' 'NR > 1 && $1 ~ /^[a-z]+-[a-z]+-c[0-9]+[a-z0-9-]*\.h5$/ { print $1 }' "$RESULTS/sweep.tsv" |
+    while read -r old; do rm -f "$RESULTS/$old"; done
+fi
 cp "$sweep"/*.png "$sweep"/scaling.md "$sweep"/ranks.md "$sweep"/model.md "$sweep"/sweep.tsv \
   "$sweep"/sweep_info_strong.txt "$sweep"/*.h5 "$RESULTS"/
 echo "reference_sweep: plots, tables and runs in $RESULTS (JSONL and logs in $sweep)"

@@ -135,7 +135,7 @@ PY
   check "sweep: the baseline, slowed in rounds 2 and 3, is flagged NOISY" \
     grep -q '^| threads | threads | 1 | 1 | 1 | .* | NOISY (> 10%)' sweep/scaling.md
   check "sweep: the noisy points are named in the text" grep -q "noisy point(s), whose repeats differ" sweep/scaling.md
-  "$PY" "$REPO/analysis/model.py" sweep --out model >model.out 2>&1
+  "$PY" "$REPO/analysis/model.py" sweep --out model --no-plot >model.out 2>&1
   rc=$?
   cat model.out
   check "model.py on the loaded sweep exits 3 (too noisy to validate), not 1 (model off)" test "$rc" -eq 3
