@@ -14,7 +14,8 @@ cmake --build build -j"$(nproc)"
 # corpus reaches; longer runs are for PHOTOSCORE_FUZZ_SECONDS by hand.
 PHOTOSCORE_FUZZ_SECONDS=${PHOTOSCORE_FUZZ_SECONDS:-10} bash scripts/fuzz.sh
 # The sanitized build costs several of CI's minutes on 2 cores; its slowest
-# end-to-end tests (the rank-count sweep, resume, the 1,121-file action run,
-# the install check) run in the release build only.
-PHOTOSCORE_SANITIZE_SKIP='^(mpi_equivalence|e2e_resume|e2e_act|install_check|scaling_model|e2e_h5_.*_check)$' \
+# end-to-end tests (the rank-count sweep, two nodes, resume, the 421-file
+# action run, batch logs, a full /dev/shm, the install check) run in the
+# release build only: they exercise launchers and layouts, not new parsing.
+PHOTOSCORE_SANITIZE_SKIP='^(mpi_equivalence|two_node|e2e_resume|e2e_act|e2e_batch_logs|e2e_shm_full|install_check|scaling_model|e2e_h5_.*_check)$' \
   bash scripts/sanitize.sh

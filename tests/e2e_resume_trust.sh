@@ -138,14 +138,14 @@ opts = lines[1].split(" ", 1)[1].split(" ")
 opts = [f"thresholds={cut},0.3" if o.startswith("thresholds=") else o for o in opts]
 lines[1] = "options " + " ".join(opts)
 h = lambda s: hashlib.sha256(s.encode()).hexdigest()[:32]
-# Every seal recomputed over its block's records (resume_ledger.hpp).
+# Every seal recomputed over its block's records' digest (resume_ledger.hpp).
 chain = h(lines[0] + "\n" + lines[1] + "\n")
 block = ""
 for i in range(2, len(lines)):
     if lines[i].startswith("row "):
         block += lines[i] + "\n"
     elif lines[i].startswith("seal "):
-        chain = h(chain + "\n" + block)
+        chain = h(chain + "\n" + h(block))
         lines[i] = "seal " + chain
         block = ""
 open(f"{d}/r.jsonl.meta", "w").write("\n".join(lines))

@@ -123,6 +123,9 @@ for f in "${!folders[@]}"; do
     for layout in roles farm; do
       for read in rank0 workers; do
         for threads in 1 2; do
+          # Threads split the analyzers' work inside a rank, whoever read
+          # the photo: two threads are tried with the ranks reading.
+          [ "$read" = rank0 ] && [ "$threads" = 2 ] && continue
           # How the roles layout's pixels travel: "default" (the window), or a --shared-mb value.
           pixel_runs="default"
           if [ "$layout" = roles ] && [ -n "$via" ]; then
@@ -195,10 +198,9 @@ for f in "${!folders[@]}"; do
   done
 done
 
-# A rank that dies must end the job: non-zero, no hang, rows intact. The
-# rank is killed once rows are being written; a run that ended before the
-# kill reached it (a fast machine, a small folder) is tried again, and only a
-# run whose rank was killed counts.
+# A rank that dies must end the job: non-zero, no hang, rows intact. A run
+# that ended before the kill reached it (a fast machine, a small folder) is
+# tried again, and only a run whose rank was killed counts.
 if [ "$kill_check" = 1 ]; then
   folder="${folders[0]}"
   name=$(basename "$folder")
@@ -212,14 +214,21 @@ if [ "$kill_check" = 1 ]; then
       --jsonl "$out" --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err" &
     launcher=$!
     victim=""
-    for _ in $(seq 1 400); do
-      if [ -s "$out" ]; then
+    found_at=0
+    # Rank 2 is killed once rows are being written, or a second after it
+    # started (rows come in blocks: a short run may write its first late).
+    for tick in $(seq 1 400); do
+      if [ -z "$victim" ]; then
         # $launcher is timeout; its child is mpirun, whose children are the ranks.
-        for pid in $(ps -o pid= --ppid "$(ps -o pid= --ppid "$launcher" | head -1)" 2>/dev/null); do
-          if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=2"; then victim=$pid; fi
+        for pid in $(ps -o pid= --ppid "$(ps -o pid= --ppid "$launcher" | head -1 | tr -d " ")" 2>/dev/null); do
+          if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=2"; then
+            victim=$pid
+            found_at=$tick
+          fi
         done
-        break
       fi
+      if [ -n "$victim" ] && { [ -s "$out" ] || [ $((tick - found_at)) -ge 40 ]; }; then break; fi
+      kill -0 "$launcher" 2>/dev/null || break
       sleep 0.025
     done
     if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -20,6 +20,7 @@
 #include "comm/mpi_plan.hpp"
 #include "comm/pixel_arena.hpp"
 #include "comm/row_assembler.hpp"
+#include "output/resume_ledger.hpp"
 #include "output/row_block.hpp"
 #include "output/row_json.hpp"
 #include "run/ordered_writer.hpp"
@@ -463,15 +464,17 @@ Job assembler_job() {
 
 // The archive lines of a block's JSONL section (each line and its .meta
 // record come with their lengths).
+// The archive lines of a sealed JSONL section: pieces of [lines bytes]
+// [records bytes] (uint64 each), the records' digest, the lines, the records.
 std::string jsonl_lines(std::string_view section) {
   std::string lines;
   std::size_t at = 0;
-  for (int piece = 0; at < section.size(); ++piece) {
-    std::uint32_t n = 0;
-    std::memcpy(&n, section.data() + at, sizeof n);
-    at += sizeof n;
-    if (piece % 2 == 0) lines += section.substr(at, n);
-    at += n;
+  while (at < section.size()) {
+    std::uint64_t n[2] = {0, 0};
+    std::memcpy(n, section.data() + at, sizeof n);
+    at += sizeof n + kLedgerDigits;
+    lines += section.substr(at, n[0]);
+    at += n[0] + n[1];
   }
   return lines;
 }

@@ -15,7 +15,9 @@
 #include "merge/merge_scores.hpp"
 #include "output/jsonl_sink.hpp"
 #include "output/resume_ledger.hpp"
+#include "output/row_block.hpp"
 #include "output/row_json.hpp"
+#include "output/row_schema.hpp"
 #include "output/sha256.hpp"
 #include "sample_rows.hpp"
 #include "temp_dir.hpp"
@@ -136,6 +138,43 @@ TEST_F(Ledger, RecordsEveryRowAsWritten) {
   }
 }
 
+// Under MPI a block arrives sealed where it was scored (its lines
+// together, its records' digest made there), and a leader may join the
+// blocks of its node into one: rank 0 writes the lines as they came, and
+// the .meta seals each block, as a resume checks them.
+TEST_F(Ledger, BlocksSealedWhereScoredAndJoinedAreWrittenWhole) {
+  RowBlockBuilder first({RowFormat::Jsonl}, default_context(policy.analyzers));
+  first.add(row(0), ImageTiming{}, 0);
+  first.add(row(1), ImageTiming{}, 1);
+  RowBlockBuilder second({RowFormat::Jsonl}, default_context(policy.analyzers));
+  second.add(row(2), ImageTiming{}, 2);
+  const std::string joined = first.take().sections[0] + second.take().sections[0];
+  {
+    JsonlSink sink(jsonl, policy.analyzers);
+    RunInfo info;
+    info.scoring_options = scoring;
+    sink.open(info);
+    EXPECT_THROW(sink.append(joined, 2), std::runtime_error);  // three rows, not two
+    sink.append(joined, 3);
+    sink.close(info);
+  }
+  std::string expected;
+  for (std::size_t i = 0; i < 3; ++i) expected += row_to_json(row(i), RowSchema(policy.analyzers)) + "\n";
+  EXPECT_EQ(slurp(jsonl), expected);
+  const photoscore::Ledger ledger = parse_ledger(slurp(jsonl_meta_path(jsonl)));
+  ASSERT_EQ(ledger.seals.size(), 2u);
+  EXPECT_EQ(ledger.seals[0].count, 2u);
+  EXPECT_EQ(ledger.seals[1].count, 1u);
+  std::string chain = ledger.chain_start;
+  for (const LedgerSeal& seal : ledger.seals) {
+    chain = ledger_seal(chain, seal.text);
+    EXPECT_EQ(seal.chain, chain);
+  }
+  const ResumePoint point = resume();
+  EXPECT_EQ(point.rows.size(), 3u);
+  EXPECT_TRUE(point.notes.empty());
+}
+
 TEST_F(Ledger, KeepsWhatIsRecorded) {
   write_rows(3);
   const ResumePoint point = resume();
@@ -251,7 +290,7 @@ TEST(LedgerFormat, RefusesWhatIsNotOne) {
     EXPECT_NE(std::string(e.what()).find("older photoscore"), std::string::npos);
   }
   EXPECT_THROW(parse_ledger("my notes\n"), std::invalid_argument);
-  const std::string good = "photoscore meta 3\noptions x=1\nrow 10 none " + std::string(32, 'a') + "\nseal " +
+  const std::string good = "photoscore meta 4\noptions x=1\nrow 10 none " + std::string(32, 'a') + "\nseal " +
                            std::string(32, 'b') + "\n";
   EXPECT_EQ(parse_ledger(good).records.size(), 1u);
   EXPECT_EQ(parse_ledger(good).records[0].end, 10u);

@@ -76,10 +76,12 @@ ParseResult parse_options(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
 
   CLI::App app{
-      "photoscore: scores every photo of a folder for sharpness, exposure and composition, merges the scores into\n"
+      "photoscore: scores every photo of a folder for sharpness, exposure and composition, merges the scores "
+      "into\n"
       "one verdict per photo (post_it, maybe or delete) and writes them to JSONL and HDF5.\n\n"
       "  photoscore photos/                          one process, OpenMP threads on every core\n"
-      "  mpirun -np 4 photoscore photos/             rank 0 reads and merges; ranks 1-3 run one analyzer each\n"
+      "  mpirun -np 4 photoscore photos/             rank 0 deals and writes; ranks 1-3 run one analyzer "
+      "each\n"
       "  mpirun -np 8 photoscore --layout farm DIR   every worker rank runs all analyzers on whole photos\n\n"
       "Results do not depend on how the job ran: every mode writes the same JSONL bytes.\n"
       "Exit status: 0 the run completed: every file has its row (files that could not be scored have an\n"
@@ -108,7 +110,8 @@ ParseResult parse_options(int argc, char** argv) {
   std::string mode_word;
   std::string layout_word = "roles";
   app.add_option("--mode", mode_word,
-                 "threads: everything in one process with OpenMP threads; mpi: rank 0 reads and merges, the other "
+                 "threads: everything in one process with OpenMP threads; mpi: rank 0 deals the photos and "
+                 "writes the rows, the other "
                  "ranks analyze. Default: mpi when started on more than one rank, threads otherwise")
       ->check(CLI::IsMember({"threads", "mpi"}));
   app.add_option("--layout", layout_word,
@@ -176,9 +179,9 @@ ParseResult parse_options(int argc, char** argv) {
          "--shared-mb", o.shared_mb,
          "MPI roles layout: MiB of shared memory each analyzer rank keeps for the photos it decodes, "
          "which the other ranks of its group (when all on one node) then score in place, without a copy "
-         "each. Default 512, reserved when the run starts (a group that cannot reserve it broadcasts); "
-         "never more than half of /dev/shm's free space shared by the node's ranks; 0 sends the pixels by "
-         "broadcast")
+         "each. Default 512 at most; its pages are reserved 32 MiB at a time as the photos in flight "
+         "reach them (a photo whose pages cannot be reserved goes by broadcast); never more than half of "
+         "/dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
       ->check(finite_in(0.0, 1048576.0));
   app.add_option("--in-flight", o.in_flight,
                  "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "comm/chunk_service.hpp"
@@ -112,45 +113,48 @@ class Source {
 
   void send_batch(Lanes::Lane& lane, std::int64_t size) {
     auto out = std::make_unique<OutgoingBatch>();
-    PhotoBatch batch;
-    batch.seq = lane.seq;
+    // Encoded photo by photo, straight from the file list: rank 0 copies a
+    // photo's names once, into the message.
+    std::optional<BatchEncoder> batch;
+    const std::int64_t seq = lane.seq;
+    std::vector<int> decoders;  // of the photos whose bytes rank 0 sends
     for (std::int64_t k = 0; k < size; ++k) {
       const std::size_t index = next_;
       const InputFile& file = files_[index];
-      BatchPhoto photo;
-      photo.filename = file.filename;
-      photo.path = file.path;
       std::vector<std::uint8_t> bytes;
+      std::string identity;
+      double read_seconds = 0.0;
+      std::int64_t payload = -1;
       if (lane.rank0_reads) {
         std::string error;
         const double t0 = MPI_Wtime();
-        const bool readable = read_photo(file.path, bytes, error, job_.limits.max_file_bytes, &photo.identity);
-        photo.read_seconds = MPI_Wtime() - t0;
-        timing_.read += photo.read_seconds;
+        const bool readable = read_photo(file.path, bytes, error, job_.limits.max_file_bytes, &identity);
+        read_seconds = MPI_Wtime() - t0;
+        timing_.read += read_seconds;
         if (!readable) {
-          if (!batch.photos.empty()) break;  // the batch ends before it; its row is rank 0's
-          write_unread(index, file, std::move(error), photo.read_seconds, std::move(photo.identity));
+          if (batch) break;  // the batch ends before it; its row is rank 0's
+          write_unread(index, file, std::move(error), read_seconds, std::move(identity));
           continue;
         }
-        photo.payload = static_cast<std::int64_t>(bytes.size());
+        payload = static_cast<std::int64_t>(bytes.size());
       }
       // A photo weighs its bytes when rank 0 has them (the decode balancer's unit).
-      photo.decoder = lanes_.take(lane, photo.payload > 0 ? static_cast<double>(photo.payload) : 1.0);
-      if (batch.photos.empty()) batch.first = static_cast<std::int64_t>(next_);
+      const int decoder = lanes_.take(lane, payload > 0 ? static_cast<double>(payload) : 1.0);
+      if (!batch) batch.emplace(out->bytes, static_cast<std::int64_t>(next_), seq);
       ++next_;
-      if (photo.payload >= 0) out->payloads.push_back(std::move(bytes));
-      batch.photos.push_back(std::move(photo));
+      batch->add(decoder, payload, read_seconds, file.filename, file.path, identity);
+      if (payload >= 0) {
+        out->payloads.push_back(std::move(bytes));
+        decoders.push_back(decoder);
+      }
     }
-    if (batch.photos.empty()) return;
+    if (!batch) return;
     StageClock clock(timing_.comm);
-    encode_batch(batch, out->bytes);
     lane.channel->send_batch(*out);
     timing_.bytes_sent += lane.channel->batch_bytes(out->bytes.size());
-    std::size_t p = 0;
-    for (const BatchPhoto& photo : batch.photos) {
-      if (photo.payload < 0) continue;
-      std::vector<std::uint8_t>& bytes = out->payloads[p++];
-      payload(world_, photo.decoder, true, bytes, out->requests);
+    for (std::size_t p = 0; p < decoders.size(); ++p) {
+      std::vector<std::uint8_t>& bytes = out->payloads[p];
+      payload(world_, decoders[p], true, bytes, out->requests);
       timing_.bytes_sent += static_cast<std::int64_t>(bytes.size());
     }
     outgoing_.push_back(std::move(out));

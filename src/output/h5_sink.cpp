@@ -48,6 +48,26 @@ class H5Formatter final : public RowFormatter {
     put_scores_record(scores_, schema_, row, out.data() + at);
     put_images_record(images_, row, timing, index, out.data() + at + scores_.size());
   }
+  // A block's /scores records together, then its /timing/images records,
+  // after the row count (uint64): rank 0 appends each table's part of a
+  // block with one copy.
+  void seal(std::string& section, std::int64_t count) const override {
+    const std::size_t rows = static_cast<std::size_t>(count);
+    const std::size_t a = scores_.size();
+    const std::size_t b = images_.size();
+    if (section.size() != rows * (a + b))
+      throw std::logic_error("H5 records: a section that is not whole rows");
+    std::string out(sizeof(std::uint64_t) + section.size(), '\0');
+    const auto n = static_cast<std::uint64_t>(rows);
+    std::memcpy(out.data(), &n, sizeof n);
+    char* scores = out.data() + sizeof n;
+    char* images = scores + rows * a;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::memcpy(scores + r * a, section.data() + r * (a + b), a);
+      std::memcpy(images + r * b, section.data() + r * (a + b) + a, b);
+    }
+    section = std::move(out);
+  }
 
  private:
   RowSchema schema_;
@@ -134,12 +154,23 @@ void H5Sink::append(std::string_view records, std::int64_t rows) {
   State& s = *state_;
   const std::size_t scores = s.scores.record_size();
   const std::size_t images = s.images.record_size();
-  if (records.size() != static_cast<std::size_t>(rows) * (scores + images))
-    throw std::logic_error("H5Sink::append: records of another layout");
-  for (const char* p = records.data(); p != records.data() + records.size(); p += scores + images) {
-    s.scores.append(p, 1);
-    s.images.append(p + scores, 1);
+  // One or more sealed pieces (H5Formatter::seal), as blocks were joined.
+  std::int64_t seen = 0;
+  std::size_t at = 0;
+  while (at < records.size()) {
+    std::uint64_t n = 0;
+    if (records.size() - at < sizeof n) throw std::logic_error("H5Sink::append: records of another layout");
+    std::memcpy(&n, records.data() + at, sizeof n);
+    at += sizeof n;
+    if (n > (records.size() - at) / (scores + images))
+      throw std::logic_error("H5Sink::append: records of another layout");
+    const std::size_t count = static_cast<std::size_t>(n);
+    s.scores.append(records.data() + at, count);
+    s.images.append(records.data() + at + count * scores, count);
+    at += count * (scores + images);
+    seen += static_cast<std::int64_t>(count);
   }
+  if (seen != rows) throw std::logic_error("H5Sink::append: records of another layout");
 }
 
 // Keys: the table (0 /scores, 1 /timing/images) in bit 48, the chunk below.

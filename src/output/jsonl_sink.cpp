@@ -1,8 +1,6 @@
 #include "output/jsonl_sink.hpp"
 
 #include <fcntl.h>
-#include <limits.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,32 +13,23 @@
 #include "output/partial_file.hpp"
 #include "output/row_json.hpp"
 #include "output/row_schema.hpp"
+#include "output/writev_all.hpp"
 
 namespace photoscore {
 
 namespace {
 
-// All of `pieces` in order, or false with errno set (a short writev goes
-// on from where it stopped; at most IOV_MAX pieces a call).
-bool writev_all(int fd, std::vector<iovec>& pieces) {
-  std::size_t first = 0;
-  while (first < pieces.size()) {
-    const int n_pieces = static_cast<int>(std::min<std::size_t>(pieces.size() - first, IOV_MAX));
-    ssize_t n = ::writev(fd, pieces.data() + first, n_pieces);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    while (first < pieces.size() && static_cast<std::size_t>(n) >= pieces[first].iov_len) {
-      n -= static_cast<ssize_t>(pieces[first].iov_len);
-      ++first;
-    }
-    if (first < pieces.size()) {
-      pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + n;
-      pieces[first].iov_len -= static_cast<std::size_t>(n);
-    }
-  }
-  return true;
+void put_u64(std::string& out, std::size_t n) {
+  const auto v = static_cast<std::uint64_t>(n);
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+std::uint64_t get_u64(std::string_view bytes, std::size_t& at) {
+  std::uint64_t n = 0;
+  if (bytes.size() - at < sizeof n) throw std::runtime_error("malformed JSONL rows");
+  std::memcpy(&n, bytes.data() + at, sizeof n);
+  at += sizeof n;
+  return n;
 }
 
 void put_length(std::string& out, std::size_t n) {
@@ -74,6 +63,30 @@ class JsonlFormatter final : public RowFormatter {
     const std::string record = ledger_record(line.size(), photo, ledger_row_digest(line));
     put_length(out, record.size());
     out += record;
+  }
+  // The block's lines together, then its records: [lines bytes][records
+  // bytes] (uint64 each), the records' digest (ledger_block_digest), the
+  // lines, the records. Rank 0 then writes the lines and the records each
+  // with one writev() straight from the block it received, and hashes only
+  // the digest into the .meta's chain.
+  void seal(std::string& section, std::int64_t count) const override {
+    std::string lines;
+    std::string records;
+    lines.reserve(section.size());
+    std::size_t at = 0;
+    for (std::int64_t r = 0; r < count; ++r) {
+      lines += take_piece(section, at);
+      records += take_piece(section, at);
+    }
+    if (at != section.size()) throw std::logic_error("JSONL rows: a section that is not whole rows");
+    std::string out;
+    out.reserve(2 * sizeof(std::uint64_t) + kLedgerDigits + lines.size() + records.size());
+    put_u64(out, lines.size());
+    put_u64(out, records.size());
+    out += ledger_block_digest(records);
+    out += lines;
+    out += records;
+    section = std::move(out);
   }
 
  private:
@@ -120,21 +133,32 @@ void JsonlSink::open(const RunInfo& info) {
 
 void JsonlSink::append(std::string_view rows, std::int64_t count) {
   if (fd_ < 0) throw std::logic_error("JsonlSink::append before open");
-  // The block's lines go to the kernel straight from the block (one
-  // writev, no copy into a buffer of our own): a block is already the
-  // group commit, tens to hundreds of rows under MPI.
+  // One or more sealed pieces (JsonlFormatter::seal): their lines go to
+  // the kernel straight from the block, one piece a segment of one writev.
   std::vector<iovec> lines;
-  lines.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
-  std::string records;
+  std::vector<LedgerBlock> records;
   std::size_t at = 0;
   std::size_t size = 0;
-  for (std::int64_t r = 0; r < count; ++r) {
-    const std::string_view line = take_piece(rows, at);
-    lines.push_back({const_cast<char*>(line.data()), line.size()});
-    size += line.size();
-    records += take_piece(rows, at);
+  std::int64_t newlines = 0;
+  while (at < rows.size()) {
+    const std::uint64_t line_bytes = get_u64(rows, at);
+    const std::uint64_t record_bytes = get_u64(rows, at);
+    if (rows.size() - at < kLedgerDigits || rows.size() - at - kLedgerDigits < line_bytes ||
+        rows.size() - at - kLedgerDigits - line_bytes < record_bytes)
+      throw std::runtime_error("malformed JSONL rows");
+    const std::string_view digest = rows.substr(at, kLedgerDigits);
+    at += kLedgerDigits;
+    const std::string_view text = rows.substr(at, line_bytes);
+    at += line_bytes;
+    records.push_back({rows.substr(at, record_bytes), digest});
+    at += record_bytes;
+    newlines += std::count(text.begin(), text.end(), '\n');
+    if (text.empty()) continue;
+    lines.push_back({const_cast<char*>(text.data()), text.size()});
+    size += text.size();
   }
-  if (at != rows.size()) throw std::runtime_error("malformed JSONL rows");
+  // A JSON line holds no raw newline: one a row, or the block is not whole rows.
+  if (newlines != count) throw std::runtime_error("malformed JSONL rows");
   if (!writev_all(fd_, lines)) {
     const int err = errno;
     // Part of the block may have gone out: cut back to the last whole row
@@ -145,19 +169,12 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
   }
   good_ += size;
-  // The block's records, sealed, after its rows: never ahead of them.
-  if (ledger_.is_open() && count > 0) ledger_.append_block(records);
-}
-
-void JsonlSink::flush() {
-  if (fd_ < 0) return;
-  // The records of rows now in the file.
-  if (ledger_.is_open()) ledger_.flush();
+  // The blocks' records, each sealed, after their rows: never ahead of them.
+  if (ledger_.is_open()) ledger_.write(records);
 }
 
 void JsonlSink::close(const RunInfo&) {
   if (fd_ < 0) return;
-  flush();
   ledger_.close();
   const int fd = fd_;
   fd_ = -1;

@@ -44,7 +44,6 @@ class JsonlSink final : public FormattingSink {
   // A kept row is already in the file (the bytes kept).
   void resume(const ScoredRow&) override {}
   void append(std::string_view rows, std::int64_t count) override;
-  void flush() override;
   void close(const RunInfo& info) override;
 
  private:
@@ -56,7 +55,9 @@ class JsonlSink final : public FormattingSink {
 };
 
 // A row's bytes for the JSONL sink: its archive line and newline, and its
-// record for PATH.meta (each with its length before it).
+// record for PATH.meta (each with its length before it); sealed, a block's
+// lines together and then its records (JsonlSink::append reads pieces so
+// laid out).
 std::unique_ptr<RowFormatter> make_jsonl_formatter(const FormatContext& context);
 
 }  // namespace photoscore

@@ -13,12 +13,13 @@
 
 #include "output/partial_file.hpp"
 #include "output/sha256.hpp"
+#include "output/writev_all.hpp"
 
 namespace photoscore {
 
 namespace {
 
-constexpr std::string_view kMagic = "photoscore meta 3";
+constexpr std::string_view kMagic = "photoscore meta 4";
 constexpr std::size_t kDigits = 32;  // 128 bits
 
 std::string header(std::string_view options) {
@@ -26,19 +27,6 @@ std::string header(std::string_view options) {
 }
 
 std::string seal_line(std::string_view chain) { return "seal " + std::string(chain) + "\n"; }
-
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 std::int64_t ns(const timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
@@ -79,11 +67,17 @@ std::string ledger_record(std::uint64_t length, std::string_view photo, std::str
   return line;
 }
 
-std::string ledger_seal(std::string_view previous, std::string_view records) {
+std::string ledger_block_digest(std::string_view records) { return sha256_hex(records, kDigits); }
+
+std::string ledger_seal_digest(std::string_view previous, std::string_view block_digest) {
   std::string text(previous);
   text += "\n";
-  text += records;
+  text += block_digest;
   return sha256_hex(text, kDigits);
+}
+
+std::string ledger_seal(std::string_view previous, std::string_view records) {
+  return ledger_seal_digest(previous, ledger_block_digest(records));
 }
 
 bool photo_changed_since(std::string_view photo, std::int64_t since_ns) {
@@ -101,6 +95,7 @@ bool photo_changed_since(std::string_view photo, std::int64_t since_ns) {
 
 bool is_photoscore_meta(std::string_view text) {
   if (text.substr(0, kMagic.size()) == kMagic) return true;
+  if (text.substr(0, 17) == "photoscore meta 3") return true;  // seals over the records themselves
   if (text.substr(0, 17) == "photoscore meta 2") return true;  // records chained row by row
   // The format before: one line, the options, starting with the profile.
   return text.substr(0, 8) == "profile=" && text.find('\n') + 1 >= text.size();
@@ -201,22 +196,26 @@ void LedgerWriter::open(const std::string& meta_path, const std::string& options
   if (fd_ < 0) throw std::runtime_error("cannot write " + meta_path + ": " + std::strerror(errno));
 }
 
-void LedgerWriter::append_block(std::string_view records) {
-  if (fd_ < 0) throw std::logic_error("LedgerWriter::append_block before open");
-  if (records.empty()) return;
-  chain_ = ledger_seal(chain_, records);
-  pending_ += records;
-  pending_ += seal_line(chain_);
-}
-
-void LedgerWriter::flush() {
-  if (pending_.empty()) return;
-  // One write with O_APPEND: a kill leaves at most a last line cut short,
-  // which a resume leaves out (and the rows it would cover are scored again).
-  if (!write_all(fd_, pending_.data(), pending_.size())) {
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+void LedgerWriter::write(const std::vector<LedgerBlock>& blocks) {
+  if (fd_ < 0) throw std::logic_error("LedgerWriter::write before open");
+  std::vector<std::string> seals;
+  seals.reserve(blocks.size());
+  std::vector<iovec> pieces;
+  pieces.reserve(2 * blocks.size());
+  for (const LedgerBlock& block : blocks) {
+    if (block.records.empty()) continue;
+    chain_ = ledger_seal_digest(chain_, block.digest);
+    seals.push_back(seal_line(chain_));
   }
-  pending_.clear();
+  std::size_t k = 0;
+  for (const LedgerBlock& block : blocks) {
+    if (block.records.empty()) continue;
+    pieces.push_back({const_cast<char*>(block.records.data()), block.records.size()});
+    pieces.push_back({seals[k].data(), seals[k].size()});
+    ++k;
+  }
+  if (!writev_all(fd_, pieces))
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
 }
 
 void LedgerWriter::close() {

@@ -5,7 +5,7 @@
 // of rows, after the rows), so it is current whatever stops the run, and
 // checking it costs one pass over the kept rows:
 //
-//   photoscore meta 3
+//   photoscore meta 4
 //   options profile=seed analyzers=sharpness,exposure,composition ...
 //   row LENGTH PHOTO ROW_DIGEST
 //   ...
@@ -20,9 +20,10 @@
 // (never kept). ROW_DIGEST: SHA-256 of the row's bytes. A record is made
 // where its row is, on the rank that read and scored the photo: the rank
 // that writes only seals. CHAIN, after each block of records: SHA-256 of the
-// previous seal's CHAIN (for the first one, of the two header lines) and the
-// block's record lines, so neither a record nor the options line can be
-// edited alone; records after the last seal (a kill between the two) are
+// previous seal's CHAIN (for the first one, of the two header lines) and of
+// the digest of the block's record lines (made where the block was, so the
+// rank that writes hashes a few bytes a block, not every record), so neither
+// a record nor the options line can be edited alone; records after the last seal (a kill between the two) are
 // not trusted, and their rows are scored again. Digests are cut to 128 bits
 // (32 hex digits): they catch edits and foreign files, not a forger who
 // recomputes them (one who can write the outputs could as well write the
@@ -83,13 +84,24 @@ std::string ledger_row_digest(std::string_view row);
 // "row LENGTH PHOTO ROW_DIGEST\n".
 std::string ledger_record(std::uint64_t length, std::string_view photo, std::string_view row_digest);
 std::string ledger_chain_start(std::string_view options);
-// The seal after `records` (record lines) that follow `previous`.
+// The digest of a block's record lines (kLedgerDigits hex digits).
+std::string ledger_block_digest(std::string_view records);
+inline constexpr std::size_t kLedgerDigits = 32;
+// The seal after a block whose records have `block_digest` and follow `previous`.
+std::string ledger_seal_digest(std::string_view previous, std::string_view block_digest);
+// The same from the record lines themselves.
 std::string ledger_seal(std::string_view previous, std::string_view records);
 
-// The writing side, driven by the JSONL sink: append_block() a block's
-// records (ledger_record lines, made with the rows) once its rows are
-// added to the JSONL, flush() once those rows are written (one write() for
-// all the records and seals added since).
+// A block's record lines and their digest (ledger_block_digest), as the
+// rank that scored the block made them.
+struct LedgerBlock {
+  std::string_view records;
+  std::string_view digest;
+};
+
+// The writing side, driven by the JSONL sink: write() the records of blocks
+// once their rows are in the JSONL (never before: a record never describes
+// a row the JSONL does not hold), each block followed by its seal.
 class LedgerWriter {
  public:
   LedgerWriter() = default;
@@ -105,15 +117,16 @@ class LedgerWriter {
   // std::runtime_error.
   void open(const std::string& meta_path, const std::string& options, std::optional<std::uint64_t> keep);
   bool is_open() const { return fd_ >= 0; }
-  void append_block(std::string_view records);
-  void flush();
+  // The blocks' records and seals, in one writev() with O_APPEND: a kill
+  // leaves at most a last line cut short, which a resume leaves out (and
+  // the rows it would cover are scored again). Throws std::runtime_error.
+  void write(const std::vector<LedgerBlock>& blocks);
   void close();
 
  private:
   std::string path_;
   int fd_ = -1;
   std::string chain_;
-  std::string pending_;
 };
 
 }  // namespace photoscore

@@ -25,6 +25,9 @@ void RowBlockBuilder::add(const ScoredRow& row, const ImageTiming& timing, std::
 }
 
 RowBlock RowBlockBuilder::take() {
+  if (block_.count > 0)
+    for (std::size_t i = 0; i < formatters_.size(); ++i)
+      formatters_[i]->seal(block_.sections[i], block_.count);
   RowBlock out = std::move(block_);
   block_ = RowBlock{};
   block_.sections.resize(formatters_.size());

@@ -62,6 +62,13 @@ class RowFormatter {
   // Appends the bytes of row `index` (its place in the run's file list) to `out`.
   virtual void format(const ScoredRow& row, const ImageTiming& timing, std::int64_t index,
                       std::string& out) const = 0;
+  // Called once the `count` rows of a block are all in `section`: a
+  // formatter may lay them out again for its sink, where the photos were
+  // scored rather than where the file is written (the JSONL puts the
+  // block's lines together, so rank 0 writes them as they came). Sections
+  // sealed apart may be joined afterwards (a leader forwards its node's
+  // blocks as one), so a sink reads a section as one or more sealed pieces.
+  virtual void seal(std::string& /*section*/, std::int64_t /*count*/) const {}
 };
 
 std::unique_ptr<RowFormatter> make_row_formatter(RowFormat format, const FormatContext& context);

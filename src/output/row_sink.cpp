@@ -27,6 +27,7 @@ FormattingSink::FormattingSink(RowFormat format, const FormatContext& context)
 void FormattingSink::write(const ScoredRow& row, const ImageTiming& timing) {
   scratch_.clear();
   formatter_->format(row, timing, written_++, scratch_);
+  formatter_->seal(scratch_, 1);
   append(scratch_, 1);
 }
 

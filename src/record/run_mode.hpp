@@ -8,7 +8,7 @@
 namespace photoscore {
 
 // threads: one process, OpenMP threads each scoring whole photos.
-// mpi: rank 0 reads and merges, the other ranks score.
+// mpi: rank 0 deals the photos and writes the rows, the other ranks score.
 enum class Mode { Threads, Mpi };
 
 // How MPI ranks share the work. Threads is the layout of thread mode itself,

@@ -12,7 +12,7 @@ void put(std::string& out, T v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
-void put_text(std::string& out, const std::string& text) {
+void put_text(std::string& out, std::string_view text) {
   put(out, static_cast<std::uint32_t>(text.size()));
   out += text;
 }
@@ -49,19 +49,30 @@ constexpr std::size_t kPhotoFixed = sizeof(std::int32_t) + sizeof(std::int64_t) 
 
 }  // namespace
 
+BatchEncoder::BatchEncoder(std::string& out, std::int64_t first, std::int64_t seq) : out_(out) {
+  out_.clear();
+  put(out_, first);
+  put(out_, seq);
+  count_at_ = out_.size();
+  put(out_, std::uint32_t{0});
+}
+
+void BatchEncoder::add(std::int32_t decoder, std::int64_t payload, double read_seconds,
+                       std::string_view filename, std::string_view path, std::string_view identity) {
+  put(out_, decoder);
+  put(out_, payload);
+  put(out_, read_seconds);
+  put_text(out_, filename);
+  put_text(out_, path);
+  put_text(out_, identity);
+  ++count_;
+  std::memcpy(out_.data() + count_at_, &count_, sizeof count_);
+}
+
 void encode_batch(const PhotoBatch& batch, std::string& out) {
-  out.clear();
-  put(out, batch.first);
-  put(out, batch.seq);
-  put(out, static_cast<std::uint32_t>(batch.photos.size()));
-  for (const BatchPhoto& p : batch.photos) {
-    put(out, p.decoder);
-    put(out, p.payload);
-    put(out, p.read_seconds);
-    put_text(out, p.filename);
-    put_text(out, p.path);
-    put_text(out, p.identity);
-  }
+  BatchEncoder encoder(out, batch.first, batch.seq);
+  for (const BatchPhoto& p : batch.photos)
+    encoder.add(p.decoder, p.payload, p.read_seconds, p.filename, p.path, p.identity);
 }
 
 PhotoBatch decode_batch(std::string_view bytes) {

@@ -28,6 +28,22 @@ struct PhotoBatch {
 
 // An encoded batch is never empty; the empty message means "no more".
 void encode_batch(const PhotoBatch& batch, std::string& out);
+
+// The same, a photo at a time, straight from where the caller holds its
+// names (rank 0 deals from its file list without copying them first).
+// `out` holds a batch once add() was called at least once.
+class BatchEncoder {
+ public:
+  BatchEncoder(std::string& out, std::int64_t first, std::int64_t seq);
+  void add(std::int32_t decoder, std::int64_t payload, double read_seconds, std::string_view filename,
+           std::string_view path, std::string_view identity);
+  std::uint32_t count() const { return count_; }
+
+ private:
+  std::string& out_;
+  std::size_t count_at_ = 0;
+  std::uint32_t count_ = 0;
+};
 // Throws std::runtime_error on bytes that are not a batch.
 PhotoBatch decode_batch(std::string_view bytes);
 
