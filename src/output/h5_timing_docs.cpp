@@ -20,7 +20,8 @@ Doc rank_doc(const std::string& name, bool threads) {
   // In thread mode a stage's seconds are summed over the threads.
   const std::string summed = threads ? ", summed over the rank's threads (thread-seconds)" : "";
   if (name == "rank") return {"1", "MPI rank (0 in thread mode)"};
-  if (name == "role") return {"", "what the rank does: source+merger, leader, analyzer[NAMES], worker or threads"};
+  if (name == "role")
+    return {"", "what the rank does: source+merger, leader, analyzer[NAMES], worker or threads"};
   if (name == "host") return {"", "the host the rank ran on"};
   if (name == "wall") return {"seconds", "the rank's elapsed time, from its start to its last row"};
   if (name == "read") return {"seconds", "reading photo files" + summed};
