@@ -1,30 +1,53 @@
 #!/usr/bin/python3
-"""A performance model of photoscore: images per second for every layout and read mode,
-from 1 to 1,024 cores on 1 to 64 nodes, calibrated on one measured run.
+"""A performance model of photoscore: images per second for every layout and read mode, from 1 to
+16,384 cores, against the physical limit of the job; calibrated on measured runs, with the spread
+of every measured input carried into a band around every prediction.
 
-  /usr/bin/python3 analysis/model.py RESULTS_DIR [--out DIR] [machine options]
+  /usr/bin/python3 analysis/model.py RESULTS_DIR [--ceiling FILE] [--out DIR] [--no-plot] [--doc FILE]
+                                    [machine options]
 
-RESULTS_DIR is a sweep folder (jobs/strong_scaling.sh, e.g. analysis/results). The model is
-calibrated on ONE run of it, the baseline (thread mode at the sweep's fewest cores, its median
-repeat; --baseline FILE picks another thread-mode run), plus the machine parameters below. It then
+RESULTS_DIR is a sweep folder (jobs/strong_scaling.sh; e.g. analysis/results). Inputs:
 
-  1. predicts every point of the sweep on the sweep's own machine (one node of `nproc` cores,
-     from sweep.tsv) and prints a validation table: point, measured images/s, predicted, error %;
-  2. predicts the cluster curves (threads; farm; roles, its pixels through the group's shared-memory
-     window (photoscore's default when a group is on one node) or by broadcast (--shared-mb 0, or a
-     group across nodes); read modes rank0 and workers) from 1 to --max-cores cores,
-     --cores-per-node cores a node;
-  3. prints the predicted parallel efficiency at 64, 256 and 1,024 cores;
-  4. writes model_prediction.png (the curves, the sweep's measured points on top) and model.md
-     (the tables, the parameters and the assumptions) into RESULTS_DIR or --out.
+  the workload   per-photo costs from the baseline point: thread mode at the sweep's fewest cores,
+                 every repeat of it (--baseline FILE: one run instead). Each input is the median
+                 over the repeats; their min and max are its spread.
+  rank 0         its cost a photo from the ceiling benchmark (jobs/rank0_ceiling.sh), the file
+                 rank0_ceiling.tsv in RESULTS_DIR or --ceiling: per layout and read mode, a cost a
+                 row and a cost a block of rows, fitted to every run (below). Without it, rank 0's
+                 cost is estimated from message counts and the baseline's merge + write (the model
+                 before the ceiling benchmark), and the output says so.
+  the machine    the options below (not measured here: a cluster's nodes, network, file system).
 
-Exit status: 0, every sweep point predicted within --tolerance (15 %); 1, some point is off by
-more; 2, bad arguments or no usable baseline.
+It then
+
+  1. validates: predicts every point of the sweep on the sweep's own machine (one node of `nproc`
+     cores) against the program's own time (/run wall_seconds: the model predicts the work, not
+     the launch; the sweep's start-up gap is reported beside), and rank 0's time a photo in every
+     ceiling run (-np 3, 5, 9 and the roles runs, each batch size) against the fit;
+  2. states the physical limit of a job of c cores, min(c x per-core rate, file system bandwidth /
+     bytes a photo), the per-core rate being what one core does when it only reads and scores
+     photos (1 / (read + t_score)): no layout can beat it, so an efficiency against it is at most 1;
+  3. predicts every layout and read mode on the cluster (--cores-per-node, up to --max-cores,
+     default 16,384) and prints the efficiency against the limit at 64, 256, 1,024, 4,096 and
+     16,384 cores, with the band that the inputs' spread gives and the bound that limits it, and
+     which layout and read mode to pick at each size;
+  4. writes model_prediction.png (not with --no-plot) and model.md into RESULTS_DIR or --out;
+  5. with --doc FILE, rewrites the blocks of FILE between "<!-- model.py NAME -->" and
+     "<!-- /model.py NAME -->" with the same figures (NAME: sweep, cost, ceiling, efficiency, picks,
+     verdict): docs/scaling.md's figures are this script's on analysis/results.
+
+Exit status: 0, every sweep point and every ceiling group within --tolerance (15 %); 1, the model
+is off: some point outside the tolerance whose repeats agree (within --noise-threshold, 10 %), on a
+machine other processes left alone (they used at most --busy-threshold, 25 %, of its cores: sweep.tsv
+and rank0_ceiling.tsv others_cpu), with a baseline of which the same holds; 3, the sweep is too noisy
+to validate: every point outside the tolerance is noisy (its repeats disagree, or the machine was
+busy), or the baseline itself is, so the measurements disagree with each other before they disagree
+with the model (rerun on a quieter machine); 2, bad arguments or no usable baseline.
 
 What the baseline gives (per photo, means over its photos; /timing/images and /timing/ranks)
 --------------------------------------------------------------------------------------------
   d      decode seconds                     a_k   seconds of analyzer k
-  r0     read seconds                       s     merge + write seconds (the sinks; rank 0's in MPI)
+  r0     read seconds                       s     merge + write seconds (the threads' sink)
   o      the rest of a photo's time: o = wall * c0 / N - r0 - d - sum_k a_k - s (gray strips,
          bookkeeping; c0 = the baseline's threads, N its photos). d + sum a + o is the time one core
          needs to score a photo it already holds: t_score.
@@ -35,19 +58,43 @@ What the baseline gives (per photo, means over its photos; /timing/images and /t
 --photo-megapixels scales d, a_k, o, P, H and B to photos of another size (decode and analyzers are
 linear in pixels); --photo-mb sets B alone.
 
+Rank 0's cost, from the ceiling benchmark
+-----------------------------------------
+Rank 0 deals photos in batches and gets their rows back as blocks, a block per batch (src/comm:
+lanes.hpp, source_rank.cpp, row_assembler.hpp). A batch is about 50 ms of a group's work, at least
+--in-flight photos (a roles group: (--in-flight + 2) x its members), at most 256 (the cap, lower in
+runs with PHOTOSCORE_BATCH_MAX): rows_per_block = clamp(0.05 s / lane_time, first_batch, cap), where
+lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a photo (wall - wait)
+is then
+
+    u0 = c_row + c_block / rows_per_block   [+ (B - B_ceiling) / read_bandwidth with --read rank0]
+
+c_row (appending the row's bytes, its share of the HDF5 chunk) and c_block (a batch dealt, a block
+received and put in order, the messages) are fitted by least squares, per layout and read mode, to
+the medians of the ceiling runs' repeats, whose rows_per_block differ (farm and roles, rank counts,
+BATCHES); the same fit on the fastest and on the slowest repeats gives their spread. Where a run's
+ranks outnumber its machine's cores (the TSV's nproc), every rank is busy while rank 0 works, so rank
+0 gets nproc / ranks of a core and its wall-clock busy time is its cost x ranks / nproc: the fit
+divides that out, and the predictions of those runs multiply it back in. Tiny photos
+make rows_per_block large there (up to the cap); 4 MP photos, whose batch is 50 ms / 14 ms, make it 3:
+rank 0's cost a photo of real work is mostly c_block / 3. With --read rank0 rank 0 also reads:
+the ceiling's tiny files carry the cost of opening each, the extra bytes of a real photo are read at
+--read-bandwidth.
+
 Machine parameters (options; defaults in brackets)
 --------------------------------------------------
-  --cores-per-node C [16]       cores of a node (1,024 cores = 64 nodes)
+  --cores-per-node C [16]       cores of a node (16,384 cores = 1,024 nodes)
   --link-bandwidth [12.5 GB/s]  a node's network link, each way (100 Gb/s)
   --link-latency [2 us]         one message across the network
   --shm-bandwidth [5 GB/s]      one core copying within a node: a message between two ranks
                                 (single copy, by the receiver), or a decoder's rows into the window
-  --fs-bandwidth [20 GB/s]      the shared file system, all readers together
-  --read-bandwidth [baseline]   one rank reading one file; default: the baseline's own rate
-                                (B / r0), i.e. the storage the baseline ran on
-  --msg-overhead [5 us]         CPU seconds an MPI message costs each end (post, test, match)
+  --fs-bandwidth [1000 GB/s]    the shared file system, all readers together (a large parallel file
+                                system; 16,384 cores of 4 MP JPEGs read about 800 GB/s)
+  --read-bandwidth [2 GB/s]     one rank reading one file on the cluster (one client of the parallel
+                                file system); the sweep's validation uses its own measured rate
+  --msg-overhead [5 us]         CPU seconds an MPI message costs a scoring rank (post, test, match)
   --poll-cpu [0.05]             fraction of a core rank 0 uses while it waits (it polls and sleeps)
-  --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB; 4 for int32 gray)
+  --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB)
   --piece-kib [2048]            KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
 With r = B / read_bandwidth, m = msg_overhead, copy(x) = x / shm_bandwidth when sender and
 receiver share a node and 0 otherwise (then the bytes cross both nodes' links instead).
@@ -55,66 +102,61 @@ receiver share a node and 0 otherwise (then the bytes cross both nodes' links in
 Layouts and the work of every rank
 ----------------------------------
 Ranks: rank 0 plus L lane ranks of T threads (c = L * T cores analyze; rank 0 comes on top, as in
-jobs/strong_scaling.sh). Rank i >= 1 is on node floor((i-1) T / C); rank 0 on node 0, so node 0 runs
-C cores' worth of lane ranks plus rank 0. A lane is what rank 0 feeds as one: a farm worker or a
-roles group (the plan of src/comm/mpi_plan.cpp, reproduced here: floor(L / A) groups of the A
-analyzers, spare ranks joining groups as second holders of the first analyzers' roles; a role held
-by h ranks has each take every h-th photo). For every lane the model writes w[l, j], the busy
-seconds of its rank j per photo of that lane:
+jobs/strong_scaling.sh). Rank i >= 1 is on node floor((i-1) T / C); rank 0 on node 0. A lane is what
+rank 0 feeds as one: a farm worker or a roles group (the plan of src/comm/mpi_plan.cpp, reproduced
+here: floor(L / A) groups of the A analyzers, spare ranks joining groups as second holders of the
+first analyzers' roles; a role held by h ranks has each take every h-th photo). For every lane the
+model writes w[l, j], the busy seconds of its rank j per photo of that lane:
 
   threads  one rank, c threads (c <= C), each reads and scores whole photos:
            X = min(c, C) / (r + t_score + s), and X <= 1 / s (one sink).
   farm     w = t_score / T + r [workers] + copy(B) [rank0] + m * messages (header, data, result)
-  roles, decode everywhere (photoscore before decoding once; kept to read old runs): rank 0 broadcasts each photo's bytes into the group (binomial
-           tree: a rank's parent is its group index with the top bit cleared); every member receives
-           them, copy(B) from its parent, and answers for every h-th photo:
-           w = copy(B) [rank0] + m * (messages + forwards) + (d + sum_{k in role} a_k + o) / (T h)
-               + r / h [workers: each answering member reads the file]
   roles, decode once per group (src/comm/roles_member.cpp): one member decodes each photo and
            broadcasts its pixels, M = P * pixel_bytes bytes, to the g - 1 others in S = M / piece
-           pieces as the decoder hands rows over; rank 0 sends the file's bytes (or, in workers mode,
-           its path) to the decoding member only. Member k decodes a share f_k of the photos:
+           pieces; member k decodes a share f_k of the photos:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m] + (1 - f_k) [copy(M) + S m]
                    + (sum_{j in role} a_j + o) / (T h) + m / h
-           and the shares are those that even the members' w_k out (water-filling, f_k in [0, 1],
-           sum 1), as photoscore's DecodeBalancer does from the members' reported busy time: the
-           light roles (sharpness, exposure) decode more. Pipelining and decoding ahead keep the
-           broadcast off the critical path: a photo costs its members the CPU of copying and of the
-           piece messages, not a wait for the whole frame. Across nodes the copy is the NIC's (RDMA)
-           and the bytes count against both nodes' links instead.
-  roles, shared-memory window (src/comm/pixel_window.hpp; a group whose ranks are all on one node):
-           the same, but the decoder copies its rows once into the window, M / shm_bandwidth, and the
-           others read them in place, told by one small message a piece:
+           the shares evening the members' w_k out (water-filling, as DecodeBalancer does).
+  roles, shared-memory window (a group whose ranks are all on one node): the decoder copies its
+           rows once into the window, M / shm_bandwidth, and the others read them in place:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m + M / shm] + (1 - f_k) S m + ...
-           (each member still converts the rows to gray for its own analyzers: that is in o, paid
-           per role).
-  rank 0   per photo: u0 = r [rank0] + m * (sends to the lane + answers received) + s
+  roles, decode everywhere (photoscore before decoding once; kept to read old runs): every member
+           receives the file and decodes the photos it answers for.
+  farm + a leader per node (--leaders: a rank per node that deals and gathers for its node,
+           src/comm/leader.cpp): a node of C cores runs a leader and C - 1 workers, so c cores have
+           c (C - 1) / C workers; each leader's busy time a photo of its node is u_L = c_row_L +
+           c_block_L / rows_per_block (the workers' blocks), and rank 0 deals a leader batches of
+           0.2 s of its node's work (at least --in-flight per worker, at most 8,192) and gets each
+           back as one block in file order: rows_per_leader_block = clamp(0.2 s x the node's rate,
+           --in-flight x (C - 1), 8192), u0 = c_row_0 + c_block_0 / rows_per_leader_block. c_row and
+           c_block come from the ceiling runs of that layout (farm+leaders: jobs/rank0_ceiling.sh
+           LEADER_RANKS; their "leader_busy" column gives the leaders' own; without it a leader is
+           taken to cost what farm's rank 0 costs); with no such runs at all the layout is an
+           estimate from farm's rank 0 fit, marked "est." wherever it appears.
 
 Throughput X (images/s): a lane alone does kappa_l = 1 / max_j w[l, j] photos a second; rank 0 deals
-photos to the least busy lane, so all lanes together do X* = sum_l kappa_l, each its share
-kappa_l / X*. Then X is the least of
+photos to the least busy lane, so all lanes together do X* = sum_l kappa_l. Then X is the least of
   lanes       X*
-  rank 0      1 / u0                                  (it reads, sends, merges and writes in turn)
+  rank 0      1 / u0
+  leaders     nodes / u_L (farm + leaders)
   node CPU    (C_n - poll_cpu [n = 0]) / (sum_{lanes} share_l sum_{j on n} w[l, j] + u0 [n = 0])
-              for every node n: ranks beyond cores share them (oversubscription): the busy seconds
-              of all its ranks per photo cannot exceed its cores, and rank 0's polling takes a bit
   links       link_bandwidth / (bytes a node sends, or receives, per photo), every node
-  file system fs_bandwidth / (bytes read per photo: B, or B for every answering role in today's
-              roles layout in workers mode, where every member reads the file itself)
+  file system fs_bandwidth / (bytes read per photo)
 The least one is the bottleneck, printed with each prediction. A run of N photos takes
-max(N / X, ceil(N / lanes) / kappa) seconds (no lane can do better than its share of whole photos);
-the validation uses that wall time, the cluster curves steady state (N >> lanes).
-Parallel efficiency at c cores: X(c) / (c X_threads(1)), X_threads(1) the model's one-core threads rate.
+max(N / X, ceil(N / lanes) / kappa) seconds (the validation); the cluster curves are steady state.
 
 Assumptions: one core's speed is the same whatever the others do (no memory-bandwidth, cache, turbo
 or SMT contention; real nodes often lose 10-30 % when every core decodes); photos are alike (the
-baseline's means; a lane's share is in whole photos); enough photos in flight per lane (--in-flight,
-default 3) to hide latency; a rank of T threads scores one photo T times faster; result messages,
-the header and the HDF5/JSONL rows are small; rank 0 shares node 0 with C lane cores.
+baseline's means); enough photos in flight per lane (--in-flight, default 3) to hide latency; a rank
+of T threads scores one photo T times faster; the job's launch is not in the cluster figures (it
+is in the sweep's end-to-end times, and grows with the ranks on a cluster).
 """
 import argparse
+import csv
+import functools
 import math
 import re
+import statistics
 import sys
 from pathlib import Path
 
@@ -130,22 +172,33 @@ import scaling  # noqa: E402  (the sweep's points: the same medians scaling.py t
 
 GB = 1e9
 US = 1e-6
-EFFICIENCY_AT = (64, 256, 1024)
+EFFICIENCY_AT = (64, 256, 1024, 4096, 16384)
+BATCH_SECONDS = 0.05  # src/comm/lanes.hpp kBatchSeconds
+BATCH_CAP = 256       # src/comm/lanes.hpp kMaxBatch
+LEADER_BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kLeaderBatchSeconds: rank 0's batch to a node's leader
+LEADER_BATCH_CAP = 8192     # src/comm/lanes.hpp kMaxLeaderBatch
+EXIT_OK, EXIT_OFF, EXIT_BAD, EXIT_NOISY = 0, 1, 2, 3
 SERIES = [  # key, layout, variant, read mode, label, colour, line style
     ("threads", "threads", None, None, "threads (1 node)", "tab:blue", "-"),
     ("farm/rank0", "farm", None, "rank0", "farm, --read rank0", "tab:green", "-"),
-    ("farm/workers", "farm", None, "workers", "farm, --read workers", "tab:green", "--"),
+    ("farm/workers", "farm", None, "workers", "farm, --read workers (auto)", "tab:green", "--"),
     ("roles-once/rank0", "roles", "once", "rank0", "roles, pixels by broadcast, --read rank0", "tab:orange", "-"),
-    ("roles-once/workers", "roles", "once", "workers", "roles, pixels by broadcast, --read workers", "tab:orange",
-     "--"),
+    ("roles-once/workers", "roles", "once", "workers", "roles, pixels by broadcast, --read workers (auto)",
+     "tab:orange", "--"),
     ("roles-window/rank0", "roles", "window", "rank0", "roles, shared-memory window, --read rank0", "tab:red", "-"),
-    ("roles-window/workers", "roles", "window", "workers", "roles, shared-memory window, --read workers", "tab:red",
-     "--"),
+    ("roles-window/workers", "roles", "window", "workers", "roles, shared-memory window, --read workers (auto)",
+     "tab:red", "--"),
 ]
 
 
 def text(v):
     return scaling.text(v)
+
+
+def read_word(value):
+    """rank0 or workers from a /run read value or a --read mode ("workers (auto)", "auto" -> workers)."""
+    v = str(value).strip()
+    return "rank0" if v.startswith("rank0") else "workers"
 
 
 # ----------------------------------------------------------------------------- the workload
@@ -168,9 +221,15 @@ class Workload:
     def scaled(self, megapixels=None, photo_mb=None):
         k = (megapixels * 1e6 / self.P) if megapixels else 1.0
         B = photo_mb * 1e6 if photo_mb else self.B * k
-        w = Workload(self.analyzers, self.d * k, [x * k for x in self.a], self.o * k, self.r0 * B / self.B, self.s,
-                     B, self.P * k, self.H * math.sqrt(k), self.n, self.bytes_source, self.name)
-        return w
+        return Workload(self.analyzers, self.d * k, [x * k for x in self.a], self.o * k, self.r0 * B / self.B, self.s,
+                        B, self.P * k, self.H * math.sqrt(k), self.n, self.bytes_source, self.name)
+
+    def fields(self):
+        return [self.d, self.o, self.r0, self.s] + self.a
+
+    def with_fields(self, values, name):
+        d, o, r0, s, *a = values
+        return Workload(self.analyzers, d, a, o, r0, s, self.B, self.P, self.H, self.n, self.bytes_source, name)
 
 
 def member(table, *names):
@@ -180,7 +239,7 @@ def member(table, *names):
     return None
 
 
-def file_bytes(f, scores, photos_dir, bytes_per_pixel):
+def file_bytes(f, scores, photos_dir, bytes_per_pixel, mean_bytes=None):
     """Bytes of every photo, and where they came from."""
     images = f["timing/images"][()] if "timing/images" in f else None
     for table, where in ((images, "/timing/images"), (scores, "/scores")):
@@ -196,10 +255,12 @@ def file_bytes(f, scores, photos_dir, bytes_per_pixel):
             return (np.array([c.stat().st_size for c in candidates], dtype=float),
                     f"sizes of the files ({candidates[0].parent})")
     pixels = scores["width"].astype(float) * scores["height"].astype(float)
+    if mean_bytes:
+        return np.full(len(pixels), float(mean_bytes)), "the sweep's record of its input (sweep_info: bytes a file)"
     return pixels * bytes_per_pixel, f"estimated: width x height x {bytes_per_pixel} bytes per pixel (files not found)"
 
 
-def load_workload(path, photos_dir=None, bytes_per_pixel=0.3):
+def load_workload(path, photos_dir=None, bytes_per_pixel=0.3, mean_bytes=None):
     with h5py.File(path, "r") as f:
         a = f["run"].attrs
         mode = text(a.get("mode", "?"))
@@ -217,7 +278,7 @@ def load_workload(path, photos_dir=None, bytes_per_pixel=0.3):
         n = len(images)
         if n == 0 or not ok.any():
             raise ValueError(f"{path}: no scored photos")
-        B_all, source = file_bytes(f, scores, photos_dir, bytes_per_pixel)
+        B_all, source = file_bytes(f, scores, photos_dir, bytes_per_pixel, mean_bytes)
     d = float(images["decode"].sum()) / n
     an = [float(images[f"analyze_{k}"].sum()) / n for k in analyzers]
     r0 = float(images["read"].sum()) / n
@@ -227,6 +288,248 @@ def load_workload(path, photos_dir=None, bytes_per_pixel=0.3):
     H = float(scores["height"].astype(float)[ok].mean())
     B = float(B_all[ok].mean()) if np.isfinite(B_all[ok]).all() else float("nan")
     return Workload(analyzers, d, an, o, r0, s, B, P, H, n, source, Path(path).name)
+
+
+class Calibration:
+    """The baseline's repeats: the median workload and, field by field, the cheapest and dearest."""
+
+    def __init__(self, workloads):
+        self.runs = workloads
+        first = workloads[0]
+        cols = list(zip(*(w.fields() for w in workloads)))
+        names = ", ".join(w.name for w in workloads)
+        self.median = first.with_fields([statistics.median(c) for c in cols], names)
+        self.low = first.with_fields([min(c) for c in cols], names + " (cheapest repeat of each input)")
+        self.high = first.with_fields([max(c) for c in cols], names + " (dearest repeat of each input)")
+        self.wall_spread = 0.0
+        if len(workloads) > 1:
+            t = [w.t_score + w.r0 + w.s for w in workloads]
+            self.wall_spread = scaling.spread_of(t)
+
+    def input_rows(self):
+        """(name, median, min, max, unit) of every measured per-photo input."""
+        rows = []
+        names = ["decode d", "rest o", "read r0", "merge + write s"] + [f"analyzer {a}" for a in self.median.analyzers]
+        cols = list(zip(*(w.fields() for w in self.runs)))
+        for name, c in zip(names, cols):
+            rows.append((name, statistics.median(c) * 1e3, min(c) * 1e3, max(c) * 1e3, "ms"))
+        rates = [w.B / w.r0 / GB for w in self.runs if w.r0 > 0 and w.B == w.B]
+        if rates:
+            rows.append(("read rate B / r0 (this machine: the page cache)", statistics.median(rates), min(rates),
+                         max(rates), "GB/s"))
+        return rows
+
+
+# ----------------------------------------------------------------------------- rank 0 from the ceiling
+
+class Fit:
+    """u = c_row + c_block x (1 / rows_per_block), seconds; with the fits on the extreme repeats."""
+
+    def __init__(self, c_row, c_block, lo, hi, points, note=""):
+        self.c_row, self.c_block = c_row, c_block
+        self.lo, self.hi = lo, hi  # (c_row, c_block) of the fastest and of the slowest repeats
+        self.points = points
+        self.note = note
+
+    def cost(self, rows, which="median"):
+        c_row, c_block = {"median": (self.c_row, self.c_block), "low": self.lo, "high": self.hi}[which]
+        return c_row + c_block / max(rows, 1.0)
+
+
+def least_squares(xs, ys):
+    """(intercept, slope) of y = a + b x, both >= 0 (a negative one is set to 0 and the other refitted)."""
+    n = len(xs)
+    if n == 0:
+        return float("nan"), float("nan")
+    if n == 1 or max(xs) - min(xs) < 1e-12:
+        return statistics.median(ys), 0.0
+    mx, my = sum(xs) / n, sum(ys) / n
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    a = my - b * mx
+    if b < 0:
+        return statistics.median(ys), 0.0
+    if a < 0:
+        return 0.0, sum(x * y for x, y in zip(xs, ys)) / sum(x * x for x in xs)
+    return a, b
+
+
+def first_batch(layout, members, in_flight):
+    return (in_flight + 2) * members if layout.startswith("roles") else in_flight
+
+
+def rows_per_block(layout, members, lane_time, in_flight, cap=BATCH_CAP):
+    """The rows a block carries: a batch of BATCH_SECONDS of the lane's work, within its bounds."""
+    size = first_batch(layout, members, in_flight)
+    if lane_time > 0:
+        size = max(size, int(BATCH_SECONDS / lane_time))
+    return float(min(max(size, 1), cap))
+
+
+def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP):
+    """Rank 0's batch to a node's leader, the rows of a block it sends back: LEADER_BATCH_SECONDS of
+    the node's work (node_time: the node's seconds a photo), at least --in-flight for every worker
+    under it, within the cap (src/comm/lanes.cpp, a lane of a leader)."""
+    size = in_flight * max(1, workers)
+    if node_time > 0:
+        size = max(size, int(LEADER_BATCH_SECONDS / node_time))
+    return min(max(size, 1), cap)
+
+
+def mean_batch(photos, lanes, first, target):
+    """The mean batch over a run of `photos` dealt to `lanes` lanes: two batches of `first` each
+    before a lane reports, then `target`, shrinking towards the end to the photos left over twice
+    the lanes (guided self-scheduling, src/comm/lanes.cpp). A leader's target is large enough for
+    the end to matter in the ceiling runs."""
+    left, batches = photos, 0
+    for lane in range(lanes):
+        for _ in range(2):
+            size = min(first, max(1, left // (2 * lanes)), left)
+            if size > 0:
+                left -= size
+                batches += 1
+    while left > 0:
+        left -= min(target, max(1, left // (2 * lanes)), left)
+        batches += 1
+    return photos / max(1, batches)
+
+
+class CeilingRun:
+    def __init__(self, row):
+        self.layout = row["layout"]
+        self.ranks = int(row["ranks"])
+        self.read_mode = row.get("read_mode") or row["read"]
+        self.read = read_word(row.get("run_read") or self.read_mode)
+        self.repeat = row.get("repeat", "")
+        self.photos = int(float(row["photos"]))
+        self.busy = float(row["busy"])  # us a photo
+        self.batch = int(float(row["batch"])) if row.get("batch") else BATCH_CAP
+        self.lane_us = float(row["lane_us"]) if row.get("lane_us") else float("nan")
+        self.read_us = float(row.get("read_us") or row.get("read_stage") or 0.0)
+        self.leader_busy = float(row["leader_busy"]) if row.get("leader_busy") else float("nan")
+        self.load1 = float(row["load1"]) if row.get("load1") else float("nan")
+        self.wall_s = float(row["wall_s"]) if row.get("wall_s") else float("nan")
+        self.nproc = int(float(row["nproc"])) if row.get("nproc") else None
+        self.others_cpu = float(row["others_cpu"]) if row.get("others_cpu") else float("nan")
+
+    @property
+    def sharing(self):
+        """How much longer rank 0's work takes in wall-clock time than on a core of its own: its ranks
+        outnumber the machine's cores, and while it works the others are busy too (they score), so it
+        gets nproc / ranks of a core. 1 where the ranks have a core each (or the cores are unknown)."""
+        return max(1.0, self.ranks / self.nproc) if self.nproc else 1.0
+
+    @property
+    def members(self):
+        if self.layout.startswith("roles"):
+            return len(roles_plan(max(self.ranks - 1, 1), 3)[0][0])
+        return 1
+
+    @property
+    def leaders(self):
+        return self.layout.endswith("+leaders")
+
+    def rows(self, in_flight, field="busy"):
+        """The rows of a block that the rank of `field` handles: rank 0's (busy), or with leaders a
+        leader's (leader_busy: its groups' blocks, as rank 0's without leaders)."""
+        lane = self.lane_us * US if self.lane_us == self.lane_us else 0.0
+        group_cap = min(self.batch, BATCH_CAP)
+        if not self.leaders:
+            return rows_per_block(self.layout, self.members, lane, in_flight, group_cap)
+        base = self.layout.split("+")[0]
+        if field == "leader_busy":
+            return rows_per_block(base, self.members, lane, in_flight, group_cap)
+        # Rank 0 deals to one leader (one node) batches of the node's work; its workers are the ranks
+        # but rank 0 and the leader. BATCHES caps a leader's batches too; without it (256, the
+        # default) they go up to LEADER_BATCH_CAP, where the run's end shapes them.
+        workers = max(1, self.ranks - 2)
+        cap = LEADER_BATCH_CAP if self.batch == BATCH_CAP else self.batch
+        target = leader_batch(workers, lane / workers, in_flight, cap)
+        return mean_batch(self.photos, 1, in_flight * workers, target)
+
+
+def read_ceiling_tsv(path):
+    """The rows of rank0_ceiling.tsv as dicts; a header with "read" twice (the read mode, then the
+    stage, as the first version wrote it) gives read_mode and read_us."""
+    with open(path, newline="") as f:
+        reader = csv.reader(f, delimiter="\t")
+        head = next(reader)
+        if head.count("read") > 1:
+            first = head.index("read")
+            head = [("read_mode" if i == first else "read_us") if h == "read" else h for i, h in enumerate(head)]
+        return [dict(zip(head, r)) for r in reader if r]
+
+
+class Rank0Model:
+    """Rank 0's (and a leader's) cost a photo, fitted to the ceiling runs."""
+
+    def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD, busy_threshold=scaling.BUSY_THRESHOLD):
+        self.path = Path(path)
+        self.in_flight = in_flight
+        self.threshold = threshold
+        self.busy_threshold = busy_threshold
+        self.runs = [CeilingRun(r) for r in read_ceiling_tsv(path)]
+        if not self.runs:
+            raise ValueError(f"{path}: no runs")
+        self.groups = {}
+        for r in self.runs:
+            self.groups.setdefault((r.layout, r.ranks, r.read, r.batch), []).append(r)
+        self.fits = {}
+        self.leader_fits = {}
+        for layout, read in sorted({(k[0], k[2]) for k in self.groups}):
+            self.fits[(layout, read)] = self._fit(layout, read, "busy")
+            if any(r.leader_busy == r.leader_busy for r in self.runs if r.layout == layout):
+                self.leader_fits[(layout, read)] = self._fit(layout, read, "leader_busy")
+
+    def _fit(self, layout, read, field):
+        keys = [k for k in self.groups if k[0] == layout and k[2] == read]
+        xs, med, lo, hi = [], [], [], []
+        for k in keys:
+            rs = self.groups[k]
+            vals = [getattr(r, field) * US / r.sharing for r in rs if getattr(r, field) == getattr(r, field)]
+            if not vals:
+                continue
+            xs.append(1.0 / statistics.median(r.rows(self.in_flight, field) for r in rs))
+            med.append(statistics.median(vals))
+            lo.append(min(vals))
+            hi.append(max(vals))
+        # Groups of the same block size (other rank counts) are one point of the fit, their median:
+        # one group far off (a burst of load) then moves the fit no more than the median moves.
+        buckets = {}
+        for x, m, l, h in zip(xs, med, lo, hi):
+            buckets.setdefault(round(x, 9), []).append((m, l, h))
+        bx = sorted(buckets)
+        col = lambda i: [statistics.median(v[i] for v in buckets[x]) for x in bx]
+        a, b = least_squares(bx, col(0))
+        note = "" if len(bx) > 1 else "one block size only: cost a row and a block not told apart"
+        return Fit(a, b, least_squares(bx, col(1)), least_squares(bx, col(2)), len(xs), note)
+
+    def layouts(self):
+        return sorted({k[0] for k in self.fits})
+
+    def fit(self, layout, read):
+        """The fit for a layout and read mode, falling back to the other read mode, then to farm."""
+        for key in ((layout, read), (layout, "workers"), (layout, "rank0"), ("farm", read), ("farm", "workers")):
+            if key in self.fits:
+                return self.fits[key], key
+        key = next(iter(self.fits))
+        return self.fits[key], key
+
+    def validation(self, tolerance):
+        """[(group key, runs, measured median us, min, max, predicted us, error %, status)]."""
+        rows = []
+        for key in sorted(self.groups, key=lambda k: (k[0], k[2], -k[3], k[1])):
+            rs = self.groups[key]
+            fit = self.fits[(key[0], key[2])]
+            busy = [r.busy for r in rs]
+            med = statistics.median(busy)
+            pred = fit.cost(statistics.median(r.rows(self.in_flight) for r in rs)) / US * rs[0].sharing
+            err = 100.0 * (pred - med) / med if med > 0 else float("nan")
+            spread = scaling.spread_of(busy) if len(busy) > 1 else 0.0
+            others = [r.others_cpu for r in rs if r.others_cpu == r.others_cpu]
+            noisy = spread > self.threshold or (bool(others) and max(others) > self.busy_threshold)
+            status = "ok" if abs(err) <= tolerance else ("noisy" if noisy else "OFF")
+            rows.append((key, rs, med, min(busy), max(busy), pred, err, spread, status))
+        return rows
 
 
 # ----------------------------------------------------------------------------- the machine
@@ -248,12 +551,13 @@ class Machine:
         self.in_flight = in_flight
         self.single_node = single_node  # every rank on one node of C cores (a sweep's machine)
 
-    def on_one_node(self, cores):
+    def on_one_node(self, cores, read_bandwidth=None):
         """The same machine as one node of `cores` cores, every rank on it (a sweep's machine)."""
         other = Machine.__new__(Machine)
         other.__dict__.update(self.__dict__)
         other.C = int(cores)
         other.single_node = True
+        other.read = read_bandwidth
         return other
 
     def read_time(self, w):
@@ -264,7 +568,11 @@ class Machine:
 
 def roles_plan(lane_ranks, analyzers):
     """Groups of the roles layout, as src/comm/mpi_plan.cpp makes them: a list of groups, each a list
-    of roles (analyzer indices, holder ranks), ranks numbered from 1."""
+    of roles (analyzer indices, holder ranks), ranks numbered from 1. (Cached: do not change it.)"""
+    return _roles_plan_cached(int(lane_ranks), int(analyzers))
+
+
+def _roles_plan(lane_ranks, analyzers):
     count = analyzers
     groups = max(1, lane_ranks // count)
     spare = lane_ranks % count if lane_ranks > count else 0
@@ -288,8 +596,9 @@ def roles_plan(lane_ranks, analyzers):
 
 
 class Prediction:
-    def __init__(self, x, bound, lanes, kappa):
+    def __init__(self, x, bound, lanes, kappa, u0=float("nan"), rows=float("nan")):
         self.x, self.bound, self.lanes, self.kappa = x, bound, lanes, kappa
+        self.u0, self.rows = u0, rows
 
     def wall(self, n):
         """Seconds for n photos: the steady rate, or the slowest lane's whole photos."""
@@ -321,17 +630,166 @@ def balanced_shares(fixed, per_photo):
     return {k: v / total for k, v in shares.items()}
 
 
-def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_per_rank=1):
-    """Images per second of `layout` on `cores` analyzing cores (see the module docstring)."""
+class Lane:
+    """A lane's work per photo of the lane, by rank; its bytes by node."""
+
+    def __init__(self, ranks, node, mach):
+        self.ranks = ranks
+        self.node = node
+        self.mach = mach
+        self.work = {k: 0.0 for k in ranks}  # busy seconds of each rank per photo of the lane
+        self.out, self.inn = {}, {}          # bytes per lane photo leaving / entering each node
+        self.fs = 0.0                        # bytes read from the file system per lane photo
+        self.rank0 = 0.0                     # rank 0's seconds per lane photo (messages; no ceiling fit)
+        self.transfer = 0.0                  # seconds on the wire before the lane can start
+        self.in_flight = mach.in_flight      # photos rank 0 keeps in flight to the lane
+
+    def copy(self, nbytes, src, dst, share=1.0):
+        """The receiver's CPU seconds for a message; across nodes the links carry it instead."""
+        node, mach = self.node, self.mach
+        if node(src) == node(dst):
+            return share * nbytes / mach.shm
+        self.out[node(src)] = self.out.get(node(src), 0.0) + share * nbytes
+        self.inn[node(dst)] = self.inn.get(node(dst), 0.0) + share * nbytes
+        self.transfer = max(self.transfer, mach.latency + nbytes / mach.link)
+        return 0.0
+
+    def relative(self):
+        """Its work and bytes by node relative to its first rank's, for lanes alike placed elsewhere:
+        ([(offset, seconds)], [(offset or None for rank 0's node, bytes out)], [... in])."""
+        base = self.node(self.ranks[0])
+        rel = lambda n: n - base if (base == 0 or n != 0) else None
+        return ([(self.node(k) - base, v) for k, v in self.work.items()],
+                [(rel(n), b) for n, b in self.out.items()], [(rel(n), b) for n, b in self.inn.items()])
+
+
+def farm_lane(k, w, mach, node, read, T, r):
+    lane = Lane([k], node, mach)
+    m = mach.m
+    lane.work[k] = w.t_score / T + m  # scoring, the answer
+    if read == "rank0":
+        lane.work[k] += 2 * m + lane.copy(w.B, 0, k)  # header and bytes
+        lane.rank0 = 3 * m
+    else:
+        lane.work[k] += m + r  # the index, then its own read
+        lane.rank0 = 2 * m
+    lane.fs = w.B
+    return lane
+
+
+def roles_lane(ranks, roles, w, mach, node, read, variant, T, r):
+    m = mach.m
+    g = len(ranks)
+    lane = Lane(ranks, node, mach)
+    msgs = 2 if read == "rank0" else 1  # rank 0 sends header and bytes, or the index alone
+    for analyzers, holders in roles:
+        h = len(holders)
+        score = sum(w.a[i] for i in analyzers) + w.o
+        for k in holders:
+            if variant == "everywhere":
+                lane.work[k] += (w.d + score) / (T * h) + m / h
+                if read == "workers":
+                    lane.work[k] += r / h  # every answering member reads the file
+            else:
+                lane.work[k] += score / (T * h) + m / h
+    lane.rank0 = m * len(roles)  # the answers
+    if variant == "everywhere":
+        comm = [0] + ranks  # a binomial broadcast tree over the group's communicator
+        for v in range(1, g + 1):
+            parent = v & ~(1 << (v.bit_length() - 1))
+            children = sum(1 for u in range(v + 1, g + 1) if u & ~(1 << (u.bit_length() - 1)) == v)
+            k = comm[v]
+            lane.work[k] += m * msgs * (1 + children)
+            if read == "rank0":
+                lane.work[k] += lane.copy(w.B, comm[parent], k)
+            if parent == 0:
+                lane.rank0 += m * msgs
+        lane.fs = w.B * (len(roles) if read == "workers" else 1)
+        return lane
+    M = w.P * mach.pixel_bytes
+    S = max(1, math.ceil(M / (mach.piece_kib * 1024))) if g > 1 else 0
+    # The shared-memory window: only when the whole group is on one node.
+    window = variant == "window" and g > 1 and len({node(k) for k in ranks}) == 1
+    fixed, decodes = {}, {}
+    for j, k in enumerate(ranks):
+        # what member k pays for a photo it decodes (the payload, the decode, the pieces' messages to
+        # the others) and for one it receives (the copy, a message a piece); with the window, the
+        # decoder copies the rows into it once and the others read them in place
+        if read == "rank0":
+            decodes[k] = w.d / T + 2 * m + lane.copy(w.B, 0, k)
+        else:
+            decodes[k] = w.d / T + 2 * m + r
+        decodes[k] += (g - 1) * S * m
+        if window:
+            decodes[k] += M / mach.shm
+            receive = S * m
+        else:
+            receive = (lane.copy(M, ranks[j - 1], k) + S * m) if g > 1 else 0.0
+        fixed[k] = lane.work[k] + receive
+        decodes[k] -= receive
+    shares = balanced_shares(fixed, decodes)
+    for k in ranks:
+        lane.work[k] = fixed[k] + shares[k] * decodes[k]
+    lane.rank0 += 2 * m  # the header and the payload, to the decoding member
+    lane.fs = w.B
+    lane.in_flight = (mach.in_flight + 2) * g  # rank 0's window grows with the decoders
+    return lane
+
+
+@functools.lru_cache(maxsize=256)
+def lane_shapes(layout, L, analyzers, C, T, single_node):
+    """[(one lane's ranks, its roles, the base node of every lane like it)]: lanes alike (same size,
+    same place against node 0 and node boundaries; a roles group's roles follow from its size) are
+    worked out once, so 16,384 cores cost a few lanes' arithmetic."""
+    def node(rank):
+        return 0 if (rank == 0 or single_node) else ((rank - 1) * T) // C
+
+    shapes = {}
+    if layout == "farm":
+        for k in range(1, L + 1):
+            base = node(k)
+            shapes.setdefault(base == 0, ([k], None, []))[2].append(base)
+    else:
+        for ranks, roles in roles_plan(L, analyzers):
+            first = ranks[0]
+            base = node(first)
+            # Where the group starts in its node decides whether (and where) it crosses into the next.
+            crosses = node(ranks[-1]) != base
+            pos = ((first - 1) * T) % C if (crosses and not single_node) else -1
+            shapes.setdefault((base == 0, pos, len(ranks)), (ranks, roles, []))[2].append(base)
+    return [(ranks, roles, np.asarray(bases)) for ranks, roles, bases in shapes.values()]
+
+
+def lane_groups(layout, L, w, mach, node, read, variant, T, r):
+    """[(a lane, the base node of every lane like it)] (lane_shapes)."""
+    groups = []
+    for ranks, roles, bases in lane_shapes(layout, L, len(w.analyzers), mach.C, T, mach.single_node):
+        lane = (farm_lane(ranks[0], w, mach, node, read, T, r) if layout == "farm"
+                else roles_lane(ranks, roles, w, mach, node, read, variant, T, r))
+        groups.append((lane, bases))
+    return groups
+
+
+@functools.lru_cache(maxsize=64)
+def _roles_plan_cached(lane_ranks, analyzers):
+    return _roles_plan(lane_ranks, analyzers)
+
+
+def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_per_rank=1, rank0=None,
+            which="median"):
+    """Images per second of `layout` on `cores` analyzing cores (see the module docstring). rank0: a
+    Rank0Model (rank 0's cost from the ceiling benchmark) or None (from message counts and s);
+    which: the ceiling fit's median, low or high costs."""
     C = mach.C
     r = mach.read_time(w)
-    m = mach.m
     if layout == "threads":
         t = r + w.t_score + w.s
         bounds = {"cores": min(cores, C) / t, "sink": 1 / w.s if w.s > 0 else math.inf,
                   "file system": mach.fs / w.B if w.B > 0 else math.inf}
         bound = min(bounds, key=bounds.get)
         return Prediction(bounds[bound], bound, cores, 1 / t)
+    if layout.endswith("+leaders"):
+        return predict_leaders(layout, cores, w, mach, read, threads_per_rank, rank0, which)
 
     T = max(1, threads_per_rank)
     L = max(1, cores // T)
@@ -339,140 +797,116 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
     def node(rank):
         return 0 if (rank == 0 or mach.single_node) else ((rank - 1) * T) // C
 
-    class Lane:
-        def __init__(self, ranks):
-            self.work = {k: 0.0 for k in ranks}  # busy seconds of each rank per photo of the lane
-            self.out, self.inn = {}, {}          # bytes per lane photo leaving / entering each node
-            self.fs = 0.0                        # bytes read from the file system per lane photo
-            self.rank0 = 0.0                     # rank 0's seconds per lane photo (messages)
-            self.transfer = 0.0                  # seconds on the wire before the lane can start
-            self.in_flight = mach.in_flight      # photos rank 0 keeps in flight to the lane
-
-        def copy(self, nbytes, src, dst, share=1.0):
-            """The receiver's CPU seconds for a message; across nodes the links carry it instead."""
-            if node(src) == node(dst):
-                return share * nbytes / mach.shm
-            self.out[node(src)] = self.out.get(node(src), 0.0) + share * nbytes
-            self.inn[node(dst)] = self.inn.get(node(dst), 0.0) + share * nbytes
-            self.transfer = max(self.transfer, mach.latency + nbytes / mach.link)
-            return 0.0
-
-    lanes = []
-    if layout == "farm":
-        for k in range(1, L + 1):
-            lane = Lane([k])
-            lane.work[k] = w.t_score / T + m  # scoring, the answer
-            if read == "rank0":
-                lane.work[k] += 2 * m + lane.copy(w.B, 0, k)  # header and bytes
-                lane.rank0 = 3 * m
-            else:
-                lane.work[k] += m + r  # the index, then its own read
-                lane.rank0 = 2 * m
-            lane.fs = w.B
-            lanes.append(lane)
-    elif layout == "roles":
-        msgs = 2 if read == "rank0" else 1  # rank 0 sends header and bytes, or the index alone
-        for ranks, roles in roles_plan(L, len(w.analyzers)):
-            g = len(ranks)
-            lane = Lane(ranks)
-            for analyzers, holders in roles:
-                h = len(holders)
-                score = sum(w.a[i] for i in analyzers) + w.o
-                for k in holders:
-                    if variant == "everywhere":
-                        lane.work[k] += (w.d + score) / (T * h) + m / h
-                        if read == "workers":
-                            lane.work[k] += r / h  # every answering member reads the file
-                    else:
-                        lane.work[k] += score / (T * h) + m / h
-            lane.rank0 = m * len(roles)  # the answers
-            if variant == "everywhere":
-                comm = [0] + ranks  # a binomial broadcast tree over the group's communicator
-                for v in range(1, g + 1):
-                    parent = v & ~(1 << (v.bit_length() - 1))
-                    children = sum(1 for u in range(v + 1, g + 1) if u & ~(1 << (u.bit_length() - 1)) == v)
-                    k = comm[v]
-                    lane.work[k] += m * msgs * (1 + children)
-                    if read == "rank0":
-                        lane.work[k] += lane.copy(w.B, comm[parent], k)
-                    if parent == 0:
-                        lane.rank0 += m * msgs
-                lane.fs = w.B * (len(roles) if read == "workers" else 1)
-            else:
-                M = w.P * mach.pixel_bytes
-                S = max(1, math.ceil(M / (mach.piece_kib * 1024))) if g > 1 else 0
-                # The shared-memory window: only when the whole group is on one node.
-                window = variant == "window" and g > 1 and len({node(k) for k in ranks}) == 1
-                fixed, decodes = {}, {}
-                for j, k in enumerate(ranks):
-                    # what member k pays for a photo it decodes (the payload, the decode, the pieces'
-                    # messages to the others) and for one it receives (the copy, a message a piece);
-                    # with the window, the decoder copies the rows into it once and the others read
-                    # them in place, told by a one-byte message a piece
-                    if read == "rank0":
-                        decodes[k] = w.d / T + 2 * m + lane.copy(w.B, 0, k)
-                    else:
-                        decodes[k] = w.d / T + 2 * m + r
-                    decodes[k] += (g - 1) * S * m
-                    if window:
-                        decodes[k] += M / mach.shm
-                        receive = S * m
-                    else:
-                        receive = (lane.copy(M, ranks[j - 1], k) + S * m) if g > 1 else 0.0
-                    fixed[k] = lane.work[k] + receive
-                    decodes[k] -= receive
-                shares = balanced_shares(fixed, decodes)
-                for k in ranks:
-                    lane.work[k] = fixed[k] + shares[k] * decodes[k]
-                lane.rank0 += 2 * m  # the header and the payload, to the decoding member
-                lane.fs = w.B
-                lane.in_flight = (mach.in_flight + 2) * g  # rank 0's window grows with the decoders
-            lanes.append(lane)
-    else:
+    if layout not in ("farm", "roles"):
         raise ValueError(f"unknown layout {layout}")
+    groups = lane_groups(layout, L, w, mach, node, read, variant, T, r)
 
     # A lane alone: its busiest rank, or the in-flight window over one photo's round trip.
     kappas = []
-    for lane in lanes:
+    for lane, bases in groups:
         busiest = max(lane.work.values())
         round_trip = busiest + lane.transfer + (r if read == "rank0" else 0.0) + 2 * mach.latency
         kappas.append(min(1.0 / busiest, lane.in_flight / round_trip))
-    xstar = sum(kappas)
-    shares = [k / xstar for k in kappas]
-    u0 = w.s + (r if read == "rank0" else 0.0) + sum(sh * lane.rank0 for sh, lane in zip(shares, lanes))
+    lanes = sum(len(bases) for _, bases in groups)
+    xstar = sum(k * len(bases) for k, (_, bases) in zip(kappas, groups))
+    shares = [k / xstar for k in kappas]  # of every lane of the group
+    rows = float("nan")
+    if rank0 is not None:
+        fit, _ = rank0.fit(layout, read)
+        lane0 = groups[0][0]
+        rows = rows_per_block(layout, len(lane0.ranks), max(lane0.work.values()), mach.in_flight)
+        # With --read rank0 the fit holds the opening of each (tiny) file; the photo's bytes come on top.
+        u0 = fit.cost(rows, which) + (r if read == "rank0" else 0.0)
+    else:
+        u0 = w.s + (r if read == "rank0" else 0.0) + sum(sh * lane.rank0 * len(bases)
+                                                          for sh, (lane, bases) in zip(shares, groups))
     bounds = {"lanes": xstar, "rank 0": 1.0 / u0}
-    busy = {0: u0}
-    for sh, lane in zip(shares, lanes):
-        for k, v in lane.work.items():
-            busy[node(k)] = busy.get(node(k), 0.0) + sh * v
-    for n, b in busy.items():
-        x = (C - (mach.poll if n == 0 else 0.0)) / b
-        bounds["node CPU"] = min(bounds.get("node CPU", math.inf), x)
-    link = {}
-    for sh, lane in zip(shares, lanes):
-        for d in (lane.out, lane.inn):
-            for n, b in d.items():
-                key = (id(d) == id(lane.out), n)
-                link[key] = link.get(key, 0.0) + sh * b
-    if link and max(link.values()) > 0:
-        bounds["links"] = mach.link / max(link.values())
-    fs_bytes = sum(sh * lane.fs for sh, lane in zip(shares, lanes))
+    nodes = node(L) + 2
+    busy = np.zeros(nodes)
+    busy[0] += u0
+    link_out, link_in = np.zeros(nodes), np.zeros(nodes)
+    fs_bytes = 0.0
+    for sh, (lane, bases) in zip(shares, groups):
+        b = bases
+        work, out_, in_ = lane.relative()
+        for off, v in work:
+            busy += np.bincount(b + off, minlength=nodes)[:nodes] * (sh * v)
+        for arr, items in ((link_out, out_), (link_in, in_)):
+            for off, v in items:
+                if off is None:
+                    arr[0] += sh * v * len(bases)
+                else:
+                    arr += np.bincount(b + off, minlength=nodes)[:nodes] * (sh * v)
+        fs_bytes += sh * lane.fs * len(bases)
+    capacity = np.full(nodes, float(C))
+    capacity[0] -= mach.poll
+    used = busy > 0
+    bounds["node CPU"] = float(np.min(capacity[used] / busy[used]))
+    top = max(link_out.max(), link_in.max())
+    if top > 0:
+        bounds["links"] = mach.link / top
     if fs_bytes > 0:
         bounds["file system"] = mach.fs / fs_bytes
     bound = min(bounds, key=bounds.get)
-    return Prediction(bounds[bound], bound, len(lanes), min(kappas))
+    return Prediction(bounds[bound], bound, lanes, min(kappas), u0, rows)
+
+
+def predict_leaders(layout, cores, w, mach, read, threads_per_rank, rank0, which):
+    """Farm with a leader per node: C - 1 workers and a leader a node, rank 0 over the leaders."""
+    C = mach.C
+    nodes = max(1, math.ceil(cores / C))
+    workers = max(1, cores - nodes)  # every node gives its leader a core
+    r = mach.read_time(w)
+    # Each node is a farm of its workers, each on a core of its own, fed by its leader on another.
+    worker_time = w.t_score / max(1, threads_per_rank) + 2 * mach.m + (r if read == "workers" else 0.0)
+    node_rate = min(C - 1, workers) / worker_time  # a full node's
+    base = layout.split("+")[0]
+    fit0 = leader_fit = None
+    if rank0 is not None:
+        fit0, _ = rank0.fit(layout, read)
+        leader_fit = rank0.leader_fits.get((layout, read)) or rank0.fit(base, read)[0]
+    rows_worker = rows_per_block(base, 1, worker_time, mach.in_flight)
+    rows_leader = float(leader_batch(min(C - 1, workers), 1.0 / node_rate, mach.in_flight))
+    if fit0 is not None:
+        u_leader = leader_fit.cost(rows_worker, which)
+        u0 = fit0.cost(rows_leader, which)
+    else:
+        u_leader = w.s + 3 * mach.m
+        u0 = w.s + 2 * mach.m
+    if read == "rank0":
+        # Each leader reads for its node (its node's photos' bytes), rank 0 for none.
+        u_leader += r
+    bounds = {"lanes": workers / worker_time, "rank 0": 1.0 / u0, "leaders": nodes / u_leader,
+              "file system": mach.fs / w.B if w.B > 0 else math.inf}
+    bound = min(bounds, key=bounds.get)
+    return Prediction(bounds[bound], bound, workers, 1.0 / worker_time, u0, rows_leader)
+
+
+# ----------------------------------------------------------------------------- the limit
+
+def per_core_rate(w, mach):
+    """What one core does when it only reads and scores photos: no layout's core does more."""
+    return 1.0 / (mach.read_time(w) + w.t_score)
+
+
+def limit(cores, w, mach):
+    """(photos/s, which) of a job of `cores` cores: min(cores x per-core rate, fs / bytes a photo)."""
+    by_cores = cores * per_core_rate(w, mach)
+    by_fs = mach.fs / w.B if w.B > 0 else math.inf
+    return (by_cores, "cores") if by_cores <= by_fs else (by_fs, "file system")
 
 
 # ----------------------------------------------------------------------------- the sweep
 
 def run_read_mode(path):
-    """rank0 or workers: the /run attribute `read`, else --read on the command line, else rank0."""
+    """rank0 or workers: the /run attribute `read` (its first word), else --read on the command line,
+    else rank0."""
     with h5py.File(path, "r") as f:
         a = f["run"].attrs
         if "read" in a:
-            return text(a["read"])
+            return read_word(text(a["read"]))
         m = re.search(r"--read[= ](\w+)", text(a.get("command_line", "")))
-    return m.group(1) if m else "rank0"
+    return read_word(m.group(1)) if m else "rank0"
 
 
 def run_decode_variant(path, w):
@@ -491,6 +925,15 @@ def run_decode_variant(path, w):
     return "everywhere" if ratio > 1.5 else "once"
 
 
+def sweep_input_bytes(folder):
+    """A photo's mean bytes as the sweep recorded them (sweep_info: "input: N files, B bytes, X bytes a file")."""
+    for info in sorted(folder.glob("sweep_info_*.txt")):
+        m = re.search(r"^input: .* ([0-9.]+) bytes a file", info.read_text(), re.M)
+        if m:
+            return float(m.group(1))
+    return None
+
+
 def sweep_nproc(folder, points):
     for p in points:
         for r in p.runs:
@@ -503,20 +946,43 @@ def sweep_nproc(folder, points):
     return None
 
 
-def validate(points, w, mach, nproc):
-    """[(point, read mode, variant, measured, predicted, error %, bound)] on the sweep's machine."""
+class Check:
+    """One sweep point against the model."""
+
+    def __init__(self, p, read, variant, pred, lo, hi, tolerance, threshold):
+        self.p, self.read, self.variant = p, read, variant
+        self.meas = p.inside_throughput
+        self.meas_lo, self.meas_hi = p.inside_tp_min, p.inside_tp_max
+        self.pred, self.pred_lo, self.pred_hi = pred.throughput(p.images), lo, hi
+        self.bound = pred.bound
+        self.err = 100.0 * (self.pred - self.meas) / self.meas
+        # Repeats that disagree, or a machine other processes kept busy (p.busy: scaling.py's
+        # --busy-threshold): its time is not photoscore's alone.
+        self.noisy = (len(p.runs) > 1 and p.inside_spread > threshold) or p.busy
+        if abs(self.err) <= tolerance:
+            self.status = "ok"
+        elif self.noisy:
+            self.status = "noisy"
+        else:
+            self.status = "OFF"
+
+
+def validate(points, cal, mach, nproc, rank0, tolerance, threshold):
+    """[Check] of every sweep point on the sweep's own machine (reads at the baseline's rate)."""
     here = mach.on_one_node(nproc)
     rows = []
     for p in points:
-        if p.throughput != p.throughput:
+        if p.inside_throughput != p.inside_throughput:
             continue
         read = run_read_mode(p.run.path) if p.mode == "mpi" else None
-        variant = run_decode_variant(p.run.path, w) if p.layout == "roles" else None
+        variant = run_decode_variant(p.run.path, cal.median) if p.layout == "roles" else None
         layout = "threads" if p.mode == "threads" else p.layout
-        pred = predict(layout, p.cores, w, here, read=read or "rank0", variant=variant or "everywhere",
-                       threads_per_rank=p.threads)
-        x = pred.throughput(p.images)
-        rows.append((p, read, variant, p.throughput, x, 100.0 * (x - p.throughput) / p.throughput, pred.bound))
+        kw = dict(read=read or "rank0", variant=variant or "everywhere", threads_per_rank=p.threads, rank0=rank0)
+        pred = predict(layout, p.cores, cal.median, here, **kw)
+        # The band: every input at its cheapest repeat, and at its dearest.
+        fast = predict(layout, p.cores, cal.low, here, which="low", **kw).throughput(p.images)
+        slow = predict(layout, p.cores, cal.high, here, which="high", **kw).throughput(p.images)
+        rows.append(Check(p, read, variant, pred, min(fast, slow), max(fast, slow), tolerance, threshold))
     return rows
 
 
@@ -531,11 +997,30 @@ def point_name(p, read, variant):
 
 
 def validation_table(rows, tolerance):
-    lines = ["| point | measured img/s | predicted img/s | error % | bound | within |",
-             "|---|---:|---:|---:|---|---|"]
-    for p, read, variant, meas, pred, err, bound in rows:
-        lines.append(f"| {point_name(p, read, variant)} | {meas:.2f} | {pred:.2f} | {err:+.1f} | {bound} | "
-                     f"{'yes' if abs(err) <= tolerance else 'NO'} |")
+    lines = ["| point | measured img/s, inside (min-max) | spread | others' CPU | predicted img/s (band) | error % | "
+             "bound | start-up gap s | within |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---|"]
+    for c in rows:
+        p = c.p
+        lines.append(f"| {point_name(p, c.read, c.variant)} | {c.meas:.2f} ({c.meas_lo:.2f}-{c.meas_hi:.2f}) | "
+                     f"{scaling.pct(p.inside_spread)} | {scaling.pct(p.others_cpu)} | "
+                     f"{c.pred:.2f} ({c.pred_lo:.2f}-{c.pred_hi:.2f}) | "
+                     f"{c.err:+.1f} | {c.bound} | {scaling.fmt(p.startup, '.3f')} | "
+                     f"{'yes' if c.status == 'ok' else ('NOISY' if c.status == 'noisy' else 'NO')} |")
+    return "\n".join(lines)
+
+
+def ceiling_table(rows):
+    lines = ["| layout | ranks | read | batch cap | rows a block (est.) | repeats | rank 0 busy us/photo, median "
+             "(min-max) | spread | others' CPU | predicted | error % | within |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for key, rs, med, lo, hi, pred, err, spread, status in rows:
+        rows_est = statistics.median(r.rows(3) for r in rs)
+        others = [r.others_cpu for r in rs if r.others_cpu == r.others_cpu]
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
+                     f"({lo:.2f}-{hi:.2f}) | {scaling.pct(spread)} | {scaling.pct(max(others)) if others else 'n/a'} | "
+                     f"{pred:.2f} | {err:+.1f} | "
+                     f"{'yes' if status == 'ok' else ('NOISY' if status == 'noisy' else 'NO')} |")
     return "\n".join(lines)
 
 
@@ -552,128 +1037,290 @@ def core_counts(max_cores):
     return sorted(c for c in counts if c <= max_cores)
 
 
-def curves(w, mach, max_cores):
-    """{series key: [(cores, nodes, images/s, efficiency, bound)]} on the cluster."""
-    per_core = predict("threads", 1, w, mach).x
+def series_list(rank0):
+    """SERIES, plus the leader layouts the ceiling benchmark measured (or farm's estimate)."""
+    out = list(SERIES)
+    measured = [l for l in (rank0.layouts() if rank0 else []) if l.endswith("+leaders")]
+    for layout in measured:
+        reads = sorted({k[1] for k in rank0.fits if k[0] == layout})
+        for read in reads:
+            out.append((f"{layout}/{read}", layout, None, read, f"{layout.replace('+', ' + ')}, --read {read}"
+                        + (" (auto)" if read == "workers" else ""), "tab:purple", "--" if read == "workers" else "-"))
+    if not measured:
+        out.append(("farm+leaders/workers", "farm+leaders", None, "workers",
+                    "farm + a leader per node, --read workers (est.: no leader runs yet)", "tab:purple", ":"))
+    return out
+
+
+def curves(w, mach, max_cores, rank0, series, counts=None):
+    """{series key: [(cores, nodes, images/s, efficiency against the limit, bound)]} on the cluster."""
     out = {}
-    for key, layout, variant, read, *_ in SERIES:
+    for key, layout, variant, read, *_ in series:
         rows = []
-        for c in core_counts(max_cores):
+        for c in counts or core_counts(max_cores):
             if layout == "threads" and c > mach.C:
                 break
-            pred = predict(layout, c, w, mach, read=read or "rank0", variant=variant or "everywhere")
+            pred = predict(layout, c, w, mach, read=read or "rank0", variant=variant or "everywhere", rank0=rank0)
             nodes = max(1, math.ceil(c / mach.C))
-            rows.append((c, nodes, pred.x, pred.x / (c * per_core), pred.bound))
+            rows.append((c, nodes, pred.x, pred.x / limit(c, w, mach)[0], pred.bound))
         out[key] = rows
-    return out, per_core
+    return out
 
 
-def efficiency_lines(curve, at=EFFICIENCY_AT):
+def bands(cal, wc_of, mach, rank0, series):
+    """{series key: {cores: (low efficiency, high efficiency)}} at EFFICIENCY_AT: every measured input at
+    its dearest repeat, and at its cheapest."""
+    out = {}
+    for which, w in (("high", wc_of(cal.high)), ("low", wc_of(cal.low))):
+        for key, layout, variant, read, *_ in series:
+            for c in EFFICIENCY_AT:
+                if layout == "threads" and c > mach.C:
+                    continue
+                pred = predict(layout, c, w, mach, read=read or "rank0", variant=variant or "everywhere",
+                               rank0=rank0, which=which)
+                # Against the limit of the same inputs: the efficiency stays <= 1, its band is how much it
+                # moves with them.
+                e = pred.x / limit(c, w, mach)[0]
+                lo, hi = out.setdefault(key, {}).get(c, (math.inf, -math.inf))
+                out[key][c] = (min(lo, e), max(hi, e))
+    return out
+
+
+def efficiency_lines(curve, band, series, full=None):
     lines = []
-    for key, layout, variant, read, label, *_ in SERIES:
+    for key, layout, variant, read, label, *_ in series:
         cells = []
-        for c in at:
+        for c in EFFICIENCY_AT:
             row = next((r for r in curve[key] if r[0] == c), None)
-            if row is None and layout == "threads" and curve[key]:
-                last = curve[key][-1]
-                row = None
+            if row is None and layout == "threads" and (full or curve)[key]:
+                last = (full or curve)[key][-1]
                 cells.append(f"n/a: one node ({last[3]:.2f} at {last[0]})")
                 continue
-            cells.append(f"{row[3]:.2f} ({row[4]})" if row else "n/a")
+            if row is None:
+                cells.append("n/a")
+                continue
+            lo, hi = band.get(key, {}).get(c, (row[3], row[3]))
+            lo, hi = min(lo, row[3]), max(hi, row[3])  # the envelope: the median's own prediction inside it
+            cells.append(f"{row[3]:.2f} ({lo:.2f}-{hi:.2f}, {row[4]})")
         lines.append((label, cells))
     return lines
 
 
-def plot(curve, per_core, sweep_rows, mach, out, max_cores):
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13.5, 5.6))
+def picks(curve, series, mach):
+    """Which layout and read mode does most at each of EFFICIENCY_AT (threads only on one node)."""
+    out = []
+    labels = {s[0]: s[4] for s in series}
+    for c in EFFICIENCY_AT:
+        best = None
+        for key, *_ in series:
+            row = next((r for r in curve[key] if r[0] == c), None)
+            if row and (best is None or row[2] > best[1][2] * 1.001):
+                best = (key, row)
+        if best:
+            out.append((c, labels[best[0]], best[1][3], best[1][4]))
+    return out
+
+
+def plot(curve, w, sweep_rows, mach, out, max_cores, series):
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14, 5.8))
     cs = core_counts(max_cores)
-    ax.plot(cs, [per_core * c for c in cs], ":", color="gray", linewidth=1, label="ideal (1-core threads x cores)")
-    for key, layout, variant, read, label, color, style in SERIES:
+    ax.plot(cs, [limit(c, w, mach)[0] for c in cs], ":", color="black", linewidth=1.2,
+            label="the limit: min(cores x per-core rate, file system / bytes a photo)")
+    for key, layout, variant, read, label, color, style in series:
         rows = curve[key]
         xs = [r[0] for r in rows]
         ax.plot(xs, [r[2] for r in rows], style, color=color, label=label, linewidth=1.6)
         ax2.plot(xs, [r[3] for r in rows], style, color=color, label=label, linewidth=1.6)
     marks = {"threads": ("tab:blue", "o"), "roles": ("tab:orange", "s"), "farm": ("tab:green", "^")}
     seen = set()
-    for p, read, variant, meas, pred, err, bound in sweep_rows:
+    for c in sweep_rows:
+        p = c.p
         layout = "threads" if p.mode == "threads" else p.layout
         color, marker = marks.get(layout, ("black", "D"))
-        lab = f"measured: {layout} (sweep)" if layout not in seen else None
+        lab = f"measured: {layout} (sweep, inside)" if layout not in seen else None
         seen.add(layout)
         face = "white" if p.oversubscribed else color
-        ax.plot([p.cores], [meas], marker, color="black", markerfacecolor=face, markersize=8, label=lab, zorder=5)
-        ax.plot([p.cores], [pred], "x", color=color, markersize=7, zorder=6,
+        ax.errorbar([p.cores], [c.meas], yerr=[[c.meas - c.meas_lo], [c.meas_hi - c.meas]], fmt=marker,
+                    color="black", markerfacecolor=face, markersize=7, label=lab, zorder=5, capsize=3)
+        ax.plot([p.cores], [c.pred], "x", color=color, markersize=7, zorder=6,
                 label="model on the sweep's machine" if "pred" not in seen else None)
         seen.add("pred")
-        ax2.plot([p.cores], [meas / (p.cores * per_core)], marker, color="black", markerfacecolor=face,
-                 markersize=8, zorder=5)
     for a in (ax, ax2):
         a.set_xscale("log", base=2)
-        a.set_xlabel(f"cores that analyze (rank 0 on top; {mach.C} a node, "
-                     f"{math.ceil(max_cores / mach.C)} nodes at {max_cores})")
+        a.set_xlabel(f"cores ({mach.C} a node, {math.ceil(max_cores / mach.C)} nodes at {max_cores:,})")
         a.grid(True, which="both", alpha=0.3)
     ax.set_yscale("log")
     ax.set_ylabel("images per second")
-    ax.set_title("Predicted throughput (lines) and the sweep (markers; hollow: oversubscribed)", fontsize=10)
-    ax2.set_ylabel("parallel efficiency (images/s / (cores x 1-core threads rate))")
-    ax2.set_ylim(0, 1.15)
+    ax.set_title("Predicted throughput (lines), the limit (dotted) and the sweep (markers)", fontsize=10)
+    ax2.set_ylabel("efficiency against the limit (<= 1 by construction)")
+    ax2.set_ylim(0, 1.05)
     ax2.axhline(1.0, color="gray", linestyle=":", linewidth=1)
-    ax2.set_title("Predicted parallel efficiency", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left")
+    ax2.set_title("Predicted efficiency against the physical limit", fontsize=10)
+    ax.legend(fontsize=6, loc="upper left")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
 
 
-def parameters_lines(w, mach, args):
-    rb = "the baseline's: %.2f GB/s" % (w.B / w.r0 / GB) if mach.read is None and w.r0 > 0 else \
-        (f"{mach.read / GB:g} GB/s" if mach.read else "n/a")
-    return [
-        f"- baseline: `{w.name}`, {w.n} photos of {w.P / 1e6:.2f} MP, {w.B / 1e6:.3f} MB a file ({w.bytes_source})",
-        f"- per photo: decode d = {w.d * 1e3:.2f} ms, analyzers "
+def parameters_lines(w, mach, rank0, cal):
+    rb = f"{mach.read / GB:g} GB/s a rank" if mach.read else "the baseline's rate"
+    lines = [
+        f"- baseline: `{cal.median.name}`: {len(cal.runs)} repeat(s), {w.n} photos of {w.P / 1e6:.2f} MP, "
+        f"{w.B / 1e6:.3f} MB a file ({w.bytes_source})",
+        f"- per photo (median of the repeats): decode d = {w.d * 1e3:.2f} ms, analyzers "
         + ", ".join(f"{n} {a * 1e3:.2f} ms" for n, a in zip(w.analyzers, w.a))
-        + f", rest o = {w.o * 1e3:.2f} ms, read r0 = {w.r0 * 1e3:.2f} ms, merge+write s = {w.s * 1e3:.3f} ms; "
+        + f", rest o = {w.o * 1e3:.2f} ms, read r0 = {w.r0 * 1e3:.3f} ms, merge+write s = {w.s * 1e3:.3f} ms; "
         f"t_score = {w.t_score * 1e3:.2f} ms",
         f"- cluster: {mach.C} cores a node, link {mach.link / GB:g} GB/s and {mach.latency / US:g} us, "
         f"shared memory {mach.shm / GB:g} GB/s, file system {mach.fs / GB:g} GB/s, read {rb}, "
-        f"message overhead {mach.m / US:g} us, rank 0 polling {mach.poll:g} core, pixels {mach.pixel_bytes:g} B, "
-        f"pieces of {mach.piece_kib:g} KiB, {mach.in_flight} photos in flight a lane (roles: a member)",
+        f"message overhead {mach.m / US:g} us (scoring ranks), rank 0 polling {mach.poll:g} core, pixels "
+        f"{mach.pixel_bytes:g} B, pieces of {mach.piece_kib:g} KiB, {mach.in_flight} photos in flight a lane",
+        f"- the limit: per-core rate 1 / (read + t_score) = {per_core_rate(w, mach):.2f} photos/s on the cluster; "
+        f"file system {mach.fs / GB:g} GB/s / {w.B / 1e6:.3f} MB = {mach.fs / w.B:,.0f} photos/s; the cores are "
+        f"the limit up to {mach.fs / w.B / per_core_rate(w, mach):,.0f} cores",
     ]
+    if rank0 is None:
+        lines.append("- rank 0: NOT from the ceiling benchmark (no rank0_ceiling.tsv): estimated from message "
+                     "counts and the baseline's merge + write")
+    return lines
+
+
+def inputs_table(cal, rank0, points):
+    lines = ["| measured input | median | min | max | unit | from |", "|---|---:|---:|---:|---|---|"]
+    for name, med, lo, hi, unit in cal.input_rows():
+        lines.append(f"| {name} | {med:.3f} | {lo:.3f} | {hi:.3f} | {unit} | the baseline's repeats |")
+    if rank0 is not None:
+        for (layout, read), fit in sorted(rank0.fits.items()):
+            for i, part in enumerate(("a row", "a block")):
+                vals = [fit.c_row, fit.c_block][i], fit.lo[i], fit.hi[i]
+                lines.append(f"| rank 0's cost {part}, {layout}, --read {read} | {vals[0] / US:.2f} | "
+                             f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
+                             f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
+        for (layout, read), fit in sorted(rank0.leader_fits.items()):
+            lines.append(f"| a leader's cost a row / a block, {layout}, --read {read} | {fit.c_row / US:.2f} / "
+                         f"{fit.c_block / US:.2f} | | | us | {rank0.path.name} |")
+    for kind in ("threads", "mpi"):
+        g = [p.startup for p in points if p.mode == kind and p.startup == p.startup]
+        if g:
+            lines.append(f"| start-up gap, {kind} (end to end - inside) | {statistics.median(g):.3f} | {min(g):.3f} | "
+                         f"{max(g):.3f} | s | the sweep's points (not in the model's work) |")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- the doc's figures
+
+DOC_BLOCK = re.compile(r"(<!-- model\.py (?P<name>[a-z0-9_-]+) -->\n)(?P<body>.*?)(<!-- /model\.py (?P=name) -->)", re.S)
+
+
+def fill_doc(path, blocks):
+    """Rewrites every block of `path` between "<!-- model.py NAME -->" and "<!-- /model.py NAME -->"
+    with blocks[NAME]; the text around them is left as it is. Returns (names filled, names of blocks
+    the file has and `blocks` lacks)."""
+    text = Path(path).read_text()
+    filled, unknown = [], []
+
+    def one(m):
+        name = m.group("name")
+        if name not in blocks:
+            unknown.append(name)
+            return m.group(0)
+        filled.append(name)
+        return m.group(1) + "\n" + blocks[name].strip("\n") + "\n\n" + m.group(4)
+
+    Path(path).write_text(DOC_BLOCK.sub(one, text))
+    return filled, unknown
+
+
+def cost_table(cal):
+    """A photo's cost by stage on the baseline's machine: median of the repeats, cheapest and dearest."""
+    who = {"read r0": "rank 0 (`--read rank0`) or the rank that decodes it (`workers`, `auto`); every thread in "
+                      "thread mode",
+           "decode d": "the farm's worker; one member of the roles group, picked per photo",
+           "rest o": "every rank that scores the photo (gray strips, bookkeeping)",
+           "merge + write s": "thread mode's sink; under MPI the scoring ranks merge and format, rank 0 appends "
+                              "blocks (\"Rank 0\" below)"}
+    names = {"read r0": "read the file", "decode d": "decode", "rest o": "the rest",
+             "merge + write s": "merge + write (JSONL, HDF5)"}
+    order = ["read r0", "decode d", "analyzer", "rest o", "merge + write s"]
+    rank = lambda row: next((i for i, k in enumerate(order) if row[0].startswith(k)), len(order))
+    lines = ["| stage | median (cheapest-dearest repeat) | who does it |", "| --- | ---: | --- |"]
+    for name, med, lo, hi, unit in sorted(cal.input_rows(), key=rank):
+        if name.startswith("analyzer "):
+            label, doer = name[len("analyzer "):], "the ranks holding it (roles), the worker (farm)"
+        elif name in names:
+            label, doer = names[name], who[name]
+        elif name.startswith("read rate"):
+            label, doer = "read rate (a file's bytes / its read time)", "this machine: the page cache"
+        else:
+            label, doer = name, ""
+        digits = 3 if med < 1 else 2
+        lines.append(f"| {label} | {med:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f}) {unit} | {doer} |")
+    return "\n".join(lines)
+
+
+def rank0_table(rank0, wc, mach):
+    """Rank 0's fitted costs and what they mean for the cluster's photos (wc)."""
+    if rank0 is None:
+        return ("No ceiling runs (rank0_ceiling.tsv): rank 0's cost is estimated from message counts "
+                "(jobs/rank0_ceiling.sh measures it).")
+    lines = ["| layout, read mode | cost a row, us (band) | cost a block, us (band) | rows a block, "
+             f"{wc.P / 1e6:.0f} MP photos | rank 0 a photo, us | its ceiling, photos/s | cores it feeds |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rate = per_core_rate(wc, mach)
+    for (layout, read), fit in sorted(rank0.fits.items()):
+        pred = predict(layout, 1024, wc, mach, read=read, variant="window", rank0=rank0)
+        band = lambda i: f"{[fit.c_row, fit.c_block][i] / US:.2f} ({min(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f}-{max(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f})"
+        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(0)} | {band(1)} | "
+                     f"{pred.rows:.0f} | {pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |")
+    for (layout, read), fit in sorted(rank0.leader_fits.items()):
+        lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_block / US:.2f} | | | | |")
+    return "\n".join(lines) + (
+        f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats at each block size; the band: "
+        f"the same fit on the fastest and on the slowest repeats). With `--read rank0` rank 0 also reads each "
+        f"photo at {mach.read / GB:g} GB/s. A core scores {rate:.1f} photos a second ({wc.P / 1e6:.0f} MP, read "
+        "included), so \"cores it feeds\" is rank 0's ceiling over that.")
 
 
 ASSUMPTIONS = [
-    "calibrated on one run (the baseline) plus the machine parameters; nothing is fitted to the other points",
+    "calibrated on the baseline's repeats (the median of each input; its cheapest and dearest repeat give the "
+    "band) and on the ceiling runs (rank 0's cost a row and a block); nothing is fitted to the sweep's other "
+    "points",
+    "the physical limit of a job of c cores is min(c x the per-core rate, file system bandwidth / bytes a photo); "
+    "the per-core rate is one core reading and scoring photos and nothing else, so no layout exceeds the limit "
+    "(rank 0, leaders, merging and writing are overheads against it)",
     "a core's speed does not depend on what the other cores do (no memory-bandwidth, cache, turbo or SMT "
     "contention: real nodes often lose 10-30 % with every core decoding)",
     "photos are alike (the baseline's means); a lane's share of a run is whole photos",
+    "rank 0's cost a photo is c_row + c_block / rows_per_block, rows_per_block what the batch rule gives "
+    "(50 ms of a lane's work, within --in-flight and 256): measured on this machine's cores; a cluster node's "
+    "core of another speed scales it",
     "ranks beyond a node's cores share them (the node's busy seconds per photo <= its cores); rank 0 sleeps "
     "while it waits, its polling costs --poll-cpu of a core",
-    "rank 0 deals to the least busy lane, so lanes work in proportion to their speed; --in-flight photos per lane "
-    "hide latency",
     "a message within a node costs its receiver one copy at --shm-bandwidth; across nodes the NICs move it "
     "(RDMA) and it counts against both links",
-    "roles, all decode (photoscore before decoding once; runs without /run decode are read as such when their "
-    "decode seconds say so): a binomial broadcast tree of the file's bytes into each group; every member decodes "
-    "the photos it answers for",
-    "roles, decode once: one member decodes each photo, the members' shares evening out their "
-    "work; rank 0 sends the photo (or, with --read workers, its path) to that member only, which broadcasts the "
-    "pixels to the others in pieces, overlapped with decoding and analysis; or, when the group is on one node "
-    "(photoscore's default there), copies them once into the group's shared-memory window, where the others read "
-    "them in place",
+    "roles decode once per group, the pixels through the shared-memory window when the group is on one node, "
+    "by broadcast otherwise",
+    "a leader per node costs the node one core (C - 1 workers); its cost a photo is measured as rank 0's is",
+    "the cluster figures are steady state: the job's launch (mpirun or srun, growing with the ranks) comes on top",
     "threads mode is one process on one node; a rank of T threads scores one photo T times as fast",
-    "merging and writing (s per photo) are rank 0's, one photo after another",
 ]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
-        description="Performance model of photoscore: predicted images/s for threads, roles and farm, both read "
-                    "modes, 1 to 1,024 cores; validated against a sweep's measured points.",
+        description="Performance model of photoscore: predicted images/s for every layout and read mode to "
+                    "16,384 cores against the job's physical limit; validated against a sweep and the rank 0 "
+                    "ceiling runs.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("results_dir", help="a sweep folder (jobs/strong_scaling.sh; e.g. analysis/results)")
     ap.add_argument("--out", help="where model_prediction.png and model.md go (default: RESULTS_DIR)")
-    ap.add_argument("--baseline", help="the calibration run (a thread-mode HDF5 file; default: the sweep's thread "
-                                       "mode at its fewest cores, the median repeat)")
+    ap.add_argument("--no-plot", action="store_true", help="write model.md only, no model_prediction.png")
+    ap.add_argument("--doc", help="also rewrite the blocks between '<!-- model.py NAME -->' and "
+                                  "'<!-- /model.py NAME -->' of this Markdown file (docs/scaling.md) with this run's "
+                                  "figures: sweep, cost, ceiling, efficiency, picks, verdict")
+    ap.add_argument("--ceiling", help="rank0_ceiling.tsv of jobs/rank0_ceiling.sh (default: RESULTS_DIR's, if any)")
+    ap.add_argument("--baseline", help="the calibration run (a thread-mode HDF5 file; default: every repeat of the "
+                                       "sweep's thread mode at its fewest cores)")
     ap.add_argument("--photos", help="folder holding the baseline's photos (for their sizes) when /scores' paths "
                                      "no longer exist")
     ap.add_argument("--file-bytes-per-pixel", type=float, default=0.3,
@@ -682,99 +1329,205 @@ def main(argv=None):
                                                            "analyzers, pixels and bytes)")
     ap.add_argument("--photo-mb", type=float, help="predict for files of this many MB")
     ap.add_argument("--cores-per-node", type=int, default=16, help="cores of a cluster node")
-    ap.add_argument("--max-cores", type=int, default=1024, help="largest core count predicted")
+    ap.add_argument("--max-cores", type=int, default=16384, help="largest core count predicted")
     ap.add_argument("--link-bandwidth", type=float, default=12.5, help="GB/s of a node's link, each way")
     ap.add_argument("--link-latency", type=float, default=2.0, help="microseconds a message takes across nodes")
     ap.add_argument("--shm-bandwidth", type=float, default=5.0, help="GB/s of a message copy within a node")
-    ap.add_argument("--fs-bandwidth", type=float, default=20.0, help="GB/s of the shared file system, all readers")
-    ap.add_argument("--read-bandwidth", type=float, default=None,
-                    help="GB/s of one rank reading a file (default: the baseline's measured rate)")
+    ap.add_argument("--fs-bandwidth", type=float, default=1000.0, help="GB/s of the shared file system, all readers")
+    ap.add_argument("--read-bandwidth", type=float, default=2.0,
+                    help="GB/s of one rank reading a file on the cluster (the validation uses the baseline's)")
     ap.add_argument("--msg-overhead", type=float, default=5.0, help="microseconds of CPU per message and end")
     ap.add_argument("--poll-cpu", type=float, default=0.05, help="fraction of a core rank 0 uses while waiting")
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
     ap.add_argument("--piece-kib", type=float, default=2048, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
-    ap.add_argument("--tolerance", type=float, default=15.0, help="largest error %% allowed on a sweep point")
+    ap.add_argument("--tolerance", type=float, default=15.0, help="largest error %% allowed")
+    ap.add_argument("--noise-threshold", type=float, default=scaling.NOISE_THRESHOLD,
+                    help="repeats whose (slowest - fastest) / median exceeds this are too noisy to validate on")
+    ap.add_argument("--busy-threshold", type=float, default=scaling.BUSY_THRESHOLD,
+                    help="runs during which other processes used more than this share of the machine's cores are "
+                         "too disturbed to validate on")
     args = ap.parse_args(argv)
 
     folder = Path(args.results_dir)
     if not folder.is_dir():
         print(f"model.py: no such folder: {folder}", file=sys.stderr)
-        return 2
+        return EXIT_BAD
+    if args.doc and not Path(args.doc).is_file():
+        print(f"model.py: no such file: {args.doc}", file=sys.stderr)
+        return EXIT_BAD
     out = Path(args.out) if args.out else folder
     out.mkdir(parents=True, exist_ok=True)
     runs, failed, notes = scaling.load(folder)
-    points = [p for p in scaling.points_of(runs) if p.study == "strong"] if runs else []
-    base_path = Path(args.baseline) if args.baseline else None
-    if base_path is None:
+    points = [p for p in scaling.points_of(runs, args.noise_threshold, args.busy_threshold)
+              if p.study == "strong"] if runs else []
+    if args.baseline:
+        base_paths, base_point = [Path(args.baseline)], None
+    else:
         threads = [p for p in points if p.mode == "threads"]
         if not threads:
             print(f"model.py: no thread-mode run in {folder} to calibrate on (give --baseline FILE)", file=sys.stderr)
-            return 2
-        base_path = min(threads, key=lambda p: p.cores).run.path
+            return EXIT_BAD
+        base_point = min(threads, key=lambda p: p.cores)
+        base_paths = [r.path for r in base_point.runs]
     try:
-        w = load_workload(base_path, args.photos, args.file_bytes_per_pixel)
+        mean_bytes = sweep_input_bytes(folder)
+        cal = Calibration([load_workload(p, args.photos, args.file_bytes_per_pixel, mean_bytes) for p in base_paths])
     except (OSError, KeyError, ValueError) as e:
-        print(f"model.py: baseline {base_path}: {e}", file=sys.stderr)
-        return 2
+        print(f"model.py: baseline {base_paths[0]}: {e}", file=sys.stderr)
+        return EXIT_BAD
     mach = Machine(args.cores_per_node, args.link_bandwidth, args.link_latency, args.shm_bandwidth,
                    args.fs_bandwidth, args.read_bandwidth, args.msg_overhead, args.poll_cpu, args.pixel_bytes,
                    args.piece_kib, args.in_flight)
+    ceiling_path = Path(args.ceiling) if args.ceiling else folder / "rank0_ceiling.tsv"
+    rank0 = None
+    if ceiling_path.exists():
+        try:
+            rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold, args.busy_threshold)
+        except (OSError, KeyError, ValueError) as e:
+            print(f"model.py: {ceiling_path}: {e}", file=sys.stderr)
+            return EXIT_BAD
+    elif args.ceiling:
+        print(f"model.py: no such file: {ceiling_path}", file=sys.stderr)
+        return EXIT_BAD
 
-    # 1. validation on the sweep's own machine, with the sweep's photos
+    # 1. validation on the sweep's own machine, with the sweep's photos, and of the ceiling runs
     nproc = sweep_nproc(folder, points) or mach.C
-    rows = validate(points, w, mach, nproc)
+    rows = validate(points, cal, mach, nproc, rank0, args.tolerance, args.noise_threshold)
     vt = validation_table(rows, args.tolerance)
-    bad = [r for r in rows if abs(r[5]) > args.tolerance]
-    print(f"Validation: the model, calibrated on {w.name} alone, against every point of {folder} "
-          f"(one node of {nproc} cores)\n")
+    print(f"Validation: the model, calibrated on {cal.median.name}, against every point of {folder} "
+          f"(one node of {nproc} cores; the program's own time)\n")
     print(vt)
     print()
+    ceiling_rows = rank0.validation(args.tolerance) if rank0 else []
+    if rank0:
+        ct = ceiling_table(ceiling_rows)
+        print(f"Validation: rank 0's time a photo in the ceiling runs ({ceiling_path}) against c_row + c_block / "
+              f"rows_per_block\n")
+        print(ct)
+        print()
 
     # 2. the cluster, possibly for other photos
-    wc = w.scaled(args.photo_megapixels, args.photo_mb) if (args.photo_megapixels or args.photo_mb) else w
-    curve, per_core = curves(wc, mach, args.max_cores)
-    eff = efficiency_lines(curve)
-    head = "| layout, read mode | " + " | ".join(f"{c} cores" for c in EFFICIENCY_AT) + " |"
-    et = [head, "|---|" + "---|" * len(EFFICIENCY_AT)] + [f"| {lab} | " + " | ".join(cells) + " |"
-                                                          for lab, cells in eff]
-    print(f"Predicted parallel efficiency (bottleneck), {wc.P / 1e6:.1f} MP photos of {wc.B / 1e6:.2f} MB, "
-          f"{mach.C} cores a node; 1-core threads rate {per_core:.2f} images/s:\n")
+    scale = (lambda w: w.scaled(args.photo_megapixels, args.photo_mb)) if (args.photo_megapixels or args.photo_mb) \
+        else (lambda w: w)
+    wc = scale(cal.median)
+    series = series_list(rank0)
+    curve = curves(wc, mach, args.max_cores, rank0, series)
+    at = curves(wc, mach, max(EFFICIENCY_AT), rank0, series, counts=list(EFFICIENCY_AT))
+    band = bands(cal, scale, mach, rank0, series)
+    eff = efficiency_lines(at, band, series, full=curve)
+    head = "| layout, read mode | " + " | ".join(f"{c:,} cores" for c in EFFICIENCY_AT) + " |"
+    lim = "| the limit, photos/s (what bounds it) | " + " | ".join(
+        f"{limit(c, wc, mach)[0]:,.0f} ({limit(c, wc, mach)[1]})" for c in EFFICIENCY_AT) + " |"
+    et = [head, "|---|" + "---|" * len(EFFICIENCY_AT), lim] + [f"| {lab} | " + " | ".join(cells) + " |"
+                                                               for lab, cells in eff]
+    pick_lines = [f"- {c:,} cores: {lab} ({e:.2f} of the limit; bound: {b})" for c, lab, e, b in picks(at, series,
+                                                                                                     mach)]
+    print(f"Predicted efficiency against the limit (band from the inputs' spread, bound), {wc.P / 1e6:.1f} MP photos "
+          f"of {wc.B / 1e6:.2f} MB, {mach.C} cores a node:\n")
     print("\n".join(et))
+    print("\nPick at each size:\n" + "\n".join(pick_lines))
     print("\nAssumptions:\n" + "\n".join(f"- {a}" for a in ASSUMPTIONS))
 
-    keys = [s[0] for s in SERIES]
+    keys = [s[0] for s in series]
     cores_all = sorted({r[0] for k in keys for r in curve[k]})
-    pt = ["| cores | nodes | " + " | ".join(s[4] for s in SERIES) + " |", "|---:|---:|" + "---:|" * len(SERIES)]
+    pt = ["| cores | nodes | limit | " + " | ".join(s[4] for s in series) + " |",
+          "|---:|---:|---:|" + "---:|" * len(series)]
     for c in cores_all:
         cells = []
         for k in keys:
             row = next((r for r in curve[k] if r[0] == c), None)
-            cells.append(f"{row[2]:.1f} ({row[4]})" if row else "")
-        pt.append(f"| {c} | {max(1, math.ceil(c / mach.C))} | " + " | ".join(cells) + " |")
+            cells.append(f"{row[2]:,.0f} ({row[4]})" if row else "")
+        pt.append(f"| {c:,} | {max(1, math.ceil(c / mach.C)):,} | {limit(c, wc, mach)[0]:,.0f} | " + " | ".join(cells)
+                  + " |")
+
+    # 3. the verdict: the model off, or the measurements too noisy to tell
+    off = [c for c in rows if c.status == "OFF"]
+    noisy = [c for c in rows if c.status == "noisy"]
+    c_off = [r for r in ceiling_rows if r[8] == "OFF"]
+    c_noisy = [r for r in ceiling_rows if r[8] == "noisy"]
+    base_noisy = base_point is not None and ((len(base_point.runs) > 1 and base_point.inside_spread >
+                                              args.noise_threshold) or base_point.busy)
+    if base_noisy and (off or noisy):
+        # Every prediction rests on the baseline: its disagreeing repeats make every miss unattributable.
+        noisy, off = noisy + off, []
+    verdict_lines = []
+    if off or c_off:
+        status = EXIT_OFF
+        verdict_lines.append(f"the model is OFF: {len(off) + len(c_off)} point(s) more than {args.tolerance:g} % from "
+                             "its prediction although their repeats agree: "
+                             + "; ".join([point_name(c.p, c.read, c.variant) for c in off]
+                                         + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}" for k, *_ in c_off]))
+    elif noisy or c_noisy:
+        status = EXIT_NOISY
+        why = (f"and the baseline's own repeats differ by {scaling.pct(base_point.inside_spread)} (more than "
+               f"{args.noise_threshold:.0%}) or ran while other processes used {scaling.pct(base_point.others_cpu)} "
+               "of the cores: every prediction rests on them" if base_noisy else
+               f"whose repeats disagree with each other by more than {args.noise_threshold:.0%} or ran while other "
+               f"processes used more than {args.busy_threshold:.0%} of the cores")
+        verdict_lines.append(
+            f"the sweep is TOO NOISY to validate the model: {len(noisy) + len(c_noisy)} point(s) outside "
+            f"{args.tolerance:g} % {why} "
+            + "(spreads: " + "; ".join(
+                [f"{point_name(c.p, c.read, c.variant)}: {scaling.pct(c.p.inside_spread)}, load "
+                 f"{scaling.fmt(c.p.load1, '.2f')}, others' CPU {scaling.pct(c.p.others_cpu)}" for c in noisy]
+                + [f"ceiling {row[0][0]} -np {row[0][1]} {row[0][2]} batch {row[0][3]}: {scaling.pct(row[7])}, "
+                   f"others' CPU {scaling.pct(max([r.others_cpu for r in row[1]] or [float('nan')]))}"
+                   for row in c_noisy]) + ")"
+            + "; the measurements disagree with each other, or the machine was busy, before they disagree with the "
+              "model: rerun on a quieter machine")
+    else:
+        status = EXIT_OK
+        verdict_lines.append(f"every sweep point{' and every ceiling group' if rank0 else ''} within "
+                             f"{args.tolerance:g} %")
 
     png = out / "model_prediction.png"
-    plot(curve, per_core, rows, mach, png, args.max_cores)
+    if not args.no_plot:
+        plot(curve, wc, rows, mach, png, args.max_cores, series)
     md = ["# Performance model", "",
           "Made by `analysis/model.py` (the equations are in its docstring; docs/scaling.md explains them).", ""]
-    md += parameters_lines(wc, mach, args) + [""]
-    md += [f"## Validation against the sweep ({nproc} cores, one node)", "", vt, "",
-           f"Tolerance {args.tolerance:g} %: " + ("every point within." if not bad else
-                                                   f"{len(bad)} point(s) outside."), ""]
-    md += ["## Predicted parallel efficiency", "", "\n".join(et), "",
-           f"Efficiency: images/s over (cores x the model's 1-core threads rate, {per_core:.2f} images/s); "
-           "in brackets the bound that limits it.", ""]
-    md += ["## Predicted images per second", "", "\n".join(pt), "", "![prediction](model_prediction.png)", ""]
+    md += parameters_lines(wc, mach, rank0, cal) + [""]
+    md += ["## Measured inputs and their spread", "", inputs_table(cal, rank0, points), ""]
+    md += [f"## Validation against the sweep ({nproc} cores, one node)", "",
+           "Measured and predicted: the program's own time (/run wall_seconds); the start-up gap (end to end - "
+           "inside) is the launch, which the model leaves out.", "", vt, ""]
+    if rank0:
+        md += ["## Validation against the ceiling runs", "",
+               f"Rank 0's busy time a photo ({ceiling_path.name}), median of the repeats, against the fit "
+               "c_row + c_block / rows_per_block of its layout and read mode.", "", ct, ""]
+    md += ["Verdict: " + " ".join(verdict_lines), ""]
+    md += ["## Predicted efficiency against the limit", "", "\n".join(et), "",
+           "Efficiency: predicted images/s over the limit, min(cores x per-core rate, file system / bytes a photo); "
+           "in brackets the band from the inputs' spread (every input at its dearest and at its cheapest repeat) "
+           "and the bound that limits the prediction.", "", "Pick at each size:", ""] + pick_lines + [""]
+    md += ["## Predicted images per second", "", "\n".join(pt), ""]
+    md += [] if args.no_plot else ["![prediction](model_prediction.png)", ""]
     md += ["## Assumptions", ""] + [f"- {a}" for a in ASSUMPTIONS] + [""]
     if failed or notes:
         md += ["Left out of the sweep:", ""] + [f"- {x}" for x in failed + notes] + [""]
     (out / "model.md").write_text("\n".join(md))
-    print(f"\nmodel.py: wrote {png.name} and model.md in {out}")
-    if bad:
-        print(f"model.py: {len(bad)} point(s) off by more than {args.tolerance:g} %: "
-              + "; ".join(point_name(r[0], r[1], r[2]) for r in bad), file=sys.stderr)
-        return 1
-    return 0
+    print(f"\nmodel.py: wrote {'' if args.no_plot else png.name + ' and '}model.md in {out}")
+    if args.doc:
+        bases = scaling.add_speedups(points)
+        sweep_md = [scaling.table(points, args.noise_threshold), "", bases.get("strong", ""), "",
+                    scaling.noise_summary(points, args.noise_threshold, args.busy_threshold)]
+        ceiling_md = [rank0_table(rank0, wc, mach)]
+        if rank0:
+            within = sum(1 for r in ceiling_rows if r[8] == "ok")
+            ceiling_md += ["", f"Held against the ceiling runs: {within} of {len(ceiling_rows)} groups (layout, ranks, "
+                           f"read mode, batch cap) within {args.tolerance:g} % of the fit; every group in "
+                           "[model.md](../analysis/results/model.md)."]
+        blocks = {"sweep": "\n".join(sweep_md), "cost": cost_table(cal), "ceiling": "\n".join(ceiling_md),
+                  "efficiency": "\n".join(et) + "\n\nIn brackets: the band from the measured inputs' spread, and "
+                  "what bounds the prediction.", "picks": "\n".join(pick_lines),
+                  # The spreads of every noisy point are in model.md; here the verdict alone.
+                  "verdict": f"`model.py` exits {status}: "
+                             + re.sub(r" \(spreads: .*\)(;| )", r"\1", " ".join(verdict_lines)) + "."}
+        filled, unknown = fill_doc(args.doc, blocks)
+        print(f"model.py: filled {', '.join(filled) or 'no block'} in {args.doc}"
+              + (f" (no figures for: {', '.join(unknown)})" if unknown else ""))
+    print("model.py: " + " ".join(verdict_lines), file=sys.stderr if status else sys.stdout)
+    return status
 
 
 if __name__ == "__main__":

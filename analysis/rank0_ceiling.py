@@ -3,13 +3,22 @@
 
   /usr/bin/python3 analysis/rank0_ceiling.py RUNS_DIR [--out DIR]
 
-RUNS_DIR holds HDF5 files named LAYOUT-npN-READ-rR.h5 (one per run). For each run, rank 0's row
+RUNS_DIR holds HDF5 files named LAYOUT-npN-READ[-bB]-rR.h5 (one per run; -bB: batches capped at B
+photos, PHOTOSCORE_BATCH_MAX; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
 of /timing/ranks divided by the photos (/scores rows) gives its microseconds a photo in every stage:
 busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 / busy photos a
 second), read, comm, merge, write, other, and cpu (user + system seconds of the whole process,
 its waiting polls included; absent in files of older versions). Writes into --out (default
 RUNS_DIR):
-  rank0_ceiling.tsv  every run
+  rank0_ceiling.tsv  every run: layout, ranks, read (the --read mode), repeat, photos, busy, then
+                     rank 0's stages in us a photo (read_us: reading files; comm, merge, write,
+                     other), cpu, wait, wall_s, run_read, version, git, and for analysis/model.py:
+                     batch (the batch cap, 256 by default), lane_us (the busiest scoring rank's busy
+                     seconds a photo it handled, us: what sets the batch size), scoring_us (every
+                     scoring rank's busy seconds over the photos, us), nproc, load1 and others_cpu (the
+                     machine's cores, its load average as the run started and the share of its cores
+                     other processes used during the run, when the script recorded them), leader_busy
+                     (with --leaders: a leader's busy seconds a photo of its node, us; nan without)
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -24,7 +33,8 @@ from pathlib import Path
 import h5py
 
 STAGES = ["read", "comm", "merge", "write", "other"]
-NAME = re.compile(r"^(farm|roles)-np(\d+)-([a-z0-9]+)-r(\d+)\.h5$")
+NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?-r(\d+)\.h5$")
+DEFAULT_BATCH = 256  # src/comm/lanes.hpp kMaxBatch (a group's; a leader's is 8,192)
 
 
 def text(v):
@@ -37,16 +47,38 @@ def load(path):
         return None
     with h5py.File(path, "r") as f:
         photos = f["scores"].shape[0]
-        rank0 = f["timing/ranks"][0]
+        ranks = f["timing/ranks"][()]
+        rank0 = ranks[0]
         names = rank0.dtype.names
         us = lambda k: 1e6 * float(rank0[k]) / photos if k in names else float("nan")
-        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(4)),
+        # The read mode keeps the name "read"; rank 0's reading stage is read_us.
+        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(5)),
                "photos": photos, "run_read": text(f["run"].attrs.get("read", "")),
-               "version": text(f["run"].attrs.get("version", "")), "git": text(f["run"].attrs.get("git_hash", "")),
-               "wall_s": float(rank0["wall"])}
+               "version": text(f["run"].attrs.get("photoscore_version", f["run"].attrs.get("version", ""))),
+               "git": text(f["run"].attrs.get("git_hash", "")), "wall_s": float(rank0["wall"]),
+               "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH}
         row["busy"] = us("wall") - us("wait")
         for k in STAGES + ["cpu", "wait"]:
-            row[k] = us(k)
+            row[k + "_us" if k == "read" else k] = us(k)
+        # The leaders (--leaders): each one's busy time a photo of its node (the photos shared
+        # evenly among the nodes), the median over them.
+        roles = [text(r["role"]) for r in ranks] if "role" in names else [""] * len(ranks)
+        leaders = [float(r["wall"]) - float(r["wait"]) for r, role in zip(ranks[1:], roles[1:]) if role == "leader"]
+        row["leader_busy"] = (1e6 * statistics.median(leaders) * len(leaders) / photos) if leaders else float("nan")
+        # The scoring ranks: what a photo costs them, and the busiest one's time a photo it handled.
+        scoring = [r for r, role in zip(ranks[1:], roles[1:]) if role != "leader"]
+        busy = [float(r["wall"]) - float(r["wait"]) for r in scoring]
+        handled = [int(r["images"]) for r in scoring]
+        row["scoring_us"] = 1e6 * sum(busy) / photos if busy else float("nan")
+        lanes = [b / n for b, n in zip(busy, handled) if n > 0]
+        row["lane_us"] = 1e6 * max(lanes) if lanes else float("nan")
+    env = path.with_suffix(".env")
+    row["nproc"], row["load1"], row["others_cpu"] = "", "", ""
+    if env.exists():
+        for line in env.read_text().splitlines():
+            k, _, v = line.partition("=")
+            if k in ("nproc", "load1", "others_cpu"):
+                row[k] = v.strip()
     return row
 
 
@@ -61,8 +93,9 @@ def main():
         print(f"rank0_ceiling: no runs (LAYOUT-npN-READ-rR.h5) in {args.runs}", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    cols = ["layout", "ranks", "read", "repeat", "photos", "busy"] + STAGES + ["cpu", "wait", "wall_s", "run_read",
-                                                                              "version", "git"]
+    cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
+        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu",
+        "leader_busy"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
@@ -70,8 +103,9 @@ def main():
 
     groups = {}
     for r in rows:
-        groups.setdefault((r["layout"], r["ranks"], r["read"]), []).append(r)
-    keys = sorted(groups, key=lambda k: (k[0], k[2], k[1]))
+        groups.setdefault((r["layout"], r["ranks"], r["read"], r["batch"]), []).append(r)
+    keys = sorted(groups, key=lambda k: (k[0], k[2], -k[3], k[1]))
+    STAGE_KEY = {"read": "read_us"}
     med = lambda rs, k: statistics.median(r[k] for r in rs)
     lines = ["# Rank 0's time a photo, by stage (microseconds)", "",
              f"{rows[0]['photos']:,} photos of 64x64 pixels; rank 0's row of /timing/ranks over the photos; "
@@ -79,18 +113,20 @@ def main():
              "waiting; it caps one job at 1e6 / busy photos a second. cpu counts the whole process (its "
              "waiting polls too).", "",
              f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
-             "| layout | ranks | --read | /run read | busy (min-max) | read | comm | merge | write | other | cpu | "
-             "ceiling photos/s | repeats |",
-             "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| layout | ranks | --read | batch cap | /run read | busy (min-max) | read | comm | merge | write | "
+             "other | cpu | ceiling photos/s | a leader's busy | repeats |",
+             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for k in keys:
         rs = groups[k]
         busy = [r["busy"] for r in rs]
         b = statistics.median(busy)
         spread = f"{b:.2f} ({min(busy):.2f}-{max(busy):.2f})"
-        cells = [f"{med(rs, s):.2f}" for s in STAGES]
+        cells = [f"{med(rs, STAGE_KEY.get(s, s)):.2f}" for s in STAGES]
         cpu = med(rs, "cpu")
-        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
-                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | {len(rs)} |")
+        leader = med(rs, "leader_busy")
+        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {k[3]} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
+                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | "
+                     f"{'-' if leader != leader else f'{leader:.2f}'} | {len(rs)} |")
     (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
 
     import matplotlib
@@ -100,7 +136,7 @@ def main():
     x = range(len(keys))
     bottom = [0.0] * len(keys)
     for s in STAGES:
-        vals = [max(0.0, med(groups[k], s)) for k in keys]
+        vals = [max(0.0, med(groups[k], STAGE_KEY.get(s, s))) for k in keys]
         ax.bar(x, vals, bottom=bottom, label=s)
         bottom = [b + v for b, v in zip(bottom, vals)]
     busy = [med(groups[k], "busy") for k in keys]
@@ -109,7 +145,8 @@ def main():
     ax.errorbar(x, busy, yerr=[lo, hi], fmt="_", color="black", capsize=4, label="busy (wall - wait), min-max")
     ax.plot(x, [med(groups[k], "cpu") for k in keys], "o", color="gray", label="cpu (whole process)")
     ax.set_xticks(list(x))
-    ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" for k in keys])
+    ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" + (f"\nbatch {k[3]}" if k[3] != DEFAULT_BATCH else "")
+                        for k in keys], fontsize=7 if len(keys) > 12 else 9)
     ax.set_ylabel("rank 0, microseconds a photo")
     ax.set_title(f"Rank 0's time a photo by stage ({rows[0]['photos']:,} tiny photos)")
     ax.legend(fontsize=8)

@@ -10,31 +10,41 @@
 # rank0_ceiling.png in the output folder. analysis/model.py takes rank 0's
 # cost from there.
 #
-#   jobs/rank0_ceiling.sh [--out DIR]        default ./rank0_ceiling (the committed
-#                                           results: --out analysis/results)
+#   jobs/rank0_ceiling.sh [--out DIR]        default WORK_DIR/results, never the checkout
+#                                           unless asked (the committed results: --out analysis/results)
 #
 # Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
-# ROLES_RANKS (default "4 7"), READS (default "auto rank0"), REPEATS (default
-# 3; the table shows the median and the spread), WORK_DIR (default
+# ROLES_RANKS (default "4 7"), LEADER_RANKS (default "5 9": the farm with
+# --leaders on, a leader for the node between rank 0 and the workers, files
+# farm+leaders-npN-...; only with the ranks reading, as leaders need; "" for
+# none), READS (default "auto rank0"), REPEATS (default
+# 3, in rounds; the table shows the median and the spread), BATCHES (default "": rank 0's
+# own batch sizes, at most 256 photos a group's batch; "16 64" also runs every point with
+# batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX, a leader's batches too), files
+# ...-bN-rR.h5, so that analysis/model.py can tell rank 0's cost of a block
+# of rows from its cost of a row), WORK_DIR (default
 # /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
 # (default build/photoscore), MPIRUN_ARGS (default --bind-to none).
 # Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$PWD/rank0_ceiling
+OUT=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 : "${COUNT:=20000}"
 : "${FARM_RANKS:=3 5 9}"
 : "${ROLES_RANKS:=4 7}"
+: "${LEADER_RANKS=5 9}"
 : "${READS:=auto rank0}"
 : "${REPEATS:=3}"
+: "${BATCHES:=}"
 : "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
+OUT=${OUT:-$WORK_DIR/results}
 : "${MPIRUN_ARGS:=--bind-to none}"
 BIN=${PHOTOSCORE_BIN:-$REPO/build/photoscore}
 [ -x "$BIN" ] || { echo "rank0_ceiling: no photoscore binary at $BIN (build first, or set PHOTOSCORE_BIN)" >&2; exit 2; }
@@ -61,30 +71,65 @@ fi
 
 runs=$WORK_DIR/runs
 mkdir -p "$runs" "$WORK_DIR/out" "$OUT"
-rm -f "$runs"/*.h5
+rm -f "$runs"/*.h5 "$runs"/*.env
 "$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
   "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }
 failed=0
-for layout in farm roles; do
-  ranks=$FARM_RANKS
-  [ "$layout" = roles ] && ranks=$ROLES_RANKS
-  for np in $ranks; do
-    for read in $READS; do
-      for rep in $(seq 1 "$REPEATS"); do
-        name=$layout-np$np-$read-r$rep
-        # shellcheck disable=SC2086
-        if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
-          -np "$np" "$BIN" --layout "$layout" --read "$read" --quiet --force \
-          --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
-          echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
-          failed=1
-          continue
-        fi
-        if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
-          echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
-          failed=1
-        fi
-        echo "rank0_ceiling: $name done"
+ticks() {  # the machine's busy CPU ticks (/proc/stat: user, nice, system, irq, softirq, steal)
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+# children_cpu VAR: CPU seconds of this shell's finished children (bash's times, run in this shell:
+# in a $(...) subshell it would count the subshell's children).
+children_cpu() {
+  times >"$WORK_DIR/times"
+  printf -v "$1" '%s' "$(awk 'NR == 2 { t = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); sub(/s$/, "", p[2])
+    t += p[1] * 60 + p[2] }; printf "%.3f", t }' "$WORK_DIR/times")"
+}
+# In rounds (every point once, then every point again), so that a burst of load elsewhere hits one
+# repeat of several points rather than every repeat of one: their spread then shows it.
+for rep in $(seq 1 "$REPEATS"); do
+  for layout in farm roles farm+leaders; do
+    case $layout in
+      farm) ranks=$FARM_RANKS options=(--layout farm) ;;
+      roles) ranks=$ROLES_RANKS options=(--layout roles) ;;
+      farm+leaders) ranks=$LEADER_RANKS options=(--layout farm --leaders on) ;;
+    esac
+    for np in $ranks; do
+      for read in $READS; do
+        # A leader never holds a photo's bytes: leaders only where the ranks read.
+        [ "$layout" = farm+leaders ] && [ "$read" = rank0 ] && continue
+        for batch in default $BATCHES; do
+          name=$layout-np$np-$read-r$rep
+          cap=()
+          if [ "$batch" != default ]; then
+            name=$layout-np$np-$read-b$batch-r$rep
+            cap=(-x "PHOTOSCORE_BATCH_MAX=$batch")
+          fi
+          load1=$(cut -d' ' -f1 /proc/loadavg)
+          children_cpu c0
+          t0=$(date +%s.%N) k0=$(ticks)
+          # shellcheck disable=SC2086
+          if ! mpirun --oversubscribe $MPIRUN_ARGS --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
+            "${cap[@]}" -np "$np" "$BIN" "${options[@]}" --read "$read" --quiet --force \
+            --jsonl "$WORK_DIR/out/$name.jsonl" --h5 "$runs/$name.h5" "$photos" >"$WORK_DIR/out/$name.log" 2>&1; then
+            echo "rank0_ceiling: $name failed (log: $WORK_DIR/out/$name.log)" >&2
+            failed=1
+            continue
+          fi
+          t1=$(date +%s.%N) k1=$(ticks)
+          children_cpu c1
+          # The machine beside the run (analysis/rank0_ceiling.py): its cores, the load as the run
+          # started, and the share of the cores other processes used while it ran.
+          printf 'nproc=%s\nload1=%s\nothers_cpu=%s\n' "$(nproc)" "$load1" "$(awk -v k0="$k0" -v k1="$k1" \
+            -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+              v = ((k1 - k0) / hz - (c1 - c0)) / ((t1 - t0) * n); if (v < 0) v = 0; if (v > 1) v = 1
+              printf "%.3f", v }')" >"$runs/$name.env"
+          if ! cmp -s "$WORK_DIR/out/threads.jsonl" "$WORK_DIR/out/$name.jsonl"; then
+            echo "rank0_ceiling: $name's JSONL differs from thread mode's" >&2
+            failed=1
+          fi
+          echo "rank0_ceiling: $name done"
+        done
       done
     done
   done

@@ -25,6 +25,9 @@
 # Inside a Slurm allocation: LAUNCHER=srun (srun --mpi=pmix), e.g.
 #   sbatch --ntasks=17 --time=2:00:00 --wrap "LAUNCHER=srun jobs/strong_scaling.sh photos/ sweep/"
 #
+# REPEATS (default 3) runs of every point, in rounds, after an untimed warm-up; sweep.tsv has each
+# run's whole-command time (launch included) and the machine's load (jobs/sweep_common.sh).
+#
 # Exit status: 0 all runs fine, 1 some run failed (listed), 2 bad arguments.
 set -u
 # shellcheck source=jobs/sweep_common.sh
@@ -35,17 +38,22 @@ INPUT_DIR=$SWEEP_ARG_DIR
 OUTPUT_DIR=$SWEEP_ARG_OUT
 
 sweep_init "$OUTPUT_DIR" strong
+sweep_describe_input "$INPUT_DIR"
 echo "strong scaling: $INPUT_DIR, cores ${CORES[*]}, modes $MODES, $SWEEP_NPROC cores on $(hostname)"
 sweep_warmup "$INPUT_DIR"
 REFERENCE=""
-for c in "${CORES[@]}"; do
-  for mode in $MODES; do
-    sweep_point "$mode" "$c" "$INPUT_DIR" "$REFERENCE"
-    if [ -z "$REFERENCE" ]; then
-      # The first run that wrote a JSONL is what every other run must equal.
-      REFERENCE=$(awk -F'\t' 'NR > 1 && $2 == "strong" && $11 <= 1 { f = $1 } END { print f }' "$SWEEP_TSV")
-      [ -n "$REFERENCE" ] && REFERENCE="$OUTPUT_DIR/${REFERENCE%.h5}.jsonl"
-    fi
+# In rounds: every point once, then every point again (REPEATS rounds).
+for r in $(seq 1 "$REPEATS"); do
+  [ "$REPEATS" -gt 1 ] && echo "round $r of $REPEATS"
+  for c in "${CORES[@]}"; do
+    for mode in $MODES; do
+      sweep_point "$mode" "$c" "$r" "$INPUT_DIR" "$REFERENCE"
+      if [ -z "$REFERENCE" ]; then
+        # The first run that wrote a JSONL is what every other run must equal.
+        REFERENCE=$(awk -F'\t' 'NR > 1 && $2 == "strong" && $11 <= 1 { f = $1 } END { print f }' "$SWEEP_TSV")
+        [ -n "$REFERENCE" ] && REFERENCE="$OUTPUT_DIR/${REFERENCE%.h5}.jsonl"
+      fi
+    done
   done
 done
 sweep_finish

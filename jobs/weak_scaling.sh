@@ -44,18 +44,23 @@ if [ "$have" -lt "$COUNT" ]; then
     sweep_die "make_workload.py failed: $(tail -3 "$OUTPUT_DIR/workload.log")"
   tail -1 "$OUTPUT_DIR/workload.log"
 fi
+sweep_describe_input "$WORKLOAD_DIR" "$COUNT"
 echo "weak scaling: $PER_CORE photos per core of $MEGAPIXELS MP, cores ${CORES[*]}, modes $MODES," \
   "$SWEEP_NPROC cores on $(hostname)"
 sweep_warmup "$WORKLOAD_DIR" --max-images "$COUNT"
-for c in "${CORES[@]}"; do
-  reference=""
-  for mode in $MODES; do
-    sweep_point "$mode" "$c" "$WORKLOAD_DIR" "$reference" --max-images $((PER_CORE * c))
-    if [ -z "$reference" ]; then
-      reference=$(awk -F'\t' -v c="$c" 'NR > 1 && $2 == "weak" && $5 == c && $11 <= 1 { f = $1 } END { print f }' \
-        "$SWEEP_TSV")
-      [ -n "$reference" ] && reference="$OUTPUT_DIR/${reference%.h5}.jsonl"
-    fi
+# In rounds: every point once, then every point again (REPEATS rounds).
+declare -A reference
+for r in $(seq 1 "$REPEATS"); do
+  [ "$REPEATS" -gt 1 ] && echo "round $r of $REPEATS"
+  for c in "${CORES[@]}"; do
+    for mode in $MODES; do
+      sweep_point "$mode" "$c" "$r" "$WORKLOAD_DIR" "${reference[$c]:-}" --max-images $((PER_CORE * c))
+      if [ -z "${reference[$c]:-}" ]; then
+        f=$(awk -F'\t' -v c="$c" 'NR > 1 && $2 == "weak" && $5 == c && $11 <= 1 { f = $1 } END { print f }' \
+          "$SWEEP_TSV")
+        [ -n "$f" ] && reference[$c]="$OUTPUT_DIR/${f%.h5}.jsonl"
+      fi
+    done
   done
 done
 sweep_finish

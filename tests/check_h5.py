@@ -150,6 +150,31 @@ def check_timing(rows, f, run, tolerance):
             fail(f"/timing/images row {i}: no ranks")
             break
     ranks = f["timing/ranks"][()]
+    # Every /timing column says what it holds: a unit and a description each (issue 21).
+    for table in ("timing/ranks", "timing/images"):
+        docs = f[table].attrs
+        members = list(f[table].dtype.names)
+        if list(docs.get("columns", [])) != members:
+            fail(f"/{table}.columns {list(docs.get('columns', []))} != members {members}")
+        for name in ("units", "descriptions"):
+            if len(docs.get(name, [])) != len(members):
+                fail(f"/{table}.{name} has {len(docs.get(name, []))} entries for {len(members)} members")
+        for member, unit, description in zip(members, docs.get("units", []), docs.get("descriptions", [])):
+            if not description or description == "see docs/hdf5.md":
+                fail(f"/{table} member {member} has no description of its own")
+            if f[table].dtype[member].kind == "f" and unit != "seconds":
+                fail(f"/{table} member {member} (float) has unit {unit!r}, not seconds")
+        expected = {"images": "photos", "bytes_sent": "bytes", "peak_memory": "bytes"}
+        for member, unit in zip(members, docs.get("units", [])):
+            if member in expected and unit != expected[member]:
+                fail(f"/{table} member {member} has unit {unit!r}, not {expected[member]}")
+    if f["timing"].attrs.get("units") == "seconds":
+        fail("/timing says units=seconds for tables that also hold photos and bytes")
+    # Thread mode: no MPI words for what does not happen there.
+    if run.get("mode") == "threads":
+        for name in ("read", "pixels"):
+            if name in run and not str(run[name]).startswith("n/a"):
+                fail(f"/run.{name} = {run[name]!r} in thread mode, expected n/a (...)")
     if "ranks" in run and len(ranks) != run["ranks"]:
         fail(f"/timing/ranks has {len(ranks)} rows, /run.ranks is {run['ranks']}")
     analyzers = list(run.get("analyzers", []))
@@ -158,8 +183,14 @@ def check_timing(rows, f, run, tolerance):
         if not math.isclose(per, float(rec["analyze"]), rel_tol=1e-9, abs_tol=1e-12):
             fail(f"rank {rec['rank']}: analyze {rec['analyze']} is not the sum of analyze_* ({per})")
         stages = sum(float(rec[s]) for s in STAGES)
-        if not math.isclose(float(rec["wall"]) - stages, float(rec["other"]), rel_tol=1e-9, abs_tol=1e-9):
-            fail(f"rank {rec['rank']}: other {rec['other']} is not wall - stages ({rec['wall'] - stages})")
+        # Thread mode's stages are summed over its threads, so they fill wall x threads.
+        threads = int(run.get("threads_per_rank", 1)) if run.get("mode") == "threads" else 1
+        if float(rec["other"]) < 0:
+            fail(f"rank {rec['rank']}: other {rec['other']} is negative")
+        if not math.isclose(max(0.0, float(rec["wall"]) * threads - stages), float(rec["other"]), rel_tol=1e-9,
+                            abs_tol=1e-9):
+            fail(f"rank {rec['rank']}: other {rec['other']} is not wall x {threads} - stages "
+                 f"({rec['wall'] * threads - stages})")
         if run.get("mode") == "mpi":
             wall = float(rec["wall"])
             share = stages / wall if wall > 0 else float("nan")

@@ -7,15 +7,22 @@ Writes a made-up baseline (thread mode on 1 core, 100 photos of 2 megapixels, fi
 1,000,000 bytes; per photo read 1 ms, decode 20 ms, analyzers 2 + 1 + 6 ms, write 0.5 ms, wall 32 ms),
 then checks what the model derives from it and predicts for every layout on machines whose parameters
 make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
-frame 6 ms). Last, model.py's command line on a made-up sweep: exit 0 when every point is near its
-prediction, 1 (and the point named) when one is 50 % off. Exit status: 0 all checks passed, 1 not.
+frame 6 ms); the job's limit and that no layout's efficiency exceeds it; rank 0's cost a row and a
+block fitted to made-up ceiling runs of known cost, and with leaders rank 0's and a leader's, a
+leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
+exit 0 when every point is near its prediction, 1 (the model off, the point named) when one is 50 %
+off in repeats that agree, 3 (too noisy to validate) when its repeats disagree or the baseline's do,
+and the same for a ceiling group. Exit status: 0 all checks passed, 1 not.
 """
+import contextlib
+import io
 import math
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import h5py
 import numpy as np
@@ -190,43 +197,199 @@ def main():
     check("a run of 5 photos on 4 lanes takes 2 photos' time",
           near(model.predict("threads", 4, w, mach).wall(5), 2 * 0.032))
 
+    # --- the limit and the efficiency against it ------------------------------------------------
+    # one core reading (1 ms) and scoring (30.5 ms): 1 / 31.5 ms = 31.75 photos/s; a 20 GB/s file system
+    # of 1 MB photos: 20,000 photos/s, reached at 630 cores
+    check("the per-core rate is 1 / (read + t_score) = 31.75 photos/s", near(model.per_core_rate(w, mach), 1 / 0.0315))
+    check("the limit at 64 cores: 64 / 31.5 ms, the cores", near(model.limit(64, w, mach)[0], 64 / 0.0315)
+          and model.limit(64, w, mach)[1] == "cores")
+    check("the limit at 1024 cores: 20 GB/s / 1 MB = 20,000 photos/s, the file system",
+          near(model.limit(1024, w, mach)[0], 20000.0) and model.limit(1024, w, mach)[1] == "file system")
+    cluster = model.Machine(cores_per_node=16, fs_bandwidth=1000.0, read_bandwidth=2.0)
+    series = model.series_list(None)
+    curve = model.curves(w, cluster, 16384, None, series, counts=list(model.EFFICIENCY_AT))
+    effs = [r[3] for k in curve for r in curve[k]]
+    check(f"no layout beats the limit: every efficiency at 64 to 16,384 cores is <= 1 (max {max(effs):.3f})",
+          max(effs) <= 1.0 + 1e-9 and len(effs) >= 6 * len(model.EFFICIENCY_AT))
+
+    # --- rank 0 from the ceiling benchmark: cost a row and cost a block -------------------------
+    # made-up runs whose rank 0 costs exactly 2 us a row and 100 us a block; the busiest worker
+    # takes 10 us a photo, so batches are the cap (0.05 s / 10 us > 256); runs with more ranks
+    # than the 2 cores take ranks / 2 as long in wall-clock time
+    head = ("layout\tranks\tread\trepeat\tphotos\tbusy\tread_us\tcomm\tmerge\twrite\tother\tcpu\twait\twall_s\t"
+            "run_read\tversion\tgit\tbatch\tlane_us\tscoring_us\tnproc\tload1\tothers_cpu")
+
+    def ceiling_tsv(path, off=None, spread=(1.0, 1.0, 1.0)):
+        lines = [head]
+        for layout, ranks in (("farm", 3), ("farm", 5), ("farm", 9)):
+            for batch in (16, 64, 256):
+                for rep, f in enumerate(spread, 1):
+                    busy = (2.0 + 100.0 / batch) * max(1.0, ranks / 2)
+                    if off == (layout, ranks, batch):
+                        busy *= 1.5 * f
+                    lines.append(f"{layout}\t{ranks}\tauto\t{rep}\t20000\t{busy:.4f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
+                                 f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0.01")
+        path.write_text("\n".join(lines) + "\n")
+
+    ceiling = work / "rank0_ceiling.tsv"
+    ceiling_tsv(ceiling)
+    r0 = model.Rank0Model(ceiling)
+    fit, _ = r0.fit("farm", "workers")
+    check(f"the fit finds 2 us a row and 100 us a block (got {fit.c_row / 1e-6:.3f} and {fit.c_block / 1e-6:.3f})",
+          near(fit.c_row, 2e-6, 1e-3) and near(fit.c_block, 100e-6, 1e-3))
+    check("... and predicts every ceiling run within 0.1 % (-np 9 at 4.5 times its cost: the cores shared)",
+          all(abs(row[6]) < 0.1 and row[8] == "ok" for row in r0.validation(15.0)))
+    check("... a farm worker's block of 4 MP-like photos carries 3 rows (--in-flight: 50 ms / 31.5 ms < 3)",
+          model.rows_per_block("farm", 1, 0.0315, 3) == 3.0)
+    big_fs = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0)
+    p = model.predict("farm", 1024, w, big_fs, read="workers", rank0=r0)
+    check(f"farm, 1024 workers: rank 0 at 2 + 100 / 3 us = 35.33 us a photo, 28,302 photos/s (got {p.u0 / 1e-6:.2f} "
+          f"us, {p.x:.0f}, {p.bound})", near(p.u0, 2e-6 + 100e-6 / 3) and p.bound == "rank 0")
+    p = model.predict("farm", 1024, w, big_fs, read="rank0", rank0=r0)
+    check(f"... with --read rank0 rank 0 also reads the photo (1 ms): {p.u0 / 1e-3:.4f} ms",
+          near(p.u0, 2e-6 + 100e-6 / 3 + READ))
+
+    # --- leaders: rank 0's batches to a node's leader, and both costs fitted -------------------
+    check("a leader's batch: 0.2 s of a node of 15 workers at 345 photos/s is 69 photos",
+          model.leader_batch(15, 1 / 345.0, 3) == 69)
+    check("... at least --in-flight for each of its 15 workers (45), at most 8,192",
+          model.leader_batch(15, 1 / 100.0, 3) == 45 and model.leader_batch(15, 1e-6, 3) == 8192)
+    check("the mean batch of 100 photos to one lane, first 5, then 40 shrinking at the end: 5, 5, 40, 25, "
+          "12, 6, 3, 2, 1, 1 = 10 photos", model.mean_batch(100, 1, 5, 40) == 10.0)
+    # made-up farm+leaders runs (-np 5 and 9: a leader and 3 or 7 workers) whose rank 0 costs 2 us a row and
+    # 400 us a block of the leader's, and whose leader costs 5 us a row and 100 us a block of its workers'
+    lead_tsv = work / "leaders.tsv"
+    lines = [head + "\tleader_busy"]
+    for ranks in (5, 9):
+        for batch in (16, 64, 256):
+            run = dict(layout="farm+leaders", ranks=ranks, batch=batch, lane_us=10.0, photos=20000)
+            probe = model.CeilingRun({**{k: str(v) for k, v in run.items()}, "read": "auto", "busy": "0"})
+            busy = (2.0 + 400.0 / probe.rows(3)) * max(1.0, ranks / 2)
+            lead = (5.0 + 100.0 / probe.rows(3, "leader_busy")) * max(1.0, ranks / 2)
+            lines.append(f"farm+leaders\t{ranks}\tauto\t1\t20000\t{busy:.6f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
+                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0.01\t{lead:.6f}")
+    lead_tsv.write_text("\n".join(lines) + "\n")
+    rl = model.Rank0Model(lead_tsv)
+    f0, _ = rl.fit("farm+leaders", "workers")
+    fl = rl.leader_fits[("farm+leaders", "workers")]
+    check(f"leaders: rank 0's fit finds 2 us a row and 400 us a block (got {f0.c_row / 1e-6:.3f}, "
+          f"{f0.c_block / 1e-6:.3f}), the leader's 5 and 100 (got {fl.c_row / 1e-6:.3f}, {fl.c_block / 1e-6:.3f})",
+          near(f0.c_row, 2e-6, 1e-3) and near(f0.c_block, 400e-6, 1e-3) and near(fl.c_row, 5e-6, 1e-3)
+          and near(fl.c_block, 100e-6, 1e-3))
+    check("... and the leader layout is a measured series, not an estimate",
+          any(s[1] == "farm+leaders" and "est." not in s[4] for s in model.series_list(rl)))
+    # 16,384 cores: 1,024 nodes of a leader and 15 workers at 31.5 ms a photo (message overhead 0):
+    # a node does 15 / 31.5 ms = 476.2 photos/s, so rank 0's batch to a leader is 0.2 s of it, 95 photos
+    p = model.predict("farm+leaders", 16384, w, big_fs, read="workers", rank0=rl)
+    check(f"farm + leaders, 16,384 cores: rank 0 at 2 + 400 / 95 us = 6.21 us a photo (got {p.u0 / 1e-6:.3f} us, "
+          f"{p.rows:.0f} rows a block)", near(p.u0, 2e-6 + 400e-6 / 95) and p.rows == 95)
+
     # --- the command line on a made-up sweep ---------------------------------------------------
     sweep = work / "sweep"
     sweep.mkdir()
     default = model.Machine().on_one_node(2)
-    rows = [("threads-threads-c1.h5", "threads", "threads", 1, 1, 1, WALL * N, DECODE),
-            ("mpi-farm-c1.h5", "mpi", "farm", 1, 2, 1, None, DECODE),
-            ("mpi-farm-c2-oversub.h5", "mpi", "farm", 2, 3, 1, None, DECODE),
-            ("mpi-roles-c2-oversub.h5", "mpi", "roles", 2, 3, 1, None, 2 * DECODE)]
-    tsv = ["file\tstudy\tmode\tlayout\tcores\tranks\tthreads\tnproc\toversubscribed\trepeat\texit\twall_s\timages\t"
-           "same_jsonl\tcommand"]
+    tsv_head = ("file\tstudy\tmode\tlayout\tcores\tranks\tthreads\tnproc\toversubscribed\trepeat\texit\twall_s\t"
+                "images\tsame_jsonl\tload1\trun_cpu_s\tothers_cpu\tcommand")
+    points = [("threads-threads-c1", "threads", "threads", 1, 1, 1, DECODE),
+              ("mpi-farm-c1", "mpi", "farm", 1, 2, 1, DECODE),
+              ("mpi-farm-c2", "mpi", "farm", 2, 3, 1, DECODE),
+              ("mpi-roles-c2", "mpi", "roles", 2, 3, 1, 2 * DECODE)]
 
-    def make(off):
-        for name, mode, layout, cores, ranks, threads, wall, dec in rows:
-            if wall is None:
+    def make(factors, base=(1.0,)):
+        """Each point's repeats at factors x the model's time (mpi-farm-c2: `factors`, the others 1.05;
+        the baseline at `base` x its made-up time), the program's own times in /run wall_seconds."""
+        for f in sweep.glob("*"):
+            f.unlink()
+        lines = [tsv_head]
+        for name, mode, layout, cores, ranks, threads, dec in points:
+            if mode == "threads":
+                walls = [WALL * N * b for b in base]
+            else:
                 x = model.predict(layout, cores, w, default, read="rank0", variant="everywhere").throughput(N)
-                wall = N / x * (1.05 if name != "mpi-farm-c2-oversub.h5" else off)
-            write_run(sweep / name, photos, mode, layout, ranks, threads, wall, dec)
-        (sweep / "sweep.tsv").write_text("\n".join(tsv + [
-            f"{r[0]}\tstrong\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t2\t{'yes' if r[4] * r[5] > 2 else 'no'}\t1\t0\t1"
-            f"\t{N}\t-\tmock" for r in rows]) + "\n")
+                walls = [N / x * f for f in (factors if name == "mpi-farm-c2" else (1.05,))]
+            over = "-oversub" if ranks * threads > 2 else ""
+            for rep, wall in enumerate(walls, 1):
+                fname = f"{name}{'' if rep == 1 else f'-r{rep}'}{over}.h5"
+                write_run(sweep / fname, photos, mode, layout, ranks, threads, wall, dec)
+                lines.append(f"{fname}\tstrong\t{mode}\t{layout}\t{cores}\t{ranks}\t{threads}\t2\t"
+                             f"{'yes' if over else 'no'}\t{rep}\t0\t{wall + 0.3:.3f}\t{N}\t-\t0.5\t{wall:.3f}\t0.02\tmock")
+        (sweep / "sweep.tsv").write_text("\n".join(lines) + "\n")
 
-    make(1.05)
+    def run_model(*extra, command_line=False):
+        # The curves to 256 cores (the efficiency table has its 64 to 16,384 whatever the curves' end).
+        argv = [str(sweep), "--out", str(out), "--max-cores", "256", *extra]
+        if command_line:
+            # The script as a user runs it: its exit status is sys.exit(main()).
+            res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), *argv], capture_output=True,
+                                 text=True)
+        else:
+            # The same main() in this process, without the plot (checked once, above): a second a run less.
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = model.main(argv + ["--no-plot"])
+            res = SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
+        print(res.stdout[-1500:], res.stderr[-1500:])
+        return res
+
     out = work / "out"
-    res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(sweep), "--out", str(out)],
-                         capture_output=True, text=True)
-    print(res.stdout[-3000:], res.stderr[-2000:])
+    make((1.05,))
+    res = run_model(command_line=True)
     check("model.py on a sweep 5 % slower than the model: exit 0", res.returncode == 0)
     check("... writes model_prediction.png (a PNG)",
           (out / "model_prediction.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n")
-    check("... and model.md with a validation row per point",
-          (out / "model.md").read_text().count("| yes |") == 4)
+    check("... and model.md with a validation row per point", (out / "model.md").read_text().count("| yes |") == 4)
     check("... and prints the +5.0 % errors (prediction over measured)", res.stdout.count("| +5.0 |") == 3)
-    make(1.5)
-    res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(sweep), "--out", str(out)],
-                         capture_output=True, text=True)
-    check("model.py with one point 50 % slower: exit 1", res.returncode == 1)
-    check("... naming it", "farm c2" in res.stderr and "| NO |" in res.stdout)
+    check("... says rank 0's cost is not from the ceiling benchmark (none in the folder)",
+          "NOT from the ceiling benchmark" in (out / "model.md").read_text())
+    check("... and prints the table to 16,384 cores with the limit",
+          "16,384 cores |" in res.stdout and "| the limit, photos/s" in res.stdout)
+    make((1.5, 1.52, 1.49))
+    res = run_model()
+    check("one point 50 % slower in three repeats that agree: exit 1, the model is off", res.returncode == 1)
+    check("... naming it", "farm c2" in res.stderr and "the model is OFF" in res.stderr and "| NO |" in res.stdout)
+    make((1.05, 1.5, 2.0))
+    res = run_model()
+    check("one point whose repeats disagree (1.05, 1.5, 2 x): exit 3, too noisy to validate, not off",
+          res.returncode == 3)
+    check("... saying so, with its spread", "TOO NOISY" in res.stderr and "farm c2" in res.stderr
+          and "63%" in res.stderr and "the model is OFF" not in res.stderr)
+    check("... and marking it NOISY in the table", "| NOISY |" in res.stdout)
+    make((1.5, 1.52, 1.49), base=(1.0, 1.3, 0.9))
+    res = run_model()
+    check("a point off while the baseline's own repeats disagree: exit 3 (every prediction rests on them)",
+          res.returncode == 3 and "the baseline's own repeats differ" in res.stderr)
+    make((1.05,))
+    ceiling_tsv(sweep / "rank0_ceiling.tsv")
+    doc = work / "doc.md"
+    names = ("sweep", "cost", "ceiling", "efficiency", "picks", "verdict", "other")
+    doc.write_text("# A page\n\nText before.\n\n"
+                   + "".join(f"<!-- model.py {n} -->\nold {n}\n<!-- /model.py {n} -->\n\nText after {n}.\n\n"
+                             for n in names))
+    res = run_model("--doc", str(doc))
+    check("with the ceiling runs in the folder: every sweep point and ceiling group within: exit 0",
+          res.returncode == 0 and "every sweep point and every ceiling group within" in res.stdout)
+    page = doc.read_text()
+    check("--doc: every block model.py knows rewritten (the sweep's points, a photo's cost, rank 0's fits, the "
+          "efficiency to 16,384 cores, the picks, the verdict), the text around them kept",
+          all(f"old {n}" not in page for n in names[:-1]) and "| threads | threads | 1 |" in page
+          and "| decode | 20.00 (20.00-20.00) ms |" in page and "| farm, --read workers (auto) | 2.00" in page
+          and "16,384 cores |" in page and "- 16,384 cores: " in page and "`model.py` exits 0: every sweep point"
+          in page and page.startswith("# A page\n\nText before.\n\n")
+          and all(f"Text after {n}." in page for n in names))
+    check("--doc: a block it has no figures for is left as it was, and said", "old other" in page
+          and "no figures for: other" in res.stdout)
+    model.fill_doc(doc, {"cost": "new cost"})
+    again = doc.read_text()
+    check("--doc again: the same marks, the new figures in place of the old, nothing else changed",
+          again == page.replace(page[page.index("<!-- model.py cost -->\n") + 23:page.index("<!-- /model.py cost -->")],
+                                "\nnew cost\n\n"))
+    ceiling_tsv(sweep / "rank0_ceiling.tsv", off=("farm", 9, 16))
+    res = run_model()
+    check("a ceiling group 50 % off whose repeats agree: exit 1, naming it",
+          res.returncode == 1 and "ceiling farm -np 9 workers batch 16" in res.stderr)
+    ceiling_tsv(sweep / "rank0_ceiling.tsv", off=("farm", 9, 16), spread=(1.0, 1.4, 0.7))
+    res = run_model()
+    check("... whose repeats disagree: exit 3", res.returncode == 3 and "TOO NOISY" in res.stderr)
     res = subprocess.run([sys.executable, str(REPO / "analysis" / "model.py"), str(work / "none")],
                          capture_output=True, text=True)
     check("model.py on a missing folder: exit 2", res.returncode == 2)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -120,6 +121,7 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
     t.images = 3 - r;
     t.bytes_sent = r == 0 ? 3'000'000'000 : 1000;  // past 2^31: int64 in the file
     t.peak_memory = (r + 1) * 1'048'576;
+    t.stage_threads = r + 1;  // rank 1's stages as thread mode's: summed over 2 threads
     info.rank_timings.push_back(t);
   }
   return info;
@@ -250,8 +252,8 @@ std::string str_attr(hid_t file, const char* name) {
   return out;
 }
 
-std::vector<std::string> str_array_attr(hid_t file, const char* name) {
-  const hid_t a = H5Aopen_by_name(file, "/run", name, H5P_DEFAULT, H5P_DEFAULT);
+std::vector<std::string> str_array_attr(hid_t file, const char* name, const char* object = "/run") {
+  const hid_t a = H5Aopen_by_name(file, object, name, H5P_DEFAULT, H5P_DEFAULT);
   const hid_t s = H5Aget_space(a);
   hsize_t n = 0;
   EXPECT_EQ(H5Sget_simple_extent_ndims(s), 1) << name;
@@ -404,8 +406,39 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
     const auto v = doubles(f.id, "timing/ranks", stage);
     EXPECT_EQ(v.size(), 2u) << stage;
   }
-  EXPECT_DOUBLE_EQ(doubles(f.id, "timing/ranks", "other")[0],
-                   4.0 - (0.5 + 0.25 + 0.125 + 1.0 + analyze + 0.0625 + 0.03125));
+  // `other` is what no stage claimed, never negative: on rank 0 the made-up
+  // stages (with four analyzers) claim more than its wall; rank 1's are
+  // summed over its 2 threads, so they fill wall x 2.
+  const double stages = 0.5 + 0.25 + 0.125 + 1.0 + analyze + 0.0625 + 0.03125;
+  EXPECT_DOUBLE_EQ(doubles(f.id, "timing/ranks", "other")[0], std::max(0.0, 4.0 - stages));
+  EXPECT_DOUBLE_EQ(doubles(f.id, "timing/ranks", "other")[1], 8.0 - stages);
+
+  // Every /timing column says what it holds: names, units and descriptions
+  // in member order; /timing itself no longer claims one unit for all.
+  EXPECT_EQ(str_array_attr(f.id, "columns", "/timing/ranks"), rank_members);
+  const auto units = str_array_attr(f.id, "units", "/timing/ranks");
+  const auto descriptions = str_array_attr(f.id, "descriptions", "/timing/ranks");
+  ASSERT_EQ(units.size(), rank_members.size());
+  ASSERT_EQ(descriptions.size(), rank_members.size());
+  for (std::size_t i = 0; i < rank_members.size(); ++i) {
+    const std::string& m = rank_members[i];
+    const bool text = m == "role" || m == "host";
+    const std::string expected = text                                        ? ""
+                                 : m == "rank"                               ? "1"
+                                 : m == "images"                             ? "photos"
+                                 : (m == "bytes_sent" || m == "peak_memory") ? "bytes"
+                                                                             : "seconds";
+    EXPECT_EQ(units[i], expected) << m;
+    EXPECT_FALSE(descriptions[i].empty()) << m;
+    EXPECT_EQ(descriptions[i].find("see docs"), std::string::npos) << m;
+  }
+  EXPECT_NE(
+      descriptions[std::find(rank_members.begin(), rank_members.end(), "other") - rank_members.begin()].find(
+          "never negative"),
+      std::string::npos);
+  EXPECT_EQ(str_array_attr(f.id, "columns", "/timing/images"), member_names(f.id, "timing/images"));
+  for (const std::string& u : str_array_attr(f.id, "units", "/timing/images"))
+    EXPECT_TRUE(u.empty() || u == "1" || u == "seconds") << u;
 
   // /run: every attribute, with its value.
   for (const char* name : {"photoscore_version",

@@ -47,10 +47,13 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   info.mode = mode;
   info.layout = layout;
   info.profile = options.profile;
-  // Thread mode's threads each read their own files; MPI follows --read.
-  // Every layout now decodes a photo once (roles used to decode it on every
-  // analyzer rank: "everywhere").
-  info.read = std::string(mode == Mode::Mpi ? to_string(options.read) : to_string(ReadMode::Workers));
+  // MPI follows --read (the runner writes what it chose). In thread mode
+  // there is no rank to read for another nor pixels to move: every thread
+  // reads and scores its own photos, and /run says so rather than borrow
+  // the MPI words. Every layout now decodes a photo once (roles used to
+  // decode it on every analyzer rank: "everywhere").
+  info.read = mode == Mode::Mpi ? std::string(to_string(options.read)) : kNotApplicableInThreads;
+  if (mode != Mode::Mpi) info.pixels = kNotApplicableInThreads;
   info.decode = "once";
   info.ranks = ranks;
   info.threads_per_rank = job.threads;

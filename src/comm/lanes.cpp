@@ -1,6 +1,7 @@
 #include "comm/lanes.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "comm/block_report.hpp"
@@ -25,7 +26,14 @@ std::int64_t Lanes::target(const Lane& lane) const {
     size = std::max<std::int64_t>(size, static_cast<std::int64_t>((leader ? kLeaderBatchSeconds : kBatchSeconds) /
                                                                  per_photo));
   }
-  return std::clamp<std::int64_t>(size, 1, leader ? kMaxLeaderBatch : kMaxBatch);
+  return std::clamp<std::int64_t>(size, 1, leader ? max_leader_batch_ : max_batch_);
+}
+
+std::int64_t Lanes::batch_cap(bool leader) {
+  const std::int64_t most = leader ? kMaxLeaderBatch : kMaxBatch;
+  const char* text = std::getenv("PHOTOSCORE_BATCH_MAX");
+  const long long n = text ? std::atoll(text) : 0;
+  return n >= 1 && n <= kMaxLeaderBatch ? std::min<std::int64_t>(n, most) : most;
 }
 
 std::int64_t Lanes::batch_size(const Lane& lane, std::int64_t left) const {

@@ -72,6 +72,12 @@ class Lanes {
   static constexpr double kLeaderBatchSeconds = 0.2;
   static constexpr std::int64_t kMaxBatch = 256;
   static constexpr std::int64_t kMaxLeaderBatch = 8192;
+  // PHOTOSCORE_BATCH_MAX=N (1 to kMaxLeaderBatch) lowers the caps, a
+  // group's to min(N, kMaxBatch), a leader's to N: a benchmark's knob
+  // (jobs/rank0_ceiling.sh BATCHES), so a dealer's cost of a block and of a
+  // row can be told apart on the same photos. Not an option: batches change
+  // no result, only how often the dealer is called.
+  static std::int64_t batch_cap(bool leader);
 
  private:
   std::int64_t first_batch(const Lane& lane) const;
@@ -81,6 +87,8 @@ class Lanes {
   const Job& job_;
   const MpiPlan& plan_;
   std::vector<Lane> lanes_;
+  const std::int64_t max_batch_ = batch_cap(false);
+  const std::int64_t max_leader_batch_ = batch_cap(true);
 };
 
 }  // namespace photoscore::mpi

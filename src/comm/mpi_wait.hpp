@@ -41,17 +41,37 @@ inline bool test_all(std::vector<MPI_Request>& requests) {
   return done != 0;
 }
 
-// Adds the seconds since construction to a stage when it goes out of scope.
+// Seconds this thread's stage clocks have booked so far. A clock books only
+// what the clocks that ran inside it did not (a pump inside a wait that
+// merged rows or compressed a chunk books those as merge or write, not as
+// waiting too): every second of a rank goes to one stage at most, so its
+// stages never add up to more than its wall time, and `other`, what no
+// stage claimed, is never negative.
+inline double& booked_seconds() {
+  thread_local double booked = 0.0;
+  return booked;
+}
+
+// Books `spent` seconds, begun when booked_seconds() was `mark`, to `stage`,
+// less what clocks inside booked meanwhile.
+inline void book_stage(double& stage, double spent, double mark) {
+  stage += std::max(0.0, spent - (booked_seconds() - mark));
+  booked_seconds() = mark + spent;
+}
+
+// Adds the seconds since construction to a stage when it goes out of scope
+// (those of no clock inside it).
 class StageClock {
  public:
-  explicit StageClock(double& stage) : stage_(stage), start_(MPI_Wtime()) {}
-  ~StageClock() { stage_ += MPI_Wtime() - start_; }
+  explicit StageClock(double& stage) : stage_(stage), start_(MPI_Wtime()), mark_(booked_seconds()) {}
+  ~StageClock() { book_stage(stage_, MPI_Wtime() - start_, mark_); }
   StageClock(const StageClock&) = delete;
   StageClock& operator=(const StageClock&) = delete;
 
  private:
   double& stage_;
   double start_;
+  double mark_;
 };
 
 // Time inside a call that moved data is communication; time inside one that
@@ -60,8 +80,9 @@ class StageClock {
 template <typename Call>
 bool account(RankTiming& timing, Call call) {
   const double start = MPI_Wtime();
+  const double mark = booked_seconds();
   const bool moved = call();
-  (moved ? timing.comm : timing.wait) += MPI_Wtime() - start;
+  book_stage(moved ? timing.comm : timing.wait, MPI_Wtime() - start, mark);
   return moved;
 }
 

@@ -260,6 +260,7 @@ class Member {
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
       const double t = MPI_Wtime();
+      const double mark = booked_seconds();  // the clocks of the pump below (merging, a chunk) book their own
       double scored = 0.0;
       const int sent = p.pieces_sent;
       if (rows == 0) {
@@ -279,13 +280,14 @@ class Member {
       if (!inline_score) scored += advance_front();
       const double spent = MPI_Wtime() - t;
       elsewhere += spent;
-      timing_.comm += spent - scored;
+      book_stage(timing_.comm, spent - scored, mark);  // the scoring is booked with the photo
     };
     const double t0 = MPI_Wtime();
     if (bytes) error = decode_photo(*bytes, job_.limits, image, &rows_done);
     p.decode_seconds = MPI_Wtime() - t0 - elsewhere;
     p.error = error;
     const double t1 = MPI_Wtime();
+    const double mark = booked_seconds();
     if (!p.frame_sent) stream_.send_frame(p, error.empty());
     // After a failure past the frame, the rows are whatever the decoder
     // left, but every member posted every piece.
@@ -303,7 +305,7 @@ class Member {
     }
     p.decoded = true;
     pool_.give_back(std::move(p.payload));
-    timing_.comm += MPI_Wtime() - t1;
+    book_stage(timing_.comm, MPI_Wtime() - t1, mark);
   }
 
   void finish_mine(Photo& p) {

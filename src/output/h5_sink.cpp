@@ -18,6 +18,7 @@
 #include "output/h5_record.hpp"
 #include "output/h5_record_table.hpp"
 #include "output/h5_table.hpp"
+#include "output/h5_timing_docs.hpp"
 #include "output/partial_file.hpp"
 
 namespace photoscore {
@@ -141,7 +142,9 @@ void H5Sink::open(const RunInfo&) {
 
   Id timing = checked(H5Gcreate2(s.file.get(), "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                       path_, "creating /timing");
-  h5::Attributes(timing.get(), path_).str("units", "seconds");
+  // Not one unit for all: each table's columns have their own (write_timing_docs).
+  h5::Attributes(timing.get(), path_)
+      .str("units", "per column: the units attribute of /timing/ranks and /timing/images");
   s.images.create(s.file.get(), "timing/images", images_layout(schema_.analyzers(), context().widths),
                   kRowsPerChunk, path_);
 }
@@ -233,7 +236,7 @@ void H5Sink::close(const RunInfo& info) {
       ranks.put_f64(analyze);
       ranks.put_f64(r.merge);
       ranks.put_f64(r.write);
-      ranks.put_f64(r.wall - (r.read + r.comm + r.wait + r.decode + analyze + r.merge + r.write));
+      ranks.put_f64(other_seconds(r));
       ranks.put_f64(r.cpu);
       ranks.put_i64(r.images);
       ranks.put_i64(r.bytes_sent);
@@ -242,6 +245,7 @@ void H5Sink::close(const RunInfo& info) {
     }
     ranks.close();
   }
+  h5::write_timing_docs(s.file.get(), info.mode == Mode::Threads, path_);  // units and descriptions
 
   h5::write_provenance(s.run.get(), info, path_);
   s.run.reset();

@@ -9,8 +9,10 @@
 
 namespace photoscore {
 
-// Seconds one rank spent in each stage. Stages are disjoint, so they add up
-// to (nearly) the rank's wall time; `other` is what no stage claimed.
+// Seconds one rank spent in each stage. Stages are disjoint on each thread
+// that keeps them, so they add up to at most the rank's wall time times
+// those threads (stage_threads); `other` is what no stage claimed
+// (other_seconds).
 struct RankTiming {
   int rank = 0;
   std::string role;  // "source+merger", "analyzer[sharpness]", "worker", "threads"
@@ -31,7 +33,24 @@ struct RankTiming {
   // broadcast it rooted, the message times its receivers.
   std::int64_t bytes_sent = 0;
   std::int64_t peak_memory = 0;  // bytes: the process's peak resident set (VmHWM), 0 if unknown
+  // The threads whose stage seconds the stages add up: thread mode's
+  // threads (each books its own photos); 1 for an MPI rank, whose main
+  // thread keeps the clock (its OpenMP threads share the photo it scores).
+  int stage_threads = 1;
 };
+
+// The stages' seconds: read + comm + wait + decode + every analyzer + merge + write.
+double stage_seconds(const RankTiming& t);
+// What no stage claimed: wall x stage_threads - stage_seconds (start-up,
+// bookkeeping between stages, and in thread mode threads idle while others
+// finish). Never negative: each stage is booked on one thread, for the time
+// no other stage of that thread claimed; 0 where clock rounding would make
+// it a few microseconds below.
+double other_seconds(const RankTiming& t);
+
+// /run `read` and `pixels` in thread mode: MPI words that mean nothing there.
+inline const std::string kNotApplicableInThreads =
+    "n/a (threads: each thread reads and scores its own photos)";
 
 struct RunInfo {
   std::string version;
@@ -57,7 +76,8 @@ struct RunInfo {
   std::string shard;         // "I/N", empty when the whole folder
   std::string slurm_job_id;  // empty outside Slurm
   std::string plan;          // which rank does what, as printed at start
-  std::string read = "workers";  // who read the files: rank0 or workers (thread mode: every thread its own)
+  std::string read =
+      "workers";  // who read the files: rank0 or workers (thread mode: kNotApplicableInThreads)
   std::string decode = "once";   // how often a photo is decoded: once, or everywhere (every analyzer rank)
   // How decoded pixels reached a roles group's other analyzer ranks:
   // "shared-memory window, 512 MiB per analyzer rank", "broadcast", ...;

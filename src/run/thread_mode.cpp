@@ -24,6 +24,7 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   timing.wall = life.elapsed();
   timing.peak_memory = peak_memory_bytes();
   timing.cpu = process_cpu_seconds() - cpu_at_start;
+  timing.stage_threads = job.threads;  // every thread books its own photos' stages
   life.finish(writer, {timing});
 }
 
