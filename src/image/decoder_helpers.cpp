@@ -27,6 +27,7 @@
 
 #include "image/big_buffer.hpp"
 #include "image/decoder_protocol.hpp"
+#include "image/size_text.hpp"
 
 extern char** environ;
 
@@ -65,17 +66,6 @@ std::string format_words(ImageFormat format) {
 std::string signal_name(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
   return abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig);
-}
-
-std::string size_text(std::uint64_t bytes) {
-  char text[32];
-  if (bytes >= (std::uint64_t{1} << 30)) {
-    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1u << 30));
-  } else {
-    std::snprintf(text, sizeof text, "%llu MB",
-                  static_cast<unsigned long long>((bytes + (1u << 20) - 1) >> 20));
-  }
-  return text;
 }
 
 std::string seconds_text(double seconds) {
