@@ -114,7 +114,8 @@ Ledger parse_ledger(std::string_view text) {
   if (!next_line(line) || line != kMagic) {
     if (line.substr(0, 8) == "profile=" || line.substr(0, 15) == "photoscore meta")
       throw std::invalid_argument(
-          "it was written by an older photoscore, without the checksums this one checks");
+          "it was written by an older photoscore, without the checksums this one checks (score the folder "
+          "again, or use that version to resume)");
     throw std::invalid_argument("it is not a photoscore .meta file");
   }
   if (!next_line(line) || line.substr(0, 8) != "options ")
