@@ -3,22 +3,20 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "record/byte_fields.hpp"
+
 namespace photoscore::mpi {
 
 namespace {
 
 template <typename T>
 void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  put_field(out, v);
 }
 
 template <typename T>
 T get(std::string_view bytes, std::size_t& at) {
-  if (bytes.size() - at < sizeof(T)) throw std::runtime_error("malformed block message");
-  T v;
-  std::memcpy(&v, bytes.data() + at, sizeof v);
-  at += sizeof v;
-  return v;
+  return get_field<T>(bytes, at, "malformed block message");
 }
 
 constexpr std::size_t kMemberBytes = sizeof(std::int32_t) + sizeof(std::int64_t) + 3 * sizeof(double);

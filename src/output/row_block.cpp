@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "record/byte_fields.hpp"
+
 namespace photoscore {
 
 RowBlockBuilder::RowBlockBuilder(const std::vector<RowFormat>& formats, const FormatContext& context)
@@ -52,16 +54,12 @@ namespace {
 
 template <typename T>
 void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+  put_field(out, value);
 }
 
 template <typename T>
 T get(std::string_view bytes, std::size_t& at) {
-  if (bytes.size() - at < sizeof(T)) throw std::runtime_error("malformed block of rows: cut short");
-  T value;
-  std::memcpy(&value, bytes.data() + at, sizeof value);
-  at += sizeof value;
-  return value;
+  return get_field<T>(bytes, at, "malformed block of rows: cut short");
 }
 
 }  // namespace

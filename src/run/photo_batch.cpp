@@ -3,44 +3,32 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "record/byte_fields.hpp"
+
 namespace photoscore {
 
 namespace {
 
 template <typename T>
 void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  put_field(out, v);
 }
 
-void put_text(std::string& out, std::string_view text) {
-  put(out, static_cast<std::uint32_t>(text.size()));
-  out += text;
-}
+void put_text(std::string& out, std::string_view text) { put_text_field(out, text); }
+
+constexpr const char* kMalformed = "malformed batch of photos";
 
 class Reader {
  public:
   explicit Reader(std::string_view bytes) : bytes_(bytes) {}
   template <typename T>
   T get() {
-    need(sizeof(T));
-    T v;
-    std::memcpy(&v, bytes_.data() + at_, sizeof v);
-    at_ += sizeof v;
-    return v;
+    return get_field<T>(bytes_, at_, kMalformed);
   }
-  std::string text() {
-    const auto n = get<std::uint32_t>();
-    need(n);
-    std::string s(bytes_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
+  std::string text() { return get_text_field(bytes_, at_, kMalformed); }
   std::size_t left() const { return bytes_.size() - at_; }
 
  private:
-  void need(std::size_t n) const {
-    if (bytes_.size() - at_ < n) throw std::runtime_error("malformed batch of photos");
-  }
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
@@ -82,7 +70,7 @@ PhotoBatch decode_batch(std::string_view bytes) {
   batch.seq = r.get<std::int64_t>();
   const auto count = r.get<std::uint32_t>();
   if (batch.first < 0 || batch.seq < 0 || count == 0 || count > r.left() / kPhotoFixed)
-    throw std::runtime_error("malformed batch of photos");
+    throw std::runtime_error(kMalformed);
   batch.photos.resize(count);
   for (BatchPhoto& p : batch.photos) {
     p.decoder = r.get<std::int32_t>();
@@ -92,7 +80,7 @@ PhotoBatch decode_batch(std::string_view bytes) {
     p.path = r.text();
     p.identity = r.text();
   }
-  if (r.left() != 0) throw std::runtime_error("malformed batch of photos");
+  if (r.left() != 0) throw std::runtime_error(kMalformed);
   return batch;
 }
 
