@@ -21,9 +21,11 @@
 #include "comm/pixel_arena.hpp"
 #include "comm/row_assembler.hpp"
 #include "image/decoder_helpers.hpp"
+#include "output/h5_sink.hpp"
 #include "output/resume_ledger.hpp"
 #include "output/row_block.hpp"
 #include "output/row_json.hpp"
+#include "record/byte_fields.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/photo_batch.hpp"
 
@@ -521,7 +523,8 @@ TEST(RowAssembler, RowsLeaveInTheGroupsOrderOnceWhole) {
   for (int r : {2, 1, 3}) rows.add(r, 2, part_of(plan, r, 10.0 * r + 2), 2.0 + r, 0.0);
   ASSERT_TRUE(rows.block_due(0.0));  // the batch is done
   std::string message;
-  rows.take_message(message);
+  std::vector<ChunkPiece> pieces;
+  rows.take_message(message, pieces);
   EXPECT_TRUE(rows.idle());
   std::size_t at = 0;
   const mpi::BlockReport report = mpi::read_report(message, at);
@@ -557,7 +560,8 @@ TEST(RowAssembler, AnErrorRowKeepsTheFirstAnalyzersError) {
   rows.expect(batch, 0.0);
   for (int r : {3, 2, 1}) rows.add(r, 0, failed_outcome("error seen by rank " + std::to_string(r), 0.0), 1.0, 0.0);
   std::string message;
-  rows.take_message(message);
+  std::vector<ChunkPiece> pieces;
+  rows.take_message(message, pieces);
   std::size_t at = 0;
   mpi::read_report(message, at);
   const RowBlockView block = view_block(std::string_view(message).substr(at));
@@ -581,6 +585,49 @@ TEST(RowAssembler, RefusesWhatWasNotDealt) {
   EXPECT_THROW(rows.expect(batch, 0.0), std::runtime_error);  // out of the group's order
 }
 
+// The rows' HDF5 records leave apart, for their chunks' owners: the block
+// rank 0 gets carries their count alone, and the pieces hold the rows'
+// places in the whole file (after the rows a resumed run kept).
+TEST(RowAssembler, HdfRecordsGoToTheirChunksNotToRankZero) {
+  Job job = assembler_job();
+  job.formats = {RowFormat::Jsonl, RowFormat::H5, RowFormat::Status};
+  job.format.row_offset = 1000;
+  const MpiPlan plan = make_mpi_plan(Layout::Farm, 3, 3);
+  mpi::RowAssembler rows(job, plan, 1);
+  PhotoBatch batch;
+  batch.first = 20;  // rows 1020 to 1025: the end of chunk 0, the start of chunk 1
+  batch.seq = 0;
+  for (int i = 0; i < 6; ++i) {
+    const std::string name = "p" + std::to_string(i) + ".jpg";
+    batch.photos.push_back({2, -1, 0.0, name, "in/" + name});
+  }
+  rows.expect(batch, 0.0);
+  for (int i = 0; i < 6; ++i) rows.add(2, i, part_of(plan, 2, 1.0 + i), 1.0, 0.0);
+  ASSERT_TRUE(rows.block_due(0.0));
+  std::string message;
+  std::vector<ChunkPiece> pieces;
+  rows.take_message(message, pieces);
+  std::size_t at = 0;
+  mpi::read_report(message, at);
+  const RowBlockView block = view_block(std::string_view(message).substr(at));
+  EXPECT_EQ(block.count, 6);
+  EXPECT_NE(jsonl_lines(block.sections.at(0)).find("p5.jpg"), std::string::npos);
+  EXPECT_TRUE(block.sections.at(1).empty());
+  ASSERT_EQ(pieces.size(), 2u);
+  const H5RecordSizes sizes = h5_record_sizes(job.format);
+  std::size_t here = 0;
+  EXPECT_EQ(pieces[0].chunk, 0u);
+  EXPECT_EQ(get_field<std::uint64_t>(pieces[0].bytes, here, "piece"), 1020u);
+  EXPECT_EQ(get_field<std::uint64_t>(pieces[0].bytes, here, "piece"), 4u);
+  EXPECT_EQ(pieces[0].bytes.size(), 24 + 4 * (sizes.scores + sizes.images));
+  here = 0;
+  EXPECT_EQ(pieces[1].chunk, 1u);
+  EXPECT_EQ(get_field<std::uint64_t>(pieces[1].bytes, here, "piece"), 1024u);
+  EXPECT_EQ(get_field<std::uint64_t>(pieces[1].bytes, here, "piece"), 2u);
+  // The first record of the second piece is row 1024's: photo p4.jpg.
+  EXPECT_EQ(pieces[1].bytes.substr(24, 6), "p4.jpg");
+}
+
 // A photo abandoned as the run stopped (a decoder helper that could not end
 // in time, issue 22) gets no row: a stopped block of its own, between the
 // rows before it and those after it (which the writer then drops).
@@ -601,7 +648,8 @@ TEST(RowAssembler, AStoppedPhotoIsAStoppedBlockOfItsOwn) {
   std::vector<std::string> messages;
   while (rows.block_due(0.0)) {
     std::size_t at = 0;
-    rows.take_message(messages.emplace_back());
+    std::vector<ChunkPiece> pieces;
+    rows.take_message(messages.emplace_back(), pieces);
     mpi::read_report(messages.back(), at);
     blocks.push_back(view_block(std::string_view(messages.back()).substr(at)));
   }

@@ -655,3 +655,151 @@ TEST(H5Sink, EmptyRunStillGivesACompleteFile) {
 
 }  // namespace
 }  // namespace photoscore
+
+namespace photoscore {
+namespace {
+
+// Every chunk of a dataset as stored (filtered bytes), in order.
+std::vector<std::string> stored_chunks(hid_t file, const char* name) {
+  const hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+  const hid_t s = H5Dget_space(d);
+  hsize_t n = 0;
+  H5Dget_num_chunks(d, s, &n);
+  std::vector<std::string> out;
+  for (hsize_t i = 0; i < n; ++i) {
+    hsize_t offset[1] = {0};
+    unsigned mask = 0;
+    haddr_t address = 0;
+    hsize_t size = 0;
+    H5Dget_chunk_info(d, s, i, offset, &mask, &address, &size);
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    std::uint32_t filters = 0;
+    H5Dread_chunk(d, H5P_DEFAULT, offset, &filters, bytes.data());
+    out.push_back(std::to_string(offset[0]) + ":" + bytes);
+  }
+  std::sort(out.begin(), out.end());
+  H5Sclose(s);
+  H5Dclose(d);
+  return out;
+}
+
+// Under MPI the record tables' chunks are assembled by other ranks
+// (chunk_assembly.hpp): a run that kept 1,500 rows (--resume), had rank 0
+// make one error row itself and took the rest from blocks whose records
+// went to three owners in any order, stores the very chunks a writer that
+// filled them itself stores, and a cut run's rows past the end are not kept.
+TEST(H5Sink, ChunksAssembledElsewhereAreTheChunksWrittenHere) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  const FormatContext context = default_context(analyzers);
+  const RunInfo info = run_info(analyzers);
+  constexpr std::size_t kKept = 1500;
+  constexpr std::size_t kRows = 3300;
+  constexpr std::size_t kMine = 2222;  // the row rank 0 makes itself
+  const auto row_of = [&](std::size_t i) {
+    const std::string name = "p" + std::to_string(i) + ".jpg";
+    return i % 11 == 4 || i == kMine ? error_row(name) : ok_row(analyzers, name, static_cast<double>(i));
+  };
+  TempDir dir;
+  const fs::path here = dir.path() / "here.h5";
+  const fs::path elsewhere = dir.path() / "elsewhere.h5";
+  {
+    H5Sink sink(here.string(), context);
+    sink.open(info);
+    for (std::size_t i = 0; i < kRows; ++i) {
+      if (i < kKept) {
+        sink.resume(row_of(i));
+      } else {
+        sink.write(row_of(i), timing_for(i - kKept, analyzers.size()));
+      }
+    }
+    sink.close(info);
+  }
+  {
+    H5Sink sink(elsewhere.string(), context);
+    sink.open(info);
+    for (std::size_t i = 0; i < kKept; ++i) sink.resume(row_of(i));
+    ASSERT_TRUE(sink.assemble_elsewhere());
+    const H5RecordSizes sizes = h5_record_sizes(context);
+    std::vector<ChunkAssembler> owners;
+    for (int o = 0; o < 3; ++o) owners.emplace_back(o, 3, kKept / kRowsPerChunk);
+    std::vector<ChunkPiece> pieces = sink.take_chunk_pieces();  // the kept rows of the chunk begun
+    ASSERT_EQ(pieces.size(), 1u);
+    const std::unique_ptr<RowFormatter> formatter = make_h5_formatter(context);
+    // Blocks of 37 rows (and rank 0's own row alone), formatted where they
+    // were scored; the sink gets their count, the owners their records.
+    for (std::size_t first = kKept; first < kRows + 40;) {
+      const std::size_t end = first == kMine ? kMine + 1
+                                             : std::min(first + 37, first < kMine   ? kMine
+                                                                    : first < kRows ? kRows
+                                                                                    : kRows + 40);
+      std::string section;
+      for (std::size_t i = first; i < end; ++i)
+        formatter->format(row_of(i), timing_for(i - kKept, analyzers.size()), static_cast<std::int64_t>(i),
+                          section);
+      formatter->seal(section, static_cast<std::int64_t>(end - first));
+      if (first == kMine) {
+        sink.append(section, 1);
+        for (ChunkPiece& p : sink.take_chunk_pieces()) pieces.push_back(std::move(p));
+      } else {
+        // Rows from kRows on were scored after the run was cut short: their
+        // records reach the owners, but no block of them reaches the writer.
+        if (first < kRows) sink.append("", static_cast<std::int64_t>(end - first));
+        for (ChunkPiece& p : split_by_chunk(section, first, sizes.scores, sizes.images))
+          pieces.push_back(std::move(p));
+      }
+      first = end;
+    }
+    // Pieces arrive in any order.
+    std::reverse(pieces.begin() + 1, pieces.end());
+    std::rotate(pieces.begin(), pieces.begin() + 7, pieces.end());
+    std::vector<FilteredChunk> filtered;
+    const std::size_t half = pieces.size() / 2;
+    for (std::size_t k = 0; k < half; ++k) owners[pieces[k].chunk % 3].add(pieces[k].bytes, filtered);
+    sink.rows_complete();
+    for (ChunkAssembler& o : owners) o.finish(kRows, filtered);
+    for (std::size_t k = half; k < pieces.size(); ++k)
+      owners[pieces[k].chunk % 3].add(pieces[k].bytes, filtered);
+    for (ChunkAssembler& o : owners) EXPECT_TRUE(o.finish(kRows, filtered));
+    // Each chunk of both tables, once; the last short.
+    EXPECT_EQ(filtered.size(), 2 * ((kRows + kRowsPerChunk - 1) / kRowsPerChunk - kKept / kRowsPerChunk));
+    std::reverse(filtered.begin(), filtered.end());
+    for (FilteredChunk& c : filtered) sink.write_filtered(c.key, std::move(c.bytes));
+    sink.close(info);
+  }
+  File a(here);
+  File b(elsewhere);
+  for (const char* table : {"scores", "timing/images"}) {
+    ASSERT_EQ(row_count(b.id, table), kRows) << table;
+    EXPECT_EQ(stored_chunks(a.id, table), stored_chunks(b.id, table)) << table;
+  }
+  EXPECT_EQ(strings(b.id, "scores", "filename").back(), "p" + std::to_string(kRows - 1) + ".jpg");
+}
+
+TEST(ChunkAssembler, RefusesRowsTwiceAndChunksOfOthers) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  const FormatContext context = default_context(analyzers);
+  const H5RecordSizes sizes = h5_record_sizes(context);
+  const std::unique_ptr<RowFormatter> formatter = make_h5_formatter(context);
+  std::string section;
+  for (int i = 0; i < 3; ++i) formatter->format(ok_row(analyzers, "a.jpg", i), timing_for(0, 3), i, section);
+  formatter->seal(section, 3);
+  // Rows 1022-1024: the end of chunk 0 and the start of chunk 1.
+  std::vector<ChunkPiece> pieces = split_by_chunk(section, 1022, sizes.scores, sizes.images);
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].chunk, 0u);
+  EXPECT_EQ(pieces[1].chunk, 1u);
+  ChunkAssembler zero(0, 2, 0);
+  std::vector<FilteredChunk> out;
+  EXPECT_THROW(zero.add(pieces[1].bytes, out), std::runtime_error);  // chunk 1 is owner 1's
+  zero.add(pieces[0].bytes, out);
+  EXPECT_THROW(zero.add(pieces[0].bytes, out), std::runtime_error);  // the same rows again
+  EXPECT_TRUE(out.empty());
+  // Chunk 0 ends short of its rows 0-1021: not whole until they come.
+  EXPECT_FALSE(zero.finish(1024, out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_THROW(split_by_chunk(section.substr(0, section.size() - 1), 0, sizes.scores, sizes.images),
+               std::logic_error);
+}
+
+}  // namespace
+}  // namespace photoscore

@@ -4,49 +4,112 @@
 #include <stdexcept>
 
 #include "comm/mpi_wait.hpp"
-#include "output/chunk_filter.hpp"
+#include "record/byte_fields.hpp"
 
 namespace photoscore::mpi {
 
-// A chunk: key (uint64), record size (uint32), the records. Back: key, the filtered bytes.
-void ChunkSender::send(std::vector<Offload>&& work, RankTiming& timing) {
-  for (Offload& o : work) {
-    Out& out = out_.emplace_back();
-    std::memcpy(out.header.data(), &o.key, sizeof o.key);
-    std::memcpy(out.header.data() + sizeof o.key, &o.element_size, sizeof o.element_size);
-    out.message = std::move(o.raw);
-    // The header and the records go as one message straight from where
-    // they are (an MPI datatype of two pieces): a chunk is not copied.
-    MPI_Aint at[2];
-    MPI_Get_address(out.header.data(), &at[0]);
-    MPI_Get_address(out.message.data(), &at[1]);
-    const int lengths[2] = {static_cast<int>(out.header.size()), static_cast<int>(out.message.size())};
-    MPI_Datatype pieces = MPI_DATATYPE_NULL;
-    MPI_Type_create_hindexed(2, lengths, at, MPI_BYTE, &pieces);
-    MPI_Type_commit(&pieces);
-    // Ranks 1 .. size-1 in turn.
-    const int to = 1 + next_;
-    next_ = (next_ + 1) % (size_ - 1);
-    MPI_Isend(MPI_BOTTOM, 1, pieces, to, kTagOffload, world_, &out.request);
-    // Freed now, released by MPI once the send is done.
-    MPI_Type_free(&pieces);
-    timing.bytes_sent += static_cast<std::int64_t>(out.header.size() + out.message.size());
-    ++pending_;
-  }
+void SendList::send(MPI_Comm world, int to, int tag, std::string&& bytes, RankTiming& timing) {
+  Out& out = out_.emplace_back();
+  out.bytes = std::move(bytes);
+  timing.bytes_sent += static_cast<std::int64_t>(out.bytes.size());
+  MPI_Isend(out.bytes.data(), static_cast<int>(out.bytes.size()), MPI_BYTE, to, tag, world, &out.request);
 }
 
-bool ChunkSender::sent() {
+bool SendList::done() {
   for (auto it = out_.begin(); it != out_.end();) it = test(it->request) ? out_.erase(it) : std::next(it);
   return out_.empty();
 }
 
-bool ChunkFilterer::serve(RankTiming& timing) {
+void ChunkSender::send(std::vector<ChunkPiece>&& pieces, RankTiming& timing) {
+  for (ChunkPiece& piece : pieces)
+    out_.send(world_, chunk_owner(piece.chunk, size_), kTagRows, std::move(piece.bytes), timing);
+}
+
+void ChunkSender::end(std::uint64_t rows, RankTiming& timing) {
+  if (ended_) throw std::logic_error("ChunkSender::end twice");
+  ended_ = true;
+  for (int r = 1; r < size_; ++r) {
+    std::string bytes;
+    put_field(bytes, rows);
+    out_.send(world_, r, kTagRowsEnd, std::move(bytes), timing);
+  }
+}
+
+std::string ChunkSender::receive_message(MPI_Message& handle, const MPI_Status& status) {
+  int size = 0;
+  MPI_Get_count(&status, MPI_BYTE, &size);
+  std::string message(static_cast<std::size_t>(size), '\0');
+  MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+  if (message.size() < sizeof(std::uint64_t))
+    throw std::runtime_error("a message about HDF5 chunks cut short, from rank " +
+                             std::to_string(status.MPI_SOURCE));
+  return message;
+}
+
+bool ChunkSender::receive_last_words() {
   bool any = false;
   for (;;) {
     int found = 0;
     MPI_Message handle;
     MPI_Status status;
-    MPI_Improbe(0, kTagOffload, world_, &found, &handle, &status);
+    MPI_Improbe(MPI_ANY_SOURCE, kTagAssembled, world_, &found, &handle, &status);
+    if (!found) break;
+    const std::string message = receive_message(handle, status);
+    std::size_t at = 0;
+    std::int64_t& promised = promised_[static_cast<std::size_t>(status.MPI_SOURCE)];
+    if (promised >= 0)
+      throw std::runtime_error("rank " + std::to_string(status.MPI_SOURCE) + " ended its chunks twice");
+    promised = static_cast<std::int64_t>(get_field<std::uint64_t>(message, at, "a chunk count cut short"));
+    ++reported_;
+    any = true;
+  }
+  return any;
+}
+
+bool ChunkSender::complete() {
+  if (!sent() || !ended_ || reported_ < size_ - 1) return false;
+  for (int r = 1; r < size_; ++r) {
+    const auto i = static_cast<std::size_t>(r);
+    if (received_[i] < promised_[i]) return false;
+  }
+  return true;
+}
+
+void ChunkFilterer::send(std::vector<ChunkPiece>&& pieces, RankTiming& timing) {
+  std::vector<FilteredChunk> filtered;
+  for (ChunkPiece& piece : pieces) {
+    const int owner = chunk_owner(piece.chunk, size_);
+    if (owner == rank_) {
+      // This rank's own chunk: no message.
+      StageClock clock(timing.write);
+      assembler_.add(piece.bytes, filtered);
+    } else {
+      out_.send(world_, owner, kTagRows, std::move(piece.bytes), timing);
+    }
+  }
+  forward(filtered, timing);
+}
+
+void ChunkFilterer::forward(std::vector<FilteredChunk>& filtered, RankTiming& timing) {
+  for (FilteredChunk& chunk : filtered) {
+    std::string message;
+    message.reserve(sizeof chunk.key + chunk.bytes.size());
+    put_field(message, chunk.key);
+    message += chunk.bytes;
+    out_.send(world_, 0, kTagFiltered, std::move(message), timing);
+    ++sent_;
+  }
+  filtered.clear();
+}
+
+bool ChunkFilterer::serve(RankTiming& timing) {
+  bool any = false;
+  std::vector<FilteredChunk> filtered;
+  for (;;) {
+    int found = 0;
+    MPI_Message handle;
+    MPI_Status status;
+    MPI_Improbe(MPI_ANY_SOURCE, kTagRows, world_, &found, &handle, &status);
     if (!found) break;
     any = true;
     StageClock clock(timing.write);
@@ -54,28 +117,37 @@ bool ChunkFilterer::serve(RankTiming& timing) {
     MPI_Get_count(&status, MPI_BYTE, &size);
     std::string message(static_cast<std::size_t>(size), '\0');
     MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-    std::uint64_t key = 0;
-    std::uint32_t element = 0;
-    if (message.size() < sizeof key + sizeof element) throw std::runtime_error("a chunk to filter cut short");
-    std::memcpy(&key, message.data(), sizeof key);
-    std::memcpy(&element, message.data() + sizeof key, sizeof element);
-    const std::string filtered =
-        shuffle_deflate(std::string_view(message).substr(sizeof key + sizeof element), element);
-    Out& out = out_.emplace_back();
-    out.message.resize(sizeof key + filtered.size());
-    std::memcpy(out.message.data(), &key, sizeof key);
-    std::memcpy(out.message.data() + sizeof key, filtered.data(), filtered.size());
-    MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, 0, kTagFiltered, world_,
-              &out.request);
-    timing.bytes_sent += static_cast<std::int64_t>(out.message.size());
+    assembler_.add(message, filtered);
   }
-  done();
+  if (!ended_) {
+    int found = 0;
+    MPI_Message handle;
+    MPI_Status status;
+    MPI_Improbe(0, kTagRowsEnd, world_, &found, &handle, &status);
+    if (found) {
+      char bytes[sizeof end_] = {};
+      MPI_Mrecv(bytes, sizeof bytes, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+      std::memcpy(&end_, bytes, sizeof end_);
+      ended_ = true;
+      any = true;
+    }
+  }
+  if (ended_ && !reported_) {
+    StageClock clock(timing.write);
+    if (assembler_.finish(end_, filtered)) {
+      forward(filtered, timing);
+      std::string count;
+      put_field(count, sent_);
+      out_.send(world_, 0, kTagAssembled, std::move(count), timing);
+      reported_ = true;
+      any = true;
+    }
+  }
+  forward(filtered, timing);
+  out_.done();
   return any;
 }
 
-bool ChunkFilterer::done() {
-  for (auto it = out_.begin(); it != out_.end();) it = test(it->request) ? out_.erase(it) : std::next(it);
-  return out_.empty();
-}
+bool ChunkFilterer::done() { return out_.done() && reported_; }
 
 }  // namespace photoscore::mpi

@@ -47,7 +47,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
   std::string batch_bytes;
   std::vector<std::uint8_t> file;
   bool ended = false;
-  ChunkFilterer chunks(world);
+  ChunkFilterer chunks(world, rank, plan.world, job.format.row_offset);
 
   // Batches in, blocks out, HDF5 chunks compressed for rank 0; true if anything moved.
   const auto pump = [&] {
@@ -72,7 +72,9 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     }
     while (rows.block_due(MPI_Wtime())) {
       Outgoing& out = outgoing.emplace_back();
-      rows.take_message(out.message);
+      std::vector<ChunkPiece> pieces;
+      rows.take_message(out.message, pieces);
+      chunks.send(std::move(pieces), timing);
       MPI_Isend(out.message.data(), static_cast<int>(out.message.size()), MPI_BYTE, rows.dealer(), kTagBlock,
                 world, &out.request);
       timing.bytes_sent += static_cast<std::int64_t>(out.message.size());

@@ -7,8 +7,10 @@
 // rank would spend doing nothing for nobody.
 #include <mpi.h>
 
+#include <algorithm>
 #include <list>
 #include <string>
+#include <vector>
 
 #include "comm/mpi_wait.hpp"
 
@@ -33,7 +35,7 @@ class Inbox {
       MPI_Get_count(&status, MPI_BYTE, &size);
       Incoming& in = incoming_.emplace_back();
       in.source = status.MPI_SOURCE;
-      in.bytes.resize(static_cast<std::size_t>(size));
+      in.bytes = take_spare(static_cast<std::size_t>(size));
       MPI_Imrecv(in.bytes.data(), size, MPI_BYTE, &handle, &in.request);
       moved = true;
     }
@@ -49,8 +51,36 @@ class Inbox {
     return moved;
   }
   bool empty() const { return incoming_.empty(); }
+  // A message's buffer, done with, for a later message: its pages are
+  // mapped already and a size it had needs no zeroing (on a virtual
+  // machine, faulting fresh pages in costs as much as the receive itself).
+  void recycle(std::string&& bytes) {
+    if (spare_.size() < kSpares && bytes.capacity() > 0) spare_.push_back(std::move(bytes));
+  }
 
  private:
+  // The spare with the most room, `size` bytes long; growing one past its
+  // room would copy its old bytes first, so it starts empty then, with room
+  // for more.
+  std::string take_spare(std::size_t size) {
+    std::string bytes;
+    if (!spare_.empty()) {
+      auto roomiest = std::max_element(
+          spare_.begin(), spare_.end(),
+          [](const std::string& a, const std::string& b) { return a.capacity() < b.capacity(); });
+      bytes = std::move(*roomiest);
+      spare_.erase(roomiest);
+    }
+    if (bytes.capacity() < size) {
+      // Room for the largest message yet and some: the spares soon hold any.
+      largest_ = std::max(largest_, size);
+      bytes.clear();
+      bytes.reserve(largest_ + largest_ / 4);
+    }
+    bytes.resize(size);
+    return bytes;
+  }
+
   struct Incoming {
     int source = 0;
     std::string bytes;
@@ -59,6 +89,9 @@ class Inbox {
   MPI_Comm comm_;
   int tag_;
   std::list<Incoming> incoming_;
+  static constexpr std::size_t kSpares = 64;
+  std::vector<std::string> spare_;
+  std::size_t largest_ = 0;
 };
 
 }  // namespace photoscore::mpi

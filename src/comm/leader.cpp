@@ -35,7 +35,7 @@ class Leader {
         lanes_(job, plan, rank, std::vector<bool>(static_cast<std::size_t>(plan.world), true),
                [&](std::size_t i) -> GroupChannel& { return channels.lane(i); }),
         blocks_(world, kTagBlock),
-        chunks_(world) {
+        chunks_(world, rank, plan.world, job.format.row_offset) {
     for (std::size_t i = 0; i < plan.leaders.size(); ++i) {
       if (plan.leaders[i] == rank) lane_ = static_cast<std::int32_t>(i);
     }
@@ -66,7 +66,11 @@ class Leader {
         poll_until([&] {
           int arrived = 0;
           MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
-          return arrived != 0 || finish_sends() || (open_.count > 0 && MPI_Wtime() - open_since_ >= kMaxSeconds);
+          // The end of its last chunk sends (rank 0 waits for nothing
+          // else from it then) wakes it too.
+          return arrived != 0 || finish_sends() ||
+                 (open_.count > 0 && MPI_Wtime() - open_since_ >= kMaxSeconds) ||
+                 (sent_end_ && chunks_.done());
         });
       }
     }

@@ -57,7 +57,7 @@ class Member {
         streams_(group_.ranks.size()),
         finished_of_(group_.ranks.size(), 0),
         merger_(group_.ranks.front()),
-        chunks_(world) {
+        chunks_(world, rank, plan.world, job.format.row_offset) {
     if (merger_ == rank_) rows_.emplace(job, plan, static_cast<std::size_t>(me_.group));
   }
 
@@ -380,7 +380,9 @@ class Member {
     }
     while (rows_->block_due(MPI_Wtime())) {
       Block& block = blocks_.emplace_back();
-      rows_->take_message(block.message);
+      std::vector<ChunkPiece> pieces;
+      rows_->take_message(block.message, pieces);
+      chunks_.send(std::move(pieces), timing_);
       MPI_Isend(block.message.data(), static_cast<int>(block.message.size()), MPI_BYTE, rows_->dealer(), kTagBlock,
                 world_, &block.request);
       timing_.bytes_sent += static_cast<std::int64_t>(block.message.size());
@@ -437,7 +439,7 @@ class Member {
     MPI_Request request = MPI_REQUEST_NULL;
   };
   std::list<Block> blocks_;  // blocks of rows on their way to the dealer
-  ChunkFilterer chunks_;     // HDF5 chunks compressed for rank 0
+  ChunkFilterer chunks_;     // HDF5 chunks assembled and compressed for rank 0
 };
 
 }  // namespace

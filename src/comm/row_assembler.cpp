@@ -17,6 +17,10 @@ RowAssembler::RowAssembler(const Job& job, const MpiPlan& plan, std::size_t grou
       members_(group_.ranks.size()),
       reported_(group_.ranks.size(), false) {
   for (std::size_t m = 0; m < group_.ranks.size(); ++m) members_[m].rank = group_.ranks[m];
+  for (std::size_t f = 0; f < job.formats.size(); ++f) {
+    if (job.formats[f] == RowFormat::H5) h5_ = f;
+  }
+  if (h5_ != SIZE_MAX) h5_sizes_ = h5_record_sizes(job.format);
   // Its place among its dealer's lanes, which the dealer's reports go by.
   const std::vector<PlanLane> lanes = plan_lanes(plan, group_.dealer);
   for (std::size_t i = 0; i < lanes.size(); ++i) {
@@ -132,7 +136,7 @@ bool RowAssembler::block_due(double now) const {
   return !sealed_.empty() || (builder_.count() > 0 && now - open_since_ >= kMaxSeconds);
 }
 
-void RowAssembler::take_message(std::string& out) {
+void RowAssembler::take_message(std::string& out, std::vector<ChunkPiece>& pieces) {
   if (sealed_.empty()) seal();
   if (sealed_.empty()) throw std::logic_error("RowAssembler::take_message with no rows");
   BlockReport report;
@@ -144,8 +148,15 @@ void RowAssembler::take_message(std::string& out) {
     members_[m].decode_seconds = members_[m].analyze_seconds = 0.0;
     reported_[m] = false;
   }
+  RowBlock& rows = sealed_.front();
+  if (h5_ != SIZE_MAX && !rows.sections[h5_].empty()) {
+    std::string& records = rows.sections[h5_];
+    pieces = split_by_chunk(records, static_cast<std::uint64_t>(job_.format.row_offset + rows.first),
+                            h5_sizes_.scores, h5_sizes_.images);
+    records.clear();
+  }
   std::string block;
-  encode_block(sealed_.front(), block);
+  encode_block(rows, block);
   sealed_.pop_front();
   write_block_message(report, block, out);
 }

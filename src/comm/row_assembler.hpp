@@ -7,6 +7,7 @@
 // merged and formatted (finished_row, RowBlockBuilder: what thread mode
 // runs), and consecutive rows gather into blocks for rank 0. Rank 0 then
 // only puts blocks in file order. No MPI here: tested on its own.
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -14,6 +15,8 @@
 
 #include "comm/block_report.hpp"
 #include "comm/mpi_plan.hpp"
+#include "output/chunk_assembly.hpp"
+#include "output/h5_sink.hpp"
 #include "output/row_block.hpp"
 #include "run/job.hpp"
 #include "run/photo_batch.hpp"
@@ -37,8 +40,10 @@ class RowAssembler {
   // counts on them to deal more), kMaxRows of them, or rows that have
   // waited kMaxSeconds (what a killed job would lose).
   bool block_due(double now) const;
-  // The due rows (all formatted rows) and the report, as one message.
-  void take_message(std::string& out);
+  // The due rows (all formatted rows) and the report, as one message; the
+  // rows' HDF5 records go apart, as pieces for their chunks' owners
+  // (chunk_service.hpp): the message carries their count alone.
+  void take_message(std::string& out, std::vector<ChunkPiece>& pieces);
   // The rank its blocks go to: rank 0, or its node's leader.
   int dealer() const { return group_.dealer; }
   // Nothing expected and nothing held.
@@ -77,6 +82,8 @@ class RowAssembler {
   std::vector<MemberReport> members_;  // per member of the group, since the last message
   std::vector<bool> reported_;         // per member: something new to report
   double merge_seconds_ = 0.0;
+  std::size_t h5_ = SIZE_MAX;  // the HDF5 records' section, if the run has one
+  H5RecordSizes h5_sizes_;
 };
 
 }  // namespace photoscore::mpi

@@ -40,8 +40,9 @@ class Source {
         lanes_(job, plan, 0, reads_itself, [&](std::size_t i) -> GroupChannel& { return channels.lane(i); }),
         chunks_(world, plan.world),
         blocks_(world, kTagBlock) {
-    // The HDF5 chunks are compressed by the other ranks (chunk_service.hpp).
-    writer_.offload();
+    // The HDF5 chunks are assembled and compressed by the other ranks
+    // (chunk_service.hpp): blocks bring rank 0 their rows' count, not their records.
+    tables_ = writer_.assemble_elsewhere();
     timing_ = empty_timing(job.policy.analyzers.size());
   }
 
@@ -56,7 +57,7 @@ class Source {
     const double start = MPI_Wtime();
     end_ = files_.size();
     bool ended = false;
-    while (!ended || !outgoing_.empty() || !chunks_.sent()) {
+    while (!ended || !outgoing_.empty() || !chunks_.complete()) {
       // A stop (SIGTERM, SIGINT) ends dealing here; the photos already dealt
       // are answered and written, then the lanes get their end as after the
       // last photo. Ranks that got the signal too keep serving until then.
@@ -67,7 +68,9 @@ class Source {
       writer_.rethrow_failure();
       writer_.tick();
       progress |= chunks();
-      if (!ended && next_ == end_ && lanes_.outstanding() == 0 && chunks_.pending() == 0) {
+      if (!ended && next_ == end_ && lanes_.outstanding() == 0) {
+        // Every row is written: the lanes get their end, and the chunks'
+        // owners where the tables end (the rows kept, then those written).
         StageClock clock(timing_.comm);
         for (Lanes::Lane& lane : lanes_.all()) {
           auto out = std::make_unique<OutgoingBatch>();
@@ -75,6 +78,11 @@ class Source {
           timing_.bytes_sent += lane.channel->batch_bytes(0);
           outgoing_.push_back(std::move(out));
         }
+        chunks_.send(writer_.take_chunk_pieces(), timing_);
+        writer_.rows_complete();
+        // (None at all when no sink has tables: the owners have nothing to wait for.)
+        chunks_.end(tables_ ? static_cast<std::uint64_t>(job_.format.row_offset) + writer_.written() : 0,
+                    timing_);
         ended = true;
         progress = true;
       }
@@ -84,7 +92,8 @@ class Source {
         poll_until([&] {
           int arrived = 0;
           MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
-          return arrived != 0 || finish_sends() || stop_requested() || seconds_now() >= writer_due();
+          return arrived != 0 || finish_sends() || stop_requested() || seconds_now() >= writer_due() ||
+                 (ended && chunks_.complete());
         });
       }
     }
@@ -140,7 +149,11 @@ class Source {
       }
       // A photo weighs its bytes when rank 0 has them (the decode balancer's unit).
       const int decoder = lanes_.take(lane, payload > 0 ? static_cast<double>(payload) : 1.0);
-      if (!batch) batch.emplace(out->bytes, static_cast<std::int64_t>(next_), seq);
+      if (!batch) {
+        // Room for the whole batch at once, as the first photo's names go.
+        out->bytes.reserve(static_cast<std::size_t>(size) * (64 + file.filename.size() + file.path.size()));
+        batch.emplace(out->bytes, static_cast<std::int64_t>(next_), seq);
+      }
       ++next_;
       batch->add(decoder, payload, read_seconds, file.filename, file.path, identity);
       if (payload >= 0) {
@@ -202,21 +215,23 @@ class Source {
       timing_.merge += t1 - t0;
       handling += t2 - t0;
     });
+    for (std::string& spent : writer_.take_spent()) blocks_.recycle(std::move(spent));
     (moved ? timing_.comm : timing_.wait) += MPI_Wtime() - start - handling;
     return moved;
   }
 
-  // Full HDF5 chunks out to be compressed, compressed ones in to be written
-  // (which the writer books as writing; the rest is communication).
+  // Records of rows that reached rank 0 with them out to their chunks'
+  // owners, filtered chunks in to be written (which the writer books as
+  // writing; the rest is communication).
   bool chunks() {
     const double start = MPI_Wtime();
     double writing = 0.0;
-    std::vector<Offload> work = writer_.take_offloads();
-    const bool sent = !work.empty();
-    if (sent) chunks_.send(std::move(work), timing_);
+    std::vector<ChunkPiece> pieces = writer_.take_chunk_pieces();
+    const bool sent = !pieces.empty();
+    if (sent) chunks_.send(std::move(pieces), timing_);
     const bool back = chunks_.receive([&](std::uint64_t key, std::string&& filtered) {
       const double t0 = MPI_Wtime();
-      writer_.finish_offload(key, std::move(filtered));
+      writer_.write_filtered(key, std::move(filtered));
       writing += MPI_Wtime() - t0;
     });
     ((sent || back) ? timing_.comm : timing_.wait) += MPI_Wtime() - start - writing;
@@ -236,6 +251,7 @@ class Source {
   std::list<std::unique_ptr<OutgoingBatch>> outgoing_;
   RankTiming timing_;
   double last_tick_ = 0.0;
+  bool tables_ = false;  // a sink's record tables are assembled by the other ranks
 };
 
 }  // namespace

@@ -61,32 +61,31 @@ void RecordTable::append(const char* records, std::size_t rows) {
 }
 
 void RecordTable::chunk_full() {
-  // The dataset grows as chunks fill, in order, whenever each is written.
-  check(H5Dset_extent(dataset_.get(), &rows_), path_, "extending " + name_);
-  const std::uint64_t index = rows_ / chunk_rows_ - 1;
-  // The full chunk moves on as it is; the next one fills a new buffer.
-  std::string raw = std::move(buffer_);
-  buffer_ = std::string();
-  buffer_.reserve(layout_.size() * chunk_rows_);
-  if (offload_) {
-    waiting_.push_back({index, std::move(raw)});
-    return;
-  }
-  write_chunk(index, shuffle_deflate(raw, layout_.size()));
+  // The dataset grows as chunks fill, in order.
+  extent_ = rows_;
+  check(H5Dset_extent(dataset_.get(), &extent_), path_, "extending " + name_);
+  write_chunk(rows_ / chunk_rows_ - 1, shuffle_deflate(buffer_, layout_.size()));
+  buffer_.clear();
 }
 
-std::vector<RecordTable::Chunk> RecordTable::take_chunks() {
-  for (const Chunk& c : waiting_) taken_.insert(c.index);
-  std::vector<Chunk> out = std::move(waiting_);
-  waiting_.clear();
-  return out;
+std::string RecordTable::assemble_elsewhere() {
+  elsewhere_ = true;
+  std::string held = std::move(buffer_);
+  buffer_ = std::string();
+  return held;
 }
 
 void RecordTable::write_filtered(std::uint64_t index, std::string_view filtered) {
-  const auto it = taken_.find(index);
-  if (it == taken_.end()) throw std::logic_error("RecordTable: chunk " + std::to_string(index) + " was not taken");
+  if (!elsewhere_) throw std::logic_error("RecordTable: a filtered chunk for a table filled here");
+  // Chunks come in any order; the dataset covers each as it is written,
+  // and no further than the table's end once that is known.
+  hsize_t end = (index + 1) * chunk_rows_;
+  if (complete_ && end > rows_) end = rows_;
+  if (end > extent_) {
+    extent_ = end;
+    check(H5Dset_extent(dataset_.get(), &extent_), path_, "extending " + name_);
+  }
   write_chunk(index, filtered);
-  taken_.erase(it);
 }
 
 void RecordTable::write_chunk(std::uint64_t index, std::string_view filtered) {
@@ -98,18 +97,20 @@ void RecordTable::write_chunk(std::uint64_t index, std::string_view filtered) {
 
 void RecordTable::close() {
   if (dataset_.get() < 0) return;
-  if (!taken_.empty())
-    throw std::logic_error("RecordTable: chunk " + std::to_string(*taken_.begin()) + " of " + name_ +
-                           " was taken and never came back");
-  for (const Chunk& c : waiting_) write_chunk(c.index, shuffle_deflate(c.raw, layout_.size()));
-  waiting_.clear();
   if (!buffer_.empty()) {
     // The last chunk, partial: stored whole like every chunk, padded with
     // zeros past the dataset's end.
-    check(H5Dset_extent(dataset_.get(), &rows_), path_, "extending " + name_);
+    extent_ = rows_;
+    check(H5Dset_extent(dataset_.get(), &extent_), path_, "extending " + name_);
     buffer_.resize(layout_.size() * chunk_rows_, '\0');
     write_chunk(rows_ / chunk_rows_, shuffle_deflate(std::string_view(buffer_.data(), buffer_.size()), layout_.size()));
     buffer_.clear();
+  }
+  // Rows assembled elsewhere end where the rows counted end: chunks past
+  // them (photos scored after a run was cut short) are not the table's.
+  if (extent_ != rows_) {
+    extent_ = rows_;
+    check(H5Dset_extent(dataset_.get(), &extent_), path_, "ending " + name_);
   }
   check(dataset_.close(), path_, "writing " + name_);
   type_.reset();

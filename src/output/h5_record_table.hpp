@@ -2,15 +2,14 @@
 // An extendible, chunked, compressed 1-D dataset of fixed-size records
 // (h5_record.hpp), appended a block of rows at a time and written a whole
 // chunk at a time: no conversion per row, no string heap. Each full chunk
-// is filtered (chunk_filter.hpp) and written as it is, here or - once
-// offload() is called - by whoever takes it from take_chunks() and hands
-// the filtered bytes back: compressing is most of writing a table, and the
-// rank that writes the file must not spend its time on it.
+// is filtered (chunk_filter.hpp) and written as it is. Under MPI, once
+// assemble_elsewhere() is called, the chunks are assembled and filtered by
+// other ranks (chunk_assembly.hpp) and only written here: the table then
+// counts its rows and writes the filtered chunks as they come, in any order.
 #include <hdf5.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,20 +29,19 @@ class RecordTable {
   void append(const char* records, std::size_t rows);
   std::size_t record_size() const { return layout_.size(); }
 
-  // From now on full chunks wait for take_chunks() instead of being filtered here.
-  void offload() { offload_ = true; }
-  struct Chunk {
-    std::uint64_t index = 0;  // chunk number: rows index*chunk_rows on
-    std::string raw;          // its records
-  };
-  // The full chunks waiting; each must come back through write_filtered()
-  // before close().
-  std::vector<Chunk> take_chunks();
+  // From now on the records are assembled elsewhere: append() only counts
+  // rows, and write_filtered() takes each chunk. Returns the records of the
+  // partial chunk held so far (the rows up to rows()), for its owner.
+  std::string assemble_elsewhere();
+  std::size_t rows() const { return static_cast<std::size_t>(rows_); }
+  void count(std::size_t rows) { rows_ += rows; }
+  // No row will follow: a chunk written from now on ends at rows().
+  void rows_complete() { complete_ = true; }
   // Chunk `index` as shuffle_deflate() made it.
   void write_filtered(std::uint64_t index, std::string_view filtered);
 
-  // Writes what is left (the chunks waiting, the last partial one) and
-  // closes the dataset; throws std::logic_error if a chunk taken never came back.
+  // Writes what is left (the last partial chunk, unless it is assembled
+  // elsewhere) and closes the dataset.
   void close();
 
  private:
@@ -57,10 +55,10 @@ class RecordTable {
   Id type_;
   Id dataset_;
   hsize_t rows_ = 0;          // rows appended
+  hsize_t extent_ = 0;        // the dataset's rows
   std::string buffer_;        // the chunk being filled
-  bool offload_ = false;
-  std::vector<Chunk> waiting_;     // full, not taken yet
-  std::set<std::uint64_t> taken_;  // taken, not written yet
+  bool elsewhere_ = false;    // assembled by other ranks
+  bool complete_ = false;     // rows_ is final
 };
 
 // The file type of a layout's records: a packed compound of little-endian

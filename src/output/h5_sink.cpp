@@ -9,7 +9,9 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
+#include "output/chunk_assembly.hpp"
 #include "output/h5_attributes.hpp"
 #include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
@@ -20,6 +22,7 @@
 #include "output/h5_table.hpp"
 #include "output/h5_timing_docs.hpp"
 #include "output/partial_file.hpp"
+#include "record/byte_fields.hpp"
 
 namespace photoscore {
 
@@ -30,7 +33,6 @@ using h5::Table;
 
 namespace {
 
-constexpr hsize_t kRowsPerChunk = 1024;
 constexpr hsize_t kRanksPerChunk = 64;
 
 double at_or_zero(const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : 0.0; }
@@ -81,6 +83,11 @@ std::unique_ptr<RowFormatter> make_h5_formatter(const FormatContext& context) {
   return std::make_unique<H5Formatter>(context);
 }
 
+H5RecordSizes h5_record_sizes(const FormatContext& context) {
+  return {static_cast<std::uint32_t>(scores_layout(RowSchema(context.analyzers), context.widths).size()),
+          static_cast<std::uint32_t>(images_layout(context.analyzers, context.widths).size())};
+}
+
 struct H5Sink::State {
   std::string partial;
   bool partial_exists = false;
@@ -88,6 +95,8 @@ struct H5Sink::State {
   Id run;
   h5::RecordTable scores;
   h5::RecordTable images;
+  bool elsewhere = false;          // the tables are assembled by other ranks
+  std::vector<ChunkPiece> pieces;  // rows that came here with records, for their chunks' owners
 };
 
 H5Sink::H5Sink(std::string path, const FormatContext& context)
@@ -137,7 +146,8 @@ void H5Sink::open(const RunInfo&) {
                     "creating /run");
   }
 
-  s.scores.create(s.file.get(), "scores", scores_layout(schema_, context().widths), kRowsPerChunk, path_);
+  s.scores.create(s.file.get(), "scores", scores_layout(schema_, context().widths),
+                  static_cast<hsize_t>(kRowsPerChunk), path_);
   h5::write_column_docs(s.file.get(), schema_, path_);  // units and descriptions, in column order
 
   Id timing = checked(H5Gcreate2(s.file.get(), "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
@@ -146,7 +156,7 @@ void H5Sink::open(const RunInfo&) {
   h5::Attributes(timing.get(), path_)
       .str("units", "per column: the units attribute of /timing/ranks and /timing/images");
   s.images.create(s.file.get(), "timing/images", images_layout(schema_.analyzers(), context().widths),
-                  kRowsPerChunk, path_);
+                  static_cast<hsize_t>(kRowsPerChunk), path_);
 }
 
 void H5Sink::append(std::string_view records, std::int64_t rows) {
@@ -154,6 +164,18 @@ void H5Sink::append(std::string_view records, std::int64_t rows) {
   State& s = *state_;
   const std::size_t scores = s.scores.record_size();
   const std::size_t images = s.images.record_size();
+  if (s.elsewhere) {
+    // Rows assembled by their chunks' owners come as their count; rows that
+    // came with their records go on to the owners.
+    if (!records.empty()) {
+      for (ChunkPiece& piece : split_by_chunk(records, s.scores.rows(), static_cast<std::uint32_t>(scores),
+                                              static_cast<std::uint32_t>(images)))
+        s.pieces.push_back(std::move(piece));
+    }
+    s.scores.count(static_cast<std::size_t>(rows));
+    s.images.count(static_cast<std::size_t>(rows));
+    return;
+  }
   // One or more sealed pieces (H5Formatter::seal), as blocks were joined.
   std::int64_t seen = 0;
   std::size_t at = 0;
@@ -173,27 +195,41 @@ void H5Sink::append(std::string_view records, std::int64_t rows) {
   if (seen != rows) throw std::logic_error("H5Sink::append: records of another layout");
 }
 
-// Keys: the table (0 /scores, 1 /timing/images) in bit 48, the chunk below.
-void H5Sink::offload() {
-  if (!state_) throw std::logic_error("H5Sink::offload before open");
-  state_->scores.offload();
-  state_->images.offload();
-}
-
-std::vector<Offload> H5Sink::take_offloads() {
-  std::vector<Offload> out;
-  if (!state_) return out;
-  std::uint64_t table = 0;
-  for (h5::RecordTable* t : {&state_->scores, &state_->images}) {
-    for (h5::RecordTable::Chunk& c : t->take_chunks())
-      out.push_back({(table << 48) | c.index, static_cast<std::uint32_t>(t->record_size()), std::move(c.raw)});
-    ++table;
+bool H5Sink::assemble_elsewhere() {
+  if (!state_) throw std::logic_error("H5Sink::assemble_elsewhere before open");
+  State& s = *state_;
+  if (s.elsewhere) return true;
+  s.elsewhere = true;
+  // The rows of the chunk begun here (kept rows of a resumed run) go to its owner.
+  std::string scores = s.scores.assemble_elsewhere();
+  std::string images = s.images.assemble_elsewhere();
+  const std::uint64_t held = scores.size() / s.scores.record_size();
+  if (held > 0) {
+    std::string sealed;
+    put_field(sealed, held);
+    sealed += scores;
+    sealed += images;
+    s.pieces =
+        split_by_chunk(sealed, s.scores.rows() - held, static_cast<std::uint32_t>(s.scores.record_size()),
+                       static_cast<std::uint32_t>(s.images.record_size()));
   }
-  return out;
+  return true;
 }
 
-void H5Sink::finish_offload(std::uint64_t key, std::string&& filtered) {
-  if (!state_) throw std::logic_error("H5Sink::finish_offload before open");
+std::vector<ChunkPiece> H5Sink::take_chunk_pieces() {
+  if (!state_) return {};
+  return std::exchange(state_->pieces, {});
+}
+
+void H5Sink::rows_complete() {
+  if (!state_) return;
+  state_->scores.rows_complete();
+  state_->images.rows_complete();
+}
+
+// Keys: the table (0 /scores, 1 /timing/images) in bit 48, the chunk below.
+void H5Sink::write_filtered(std::uint64_t key, std::string&& filtered) {
+  if (!state_) throw std::logic_error("H5Sink::write_filtered before open");
   h5::RecordTable& table = (key >> 48) == 0 ? state_->scores : state_->images;
   table.write_filtered(key & ((std::uint64_t{1} << 48) - 1), filtered);
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,11 @@ class H5Sink final : public FormattingSink {
 
   void open(const RunInfo& info) override;
   void append(std::string_view records, std::int64_t rows) override;
-  // Full chunks of /scores and /timing/images, to compress elsewhere.
-  void offload() override;
-  std::vector<Offload> take_offloads() override;
-  void finish_offload(std::uint64_t key, std::string&& filtered) override;
+  // /scores and /timing/images assembled in chunks by other ranks (chunk_assembly.hpp).
+  bool assemble_elsewhere() override;
+  std::vector<ChunkPiece> take_chunk_pieces() override;
+  void rows_complete() override;
+  void write_filtered(std::uint64_t key, std::string&& filtered) override;
   void close(const RunInfo& info) override;
 
  private:
@@ -40,5 +42,12 @@ class H5Sink final : public FormattingSink {
 
 // A row's /scores record, then its /timing/images record.
 std::unique_ptr<RowFormatter> make_h5_formatter(const FormatContext& context);
+
+// The sizes of those two records under a context.
+struct H5RecordSizes {
+  std::uint32_t scores = 0;
+  std::uint32_t images = 0;
+};
+H5RecordSizes h5_record_sizes(const FormatContext& context);
 
 }  // namespace photoscore

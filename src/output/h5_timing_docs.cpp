@@ -46,7 +46,7 @@ Doc rank_doc(const std::string& name, bool threads) {
   if (name == "write")
     return {"seconds",
             "the sinks: appending rows to the JSONL and HDF5 files, the dashboard (rank 0 or the "
-            "threads); on a scoring rank compressing HDF5 chunks for rank 0" +
+            "threads); on a scoring rank assembling and compressing the HDF5 chunks it owns" +
                 summed};
   if (name == "other")
     return {"seconds", threads ? "what no stage claimed: wall x threads - the stages (start-up, bookkeeping, "

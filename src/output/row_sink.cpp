@@ -83,26 +83,26 @@ void SinkSet::flush() {
   for (auto& s : sinks_) s->flush();
 }
 
-void SinkSet::offload() {
-  for (auto& s : sinks_) s->offload();
-}
-
-std::vector<Offload> SinkSet::take_offloads() {
-  std::vector<Offload> out;
-  for (std::size_t i = 0; i < sinks_.size(); ++i) {
-    for (Offload& o : sinks_[i]->take_offloads()) {
-      if (o.key >> 56) throw std::logic_error("an offload key needs its top byte");
-      o.key |= static_cast<std::uint64_t>(i) << 56;
-      out.push_back(std::move(o));
-    }
+bool SinkSet::assemble_elsewhere() {
+  for (auto& s : sinks_) {
+    if (!s->assemble_elsewhere()) continue;
+    if (tables_) throw std::logic_error("two sinks with record tables");
+    tables_ = s.get();
   }
-  return out;
+  return tables_ != nullptr;
 }
 
-void SinkSet::finish_offload(std::uint64_t key, std::string&& filtered) {
-  const std::size_t i = key >> 56;
-  if (i >= sinks_.size()) throw std::runtime_error("an offload for no sink");
-  sinks_[i]->finish_offload(key & ((std::uint64_t{1} << 56) - 1), std::move(filtered));
+std::vector<ChunkPiece> SinkSet::take_chunk_pieces() {
+  return tables_ ? tables_->take_chunk_pieces() : std::vector<ChunkPiece>{};
+}
+
+void SinkSet::rows_complete() {
+  for (auto& s : sinks_) s->rows_complete();
+}
+
+void SinkSet::write_filtered(std::uint64_t key, std::string&& filtered) {
+  if (!tables_) throw std::runtime_error("a filtered chunk for no sink");
+  tables_->write_filtered(key, std::move(filtered));
 }
 
 void SinkSet::close(const RunInfo& info) {

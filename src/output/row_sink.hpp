@@ -15,20 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "output/chunk_assembly.hpp"
 #include "output/row_block.hpp"
 #include "output/row_format.hpp"
 #include "record/run_info.hpp"
 #include "record/scored_row.hpp"
 
 namespace photoscore {
-
-// Work a sink lets another process do: filtering a full chunk of records
-// (shuffle_deflate, chunk_filter.hpp), which the sink then writes as it is.
-struct Offload {
-  std::uint64_t key = 0;       // the sink's own, for finish_offload()
-  std::uint32_t element_size = 0;
-  std::string raw;
-};
 
 class RowSink {
  public:
@@ -55,11 +48,17 @@ class RowSink {
   virtual void append_block(const RowBlockView& block);
   // Rows buffered for a group commit go out now.
   virtual void flush() {}
-  // From now on the sink leaves the work it can to take_offloads() (each
-  // must come back through finish_offload(), or close() does it itself).
-  virtual void offload() {}
-  virtual std::vector<Offload> take_offloads() { return {}; }
-  virtual void finish_offload(std::uint64_t key, std::string&& filtered) {
+  // Under MPI: from now on the sink's record tables, if it has any (true),
+  // are assembled into chunks by other ranks (chunk_assembly.hpp), and
+  // blocks bring their rows' count without their records. Rows that reach
+  // the sink with records after all (kept rows of a resumed run, rows the
+  // writing rank made itself) wait in take_chunk_pieces() for their chunk's
+  // owner; every chunk comes back filtered through write_filtered().
+  virtual bool assemble_elsewhere() { return false; }
+  virtual std::vector<ChunkPiece> take_chunk_pieces() { return {}; }
+  // No row will follow: the tables end where they are.
+  virtual void rows_complete() {}
+  virtual void write_filtered(std::uint64_t key, std::string&& filtered) {
     (void)key;
     (void)filtered;
   }
@@ -103,15 +102,17 @@ class SinkSet final : public RowSink {
   // one by one (decoded once for all of them).
   void append_block(const RowBlockView& block) override;
   void flush() override;
-  // Keys carry the sink's place in their top byte.
-  void offload() override;
-  std::vector<Offload> take_offloads() override;
-  void finish_offload(std::uint64_t key, std::string&& filtered) override;
+  // One of its sinks at most has record tables (the HDF5 file's).
+  bool assemble_elsewhere() override;
+  std::vector<ChunkPiece> take_chunk_pieces() override;
+  void rows_complete() override;
+  void write_filtered(std::uint64_t key, std::string&& filtered) override;
   void close(const RunInfo& info) override;
   std::int64_t warnings() const override;
 
  private:
   std::vector<std::unique_ptr<RowSink>> sinks_;
+  RowSink* tables_ = nullptr;  // the sink whose tables are assembled elsewhere
 };
 
 }  // namespace photoscore

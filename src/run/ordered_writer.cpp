@@ -1,10 +1,15 @@
 #include "run/ordered_writer.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "run/clock.hpp"
 
 namespace photoscore {
+
+namespace {
+constexpr std::size_t kSpent = 64;  // encoded blocks' buffers kept for take_spent()
+}  // namespace
 
 OrderedWriter::OrderedWriter(RowSink& sinks, std::size_t window, double commit_seconds)
     : sinks_(sinks), window_(window), commit_seconds_(commit_seconds) {}
@@ -69,6 +74,7 @@ void OrderedWriter::add(std::int64_t first, Pending&& pending) {
       sinks_.append_block(next.look());
       const double t1 = seconds_now();
       lock.lock();
+      if (!next.bytes.empty() && spent_.size() < kSpent) spent_.push_back(std::move(next.bytes));
       timing_.write += t1 - t0;
       timing_.images += next.view.count;
       errors_ += next.view.errors;
@@ -93,6 +99,11 @@ void OrderedWriter::flush_locked(double now) {
   unflushed_since_ = -1.0;
 }
 
+std::vector<std::string> OrderedWriter::take_spent() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(spent_, {});
+}
+
 void OrderedWriter::tick() {
   std::unique_lock lock(mutex_);
   if (failure_ || draining_) return;
@@ -104,20 +115,25 @@ void OrderedWriter::tick() {
   }
 }
 
-void OrderedWriter::offload() {
+bool OrderedWriter::assemble_elsewhere() {
   std::lock_guard lock(mutex_);
-  sinks_.offload();
+  return sinks_.assemble_elsewhere();
 }
 
-std::vector<Offload> OrderedWriter::take_offloads() {
+std::vector<ChunkPiece> OrderedWriter::take_chunk_pieces() {
   std::lock_guard lock(mutex_);
-  return sinks_.take_offloads();
+  return sinks_.take_chunk_pieces();
 }
 
-void OrderedWriter::finish_offload(std::uint64_t key, std::string&& filtered) {
+void OrderedWriter::rows_complete() {
+  std::lock_guard lock(mutex_);
+  sinks_.rows_complete();
+}
+
+void OrderedWriter::write_filtered(std::uint64_t key, std::string&& filtered) {
   std::lock_guard lock(mutex_);
   const double t0 = seconds_now();
-  sinks_.finish_offload(key, std::move(filtered));
+  sinks_.write_filtered(key, std::move(filtered));
   timing_.write += seconds_now() - t0;
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "output/row_block.hpp"
 #include "output/row_sink.hpp"
@@ -45,13 +46,18 @@ class OrderedWriter {
   // of `bytes` on; throws std::runtime_error when they are not a block.
   void finish_encoded(std::string&& bytes, std::size_t from = 0);
 
+  // The buffers of encoded blocks written since the last call, for the
+  // caller to receive into again (a few at most).
+  std::vector<std::string> take_spent();
+
   // Flushes the sinks if written rows have waited commit_seconds.
   void tick();
 
-  // The sinks' work that others may do (RowSink::offload), under the lock.
-  void offload();
-  std::vector<Offload> take_offloads();
-  void finish_offload(std::uint64_t key, std::string&& filtered);
+  // The sinks' record tables assembled by other ranks (RowSink::assemble_elsewhere), under the lock.
+  bool assemble_elsewhere();
+  std::vector<ChunkPiece> take_chunk_pieces();
+  void rows_complete();
+  void write_filtered(std::uint64_t key, std::string&& filtered);
 
   // Ends the writer from outside (a worker thread failed): waiters wake up.
   void fail(std::exception_ptr error);
@@ -94,6 +100,7 @@ class OrderedWriter {
   double unflushed_since_ = -1.0;  // when the oldest row not yet flushed was written; < 0: none
   std::exception_ptr failure_;
   RankTiming timing_;
+  std::vector<std::string> spent_;
 };
 
 }  // namespace photoscore

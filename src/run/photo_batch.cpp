@@ -47,12 +47,24 @@ BatchEncoder::BatchEncoder(std::string& out, std::int64_t first, std::int64_t se
 
 void BatchEncoder::add(std::int32_t decoder, std::int64_t payload, double read_seconds,
                        std::string_view filename, std::string_view path, std::string_view identity) {
-  put(out_, decoder);
-  put(out_, payload);
-  put(out_, read_seconds);
-  put_text(out_, filename);
-  put_text(out_, path);
-  put_text(out_, identity);
+  // Sized once and filled in place: rank 0 encodes every photo of a job.
+  std::size_t at = out_.size();
+  out_.resize(at + kPhotoFixed + filename.size() + path.size() + identity.size());
+  const auto field = [&](const void* value, std::size_t size) {
+    std::memcpy(out_.data() + at, value, size);
+    at += size;
+  };
+  const auto text = [&](std::string_view t) {
+    const auto n = static_cast<std::uint32_t>(t.size());
+    field(&n, sizeof n);
+    field(t.data(), t.size());
+  };
+  field(&decoder, sizeof decoder);
+  field(&payload, sizeof payload);
+  field(&read_seconds, sizeof read_seconds);
+  text(filename);
+  text(path);
+  text(identity);
   ++count_;
   std::memcpy(out_.data() + count_at_, &count_, sizeof count_);
 }
