@@ -117,6 +117,13 @@ Machine parameters (options; defaults in brackets)
   --poll-cpu [0.05]             fraction of a core rank 0 uses while it waits (it polls and sleeps)
   --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB)
   --piece-kib [2048]            KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
+  --full-node-speed [1]         a core's speed when every core of its node works, against one alone
+                                (memory bandwidth, shared caches, SMT): the cluster's. The sweep's
+                                machine's is measured: the baseline's decode + analyzer seconds a photo
+                                over those of thread mode at all its cores (that point then calibrates
+                                and is not a check); with n of C cores working a core runs at
+                                1 - (1 - speed) (n - 1) / (C - 1), and the limit's per-core rate is a
+                                full node's
 With r = B / read_bandwidth, m = msg_overhead, copy(x) = x / shm_bandwidth when sender and
 receiver share a node and 0 otherwise (then the bytes cross both nodes' links instead).
 
@@ -166,8 +173,9 @@ photos to the least busy lane, so all lanes together do X* = sum_l kappa_l. Then
 The least one is the bottleneck, printed with each prediction. A run of N photos takes
 max(N / X, ceil(N / lanes) / kappa) seconds (the validation); the cluster curves are steady state.
 
-Assumptions: one core's speed is the same whatever the others do (no memory-bandwidth, cache, turbo
-or SMT contention; real nodes often lose 10-30 % when every core decodes); photos are alike (the
+Assumptions: one core's speed depends on the others only through --full-node-speed (measured on
+the sweep's machine, 1 on the cluster unless told; real nodes often lose 10-30 % when every core
+decodes); photos are alike (the
 baseline's means); enough photos in flight per lane (--in-flight, default 3) to hide latency; a rank
 of T threads scores one photo T times faster; the job's launch is not in the cluster figures (it
 is in the sweep's end-to-end times, and grows with the ranks on a cluster).
@@ -959,7 +967,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
     rows = float("nan")
     if rank0 is not None:
         fit, _ = rank0.fit(layout, read)
-        lane0 = groups[0][0]
+        lane0 = max(groups, key=lambda g: len(g[1]))[0]  # the most common shape of lane
         rows = rows_per_block(layout, len(lane0.ranks), max(lane0.work.values()), mach.in_flight)
         # With --read rank0 the fit holds the opening of each (tiny) file; the photo's bytes come on top.
         u0 = fit.cost(rows, which) + (r if read == "rank0" else 0.0)
@@ -1375,10 +1383,14 @@ def parameters_lines(w, mach, rank0, cal):
     return lines
 
 
-def inputs_table(cal, rank0, points):
+def inputs_table(cal, rank0, points, speed=(1.0, None)):
     lines = ["| measured input | median | min | max | unit | from |", "|---|---:|---:|---:|---|---|"]
     for name, med, lo, hi, unit in cal.input_rows():
         lines.append(f"| {name} | {med:.3f} | {lo:.3f} | {hi:.3f} | {unit} | the baseline's repeats |")
+    if speed[1] is not None:
+        lines.append(f"| a core's speed with all {speed[1].cores} cores working (decode + analyzers a photo, alone / "
+                     f"together) | {speed[0]:.3f} | | | | the baseline's and thread mode's at {speed[1].cores} "
+                     "threads, medians of their repeats |")
     if rank0 is not None:
         for (layout, read), fit in sorted(rank0.fits.items()):
             for i, part in enumerate(("a row", "a block")):
@@ -1478,8 +1490,9 @@ ASSUMPTIONS = [
     "the physical limit of a job of c cores is min(c x the per-core rate, file system bandwidth / bytes a photo); "
     "the per-core rate is one core reading and scoring photos and nothing else, so no layout exceeds the limit "
     "(rank 0, leaders, merging and writing are overheads against it)",
-    "a core's speed does not depend on what the other cores do (no memory-bandwidth, cache, turbo or SMT "
-    "contention: real nodes often lose 10-30 % with every core decoding)",
+    "a core's speed with every core of its node working is --full-node-speed of its speed alone (1 on the "
+    "cluster unless told: real nodes often lose 10-30 % with every core decoding; the sweep's machine's is "
+    "measured from its thread-mode points)",
     "photos are alike (the baseline's means); a lane's share of a run is whole photos",
     "rank 0's cost a photo is c_row + c_block / rows_per_block, rows_per_block what the batch rule gives "
     "(50 ms of a lane's work, within --in-flight and 256): measured on this machine's cores; a cluster node's "
@@ -1685,7 +1698,7 @@ def main(argv=None):
     md = ["# Performance model", "",
           "Made by `analysis/model.py` (the equations are in its docstring; docs/scaling.md explains them).", ""]
     md += parameters_lines(wc, mach, rank0, cal) + [""]
-    md += ["## Measured inputs and their spread", "", inputs_table(cal, rank0, points), ""]
+    md += ["## Measured inputs and their spread", "", inputs_table(cal, rank0, points, speed), ""]
     md += [f"## Validation against the sweep ({nproc} cores, one node)", "",
            "Measured and predicted: the program's own time (/run wall_seconds); the start-up gap (end to end - "
            "inside) is the launch, which the model leaves out.", "", vt, ""]
