@@ -23,7 +23,8 @@ It then
   1. validates: predicts every point of the sweep on the sweep's own machine (one node of `nproc`
      cores) against the program's own time (/run wall_seconds: the model predicts the work, not
      the launch; the sweep's start-up gap is reported beside), and rank 0's time a photo in every
-     ceiling run (-np 3, 5, 9 and the roles runs, each batch size) against the fit;
+     ceiling group (farm -np 2, 3, 5, 9, roles -np 4, 7, the leaders; each batch size) against the
+     fit to the other groups (leave one out);
   2. states the physical limit of a job of c cores, min(c x per-core rate, file system bandwidth /
      bytes a photo), the per-core rate being what one core does when it only reads and scores
      photos (1 / (read + t_score)): no layout can beat it, so an efficiency against it is at most 1;

@@ -8,8 +8,10 @@ Writes a made-up baseline (thread mode on 1 core, 100 photos of 2 megapixels, fi
 then checks what the model derives from it and predicts for every layout on machines whose parameters
 make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
 frame 6 ms); the job's limit and that no layout's efficiency exceeds it; rank 0's cost a row and a
-block fitted to made-up ceiling runs of known cost, and with leaders rank 0's and a leader's, a
-leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
+block fitted to made-up ceiling runs of known cost (each group predicted from the others), what
+rank 0 gets of shared cores (the ranks in work, a burst beyond the time slice, a rank 0 wanting more
+than its fair share), a core's speed with its whole node working, and with leaders rank 0's and a
+leader's cost, a leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
 exit 0 when every point is near its prediction, 1 (the model off, the point named) when one is 50 %
 off in repeats that agree, 3 (too noisy to validate) when its repeats disagree or the baseline's do,
 and the same for a ceiling group. Exit status: 0 all checks passed, 1 not.
@@ -251,6 +253,25 @@ def main():
           near(model.sched_slice(2), 1.5e-3))
     check(f"a 1 ms burst is not stretched, a 3 ms one 1.5 times (got {run.stretch(1e-6, 1e-3):.3f}, "
           f"{run.stretch(1e-6, 3e-3):.3f})", near(run.stretch(1e-6, 1e-3), 1.0) and near(run.stretch(1e-6, 3e-3), 1.5))
+    # made-up --read rank0 runs whose rank 0 costs 20 us a row and nothing a block, on 2 cores with k = 2
+    # (-np 3) and 4 (-np 5) other ranks in work: a batch of 256 rows is a 5.12 ms burst, 1.5 ms of it at
+    # once and the rest at (1 + k) / 2 the time: 1.354 and 2.060 times 20 us; batches of 16 and 64 fit
+    # in the slice: 20 us
+    lines = [head]
+    for ranks, k in ((3, 2), (5, 4)):
+        for batch in (16, 64, 256):
+            burst = batch * 20e-6
+            stretch = (min(burst, 1.5e-3) + max(0.0, burst - 1.5e-3) * (1 + k) / 2) / burst
+            lines.append(f"farm\t{ranks}\trank0\t1\t20000\t{20 * stretch:.6f}\t0\t0\t0\t0\t0\t1\t0\t1\t"
+                         f"rank0\t1.0.0\tmock\t{batch}\t10\t{k * 50}\t2\t0.5\t0")
+    (work / "stretched.tsv").write_text("\n".join(lines) + "\n")
+    rs = model.Rank0Model(work / "stretched.tsv")
+    fs, _ = rs.fit("farm", "rank0")
+    check(f"runs stretched by the cores they shared: the fit takes the stretch out, 20 us a row and 0 a block "
+          f"(got {fs.c_row / 1e-6:.3f} and {fs.c_block / 1e-6:.3f})", near(fs.c_row, 20e-6, 1e-3)
+          and abs(fs.c_block) < 1e-9)
+    check("... and puts it back: every group predicted from the others within 0.1 % (27.1 and 41.2 us at 256)",
+          all(abs(row[6]) < 0.1 and row[8] == "ok" for row in rs.validation(15.0)))
     check("rank 0 at 20 us of CPU a photo, 20,000 photos/s (0.4 of a core) is saturated at -np 9 (fair share 2 / 9), "
           "not at -np 3 (2 / 3)", run.saturated and not model.CeilingRun({**{k: str(v) for k, v in
                                                                               dict(layout="farm", ranks=3, read="auto", photos=20000, busy=5, wall_s=1, scoring_us=150, nproc=2, cpu=20).items()}}).saturated)
