@@ -489,7 +489,7 @@ class CeilingRun:
         """How much longer than `cost` (rank 0's CPU seconds a photo) its wall-clock busy time is, with
         `burst` its CPU seconds from one sleep to the next (a batch dealt and a block taken: rows x
         c_row + c_block). Rank 0 sleeps between bursts; a task waking from sleep runs at once on the
-        Linux scheduler (EEVDF: it kept its lag) for up to a slice, SLICE(nproc). Beyond the slice it
+        Linux scheduler (EEVDF: it kept its lag) for up to a slice, sched_slice(nproc). Beyond it, it
         shares the cores with the k other ranks in work: it gets nproc / (1 + k) of a core. 1 where
         the ranks have a core each, or where the TSV lacks the machine or the others' work."""
         k = self.others_in_work
