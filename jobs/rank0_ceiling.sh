@@ -13,7 +13,9 @@
 #   jobs/rank0_ceiling.sh [--out DIR]        default WORK_DIR/results, never the checkout
 #                                           unless asked (the committed results: --out analysis/results)
 #
-# Settings (environment): COUNT (default 20000), FARM_RANKS (default "3 5 9"),
+# Settings (environment): COUNT (default 20000), FARM_RANKS (default "2 3 5 9": -np 2 is
+# a rank a core on a 2-core machine, the others share the cores, and analysis/model.py
+# says what rank 0 gets of them),
 # ROLES_RANKS (default "4 7"), LEADER_RANKS (default "5 9": the farm with
 # --leaders on, a leader for the node between rank 0 and the workers, files
 # farm+leaders-npN-...; only with the ranks reading, as leaders need; "" for
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 : "${COUNT:=20000}"
-: "${FARM_RANKS:=3 5 9}"
+: "${FARM_RANKS:=2 3 5 9}"
 : "${ROLES_RANKS:=4 7}"
 : "${LEADER_RANKS=5 9}"
 : "${READS:=auto rank0}"

@@ -8,8 +8,10 @@ Writes a made-up baseline (thread mode on 1 core, 100 photos of 2 megapixels, fi
 then checks what the model derives from it and predicts for every layout on machines whose parameters
 make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
 frame 6 ms); the job's limit and that no layout's efficiency exceeds it; rank 0's cost a row and a
-block fitted to made-up ceiling runs of known cost, and with leaders rank 0's and a leader's, a
-leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
+block fitted to made-up ceiling runs of known cost (each group predicted from the others), what
+rank 0 gets of shared cores (the ranks in work, a burst beyond the time slice, a rank 0 wanting more
+than its fair share), a core's speed with its whole node working, and with leaders rank 0's and a
+leader's cost, a leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
 exit 0 when every point is near its prediction, 1 (the model off, the point named) when one is 50 %
 off in repeats that agree, 3 (too noisy to validate) when its repeats disagree or the baseline's do,
 and the same for a ceiling group. Exit status: 0 all checks passed, 1 not.
@@ -214,8 +216,10 @@ def main():
 
     # --- rank 0 from the ceiling benchmark: cost a row and cost a block -------------------------
     # made-up runs whose rank 0 costs exactly 2 us a row and 100 us a block; the busiest worker
-    # takes 10 us a photo, so batches are the cap (0.05 s / 10 us > 256); runs with more ranks
-    # than the 2 cores take ranks / 2 as long in wall-clock time
+    # takes 10 us a photo, so batches are the cap (0.05 s / 10 us > 256). Their ranks outnumber the
+    # 2 cores, but rank 0's bursts (at most 256 x 2 + 100 = 612 us) fit in a time slice (1.5 ms on 2
+    # cores), so its wall-clock time is its cost: it sleeps between bursts, and a task waking from
+    # sleep runs at once (the old model stretched every run by ranks / cores)
     head = ("layout\tranks\tread\trepeat\tphotos\tbusy\tread_us\tcomm\tmerge\twrite\tother\tcpu\twait\twall_s\t"
             "run_read\tversion\tgit\tbatch\tlane_us\tscoring_us\tnproc\tload1\tothers_cpu")
 
@@ -224,10 +228,10 @@ def main():
         for layout, ranks in (("farm", 3), ("farm", 5), ("farm", 9)):
             for batch in (16, 64, 256):
                 for rep, f in enumerate(spread, 1):
-                    busy = (2.0 + 100.0 / batch) * max(1.0, ranks / 2)
+                    busy = 2.0 + 100.0 / batch
                     if off == (layout, ranks, batch):
                         busy *= 1.5 * f
-                    lines.append(f"{layout}\t{ranks}\tauto\t{rep}\t20000\t{busy:.4f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
+                    lines.append(f"{layout}\t{ranks}\tauto\t{rep}\t20000\t{busy:.6f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
                                  f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0.01")
         path.write_text("\n".join(lines) + "\n")
 
@@ -237,10 +241,55 @@ def main():
     fit, _ = r0.fit("farm", "workers")
     check(f"the fit finds 2 us a row and 100 us a block (got {fit.c_row / 1e-6:.3f} and {fit.c_block / 1e-6:.3f})",
           near(fit.c_row, 2e-6, 1e-3) and near(fit.c_block, 100e-6, 1e-3))
-    check("... and predicts every ceiling run within 0.1 % (-np 9 at 4.5 times its cost: the cores shared)",
+    check("... and predicts every ceiling run within 0.1 %, each from the fit to the other groups (leave one out)",
           all(abs(row[6]) < 0.1 and row[8] == "ok" for row in r0.validation(15.0)))
+    # The stretch of rank 0's wall-clock time on a machine of 2 cores where 3 other ranks are in work
+    # (scoring ranks' busy 150 us a photo, 20,000 photos in 1 s): a burst within the slice (1.5 ms)
+    # runs at once; beyond it rank 0 gets 2 / (1 + 3) of a core: a 3 ms burst takes 1.5 + 1.5 x 2 ms
+    run = model.CeilingRun({"layout": "farm", "ranks": "9", "read": "auto", "photos": "20000", "busy": "5",
+                            "wall_s": "1", "scoring_us": "150", "nproc": "2", "cpu": "20"})
+    check(f"others in work: 150 us x 20,000 / 1 s = 3 (got {run.others_in_work:.3f})", near(run.others_in_work, 3.0))
+    check(f"the slice on 2 cores: 0.75 ms x (1 + log2 2) = 1.5 ms (got {model.sched_slice(2) * 1e3:.3f})",
+          near(model.sched_slice(2), 1.5e-3))
+    check(f"a 1 ms burst is not stretched, a 3 ms one 1.5 times (got {run.stretch(1e-6, 1e-3):.3f}, "
+          f"{run.stretch(1e-6, 3e-3):.3f})", near(run.stretch(1e-6, 1e-3), 1.0) and near(run.stretch(1e-6, 3e-3), 1.5))
+    # made-up --read rank0 runs whose rank 0 costs 20 us a row and nothing a block, on 2 cores with k = 2
+    # (-np 3) and 4 (-np 5) other ranks in work: a batch of 256 rows is a 5.12 ms burst, 1.5 ms of it at
+    # once and the rest at (1 + k) / 2 the time: 1.354 and 2.060 times 20 us; batches of 16 and 64 fit
+    # in the slice: 20 us
+    lines = [head]
+    for ranks, k in ((3, 2), (5, 4)):
+        for batch in (16, 64, 256):
+            burst = batch * 20e-6
+            stretch = (min(burst, 1.5e-3) + max(0.0, burst - 1.5e-3) * (1 + k) / 2) / burst
+            lines.append(f"farm\t{ranks}\trank0\t1\t20000\t{20 * stretch:.6f}\t0\t0\t0\t0\t0\t1\t0\t1\t"
+                         f"rank0\t1.0.0\tmock\t{batch}\t10\t{k * 50}\t2\t0.5\t0")
+    (work / "stretched.tsv").write_text("\n".join(lines) + "\n")
+    rs = model.Rank0Model(work / "stretched.tsv")
+    fs, _ = rs.fit("farm", "rank0")
+    check(f"runs stretched by the cores they shared: the fit takes the stretch out, 20 us a row and 0 a block "
+          f"(got {fs.c_row / 1e-6:.3f} and {fs.c_block / 1e-6:.3f})", near(fs.c_row, 20e-6, 1e-3)
+          and abs(fs.c_block) < 1e-9)
+    check("... and puts it back: every group predicted from the others within 0.1 % (27.1 and 41.2 us at 256)",
+          all(abs(row[6]) < 0.1 and row[8] == "ok" for row in rs.validation(15.0)))
+    check("rank 0 at 20 us of CPU a photo, 20,000 photos/s (0.4 of a core) is saturated at -np 9 (fair share 2 / 9), "
+          "not at -np 3 (2 / 3)", run.saturated and not model.CeilingRun({**{k: str(v) for k, v in
+                                                                              dict(layout="farm", ranks=3, read="auto", photos=20000, busy=5, wall_s=1, scoring_us=150, nproc=2, cpu=20).items()}}).saturated)
     check("... a farm worker's block of 4 MP-like photos carries 3 rows (--in-flight: 50 ms / 31.5 ms < 3)",
           model.rows_per_block("farm", 1, 0.0315, 3) == 3.0)
+    # A core slower when every core of its node works (the sweep's machine: measured from thread mode at
+    # all its cores; the cluster: --full-node-speed): 0.8 on a node of 2 cores
+    slow2 = model.Machine(fs_bandwidth=1e6).on_one_node(2, full_node_speed=0.8)
+    check("full-node speed 0.8 on 2 cores: a core alone at 1, both working at 0.8 each",
+          slow2.node_speed(1) == 1.0 and near(slow2.node_speed(2), 0.8))
+    t_slow = slow2.read_time(w) + w.t_score / 0.8 + w.s
+    got = model.predict("threads", 2, w, slow2).x
+    check(f"... thread mode on both cores: 2 / (read + t_score / 0.8 + write) = {2 / t_slow:.2f} img/s (got {got:.2f})",
+          near(got, 2 / t_slow))
+    check("... on one core: as fast as alone", near(model.predict("threads", 1, w, slow2).x,
+                                                    model.predict("threads", 1, w, slow2.on_one_node(2, full_node_speed=1.0)).x))
+    check("full-node speed 0.7 on 16 cores: 8 of them working at 1 - 0.3 x 7 / 15 = 0.86",
+          near(model.Machine(cores_per_node=16, full_node_speed=0.7).node_speed(8), 0.86))
     big_fs = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0)
     p = model.predict("farm", 1024, w, big_fs, read="workers", rank0=r0)
     check(f"farm, 1024 workers: rank 0 at 2 + 100 / 3 us = 35.33 us a photo, 28,302 photos/s (got {p.u0 / 1e-6:.2f} "
@@ -264,10 +313,11 @@ def main():
         for batch in (16, 64, 256):
             run = dict(layout="farm+leaders", ranks=ranks, batch=batch, lane_us=10.0, photos=20000)
             probe = model.CeilingRun({**{k: str(v) for k, v in run.items()}, "read": "auto", "busy": "0"})
-            busy = (2.0 + 400.0 / probe.rows(3)) * max(1.0, ranks / 2)
-            lead = (5.0 + 100.0 / probe.rows(3, "leader_busy")) * max(1.0, ranks / 2)
+            busy = 2.0 + 400.0 / probe.rows(3)
+            lead = 5.0 + 100.0 / probe.rows(3, "leader_busy")
+            # The machine left blank (nproc): no stretch, rank 0's long bursts of a leader's blocks included.
             lines.append(f"farm+leaders\t{ranks}\tauto\t1\t20000\t{busy:.6f}\t0\t0\t0\t0\t0\t0\t0\t1\t"
-                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0.01\t{lead:.6f}")
+                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t\t0.5\t0.01\t{lead:.6f}")
     lead_tsv.write_text("\n".join(lines) + "\n")
     rl = model.Rank0Model(lead_tsv)
     f0, _ = rl.fit("farm+leaders", "workers")

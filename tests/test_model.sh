@@ -2,10 +2,12 @@
 # analysis/model.py:
 #   1. on the committed sweep and ceiling runs (analysis/results): its verdict is 0 (every sweep
 #      point and every ceiling group predicted within 15 %) or 3 (too noisy to validate: then every
-#      point outside the tolerance is marked NOISY, its repeats disagreeing), never 1 (the model
-#      off where the repeats agree); it writes model_prediction.png and model.md, and prints the
-#      validation of every sweep point and of the ceiling runs at -np 3, 5 and 9 (farm) and 4 and 7
-#      (roles) (and the farm with leaders, where the ceiling has them: then measured), the job's limit and the efficiency against it at 64, 256, 1,024, 4,096 and 16,384
+#      point outside the tolerance is marked NOISY, its repeats, or the baseline's, disagreeing),
+#      never 1 (the model off where the repeats agree); it writes model_prediction.png and model.md,
+#      and prints the validation of every sweep point (thread mode at all the machine's cores
+#      calibrating a core's speed with every core working) and of the ceiling runs at -np 3, 5 and
+#      9 (farm) and 4 and 7 (roles), each group predicted from the others (leave one out) or shown
+#      as saturated (and the farm with leaders, where the ceiling has them: then measured), the job's limit and the efficiency against it at 64, 256, 1,024, 4,096 and 16,384
 #      cores for every layout and read mode, each with its band and bound, and a pick at each size;
 #      and the figures of docs/scaling.md are the ones it gives (--doc);
 #   2. tests/model_check.py: the model on a made-up baseline of known per-photo times against
@@ -57,6 +59,16 @@ for layout in farm roles; do
     done
   done
 done
+nproc=$(awk -F'\t' 'NR == 2 { print $8 }' "$REPO/analysis/results/sweep.tsv")
+if [ "$nproc" -gt 1 ] && grep -q "^threads-threads-c$nproc" "$REPO/analysis/results/sweep.tsv"; then
+  check "thread mode at all $nproc cores calibrates the full-node speed (not counted as a check)" \
+    grep -qE "^\| threads c$nproc \(.*\| n/a: calibrates the full-node speed \|$" "$out"
+fi
+ceiling_rows=$(grep -cE '^\| (farm|roles|farm\+leaders) \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out")
+judged=$(grep -E '^\| (farm|roles|farm\+leaders) \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out" |
+  grep -cE '\| (yes|NOISY|NO|n/a: rank 0 saturated \(bound by the cores\)|n/a: no other group to fit on) \|$')
+check "every ceiling group ($ceiling_rows) is judged: within, NOISY, NO, or saturated" \
+  test "$ceiling_rows" -gt 0 -a "$judged" -eq "$ceiling_rows"
 # Every row outside the tolerance is NOISY (the measurements disagree), none NO (the model off).
 check "no point is off where its repeats agree (no '| NO |' row)" test "$(grep -c '| NO |$' "$out")" -eq 0
 if [ "$rc" -eq 3 ]; then
