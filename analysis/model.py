@@ -63,9 +63,9 @@ linear in pixels); --photo-mb sets B alone.
 Rank 0's cost, from the ceiling benchmark
 -----------------------------------------
 Rank 0 deals photos in batches and gets their rows back as blocks, a block per batch (src/comm:
-lanes.hpp, source_rank.cpp, row_assembler.hpp). A batch is about 50 ms of a group's work, at least
+lanes.hpp, source_rank.cpp, row_assembler.hpp). A batch is about 0.2 s of a group's work, at least
 --in-flight photos (a roles group: (--in-flight + 2) x its members), at most 256 (the cap, lower in
-runs with PHOTOSCORE_BATCH_MAX): rows_per_block = clamp(0.05 s / lane_time, first_batch, cap), where
+runs with PHOTOSCORE_BATCH_MAX): rows_per_block = clamp(0.2 s / lane_time, first_batch, cap), where
 lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a photo (wall - wait)
 is then
 
@@ -75,8 +75,8 @@ c_row (appending the row's bytes, its share of the HDF5 chunk) and c_block (a ba
 received and put in order, the messages) are fitted by least squares, per layout and read mode, to
 the medians of the ceiling runs' repeats, whose rows_per_block differ (farm and roles, rank counts,
 BATCHES); the same fit on the fastest and on the slowest repeats gives their spread. Tiny photos
-make rows_per_block large there (up to the cap); 4 MP photos, whose batch is 50 ms / 14 ms, make it 3:
-rank 0's cost a photo of real work is mostly c_block / 3. With --read rank0 rank 0 also reads:
+make rows_per_block large there (up to the cap); 4 MP photos, whose batch is 0.2 s / 14 ms, make it 14:
+rank 0's cost a photo of real work is then c_row + c_block / 14. With --read rank0 rank 0 also reads:
 the ceiling's tiny files carry the cost of opening each, the extra bytes of a real photo are read at
 --read-bandwidth.
 
@@ -203,7 +203,7 @@ import scaling  # noqa: E402  (the sweep's points: the same medians scaling.py t
 GB = 1e9
 US = 1e-6
 EFFICIENCY_AT = (64, 256, 1024, 4096, 16384)
-BATCH_SECONDS = 0.05  # src/comm/lanes.hpp kBatchSeconds
+BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kBatchSeconds
 BATCH_CAP = 256       # src/comm/lanes.hpp kMaxBatch
 LEADER_BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kLeaderBatchSeconds: rank 0's batch to a node's leader
 LEADER_BATCH_CAP = 8192     # src/comm/lanes.hpp kMaxLeaderBatch
@@ -1496,7 +1496,7 @@ ASSUMPTIONS = [
     "measured from its thread-mode points)",
     "photos are alike (the baseline's means); a lane's share of a run is whole photos",
     "rank 0's cost a photo is c_row + c_block / rows_per_block, rows_per_block what the batch rule gives "
-    "(50 ms of a lane's work, within --in-flight and 256): measured on this machine's cores; a cluster node's "
+    "(0.2 s of a lane's work, within --in-flight and 256): measured on this machine's cores; a cluster node's "
     "core of another speed scales it",
     "on the cluster rank 0 has a core of its own; in the ceiling runs (more ranks than cores) its bursts "
     "beyond one time slice (0.75 ms x (1 + log2 cores), Linux's default) share the cores with the ranks in "

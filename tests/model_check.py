@@ -216,7 +216,7 @@ def main():
 
     # --- rank 0 from the ceiling benchmark: cost a row and cost a block -------------------------
     # made-up runs whose rank 0 costs exactly 2 us a row and 100 us a block; the busiest worker
-    # takes 10 us a photo, so batches are the cap (0.05 s / 10 us > 256). Their ranks outnumber the
+    # takes 10 us a photo, so batches are the cap (0.2 s / 10 us > 256). Their ranks outnumber the
     # 2 cores, but rank 0's bursts (at most 256 x 2 + 100 = 612 us) fit in a time slice (1.5 ms on 2
     # cores), so its wall-clock time is its cost: it sleeps between bursts, and a task waking from
     # sleep runs at once (the old model stretched every run by ranks / cores)
@@ -275,8 +275,9 @@ def main():
     check("rank 0 at 20 us of CPU a photo, 20,000 photos/s (0.4 of a core) is saturated at -np 9 (fair share 2 / 9), "
           "not at -np 3 (2 / 3)", run.saturated and not model.CeilingRun({**{k: str(v) for k, v in
                                                                               dict(layout="farm", ranks=3, read="auto", photos=20000, busy=5, wall_s=1, scoring_us=150, nproc=2, cpu=20).items()}}).saturated)
-    check("... a farm worker's block of 4 MP-like photos carries 3 rows (--in-flight: 50 ms / 31.5 ms < 3)",
-          model.rows_per_block("farm", 1, 0.0315, 3) == 3.0)
+    check("... a farm worker's block of 4 MP-like photos carries 6 rows (0.2 s / 31.5 ms), 3 (--in-flight) when "
+          "its photos take 0.1 s", model.rows_per_block("farm", 1, 0.0315, 3) == 6.0
+          and model.rows_per_block("farm", 1, 0.1, 3) == 3.0)
     # A core slower when every core of its node works (the sweep's machine: measured from thread mode at
     # all its cores; the cluster: --full-node-speed): 0.8 on a node of 2 cores
     slow2 = model.Machine(fs_bandwidth=1e6).on_one_node(2, full_node_speed=0.8)
@@ -291,12 +292,12 @@ def main():
     check("full-node speed 0.7 on 16 cores: 8 of them working at 1 - 0.3 x 7 / 15 = 0.86",
           near(model.Machine(cores_per_node=16, full_node_speed=0.7).node_speed(8), 0.86))
     big_fs = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0)
-    p = model.predict("farm", 1024, w, big_fs, read="workers", rank0=r0)
-    check(f"farm, 1024 workers: rank 0 at 2 + 100 / 3 us = 35.33 us a photo, 28,302 photos/s (got {p.u0 / 1e-6:.2f} "
-          f"us, {p.x:.0f}, {p.bound})", near(p.u0, 2e-6 + 100e-6 / 3) and p.bound == "rank 0")
-    p = model.predict("farm", 1024, w, big_fs, read="rank0", rank0=r0)
+    p = model.predict("farm", 4096, w, big_fs, read="workers", rank0=r0)
+    check(f"farm, 4096 workers: rank 0 at 2 + 100 / 6 us = 18.67 us a photo, 53,571 photos/s (got {p.u0 / 1e-6:.2f} "
+          f"us, {p.x:.0f}, {p.bound})", near(p.u0, 2e-6 + 100e-6 / 6) and p.bound == "rank 0")
+    p = model.predict("farm", 4096, w, big_fs, read="rank0", rank0=r0)
     check(f"... with --read rank0 rank 0 also reads the photo (1 ms): {p.u0 / 1e-3:.4f} ms",
-          near(p.u0, 2e-6 + 100e-6 / 3 + READ))
+          near(p.u0, 2e-6 + 100e-6 / 6 + READ))
 
     # --- leaders: rank 0's batches to a node's leader, and both costs fitted -------------------
     check("a leader's batch: 0.2 s of a node of 15 workers at 345 photos/s is 69 photos",

@@ -198,9 +198,10 @@ ParseResult parse_options(int argc, char** argv) {
          "reach them (a photo whose pages cannot be reserved goes by broadcast); never more than half of "
          "/dev/shm's free space shared by the node's ranks; 0 sends the pixels by broadcast")
       ->check(finite_in(0.0, 1048576.0));
-  app.add_option("--in-flight", o.in_flight,
-                 "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
-                 "each batch is about 50 ms of the group's work")
+  app.add_option(
+         "--in-flight", o.in_flight,
+         "MPI: photos a farm worker is dealt at first (roles: 2 more, per analyzer rank of a group); then "
+         "each batch is about 0.2 s of the group's work")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   std::string leaders_word = "auto";
