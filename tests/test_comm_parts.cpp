@@ -465,6 +465,21 @@ Job assembler_job() {
   return job;
 }
 
+// What a group's merging rank sends for its next block: the message (its
+// report, then the block) and the HDF5 records' pieces, read back.
+struct Taken {
+  std::string message;
+  std::vector<ChunkPiece> pieces;
+  mpi::BlockReport report;
+  RowBlockView block;  // views into message
+  void from(mpi::RowAssembler& rows) {
+    rows.take_message(message, pieces);
+    std::size_t at = 0;
+    report = mpi::read_report(message, at);
+    block = view_block(std::string_view(message).substr(at));
+  }
+};
+
 // The archive lines of a block's JSONL section (each line and its .meta
 // record come with their lengths).
 // The archive lines of a sealed JSONL section: pieces of [lines bytes]
@@ -522,13 +537,11 @@ TEST(RowAssembler, RowsLeaveInTheGroupsOrderOnceWhole) {
   EXPECT_TRUE(rows.block_due(1.0));  // they have waited past kMaxSeconds
   for (int r : {2, 1, 3}) rows.add(r, 2, part_of(plan, r, 10.0 * r + 2), 2.0 + r, 0.0);
   ASSERT_TRUE(rows.block_due(0.0));  // the batch is done
-  std::string message;
-  std::vector<ChunkPiece> pieces;
-  rows.take_message(message, pieces);
+  Taken taken;
+  taken.from(rows);
   EXPECT_TRUE(rows.idle());
-  std::size_t at = 0;
-  const mpi::BlockReport report = mpi::read_report(message, at);
-  const RowBlockView block = view_block(std::string_view(message).substr(at));
+  const mpi::BlockReport& report = taken.report;
+  const RowBlockView& block = taken.block;
   EXPECT_EQ(block.first, 10);
   EXPECT_EQ(block.count, 3);
   EXPECT_EQ(block.errors, 0);
@@ -559,12 +572,9 @@ TEST(RowAssembler, AnErrorRowKeepsTheFirstAnalyzersError) {
   batch.photos.push_back({2, -1, 0.0, "bad.jpg", "in/bad.jpg"});
   rows.expect(batch, 0.0);
   for (int r : {3, 2, 1}) rows.add(r, 0, failed_outcome("error seen by rank " + std::to_string(r), 0.0), 1.0, 0.0);
-  std::string message;
-  std::vector<ChunkPiece> pieces;
-  rows.take_message(message, pieces);
-  std::size_t at = 0;
-  mpi::read_report(message, at);
-  const RowBlockView block = view_block(std::string_view(message).substr(at));
+  Taken taken;
+  taken.from(rows);
+  const RowBlockView& block = taken.block;
   EXPECT_EQ(block.errors, 1);
   EXPECT_NE(jsonl_lines(block.sections.at(0)).find("error seen by rank 1"), std::string::npos);
   EXPECT_EQ(block.sections.at(1), std::string(1, '\0'));
@@ -604,12 +614,10 @@ TEST(RowAssembler, HdfRecordsGoToTheirChunksNotToRankZero) {
   rows.expect(batch, 0.0);
   for (int i = 0; i < 6; ++i) rows.add(2, i, part_of(plan, 2, 1.0 + i), 1.0, 0.0);
   ASSERT_TRUE(rows.block_due(0.0));
-  std::string message;
-  std::vector<ChunkPiece> pieces;
-  rows.take_message(message, pieces);
-  std::size_t at = 0;
-  mpi::read_report(message, at);
-  const RowBlockView block = view_block(std::string_view(message).substr(at));
+  Taken taken;
+  taken.from(rows);
+  const RowBlockView& block = taken.block;
+  std::vector<ChunkPiece>& pieces = taken.pieces;
   EXPECT_EQ(block.count, 6);
   EXPECT_NE(jsonl_lines(block.sections.at(0)).find("p5.jpg"), std::string::npos);
   EXPECT_TRUE(block.sections.at(1).empty());
