@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "comm/mpi_ranks.hpp"
+#include "comm/mpi_wait.hpp"
 #include "run/outcome_codec.hpp"
 
 namespace photoscore::mpi {
@@ -45,20 +46,13 @@ void send_part(MPI_Comm world, int merger, std::int64_t seq, const ImageOutcome&
 }
 
 bool receive_part(MPI_Comm world, Part& part) {
-  int found = 0;
-  MPI_Message handle;
-  MPI_Status status;
-  MPI_Improbe(MPI_ANY_SOURCE, kTagPart, world, &found, &handle, &status);
-  if (!found) return false;
-  int size = 0;
-  MPI_Get_count(&status, MPI_BYTE, &size);
-  std::vector<std::uint8_t> message(static_cast<std::size_t>(size));
-  MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+  std::string message;
+  if (!receive_arrived(world, MPI_ANY_SOURCE, kTagPart, message, part.rank)) return false;
   if (message.size() < kPartHead) throw std::runtime_error("a part of an outcome cut short");
-  part.rank = status.MPI_SOURCE;
   std::memcpy(&part.seq, message.data(), sizeof part.seq);
   std::memcpy(&part.busy, message.data() + sizeof part.seq, sizeof part.busy);
-  part.outcome = decode_outcome(std::span(message).subspan(kPartHead));
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(message.data());
+  part.outcome = decode_outcome(std::span(bytes, message.size()).subspan(kPartHead));
   return true;
 }
 

@@ -35,30 +35,14 @@ void ChunkSender::end(std::uint64_t rows, RankTiming& timing) {
   }
 }
 
-std::string ChunkSender::receive_message(MPI_Message& handle, const MPI_Status& status) {
-  int size = 0;
-  MPI_Get_count(&status, MPI_BYTE, &size);
-  std::string message(static_cast<std::size_t>(size), '\0');
-  MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-  if (message.size() < sizeof(std::uint64_t))
-    throw std::runtime_error("a message about HDF5 chunks cut short, from rank " +
-                             std::to_string(status.MPI_SOURCE));
-  return message;
-}
-
 bool ChunkSender::receive_last_words() {
   bool any = false;
-  for (;;) {
-    int found = 0;
-    MPI_Message handle;
-    MPI_Status status;
-    MPI_Improbe(MPI_ANY_SOURCE, kTagAssembled, world_, &found, &handle, &status);
-    if (!found) break;
-    const std::string message = receive_message(handle, status);
+  std::string message;
+  int from = 0;
+  while (receive_arrived(world_, MPI_ANY_SOURCE, kTagAssembled, message, from)) {
     std::size_t at = 0;
-    std::int64_t& promised = promised_[static_cast<std::size_t>(status.MPI_SOURCE)];
-    if (promised >= 0)
-      throw std::runtime_error("rank " + std::to_string(status.MPI_SOURCE) + " ended its chunks twice");
+    std::int64_t& promised = promised_[static_cast<std::size_t>(from)];
+    if (promised >= 0) throw std::runtime_error("rank " + std::to_string(from) + " ended its chunks twice");
     promised = static_cast<std::int64_t>(get_field<std::uint64_t>(message, at, "a chunk count cut short"));
     ++reported_;
     any = true;
@@ -105,32 +89,18 @@ void ChunkFilterer::forward(std::vector<FilteredChunk>& filtered, RankTiming& ti
 bool ChunkFilterer::serve(RankTiming& timing) {
   bool any = false;
   std::vector<FilteredChunk> filtered;
-  for (;;) {
-    int found = 0;
-    MPI_Message handle;
-    MPI_Status status;
-    MPI_Improbe(MPI_ANY_SOURCE, kTagRows, world_, &found, &handle, &status);
-    if (!found) break;
-    any = true;
+  std::string message;
+  int from = 0;
+  while (receive_arrived(world_, MPI_ANY_SOURCE, kTagRows, message, from)) {
     StageClock clock(timing.write);
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
-    std::string message(static_cast<std::size_t>(size), '\0');
-    MPI_Mrecv(message.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
     assembler_.add(message, filtered);
+    any = true;
   }
-  if (!ended_) {
-    int found = 0;
-    MPI_Message handle;
-    MPI_Status status;
-    MPI_Improbe(0, kTagRowsEnd, world_, &found, &handle, &status);
-    if (found) {
-      char bytes[sizeof end_] = {};
-      MPI_Mrecv(bytes, sizeof bytes, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-      std::memcpy(&end_, bytes, sizeof end_);
-      ended_ = true;
-      any = true;
-    }
+  if (!ended_ && receive_arrived(world_, 0, kTagRowsEnd, message, from)) {
+    std::size_t at = 0;
+    end_ = get_field<std::uint64_t>(message, at, "the tables' end cut short");
+    ended_ = true;
+    any = true;
   }
   if (ended_ && !reported_) {
     StageClock clock(timing.write);

@@ -16,9 +16,11 @@
 
 #include <cstdint>
 #include <list>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "comm/mpi_wait.hpp"
 #include "output/chunk_assembly.hpp"
 #include "record/run_info.hpp"
 
@@ -65,16 +67,14 @@ class ChunkSender {
   template <typename Take>
   bool receive(Take take) {
     bool any = false;
-    for (;;) {
-      int found = 0;
-      MPI_Message handle;
-      MPI_Status status;
-      MPI_Improbe(MPI_ANY_SOURCE, kTagFiltered, world_, &found, &handle, &status);
-      if (!found) break;
-      std::string message = receive_message(handle, status);
+    std::string message;
+    int from = 0;
+    while (receive_arrived(world_, MPI_ANY_SOURCE, kTagFiltered, message, from)) {
       std::uint64_t key = 0;
+      if (message.size() < sizeof key)
+        throw std::runtime_error("a filtered chunk cut short, from rank " + std::to_string(from));
       message.copy(reinterpret_cast<char*>(&key), sizeof key);
-      ++received_[static_cast<std::size_t>(status.MPI_SOURCE)];
+      ++received_[static_cast<std::size_t>(from)];
       take(key, message.substr(sizeof key));
       any = true;
     }
@@ -86,7 +86,6 @@ class ChunkSender {
   bool complete();
 
  private:
-  std::string receive_message(MPI_Message& handle, const MPI_Status& status);
   bool receive_last_words();
 
   MPI_Comm world_;

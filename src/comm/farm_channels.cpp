@@ -3,6 +3,7 @@
 // communicator (the photos' bytes, when rank 0 reads them, follow with
 // payload(), as in every layout). Rank 0 deals to leaders the same way.
 #include "comm/group_channel.hpp"
+#include "comm/mpi_wait.hpp"
 
 namespace photoscore::mpi {
 
@@ -18,16 +19,8 @@ class PointToPointChannel final : public GroupChannel {
   }
   std::int64_t batch_bytes(std::size_t size) const override { return static_cast<std::int64_t>(size); }
   bool receive_batch(std::string& bytes) override {
-    int found = 0;
-    MPI_Message message;
-    MPI_Status status;
-    MPI_Improbe(peer_, kTagBatch, comm_, &found, &message, &status);
-    if (!found) return false;
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
-    bytes.resize(static_cast<std::size_t>(size));
-    MPI_Mrecv(bytes.data(), size, MPI_BYTE, &message, MPI_STATUS_IGNORE);
-    return true;
+    int from = 0;
+    return receive_arrived(comm_, peer_, kTagBatch, bytes, from);
   }
   MPI_Comm pixels(int) const override { return MPI_COMM_NULL; }
 

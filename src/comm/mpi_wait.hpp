@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,22 @@ void poll_until(Ready ready) {
     std::this_thread::sleep_for(nap);
     nap = std::min(nap * 2, std::chrono::microseconds(200));
   }
+}
+
+// The next message of `tag` from `source` (MPI_ANY_SOURCE: anyone) if one
+// has arrived, received whole into `bytes`; its sender in `from`. Never blocks.
+inline bool receive_arrived(MPI_Comm comm, int source, int tag, std::string& bytes, int& from) {
+  int found = 0;
+  MPI_Message handle;
+  MPI_Status status;
+  MPI_Improbe(source, tag, comm, &found, &handle, &status);
+  if (!found) return false;
+  int size = 0;
+  MPI_Get_count(&status, MPI_BYTE, &size);
+  bytes.resize(static_cast<std::size_t>(size));
+  MPI_Mrecv(bytes.data(), size, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+  from = status.MPI_SOURCE;
+  return true;
 }
 
 inline bool test(MPI_Request& request) {
