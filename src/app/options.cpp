@@ -16,6 +16,7 @@
 #include "analyzers/registry.hpp"
 #include "app/number_checks.hpp"
 #include "build_info.hpp"
+#include "image/codec.hpp"
 
 namespace photoscore {
 
@@ -93,9 +94,7 @@ ParseResult parse_options(int argc, char** argv) {
       "photoscore"};
   app.get_formatter()->column_width(34);
   app.add_option("INPUT_DIR", o.input_dir,
-                 "Folder of photos, any case: JPEG (.jpg .jpeg .jpe .jfif), .png, TIFF (.tif .tiff), .webp, .bmp, "
-                 "HEIF (.heic .heif .hif), camera RAW (.dng .cr2 .nef .arw .orf .rw2 .pef .raf .srw and more; "
-                 "scored from the embedded full-size preview, else demosaiced). Other files are counted, not scored")
+                 "Folder of photos, any case: " + formats_help() + ". Other files are counted, not scored")
       ->required();
   // --- finding photos (issue 12) ---
   app.add_flag("-r,--recursive", o.recursive,

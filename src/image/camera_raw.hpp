@@ -9,6 +9,8 @@
 #include <memory>
 #include <span>
 
+#include "image/probe.hpp"
+
 namespace photoscore {
 
 // LibRaw's object is large (hundreds of KiB): on the heap, not a thread's stack.
@@ -96,5 +98,10 @@ RawPlan plan_raw(LibRaw& raw, const ReadAt& read);
 // Throws DecodeError for a layout LibRaw would take too long over (a
 // million tiny tiles): refused in a moment, not after seconds.
 void check_raw_layout(LibRaw& raw);
+
+// The camera RAW codec's header probe (codec.hpp), which the TIFF codec's
+// probe tries first: false when LibRaw does not take the file.
+struct ProbeSource;
+bool probe_camera_raw(const ProbeSource& source, ImageProbe& probe);
 
 }  // namespace photoscore

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "image/big_buffer.hpp"
+#include "image/codec.hpp"
 #include "image/decoder_protocol.hpp"
 #include "image/size_text.hpp"
 
@@ -59,8 +60,10 @@ double now_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
+// As a sentence names the format ("camera RAW").
 std::string format_words(ImageFormat format) {
-  return format == ImageFormat::Raw ? "camera RAW" : std::string(format_name(format));
+  const Codec* codec = codec_of(format);
+  return std::string(codec && !codec->noun.empty() ? codec->noun : format_name(format));
 }
 
 std::string signal_name(int sig) {
@@ -393,7 +396,8 @@ void configure_decoder_helpers(DecoderHelperSettings settings) { g_settings = st
 const DecoderHelperSettings& decoder_helper_settings() { return g_settings; }
 
 bool decoded_in_helper(ImageFormat signature) {
-  return signature == ImageFormat::Raw || signature == ImageFormat::Tiff || signature == ImageFormat::Heif;
+  const Codec* codec = codec_of(signature);
+  return codec && codec->isolated;
 }
 
 void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {
