@@ -1,6 +1,6 @@
 #include <string>
 
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 #include "image/codec.hpp"
 
 namespace photoscore {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 #include "image/codec.hpp"
 #include "image/probe.hpp"
 

@@ -15,7 +15,7 @@
 #include "comm/block_report.hpp"
 #include "comm/mpi_plan.hpp"
 #include "output/row_block.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 #include "run/photo_batch.hpp"
 #include "run/process_image.hpp"
 

@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "image/big_buffer.hpp"
+#include "image/clock.hpp"
 #include "image/codec.hpp"
 #include "image/decoder_protocol.hpp"
 #include "image/size_text.hpp"
@@ -53,12 +53,6 @@ constexpr int kPollMilliseconds = 100;
 // pages for the rest of the job, while a run of like-sized photos reuses
 // them (fresh shared pages cost a fault each).
 constexpr std::uint64_t kKeepSharedBytes = std::uint64_t{64} << 20;
-
-double now_seconds() {
-  timespec t{};
-  ::clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 // As a sentence names the format ("camera RAW").
 std::string format_words(ImageFormat format) {
@@ -181,7 +175,7 @@ class Process {
       if (!send(message)) fail(shared, signature, memory_bytes);
     }
     Reply reply;
-    const double start = now_seconds();
+    const double start = seconds_now();
     double stop_seen = -1.0;
     for (;;) {
       pollfd p{socket_, POLLIN, 0};
@@ -193,7 +187,7 @@ class Process {
         fail(shared, signature, memory_bytes);  // EOF: the helper died
       }
       if (ready < 0 && errno != EINTR) fail(shared, signature, memory_bytes);
-      const double now = now_seconds();
+      const double now = seconds_now();
       if (now - start > g_settings.seconds) {
         kill_and_reap();
         throw DecodeError("decoder exceeded " + seconds_text(g_settings.seconds) + " in " +
