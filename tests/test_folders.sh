@@ -22,7 +22,7 @@ pass() { echo "ok:   $*"; }
 if "$python" "$here/check_folders.py" "$src"; then pass "src/ depends one way"; else fail "src/ has a wrong-way include"; fi
 
 cp -r "$src" "$work/wrong"
-echo '#include "run/job.hpp"' >>"$work/wrong/output/row_sink.hpp"
+echo '#include "run/job_settings.hpp"' >>"$work/wrong/output/row_sink.hpp"
 if "$python" "$here/check_folders.py" "$work/wrong" >"$work/wrong.out"; then
   fail "output/ including run/ was not caught"
 else
@@ -42,7 +42,7 @@ fi
 roots=()
 for f in output record analysis image; do roots+=(-I "$build/include/$f"); done
 printf '#include "record/run_info.hpp"\n' >"$work/down.cpp"
-printf '#include "run/job.hpp"\n' >"$work/up.cpp"
+printf '#include "run/job_settings.hpp"\n' >"$work/up.cpp"
 if "$cxx" -std=c++20 -fsyntax-only "${roots[@]}" "$work/down.cpp" 2>"$work/down.err"; then
   pass "output's include roots reach record/ (below it)"
 else
@@ -51,7 +51,7 @@ fi
 if "$cxx" -std=c++20 -fsyntax-only "${roots[@]}" "$work/up.cpp" 2>"$work/up.err"; then
   fail "a file with output's include roots compiled an include of run/"
 else
-  grep -q "run/job.hpp" "$work/up.err" && pass "an include of run/ from output fails to compile" ||
+  grep -q "run/job_settings.hpp" "$work/up.err" && pass "an include of run/ from output fails to compile" ||
     fail "unexpected compiler error: $(head -c 300 "$work/up.err")"
 fi
 

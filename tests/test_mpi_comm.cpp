@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "analyzers/registry.hpp"
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_runner.hpp"
 #include "output/row_json.hpp"

@@ -1,8 +1,8 @@
 #include "analysis/score_image.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
+
+#include "image/clock.hpp"
 
 namespace photoscore {
 
@@ -33,10 +33,10 @@ void ImageScorer::visit(const Strip& strip, int slot) {
   // Timing per analyzer needs a clock read per strip; it is cheap next to a
   // strip's work (thousands of pixels).
   std::vector<double>& mine = per_slot_[static_cast<std::size_t>(slot)];
-  double t = omp_get_wtime();
+  double t = seconds_now();
   for (std::size_t i = 0; i < kernels_.size(); ++i) {
     kernels_[i]->consume(strip, slot);
-    const double now = omp_get_wtime();
+    const double now = seconds_now();
     mine[i] += now - t;
     t = now;
   }
@@ -58,14 +58,14 @@ void ImageScorer::begin(const RgbImage& image, ScoreTimes* times) {
 
 void ImageScorer::rows_ready(int rows) {
   if (threads_ != 1) return;
-  const double t = times_ ? omp_get_wtime() : 0.0;
+  const double t = times_ ? seconds_now() : 0.0;
   walker_.advance(rows, [this](const Strip& strip, int slot) { visit(strip, slot); });
-  if (times_) times_->inline_seconds += omp_get_wtime() - t;
+  if (times_) times_->inline_seconds += seconds_now() - t;
 }
 
 std::vector<AnalyzerResult> ImageScorer::finish() {
   const RgbImage& image = *current_;
-  const double t0 = times_ ? omp_get_wtime() : 0.0;
+  const double t0 = times_ ? seconds_now() : 0.0;
   if (threads_ == 1) {
     walker_.advance(image.height, [this](const Strip& strip, int slot) { visit(strip, slot); });
   } else {
@@ -83,15 +83,15 @@ std::vector<AnalyzerResult> ImageScorer::finish() {
         sweeps += slot[i];
       }
     }
-    const double strips = times_->inline_seconds + (omp_get_wtime() - t0);
+    const double strips = times_->inline_seconds + (seconds_now() - t0);
     times_->gray_seconds = std::max(0.0, strips - sweeps);
   }
   std::vector<AnalyzerResult> results;
   results.reserve(kernels_.size());
   for (std::size_t i = 0; i < kernels_.size(); ++i) {
-    const double t = times_ ? omp_get_wtime() : 0.0;
+    const double t = times_ ? seconds_now() : 0.0;
     results.push_back(kernels_[i]->finish(image));
-    if (times_) times_->analyzer_seconds[i] += omp_get_wtime() - t;
+    if (times_) times_->analyzer_seconds[i] += seconds_now() - t;
   }
   current_ = nullptr;
   times_ = nullptr;

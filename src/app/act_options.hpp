@@ -1,5 +1,5 @@
 #pragma once
-// Options for acting on verdicts and for what people read (issue 12):
+// Options for acting on verdicts and for what people read:
 // progress, links per verdict, XMP sidecars, the HTML report, the summary
 // for scripts, plain output and colour. Kept apart from options.cpp so that the
 // core options and these evolve without stepping on each other.

@@ -1,11 +1,11 @@
 #pragma once
-// The sinks of issue 12's "acting on verdicts" and progress, added to a
+// The sinks that act on verdicts and show progress, added to a
 // run's sink set by make_sinks.
 #include <cstdio>
 
 #include "app/options.hpp"
 #include "output/row_sink.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore {
 

@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 
 namespace photoscore {
 

@@ -1,6 +1,7 @@
 #include <string>
 
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
+#include "image/codec.hpp"
 
 namespace photoscore {
 
@@ -8,7 +9,7 @@ InputListing job_listing(const Options& o) {
   InputListing listing = list_input_tree(o.input_dir, o.recursive);
   if (listing.files.empty()) {
     std::string message = "no photos in " + o.input_dir + (o.recursive ? " or its subfolders" : "") +
-                          " (looked for JPEG, PNG, TIFF, WebP, BMP, HEIF and camera RAW files)";
+                          " (looked for " + formats_list() + " files)";
     // The usual slip with a camera card: photos in DCIM/100CANON, not at the top.
     if (!o.recursive) {
       if (const int n = subfolders_with_photos(o.input_dir); n > 0) {

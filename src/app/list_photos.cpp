@@ -3,14 +3,14 @@
 // committing a cluster allocation to it.
 #include <omp.h>
 
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
+#include "image/codec.hpp"
 #include "image/probe.hpp"
 
 namespace photoscore {
@@ -23,10 +23,6 @@ namespace {
 // estimate to plan with, not a promise: other machines and formats differ.
 constexpr double kSecondsPerMegapixel = 0.008;
 constexpr double kDemosaicSecondsPerMegapixel = 0.15;
-
-constexpr std::array<ImageFormat, 7> kFormats = {ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::Tiff,
-                                                 ImageFormat::Webp, ImageFormat::Bmp, ImageFormat::Heif,
-                                                 ImageFormat::Raw};
 
 std::string seconds_text(double s) {
   char text[64];
@@ -49,8 +45,10 @@ int list_photos(const Options& o, const Job& job) {
 #pragma omp parallel for schedule(dynamic) num_threads(job.threads)
   for (std::size_t i = 0; i < files.size(); ++i) probes[i] = probe_image(files[i].path);
 
-  std::array<int, kFormats.size()> count{};
-  std::array<double, kFormats.size()> megapixels{};
+  const auto formats = codecs();
+  std::vector<int> count(formats.size());
+  std::vector<double> megapixels(formats.size());
+  int raws = 0;
   int unreadable = 0;
   int too_large = 0;
   int previews = 0;
@@ -67,11 +65,12 @@ int list_photos(const Options& o, const Job& job) {
       continue;
     }
     const double mp = static_cast<double>(p.width) * static_cast<double>(p.height) / 1e6;
-    for (std::size_t f = 0; f < kFormats.size(); ++f) {
-      if (kFormats[f] != p.format) continue;
+    for (std::size_t f = 0; f < formats.size(); ++f) {
+      if (formats[f]->format != p.format) continue;
       ++count[f];
       megapixels[f] += mp;
     }
+    raws += p.format == ImageFormat::Raw ? 1 : 0;
     previews += p.raw_preview ? 1 : 0;
     const bool demosaic = p.format == ImageFormat::Raw && !p.raw_preview;
     cpu_seconds += mp * (demosaic ? kDemosaicSecondsPerMegapixel : kSecondsPerMegapixel);
@@ -81,15 +80,14 @@ int list_photos(const Options& o, const Job& job) {
               files.size() == 1 ? "" : "s", o.input_dir.c_str(), o.recursive ? " and its subfolders" : "");
   std::printf("  %-8s %7s %12s\n", "format", "files", "megapixels");
   double total_mp = 0.0;
-  for (std::size_t f = 0; f < kFormats.size(); ++f) {
+  for (std::size_t f = 0; f < formats.size(); ++f) {
     if (count[f] == 0) continue;
-    std::printf("  %-8s %7d %12.1f\n", std::string(format_name(kFormats[f])).c_str(), count[f],
-                megapixels[f]);
+    std::printf("  %-8s %7d %12.1f\n", std::string(formats[f]->name).c_str(), count[f], megapixels[f]);
     total_mp += megapixels[f];
   }
   std::printf("  %-8s %7zu %12.1f\n", "total", files.size(), total_mp);
-  if (count.back() > 0) {
-    std::printf("  RAW: %d from the embedded preview, %d demosaiced\n", previews, count.back() - previews);
+  if (raws > 0) {
+    std::printf("  RAW: %d from the embedded preview, %d demosaiced\n", previews, raws - previews);
   }
   if (unreadable > 0) {
     std::printf("  unreadable header: %d (each would get an error row)\n", unreadable);

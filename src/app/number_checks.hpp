@@ -1,7 +1,7 @@
 #pragma once
 // Bounds on floating-point options, with messages a person can read: CLI11's
 // Range and PositiveNumber print their bounds with %f, so a value past the
-// largest double came back with 300 digits of it (issue 22). Values and
+// largest double came back with 300 digits of it. Values and
 // bounds are shown as %g.
 #include <CLI/CLI.hpp>
 #include <cmath>

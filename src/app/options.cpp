@@ -15,7 +15,9 @@
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
 #include "app/number_checks.hpp"
+#include "app/unknown_options.hpp"
 #include "build_info.hpp"
+#include "image/codec.hpp"
 
 namespace photoscore {
 
@@ -93,11 +95,9 @@ ParseResult parse_options(int argc, char** argv) {
       "photoscore"};
   app.get_formatter()->column_width(34);
   app.add_option("INPUT_DIR", o.input_dir,
-                 "Folder of photos, any case: JPEG (.jpg .jpeg .jpe .jfif), .png, TIFF (.tif .tiff), .webp, .bmp, "
-                 "HEIF (.heic .heif .hif), camera RAW (.dng .cr2 .nef .arw .orf .rw2 .pef .raf .srw and more; "
-                 "scored from the embedded full-size preview, else demosaiced). Other files are counted, not scored")
+                 "Folder of photos, any case: " + formats_help() + ". Other files are counted, not scored")
       ->required();
-  // --- finding photos (issue 12) ---
+  // --- finding photos ---
   app.add_flag("-r,--recursive", o.recursive,
                "Subfolders too (a card's DCIM/100CANON/...): filename becomes the path relative to INPUT_DIR; "
                "symlinked folders are followed once; dotfiles and hidden folders are passed over");
@@ -127,7 +127,7 @@ ParseResult parse_options(int argc, char** argv) {
   app.add_option("--jsonl", o.jsonl, "JSONL archive to write, one row per file")->capture_default_str();
   app.add_option("--h5", o.h5, "HDF5 file to write: rows, provenance and timings")->capture_default_str();
   app.add_option("--csv", o.csv, "Also write the rows as CSV (RFC 4180, a header line; for spreadsheets)");
-  // --- safety (issue 11) ---
+  // --- safety ---
   app.add_flag(
       "--force", o.force,
       "Replace existing results (JSONL, HDF5, CSV, their .meta and .lock) and sidecars that are not XMP "
@@ -175,7 +175,7 @@ ParseResult parse_options(int argc, char** argv) {
          "than all of it gets an error row; 0 for none. Default: 80% of the memory the job may use "
          "(machine, cgroup or Slurm --mem), shared among the ranks of a node")
       ->check(finite_in(0.0, 1e9));
-  // --- decoder isolation (issue 22) ---
+  // --- decoder isolation ---
   std::string decoders_word = "isolated";
   app.add_option(
          "--decoders", decoders_word,
@@ -223,7 +223,7 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--profile", o.profile, help)->check(CLI::IsMember(names))->capture_default_str();
   }
   // --- end calibrated profile ---
-  add_act_options(app, o.act);  // issue 12: progress, acting on verdicts, plain output
+  add_act_options(app, o.act);  // progress, acting on verdicts, plain output
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {
@@ -241,7 +241,16 @@ ParseResult parse_options(int argc, char** argv) {
     result.stop = true;
     result.exit_code = 2;
     result.message_is_error = true;
-    result.message = std::string("photoscore: ") + e.what() + " (see photoscore --help)\n";
+    std::string what = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      std::vector<std::string> known;
+      for (const CLI::Option* option : app.get_options()) {
+        for (const std::string& name : option->get_lnames()) known.push_back("--" + name);
+      }
+      if (std::string unknown = unknown_options_message(app.remaining(), known); !unknown.empty())
+        what = unknown;
+    }
+    result.message = "photoscore: " + what + " (see photoscore --help)\n";
     return result;
   }
   if (!mode_word.empty()) o.mode = parse_mode(mode_word);
@@ -300,7 +309,15 @@ MergePolicy make_policy(const Options& o) {
   const std::vector<std::string> names = o.analyzers.empty() ? profile->default_names() : o.analyzers;
   for (const auto& name : names) {
     const AnalyzerSpec* spec = profile->find(name);
-    if (!spec) throw std::invalid_argument("--analyzers: unknown analyzer '" + name + "'");
+    if (!spec) {
+      std::string known;
+      for (std::size_t i = 0; i < profile->analyzers.size(); ++i) {
+        known += i == 0 ? "" : i + 1 == profile->analyzers.size() ? " and " : ", ";
+        known += profile->analyzers[i].name;
+      }
+      throw std::invalid_argument("--analyzers: unknown analyzer '" + name + "'; the " + profile->name +
+                                  " profile has " + known);
+    }
     for (const auto* seen : policy.analyzers) {
       if (seen == spec) throw std::invalid_argument("--analyzers: '" + name + "' given twice");
     }

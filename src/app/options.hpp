@@ -32,7 +32,7 @@ struct Options {
   double max_megapixels = 500.0;
   double max_file_mb = static_cast<double>(kDefaultMaxFileBytes >> 20);
   double memory_budget_mb = -1.0;  // --memory-budget; < 0: from the machine, 0: none
-  // --- decoder isolation (issue 22) ---
+  // --- decoder isolation ---
   bool decoders_in_process = false;  // --decoders in-process: no helper processes
   double decode_timeout = 60.0;      // --decode-timeout: seconds a helper may take per photo
   int in_flight = 3;  // photos in flight per analyzer group (MPI)
@@ -40,14 +40,14 @@ struct Options {
   double shared_mb = -1.0;  // --shared-mb: MiB of a roles member's part of the window; < 0: the default
   ReadMode read = ReadMode::Auto;  // MPI: who reads the files (--read)
   std::string command_line;
-  bool recursive = false;  // --recursive: subfolders too (issue 12)
+  bool recursive = false;  // --recursive: subfolders too
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
-  ActOptions act;  // progress, --link-into, --xmp, --report, --summary-json, --plain, --color (issue 12)
+  ActOptions act;                // progress, --link-into, --xmp, --report, --summary-json, --plain, --color
   // Not an option: set at start-up when an MPI launcher (mpirun, srun)
   // started the process, whose terminal is then not a person's.
   bool under_launcher = false;
-  // --- safety (issue 11) ---
+  // --- safety ---
   bool force = false;   // --force: existing results may be replaced
   bool resume = false;  // --resume: keep the JSONL's rows, score the rest
 };

@@ -20,7 +20,12 @@ namespace {
 struct Output {
   std::string flag;  // "--jsonl"
   std::string path;
+  // What --resume does with it, for the message that refuses an existing
+  // one: the row files keep their rows, a page or a summary is made again.
+  std::string on_resume = "keeps its rows and scores the rest";
 };
+
+constexpr const char* kMadeAgain = "makes it again from the kept rows and the new";
 
 std::string folder_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -137,8 +142,9 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   if (!options.csv.empty()) outputs.push_back({"--csv", options.csv});
   // The page and the summary are results too: the same rules, and with
   // --resume they are written whole again, as the HDF5 file is.
-  if (!options.act.report.empty()) outputs.push_back({"--report", options.act.report});
-  if (!options.act.summary_json.empty()) outputs.push_back({"--summary-json", options.act.summary_json});
+  if (!options.act.report.empty()) outputs.push_back({"--report", options.act.report, kMadeAgain});
+  if (!options.act.summary_json.empty())
+    outputs.push_back({"--summary-json", options.act.summary_json, kMadeAgain});
   check_paths(options, outputs, files);
   // With -r the links would be photos of the next run (each scored twice).
   if (!options.act.link_into.empty() && options.recursive &&
@@ -177,8 +183,8 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
     for (const Output& o : outputs) {
       struct stat st {};
       if (::stat(o.path.c_str(), &st) == 0) {
-        throw InputError(for_terminal(o.path) +
-                         " already exists: --force replaces it, --resume keeps its rows and scores the rest");
+        throw InputError(for_terminal(o.path) + " already exists: --force replaces it, --resume " +
+                         o.on_resume);
       }
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
 // What a run may do to its output paths, decided on the writing rank before
 // any sink is made, so that a run that is refused leaves every file as it
-// was (issue 11).
+// was.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,7 +12,7 @@
 #include "output/output_lock.hpp"
 #include "output/row_schema.hpp"
 #include "run/input_files.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore {
 

@@ -12,6 +12,7 @@
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
 #include "comm/row_assembler.hpp"
+#include "image/clock.hpp"
 #include "run/photo_batch.hpp"
 
 namespace photoscore::mpi {
@@ -41,7 +42,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
   RowAssembler rows(job, plan, static_cast<std::size_t>(me.group));
 
   RankTiming timing = empty_timing(job.policy.analyzers.size());
-  const double start = MPI_Wtime();
+  const double start = seconds_now();
   std::deque<Queued> queue;
   std::list<Outgoing> outgoing;
   std::string batch_bytes;
@@ -59,7 +60,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
         break;
       }
       const PhotoBatch batch = decode_batch(batch_bytes);
-      rows.expect(batch, MPI_Wtime());
+      rows.expect(batch, seconds_now());
       for (std::size_t k = 0; k < batch.photos.size(); ++k) {
         Queued& q = queue.emplace_back();
         q.photo = batch.photos[k];
@@ -70,7 +71,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
         }
       }
     }
-    while (rows.block_due(MPI_Wtime())) {
+    while (rows.block_due(seconds_now())) {
       Outgoing& out = outgoing.emplace_back();
       std::vector<ChunkPiece> pieces;
       rows.take_message(out.message, pieces);
@@ -92,7 +93,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
       if (ended && rows.idle()) break;
       StageClock clock(timing.wait);
       // Rows that have waited long enough go out even with nothing new.
-      poll_until([&] { return pump() || rows.block_due(MPI_Wtime()); });
+      poll_until([&] { return pump() || rows.block_due(seconds_now()); });
       continue;
     }
     Queued& q = queue.front();
@@ -104,13 +105,13 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     std::string identity;
     const std::vector<std::uint8_t>* bytes =
         photo_bytes(job, q.photo.payload, q.photo.path, q.bytes, file, error, identity, timing);
-    const double t0 = MPI_Wtime();
+    const double t0 = seconds_now();
     ImageOutcome outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);
     outcome.identity = std::move(identity);
-    account_photo(outcome, std::max(0.0, MPI_Wtime() - t0 - outcome.decode_seconds), me, timing);
+    account_photo(outcome, std::max(0.0, seconds_now() - t0 - outcome.decode_seconds), me, timing);
     {
       StageClock clock(timing.merge);
-      rows.add(rank, q.seq, std::move(outcome), busy_seconds(timing), MPI_Wtime());
+      rows.add(rank, q.seq, std::move(outcome), busy_seconds(timing), seconds_now());
     }
     queue.pop_front();
   }
@@ -121,7 +122,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
       return outgoing.empty() && chunks.done();
     });
   }
-  timing.wall = MPI_Wtime() - start;
+  timing.wall = seconds_now() - start;
   return timing;
 }
 

@@ -6,8 +6,9 @@
 // ranks) and the decoded pixels into communicators of the analyzer ranks
 // alone; farm sends point-to-point to the group's single worker. Either way
 // the bytes of a photo that rank 0 reads go point-to-point to the one rank
-// that decodes it (payload()). A new layout is one file that provides
-// make_..._channels().
+// that decodes it (payload()). A new layout is its channels' file, which
+// provides make_..._channels(), its group ranks' loop, its LayoutRuntime in
+// layouts.cpp and its LayoutKind in the plan (mpi_plan.hpp).
 #include <mpi.h>
 
 #include <cstdint>

@@ -19,7 +19,7 @@
 #include "comm/decode_balancer.hpp"
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore::mpi {
 

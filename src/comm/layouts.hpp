@@ -10,7 +10,7 @@
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
 #include "record/run_info.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore::mpi {
 

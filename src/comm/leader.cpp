@@ -20,6 +20,7 @@
 #include "comm/lanes.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
+#include "image/clock.hpp"
 #include "run/photo_batch.hpp"
 
 namespace photoscore::mpi {
@@ -43,7 +44,7 @@ class Leader {
   }
 
   RankTiming run() {
-    start_ = MPI_Wtime();
+    start_ = seconds_now();
     for (;;) {
       bool progress = account(timing_, [&] { return receive(); });
       progress |= deal();
@@ -69,12 +70,11 @@ class Leader {
           // The end of its last chunk sends (rank 0 waits for nothing
           // else from it then) wakes it too.
           return arrived != 0 || finish_sends() ||
-                 (open_.count > 0 && MPI_Wtime() - open_since_ >= kMaxSeconds) ||
-                 (sent_end_ && chunks_.done());
+                 (open_.count > 0 && seconds_now() - open_since_ >= kMaxSeconds) || (sent_end_ && chunks_.done());
         });
       }
     }
-    timing_.wall = MPI_Wtime() - start_;
+    timing_.wall = seconds_now() - start_;
     return timing_;
   }
 
@@ -138,17 +138,17 @@ class Leader {
   // The lanes' blocks, held until they are next in file order.
   bool collect() {
     double handling = 0.0;
-    const double start = MPI_Wtime();
+    const double start = seconds_now();
     const bool moved = blocks_.pump([&](int, std::string&& message) {
-      const double t0 = MPI_Wtime();
+      const double t0 = seconds_now();
       std::size_t block_at = 0;
       lanes_.returned(message, block_at);
       const std::int64_t first = view_block(std::string_view(message).substr(block_at)).first;
       held_.emplace(first, Held{std::move(message), block_at});
-      handling += MPI_Wtime() - t0;
-      timing_.merge += MPI_Wtime() - t0;
+      handling += seconds_now() - t0;
+      timing_.merge += seconds_now() - t0;
     });
-    (moved ? timing_.comm : timing_.wait) += MPI_Wtime() - start - handling;
+    (moved ? timing_.comm : timing_.wait) += seconds_now() - start - handling;
     return moved;
   }
 
@@ -160,7 +160,7 @@ class Leader {
   // leaders' photos lie between, and a block never spans those.
   bool forward() {
     bool moved = false;
-    const double t0 = MPI_Wtime();
+    const double t0 = seconds_now();
     for (;;) {
       while (!ranges_.empty() && ranges_.front().end <= next_) ranges_.pop_front();
       if (ranges_.empty()) break;
@@ -179,7 +179,7 @@ class Leader {
         open_.first = view.first;
         open_.stopped = view.stopped;
         open_.sections.assign(view.sections.size(), std::string());
-        open_since_ = MPI_Wtime();
+        open_since_ = seconds_now();
       }
       if (!open_.stopped) {
         for (std::size_t k = 0; k < view.sections.size(); ++k) open_.sections[k] += view.sections[k];
@@ -196,11 +196,11 @@ class Leader {
       }
       if (batch_done || open_.count >= kMaxRows) send_open();
     }
-    if (open_.count > 0 && MPI_Wtime() - open_since_ >= kMaxSeconds) {
+    if (open_.count > 0 && seconds_now() - open_since_ >= kMaxSeconds) {
       send_open();
       moved = true;
     }
-    timing_.merge += MPI_Wtime() - t0;
+    timing_.merge += seconds_now() - t0;
     return moved;
   }
 
@@ -208,7 +208,7 @@ class Leader {
     BlockReport report;
     report.group = lane_;
     // The node's elapsed seconds: rank 0 sizes the next batches by them.
-    report.members.push_back({rank_, 0, 0.0, 0.0, MPI_Wtime() - start_});
+    report.members.push_back({rank_, 0, 0.0, 0.0, seconds_now() - start_});
     std::string block;
     encode_block(open_, block);
     Up& up = up_.emplace_back();

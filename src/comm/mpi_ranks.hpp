@@ -9,7 +9,7 @@
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_wait.hpp"
 #include "run/input_files.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/process_image.hpp"
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "image/clock.hpp"
 #include "record/run_info.hpp"
 
 namespace photoscore::mpi {
@@ -80,8 +81,8 @@ inline void book_stage(double& stage, double spent, double mark) {
 // (those of no clock inside it).
 class StageClock {
  public:
-  explicit StageClock(double& stage) : stage_(stage), start_(MPI_Wtime()), mark_(booked_seconds()) {}
-  ~StageClock() { book_stage(stage_, MPI_Wtime() - start_, mark_); }
+  explicit StageClock(double& stage) : stage_(stage), start_(seconds_now()), mark_(booked_seconds()) {}
+  ~StageClock() { book_stage(stage_, seconds_now() - start_, mark_); }
   StageClock(const StageClock&) = delete;
   StageClock& operator=(const StageClock&) = delete;
 
@@ -96,10 +97,10 @@ class StageClock {
 // yields the core inside such calls, for as long as the scheduler likes).
 template <typename Call>
 bool account(RankTiming& timing, Call call) {
-  const double start = MPI_Wtime();
+  const double start = seconds_now();
   const double mark = booked_seconds();
   const bool moved = call();
-  book_stage(moved ? timing.comm : timing.wait, MPI_Wtime() - start, mark);
+  book_stage(moved ? timing.comm : timing.wait, seconds_now() - start, mark);
   return moved;
 }
 

@@ -64,7 +64,7 @@ bool backing_file(const void* address, std::string& path, off_t& offset) {
 // Gives the pages of [base, base + bytes) their memory now. Open MPI makes
 // the window's file sparse: a page first touched once /dev/shm is full
 // would be a SIGBUS in the middle of a photo, which no error path can
-// catch (issue 22). Reserved here, a full /dev/shm is an error at start
+// catch. Reserved here, a full /dev/shm is an error at start
 // instead, and the group sends pixels by broadcast. MADV_POPULATE_WRITE
 // (Linux 5.14) faults every page in writable and returns an error where a
 // touch would raise SIGBUS; before it, posix_fallocate on the backing file.

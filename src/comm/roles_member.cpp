@@ -32,6 +32,7 @@
 #include "comm/request_set.hpp"
 #include "comm/roles_photo.hpp"
 #include "comm/row_assembler.hpp"
+#include "image/clock.hpp"
 #include "run/photo_batch.hpp"
 
 namespace photoscore::mpi {
@@ -62,7 +63,7 @@ class Member {
   }
 
   RankTiming run() {
-    const double start = MPI_Wtime();
+    const double start = seconds_now();
     for (;;) {
       account(timing_, [&] { return pump(); });
       if (queue_.empty()) {
@@ -99,7 +100,7 @@ class Member {
         return draining_.empty() && blocks_.empty() && chunks_.done();
       });
     }
-    timing_.wall = MPI_Wtime() - start;
+    timing_.wall = seconds_now() - start;
     return timing_;
   }
 
@@ -112,7 +113,7 @@ class Member {
 
   void wait() {
     StageClock clock(timing_.wait);
-    poll_until([&] { return pump() || (rows_ && rows_->block_due(MPI_Wtime())); });
+    poll_until([&] { return pump() || (rows_ && rows_->block_due(seconds_now())); });
   }
 
   // Moves every message along without scoring anything; true if something
@@ -162,7 +163,7 @@ class Member {
         break;
       }
       const PhotoBatch batch = decode_batch(batch_bytes_);
-      if (rows_) rows_->expect(batch, MPI_Wtime());
+      if (rows_) rows_->expect(batch, seconds_now());
       for (std::size_t k = 0; k < batch.photos.size(); ++k) {
         const BatchPhoto& b = batch.photos[k];
         auto photo = std::make_unique<Photo>();
@@ -191,19 +192,19 @@ class Member {
 
   // --- scoring, one photo at a time; each returns its seconds ---
   double begin_scoring(Photo& p) {
-    const double t = MPI_Wtime();
+    const double t = seconds_now();
     scorer_.begin(*p.image, &p.times);
     p.begun = true;
     return book(p, t);
   }
   double score_rows(Photo& p, int rows) {
-    const double t = MPI_Wtime();
+    const double t = seconds_now();
     scorer_.rows_ready(rows);
     p.rows_scored = rows;
     return book(p, t);
   }
   static double book(Photo& p, double since) {
-    const double spent = MPI_Wtime() - since;
+    const double spent = seconds_now() - since;
     p.score_seconds += spent;
     return spent;
   }
@@ -259,7 +260,7 @@ class Member {
         photo_bytes(job_, p.h.payload, p.h.path, p.payload, file_, error, p.identity, timing_);
     double elsewhere = 0.0;  // seconds of the decode's callbacks not spent decoding
     const RowsDone rows_done = [&](int rows) {
-      const double t = MPI_Wtime();
+      const double t = seconds_now();
       const double mark = booked_seconds();  // the clocks of the pump below (merging, a chunk) book their own
       double scored = 0.0;
       const int sent = p.pieces_sent;
@@ -278,15 +279,15 @@ class Member {
         last_pump_ = t;
       }
       if (!inline_score) scored += advance_front();
-      const double spent = MPI_Wtime() - t;
+      const double spent = seconds_now() - t;
       elsewhere += spent;
       book_stage(timing_.comm, spent - scored, mark);  // the scoring is booked with the photo
     };
-    const double t0 = MPI_Wtime();
+    const double t0 = seconds_now();
     if (bytes) error = decode_photo(*bytes, job_.limits, image, &rows_done);
-    p.decode_seconds = MPI_Wtime() - t0 - elsewhere;
+    p.decode_seconds = seconds_now() - t0 - elsewhere;
     p.error = error;
-    const double t1 = MPI_Wtime();
+    const double t1 = seconds_now();
     const double mark = booked_seconds();
     if (!p.frame_sent) stream_.send_frame(p, error.empty());
     // After a failure past the frame, the rows are whatever the decoder
@@ -305,7 +306,7 @@ class Member {
     }
     p.decoded = true;
     pool_.give_back(std::move(p.payload));
-    book_stage(timing_.comm, MPI_Wtime() - t1, mark);
+    book_stage(timing_.comm, seconds_now() - t1, mark);
   }
 
   void finish_mine(Photo& p) {
@@ -366,7 +367,7 @@ class Member {
       return;
     }
     StageClock clock(timing_.merge);
-    rows_->add(rank_, seq, std::move(outcome), busy_seconds(timing_), MPI_Wtime());
+    rows_->add(rank_, seq, std::move(outcome), busy_seconds(timing_), seconds_now());
   }
 
   // The merging rank: the other members' parts in, blocks of rows out.
@@ -375,10 +376,10 @@ class Member {
     Part part;
     while (receive_part(world_, part)) {
       StageClock clock(timing_.merge);
-      rows_->add(part.rank, part.seq, std::move(part.outcome), part.busy, MPI_Wtime());
+      rows_->add(part.rank, part.seq, std::move(part.outcome), part.busy, seconds_now());
       moved = true;
     }
-    while (rows_->block_due(MPI_Wtime())) {
+    while (rows_->block_due(seconds_now())) {
       Block& block = blocks_.emplace_back();
       std::vector<ChunkPiece> pieces;
       rows_->take_message(block.message, pieces);
@@ -399,7 +400,7 @@ class Member {
   ImageOutcome score_whole(Photo& p) {
     try {
       if (!p.begun) begin_scoring(p);
-      const double t = MPI_Wtime();
+      const double t = seconds_now();
       std::vector<AnalyzerResult> results = scorer_.finish();
       book(p, t);
       return scored_outcome(*p.image, std::move(results), std::move(p.times), 0.0);

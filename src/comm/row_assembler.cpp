@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "run/clock.hpp"
+#include "image/clock.hpp"
 
 namespace photoscore::mpi {
 

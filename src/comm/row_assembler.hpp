@@ -18,7 +18,7 @@
 #include "output/chunk_assembly.hpp"
 #include "output/h5_sink.hpp"
 #include "output/row_block.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 #include "run/photo_batch.hpp"
 #include "run/process_image.hpp"
 

@@ -19,7 +19,7 @@
 #include "comm/lanes.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
-#include "run/clock.hpp"
+#include "image/clock.hpp"
 #include "run/photo_batch.hpp"
 #include "run/process_image.hpp"
 #include "run/stop_signal.hpp"
@@ -54,7 +54,7 @@ class Source {
     // cost as much as the writing). Kept in the heap, the pages are reused.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    const double start = MPI_Wtime();
+    const double start = seconds_now();
     end_ = files_.size();
     bool ended = false;
     while (!ended || !outgoing_.empty() || !chunks_.complete()) {
@@ -97,7 +97,7 @@ class Source {
         });
       }
     }
-    timing_.wall = MPI_Wtime() - start;
+    timing_.wall = seconds_now() - start;
     return timing_;
   }
 
@@ -136,9 +136,9 @@ class Source {
       std::int64_t payload = -1;
       if (lane.rank0_reads) {
         std::string error;
-        const double t0 = MPI_Wtime();
+        const double t0 = seconds_now();
         const bool readable = read_photo(file.path, bytes, error, job_.limits.max_file_bytes, &identity);
-        read_seconds = MPI_Wtime() - t0;
+        read_seconds = seconds_now() - t0;
         timing_.read += read_seconds;
         if (!readable) {
           if (batch) break;  // the batch ends before it; its row is rank 0's
@@ -204,19 +204,19 @@ class Source {
   // except the writer's appends, which the writer books as writing.
   bool collect() {
     double handling = 0.0;
-    const double start = MPI_Wtime();
+    const double start = seconds_now();
     const bool moved = blocks_.pump([&](int, std::string&& message) {
-      const double t0 = MPI_Wtime();
+      const double t0 = seconds_now();
       std::size_t block_at = 0;
       lanes_.returned(message, block_at);
-      const double t1 = MPI_Wtime();
+      const double t1 = seconds_now();
       writer_.finish_encoded(std::move(message), block_at);
-      const double t2 = MPI_Wtime();
+      const double t2 = seconds_now();
       timing_.merge += t1 - t0;
       handling += t2 - t0;
     });
     for (std::string& spent : writer_.take_spent()) blocks_.recycle(std::move(spent));
-    (moved ? timing_.comm : timing_.wait) += MPI_Wtime() - start - handling;
+    (moved ? timing_.comm : timing_.wait) += seconds_now() - start - handling;
     return moved;
   }
 
@@ -224,17 +224,17 @@ class Source {
   // owners, filtered chunks in to be written (which the writer books as
   // writing; the rest is communication).
   bool chunks() {
-    const double start = MPI_Wtime();
+    const double start = seconds_now();
     double writing = 0.0;
     std::vector<ChunkPiece> pieces = writer_.take_chunk_pieces();
     const bool sent = !pieces.empty();
     if (sent) chunks_.send(std::move(pieces), timing_);
     const bool back = chunks_.receive([&](std::uint64_t key, std::string&& filtered) {
-      const double t0 = MPI_Wtime();
+      const double t0 = seconds_now();
       writer_.write_filtered(key, std::move(filtered));
-      writing += MPI_Wtime() - t0;
+      writing += seconds_now() - t0;
     });
-    ((sent || back) ? timing_.comm : timing_.wait) += MPI_Wtime() - start - writing;
+    ((sent || back) ? timing_.comm : timing_.wait) += seconds_now() - start - writing;
     return sent || back;
   }
 

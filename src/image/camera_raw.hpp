@@ -9,6 +9,8 @@
 #include <memory>
 #include <span>
 
+#include "image/probe.hpp"
+
 namespace photoscore {
 
 // LibRaw's object is large (hundreds of KiB): on the heap, not a thread's stack.
@@ -17,8 +19,8 @@ std::unique_ptr<LibRaw> make_libraw();
 // LibRaw's data source over bytes in memory, which remembers whether LibRaw
 // asked for bytes past the end once watch() was called: a loader that does
 // so is decoding sensor data that is not there, and LibRaw 0.20 goes on
-// with whatever its buffers held (issue 22: the same truncated DNG scored
-// differently run to run).
+// with whatever its buffers held (the same truncated DNG scored differently
+// run to run).
 class TrackedBuffer : public LibRaw_buffer_datastream {
  public:
   explicit TrackedBuffer(std::span<const std::uint8_t> bytes)
@@ -41,7 +43,7 @@ class TrackedBuffer : public LibRaw_buffer_datastream {
 // with each other (a ColorMatrix of 8 values, a CFAPattern shorter than its
 // repeat dimensions) and builds the color matrices and the CFA layout from
 // them: from whatever the stack held, return addresses and canaries among
-// it, which differ from process to process (issue 22: valgrind traces every
+// it, which differ from process to process (valgrind traced every
 // mutant that scored differently run to run to parse_tiff_ifd's stack). A
 // reading is made over a stack painted with a fixed pattern, so stale bytes
 // of earlier photos never enter it, and digested. A decoder helper's
@@ -96,5 +98,10 @@ RawPlan plan_raw(LibRaw& raw, const ReadAt& read);
 // Throws DecodeError for a layout LibRaw would take too long over (a
 // million tiny tiles): refused in a moment, not after seconds.
 void check_raw_layout(LibRaw& raw);
+
+// The camera RAW codec's header probe (codec.hpp), which the TIFF codec's
+// probe tries first: false when LibRaw does not take the file.
+struct ProbeSource;
+bool probe_camera_raw(const ProbeSource& source, ImageProbe& probe);
 
 }  // namespace photoscore

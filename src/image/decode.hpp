@@ -18,13 +18,17 @@
 
 namespace photoscore {
 
+// The formats of the format table (codec.hpp); a decoder helper's reply
+// names one by its number (decoder_protocol.hpp).
 enum class ImageFormat { Unknown, Jpeg, Png, Tiff, Webp, Bmp, Heif, Raw };
 
+// The codec's name ("JPEG"), "unknown" for Unknown.
 std::string_view format_name(ImageFormat format);
 
-// Sniffs the format from the leading bytes; Unknown when none matches.
-// TIFF-based camera RAWs (DNG, CR2, NEF, ARW...) share TIFF's signature, so
-// TIFF-signed bytes are Raw when LibRaw accepts them.
+// Sniffs the format from the leading bytes (each codec's signature);
+// Unknown when none matches. TIFF-based camera RAWs (DNG, CR2, NEF, ARW...)
+// share TIFF's signature, so TIFF-signed bytes are Raw when LibRaw accepts
+// them.
 ImageFormat detect_format(std::span<const std::uint8_t> bytes);
 // The signature alone (TIFF-based RAWs read as Tiff): fit for a file's first
 // few KiB, where LibRaw would need the whole file.
@@ -59,7 +63,7 @@ struct DecodeLimits {
   // instead of the photo at full size.
   bool working_resolution = false;
   // --- end calibrated profile ---
-  // --- decoder isolation (issue 22, decoder_helpers.hpp) ---
+  // --- decoder isolation (decoder_helpers.hpp) ---
   // What a decoder may allocate (a decoder helper's address-space
   // allowance); 0: no limit. The camera RAW and HEIF decoders refuse a photo
   // whose real size needs more, before allocating (refuse_memory).
@@ -111,7 +115,8 @@ void refuse_memory(const std::string& what, std::uint64_t need, const DecodeLimi
 // trailing period, lower-case start.
 std::string one_line_message(std::string text);
 
-// The per-format decoders, used by decode_image and tested directly.
+// The per-format decoders, which the format table dispatches to (codec.hpp)
+// and the tests call directly.
 RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_jpeg_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                       const RowsDone* rows_done = nullptr);
@@ -120,7 +125,7 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
 RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_webp_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
-// --- archive formats (issue 12): HEIF's primary image, camera RAW -------------
+// HEIF's primary image.
 RgbImage decode_heif(std::span<const std::uint8_t> bytes, const DecodeLimits& limits);
 void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 // The full-size embedded JPEG preview where there is one, else a demosaic;
@@ -129,6 +134,5 @@ RgbImage decode_raw(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
 void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image);
 // Whether LibRaw recognises the bytes as a camera RAW.
 bool is_camera_raw(std::span<const std::uint8_t> bytes);
-// --- end archive formats ----------------------------------------------------
 
 }  // namespace photoscore

@@ -2,6 +2,7 @@
 #include <array>
 #include <string>
 
+#include "image/codec.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -110,6 +111,30 @@ void convert_row(const std::uint8_t* in, std::uint8_t* out, int width, std::uint
   }
 }
 
+// Width and height from the info header, which starts after the 14-byte
+// file header: 16-bit sides in an OS/2 1.x core header (12 bytes), signed
+// 32-bit ones in the Windows headers, a negative height meaning the rows are
+// stored top-down. The caller has checked the bytes hold the header.
+struct BmpSides {
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+  bool top_down = false;
+};
+
+BmpSides read_sides(std::span<const std::uint8_t> bytes) {
+  BmpSides sides;
+  if (u32_at(bytes, kFileHeaderSize) == 12) {
+    sides.width = u16_at(bytes, kFileHeaderSize + 4);
+    sides.height = u16_at(bytes, kFileHeaderSize + 6);
+  } else {
+    sides.width = static_cast<std::int32_t>(u32_at(bytes, kFileHeaderSize + 4));
+    sides.height = static_cast<std::int32_t>(u32_at(bytes, kFileHeaderSize + 8));
+  }
+  sides.top_down = sides.height < 0;
+  if (sides.top_down) sides.height = -sides.height;
+  return sides;
+}
+
 }  // namespace
 
 RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
@@ -125,26 +150,19 @@ RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   const std::uint64_t info = kFileHeaderSize;
   if (size < info + header_size) throw DecodeError("truncated BMP header");
 
-  std::int64_t width = 0;
-  std::int64_t height = 0;
+  const auto [width, height, top_down] = read_sides(bytes);
   std::uint32_t bits = 0;
   std::uint32_t compression = kBiRgb;
   std::uint64_t colors_used = 0;
   std::uint64_t palette_entry = 4;
   if (header_size == 12) {
-    width = u16_at(bytes, info + 4);
-    height = u16_at(bytes, info + 6);
     bits = u16_at(bytes, info + 10);
     palette_entry = 3;
   } else {
-    width = static_cast<std::int32_t>(u32_at(bytes, info + 4));
-    height = static_cast<std::int32_t>(u32_at(bytes, info + 8));
     bits = u16_at(bytes, info + 14);
     compression = u32_at(bytes, info + 16);
     colors_used = u32_at(bytes, info + 32);
   }
-  const bool top_down = height < 0;
-  height = top_down ? -height : height;
   if (width <= 0 || height <= 0) throw DecodeError("invalid BMP image size");
   if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) > limits.max_pixels) {
     throw DecodeError("image is " + std::to_string(width) + " x " + std::to_string(height) +
@@ -211,5 +229,46 @@ RgbImage decode_bmp(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   }
   return image;
 }
+
+namespace {
+
+// Two bytes are a weak signature (sniff_rank last); the decoder validates
+// the headers that follow.
+bool sniff_bmp(ByteSpan bytes) {
+  static constexpr std::uint8_t kMagic[] = {'B', 'M'};
+  return bytes_at(bytes, 0, kMagic);
+}
+
+bool probe_bmp(const ProbeSource& source, ImageProbe& probe) {
+  if (source.prefix.size() < 26) return false;
+  const BmpSides sides = read_sides(source.prefix);
+  probe.width = static_cast<int>(sides.width);
+  probe.height = static_cast<int>(sides.height);
+  return probe.width > 0 && probe.height > 0;
+}
+
+constexpr std::string_view kExtensions[] = {".bmp"};
+
+}  // namespace
+
+// photoscore's own reader: no library version to report.
+extern const Codec kBmpCodec;
+constinit const Codec kBmpCodec{
+    .format = ImageFormat::Bmp,
+    .name = "BMP",
+    .noun = "",
+    .extensions = kExtensions,
+    .help_extensions = 0,
+    .help_note = "",
+    .sniff_rank = 6,
+    .sniff = sniff_bmp,
+    .settle = nullptr,
+    .probe = probe_bmp,
+    .decode = decode_bmp,
+    .decode_into = nullptr,
+    .decode_rows = nullptr,
+    .library_version = nullptr,
+    .isolated = false,
+};
 
 }  // namespace photoscore

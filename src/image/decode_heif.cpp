@@ -5,12 +5,16 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "image/big_buffer.hpp"
+#include "image/codec.hpp"
 #include "image/decode.hpp"
 #include "image/heif_layout.hpp"
 
@@ -100,5 +104,71 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
                 plane + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y), row);
   }
 }
+
+namespace {
+
+// An ISO-BMFF ftyp box naming a HEIF brand, as major or compatible brand:
+// AVIF and MP4 share the box, so the brand decides.
+bool sniff_heif(ByteSpan bytes) {
+  static constexpr std::uint8_t kFtyp[] = {'f', 't', 'y', 'p'};
+  if (!bytes_at(bytes, 4, kFtyp) || bytes.size() < 16) return false;
+  const std::size_t box = (std::size_t{bytes[0]} << 24) | (std::size_t{bytes[1]} << 16) |
+                          (std::size_t{bytes[2]} << 8) | std::size_t{bytes[3]};
+  const std::size_t end = std::min(box, bytes.size());
+  static constexpr std::string_view kBrands[] = {"heic", "heix", "hevc", "hevx",
+                                                 "heim", "heis", "mif1", "msf1"};
+  for (std::size_t at = 8; at + 4 <= end; at += (at == 8 ? 8 : 4)) {
+    const std::string_view brand(reinterpret_cast<const char*>(bytes.data() + at), 4);
+    if (std::find(std::begin(kBrands), std::end(kBrands), brand) != std::end(kBrands)) return true;
+  }
+  return false;
+}
+
+// The primary image's decoded size from the file's items (heif_layout.hpp),
+// as the decoder reads it: a grid's or overlay's ispe may contradict it. The
+// whole file is read, as decoding would.
+bool probe_heif(const ProbeSource& source, ImageProbe& probe) {
+  std::vector<std::uint8_t> bytes(probe.file_bytes);
+  std::rewind(source.file);
+  if (std::fread(bytes.data(), 1, bytes.size(), source.file) != bytes.size()) return false;
+  try {
+    const HeifLayout layout = read_heif_layout(bytes);
+    probe.width = layout.width;
+    probe.height = layout.height;
+  } catch (const DecodeError& e) {
+    probe.error = e.what();
+    return false;
+  }
+  // libheif's YCbCr planes and its RGB image, tiles and the file.
+  probe.decoder_bytes =
+      5 * static_cast<std::uint64_t>(probe.width) * static_cast<std::uint64_t>(probe.height) +
+      2 * probe.file_bytes;
+  return probe.width > 0 && probe.height > 0;
+}
+
+std::string heif_version() { return std::string("libheif ") + heif_get_version(); }
+
+constexpr std::string_view kExtensions[] = {".heic", ".heif", ".hif"};
+
+}  // namespace
+
+extern const Codec kHeifCodec;
+constinit const Codec kHeifCodec{
+    .format = ImageFormat::Heif,
+    .name = "HEIF",
+    .noun = "",
+    .extensions = kExtensions,
+    .help_extensions = 0,
+    .help_note = "",
+    .sniff_rank = 4,
+    .sniff = sniff_heif,
+    .settle = nullptr,
+    .probe = probe_heif,
+    .decode = decode_heif,
+    .decode_into = decode_heif_into,
+    .decode_rows = nullptr,
+    .library_version = heif_version,
+    .isolated = true,
+};
 
 }  // namespace photoscore

@@ -1,5 +1,7 @@
+// Dispatch through the format table (codec.hpp), or to this thread's
+// decoder helper for the formats isolated there.
 #include "image/camera_raw.hpp"
-#include "image/decode.hpp"
+#include "image/codec.hpp"
 #include "image/decoder_helpers.hpp"
 
 namespace photoscore {
@@ -7,7 +9,15 @@ namespace photoscore {
 namespace {
 
 bool in_helper(std::span<const std::uint8_t> bytes) {
-  return decoder_helper_settings().enabled && decoded_in_helper(detect_signature(bytes));
+  if (!decoder_helper_settings().enabled) return false;
+  const Codec* codec = codec_of(detect_signature(bytes));
+  return codec && codec->isolated;
+}
+
+const Codec& codec_or_refuse(ImageFormat format) {
+  const Codec* codec = codec_of(format);
+  if (!codec) throw DecodeError("not a supported image (unrecognised content)");
+  return *codec;
 }
 
 }  // namespace
@@ -15,25 +25,7 @@ bool in_helper(std::span<const std::uint8_t> bytes) {
 // Detection is done once per photo (for a TIFF signature it opens LibRaw to
 // tell a camera RAW apart), then this.
 RgbImage decode_as(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
-  switch (format) {
-    case ImageFormat::Jpeg:
-      return decode_jpeg(bytes, limits);
-    case ImageFormat::Png:
-      return decode_png(bytes, limits);
-    case ImageFormat::Tiff:
-      return decode_tiff(bytes, limits);
-    case ImageFormat::Webp:
-      return decode_webp(bytes, limits);
-    case ImageFormat::Bmp:
-      return decode_bmp(bytes, limits);
-    case ImageFormat::Heif:
-      return decode_heif(bytes, limits);
-    case ImageFormat::Raw:
-      return decode_raw(bytes, limits);
-    case ImageFormat::Unknown:
-      break;
-  }
-  throw DecodeError("not a supported image (unrecognised content)");
+  return codec_or_refuse(format).decode(bytes, limits);
 }
 
 RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
@@ -51,11 +43,9 @@ void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, con
                     RgbImage& image) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
   image.shared = nullptr;
-  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image);
-  if (format == ImageFormat::Webp) return decode_webp_into(bytes, limits, image);
-  if (format == ImageFormat::Raw) return decode_raw_into(bytes, limits, image);
-  if (format == ImageFormat::Heif) return decode_heif_into(bytes, limits, image);
-  RgbImage fresh = decode_as(format, bytes, limits);
+  const Codec& codec = codec_or_refuse(format);
+  if (codec.decode_into) return codec.decode_into(bytes, limits, image);
+  RgbImage fresh = codec.decode(bytes, limits);
   // Keep the reused buffer if it is the larger: dropping it for a small PNG
   // would make the next large JPEG fault in fresh pages again.
   if (fresh.rgb.size() <= image.rgb.capacity()) {
@@ -74,10 +64,10 @@ void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& 
   image.shared = nullptr;
   if (!bytes.empty() && in_helper(bytes)) return decode_in_helper(bytes, limits, image);
   clear_raw_readings();
-  const ImageFormat format = bytes.empty() ? ImageFormat::Unknown : detect_format(bytes);
-  if (format == ImageFormat::Jpeg) return decode_jpeg_into(bytes, limits, image, rows_done);
+  const Codec* codec = bytes.empty() ? nullptr : codec_of(detect_format(bytes));
+  if (codec && codec->decode_rows) return codec->decode_rows(bytes, limits, image, rows_done);
   if (bytes.empty()) throw DecodeError("empty file");
-  decode_as_into(format, bytes, limits, image);
+  decode_as_into(codec ? codec->format : ImageFormat::Unknown, bytes, limits, image);
 }
 
 }  // namespace photoscore

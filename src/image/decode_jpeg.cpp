@@ -11,8 +11,12 @@
 #include <jpeglib.h>
 
 #include "image/big_buffer.hpp"
+#include "image/codec.hpp"
 #include "image/data_proof.hpp"
 #include "image/decode.hpp"
+
+#define PHOTOSCORE_STRINGIFY2(x) #x
+#define PHOTOSCORE_STRINGIFY(x) PHOTOSCORE_STRINGIFY2(x)
 
 namespace photoscore {
 
@@ -106,6 +110,15 @@ bool holds_every_block(const jpeg_decompress_struct& cinfo, std::size_t file_byt
   return std::uint64_t{file_bytes} * 8 >= fewest;
 }
 
+// The decoder's error handling, which the header probe shares: libjpeg's
+// errors jump back, its warnings are remembered, nothing is printed.
+void attach_errors(Session& s) {
+  s.cinfo.err = jpeg_std_error(&s.err.pub);
+  s.err.pub.error_exit = on_error;
+  s.err.pub.emit_message = on_message;
+  s.err.pub.output_message = on_output;
+}
+
 // Everything between setjmp and a longjmp lives in Session, RgbImage and
 // cmyk_row, which the caller owns: no object with a destructor is skipped.
 // rows_done runs between libjpeg calls, never inside one, so no longjmp
@@ -113,10 +126,7 @@ bool holds_every_block(const jpeg_decompress_struct& cinfo, std::size_t file_byt
 Outcome decode_body(Session& s, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
                     RgbImage& image, std::vector<JSAMPLE>& cmyk_row, const RowsDone* rows_done) {
   jpeg_decompress_struct& cinfo = s.cinfo;
-  cinfo.err = jpeg_std_error(&s.err.pub);
-  s.err.pub.error_exit = on_error;
-  s.err.pub.emit_message = on_message;
-  s.err.pub.output_message = on_output;
+  attach_errors(s);
   if (setjmp(s.err.jump)) return Outcome::LibraryError;
 
   jpeg_create_decompress(&cinfo);
@@ -227,5 +237,74 @@ RgbImage decode_jpeg(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   decode_jpeg_into(bytes, limits, image);
   return image;
 }
+
+namespace {
+
+bool sniff_jpeg(ByteSpan bytes) {
+  static constexpr std::uint8_t kMagic[] = {0xFF, 0xD8, 0xFF};
+  return bytes_at(bytes, 0, kMagic);
+}
+
+// libjpeg's jpeg_read_header, as the decoder calls it, on the file itself;
+// what a longjmp may skip lives in the caller's Session, as in decode_body.
+bool read_header(Session& s, std::FILE* file) {
+  attach_errors(s);
+  if (setjmp(s.err.jump)) return false;
+  jpeg_create_decompress(&s.cinfo);
+  s.created = true;
+  jpeg_stdio_src(&s.cinfo, file);
+  jpeg_read_header(&s.cinfo, TRUE);
+  return true;
+}
+
+bool probe_jpeg(const ProbeSource& source, ImageProbe& probe) {
+  std::rewind(source.file);
+  Session s;
+  if (!read_header(s, source.file)) return false;
+  probe.width = static_cast<int>(s.cinfo.image_width);
+  probe.height = static_cast<int>(s.cinfo.image_height);
+  return true;
+}
+
+void decode_jpeg_rows(ByteSpan bytes, const DecodeLimits& limits, RgbImage& image,
+                      const RowsDone* rows_done) {
+  decode_jpeg_into(bytes, limits, image, rows_done);
+}
+
+void decode_jpeg_reusing(ByteSpan bytes, const DecodeLimits& limits, RgbImage& image) {
+  decode_jpeg_into(bytes, limits, image);
+}
+
+// libjpeg-turbo can only say what it was compiled against.
+std::string jpeg_version() {
+#ifdef LIBJPEG_TURBO_VERSION
+  return "libjpeg-turbo " PHOTOSCORE_STRINGIFY(LIBJPEG_TURBO_VERSION);
+#else
+  return "libjpeg " PHOTOSCORE_STRINGIFY(JPEG_LIB_VERSION);
+#endif
+}
+
+constexpr std::string_view kExtensions[] = {".jpg", ".jpeg", ".jpe", ".jfif"};
+
+}  // namespace
+
+extern const Codec kJpegCodec;
+constinit const Codec kJpegCodec{
+    .format = ImageFormat::Jpeg,
+    .name = "JPEG",
+    .noun = "",
+    .extensions = kExtensions,
+    .help_extensions = 0,
+    .help_note = "",
+    .sniff_rank = 0,
+    .sniff = sniff_jpeg,
+    .settle = nullptr,
+    .probe = probe_jpeg,
+    .decode = decode_jpeg,
+    .decode_into = decode_jpeg_reusing,
+    .decode_rows = decode_jpeg_rows,
+    .library_version = jpeg_version,
+    .isolated = false,
+};
 
 }  // namespace photoscore

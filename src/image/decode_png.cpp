@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "image/codec.hpp"
 #include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
@@ -208,15 +209,26 @@ void run_session(Session& s, std::span<const std::uint8_t> bytes, const DecodeLi
   throw DecodeError(reason.empty() ? "invalid PNG" : "invalid PNG: " + reason);
 }
 
-// The RGB bytes (and palette or 16-bit scratch) the IHDR chunk claims; 0
-// when there is no IHDR to read, which libpng then reports.
-std::uint64_t claimed_bytes(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() < 33 || std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) return 0;
+// The width and height in the IHDR chunk, which the decoder weighs and the
+// header probe reports; false when the bytes hold no IHDR where PNG puts it.
+bool read_ihdr(std::span<const std::uint8_t> bytes, std::uint32_t& width, std::uint32_t& height) {
+  if (bytes.size() < 24 || std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) return false;
   auto u32 = [&](std::size_t at) {
-    return std::uint64_t{bytes[at]} << 24 | std::uint64_t{bytes[at + 1]} << 16 |
-           std::uint64_t{bytes[at + 2]} << 8 | bytes[at + 3];
+    return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 |
+           std::uint32_t{bytes[at + 2]} << 8 | bytes[at + 3];
   };
-  return u32(16) * u32(20) * 5;
+  width = u32(16);
+  height = u32(20);
+  return true;
+}
+
+// The RGB bytes (and palette or 16-bit scratch) the IHDR chunk claims; 0
+// when there is no whole IHDR to read, which libpng then reports.
+std::uint64_t claimed_bytes(std::span<const std::uint8_t> bytes) {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  if (bytes.size() < 33 || !read_ihdr(bytes, width, height)) return 0;
+  return std::uint64_t{width} * height * 5;
 }
 
 }  // namespace
@@ -235,5 +247,46 @@ RgbImage decode_png(std::span<const std::uint8_t> bytes, const DecodeLimits& lim
   finish_layout(s);
   return std::move(s.image);
 }
+
+namespace {
+
+bool sniff_png(ByteSpan bytes) {
+  static constexpr std::uint8_t kMagic[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  return bytes_at(bytes, 0, kMagic);
+}
+
+bool probe_png(const ProbeSource& source, ImageProbe& probe) {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  if (!read_ihdr(source.prefix, width, height)) return false;
+  probe.width = static_cast<int>(width);
+  probe.height = static_cast<int>(height);
+  return true;
+}
+
+std::string png_version() { return std::string("libpng ") + png_get_libpng_ver(nullptr); }
+
+constexpr std::string_view kExtensions[] = {".png"};
+
+}  // namespace
+
+extern const Codec kPngCodec;
+constinit const Codec kPngCodec{
+    .format = ImageFormat::Png,
+    .name = "PNG",
+    .noun = "",
+    .extensions = kExtensions,
+    .help_extensions = 0,
+    .help_note = "",
+    .sniff_rank = 1,
+    .sniff = sniff_png,
+    .settle = nullptr,
+    .probe = probe_png,
+    .decode = decode_png,
+    .decode_into = nullptr,
+    .decode_rows = nullptr,
+    .library_version = png_version,
+    .isolated = false,
+};
 
 }  // namespace photoscore

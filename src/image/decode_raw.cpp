@@ -2,11 +2,13 @@
 // OpenMP threads decode concurrently). With decoder helpers on, this runs
 // in a helper process (decoder_helpers.hpp): LibRaw 0.20 crashes on some
 // corrupt files, which photoscore cannot patch.
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "image/big_buffer.hpp"
 #include "image/camera_raw.hpp"
+#include "image/codec.hpp"
 #include "image/decode.hpp"
 
 namespace photoscore {
@@ -132,5 +134,74 @@ void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   }
   demosaic(*raw, stream, data_errors, limits, image);
 }
+
+// LibRaw's identify, and the plan decoding will follow (plan_raw, with its
+// preview's JPEG frame header): Unknown when LibRaw does not take the file.
+bool probe_camera_raw(const ProbeSource& source, ImageProbe& probe) {
+  auto raw = make_libraw();
+  if (raw->open_file(source.path.c_str()) != LIBRAW_SUCCESS || raw->imgdata.sizes.raw_width == 0)
+    return false;
+  probe.format = ImageFormat::Raw;
+  try {
+    check_raw_layout(*raw);
+  } catch (const DecodeError& e) {
+    probe.error = e.what();
+    return false;
+  }
+  std::FILE* file = source.file;
+  const RawPlan plan = plan_raw(*raw, [file](std::uint64_t offset, std::size_t n, std::uint8_t* out) {
+    return std::fseek(file, static_cast<long>(offset), SEEK_SET) == 0 && std::fread(out, 1, n, file) == n;
+  });
+  probe.width = plan.width;
+  probe.height = plan.height;
+  probe.raw_preview = plan.use_preview;
+  probe.decoder_bytes = plan.decoder_bytes;
+  return true;
+}
+
+namespace {
+
+// Camera RAWs with a signature of their own (ORF, RW2, RAF, CRW); the
+// TIFF-based ones (DNG, CR2, NEF, ARW...) carry TIFF's, and the TIFF codec
+// hands them over (its settle and its probe ask LibRaw first).
+bool sniff_raw(ByteSpan bytes) {
+  static constexpr std::uint8_t kOrf1[] = {'I', 'I', 'R', 'O'}, kOrf2[] = {'I', 'I', 'R', 'S'},
+                                kOrf3[] = {'M', 'M', 'O', 'R'};
+  static constexpr std::uint8_t kRw2[] = {'I', 'I', 'U', 0x00};
+  static constexpr std::uint8_t kRaf[] = {'F', 'U', 'J', 'I', 'F', 'I', 'L', 'M'};
+  static constexpr std::uint8_t kCrw[] = {'H', 'E', 'A', 'P', 'C', 'C', 'D', 'R'};
+  return bytes_at(bytes, 0, kOrf1) || bytes_at(bytes, 0, kOrf2) || bytes_at(bytes, 0, kOrf3) ||
+         bytes_at(bytes, 0, kRw2) || bytes_at(bytes, 0, kRaf) || bytes_at(bytes, 6, kCrw);
+}
+
+std::string raw_version() { return std::string("LibRaw ") + libraw_version(); }
+
+// --help names the first nine. CR3 is left out: Debian's LibRaw 0.20 reads
+// it, but not every build does, and a file listed as a photo that then
+// fails is worse than one reported as skipped.
+constexpr std::string_view kExtensions[] = {".dng", ".cr2", ".nef", ".arw", ".orf", ".rw2", ".pef", ".raf",
+                                            ".srw", ".crw", ".nrw", ".srf", ".sr2", ".rwl", ".raw", ".3fr",
+                                            ".erf", ".kdc", ".mrw", ".mos", ".iiq", ".x3f"};
+
+}  // namespace
+
+extern const Codec kRawCodec;
+constinit const Codec kRawCodec{
+    .format = ImageFormat::Raw,
+    .name = "RAW",
+    .noun = "camera RAW",
+    .extensions = kExtensions,
+    .help_extensions = 9,
+    .help_note = "scored from the embedded full-size preview, else demosaiced",
+    .sniff_rank = 3,
+    .sniff = sniff_raw,
+    .settle = nullptr,
+    .probe = probe_camera_raw,
+    .decode = decode_raw,
+    .decode_into = decode_raw_into,
+    .decode_rows = nullptr,
+    .library_version = raw_version,
+    .isolated = true,
+};
 
 }  // namespace photoscore

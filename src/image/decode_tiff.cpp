@@ -258,19 +258,19 @@ RgbImage read_through_rgba(TIFF* tif, std::uint32_t width, std::uint32_t height)
   return image;
 }
 
-// Layouts decoded from the raw samples because the RGBA reader differs from
-// Pillow on them: Pillow keeps the high byte of 16-bit RGB where the reader
-// rounds; it opens 16-bit gray as integers that its RGB conversion clips to
-// 255; and its CMYK conversion rounds where the reader truncates.
-enum class RawKind { Gray16, Rgb16, Cmyk8 };
+// Sample layouts read as stored, sample by sample (nothing to do with
+// camera RAW), because libtiff's RGBA reader differs from Pillow on them: Pillow keeps the high byte of
+// 16-bit RGB where the reader rounds; it opens 16-bit gray as integers that its RGB conversion clips to 255;
+// and its CMYK conversion rounds where the reader truncates.
+enum class SampleLayout { Gray16, Rgb16, Cmyk8 };
 
 template <typename Sample>
 void convert_samples(const Sample* in, std::uint8_t* out, std::uint32_t count, std::uint16_t samples,
-                     RawKind kind) {
+                     SampleLayout kind) {
   for (std::uint32_t x = 0; x < count; ++x, in += samples, out += 3) {
-    if (kind == RawKind::Gray16) {
+    if (kind == SampleLayout::Gray16) {
       out[0] = out[1] = out[2] = static_cast<std::uint8_t>(std::min<unsigned>(in[0], 255));
-    } else if (kind == RawKind::Rgb16) {
+    } else if (kind == SampleLayout::Rgb16) {
       for (int c = 0; c < 3; ++c) out[c] = static_cast<std::uint8_t>(in[c] >> 8);
     } else {
       const unsigned nk = 255u - in[3];
@@ -282,7 +282,8 @@ void convert_samples(const Sample* in, std::uint8_t* out, std::uint32_t count, s
   }
 }
 
-RgbImage read_raw(TIFF* tif, std::uint32_t width, std::uint32_t height, std::uint16_t samples, RawKind kind) {
+RgbImage read_samples(TIFF* tif, std::uint32_t width, std::uint32_t height, std::uint16_t samples,
+                      SampleLayout kind) {
   const bool tiled = TIFFIsTiled(tif) != 0;
   std::uint32_t block_w = width;
   std::uint32_t block_h = 0;
@@ -294,7 +295,7 @@ RgbImage read_raw(TIFF* tif, std::uint32_t width, std::uint32_t height, std::uin
     block_h = std::clamp<std::uint32_t>(block_h, 1, height);
   }
   if (block_w == 0 || block_h == 0) throw DecodeError("invalid TIFF: zero tile size");
-  const std::uint64_t sample_bytes = kind == RawKind::Cmyk8 ? 1 : 2;
+  const std::uint64_t sample_bytes = kind == SampleLayout::Cmyk8 ? 1 : 2;
   const tmsize_t block_size = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
   if (block_size <= 0 ||
       static_cast<std::uint64_t>(block_size) < sample_bytes * samples * block_w * block_h) {
@@ -317,7 +318,7 @@ RgbImage read_raw(TIFF* tif, std::uint32_t width, std::uint32_t height, std::uin
       const std::uint32_t cols = std::min(block_w, width - bx);
       for (std::uint32_t r = 0; r < rows; ++r) {
         std::uint8_t* out = image.rgb.data() + 3 * (std::size_t{width} * (by + r) + bx);
-        if (kind == RawKind::Cmyk8) {
+        if (kind == SampleLayout::Cmyk8) {
           const auto* in = reinterpret_cast<const std::uint8_t*>(block.data()) + row_samples * r;
           convert_samples(in, out, cols, samples, kind);
         } else {
@@ -422,17 +423,17 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   std::uint16_t ink_set = INKSET_CMYK;
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_INKSET, &ink_set);
   const bool contig = planar == PLANARCONFIG_CONTIG || samples == 1;
-  std::optional<RawKind> raw;
+  std::optional<SampleLayout> layout;
   if (has_photometric && contig && sample_format == SAMPLEFORMAT_UINT) {
-    if (bits == 16 && photometric == PHOTOMETRIC_MINISBLACK && samples == 1) raw = RawKind::Gray16;
-    if (bits == 16 && photometric == PHOTOMETRIC_RGB && samples >= 3) raw = RawKind::Rgb16;
+    if (bits == 16 && photometric == PHOTOMETRIC_MINISBLACK && samples == 1) layout = SampleLayout::Gray16;
+    if (bits == 16 && photometric == PHOTOMETRIC_RGB && samples >= 3) layout = SampleLayout::Rgb16;
     if (bits == 8 && photometric == PHOTOMETRIC_SEPARATED && ink_set == INKSET_CMYK && samples >= 4) {
-      raw = RawKind::Cmyk8;
+      layout = SampleLayout::Cmyk8;
     }
   }
 
-  RgbImage stored =
-      raw ? read_raw(tif.get(), width, height, samples, *raw) : read_through_rgba(tif.get(), width, height);
+  RgbImage stored = layout ? read_samples(tif.get(), width, height, samples, *layout)
+                           : read_through_rgba(tif.get(), width, height);
   std::uint16_t orientation = ORIENTATION_TOPLEFT;
   TIFFGetField(tif.get(), TIFFTAG_ORIENTATION, &orientation);
   return apply_orientation(std::move(stored), orientation);

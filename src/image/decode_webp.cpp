@@ -1,9 +1,11 @@
 #include <webp/decode.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "image/big_buffer.hpp"
+#include "image/codec.hpp"
 #include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
@@ -90,5 +92,53 @@ RgbImage decode_webp(std::span<const std::uint8_t> bytes, const DecodeLimits& li
   decode_webp_into(bytes, limits, image);
   return image;
 }
+
+namespace {
+
+bool sniff_webp(ByteSpan bytes) {
+  static constexpr std::uint8_t kRiff[] = {'R', 'I', 'F', 'F'};
+  static constexpr std::uint8_t kWebp[] = {'W', 'E', 'B', 'P'};
+  return bytes_at(bytes, 0, kRiff) && bytes_at(bytes, 8, kWebp);
+}
+
+// WebPGetFeatures, as the decoder reads the header, on the file's first
+// bytes (the VP8X chunk sits within them).
+bool probe_webp(const ProbeSource& source, ImageProbe& probe) {
+  WebPBitstreamFeatures features;
+  const bool ok = WebPGetFeatures(source.prefix.data(), source.prefix.size(), &features) == VP8_STATUS_OK;
+  probe.width = features.width;
+  probe.height = features.height;
+  return ok;
+}
+
+std::string webp_version() {
+  const int version = WebPGetDecoderVersion();
+  char text[32];
+  std::snprintf(text, sizeof text, "%d.%d.%d", version >> 16 & 0xff, version >> 8 & 0xff, version & 0xff);
+  return std::string("libwebp ") + text;
+}
+
+constexpr std::string_view kExtensions[] = {".webp"};
+
+}  // namespace
+
+extern const Codec kWebpCodec;
+constinit const Codec kWebpCodec{
+    .format = ImageFormat::Webp,
+    .name = "WebP",
+    .noun = "",
+    .extensions = kExtensions,
+    .help_extensions = 0,
+    .help_note = "",
+    .sniff_rank = 5,
+    .sniff = sniff_webp,
+    .settle = nullptr,
+    .probe = probe_webp,
+    .decode = decode_webp,
+    .decode_into = decode_webp_into,
+    .decode_rows = nullptr,
+    .library_version = webp_version,
+    .isolated = false,
+};
 
 }  // namespace photoscore

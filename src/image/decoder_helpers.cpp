@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,8 @@
 #include <vector>
 
 #include "image/big_buffer.hpp"
+#include "image/clock.hpp"
+#include "image/codec.hpp"
 #include "image/decoder_protocol.hpp"
 #include "image/size_text.hpp"
 
@@ -53,14 +54,10 @@ constexpr int kPollMilliseconds = 100;
 // them (fresh shared pages cost a fault each).
 constexpr std::uint64_t kKeepSharedBytes = std::uint64_t{64} << 20;
 
-double now_seconds() {
-  timespec t{};
-  ::clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
+// As a sentence names the format ("camera RAW").
 std::string format_words(ImageFormat format) {
-  return format == ImageFormat::Raw ? "camera RAW" : std::string(format_name(format));
+  const Codec* codec = codec_of(format);
+  return std::string(codec && !codec->noun.empty() ? codec->noun : format_name(format));
 }
 
 std::string signal_name(int sig) {
@@ -178,7 +175,7 @@ class Process {
       if (!send(message)) fail(shared, signature, memory_bytes);
     }
     Reply reply;
-    const double start = now_seconds();
+    const double start = seconds_now();
     double stop_seen = -1.0;
     for (;;) {
       pollfd p{socket_, POLLIN, 0};
@@ -190,7 +187,7 @@ class Process {
         fail(shared, signature, memory_bytes);  // EOF: the helper died
       }
       if (ready < 0 && errno != EINTR) fail(shared, signature, memory_bytes);
-      const double now = now_seconds();
+      const double now = seconds_now();
       if (now - start > g_settings.seconds) {
         kill_and_reap();
         throw DecodeError("decoder exceeded " + seconds_text(g_settings.seconds) + " in " +
@@ -393,7 +390,8 @@ void configure_decoder_helpers(DecoderHelperSettings settings) { g_settings = st
 const DecoderHelperSettings& decoder_helper_settings() { return g_settings; }
 
 bool decoded_in_helper(ImageFormat signature) {
-  return signature == ImageFormat::Raw || signature == ImageFormat::Tiff || signature == ImageFormat::Heif;
+  const Codec* codec = codec_of(signature);
+  return codec && codec->isolated;
 }
 
 void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image) {

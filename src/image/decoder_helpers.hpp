@@ -1,14 +1,14 @@
 #pragma once
-// Decoders that cannot take the process down (issue 22). LibRaw 0.20 and
-// libheif 1.15, as Debian ships them, crash, overflow their stack or hang on
-// a few flipped bits; photoscore cannot patch them, so it runs them in
-// helper processes instead: camera RAW, HEIF and TIFF (a TIFF signature
-// needs LibRaw to tell a camera RAW from a plain TIFF, and libtiff has the
-// longest CVE list of the rest). JPEG, PNG, WebP and BMP stay in process:
-// their libraries (libjpeg-turbo, libpng, libwebp) and photoscore's own BMP
-// reader are fuzzed continuously upstream and here (scripts/fuzz.sh), no
-// mutant run ever crashed them, and JPEG is scored strip by strip as it
-// decodes, which a helper could not do without a copy.
+// Decoders that cannot take the process down. LibRaw 0.20 and libheif
+// 1.15, as Debian ships them, crash, overflow their stack or hang on a few
+// flipped bits; photoscore cannot patch them, so it runs them in helper
+// processes instead: camera RAW, HEIF and TIFF (a TIFF signature needs
+// LibRaw to tell a camera RAW from a plain TIFF, and libtiff has the
+// longest CVE list of the rest), the codecs marked `isolated` in the format
+// table (codec.hpp). The other formats stay in process: their libraries
+// and photoscore's own BMP reader are fuzzed continuously upstream and here
+// (scripts/fuzz.sh), no mutant run ever crashed them, and JPEG is scored
+// strip by strip as it decodes, which a helper could not do without a copy.
 //
 // A helper is the photoscore binary itself (/proc/self/exe, so the build
 // tree, an installed tree and every rank under mpirun start the very

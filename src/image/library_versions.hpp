@@ -5,9 +5,9 @@
 
 namespace photoscore {
 
-// "libjpeg-turbo 2.1.5, libpng 1.6.39, libtiff 4.5.0, libwebp 1.2.4,
-// libheif 1.15.1, LibRaw 0.21.1": runtime versions where the library can
-// say (libjpeg-turbo can only say what it was compiled against).
+// "libjpeg-turbo 2.1.5, libpng 1.6.39, libtiff 4.5.0, ...": each codec's
+// library in the format table's order (codec.hpp), at run time where the
+// library can say (libjpeg-turbo can only say what it was compiled against).
 std::string image_library_versions();
 
 }  // namespace photoscore

@@ -56,7 +56,7 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.i64("skipped", info.skipped);
   run.str("skipped_by_extension", info.skipped_by_extension);
   run.i64("skipped_folders", info.skipped_folders);
-  // Provenance for scaling studies (issue 12); docs/hdf5.md.
+  // Provenance for scaling studies; docs/hdf5.md.
   run.str("compiler", info.compiler);
   run.str("compiler_flags", info.compiler_flags);
   run.str("mpi_library", info.mpi_library);
@@ -65,14 +65,14 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("cpu_model", info.cpu_model);
   run.str("kernels", info.kernels);
   run.str("thread_binding", info.thread_binding);
-  // --- safety (issue 11) ---
+  // Whether the run finished, and what it kept.
   // complete=0: a signal stopped the run; /scores holds the rows finished,
   // and --resume scores the rest.
   run.i32("complete", info.complete() ? 1 : 0);
   run.str("interrupted_by", info.interrupted_by);
   run.i64("resumed", info.resumed);
   run.str("scoring_options", info.scoring_options);
-  // --- issue 22 ---
+  // Sidecars and links that could not be made (each photo scored all the same).
   run.i64("warnings", info.warnings);
 }
 

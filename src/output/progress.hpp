@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "image/clock.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
@@ -36,7 +37,6 @@ class ProgressSink final : public FormattingSink {
   static std::string line(std::int64_t done, std::int64_t total, double seconds);
 
  private:
-  using Clock = std::chrono::steady_clock;
   void erase();
   void draw(double seconds);
 

@@ -90,7 +90,7 @@ struct RunInfo {
   std::int64_t warnings = 0;
   std::string skipped_by_extension;  // ".mov: 2, .cr3: 1"
   std::vector<RankTiming> rank_timings;
-  // Where the numbers of a scaling study came from (issue 12): the build,
+  // Where the numbers of a scaling study came from: the build,
   // the libraries, the machine, the kernels and how threads were bound.
   std::string compiler;        // "GNU 12.2.0"
   std::string compiler_flags;  // the build type's C++ flags
@@ -100,7 +100,7 @@ struct RunInfo {
   std::string cpu_model;
   std::string kernels;         // "avx2" or "portable" (PHOTOSCORE_NO_AVX2, or no AVX2)
   std::string thread_binding;  // omp_get_proc_bind, OMP_PROC_BIND and OMP_PLACES
-  // --- safety (issue 11) ---
+  // --- whether the run finished, and what it kept ---
   std::int64_t files = 0;      // files this run was to score (resumed rows included)
   std::int64_t resumed = 0;    // rows kept from an earlier run's JSONL (--resume)
   std::string interrupted_by;  // "SIGTERM", "SIGINT"; empty when not stopped by a signal

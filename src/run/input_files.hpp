@@ -25,7 +25,7 @@ std::vector<InputFile> list_input_files(const std::string& folder);
 
 bool has_photo_extension(const std::string& filename);
 
-// --- finding photos (issue 12) ----------------------------------------------
+// --- finding photos ---------------------------------------------------------
 struct InputListing {
   // Sorted by filename, byte order: the same rows in the same order on every
   // machine, whatever order the file system lists them in.

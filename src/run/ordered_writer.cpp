@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "run/clock.hpp"
+#include "image/clock.hpp"
 
 namespace photoscore {
 
@@ -58,7 +58,7 @@ void OrderedWriter::add(std::int64_t first, Pending&& pending) {
   try {
     for (auto it = ready_.find(static_cast<std::int64_t>(written_)); it != ready_.end();
          it = ready_.find(static_cast<std::int64_t>(written_))) {
-      // A decode abandoned as the run stopped (issue 22) says nothing about
+      // A decode abandoned as the run stopped says nothing about
       // its photo: the written rows end before it, as if it was never taken.
       if (it->second.view.stopped) {
         cut_ = true;

@@ -66,7 +66,7 @@ class OrderedWriter {
 
   std::size_t written() const;
   // Whether the rows stop short of the photos finished: one was abandoned
-  // as the run stopped (a decode that could not end in time, issue 22: a
+  // as the run stopped (a decode that could not end in time: a
   // stopped block, RowBlock::stopped), and neither it nor any after it is
   // written.
   bool stopped_short() const;

@@ -3,19 +3,18 @@
 #include <algorithm>
 #include <utility>
 
+#include "image/codec.hpp"
 #include "run/input_files.hpp"
 
 namespace photoscore {
 
 const std::vector<std::string>& photo_extensions() {
-  // CR3 is left out: Debian's LibRaw 0.20 reads it, but not every build
-  // does, and a file listed as a photo that then fails is worse than one
-  // reported as skipped.
-  static const std::vector<std::string> kExtensions = {
-      ".jpg",  ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".tif", ".tiff", ".webp",  // the seed's, and aliases
-      ".heic", ".heif", ".hif",                                                     // HEIF (phones)
-      ".dng",  ".cr2",  ".crw", ".nef",  ".nrw", ".arw", ".srf", ".sr2",  ".orf",  ".rw2", ".pef", ".raf",
-      ".srw",  ".rwl",  ".raw", ".3fr",  ".erf", ".kdc", ".mrw", ".mos",  ".iiq",  ".x3f"};  // camera RAW
+  static const std::vector<std::string> kExtensions = [] {
+    std::vector<std::string> all;
+    for (const Codec* codec : codecs())
+      all.insert(all.end(), codec->extensions.begin(), codec->extensions.end());
+    return all;
+  }();
   return kExtensions;
 }
 

@@ -1,10 +1,9 @@
 #include "run/process_image.hpp"
 
-#include <omp.h>
-
 #include <new>
 #include <string>
 
+#include "image/clock.hpp"
 #include "image/decoder_helpers.hpp"
 #include "image/working_image.hpp"
 #include "output/row_schema.hpp"
@@ -65,7 +64,7 @@ ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&&
 
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer,
                            const DecodeLimits& decode_limits) {
-  const double t0 = omp_get_wtime();
+  const double t0 = seconds_now();
   // The photo is scored before this thread decodes the next: a decoder
   // helper's pixels need no copy out of its shared memory.
   DecodeLimits limits = decode_limits;
@@ -91,15 +90,15 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
     try {
       decode_into(bytes, limits, image, &rows_done);
     } catch (const DecodeError& e) {
-      return failed_outcome(e.what(), omp_get_wtime() - t0 - times.inline_seconds);
+      return failed_outcome(e.what(), seconds_now() - t0 - times.inline_seconds);
     }
     if (!begun) scorer.begin(image, &times);
-    const double decode_seconds = omp_get_wtime() - t0 - times.inline_seconds;
+    const double decode_seconds = seconds_now() - t0 - times.inline_seconds;
     std::vector<AnalyzerResult> results = scorer.finish();
     return scored_outcome(image, std::move(results), std::move(times), decode_seconds);
   } catch (const std::bad_alloc&) {
     scorer.release_buffers();
-    return failed_outcome(kOutOfMemory, omp_get_wtime() - t0 - times.inline_seconds);
+    return failed_outcome(kOutOfMemory, seconds_now() - t0 - times.inline_seconds);
   }
 }
 
@@ -118,11 +117,11 @@ bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::
 
 ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>& bytes, ImageScorer& scorer,
                               const DecodeLimits& limits, double& read_seconds) {
-  const double t0 = omp_get_wtime();
+  const double t0 = seconds_now();
   std::string error;
   std::string identity;
   const bool readable = read_photo(path, bytes, error, limits.max_file_bytes, &identity);
-  read_seconds = omp_get_wtime() - t0;
+  read_seconds = seconds_now() - t0;
   ImageOutcome outcome = readable ? process_image(bytes, scorer, limits) : failed_outcome(error, 0.0);
   outcome.identity = std::move(identity);
   return outcome;

@@ -1,6 +1,9 @@
 #pragma once
-// The one per-image path: bytes -> decode -> analyzers. Every runner calls
-// this, so thread mode and both MPI layouts cannot drift apart.
+// The per-image path: bytes -> decode -> analyzers. Thread mode and the
+// farm layout call process_image; the roles layout, which decodes a photo
+// on one rank and scores it on others, builds the same path from its parts
+// below (decode_photo, scored_outcome, failed_outcome), so the layouts
+// give the same outcome for the same bytes.
 #include <cstdint>
 #include <span>
 #include <string>

@@ -1,7 +1,7 @@
 #include "run/run_lifecycle.hpp"
 
+#include "image/clock.hpp"
 #include "output/timing_table.hpp"
-#include "run/clock.hpp"
 #include "run/stop_signal.hpp"
 
 namespace photoscore {

@@ -3,7 +3,7 @@
 
 #include "output/row_sink.hpp"
 #include "run/input_files.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore {
 

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <exception>
 
-#include "run/clock.hpp"
+#include "image/clock.hpp"
 #include "run/memory_budget.hpp"
 #include "run/ordered_writer.hpp"
 #include "run/process_image.hpp"

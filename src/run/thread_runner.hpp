@@ -5,7 +5,7 @@
 #include "merge/merge_scores.hpp"
 #include "record/run_info.hpp"
 #include "run/input_files.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 #include "run/ordered_writer.hpp"
 
 namespace photoscore {

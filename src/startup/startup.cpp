@@ -13,7 +13,7 @@
 #include <string>
 
 #include "app/exit_codes.hpp"
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 #include "app/output_guard.hpp"
 #include "comm/mpi_runner.hpp"
 #include "comm/mpi_session.hpp"
@@ -44,7 +44,7 @@ void share_node_cores(Options& options, const MpiSession& session) {
   options.threads = std::max(1, omp_get_num_procs() / session.ranks_on_node());
 }
 
-// Camera RAW, HEIF and TIFF in helper processes (issue 22), each decode
+// Camera RAW, HEIF and TIFF in helper processes (image/decoder_helpers.hpp), each decode
 // bounded by --decode-timeout and, in address space, by the memory budget
 // (thread mode lowers it to each photo's estimate).
 void start_decoder_isolation(const Options& options, const Job& job) {

@@ -10,7 +10,7 @@
 #include "app/options.hpp"
 #include "output/row_sink.hpp"
 #include "run/input_files.hpp"
-#include "run/job.hpp"
+#include "run/job_settings.hpp"
 
 namespace photoscore {
 
@@ -27,8 +27,9 @@ InputListing job_listing(const Options& options);
 // --list: what would be scored, on stdout; returns the exit code.
 int list_photos(const Options& options, const Job& job);
 
-// HDF5, CSV, JSONL, the error lines on stderr and the dashboard, in that
-// order: the JSONL opens (and cuts an older file) only once the sinks
+// HDF5, CSV, JSONL, the sinks that act on verdicts (act_sinks.hpp), the
+// progress line's eraser, the error lines on stderr, the dashboard and the
+// progress line, in that order: the JSONL opens (and cuts an older file) only once the sinks
 // before it have opened. `jsonl_keep`: --resume's bytes of whole rows.
 // Sets job.formats and job.format, how the rows for these sinks are
 // formatted: text widths from `files` and the kept rows, and for a run of

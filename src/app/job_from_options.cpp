@@ -1,4 +1,4 @@
-#include "app/job.hpp"
+#include "app/job_from_options.hpp"
 
 #include <algorithm>
 #include <cstdio>
