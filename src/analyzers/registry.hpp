@@ -1,7 +1,8 @@
 #pragma once
 // Every analyzer photoscore knows, in archive order. Adding one is a new file
-// in src/analyzers/ defining `AnalyzerSpec NAME_analyzer()` and one line in
-// registry.cpp's list.
+// in src/analyzers/ defining `AnalyzerSpec NAME_analyzer()` (its fields with
+// their units and descriptions: number_field, label_field), one line in
+// registry.cpp's list and the file in CMakeLists.txt.
 #include <span>
 #include <string>
 #include <string_view>
