@@ -26,6 +26,7 @@
 #include "output/row_schema.hpp"
 #include "output/text_style.hpp"
 #include "output/timing_table.hpp"
+#include "output/verdict_tally.hpp"
 #include "output/xmp_sink.hpp"
 
 namespace photoscore {
@@ -70,6 +71,42 @@ TEST(Xmp, RatingsLabelsAndSidecarNames) {
   EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoExtXmp), "a/IMG_1.JPG.xmp");
   EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoXmp), "a/IMG_1.xmp");
   EXPECT_EQ(XmpSink::sidecar_path("a.b/README", XmpSink::Naming::PhotoXmp), "a.b/README.xmp");
+}
+
+// The words every output writes, in the outputs' order, and back.
+TEST(Verdicts, NamesInOrderAndBack) {
+  std::vector<std::string> names;
+  for (Verdict v : kVerdicts) {
+    names.emplace_back(verdict_name(v));
+    EXPECT_EQ(verdict_named(verdict_name(v)), v);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"post_it", "maybe", "delete", "error"}));
+  EXPECT_FALSE(verdict_named("Post_it").has_value());
+  EXPECT_FALSE(verdict_named("").has_value());
+}
+
+// The dashboard's and the summary's tally: counts per verdict, errors
+// apart, and the best few, best first, an equal score keeping the one that
+// came first (file order, whatever the mode).
+TEST(VerdictTally, CountsAndBestShotsInFileOrderAmongEquals) {
+  VerdictTally tally(3);
+  tally.add(Verdict::Maybe, 0.4, "a.jpg");
+  tally.add(Verdict::PostIt, 0.8, "b.jpg");
+  tally.add(Verdict::Error, 0.0, "broken.jpg");
+  tally.add(Verdict::Maybe, 0.4, "c.jpg");
+  tally.add(Verdict::PostIt, 0.9, "d.jpg");
+  tally.add(Verdict::Delete, 0.1, "e.jpg");
+  tally.add(Verdict::Maybe, 0.4, "f.jpg");
+  EXPECT_EQ(tally.count(Verdict::PostIt), 2);
+  EXPECT_EQ(tally.count(Verdict::Maybe), 3);
+  EXPECT_EQ(tally.count(Verdict::Delete), 1);
+  EXPECT_EQ(tally.count(Verdict::Error), 1);
+  std::vector<std::string> best;
+  for (const VerdictTally::Shot& shot : tally.best()) best.push_back(shot.filename);
+  EXPECT_EQ(best, (std::vector<std::string>{"d.jpg", "b.jpg", "a.jpg"}));
+  tally.clear();
+  EXPECT_EQ(tally.count(Verdict::Maybe), 0);
+  EXPECT_TRUE(tally.best().empty());
 }
 
 TEST(Links, LongNamesCutSafely) {
