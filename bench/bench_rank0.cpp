@@ -49,7 +49,7 @@ ScoredRow sample_row(std::int64_t i) {
   row.width = 4000;
   row.height = 3000;
   row.quality_score = 0.643;
-  row.verdict = "post_it";
+  row.verdict = Verdict::PostIt;
   for (const AnalyzerSpec* a : seed_analyzers()) {
     AnalyzerResult r;
     double v = 0.1234 + static_cast<double>(i % 97) * 0.001;

@@ -34,7 +34,7 @@ inline ScoredRow sample_row(const std::vector<const AnalyzerSpec*>& analyzers, c
   row.width = width;
   row.height = 427;
   row.quality_score = quality;
-  row.verdict = "maybe";
+  row.verdict = Verdict::Maybe;
   double next = first;
   for (const AnalyzerSpec* a : analyzers) {
     AnalyzerResult r;

@@ -7,22 +7,26 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
-#include "app/act_sinks.hpp"
+#include "app/weights_warning.hpp"
 #include "image/decode.hpp"
 #include "image/thumbnail.hpp"
 #include "output/column_docs.hpp"
 #include "output/link_sink.hpp"
-#include "output/progress.hpp"
 #include "output/markup.hpp"
+#include "output/progress.hpp"
 #include "output/report_sink.hpp"
 #include "output/row_schema.hpp"
 #include "output/text_style.hpp"
 #include "output/timing_table.hpp"
+#include "output/verdict_tally.hpp"
 #include "output/xmp_sink.hpp"
 
 namespace photoscore {
@@ -58,13 +62,51 @@ TEST(Progress, BatchLogGetsLinesOnlyWhenDue) {
 }
 
 TEST(Xmp, RatingsLabelsAndSidecarNames) {
-  EXPECT_EQ(xmp_rating("post_it"), 5);
-  EXPECT_EQ(xmp_rating("maybe"), 3);
-  EXPECT_EQ(xmp_rating("delete"), -1);
-  EXPECT_STREQ(xmp_label("delete"), "Red");
+  EXPECT_EQ(xmp_rating(Verdict::PostIt), 5);
+  EXPECT_EQ(xmp_rating(Verdict::Maybe), 3);
+  EXPECT_EQ(xmp_rating(Verdict::Delete), -1);
+  EXPECT_STREQ(xmp_label(Verdict::PostIt), "Green");
+  EXPECT_STREQ(xmp_label(Verdict::Maybe), "Yellow");
+  EXPECT_STREQ(xmp_label(Verdict::Delete), "Red");
   EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoExtXmp), "a/IMG_1.JPG.xmp");
   EXPECT_EQ(XmpSink::sidecar_path("a/IMG_1.JPG", XmpSink::Naming::PhotoXmp), "a/IMG_1.xmp");
   EXPECT_EQ(XmpSink::sidecar_path("a.b/README", XmpSink::Naming::PhotoXmp), "a.b/README.xmp");
+}
+
+// The words every output writes, in the outputs' order, and back.
+TEST(Verdicts, NamesInOrderAndBack) {
+  std::vector<std::string> names;
+  for (Verdict v : kVerdicts) {
+    names.emplace_back(verdict_name(v));
+    EXPECT_EQ(verdict_named(verdict_name(v)), v);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"post_it", "maybe", "delete", "error"}));
+  EXPECT_FALSE(verdict_named("Post_it").has_value());
+  EXPECT_FALSE(verdict_named("").has_value());
+}
+
+// The dashboard's and the summary's tally: counts per verdict, errors
+// apart, and the best few, best first, an equal score keeping the one that
+// came first (file order, whatever the mode).
+TEST(VerdictTally, CountsAndBestShotsInFileOrderAmongEquals) {
+  VerdictTally tally(3);
+  tally.add(Verdict::Maybe, 0.4, "a.jpg");
+  tally.add(Verdict::PostIt, 0.8, "b.jpg");
+  tally.add(Verdict::Error, 0.0, "broken.jpg");
+  tally.add(Verdict::Maybe, 0.4, "c.jpg");
+  tally.add(Verdict::PostIt, 0.9, "d.jpg");
+  tally.add(Verdict::Delete, 0.1, "e.jpg");
+  tally.add(Verdict::Maybe, 0.4, "f.jpg");
+  EXPECT_EQ(tally.count(Verdict::PostIt), 2);
+  EXPECT_EQ(tally.count(Verdict::Maybe), 3);
+  EXPECT_EQ(tally.count(Verdict::Delete), 1);
+  EXPECT_EQ(tally.count(Verdict::Error), 1);
+  std::vector<std::string> best;
+  for (const VerdictTally::Shot& shot : tally.best()) best.push_back(shot.filename);
+  EXPECT_EQ(best, (std::vector<std::string>{"d.jpg", "b.jpg", "a.jpg"}));
+  tally.clear();
+  EXPECT_EQ(tally.count(Verdict::Maybe), 0);
+  EXPECT_TRUE(tally.best().empty());
 }
 
 TEST(Links, LongNamesCutSafely) {
@@ -151,16 +193,48 @@ TEST(TimingTable, HeadersOverTheirColumnsUncut) {
   EXPECT_EQ(header.size(), row.size());
 }
 
-TEST(ColumnDocs, EveryDefaultColumnDescribed) {
+// Every column of every profile (the calibrated one's own fields included)
+// says what it holds: its own description, never the generic one, and no
+// two columns share one (a copied line would say the wrong thing of one).
+TEST(ColumnDocs, EveryColumnOfEveryProfileDescribed) {
+  const std::string generic = column_doc("no such column").description;
+  for (const Profile& profile : all_profiles()) {
+    std::vector<const AnalyzerSpec*> analyzers;
+    for (const auto& a : profile.analyzers) analyzers.push_back(&a);
+    const RowSchema schema(analyzers);
+    std::set<std::string> seen;
+    for (const Column& c : schema.columns()) {
+      EXPECT_FALSE(c.description.empty()) << profile.name << ": " << c.name;
+      EXPECT_NE(c.description, generic) << profile.name << ": " << c.name;
+      EXPECT_TRUE(seen.insert(c.description).second)
+          << profile.name << ": " << c.name << " shares its description";
+    }
+    EXPECT_EQ(schema.columns().size(), seen.size());
+  }
+  // The calibrated profile's own fields, which the fixed list never knew.
+  const Profile* calibrated = find_profile("calibrated");
+  ASSERT_NE(calibrated, nullptr);
+  std::vector<const AnalyzerSpec*> analyzers;
+  for (const auto& a : calibrated->analyzers) analyzers.push_back(&a);
+  const RowSchema calibrated_schema(analyzers);
+  std::set<std::string> names;
+  for (const Column& c : calibrated_schema.columns()) names.insert(c.name);
+  for (const char* own : {"white_point", "noise_sigma", "jpeg_blocking"})
+    EXPECT_EQ(names.count(own), 1u) << own;
+}
+
+TEST(ColumnDocs, UnitsOfFixedColumnsAndFields) {
+  EXPECT_EQ(column_doc("width").unit, "pixel");
+  EXPECT_EQ(column_doc("quality_score").unit, "1");
   std::vector<const AnalyzerSpec*> analyzers;
   for (const auto& a : all_analyzers()) analyzers.push_back(&a);
   const RowSchema schema(analyzers);
-  for (const Column& c : schema.columns()) {
-    EXPECT_NE(c.description, column_doc("no such column").description) << c.name;
-    EXPECT_EQ(c.description, column_doc(c.name).description);
-  }
-  EXPECT_EQ(column_doc("width").unit, "pixel");
-  EXPECT_EQ(column_doc("quality_score").unit, "1");
+  std::map<std::string, std::string> unit_of;
+  for (const Column& c : schema.columns()) unit_of[c.name] = c.unit;
+  EXPECT_EQ(unit_of.at("laplacian_var"), "gray level^2");
+  EXPECT_EQ(unit_of.at("sharpness_verdict"), "");
+  EXPECT_EQ(unit_of.at("colorfulness"), "1");
+  EXPECT_EQ(unit_of.at("height"), "pixel");
 }
 
 TEST(Thumbnail, FitsTheLongerSideAndDecodes) {

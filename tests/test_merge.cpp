@@ -77,39 +77,39 @@ TEST(Merge, WeightedSum) {
   // 0.4*1 + 0.4*0.5 + 0.2*0.25 = 0.65
   const ScoredRow r = merged(policy_for(kSeed), {1.0, 0.5, 0.25});
   EXPECT_DOUBLE_EQ(r.quality_score, 0.65);
-  EXPECT_EQ(r.verdict, "post_it");
+  EXPECT_EQ(r.verdict, Verdict::PostIt);
   // 0.36*0.2 + 0.36*0.3 + 0.18*0.4 + 0.1*0.9 = 0.072 + 0.108 + 0.072 + 0.09 = 0.342
   const ScoredRow c = merged(policy_for(kWithColor), {0.2, 0.3, 0.4, 0.9});
   EXPECT_DOUBLE_EQ(c.quality_score, 0.342);
-  EXPECT_EQ(c.verdict, "maybe");
+  EXPECT_EQ(c.verdict, Verdict::Maybe);
   // Every weight counts: the same scores without color's 0.9 are lower.
   const ScoredRow s = merged(policy_for(kSeed), {0.2, 0.3, 0.4});
   EXPECT_DOUBLE_EQ(s.quality_score, 0.28);  // 0.08 + 0.12 + 0.08
-  EXPECT_EQ(s.verdict, "delete");
+  EXPECT_EQ(s.verdict, Verdict::Delete);
 }
 
 TEST(Merge, ClipsToUnitInterval) {
   const MergePolicy heavy = policy_for(kSeed, {1.0, 1.0, 1.0});
   const ScoredRow hi = merged(heavy, {1.0, 1.0, 1.0});
   EXPECT_EQ(hi.quality_score, 1.0);
-  EXPECT_EQ(hi.verdict, "post_it");
+  EXPECT_EQ(hi.verdict, Verdict::PostIt);
   const ScoredRow lo = merged(policy_for(kSeed), {-1.0, -1.0, 0.0});
   EXPECT_EQ(lo.quality_score, 0.0);
-  EXPECT_EQ(lo.verdict, "delete");
+  EXPECT_EQ(lo.verdict, Verdict::Delete);
 }
 
 TEST(Merge, ThresholdsAreStrictlyGreater) {
   // Weight 1 on sharpness alone so the total is exactly the score.
   const MergePolicy p = policy_for(kSeed, {1.0, 0.0, 0.0});
-  EXPECT_EQ(merged(p, {0.5, 0, 0}).verdict, "maybe");
-  EXPECT_EQ(merged(p, {0.5001, 0, 0}).verdict, "post_it");
-  EXPECT_EQ(merged(p, {0.3, 0, 0}).verdict, "delete");
-  EXPECT_EQ(merged(p, {0.3001, 0, 0}).verdict, "maybe");
-  EXPECT_EQ(merged(p, {0.0, 0, 0}).verdict, "delete");
+  EXPECT_EQ(merged(p, {0.5, 0, 0}).verdict, Verdict::Maybe);
+  EXPECT_EQ(merged(p, {0.5001, 0, 0}).verdict, Verdict::PostIt);
+  EXPECT_EQ(merged(p, {0.3, 0, 0}).verdict, Verdict::Delete);
+  EXPECT_EQ(merged(p, {0.3001, 0, 0}).verdict, Verdict::Maybe);
+  EXPECT_EQ(merged(p, {0.0, 0, 0}).verdict, Verdict::Delete);
   // With the seed's weights: 0.4*0.5 + 0.4*0.5 + 0.2*0.5 is exactly 0.5.
   const ScoredRow half = merged(policy_for(kSeed), {0.5, 0.5, 0.5});
   EXPECT_EQ(half.quality_score, 0.5);
-  EXPECT_EQ(half.verdict, "maybe");
+  EXPECT_EQ(half.verdict, Verdict::Maybe);
 }
 
 TEST(Merge, VerdictComesFromTheUnroundedTotal) {
@@ -117,7 +117,7 @@ TEST(Merge, VerdictComesFromTheUnroundedTotal) {
   const MergePolicy p = policy_for(kSeed, {1.0, 0.0, 0.0});
   const ScoredRow r = merged(p, {0.50049, 0, 0});
   EXPECT_EQ(r.quality_score, 0.5);
-  EXPECT_EQ(r.verdict, "post_it");
+  EXPECT_EQ(r.verdict, Verdict::PostIt);
 }
 
 TEST(Merge, QualityScoreRoundedToThreeDecimals) {
@@ -132,9 +132,9 @@ TEST(Merge, CustomThresholds) {
   MergePolicy p = policy_for(kSeed, {1.0, 0.0, 0.0});
   p.post_it_above = 0.8;
   p.maybe_above = 0.6;
-  EXPECT_EQ(merged(p, {0.81, 0, 0}).verdict, "post_it");
-  EXPECT_EQ(merged(p, {0.8, 0, 0}).verdict, "maybe");
-  EXPECT_EQ(merged(p, {0.6, 0, 0}).verdict, "delete");
+  EXPECT_EQ(merged(p, {0.81, 0, 0}).verdict, Verdict::PostIt);
+  EXPECT_EQ(merged(p, {0.8, 0, 0}).verdict, Verdict::Maybe);
+  EXPECT_EQ(merged(p, {0.6, 0, 0}).verdict, Verdict::Delete);
 }
 
 TEST(Merge, ErrorRowsAreLeftAlone) {
@@ -143,7 +143,7 @@ TEST(Merge, ErrorRowsAreLeftAlone) {
   row.ok = false;
   row.error = "empty file";
   merge_scores(p, row);
-  EXPECT_TRUE(row.verdict.empty());
+  EXPECT_EQ(row.verdict, Verdict::Error);  // none
   EXPECT_EQ(row.quality_score, 0.0);
 }
 
@@ -194,7 +194,7 @@ TEST(MakePolicy, PositionalAndNamedWeights) {
   ScoredRow row = row_with_scores(p, {0.85, 1.0, 1.0});
   merge_scores(p, row);
   EXPECT_EQ(row.quality_score, 0.85);
-  EXPECT_EQ(row.verdict, "maybe");
+  EXPECT_EQ(row.verdict, Verdict::Maybe);
 }
 
 TEST(MakePolicy, Thresholds) {

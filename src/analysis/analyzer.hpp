@@ -61,7 +61,29 @@ struct FieldSpec {
   // A Label field's words, every one it can take: for readers of the
   // outputs, and the width of its fixed-length HDF5 column.
   std::vector<std::string> labels = {};
+  // For readers of the HDF5 file who never saw the docs (its column's
+  // attributes): the unit ("1" for dimensionless ratios and scores,
+  // UDUNITS' spelling; "" for labels; gray levels are the reference's
+  // 0..255 scale) and one line saying what the figure is.
+  std::string unit = {};
+  std::string description = {};
 };
+
+// A number field: its name, the decimals it is rounded to, whether it is a
+// headline, its unit and what it is.
+inline FieldSpec number_field(std::string name, int decimals, bool headline, std::string unit,
+                              std::string description) {
+  return {std::move(name), FieldSpec::Kind::Number, decimals, headline, {},
+          std::move(unit), std::move(description)};
+}
+
+// A label field: its name, whether it is a headline, every word it can take
+// and what it is.
+inline FieldSpec label_field(std::string name, bool headline, std::vector<std::string> labels,
+                             std::string description) {
+  return {std::move(name),       FieldSpec::Kind::Label, 0, headline, std::move(labels), "",
+          std::move(description)};
+}
 
 // The stateful part of one analyzer for one photo at a time. A kernel is
 // reused from photo to photo so its buffers are allocated once.

@@ -1,7 +1,9 @@
 #pragma once
 // The common shape of analyzers that only add things up: one exact integer
 // accumulator per slot, filled strip by strip by a portable loop or its AVX2
-// twin, and totalled once per photo. Sums must support +=.
+// twin, and totalled once per photo. Sums must support +=. Every sum is
+// exact, so which twin ran never changes a figure (PHOTOSCORE_NO_AVX2 runs
+// the portable one).
 #include <cstdint>
 #include <vector>
 
@@ -43,5 +45,24 @@ class SummingKernel : public AnalyzerKernel {
   std::int64_t pixels_ = 0;
   std::vector<Sums> sums_;
 };
+
+#if defined(__x86_64__)
+// `sums` compiled again for AVX2: flatten inlines every call it makes, so
+// the whole strip loop is AVX2 code (the compiler vectorizes it wider).
+template <typename Sums, StripSums<Sums> sums>
+[[gnu::target("avx2"), gnu::flatten]] void avx2_twin(const Strip& s, Sums& acc) {
+  sums(s, acc);
+}
+template <typename Sums, StripSums<Sums> sums>
+inline constexpr StripSums<Sums> kAvx2Twin = avx2_twin<Sums, sums>;
+#else
+template <typename Sums, StripSums<Sums> sums>
+inline constexpr StripSums<Sums> kAvx2Twin = nullptr;
+#endif
+
+// A SummingKernel whose AVX2 version is the portable loop `sums` itself,
+// compiled for AVX2 (one written with intrinsics uses SummingKernel).
+template <typename Sums, StripSums<Sums> sums>
+using TwinSummingKernel = SummingKernel<Sums, sums, kAvx2Twin<Sums, sums>>;
 
 }  // namespace photoscore

@@ -140,16 +140,7 @@ double dimness(double white) {
   return std::clamp((stops - kExposedFor) / (kDimBy - kExposedFor), 0.0, 1.0);
 }
 
-void strip_sums_portable(const Strip& s, Sums& acc) { row_sums(s, acc); }
-
-#if defined(__x86_64__)
-[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, Sums& acc) { row_sums(s, acc); }
-constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
-#else
-constexpr StripSums<Sums> kAvx2Sums = nullptr;
-#endif
-
-class CalibratedExposureKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+class CalibratedExposureKernel final : public TwinSummingKernel<Sums, row_sums> {
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();
@@ -183,7 +174,9 @@ AnalyzerSpec calibrated_exposure_analyzer() {
       "mean brightness in a good band unless the highlights reach full scale, and clipped shadows/channels "
       "beyond a small allowance";
   spec.fields = exposure_fields();
-  spec.fields.push_back({"white_point", FieldSpec::Kind::Number, 4, false});
+  spec.fields[kHighlights].description = "fraction of pixels with any of R, G, B at 250 or more";
+  spec.fields.push_back(number_field("white_point", 4, false, "1",
+                                     "level, 0..1, under which 99.5% of the pixels' brightest channel lies"));
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;

@@ -249,11 +249,18 @@ AnalyzerSpec calibrated_sharpness_analyzer() {
   AnalyzerSpec spec;
   spec.name = "sharpness";
   spec.summary = "focus of the sharpest tiles at the working resolution, net of noise and JPEG blocking";
-  spec.fields = {{"laplacian_var", FieldSpec::Kind::Number, 2, true},
-                 {"sharpness_score", FieldSpec::Kind::Number, 4, true},
-                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true, {"sharp", "soft", "blurry"}},
-                 {"noise_sigma", FieldSpec::Kind::Number, 2, false},
-                 {"jpeg_blocking", FieldSpec::Kind::Number, 3, false}};
+  spec.fields = {
+      number_field("laplacian_var", 2, true, "gray level^2",
+                   "focus: Laplacian variance of the sharpest tiles of the working image, net of noise and "
+                   "JPEG blocking"),
+      number_field("sharpness_score", 4, true, "1", "sharpness analyzer's score, 0..1"),
+      label_field("sharpness_verdict", true, {"sharp", "soft", "blurry"},
+                  "sharpness analyzer's one-word verdict"),
+      number_field("noise_sigma", 2, false, "gray level",
+                   "noise of the working image (Immerkaer's estimate, the 10th percentile of its tiles')"),
+      number_field(
+          "jpeg_blocking", 3, false, "1",
+          "mean gray step across the JPEG block grid over the mean step elsewhere, minus 1 (0: none seen)")};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;

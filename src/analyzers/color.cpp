@@ -158,9 +158,11 @@ AnalyzerSpec color_analyzer() {
   AnalyzerSpec spec;
   spec.name = "color";
   spec.summary = "Hasler-Suesstrunk colorfulness (off unless listed)";
-  spec.fields = {{"colorfulness", FieldSpec::Kind::Number, 2, false},
-                 {"color_score", FieldSpec::Kind::Number, 4, false},
-                 {"color_verdict", FieldSpec::Kind::Label, 0, false, {"grayscale", "muted", "colorful", "vivid"}}};
+  spec.fields = {
+      number_field("colorfulness", 2, false, "1", "Hasler-Suesstrunk colorfulness of the RGB image"),
+      number_field("color_score", 4, false, "1", "color analyzer's score, 0..1"),
+      label_field("color_verdict", false, {"grayscale", "muted", "colorful", "vivid"},
+                  "color analyzer's one-word verdict")};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.1;

@@ -507,10 +507,12 @@ AnalyzerSpec composition_analyzer() {
   AnalyzerSpec spec;
   spec.name = "composition";
   spec.summary = "rule-of-thirds placement of the strongest edges";
-  spec.fields = {{"thirds_coverage", FieldSpec::Kind::Number, 4, true},
-                 {"center_bias", FieldSpec::Kind::Number, 4, false},
-                 {"composition_score", FieldSpec::Kind::Number, 4, true},
-                 {"composition_verdict", FieldSpec::Kind::Label, 0, true, {"good", "centered", "sparse"}}};
+  spec.fields = {
+      number_field("thirds_coverage", 4, true, "1", "share of strong edges near the rule-of-thirds lines"),
+      number_field("center_bias", 4, false, "1", "share of strong edges in the central region"),
+      number_field("composition_score", 4, true, "1", "composition analyzer's score, 0..1"),
+      label_field("composition_verdict", true, {"good", "centered", "sparse"},
+                  "composition analyzer's one-word verdict")};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.2;

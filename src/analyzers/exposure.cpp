@@ -59,19 +59,7 @@ constexpr int kBlock = 8192;
   }
 }
 
-void strip_sums_portable(const Strip& s, Sums& acc) { strip_sums(s, acc); }
-
-#if defined(__x86_64__)
-[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, Sums& acc) { strip_sums(s, acc); }
-#endif
-
-#if defined(__x86_64__)
-constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
-#else
-constexpr StripSums<Sums> kAvx2Sums = nullptr;
-#endif
-
-class ExposureKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+class ExposureKernel final : public TwinSummingKernel<Sums, strip_sums> {
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();

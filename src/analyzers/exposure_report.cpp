@@ -5,11 +5,13 @@
 namespace photoscore {
 
 std::vector<FieldSpec> exposure_fields() {
-  return {{"mean_brightness", FieldSpec::Kind::Number, 4, true},
-          {"clipped_shadows", FieldSpec::Kind::Number, 4, false},
-          {"clipped_highlights", FieldSpec::Kind::Number, 4, false},
-          {"exposure_score", FieldSpec::Kind::Number, 4, true},
-          {"exposure_verdict", FieldSpec::Kind::Label, 0, true, {"good", "dark", "bright", "clipped"}}};
+  return {
+      number_field("mean_brightness", 4, true, "1", "mean gray level over 255, 0..1"),
+      number_field("clipped_shadows", 4, false, "1", "fraction of pixels at the darkest gray levels"),
+      number_field("clipped_highlights", 4, false, "1", "fraction of pixels at the brightest gray levels"),
+      number_field("exposure_score", 4, true, "1", "exposure analyzer's score, 0..1"),
+      label_field("exposure_verdict", true, {"good", "dark", "bright", "clipped"},
+                  "exposure analyzer's one-word verdict")};
 }
 
 std::string exposure_figure(const AnalyzerResult& r) {

@@ -1,9 +1,8 @@
 #pragma once
-// The seed profile's analyzers, in archive order. Adding one is a new file
-// in src/analyzers/ defining `AnalyzerSpec NAME_analyzer()`, one line in
-// registry.cpp's list (and in profile.cpp's for a profile of its own), a
-// description of each of its fields in output/column_docs.cpp (else HDF5
-// gives the field a generic one) and its line in CMakeLists.txt.
+// Every analyzer photoscore knows, in archive order. Adding one is a new file
+// in src/analyzers/ defining `AnalyzerSpec NAME_analyzer()` (its fields with
+// their units and descriptions: number_field, label_field), one line in
+// registry.cpp's list and the file in CMakeLists.txt.
 #include <span>
 #include <string>
 #include <string_view>

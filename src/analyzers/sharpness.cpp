@@ -56,23 +56,11 @@ constexpr int kBlock = 8192;
   acc.sum_sq += sum_sq;
 }
 
-void strip_sums_portable(const Strip& s, Sums& acc) {
+void strip_sums(const Strip& s, Sums& acc) {
   for (int y = s.y0; y < s.y1; ++y) row_sums(s.gray_row(y - 1), s.gray_row(y), s.gray_row(y + 1), s.width, acc);
 }
 
-#if defined(__x86_64__)
-[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, Sums& acc) {
-  for (int y = s.y0; y < s.y1; ++y) row_sums(s.gray_row(y - 1), s.gray_row(y), s.gray_row(y + 1), s.width, acc);
-}
-#endif
-
-#if defined(__x86_64__)
-constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
-#else
-constexpr StripSums<Sums> kAvx2Sums = nullptr;
-#endif
-
-class SharpnessKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+class SharpnessKernel final : public TwinSummingKernel<Sums, strip_sums> {
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();
@@ -83,7 +71,6 @@ class SharpnessKernel final : public SummingKernel<Sums, strip_sums_portable, kA
     const char* verdict = var >= 2000.0 ? "sharp" : (var >= 300.0 ? "soft" : "blurry");
     return {{round_to(var, 2), round_to(score, 4), std::string(verdict)}};
   }
-
 };
 
 std::string figure(const AnalyzerResult& r) {
@@ -105,9 +92,11 @@ AnalyzerSpec sharpness_analyzer() {
   AnalyzerSpec spec;
   spec.name = "sharpness";
   spec.summary = "variance of the Laplacian (focus and detail)";
-  spec.fields = {{"laplacian_var", FieldSpec::Kind::Number, 2, true},
-                 {"sharpness_score", FieldSpec::Kind::Number, 4, true},
-                 {"sharpness_verdict", FieldSpec::Kind::Label, 0, true, {"sharp", "soft", "blurry"}}};
+  spec.fields = {number_field("laplacian_var", 2, true, "gray level^2",
+                              "variance of the 3x3 Laplacian of the gray image (sharpness)"),
+                 number_field("sharpness_score", 4, true, "1", "sharpness analyzer's score, 0..1"),
+                 label_field("sharpness_verdict", true, {"sharp", "soft", "blurry"},
+                             "sharpness analyzer's one-word verdict")};
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;

@@ -4,19 +4,17 @@
 #include <cstdio>
 #include <ctime>
 
-#include "app/act_sinks.hpp"
+#include "analyzers/profile.hpp"
 #include "app/exit_codes.hpp"
+#include "app/output_list.hpp"
 #include "app/provenance.hpp"
+#include "app/weights_warning.hpp"
 #include "build_info.hpp"
-#include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
-#include "output/h5_sink.hpp"
-#include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
 #include "output/text_style.hpp"
 #include "output/utf8.hpp"
-#include "analyzers/profile.hpp"
 #include "run/memory_budget.hpp"
 
 namespace photoscore {
@@ -134,10 +132,10 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
   context.started_ns = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 
   auto sinks = std::make_unique<SinkSet>();
-  sinks->add(std::make_unique<H5Sink>(options.h5, context));
-  if (!options.csv.empty()) sinks->add(std::make_unique<CsvSink>(options.csv, context));
-  sinks->add(std::make_unique<JsonlSink>(options.jsonl, context, jsonl_keep));
-  add_action_sinks(*sinks, options, job);
+  const SinkInputs inputs{options, job, jsonl_keep};
+  for (const OutputEntry& output : all_outputs()) {
+    if (asked_for(output, options)) sinks->add(output.make(inputs));
+  }
   warn_about_weights(job.policy, stderr);
   // The progress line is erased before the lines printed per photo and
   // drawn again after them.

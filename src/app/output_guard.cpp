@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "app/output_list.hpp"
 #include "output/jsonl_sink.hpp"
 #include "output/partial_file.hpp"
 #include "output/resume_ledger.hpp"
@@ -20,12 +21,18 @@ namespace {
 struct Output {
   std::string flag;  // "--jsonl"
   std::string path;
+  OutputKind kind = OutputKind::File;
   // What --resume does with it, for the message that refuses an existing
   // one: the row files keep their rows, a page or a summary is made again.
   std::string on_resume = "keeps its rows and scores the rest";
 };
 
 constexpr const char* kMadeAgain = "makes it again from the kept rows and the new";
+
+std::string on_resume(std::string_view flag) {
+  if (flag == "--report" || flag == "--summary-json") return kMadeAgain;
+  return Output{}.on_resume;
+}
 
 std::string folder_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -138,20 +145,26 @@ void check_paths(const Options& options, const std::vector<Output>& outputs,
 }  // namespace
 
 PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<InputFile>& files) {
-  std::vector<Output> outputs = {{"--jsonl", options.jsonl}, {"--h5", options.h5}};
-  if (!options.csv.empty()) outputs.push_back({"--csv", options.csv});
-  // The page and the summary are results too: the same rules, and with
-  // --resume they are written whole again, as the HDF5 file is.
-  if (!options.act.report.empty()) outputs.push_back({"--report", options.act.report, kMadeAgain});
-  if (!options.act.summary_json.empty())
-    outputs.push_back({"--summary-json", options.act.summary_json, kMadeAgain});
+  // The files of results, the JSONL first. The page and the summary are
+  // results too: the same rules, and with --resume they are written whole
+  // again, as the HDF5 file is.
+  std::vector<Output> outputs = {{std::string(jsonl_output().flag), jsonl_output().path(options)}};
+  // The other outputs as asked: folders of links, sidecars.
+  std::vector<Output> others;
+  for (const OutputEntry& o : all_outputs()) {
+    if (&o == &jsonl_output() || !asked_for(o, options)) continue;
+    (o.kind == OutputKind::File ? outputs : others)
+        .push_back({std::string(o.flag), o.path(options), o.kind, on_resume(o.flag)});
+  }
   check_paths(options, outputs, files);
-  // With -r the links would be photos of the next run (each scored twice).
-  if (!options.act.link_into.empty() && options.recursive &&
-      inside(options.act.link_into, options.input_dir)) {
-    throw InputError("--link-into " + for_terminal(options.act.link_into) +
-                     " is inside the input folder: with --recursive its links would be scored as photos next "
-                     "time; make the links outside it");
+  for (const Output& o : others) {
+    // With -r the links would be photos of the next run (each scored twice).
+    if (o.kind == OutputKind::LinkFolder && options.recursive && inside(o.path, options.input_dir)) {
+      throw InputError(
+          shown(o) +
+          " is inside the input folder: with --recursive its links would be scored as photos next "
+          "time; make the links outside it");
+    }
   }
   // "cannot write" (exit 3) before the lock file is made in a folder that
   // does not exist.
@@ -163,17 +176,20 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   prepared.lock = std::make_unique<OutputLocks>();
   try {
     for (const Output& o : outputs) prepared.lock->add(o.path + ".lock", options.force);
-    if (!options.act.link_into.empty()) {
-      // Beside the folder, like the files' locks: nothing is made inside it
-      // before the run is sure to start. A parent where no file can be made
-      // (the folder a mount point) leaves it unlocked.
-      std::string dir = options.act.link_into;
-      while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-      prepared.lock->add(dir + ".lock", options.force, true);
+    for (const Output& o : others) {
+      if (o.kind == OutputKind::LinkFolder) {
+        // Beside the folder, like the files' locks: nothing is made inside
+        // it before the run is sure to start. A parent where no file can be
+        // made (the folder a mount point) leaves it unlocked.
+        std::string dir = o.path;
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        prepared.lock->add(dir + ".lock", options.force, true);
+      } else {
+        // The sidecars beside the photos (the input folder); a folder where
+        // nothing can be made gets no sidecar either (a warning per photo).
+        prepared.lock->add(o.path + "/.photoscore-xmp.lock", options.force, true);
+      }
     }
-    // The sidecars beside the photos; a folder where nothing can be made
-    // gets no sidecar either (a warning per photo).
-    if (options.act.xmp) prepared.lock->add(options.input_dir + "/.photoscore-xmp.lock", options.force, true);
   } catch (const OutputBusy& e) {
     throw InputError(for_terminal(e.what()));
   } catch (const OutputNotOurs& e) {
@@ -210,10 +226,10 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   }
   // Temporary files of a run killed outright: no live job writes these
   // outputs now (we hold their locks).
-  remove_dead_partials(options.h5, "\x89HDF\r\n\x1a\n", stderr);
-  if (!options.csv.empty()) remove_dead_partials(options.csv, "filename,", stderr);
-  if (!options.act.report.empty()) remove_dead_partials(options.act.report, "<!DOCTYPE html>", stderr);
-  if (!options.act.summary_json.empty()) remove_dead_partials(options.act.summary_json, "{", stderr);
+  for (const OutputEntry& o : all_outputs()) {
+    if (!o.partial_magic.empty() && asked_for(o, options))
+      remove_dead_partials(o.path(options), o.partial_magic, stderr);
+  }
   remove_dead_partials(meta, "photoscore meta", stderr);
 
   job.info.files = static_cast<std::int64_t>(files.size());

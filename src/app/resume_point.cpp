@@ -137,12 +137,13 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
       // run's weights and thresholds would not give is not this run's.
       if (row.ok) {
         ScoredRow merged = row;
+        bool same = false;
         try {
           merge_scores(policy, merged);
+          same = merged.verdict == row.verdict && merged.quality_score == row.quality_score;
         } catch (const std::logic_error&) {
-          merged.verdict.clear();
         }
-        if (merged.verdict != row.verdict || merged.quality_score != row.quality_score) {
+        if (!same) {
           throw InputError(where +
                            "its quality score and verdict are not what this run's weights and thresholds give "
                            "from its scores" +

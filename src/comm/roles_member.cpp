@@ -190,25 +190,6 @@ class Member {
     return moved;
   }
 
-  // --- scoring, one photo at a time; each returns its seconds ---
-  double begin_scoring(Photo& p) {
-    const double t = seconds_now();
-    scorer_.begin(*p.image, &p.times);
-    p.begun = true;
-    return book(p, t);
-  }
-  double score_rows(Photo& p, int rows) {
-    const double t = seconds_now();
-    scorer_.rows_ready(rows);
-    p.rows_scored = rows;
-    return book(p, t);
-  }
-  static double book(Photo& p, double since) {
-    const double spent = seconds_now() - since;
-    p.score_seconds += spent;
-    return spent;
-  }
-
   // Scores the rows of the front photo (another member's) that have
   // arrived; its seconds.
   double advance_front() {
@@ -216,11 +197,11 @@ class Member {
     Photo& f = *queue_.front();
     if (f.mine || !f.answers || f.posted != Posted::Everything || !f.frame.rows_follow) return 0.0;
     double spent = 0.0;
-    if (!f.begun) spent += begin_scoring(f);
+    if (!f.scoring.begun()) spent += f.scoring.begin(scorer_, *f.image);
     const int rows = std::min(f.image->height, static_cast<int>(f.pieces_arrived) * f.piece_rows);
-    if (rows > f.rows_scored) {
+    if (rows > f.scoring.rows_scored()) {
       if (f.frame.shared_at >= 0) window_->sync();  // the rows the tokens announced
-      spent += score_rows(f, rows);
+      spent += f.scoring.rows(rows);
     }
     return spent;
   }
@@ -266,10 +247,10 @@ class Member {
       const int sent = p.pieces_sent;
       if (rows == 0) {
         stream_.send_frame(p, true);
-        if (inline_score) scored += begin_scoring(p);
+        if (inline_score) scored += p.scoring.begin(scorer_, image);
       } else {
         stream_.send_pieces(p, rows);
-        if (inline_score) scored += score_rows(p, rows);
+        if (inline_score) scored += p.scoring.rows(rows);
       }
       // The pieces flow without us (the receivers pull them); messages are
       // looked at about every millisecond, not at every call (a JPEG hands
@@ -316,11 +297,10 @@ class Member {
       if (!p.error.empty()) {
         outcome = failed_outcome(p.error, p.decode_seconds);
       } else {
-        outcome = score_whole(p);
-        outcome.decode_seconds = p.decode_seconds;
+        outcome = p.scoring.finish(scorer_, *p.image, p.decode_seconds);
       }
       outcome.identity = p.identity;
-      account_photo(outcome, p.score_seconds, me_, timing_);
+      account_photo(outcome, p.scoring.seconds(), me_, timing_);
       deliver(p.h.seq, std::move(outcome));
     } else {
       timing_.decode += p.decode_seconds;
@@ -344,9 +324,9 @@ class Member {
         p.trailer.source[sizeof p.trailer.source - 1] = '\0';
         image.source = p.trailer.source;
         if (p.frame.shared_at >= 0) window_->sync();
-        outcome = score_whole(p);
+        outcome = p.scoring.finish(scorer_, image, 0.0);
       }
-      account_photo(outcome, p.score_seconds, me_, timing_);
+      account_photo(outcome, p.scoring.seconds(), me_, timing_);
       deliver(p.h.seq, std::move(outcome));
     }
     if (window_) {
@@ -393,21 +373,6 @@ class Member {
       it = test(it->request) ? blocks_.erase(it) : std::next(it);
     }
     return moved;
-  }
-
-  // The rest of a photo's scoring, its rows all here; running out of memory
-  // is the photo's failure, as in process_image.
-  ImageOutcome score_whole(Photo& p) {
-    try {
-      if (!p.begun) begin_scoring(p);
-      const double t = seconds_now();
-      std::vector<AnalyzerResult> results = scorer_.finish();
-      book(p, t);
-      return scored_outcome(*p.image, std::move(results), std::move(p.times), 0.0);
-    } catch (const std::bad_alloc&) {
-      scorer_.release_buffers();
-      return failed_outcome(kOutOfMemory, 0.0);
-    }
   }
 
   const Job& job_;

@@ -11,9 +11,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "analysis/score_image.hpp"
 #include "comm/request_set.hpp"
 #include "image/rgb_image.hpp"
+#include "run/photo_scoring.hpp"
 
 namespace photoscore::mpi {
 
@@ -91,11 +91,7 @@ struct Photo {
   Slot trailer_slot = 0;
   bool trailer_arrived = false;
 
-  // Scoring.
-  bool begun = false;
-  int rows_scored = 0;
-  ScoreTimes times;
-  double score_seconds = 0.0;
+  PhotoScoring scoring;  // this rank's part of the photo's scoring
 
   bool received() const {
     return posted == Posted::Everything && pieces_arrived == piece_slots.size() && trailer_arrived;

@@ -91,9 +91,11 @@ std::string encode_jpeg(const RgbImage& image, int quality) {
   return out;
 }
 
-std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality) {
-  DecodeLimits limits;
+std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality,
+                           const DecodeLimits& job_limits) {
+  DecodeLimits limits = job_limits;
   limits.jpeg_min_long_side = max_side;
+  limits.borrow_helper_pixels = false;  // shrink_to_fit reads image.rgb
   return encode_jpeg(shrink_to_fit(decode_image(bytes, limits), max_side), quality);
 }
 

@@ -12,9 +12,11 @@ namespace photoscore {
 // The photo in `bytes` scaled down (box filter) so its longer side is at most
 // `max_side` pixels, as baseline JPEG bytes of this `quality`. JPEGs are
 // decoded at a DCT scaling near the size wanted, so a 24-megapixel photo
-// costs a fraction of a full decode. Throws DecodeError when the photo
-// cannot be decoded.
-std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality = 80);
+// costs a fraction of a full decode. Decoded within `limits` (the job's: its
+// pixel limit, its decoder helpers), as scoring decodes. Throws DecodeError
+// when the photo cannot be decoded.
+std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality = 80,
+                           const DecodeLimits& limits = {});
 
 // `image` scaled down to fit `max_side` (a copy when it already does).
 RgbImage shrink_to_fit(const RgbImage& image, int max_side);

@@ -27,7 +27,9 @@ void merge_scores(const MergePolicy& policy, ScoredRow& row) {
     total += policy.weights[i] * spec.number(row.results[i], spec.score_field);
   }
   total = clip01(total);
-  row.verdict = total > policy.post_it_above ? "post_it" : (total > policy.maybe_above ? "maybe" : "delete");
+  row.verdict = total > policy.post_it_above
+                    ? Verdict::PostIt
+                    : (total > policy.maybe_above ? Verdict::Maybe : Verdict::Delete);
   row.quality_score = round_to(total, 3);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "output/utf8.hpp"
+#include "record/byte_fields.hpp"
 
 namespace photoscore {
 
@@ -18,9 +19,9 @@ constexpr std::size_t kBestShown = 3;
 
 constexpr const char* kAsciiRule = "--------------------------------------------------------";
 
-const char* icon(const std::string& verdict) {
-  if (verdict == "post_it") return "\u2705";
-  if (verdict == "maybe") return "\U0001F914";
+const char* icon(Verdict verdict) {
+  if (verdict == Verdict::PostIt) return "\u2705";
+  if (verdict == Verdict::Maybe) return "\U0001F914";
   return "\U0001F5D1 ";
 }
 
@@ -40,55 +41,29 @@ std::string ascii_dashes(const std::string& text) {
 }
 
 // ANSI colours for the verdict words: green, yellow, red.
-const char* color_of(const std::string& verdict) {
-  if (verdict == "post_it") return "\033[32m";
-  if (verdict == "maybe") return "\033[33m";
+const char* color_of(Verdict verdict) {
+  if (verdict == Verdict::PostIt) return "\033[32m";
+  if (verdict == Verdict::Maybe) return "\033[33m";
   return "\033[31m";
 }
 
-// A row's bytes: ok (u8), verdict (u8: 0 post_it, 1 maybe, 2 delete),
-// quality score (f64), the file name (u32 length, bytes), the block shown
-// for it (u32 length, bytes; empty unless per photo).
-int verdict_code(const std::string& verdict) {
-  if (verdict == "post_it") return 0;
-  if (verdict == "maybe") return 1;
-  return 2;
-}
+// A row's place among the verdicts: Error for a file that was not scored.
+Verdict tallied(const ScoredRow& row) { return row.ok ? row.verdict : Verdict::Error; }
 
-template <typename T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
+// A row's bytes: its verdict (u8, Verdict), quality score (f64), the file
+// name (u32 length, bytes), the block shown for it (u32 length, bytes;
+// empty unless per photo).
 
-template <typename T>
-T get(std::string_view bytes, std::size_t& at) {
-  if (bytes.size() - at < sizeof(T)) throw std::runtime_error("malformed dashboard rows");
-  T v;
-  std::memcpy(&v, bytes.data() + at, sizeof v);
-  at += sizeof v;
-  return v;
-}
-
-std::string_view get_text(std::string_view bytes, std::size_t& at) {
-  const auto n = get<std::uint32_t>(bytes, at);
-  if (bytes.size() - at < n) throw std::runtime_error("malformed dashboard rows");
-  const std::string_view text = bytes.substr(at, n);
-  at += n;
-  return text;
-}
+constexpr const char* kMalformed = "malformed dashboard rows";
 
 class DashboardFormatter final : public RowFormatter {
  public:
   explicit DashboardFormatter(const FormatContext& context) : context_(context) {}
   void format(const ScoredRow& row, const ImageTiming&, std::int64_t, std::string& out) const override {
-    put(out, static_cast<std::uint8_t>(row.ok));
-    put(out, static_cast<std::uint8_t>(row.ok ? verdict_code(row.verdict) : 0));
-    put(out, row.quality_score);
-    put(out, static_cast<std::uint32_t>(row.filename.size()));
-    out += row.filename;
-    const std::string block = context_.per_photo ? shown(row) : std::string();
-    put(out, static_cast<std::uint32_t>(block.size()));
-    out += block;
+    put_field(out, static_cast<std::uint8_t>(tallied(row)));
+    put_field(out, row.quality_score);
+    put_text_field(out, row.filename);
+    put_text_field(out, context_.per_photo ? shown(row) : std::string());
   }
 
  private:
@@ -101,8 +76,8 @@ class DashboardFormatter final : public RowFormatter {
     char score[32];
     std::snprintf(score, sizeof score, "%.3f", row.quality_score);
     const std::string mark = style.unicode ? std::string(icon(row.verdict)) + " " : "";
-    text += std::string(" score: ") + score + "  " + mark + (style.color ? color_of(row.verdict) : "") + row.verdict +
-            (style.color ? "\033[0m" : "") + "\n";
+    text += std::string(" score: ") + score + "  " + mark + (style.color ? color_of(row.verdict) : "") +
+            std::string(verdict_name(row.verdict)) + (style.color ? "\033[0m" : "") + "\n";
     text += "   ";
     const auto& analyzers = context_.analyzers;
     for (std::size_t i = 0; i < analyzers.size(); ++i) {
@@ -127,11 +102,13 @@ std::unique_ptr<RowFormatter> make_dashboard_formatter(const FormatContext& cont
   return std::make_unique<DashboardFormatter>(context);
 }
 
-Dashboard::Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path, std::string h5_path)
+Dashboard::Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path,
+                     std::string h5_path)
     : FormattingSink(RowFormat::Dashboard, context),
       out_(out),
       jsonl_path_(std::move(jsonl_path)),
-      h5_path_(std::move(h5_path)) {}
+      h5_path_(std::move(h5_path)),
+      tally_(kBestShown) {}
 
 void Dashboard::open(const RunInfo& info) {
   const TextStyle& style = context().style;
@@ -141,38 +118,20 @@ void Dashboard::open(const RunInfo& info) {
   std::fflush(out_);
 }
 
-void Dashboard::resume(const ScoredRow& row) {
-  count(row.ok, row.ok ? verdict_code(row.verdict) : 0, row.quality_score, row.filename);
-}
-
-void Dashboard::count(bool ok, int verdict, double score, std::string_view filename) {
-  if (!ok) {
-    ++errors_;
-    return;
-  }
-  if (verdict == 0) ++post_it_;
-  else if (verdict == 1) ++maybe_;
-  else ++delete_;
-  // Strictly better than the last kept: equal scores keep file order, so the
-  // summary is the same however the job ran.
-  if (best_.size() >= kBestShown && !(score > best_.back().score)) return;
-  auto at = std::upper_bound(best_.begin(), best_.end(), score, [](double s, const Best& b) { return s > b.score; });
-  best_.insert(at, {score, std::string(filename)});
-  if (best_.size() > kBestShown) best_.pop_back();
-}
+void Dashboard::resume(const ScoredRow& row) { tally_.add(tallied(row), row.quality_score, row.filename); }
 
 void Dashboard::append(std::string_view bytes, std::int64_t rows) {
   std::size_t at = 0;
   for (std::int64_t r = 0; r < rows; ++r) {
-    const bool ok = get<std::uint8_t>(bytes, at) != 0;
-    const int verdict = get<std::uint8_t>(bytes, at);
-    const double score = get<double>(bytes, at);
-    const std::string_view filename = get_text(bytes, at);
-    const std::string_view block = get_text(bytes, at);
-    count(ok, verdict, score, filename);
+    const auto verdict = get_field<std::uint8_t>(bytes, at, kMalformed);
+    if (verdict >= kVerdicts.size()) throw std::runtime_error(kMalformed);
+    const double score = get_field<double>(bytes, at, kMalformed);
+    const std::string_view filename = get_text_view_field(bytes, at, kMalformed);
+    const std::string_view block = get_text_view_field(bytes, at, kMalformed);
+    tally_.add(static_cast<Verdict>(verdict), score, filename);
     if (!block.empty()) std::fwrite(block.data(), 1, block.size(), out_);
   }
-  if (at != bytes.size()) throw std::runtime_error("malformed dashboard rows");
+  if (at != bytes.size()) throw std::runtime_error(kMalformed);
 }
 
 void Dashboard::flush() { std::fflush(out_); }
@@ -180,17 +139,24 @@ void Dashboard::flush() { std::fflush(out_); }
 void Dashboard::close(const RunInfo& info) {
   const TextStyle& style = context().style;
   std::fprintf(out_, "%s\n", style.unicode ? kRule : kAsciiRule);
+  const long post_it = static_cast<long>(tally_.count(Verdict::PostIt));
+  const long maybe = static_cast<long>(tally_.count(Verdict::Maybe));
+  const long deleted = static_cast<long>(tally_.count(Verdict::Delete));
+  const long errors = static_cast<long>(tally_.count(Verdict::Error));
   if (style.unicode) {
-    std::fprintf(out_, "%lld photos: %ld \u2705 post_it, %ld \U0001F914 maybe, %ld \U0001F5D1  delete, %ld \u26A0  errors\n",
-                 static_cast<long long>(info.images), post_it_, maybe_, delete_, errors_);
+    std::fprintf(
+        out_,
+        "%lld photos: %ld \u2705 post_it, %ld \U0001F914 maybe, %ld \U0001F5D1  delete, %ld \u26A0  errors\n",
+        static_cast<long long>(info.images), post_it, maybe, deleted, errors);
   } else {
     std::fprintf(out_, "%lld photo%s: %ld post_it, %ld maybe, %ld delete, %ld error%s\n",
-                 static_cast<long long>(info.images), info.images == 1 ? "" : "s", post_it_, maybe_, delete_, errors_,
-                 errors_ == 1 ? "" : "s");
+                 static_cast<long long>(info.images), info.images == 1 ? "" : "s", post_it, maybe, deleted,
+                 errors, errors == 1 ? "" : "s");
   }
-  if (!best_.empty()) {
+  if (!tally_.best().empty()) {
     std::fprintf(out_, "Best shots:");
-    for (const Best& b : best_) std::fprintf(out_, "  %s (%.3f)", for_terminal(b.filename).c_str(), b.score);
+    for (const VerdictTally::Shot& b : tally_.best())
+      std::fprintf(out_, "  %s (%.3f)", for_terminal(b.filename).c_str(), b.score);
     std::fprintf(out_, "\n");
   }
   if (info.skipped > 0) {

@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "output/row_sink.hpp"
 #include "output/text_style.hpp"
+#include "output/verdict_tally.hpp"
 
 namespace photoscore {
 
@@ -26,17 +26,10 @@ class Dashboard final : public FormattingSink {
   void close(const RunInfo& info) override;
 
  private:
-  struct Best {
-    double score;
-    std::string filename;
-  };
-  void count(bool ok, int verdict, double score, std::string_view filename);
-
   std::FILE* out_;
   std::string jsonl_path_;
   std::string h5_path_;
-  long post_it_ = 0, maybe_ = 0, delete_ = 0, errors_ = 0;
-  std::vector<Best> best_;  // the top few, best first
+  VerdictTally tally_;
 };
 
 // What the dashboard counts of a row, then its block when shown.

@@ -4,6 +4,7 @@
 
 #include "output/h5_attributes.hpp"
 #include "output/h5_error.hpp"
+#include "record/verdict.hpp"
 
 namespace photoscore::h5 {
 
@@ -21,7 +22,11 @@ void write_column_docs(hid_t file, const RowSchema& schema, const std::string& p
         for (const std::string& w : f.labels) words += (words.empty() ? "" : ",") + w;
       }
     }
-    if (c.name == "verdict") words = "post_it,maybe,delete";
+    if (c.name == "verdict") {
+      for (Verdict v : kVerdicts) {
+        if (v != Verdict::Error) words += (words.empty() ? "" : ",") + std::string(verdict_name(v));
+      }
+    }
     if (c.name == "status") words = "ok,error";
     labels.push_back(words);
   }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "output/chunk_filter.hpp"
+#include "output/h5_dataset.hpp"
 
 namespace photoscore::h5 {
 
@@ -33,17 +34,7 @@ void RecordTable::create(hid_t parent, const char* name, H5RecordLayout layout, 
   name_ = std::string("/") + name;
   chunk_rows_ = chunk_rows;
   type_ = record_type(layout_, path);
-  const hsize_t dims[1] = {0};
-  const hsize_t max_dims[1] = {H5S_UNLIMITED};
-  Id space = checked(H5Screate_simple(1, dims, max_dims), H5Sclose, path, "creating the space of " + name_);
-  Id props = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, path, "creating " + name_);
-  check(H5Pset_chunk(props.get(), 1, &chunk_rows_), path, "chunking " + name_);
-  // Shuffle groups each byte of the records' fields together, so that the
-  // strings' padding and the numbers' exponents compress well.
-  check(H5Pset_shuffle(props.get()), path, "compressing " + name_);
-  check(H5Pset_deflate(props.get(), static_cast<unsigned>(kDeflateLevel)), path, "compressing " + name_);
-  dataset_ = checked(H5Dcreate2(parent, name, type_.get(), space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
-                     H5Dclose, path, "creating " + name_);
+  dataset_ = create_growing_dataset(parent, name, type_.get(), chunk_rows_, path, name_);
   buffer_.reserve(layout_.size() * chunk_rows_);
 }
 

@@ -3,13 +3,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "output/h5_dataset.hpp"
 #include "output/utf8.hpp"
 
 namespace photoscore::h5 {
-
-namespace {
-constexpr unsigned kDeflateLevel = 4;
-}  // namespace
 
 void Table::create(hid_t parent, const char* name, hsize_t chunk_rows, const std::string& path) {
   path_ = path;
@@ -50,16 +47,7 @@ void Table::create(hid_t parent, const char* name, hsize_t chunk_rows, const std
     file_offset += H5Tget_size(stored);
   }
 
-  const hsize_t dims[1] = {0};
-  const hsize_t max_dims[1] = {H5S_UNLIMITED};
-  Id space = checked(H5Screate_simple(1, dims, max_dims), H5Sclose, path, "creating the space of " + name_);
-  Id props = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, path, "creating " + name_);
-  check(H5Pset_chunk(props.get(), 1, &chunk_rows), path, "chunking " + name_);
-  check(H5Pset_shuffle(props.get()), path, "compressing " + name_);
-  check(H5Pset_deflate(props.get(), kDeflateLevel), path, "compressing " + name_);
-  dataset_ =
-      checked(H5Dcreate2(parent, name, file_type.get(), space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
-              H5Dclose, path, "creating " + name_);
+  dataset_ = create_growing_dataset(parent, name, file_type.get(), chunk_rows, path, name_);
   buffer_.reserve(row_size_ * chunk_rows);
 }
 

@@ -14,39 +14,13 @@
 #include "output/row_json.hpp"
 #include "output/row_schema.hpp"
 #include "output/writev_all.hpp"
+#include "record/byte_fields.hpp"
 
 namespace photoscore {
 
 namespace {
 
-void put_u64(std::string& out, std::size_t n) {
-  const auto v = static_cast<std::uint64_t>(n);
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-std::uint64_t get_u64(std::string_view bytes, std::size_t& at) {
-  std::uint64_t n = 0;
-  if (bytes.size() - at < sizeof n) throw std::runtime_error("malformed JSONL rows");
-  std::memcpy(&n, bytes.data() + at, sizeof n);
-  at += sizeof n;
-  return n;
-}
-
-void put_length(std::string& out, std::size_t n) {
-  const auto v = static_cast<std::uint32_t>(n);
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-std::string_view take_piece(std::string_view bytes, std::size_t& at) {
-  std::uint32_t n = 0;
-  if (bytes.size() - at < sizeof n) throw std::runtime_error("malformed JSONL rows");
-  std::memcpy(&n, bytes.data() + at, sizeof n);
-  at += sizeof n;
-  if (bytes.size() - at < n) throw std::runtime_error("malformed JSONL rows");
-  const std::string_view piece = bytes.substr(at, n);
-  at += n;
-  return piece;
-}
+constexpr const char* kMalformed = "malformed JSONL rows";
 
 class JsonlFormatter final : public RowFormatter {
  public:
@@ -58,11 +32,8 @@ class JsonlFormatter final : public RowFormatter {
     // changed after the run began may have been read before or after.
     std::string photo = row.identity.empty() ? std::string("none") : row.identity;
     if (photo_changed_since(photo, started_ns_)) photo = "unstable";
-    put_length(out, line.size());
-    out += line;
-    const std::string record = ledger_record(line.size(), photo, ledger_row_digest(line));
-    put_length(out, record.size());
-    out += record;
+    put_text_field(out, line);
+    put_text_field(out, ledger_record(line.size(), photo, ledger_row_digest(line)));
   }
   // The block's lines together, then its records: [lines bytes][records
   // bytes] (uint64 each), the records' digest (ledger_block_digest), the
@@ -75,14 +46,14 @@ class JsonlFormatter final : public RowFormatter {
     lines.reserve(section.size());
     std::size_t at = 0;
     for (std::int64_t r = 0; r < count; ++r) {
-      lines += take_piece(section, at);
-      records += take_piece(section, at);
+      lines += get_text_view_field(section, at, kMalformed);
+      records += get_text_view_field(section, at, kMalformed);
     }
     if (at != section.size()) throw std::logic_error("JSONL rows: a section that is not whole rows");
     std::string out;
     out.reserve(2 * sizeof(std::uint64_t) + kLedgerDigits + lines.size() + records.size());
-    put_u64(out, lines.size());
-    put_u64(out, records.size());
+    put_field(out, static_cast<std::uint64_t>(lines.size()));
+    put_field(out, static_cast<std::uint64_t>(records.size()));
     out += ledger_block_digest(records);
     out += lines;
     out += records;
@@ -141,8 +112,8 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
   std::size_t size = 0;
   std::int64_t newlines = 0;
   while (at < rows.size()) {
-    const std::uint64_t line_bytes = get_u64(rows, at);
-    const std::uint64_t record_bytes = get_u64(rows, at);
+    const std::uint64_t line_bytes = get_field<std::uint64_t>(rows, at, kMalformed);
+    const std::uint64_t record_bytes = get_field<std::uint64_t>(rows, at, kMalformed);
     if (rows.size() - at < kLedgerDigits || rows.size() - at - kLedgerDigits < line_bytes ||
         rows.size() - at - kLedgerDigits - line_bytes < record_bytes)
       throw std::runtime_error("malformed JSONL rows");

@@ -12,9 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFolders[] = {"post_it", "maybe", "delete", "error"};
-
-std::string folder_of(const ScoredRow& row) { return row.ok ? row.verdict : "error"; }
+// A folder per verdict, named for it: error for the files not scored.
+std::string folder_of(Verdict verdict) { return std::string(verdict_name(verdict)); }
+std::string folder_of(const ScoredRow& row) { return folder_of(row.ok ? row.verdict : Verdict::Error); }
 
 }  // namespace
 
@@ -23,7 +23,8 @@ LinkSink::LinkSink(std::string dir, std::FILE* messages)
   if (dir_.empty()) throw std::runtime_error("--link-into: no folder named");
   // Made now, before any photo is read: a job that cannot link should fail
   // at once, not after hours of scoring.
-  for (const char* folder : kFolders) {
+  for (Verdict verdict : kVerdicts) {
+    const std::string folder = folder_of(verdict);
     std::error_code ec;
     fs::create_directories(fs::path(dir_) / folder, ec);
     if (ec || !fs::is_directory(fs::path(dir_) / folder))
@@ -52,7 +53,8 @@ void LinkSink::write(const ScoredRow& row, const ImageTiming&) {
     const fs::path target = fs::absolute(fs::path(row.path), ec).lexically_normal();
     if (ec) throw std::runtime_error(row.path + ": " + ec.message());
     // A link to this photo in another verdict's folder is from an earlier run.
-    for (const char* folder : kFolders) {
+    for (Verdict verdict : kVerdicts) {
+      const std::string folder = folder_of(verdict);
       const fs::path there = fs::path(dir_) / folder / name;
       const fs::file_status status = fs::symlink_status(there, ec);
       if (!fs::exists(status)) continue;

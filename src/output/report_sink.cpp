@@ -4,11 +4,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
-#include "image/thumbnail.hpp"
 #include "output/markup.hpp"
 #include "output/partial_file.hpp"
 #include "output/utf8.hpp"
@@ -17,24 +14,10 @@ namespace photoscore {
 
 namespace {
 
-constexpr const char* kVerdicts[] = {"post_it", "maybe", "delete", "error"};
-
 std::string fixed(double v, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, v);
   return text;
-}
-
-std::string thumbnail_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  const std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  try {
-    return jpeg_thumbnail({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()},
-                          ReportSink::kThumbnailSide, 75);
-  } catch (const std::exception&) {
-    return {};  // changed since it was scored: the page shows no picture
-  }
 }
 
 constexpr const char* kStyle = R"(
@@ -97,8 +80,12 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails)
-    : path_(std::move(path)), analyzers_(std::move(analyzers)), thumbnails_(thumbnails) {
+ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
+                       ThumbnailMaker thumbnail)
+    : path_(std::move(path)),
+      analyzers_(std::move(analyzers)),
+      thumbnails_(thumbnail ? thumbnails : 0),
+      thumbnail_(std::move(thumbnail)) {
   if (path_.empty()) throw std::runtime_error("cannot write the report: no file named");
   check_can_create(path_);
 }
@@ -111,7 +98,7 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
   item.filename = row.filename;
   item.path = row.path;
   if (!row.ok) {
-    item.verdict = "error";
+    item.verdict = Verdict::Error;
     item.note = row.error;
     items_.push_back(std::move(item));
     return;
@@ -138,24 +125,20 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
 void ReportSink::close(const RunInfo& info) {
   // Per verdict, best score first (file order among equals, so the page is
   // the same however the job ran); only the first kListed are listed.
-  std::vector<std::vector<Item*>> groups(std::size(kVerdicts));
-  for (Item& item : items_) {
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      if (item.verdict == kVerdicts[g]) groups[g].push_back(&item);
-    }
-  }
+  std::vector<std::vector<Item*>> groups(kVerdicts.size());
+  for (Item& item : items_) groups[static_cast<std::size_t>(item.verdict)].push_back(&item);
   std::vector<Item*> wanted;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::stable_sort(groups[g].begin(), groups[g].end(),
                      [](const Item* a, const Item* b) { return a->score > b->score; });
-    if (kVerdicts[g] == std::string("error")) continue;
+    if (kVerdicts[g] == Verdict::Error) continue;
     for (std::size_t i = 0; i < groups[g].size() && i < static_cast<std::size_t>(thumbnails_); ++i)
       wanted.push_back(groups[g][i]);
   }
   const long long count = static_cast<long long>(wanted.size());
 #pragma omp parallel for schedule(dynamic)
   for (long long i = 0; i < count; ++i)
-    wanted[static_cast<std::size_t>(i)]->thumbnail = thumbnail_of(wanted[static_cast<std::size_t>(i)]->path);
+    wanted[static_cast<std::size_t>(i)]->thumbnail = thumbnail_(wanted[static_cast<std::size_t>(i)]->path);
 
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>photoscore report: " +
@@ -174,10 +157,10 @@ void ReportSink::close(const RunInfo& info) {
       "<button onclick=\"sortBy('index',1)\">file order</button></nav>\n";
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& group = groups[g];
-    if (group.empty() && kVerdicts[g] == std::string("error")) continue;
-    html += std::string("<section id=\"") + kVerdicts[g] + "\"><h2>" + kVerdicts[g] + " (" +
-            std::to_string(group.size()) + ")</h2>\n<ul class=\"photos\" data-verdict=\"" + kVerdicts[g] +
-            "\">\n";
+    if (group.empty() && kVerdicts[g] == Verdict::Error) continue;
+    const std::string name(verdict_name(kVerdicts[g]));
+    html += "<section id=\"" + name + "\"><h2>" + name + " (" + std::to_string(group.size()) +
+            ")</h2>\n<ul class=\"photos\" data-verdict=\"" + name + "\">\n";
     const std::size_t listed = std::min(group.size(), kListed);
     for (std::size_t i = 0; i < listed; ++i) {
       const Item& item = *group[i];
@@ -188,9 +171,9 @@ void ReportSink::close(const RunInfo& info) {
                 base64(item.thumbnail) + "\">";
       }
       html += "</div><div class=\"name\">" + markup_escaped(item.filename);
-      if (item.verdict != "error") html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
+      if (item.verdict != Verdict::Error) html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
       html += "</div>";
-      if (item.verdict != "error") {
+      if (item.verdict != Verdict::Error) {
         html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
                 "</div><ul>";
         for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,15 +14,19 @@ namespace photoscore {
 // notes. Its size stays bounded for 100,000 photos: thumbnails only for the
 // best-scored `thumbnails` photos of each verdict, and at most kListed
 // photos listed per verdict (the rest are counted; the JSONL has them all).
-// Thumbnails (256 px, JPEG) are made at close, on every thread, by decoding
-// those photos again; the page is written under a temporary name and
-// renamed once complete.
+// Thumbnails (kThumbnailSide px, JPEG) are made at close, on every thread,
+// by `thumbnail` (the photo's path in, JPEG bytes or "" out), which decodes
+// those photos again within the job's read limits (run/photo_thumbnail.hpp);
+// none without it. The page is written under a temporary name and renamed
+// once complete.
 class ReportSink final : public RowSink {
  public:
   static constexpr std::size_t kListed = 2000;
   static constexpr int kThumbnailSide = 256;
+  using ThumbnailMaker = std::function<std::string(const std::string& path)>;
 
-  ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails);
+  ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
+             ThumbnailMaker thumbnail);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
@@ -31,7 +36,7 @@ class ReportSink final : public RowSink {
     std::int64_t index = 0;  // file order
     std::string filename;
     std::string path;
-    std::string verdict;  // post_it, maybe, delete or error
+    Verdict verdict = Verdict::Error;
     double score = 0.0;
     int width = 0, height = 0;
     std::vector<std::string> scores;  // per analyzer: "sharpness 0.82 sharp (var 120.3)"
@@ -42,6 +47,7 @@ class ReportSink final : public RowSink {
   std::string path_;
   std::vector<const AnalyzerSpec*> analyzers_;
   int thumbnails_;
+  ThumbnailMaker thumbnail_;
   std::vector<Item> items_;
 };
 

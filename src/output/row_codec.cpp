@@ -1,23 +1,24 @@
 #include "output/row_codec.hpp"
 
-#include <cstring>
 #include <stdexcept>
+
+#include "record/result_fields.hpp"
 
 namespace photoscore {
 
 namespace {
+
+constexpr const char* kCutShort = "malformed rows: cut short";
+constexpr const char* kBadCount = "malformed rows: bad count";
 
 class Out {
  public:
   explicit Out(std::string& out) : out_(out) {}
   template <typename T>
   void put(T v) {
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    put_field(out_, v);
   }
-  void put(const std::string& s) {
-    put(static_cast<std::uint32_t>(s.size()));
-    out_ += s;
-  }
+  void put(const std::string& s) { put_text_field(out_, s); }
 
  private:
   std::string& out_;
@@ -28,31 +29,15 @@ class In {
   explicit In(std::string_view bytes) : bytes_(bytes) {}
   template <typename T>
   T get() {
-    need(sizeof(T));
-    T v;
-    std::memcpy(&v, bytes_.data() + at_, sizeof v);
-    at_ += sizeof v;
-    return v;
+    return get_field<T>(bytes_, at_, kCutShort);
   }
-  std::string text() {
-    const auto n = get<std::uint32_t>();
-    need(n);
-    std::string s(bytes_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
+  std::string text() { return get_text_field(bytes_, at_, kCutShort); }
   // A count of things each at least `least` bytes long: never more than the bytes left could hold.
-  std::uint32_t count(std::size_t least) {
-    const auto n = get<std::uint32_t>();
-    if (least > 0 && n > (bytes_.size() - at_) / least) throw std::runtime_error("malformed rows: bad count");
-    return n;
-  }
+  std::uint32_t count(std::size_t least) { return get_count_field(bytes_, at_, least, kCutShort, kBadCount); }
+  std::vector<AnalyzerResult> results() { return get_results(bytes_, at_, kCutShort, kBadCount); }
   bool done() const { return at_ == bytes_.size(); }
 
  private:
-  void need(std::size_t n) const {
-    if (bytes_.size() - at_ < n) throw std::runtime_error("malformed rows: cut short");
-  }
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
@@ -69,21 +54,9 @@ void encode_row(const ScoredRow& row, const ImageTiming& timing, std::string& ou
   w.put(static_cast<std::int32_t>(row.height));
   w.put(row.source);
   w.put(row.quality_score);
-  w.put(row.verdict);
+  w.put(static_cast<std::uint8_t>(row.verdict));
   w.put(row.identity);
-  w.put(static_cast<std::uint32_t>(row.results.size()));
-  for (const AnalyzerResult& r : row.results) {
-    w.put(static_cast<std::uint32_t>(r.values.size()));
-    for (const FieldValue& v : r.values) {
-      if (const auto* d = std::get_if<double>(&v)) {
-        w.put(std::uint8_t{0});
-        w.put(*d);
-      } else {
-        w.put(std::uint8_t{1});
-        w.put(std::get<std::string>(v));
-      }
-    }
-  }
+  put_results(out, row.results);
   w.put(static_cast<std::uint32_t>(timing.ranks.size()));
   for (int r : timing.ranks) w.put(static_cast<std::int32_t>(r));
   w.put(timing.read_seconds);
@@ -107,19 +80,11 @@ std::vector<TimedRow> decode_rows(std::string_view bytes, std::int64_t count) {
     row.height = r.get<std::int32_t>();
     row.source = r.text();
     row.quality_score = r.get<double>();
-    row.verdict = r.text();
+    const auto verdict = r.get<std::uint8_t>();
+    if (verdict >= kVerdicts.size()) throw std::runtime_error("malformed rows: bad verdict");
+    row.verdict = static_cast<Verdict>(verdict);
     row.identity = r.text();
-    row.results.resize(r.count(4));
-    for (AnalyzerResult& res : row.results) {
-      res.values.resize(r.count(1));
-      for (FieldValue& v : res.values) {
-        if (r.get<std::uint8_t>() == 0) {
-          v = r.get<double>();
-        } else {
-          v = r.text();
-        }
-      }
-    }
+    row.results = r.results();
     t.timing.ranks.resize(r.count(4));
     for (int& rank : t.timing.ranks) rank = r.get<std::int32_t>();
     t.timing.read_seconds = r.get<double>();

@@ -1,6 +1,7 @@
 #include "output/row_from_json.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -49,7 +50,9 @@ ScoredRow row_from_json(std::string_view line, const RowSchema& schema) {
   if (j.contains("source")) row.source = text(j, "source");
   if (!row.ok) return row;
   row.quality_score = number(j, "quality_score");
-  row.verdict = text(j, "verdict");
+  const std::optional<Verdict> verdict = verdict_named(text(j, "verdict"));
+  if (!verdict || *verdict == Verdict::Error) throw std::invalid_argument("\"verdict\" is not a verdict");
+  row.verdict = *verdict;
   row.width = static_cast<int>(number(j, "width"));
   row.height = static_cast<int>(number(j, "height"));
   for (const AnalyzerSpec* a : schema.analyzers()) {

@@ -29,6 +29,8 @@ void add_fields(std::vector<Column>& columns, const std::vector<const AnalyzerSp
       std::size_t longest = fields[f].labels.empty() ? 32 : 1;
       for (const std::string& label : fields[f].labels) longest = std::max(longest, label.size());
       if (type == ColumnType::Text) columns.back().max_bytes = longest;
+      columns.back().unit = fields[f].unit;
+      columns.back().description = fields[f].description;
     }
   }
 }
@@ -43,7 +45,7 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
   c.push_back({"quality_score", T::Number, NullOn::ErrorRows,
                [](const ScoredRow& r) { return Cell(r.quality_score); }});
   c.push_back({"verdict", T::Text, NullOn::ErrorRows,
-               [](const ScoredRow& r) { return Cell(std::string_view(r.verdict)); }});
+               [](const ScoredRow& r) { return Cell(verdict_name(r.verdict)); }});
   add_fields(c, analyzers_, true);
   c.push_back({"width", T::Integer, NullOn::ErrorRows,
                [](const ScoredRow& r) { return Cell(std::int64_t{r.width}); }});
@@ -64,6 +66,7 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
     if (column.name == "status") column.max_bytes = 5;   // ok, error
     if (column.name == "source") column.max_bytes = kMaxSourceBytes;
     if (column.name == "error") column.max_bytes = kMaxErrorBytes;
+    if (!column.description.empty()) continue;  // an analyzer's field, which says what it is
     ColumnDoc doc = column_doc(column.name);
     column.unit = std::move(doc.unit);
     column.description = std::move(doc.description);

@@ -36,7 +36,8 @@ struct Column {
   // Left out of a JSONL row where null, so that ordinary rows keep their
   // bytes (a camera RAW's `source`); tables still have the column.
   bool optional = false;
-  // For readers of the HDF5 file (attributes of /scores): see column_docs.
+  // For readers of the HDF5 file (attributes of /scores): an analyzer's
+  // field's own (FieldSpec), a fixed column's from column_docs.
   std::string unit = {};
   std::string description = {};
   // Text: the most bytes a value can have (its fixed-length HDF5 column's

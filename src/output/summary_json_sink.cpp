@@ -1,9 +1,5 @@
 #include "output/summary_json_sink.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -16,40 +12,27 @@ SummaryJsonSink::SummaryJsonSink(std::string path) : path_(std::move(path)) {
   check_can_create(path_);
 }
 
-void SummaryJsonSink::open(const RunInfo&) {
-  post_it_ = maybe_ = delete_ = errors_ = 0;
-  best_.clear();
-}
+void SummaryJsonSink::open(const RunInfo&) { tally_.clear(); }
 
 void SummaryJsonSink::write(const ScoredRow& row, const ImageTiming&) {
-  if (!row.ok) {
-    ++errors_;
-    return;
-  }
-  if (row.verdict == "post_it")
-    ++post_it_;
-  else if (row.verdict == "maybe")
-    ++maybe_;
-  else
-    ++delete_;
-  best_.push_back({row.quality_score, row.filename});
-  // Stable: equal scores keep file order, whatever the mode.
-  std::stable_sort(best_.begin(), best_.end(),
-                   [](const Best& a, const Best& b) { return a.score > b.score; });
-  if (best_.size() > kBestShots) best_.resize(kBestShots);
+  tally_.add(row.ok ? row.verdict : Verdict::Error, row.quality_score, row.filename);
 }
 
 void SummaryJsonSink::close(const RunInfo& info) {
   using json = nlohmann::ordered_json;
   json best = json::array();
-  for (const Best& b : best_) best.push_back({{"filename", b.filename}, {"quality_score", b.score}});
+  for (const VerdictTally::Shot& b : tally_.best())
+    best.push_back({{"filename", b.filename}, {"quality_score", b.score}});
+  json counts = json::object();
+  for (Verdict v : {Verdict::PostIt, Verdict::Maybe, Verdict::Delete})
+    counts[std::string(verdict_name(v))] = tally_.count(v);
   json summary = {
       {"photoscore", info.version},
       {"git_hash", info.git_hash},
       {"input_dir", info.input_dir},
       {"images", info.images},
-      {"counts", {{"post_it", post_it_}, {"maybe", maybe_}, {"delete", delete_}}},
-      {"errors", errors_},
+      {"counts", counts},
+      {"errors", tally_.count(Verdict::Error)},
       {"skipped", info.skipped},
       {"skipped_folders", info.skipped_folders},
       {"warnings", info.warnings},

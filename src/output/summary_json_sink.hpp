@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "output/row_sink.hpp"
+#include "output/verdict_tally.hpp"
 
 namespace photoscore {
 
@@ -20,13 +20,8 @@ class SummaryJsonSink final : public RowSink {
   void close(const RunInfo& info) override;
 
  private:
-  struct Best {
-    double score;
-    std::string filename;
-  };
   std::string path_;
-  std::int64_t post_it_ = 0, maybe_ = 0, delete_ = 0, errors_ = 0;
-  std::vector<Best> best_;
+  VerdictTally tally_{kBestShots};
 };
 
 }  // namespace photoscore

@@ -50,15 +50,15 @@ bool is_photo_column(const std::string& name) {
 
 }  // namespace
 
-int xmp_rating(const std::string& verdict) {
-  if (verdict == "post_it") return 5;
-  if (verdict == "maybe") return 3;
+int xmp_rating(Verdict verdict) {
+  if (verdict == Verdict::PostIt) return 5;
+  if (verdict == Verdict::Maybe) return 3;
   return -1;
 }
 
-const char* xmp_label(const std::string& verdict) {
-  if (verdict == "post_it") return "Green";
-  if (verdict == "maybe") return "Yellow";
+const char* xmp_label(Verdict verdict) {
+  if (verdict == Verdict::PostIt) return "Green";
+  if (verdict == Verdict::Maybe) return "Yellow";
   return "Red";
 }
 
@@ -179,20 +179,9 @@ void XmpSink::write_sidecar(const std::string& path, const ScoredRow& row) {
   } else {
     text = packet(row);
   }
-  std::string partial;
-  std::FILE* f = create_partial_stream(path, partial);  // new, never through a link; a short name if need be
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const int err = errno;
-  if (std::fclose(f) != 0 || !written) {
-    const int saved = written ? errno : err;
-    ::unlink(partial.c_str());
-    throw std::runtime_error(std::strerror(saved));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    const int rename_err = errno;
-    ::unlink(partial.c_str());
-    throw std::runtime_error(std::strerror(rename_err));
-  }
+  // Through a new partial file (never through a link; a short name if need
+  // be), synced, then renamed over the old sidecar.
+  write_whole_file(path, text);
 }
 
 void XmpSink::close(const RunInfo&) {

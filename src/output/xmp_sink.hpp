@@ -9,6 +9,7 @@
 #include "output/row_sink.hpp"
 #include "output/side_effects.hpp"
 #include "output/xmp_merge.hpp"
+#include "record/verdict.hpp"
 
 namespace photoscore {
 
@@ -61,8 +62,8 @@ class XmpSink final : public RowSink {
 };
 
 // XMP's numbers for a verdict: post_it 5, maybe 3, delete -1 (rejected).
-int xmp_rating(const std::string& verdict);
+int xmp_rating(Verdict verdict);
 // Colour label names as Lightroom and digiKam write them.
-const char* xmp_label(const std::string& verdict);
+const char* xmp_label(Verdict verdict);
 
 }  // namespace photoscore

@@ -33,12 +33,17 @@ T get_field(std::string_view bytes, std::size_t& at, const char* what) {
   return value;
 }
 
-inline std::string get_text_field(std::string_view bytes, std::size_t& at, const char* what) {
+// The text in place, valid as long as `bytes`.
+inline std::string_view get_text_view_field(std::string_view bytes, std::size_t& at, const char* what) {
   const auto n = get_field<std::uint32_t>(bytes, at, what);
   if (bytes.size() - at < n) throw std::runtime_error(what);
-  std::string text(bytes.substr(at, n));
+  const std::string_view text = bytes.substr(at, n);
   at += n;
   return text;
+}
+
+inline std::string get_text_field(std::string_view bytes, std::size_t& at, const char* what) {
+  return std::string(get_text_view_field(bytes, at, what));
 }
 
 }  // namespace photoscore

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "record/verdict.hpp"
 
 namespace photoscore {
 
@@ -19,7 +20,7 @@ struct ScoredRow {
   // key, for every other format, so ordinary rows keep their bytes.
   std::string source;
   double quality_score = 0.0;  // rounded to 3 decimals
-  std::string verdict;         // post_it, maybe or delete
+  Verdict verdict = Verdict::Error;     // once merged, an ok row's post_it, maybe or delete
   std::vector<AnalyzerResult> results;  // one per selected analyzer, when ok
   // Not a column: the file as it was read, SIZE:MTIME_NS:CTIME_NS:INODE
   // ("" or "none" when it was not), for the JSONL's .meta (--resume).

@@ -34,6 +34,20 @@ class MemoryBudget {
   std::uint64_t used_ = 0;
 };
 
+// Holds a photo's share of the budget until the photo is done, also when
+// scoring it throws.
+class Reservation {
+ public:
+  Reservation(MemoryBudget& budget, std::uint64_t bytes) : budget_(budget), bytes_(bytes) {}
+  ~Reservation() { budget_.release(bytes_); }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+
+ private:
+  MemoryBudget& budget_;
+  std::uint64_t bytes_;
+};
+
 struct PhotoMemory {
   std::uint64_t bytes = 0;  // all of it
   // Of which a decoder helper holds (decoder_helpers.hpp); 0 for photos

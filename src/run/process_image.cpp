@@ -8,16 +8,10 @@
 #include "image/working_image.hpp"
 #include "output/row_schema.hpp"
 #include "output/utf8.hpp"
+#include "image/clock.hpp"
 #include "run/read_file.hpp"
 
 namespace photoscore {
-
-ImageOutcome failed_outcome(std::string error, double decode_seconds) {
-  ImageOutcome out;
-  out.error = std::move(error);
-  out.decode_seconds = decode_seconds;
-  return out;
-}
 
 bool decode_stopped(const ImageOutcome& outcome) { return !outcome.ok && outcome.error == kDecodeStopped; }
 
@@ -48,20 +42,6 @@ std::string decode_photo(std::span<const std::uint8_t> bytes, const DecodeLimits
   }
 }
 
-ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&& results, ScoreTimes&& times,
-                            double decode_seconds) {
-  ImageOutcome out;
-  out.decode_seconds = decode_seconds;
-  out.results = std::move(results);
-  out.analyzer_seconds = std::move(times.analyzer_seconds);
-  // The photo's own size, also when it was scored at the working resolution.
-  out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
-  out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
-  out.source = image.source;
-  out.ok = true;
-  return out;
-}
-
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer,
                            const DecodeLimits& decode_limits) {
   const double t0 = seconds_now();
@@ -69,36 +49,29 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
   // helper's pixels need no copy out of its shared memory.
   DecodeLimits limits = decode_limits;
   limits.borrow_helper_pixels = true;
-  ScoreTimes times;
+  PhotoScoring scoring;
+  const auto decode_seconds = [&] { return seconds_now() - t0 - scoring.inline_seconds(); };
   // Running out of memory on one photo (a huge one, or many large ones at
   // once) is that photo's failure, not the job's: it gets an error row and
-  // the next photo starts from a clean scorer, which begin() resets.
+  // the next photo starts from a clean scorer.
   try {
     RgbImage& image = scorer.image_buffer();
     // A JPEG is scored strip by strip as its rows come out of the decoder,
     // while they are still in cache (in the calibrated profile too: its
     // working image is the DCT-scaled decode); other formats are scored once
     // decoded.
-    bool begun = false;
     const RowsDone rows_done = [&](int rows) {
-      if (!begun) {
-        scorer.begin(image, &times);
-        begun = true;
-      }
-      scorer.rows_ready(rows);
+      if (!scoring.begun()) scoring.begin(scorer, image);
+      scoring.rows(rows);
     };
     try {
       decode_into(bytes, limits, image, &rows_done);
     } catch (const DecodeError& e) {
-      return failed_outcome(e.what(), seconds_now() - t0 - times.inline_seconds);
+      return failed_outcome(e.what(), decode_seconds());
     }
-    if (!begun) scorer.begin(image, &times);
-    const double decode_seconds = seconds_now() - t0 - times.inline_seconds;
-    std::vector<AnalyzerResult> results = scorer.finish();
-    return scored_outcome(image, std::move(results), std::move(times), decode_seconds);
+    return scoring.finish(scorer, image, decode_seconds());
   } catch (const std::bad_alloc&) {
-    scorer.release_buffers();
-    return failed_outcome(kOutOfMemory, seconds_now() - t0 - times.inline_seconds);
+    return PhotoScoring::out_of_memory(scorer, decode_seconds());
   }
 }
 

@@ -1,9 +1,8 @@
 #pragma once
-// The per-image path: bytes -> decode -> analyzers. Thread mode and the
-// farm layout call process_image; the roles layout, which decodes a photo
-// on one rank and scores it on others, builds the same path from its parts
-// below (decode_photo, scored_outcome, failed_outcome), so the layouts
-// give the same outcome for the same bytes.
+// A photo's way from its file to its row: read, decode, score (through the
+// one scoring path, photo_scoring.hpp), merge. Thread mode and the farm call
+// process_image(); the roles layout decodes on one rank with decode_photo()
+// and scores the streamed rows on others with PhotoScoring.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -14,30 +13,15 @@
 #include "merge/merge_scores.hpp"
 #include "record/scored_row.hpp"
 #include "run/input_files.hpp"
+#include "run/photo_scoring.hpp"
 
 namespace photoscore {
-
-struct ImageOutcome {
-  bool ok = false;
-  std::string error;  // one line, when !ok
-  int width = 0;
-  int height = 0;
-  std::string source;  // a camera RAW's: where its pixels came from
-  std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
-  std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
-  double decode_seconds = 0.0;
-  std::vector<double> analyzer_seconds;
-};
 
 // Decodes and scores one photo's bytes. Never throws for the photo's sake:
 // undecodable data and running out of memory both come back as !ok with a
 // one-line error.
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits);
 
-// --- the parts of process_image, for a runner that decodes a photo on one
-// rank and scores it on others (the MPI roles layout) ---
-// The reason given for a photo that ran out of memory.
-inline constexpr const char* kOutOfMemory = "not enough memory to decode and score this image";
 // Decodes one photo's bytes into `image` exactly as process_image does (the
 // calibrated profile's working image, or the photo at full size), calling
 // `rows_done` as decode_image_into does; a decoder that does not stream
@@ -45,12 +29,6 @@ inline constexpr const char* kOutOfMemory = "not enough memory to decode and sco
 // the same bytes (running out of memory included).
 std::string decode_photo(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                          const RowsDone* rows_done);
-// The outcome of a photo that was decoded into `image` and scored.
-ImageOutcome scored_outcome(const RgbImage& image, std::vector<AnalyzerResult>&& results, ScoreTimes&& times,
-                            double decode_seconds);
-// The outcome of a photo that could not be read, decoded or scored.
-ImageOutcome failed_outcome(std::string error, double decode_seconds);
-// --- end parts of process_image ---
 
 // Whether the photo's decode was abandoned because the run is stopping
 // (kDecodeStopped, decoder_helpers.hpp): not a verdict on the photo, so it

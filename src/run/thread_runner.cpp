@@ -13,20 +13,6 @@ namespace photoscore {
 
 namespace {
 
-// Holds a photo's share of the budget until the photo is done, also when
-// scoring it throws.
-class Reservation {
- public:
-  Reservation(MemoryBudget& budget, std::uint64_t bytes) : budget_(budget), bytes_(bytes) {}
-  ~Reservation() { budget_.release(bytes_); }
-  Reservation(const Reservation&) = delete;
-  Reservation& operator=(const Reservation&) = delete;
-
- private:
-  MemoryBudget& budget_;
-  std::uint64_t bytes_;
-};
-
 std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB"; }
 
 }  // namespace

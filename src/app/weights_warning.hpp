@@ -1,16 +1,11 @@
 #pragma once
-// The sinks that act on verdicts and show progress, added to a
-// run's sink set by make_sinks.
+// The warning about weights that do not add up to 1, given as the sinks are
+// made (make_sinks).
 #include <cstdio>
 
-#include "app/options.hpp"
-#include "output/row_sink.hpp"
-#include "run/job_settings.hpp"
+#include "merge/merge_scores.hpp"
 
 namespace photoscore {
-
-// --link-into, --xmp, --report, --summary-json, as asked.
-void add_action_sinks(SinkSet& sinks, const Options& options, const Job& job);
 
 // One line on `out` when the weights do not add up to 1: the quality score
 // is their weighted sum, so the thresholds then cut at other places than

@@ -1,0 +1,63 @@
+#include "run/photo_scoring.hpp"
+
+#include <new>
+
+#include "image/clock.hpp"
+
+namespace photoscore {
+
+ImageOutcome failed_outcome(std::string error, double decode_seconds) {
+  ImageOutcome out;
+  out.error = std::move(error);
+  out.decode_seconds = decode_seconds;
+  return out;
+}
+
+double PhotoScoring::book(double since) {
+  const double spent = seconds_now() - since;
+  seconds_ += spent;
+  return spent;
+}
+
+double PhotoScoring::begin(ImageScorer& scorer, const RgbImage& image) {
+  const double t = seconds_now();
+  scorer_ = &scorer;
+  scorer.begin(image, &times_);
+  return book(t);
+}
+
+double PhotoScoring::rows(int rows) {
+  const double t = seconds_now();
+  scorer_->rows_ready(rows);
+  rows_ = rows;
+  return book(t);
+}
+
+ImageOutcome PhotoScoring::finish(ImageScorer& scorer, const RgbImage& image, double decode_seconds) {
+  try {
+    if (!begun()) begin(scorer, image);
+    const double t = seconds_now();
+    std::vector<AnalyzerResult> results = scorer.finish();
+    book(t);
+    ImageOutcome out;
+    out.decode_seconds = decode_seconds;
+    out.results = std::move(results);
+    out.analyzer_seconds = std::move(times_.analyzer_seconds);
+    // The photo's own size, also when it was scored at the working resolution.
+    out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
+    out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
+    out.source = image.source;
+    out.ok = true;
+    return out;
+  } catch (const std::bad_alloc&) {
+    return out_of_memory(scorer, decode_seconds);
+  }
+}
+
+ImageOutcome PhotoScoring::out_of_memory(ImageScorer& scorer, double decode_seconds) {
+  // What a huge photo left allocated must not starve the next one.
+  scorer.release_buffers();
+  return failed_outcome(kOutOfMemory, decode_seconds);
+}
+
+}  // namespace photoscore
