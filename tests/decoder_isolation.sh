@@ -24,21 +24,8 @@
 #   decoder_isolation.sh --photoscore BIN --photos DIR [--mpiexec mpirun] [--np-flag -np]
 set -u
 
-photoscore="" photos="" mpiexec="mpirun" np_flag="-np"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --photoscore) photoscore="$2"; shift 2 ;;
-    --photos) photos="$2"; shift 2 ;;
-    --mpiexec) mpiexec="$2"; shift 2 ;;
-    --np-flag) np_flag="$2"; shift 2 ;;
-    *) echo "decoder_isolation: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-if [ -z "$photoscore" ] || [ -z "$photos" ]; then
-  echo "usage: decoder_isolation.sh --photoscore BIN --photos DIR [--mpiexec mpirun] [--np-flag -np]" >&2
-  exit 2
-fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+source "$(dirname "$0")/e2e_common.sh"
+e2e_args "decoder_isolation.sh --photoscore BIN --photos DIR [--mpiexec mpirun] [--np-flag -np]" photoscore photos -- "$@"
 mpi() {  # RANKS ARGS...: under mpirun, on loopback only
   local ranks=$1
   shift
@@ -46,13 +33,6 @@ mpi() {  # RANKS ARGS...: under mpirun, on loopback only
 }
 here=$(cd "$(dirname "$0")" && pwd)
 python=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 # The two LibRaw crashers are mutants 711 and 2173 of make_hostile.py's
 # mutator, checked to crash LibRaw there; PHOTOSCORE_SEARCH_CRASHERS=1 finds

@@ -10,30 +10,10 @@
 #   raw_mutants.sh --photoscore BIN --photos DIR [--count 1000] [--mpiexec mpirun] [--np-flag -np]
 set -u
 
-photoscore="" photos="" count=1000 mpiexec="mpirun" np_flag="-np"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --photoscore) photoscore="$2"; shift 2 ;;
-    --photos) photos="$2"; shift 2 ;;
-    --count) count="$2"; shift 2 ;;
-    --mpiexec) mpiexec="$2"; shift 2 ;;
-    --np-flag) np_flag="$2"; shift 2 ;;
-    *) echo "raw_mutants: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-if [ -z "$photoscore" ] || [ -z "$photos" ]; then
-  echo "usage: raw_mutants.sh --photoscore BIN --photos DIR [--count N] [--mpiexec mpirun] [--np-flag -np]" >&2
-  exit 2
-fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+count=1000
+source "$(dirname "$0")/e2e_common.sh"
+e2e_args "raw_mutants.sh --photoscore BIN --photos DIR [--count N] [--mpiexec mpirun] [--np-flag -np]" photoscore photos -- "$@"
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 /usr/bin/python3 "$here/make_hostile.py" "$photos" "$work/in" --raw-mutants "$count" >/dev/null ||
   { echo "FAIL: make_hostile.py"; exit 1; }

@@ -9,28 +9,8 @@
 #   special_files.sh --photoscore BIN --photo FILE [--mpiexec mpirun] [--np-flag -np]
 set -u
 
-photoscore="" photo="" mpiexec="mpirun" np_flag="-np"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --photoscore) photoscore="$2"; shift 2 ;;
-    --photo) photo="$2"; shift 2 ;;
-    --mpiexec) mpiexec="$2"; shift 2 ;;
-    --np-flag) np_flag="$2"; shift 2 ;;
-    *) echo "special_files: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-if [ -z "$photoscore" ] || [ -z "$photo" ]; then
-  echo "usage: special_files.sh --photoscore BIN --photo FILE [--mpiexec mpirun] [--np-flag -np]" >&2
-  exit 2
-fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/e2e_common.sh"
+e2e_args "special_files.sh --photoscore BIN --photo FILE [--mpiexec mpirun] [--np-flag -np]" photoscore photo -- "$@"
 
 mkdir "$work/in"
 mkfifo "$work/in/x.jpg"
