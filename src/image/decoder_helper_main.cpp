@@ -139,13 +139,18 @@ void report_readings(Reply& reply, bool any) {
   reply.raw_digest = reading.digest;
 }
 
+// The shared file mapped to the end of the request's input (which starts at
+// kDataOffset); null, with the reply saying so, when it cannot be.
+const std::uint8_t* map_input(const Request& request, SharedFile& shared, Reply& reply) {
+  const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
+  if (!base) reply.status = Status::OutOfMemory;
+  return base;
+}
+
 Reply decode(const Request& request, SharedFile& shared) {
   Reply reply;
-  const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
-  if (!base) {
-    reply.status = Status::OutOfMemory;
-    return reply;
-  }
+  const std::uint8_t* base = map_input(request, shared, reply);
+  if (!base) return reply;
   const std::span<const std::uint8_t> bytes(base + kDataOffset, request.input_bytes);
   DecodeLimits limits;
   limits.max_pixels = request.max_pixels;
@@ -206,11 +211,8 @@ Reply decode(const Request& request, SharedFile& shared) {
 // LibRaw's reading of the photo alone, as the decoder's first one is made.
 Reply reading(const Request& request, SharedFile& shared) {
   Reply reply;
-  const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
-  if (!base) {
-    reply.status = Status::OutOfMemory;
-    return reply;
-  }
+  const std::uint8_t* base = map_input(request, shared, reply);
+  if (!base) return reply;
   clear_raw_readings();
   try {
     const Limits limited(request);
