@@ -26,19 +26,12 @@ set -u
 
 source "$(dirname "$0")/common.sh"
 e2e_args "decoder_isolation.sh --photoscore BIN --photos DIR [--mpiexec mpirun] [--np-flag -np]" photoscore photos -- "$@"
-mpi() {  # RANKS ARGS...: under mpirun, on loopback only
-  local ranks=$1
-  shift
-  "$mpiexec" "$np_flag" "$ranks" --oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo "$@"
-}
-here=$(cd "$(dirname "$0")" && pwd)
-python=/usr/bin/python3
 
 # The two LibRaw crashers are mutants 711 and 2173 of make_hostile.py's
 # mutator, checked to crash LibRaw there; PHOTOSCORE_SEARCH_CRASHERS=1 finds
 # them again by running LibRaw on every mutant up to them (4 s more).
 if [ "${PHOTOSCORE_SEARCH_CRASHERS:-0}" = 1 ]; then crashers_arg=(--raw-crashers 2); else crashers_arg=(--raw-crashers-at 711,2173); fi
-"$python" "$here/../tools/make_hostile.py" "$photos" "$work/att" "${crashers_arg[@]}" --heif-attacks --lying-dngs 4 --tile-bomb ||
+"$python" "$tools/make_hostile.py" "$photos" "$work/att" "${crashers_arg[@]}" --heif-attacks --lying-dngs 4 --tile-bomb ||
   { echo "FAIL: make_hostile.py"; exit 1; }
 
 # rows JSONL NAME=EXPECT...: each NAME's row is "ok", or an error whose
@@ -109,8 +102,8 @@ run_six() {  # NAME [LAUNCHER...] -- OPTIONS...
   no_leftovers "$name" "$work/out"
 }
 run_six threads -- --threads 2
-run_six farm mpi 3 -- --layout farm
-run_six roles mpi 4 -- --layout roles
+run_six farm mpi_run 3 -- --layout farm
+run_six roles mpi_run 4 -- --layout roles
 for layout in farm roles; do
   cmp -s "$work/out/threads.jsonl" "$work/out/$layout.jsonl" || fail "$layout JSONL differs from thread mode"
 done
@@ -125,7 +118,7 @@ cp "$work/att"/lying_preview_*.dng "$work/dngs/"
 rows "$work/out/mp.jsonl" lying_overlay.heic="20000x12000" || fail "the lying overlay under --max-megapixels 1"
 
 peak() {  # NAME LIMIT_MB BUDGET_MB DIR: the tree's peak PSS under --memory-budget
-  "$python" "$here/../tools/peak_memory.py" "$photoscore" --threads 4 --quiet --memory-budget "$3" \
+  "$python" "$tools/peak_memory.py" "$photoscore" --threads 4 --quiet --memory-budget "$3" \
     --jsonl "$work/out/$1.jsonl" --h5 "$work/out/$1.h5" "$4" >/dev/null 2>"$work/out/$1.err"
   local mb
   mb=$(grep -o 'peak_pss_mb=[0-9]*' "$work/out/$1.err" | cut -d= -f2)
@@ -157,8 +150,8 @@ cp "$work/att/lying_overlay_max.heic" "$work/slow/"
 "$photoscore" --threads 1 --quiet --memory-budget 0 --decode-timeout 1 --jsonl "$work/out/slow.jsonl" \
   --h5 "$work/out/slow.h5" "$work/slow" >/dev/null 2>&1
 rows "$work/out/slow.jsonl" lying_overlay_max.heic="decoder exceeded 1 s in HEIF" || fail "--decode-timeout 1"
-"$python" "$here/../tools/make_dng.py" "$photos/coffee.png" "$work/small/coffee.dng" --preview thumb
-mpi 2 "$photoscore" --layout farm --quiet --memory-budget 4 --jsonl "$work/out/small.jsonl" \
+"$python" "$tools/make_dng.py" "$photos/coffee.png" "$work/small/coffee.dng" --preview thumb
+mpi_run 2 "$photoscore" --layout farm --quiet --memory-budget 4 --jsonl "$work/out/small.jsonl" \
   --h5 "$work/out/small.h5" "$work/small" >/dev/null 2>&1
 if [ "$limit_kb" = unlimited ]; then
   rows "$work/out/small.jsonl" coffee.dng=ok || fail "a demosaic in a helper without a limit"
@@ -174,7 +167,7 @@ rows "$work/out/tiles.jsonl" tile_bomb.dng="262144 tiles" || fail "the tile bomb
 # First in the folder, a 3 MP DNG to demosaic: a second or more in its helper, long
 # enough to find the helper and stop it mid-photo.
 mkdir "$work/stuck"
-"$python" - "$here/../tools" "$photos/astronaut.png" "$work/stuck/a_slow.dng" <<'PY'
+"$python" - "$tools" "$photos/astronaut.png" "$work/stuck/a_slow.dng" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
 import make_dng
@@ -259,8 +252,7 @@ stuck() {  # NAME [LAUNCHER...] -- OPTIONS...
   cmp -s "$work/out/whole.jsonl" "$work/out/$name.jsonl" || fail "$name --resume: not the uninterrupted run's bytes"
 }
 stuck threads_stuck -- --threads 1
-stuck farm_stuck mpi 2 -- --layout farm --threads 1
-stuck roles_stuck mpi 4 -- --layout roles --threads 1
+stuck farm_stuck mpi_run 2 -- --layout farm --threads 1
+stuck roles_stuck mpi_run 4 -- --layout roles --threads 1
 
-[ "$failures" = 0 ] && echo "all decoder isolation checks passed" || echo "$failures failures"
-exit $((failures > 0))
+e2e_done "all decoder isolation checks passed"

@@ -8,29 +8,10 @@
 # screenshot that shows photos; a batch log (stderr, not a terminal) of a
 # run of a few seconds holds progress lines. Then reruns: links replaced,
 # existing sidecars kept without --force, a file in the way of a link left.
-#   e2e_act.sh PHOTOSCORE_BINARY DATA_DIR [SCREENSHOT_COPY]
-set -u
-
-if [ $# -lt 2 ]; then
-  echo "usage: $0 PHOTOSCORE_BINARY DATA_DIR [SCREENSHOT_COPY]" >&2
-  exit 2
-fi
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-data=$(cd "$2" && pwd)
-keep_png=${3:-}
-python=/usr/bin/python3
-[ -x "$python" ] || python=python3
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_act.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+#   e2e_act.sh --photoscore BIN --data DIR [--screenshot COPY.png]
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_act.sh --photoscore BIN --data DIR [--screenshot COPY.png]" photoscore data -- "$@"
 cd "$work" || exit 1
-
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-pass() { echo "ok:   $*"; }
 for tool in exiftool chromium; do
   command -v $tool >/dev/null || { echo "FAIL: $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
 done
@@ -48,7 +29,7 @@ done
 cp "$data/bad/truncated.jpg" photos/
 before=$(ls "$data/photos" | sort | md5sum)
 
-"$bin" --mode threads --threads 1 --link-into L --xmp --report r.html --summary-json s.json --progress 1 \
+"$photoscore" --mode threads --threads 1 --link-into L --xmp --report r.html --summary-json s.json --progress 1 \
   --jsonl s.jsonl --h5 s.h5 photos >run.out 2>run.err
 rc=$?
 [ "$rc" -eq 0 ] && pass "exit 0 (the run completed, one truncated file has its error row)" ||
@@ -106,7 +87,7 @@ PY
 # --- the report in Chromium ----------------------------------------------
 chrome() {
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$(mktemp -d)" \
+    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$work/chromium" \
     --hide-scrollbars "$@" 2>/dev/null
 }
 chrome --dump-dom "file://$work/r.html" >dom.html
@@ -126,7 +107,7 @@ print("ok" if im.size == (1280, 1400) and colors > 2000 else f"{im.size} {colors
 PY
 )
 [ "$verdict" = ok ] && pass "the screenshot shows photos (many colours)" || fail "screenshot: $verdict"
-[ -n "$keep_png" ] && cp report.png "$keep_png"
+[ -n "$screenshot" ] && cp report.png "$screenshot"
 
 # --- summary for scripts -------------------------------------------------
 "$python" - s.json "$rows" <<'PY' && pass "summary JSON: counts add up, best shots, images/s" || fail "summary JSON"
@@ -148,15 +129,15 @@ if "$python" -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 1.2 else 1)' "$w
     && pass "the last progress line says $rows/$rows" || fail "last progress line: $(tail -1 run.err)"
 else
   echo "note: the run took only ${wall} s; progress checked with --progress 0.05"
-  "$bin" --mode threads --threads 1 --progress 0.05 --jsonl p.jsonl --h5 p.h5 photos >/dev/null 2>p.err
+  "$photoscore" --mode threads --threads 1 --progress 0.05 --jsonl p.jsonl --h5 p.h5 photos >/dev/null 2>p.err
   [ "$(grep -c '^photoscore: progress ' p.err)" -ge 1 ] && pass "progress lines" || fail "no progress line"
 fi
 head -3 run.err | sed 's/^/      /'
-"$bin" --mode threads -q --progress 0.01 --max-images 100 --jsonl q.jsonl --h5 q.h5 photos >/dev/null 2>q.err
+"$photoscore" --mode threads -q --progress 0.01 --max-images 100 --jsonl q.jsonl --h5 q.h5 photos >/dev/null 2>q.err
 grep -q progress q.err && fail "-q printed progress" || pass "-q prints no progress"
 
 # --- reruns ----------------------------------------------------------------
-"$bin" --mode threads -q --link-into L --xmp --thresholds 0.45,0.3 --jsonl s2.jsonl --h5 s2.h5 photos >/dev/null 2>rerun.err
+"$photoscore" --mode threads -q --link-into L --xmp --thresholds 0.45,0.3 --jsonl s2.jsonl --h5 s2.h5 photos >/dev/null 2>rerun.err
 [ "$(find L -mindepth 2 -type l | wc -l)" -eq "$rows" ] && pass "rerun with new thresholds: still one link per photo" \
   || fail "rerun: $(find L -mindepth 2 -type l | wc -l) links"
 # The sidecars are the run's own: updated (Rating, Label, photoscore's
@@ -165,16 +146,15 @@ grep -q progress q.err && fail "-q printed progress" || pass "-q prints no progr
 grep -q "existing sidecars updated" rerun.err && pass "rerun without --force updates the sidecars: $(grep sidecars rerun.err)" \
   || fail "rerun: no 'updated' line: $(cat rerun.err)"
 [ "$(exiftool -q -q -s3 -XMP-xmp:Rating photos/c0_coffee_blurred.jpg.xmp)" = 5 ] || fail "a sidecar's rating after the rerun"
-"$bin" --mode threads -q --xmp --force --thresholds 0.6,0.3 --jsonl s3.jsonl --h5 s3.h5 photos >/dev/null 2>force.err
+"$photoscore" --mode threads -q --xmp --force --thresholds 0.6,0.3 --jsonl s3.jsonl --h5 s3.h5 photos >/dev/null 2>force.err
 [ "$(exiftool -q -q -s3 -XMP-xmp:Rating photos/c0_coffee_blurred.jpg.xmp)" = 3 ] && pass "--force: sidecars updated" ||
   fail "--force did not update the sidecar"
 rm L/post_it/c0_coffee_sharpened.png && echo mine >L/post_it/c0_coffee_sharpened.png
-"$bin" --mode threads -q --link-into L --jsonl s4.jsonl --h5 s4.h5 photos >/dev/null 2>inway.err
+"$photoscore" --mode threads -q --link-into L --jsonl s4.jsonl --h5 s4.h5 photos >/dev/null 2>inway.err
 [ "$(cat L/post_it/c0_coffee_sharpened.png)" = mine ] && grep -q "not a link is in the way" inway.err \
   && pass "a file in the way is left alone: $(cat inway.err)" || fail "a file in the way: $(cat inway.err)"
 
 [ "$(ls "$data/photos" | sort | md5sum)" = "$before" ] && pass "nothing written next to the repository's photos" \
   || fail "files appeared in $data/photos"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_done "all acting-on-verdicts checks passed"

@@ -14,45 +14,25 @@
 #    nothing from mpirun about a non-zero status; --fail-on-errors exits 1
 #    with the same rows, and mpirun names rank 0 as the process that did.
 #
-#   e2e_batch_logs.sh PHOTOSCORE_BINARY MPIEXEC DATA_DIR DEMO_DIR
-set -u
-
-if [ $# -lt 4 ]; then
-  echo "usage: $0 PHOTOSCORE_BINARY MPIEXEC DATA_DIR DEMO_DIR" >&2
-  exit 2
-fi
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-mpiexec=$2
-data=$(cd "$3" && pwd)
-demo=$(cd "$4" && pwd)
-python=/usr/bin/python3
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+#   e2e_batch_logs.sh --photoscore BIN --mpiexec mpirun --data DIR --demo DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_batch_logs.sh --photoscore BIN --mpiexec mpirun --data DIR --demo DIR" photoscore data demo -- "$@"
 # What the shell a job is submitted from usually has: a UTF-8 locale and a
 # colour terminal type. Without the fix, these give emoji and colour.
 export LANG=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR LC_ALL LC_CTYPE
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_batch_logs.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-pass() { echo "ok:   $*"; }
-
-mpi=("$mpiexec" -np 4 --oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo)
+mpi_launch mpi 4
 esc=$'\e'
 count() { grep -c -- "$1" "$2"; }                       # lines of FILE holding TEXT
 not_ascii() { LC_ALL=C grep -c $'[^\t -~]' "$1"; }      # lines with a byte outside printable ASCII and tab
 
 # --- 1. mpirun into a batch log ---------------------------------------------------
-if "$mpiexec" -np 1 sh -c 'test -t 1' >/dev/null 2>&1; then
+if mpi_run 1 sh -c 'test -t 1' >/dev/null 2>&1; then
   echo "note: mpirun gives its ranks a terminal here (isatty is true in a batch log): the case under test"
 fi
-"${mpi[@]}" "$bin" --progress 0.01 --jsonl demo.jsonl --h5 demo.h5 "$demo" >log 2>&1
+"${mpi[@]}" "$photoscore" --progress 0.01 --jsonl demo.jsonl --h5 demo.h5 "$demo" >log 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && pass "mpirun -np 4 photoscore demo > log 2>&1: exit 0" || fail "demo under mpirun: exit $rc"
 n=$(count "$esc\[" log)
@@ -65,7 +45,7 @@ n=$(not_ascii log)
 [ "$(count '^photoscore: progress ' log)" -ge 1 ] && pass "progress as plain lines ($(count '^photoscore: progress ' log))" ||
   fail "no plain progress line in the log"
 
-"${mpi[@]}" "$bin" --color always --jsonl demo2.jsonl --h5 demo2.h5 "$demo" >log2 2>&1
+"${mpi[@]}" "$photoscore" --color always --jsonl demo2.jsonl --h5 demo2.h5 "$demo" >log2 2>&1
 n=$(count "$esc\[3[123]m" log2)
 [ "$n" -eq "$(cat demo2.jsonl 2>/dev/null | wc -l)" ] && [ "$n" -gt 0 ] && grep -q $'\xf0\x9f\x93\xb8' log2 &&
   pass "--color always under mpirun: a coloured verdict per photo and emoji" ||
@@ -83,7 +63,7 @@ pty() {
   done
   shift
   local command
-  command=$(printf '%q ' env "${vars[@]}" "$bin" --mode threads --threads 2 --progress 0.01 "$@" \
+  command=$(printf '%q ' env "${vars[@]}" "$photoscore" --mode threads --threads 2 --progress 0.01 "$@" \
     --jsonl "$name.jsonl" --h5 "$name.h5" "$data/photos")
   script -qec "$command" /dev/null </dev/null >"$name.pty" 2>&1
 }
@@ -121,7 +101,7 @@ cp "$data/bad/truncated.jpg" photos/
 files=$(ls photos | wc -l)
 h5errors() { "$python" -c 'import sys, h5py; print(h5py.File(sys.argv[1], "r")["run"].attrs["errors"])' "$1"; }
 for layout in roles farm; do
-  "${mpi[@]}" "$bin" --layout "$layout" --jsonl "$layout.jsonl" --h5 "$layout.h5" photos >"$layout.log" 2>&1
+  "${mpi[@]}" "$photoscore" --layout "$layout" --jsonl "$layout.jsonl" --h5 "$layout.h5" photos >"$layout.log" 2>&1
   rc=$?
   errors=$(grep -c '"status":"error"' "$layout.jsonl")
   what="mpirun -np 4 --layout $layout, $files files, one truncated"
@@ -138,7 +118,7 @@ for layout in roles farm; do
   grep -qi -e "non-zero" -e "aborted" "$layout.log" && fail "$what: mpirun complained: $(grep -i -m1 non-zero "$layout.log")" ||
     pass "$what: nothing from mpirun about the status"
 done
-"${mpi[@]}" "$bin" --fail-on-errors --jsonl fail.jsonl --h5 fail.h5 photos >fail.log 2>&1
+"${mpi[@]}" "$photoscore" --fail-on-errors --jsonl fail.jsonl --h5 fail.h5 photos >fail.log 2>&1
 rc=$?
 if [ "$rc" -eq 1 ] && cmp -s roles.jsonl fail.jsonl && grep -q "exit status 1 (--fail-on-errors)" fail.log &&
   grep -qE "Process name: \[\[[0-9]+,1\],0\]" fail.log; then
@@ -147,5 +127,4 @@ else
   fail "--fail-on-errors: exit $rc: $(grep -A3 'first process' fail.log | tr '\n' ' ')"
 fi
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_done "all batch-log checks passed"

@@ -1,37 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of finding photos (issue 12) on a camera card built here:
-#   e2e_finding_photos.sh PHOTOSCORE_BINARY DATA_DIR [MPIEXEC]
+#   e2e_finding_photos.sh --photoscore BIN --data DIR [--mpiexec mpirun]
 # Needs heif-enc (libheif-examples) and Debian's /usr/bin/python3 with
 # python3-pil and python3-numpy (for make_dng.py).
-set -u
-
-if [ $# -lt 2 ]; then
-  echo "usage: $0 PHOTOSCORE_BINARY DATA_DIR [MPIEXEC]" >&2
-  exit 2
-fi
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-photos=$(cd "$2/photos" && pwd)
-mpiexec=${3:-}
-here=$(cd "$(dirname "$0")" && pwd)
-python=/usr/bin/python3
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_find.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_finding_photos.sh --photoscore BIN --data DIR [--mpiexec mpirun]" photoscore data -- "$@"
+photos=$data/photos
 cd "$work" || exit 1
-
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-pass() { echo "ok:   $*"; }
-run() {  # NAME ARGS...
-  local name=$1
-  shift
-  "$bin" "$@" >"$name.out" 2>"$name.err"
-  echo $? >"$name.rc"
-}
-rc() { cat "$1.rc"; }
 
 # --- The card ----------------------------------------------------------------
 command -v heif-enc >/dev/null || { echo "FAIL: heif-enc missing (apt-get install libheif-examples)"; exit 1; }
@@ -43,8 +18,8 @@ cp "$photos/coffee_blurred.jpg" $c/100CANON/IMG_0002.jfif
 cp "$photos/rocket.tiff" $c/100CANON/IMG_0003.tif
 cp "$photos/retina.jpg" $c/100CANON/deeper/IMG_0004.jpe
 heif-enc -q 90 "$photos/chelsea.png" -o $c/101APPLE/IMG_0005.HEIC >/dev/null || fail "heif-enc failed"
-$python "$here/../tools/make_dng.py" "$photos/coffee.png" $c/102RAW/IMG_0006.DNG --preview full || fail "make_dng failed"
-$python "$here/../tools/make_dng.py" "$photos/chelsea.png" $c/102RAW/IMG_0007.dng --preview thumb || fail "make_dng failed"
+$python "$tools/make_dng.py" "$photos/coffee.png" $c/102RAW/IMG_0006.DNG --preview full || fail "make_dng failed"
+$python "$tools/make_dng.py" "$photos/chelsea.png" $c/102RAW/IMG_0007.dng --preview thumb || fail "make_dng failed"
 head -c 300 "$photos/rocket.jpg" >$c/100CANON/._IMG_0001.JPG  # AppleDouble: no error row
 echo x >card/.DS_Store
 echo x >$c/100CANON/MVI_0008.MOV
@@ -56,7 +31,7 @@ expected='DCIM/100CANON/IMG_0001.JPG DCIM/100CANON/IMG_0002.jfif DCIM/100CANON/I
 
 # --- --list: counts per format, nothing written ------------------------------
 mkdir listdir && cd listdir || exit 1
-run ../list -r --list --jsonl l.jsonl --h5 l.h5 ../card
+run_photoscore list -r --list --jsonl l.jsonl --h5 l.h5 ../card
 cd .. || exit 1
 if [ "$(rc list)" != 0 ]; then
   fail "--list: exit $(rc list): $(cat list.err)"
@@ -73,7 +48,7 @@ else
 fi
 
 # --- -r: every photo once, unique names, RAW sources -------------------------
-run threads -r --threads 2 --quiet --jsonl t.jsonl --h5 t.h5 card
+run_photoscore threads -r --threads 2 --quiet --jsonl t.jsonl --h5 t.h5 card
 [ "$(rc threads)" = 0 ] && pass "-r: exit 0" || fail "-r: exit $(rc threads): $(head -c 500 threads.err)"
 $python - t.jsonl "$expected" "$(cat list_jpeg_mp 2>/dev/null)" <<'PY' && pass "-r: rows, names, sources" || fail "-r rows"
 import json, sys
@@ -101,27 +76,25 @@ grep -q '\._IMG' t.jsonl threads.err && fail "the AppleDouble file got a row or 
   pass "._ file skipped silently"
 
 # --- Under MPI the RAW source travels between ranks: same bytes --------------
-if [ -n "$mpiexec" ]; then
-  "$mpiexec" -np 3 --oversubscribe "$bin" -r --threads 1 --quiet --jsonl m.jsonl --h5 m.h5 card >mpi.out 2>mpi.err
-  m=$?
-  [ "$m" = 0 ] && cmp -s t.jsonl m.jsonl && pass "mpirun -np 3 -r: byte-identical JSONL" ||
-    fail "mpirun -np 3 -r: exit $m, $(cmp t.jsonl m.jsonl 2>&1) $(head -c 300 mpi.err)"
-fi
+mpi_run 3 "$photoscore" -r --threads 1 --quiet --jsonl m.jsonl --h5 m.h5 card >mpi.out 2>mpi.err
+m=$?
+[ "$m" = 0 ] && cmp -s t.jsonl m.jsonl && pass "mpirun -np 3 -r: byte-identical JSONL" ||
+  fail "mpirun -np 3 -r: exit $m, $(cmp t.jsonl m.jsonl 2>&1) $(head -c 300 mpi.err)"
 
 # --- A broken photo in a subfolder: its row, exit 0 --------------------------
 cp -r card card_bad
 head -c 2000 "$photos/rocket.jpg" >card_bad/DCIM/100CANON/deeper/broken.jpg
-run bad -r --threads 2 --quiet --jsonl b.jsonl --h5 b.h5 card_bad
+run_photoscore bad -r --threads 2 --quiet --jsonl b.jsonl --h5 b.h5 card_bad
 [ "$(rc bad)" = 0 ] && [ "$(grep -c '"status":"error"' b.jsonl)" = 1 ] &&
   grep -q '"filename":"DCIM/100CANON/deeper/broken.jpg".*"status":"error"' b.jsonl &&
   pass "-r with a broken photo: exit 0, one error row" || fail "broken photo: exit $(rc bad), $(cat bad.err)"
 
 # --- Without -r: top level only, names unchanged; the hint ---------------------
-run flat --threads 2 --quiet --jsonl f.jsonl --h5 f.h5 card
+run_photoscore flat --threads 2 --quiet --jsonl f.jsonl --h5 f.h5 card
 [ "$(rc flat)" = 0 ] && [ "$(wc -l <f.jsonl)" = 1 ] && grep -q '"filename":"top.jpg"' f.jsonl &&
   pass "no -r: the top level only" || fail "no -r: exit $(rc flat), $(cat f.jsonl)"
 rm card/top.jpg
-run hint --threads 2 --quiet --jsonl h.jsonl --h5 h.h5 card
+run_photoscore hint --threads 2 --quiet --jsonl h.jsonl --h5 h.h5 card
 if [ "$(rc hint)" = 2 ] && [ "$(wc -l <hint.err)" = 1 ] && grep -q 'photos in 4 subfolders: use --recursive' hint.err; then
   pass "no -r on a card: exit 2, $(cat hint.err)"
 else
@@ -129,5 +102,4 @@ else
 fi
 [ ! -e h.jsonl ] && pass "the hint run wrote nothing" || fail "the hint run wrote h.jsonl"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_done "all finding-photos checks passed"

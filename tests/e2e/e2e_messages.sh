@@ -4,27 +4,22 @@
 # after it), an unknown analyzer comes with the profile's analyzers, and an
 # existing HTML page is refused with what --resume does to a page. CLI11's
 # own message still stands where no option was misspelt.
-#   e2e_messages.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")
-photos=$(readlink -f "$2")
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_messages.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-failures=0
+#   e2e_messages.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_messages.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 
 # expect WANT_RC WANT_STDERR ARGS...: stderr must be exactly WANT_STDERR.
 expect() {
   local want_rc=$1 want=$2
   shift 2
-  (cd "$work" && "$bin" --mode threads --quiet "$@" >"$work/out" 2>"$work/err")
+  (cd "$work" && "$photoscore" --mode threads --quiet "$@" >"$work/out" 2>"$work/err")
   local rc=$?
   if [ "$rc" != "$want_rc" ] || [ "$(cat "$work/err")" != "$want" ]; then
-    echo "FAIL: $*: exit $rc (want $want_rc)"
+    fail "$*: exit $rc (want $want_rc)"
     echo "  got:  $(cat "$work/err")"
     echo "  want: $want"
-    failures=$((failures + 1))
   else
-    echo "ok:   $* -> exit $rc: $want"
+    pass "$* -> exit $rc: $want"
   fi
 }
 
@@ -45,15 +40,10 @@ echo "<p>mine</p>" >"$work/report.html"
 expect 2 "photoscore: report.html already exists: --force replaces it, --resume makes it again from the kept rows and the new" \
   --report report.html --jsonl r.jsonl --h5 r.h5 "$photos"
 if [ "$(cat "$work/report.html")" != "<p>mine</p>" ] || [ -e "$work/r.jsonl" ]; then
-  echo "FAIL: the refused run touched report.html or made r.jsonl"
-  failures=$((failures + 1))
+  fail "the refused run touched report.html or made r.jsonl"
 fi
 echo "{}" >"$work/r.jsonl"
 expect 2 "photoscore: r.jsonl already exists: --force replaces it, --resume keeps its rows and scores the rest" \
   --jsonl r.jsonl --h5 r.h5 "$photos"
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures message check(s) failed"
-  exit 1
-fi
-echo "all messages as meant"
+e2e_done "all messages as meant"

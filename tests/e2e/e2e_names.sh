@@ -4,13 +4,9 @@
 #    filenames in the JSONL and the HDF5 file (\xNN escapes), from which
 #    the original bytes come back;
 #  - a newline or ESC in a name never reaches stdout or stderr raw.
-#   e2e_names.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
-photos=$(readlink -f "$2")
-python=/usr/bin/python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_names.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+#   e2e_names.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_names.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 cd "$work" || exit 1
 mkdir in
 "$python" - "$photos" <<'PY' || exit 1
@@ -23,7 +19,7 @@ for name in [b"x\xfe.jpg", b"x\xff.jpg", b"plain.jpg", b"nl\nname.jpg", b"esc\x1
 with open(os.path.join(b"in", b"broken\n\x1b]0;x\x07.jpg"), "wb") as f:
     f.write(b"not a jpeg")
 PY
-"$bin" --mode threads --threads 2 --jsonl r.jsonl --h5 r.h5 in >run.out 2>run.err
+"$photoscore" --mode threads --threads 2 --jsonl r.jsonl --h5 r.h5 in >run.out 2>run.err
 rc=$?
 echo "exit $rc"
 "$python" - r.jsonl r.h5 run.out run.err "$rc" <<'PY'

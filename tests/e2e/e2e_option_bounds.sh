@@ -1,31 +1,25 @@
 #!/usr/bin/env bash
 # Every option's bounds (issue 11): each bad value is refused with exit 2 and
 # one line on stderr, before any output file is made.
-#   e2e_option_bounds.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
-photos=$(readlink -f "$2")
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_bounds.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-failures=0
+#   e2e_option_bounds.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_option_bounds.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 
 # Each line: the options, then (after |) a word the message must hold.
 while IFS='|' read -r args word; do
   [ -z "$args" ] && continue
   # shellcheck disable=SC2086  # the table's words are the arguments
-  "$bin" --mode threads --quiet $args --jsonl "$work/r.jsonl" --h5 "$work/r.h5" "$photos" \
+  "$photoscore" --mode threads --quiet $args --jsonl "$work/r.jsonl" --h5 "$work/r.h5" "$photos" \
     >"$work/out" 2>"$work/err"
   rc=$?
   lines=$(wc -l <"$work/err")
   # A number is shown as it was given: never as 300 digits of the largest double.
   if [ "$rc" != 2 ] || [ "$lines" != 1 ] || ! grep -q -- "$word" "$work/err" || [ "$(wc -c <"$work/err")" -gt 240 ]; then
-    echo "FAIL: $args: exit $rc, $lines stderr lines (want 2, 1 naming '$word'): $(head -c 300 "$work/err")"
-    failures=$((failures + 1))
+    fail "$args: exit $rc, $lines stderr lines (want 2, 1 naming '$word'): $(head -c 300 "$work/err")"
   elif ls "$work" | grep -q 'r\.'; then
-    echo "FAIL: $args: refused, but an output file was made: $(ls "$work")"
-    failures=$((failures + 1))
+    fail "$args: refused, but an output file was made: $(ls "$work")"
   else
-    echo "ok:   $args -> exit 2: $(cat "$work/err")"
+    pass "$args -> exit 2: $(cat "$work/err")"
   fi
   rm -f "$work"/r.*
 done <<'TABLE'
@@ -90,4 +84,4 @@ done <<'TABLE'
 --decoders sandbox|--decoders
 TABLE
 
-[ "$failures" -eq 0 ] && echo "option bounds: every bad value refused" || exit 1
+e2e_done "option bounds: every bad value refused"

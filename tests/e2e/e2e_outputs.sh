@@ -7,17 +7,12 @@
 #    and a job that fails before writing leaves them as they were;
 #  - a second job on the same outputs while the first runs stops with a
 #    clear message (the lock NAME.lock), and the first is unharmed.
-#   e2e_outputs.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
-photos=$(readlink -f "$2")
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_outputs.XXXXXX")
+#   e2e_outputs.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_outputs.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 first=""
-trap '[ -n "$first" ] && kill "$first" 2>/dev/null; rm -rf "$work"' EXIT
+e2e_cleanup() { [ -n "$first" ] && kill "$first" 2>/dev/null; }
 cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok:   $*"; }
 
 mkdir in out
 cp "$photos/rocket.jpg" "$photos/camera.png" "$photos/coffee.png" in/
@@ -28,7 +23,7 @@ ln in/camera.png linked.h5 # a hard link to a photo, outside the folder
 refused() {
   local what=$1
   shift
-  "$bin" --mode threads --quiet "$@" >run.out 2>run.err
+  "$photoscore" --mode threads --quiet "$@" >run.out 2>run.err
   local rc=$?
   if [ "$rc" = 2 ] && [ "$(wc -l <run.err)" = 1 ]; then
     pass "$what: exit 2: $(cat run.err)"
@@ -58,7 +53,7 @@ refused "an existing file as --report without --force" --jsonl out/a.jsonl --h5 
 [ -z "$(ls out)" ] && pass "nothing was written by refused runs" || fail "refused runs wrote: $(ls out)"
 
 # Existing results.
-"$bin" --mode threads --quiet --jsonl out/r.jsonl --h5 out/r.h5 in >/dev/null 2>&1
+"$photoscore" --mode threads --quiet --jsonl out/r.jsonl --h5 out/r.h5 in >/dev/null 2>&1
 rc=$?
 [ "$rc" = 0 ] && [ -s out/r.jsonl ] && [ -s out/r.h5 ] && pass "first run: exit 0" || fail "first run: exit $rc"
 cp out/r.jsonl r.jsonl.orig && cp out/r.h5 r.h5.orig
@@ -69,13 +64,13 @@ cmp -s out/r.jsonl r.jsonl.orig && cmp -s out/r.h5 r.h5.orig && pass "old result
 refused "a rerun with only a new --h5" --jsonl out/r.jsonl --h5 out/other.h5 in
 cmp -s out/r.jsonl r.jsonl.orig && pass "old JSONL unchanged" || fail "the old JSONL changed"
 # Fails (exit 3) before writing: its CSV cannot be made. The old files stay.
-"$bin" --mode threads --quiet --force --jsonl out/r.jsonl --h5 out/r.h5 --csv out/no/such/r.csv in \
+"$photoscore" --mode threads --quiet --force --jsonl out/r.jsonl --h5 out/r.h5 --csv out/no/such/r.csv in \
   >/dev/null 2>run.err
 rc=$?
 [ "$rc" = 3 ] && cmp -s out/r.jsonl r.jsonl.orig && cmp -s out/r.h5 r.h5.orig &&
   pass "a --force run failing before it writes (exit 3) left the old results as they were" ||
   fail "failed --force run: exit $rc (want 3), JSONL $(cmp out/r.jsonl r.jsonl.orig 2>&1) $(cat run.err)"
-"$bin" --mode threads --quiet --force --jsonl out/r.jsonl --h5 out/r.h5 in >/dev/null 2>&1
+"$photoscore" --mode threads --quiet --force --jsonl out/r.jsonl --h5 out/r.h5 in >/dev/null 2>&1
 rc=$?
 [ "$rc" = 0 ] && cmp -s out/r.jsonl r.jsonl.orig && pass "--force replaces them (exit 0, same rows)" ||
   fail "--force rerun: exit $rc"
@@ -84,13 +79,13 @@ ls out | grep -q -e partial -e lock && fail "left behind: $(ls out)" || pass "no
 # A second job on the same outputs while the first runs.
 mkdir slow
 for i in $(seq -w 1 60); do cp "$photos/astronaut_2048.jpg" "slow/p$i.jpg"; done
-"$bin" --mode threads --threads 1 --quiet --jsonl out/s.jsonl --h5 out/s.h5 slow >first.out 2>first.err &
+"$photoscore" --mode threads --threads 1 --quiet --jsonl out/s.jsonl --h5 out/s.h5 slow >first.out 2>first.err &
 first=$!
 for _ in $(seq 1 100); do [ -s out/s.jsonl ] && break; sleep 0.05; done
 if ! kill -0 "$first" 2>/dev/null; then
   fail "the first job ended before a second could be started"
 else
-  "$bin" --mode threads --quiet --force --jsonl out/s.jsonl --h5 out/s2.h5 slow >second.out 2>second.err
+  "$photoscore" --mode threads --quiet --force --jsonl out/s.jsonl --h5 out/s2.h5 slow >second.out 2>second.err
   rc=$?
   [ "$rc" = 2 ] && [ "$(wc -l <second.err)" = 1 ] && grep -q "another photoscore job (pid $first " second.err &&
     pass "second job on the same JSONL: exit 2: $(cat second.err)" ||
@@ -104,4 +99,4 @@ first=""
   fail "first job: exit $rc, $(wc -l <out/s.jsonl) rows, $(cat first.err)"
 ls out | grep -q -e partial -e lock && fail "left behind: $(ls out)" || pass "no partial or lock file left"
 
-[ "$failures" -eq 0 ] && echo "output checks passed" || exit 1
+e2e_done "output checks passed"

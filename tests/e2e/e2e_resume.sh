@@ -10,19 +10,13 @@
 #    cut short (a kill mid-write) is cut back on resume;
 #  - a resumed run's summary, report and links are one run's; its progress
 #    counts the photos it scores.
-#   e2e_resume.sh PHOTOSCORE_BINARY PHOTOS_DIR MPIEXEC
-set -u
-bin=$(readlink -f "$1")  # absolute: the checks run in a scratch folder
-photos=$(readlink -f "$2")
-mpiexec=$3
-python=/usr/bin/python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_resume.XXXXXX")
+#   e2e_resume.sh --photoscore BIN --photos DIR --mpiexec mpirun
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_resume.sh --photoscore BIN --photos DIR --mpiexec mpirun" photoscore photos -- "$@"
 job=""
-trap '[ -n "$job" ] && kill -9 "$job" 2>/dev/null; rm -rf "$work"' EXIT
+e2e_cleanup() { [ -n "$job" ] && kill -9 "$job" 2>/dev/null; }
 cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok:   $*"; }
+mpi_launch mpi 3
 
 # 140 photos, about 5 s with 2 threads on a 2-core machine: two copies of
 # each of the 28 test photos (every format and size), and between them 84
@@ -149,15 +143,15 @@ case_run() {
   ls "$out" | grep -q -e partial -e '\.lock' && fail "$name: left behind after resume: $(ls "$out")"
 }
 
-"$bin" --mode threads --threads 2 --quiet --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 ||
+"$photoscore" --mode threads --threads 2 --quiet --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 ||
   { echo "FAIL: the uninterrupted run"; exit 1; }
-"$bin" --mode threads --threads 2 --quiet --shard 1/2 --jsonl shardref.jsonl --h5 shardref.h5 in >/dev/null 2>&1 ||
+"$photoscore" --mode threads --threads 2 --quiet --shard 1/2 --jsonl shardref.jsonl --h5 shardref.h5 in >/dev/null 2>&1 ||
   { echo "FAIL: the uninterrupted shard run"; exit 1; }
 
-case_run threads ref 2 "$bin" --mode threads --threads 1 in
-case_run shard shardref 1 "$bin" --mode threads --threads 1 --shard 1/2 in
-case_run farm ref 2 "$mpiexec" -np 3 --oversubscribe "$bin" --layout farm --threads 1 in
-case_run roles ref 2 "$mpiexec" -np 3 --oversubscribe "$bin" --layout roles --threads 1 in
+case_run threads ref 2 "$photoscore" --mode threads --threads 1 in
+case_run shard shardref 1 "$photoscore" --mode threads --threads 1 --shard 1/2 in
+case_run farm ref 2 "${mpi[@]}" "$photoscore" --layout farm --threads 1 in
+case_run roles ref 2 "${mpi[@]}" "$photoscore" --layout roles --threads 1 in
 
 # The other outputs of a resumed run hold the kept rows too: the summary's
 # counts and best shots, the report's photos and the links are those of one
@@ -165,7 +159,7 @@ case_run roles ref 2 "$mpiexec" -np 3 --oversubscribe "$bin" --layout roles --th
 acts() {  # acts DIR ARGS...: a run writing the summary, the report and links into DIR
   local d=$1
   shift
-  "$bin" --mode threads --threads 2 --quiet "$@" --summary-json "$d/s.json" --report "$d/r.html" \
+  "$photoscore" --mode threads --threads 2 --quiet "$@" --summary-json "$d/s.json" --report "$d/r.html" \
     --link-into "$d/links" in >/dev/null 2>"$d/err"
 }
 mkdir whole part
@@ -188,7 +182,7 @@ summary() { "$python" -c "import json, sys; s = json.load(open(sys.argv[1])); pr
 mkdir prog
 head -n 40 ref.jsonl >prog/p.jsonl
 cp ref.jsonl.meta prog/p.jsonl.meta
-"$bin" --mode threads --threads 2 --no-photos --progress 0.001 --resume --jsonl prog/p.jsonl --h5 prog/p.h5 in \
+"$photoscore" --mode threads --threads 2 --no-photos --progress 0.001 --resume --jsonl prog/p.jsonl --h5 prog/p.h5 in \
   >/dev/null 2>prog/err
 last=$(grep 'progress ' prog/err | tail -n 1)
 case "$last" in
@@ -196,4 +190,4 @@ case "$last" in
   *) fail "--resume: last progress line: '$last' (want 100/100 photos)" ;;
 esac
 
-[ "$failures" -eq 0 ] && echo "signal and resume checks passed" || exit 1
+e2e_done "signal and resume checks passed"

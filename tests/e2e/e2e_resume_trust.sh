@@ -15,17 +15,10 @@
 #    as it is now (cmp);
 #  - untouched: exit 0, the first 3 rows kept (/run resumed=3), the JSONL of
 #    one run.
-#   e2e_resume_trust.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")
-photos=$(readlink -f "$2")
-python=/usr/bin/python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_trust.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+#   e2e_resume_trust.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_resume_trust.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok:   $*"; }
 
 mkdir in other
 for f in rocket.jpg camera.png coffee.png chelsea.png retina.jpg chelsea_dark.jpg; do cp "$photos/$f" in/; done
@@ -38,9 +31,8 @@ for f in rocket.jpg camera.png coffee.png chelsea.png retina.jpg chelsea_dark.jp
 done
 sleep 0.05  # the runs begin after the photos were written, as on a real card
 
-run() { "$bin" --mode threads --threads 2 --quiet "$@"; }
-run --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 || { echo "FAIL: the reference run"; exit 1; }
-run --jsonl otherref.jsonl --h5 otherref.h5 other >/dev/null 2>&1 || { echo "FAIL: the other folder's run"; exit 1; }
+photoscore_threads --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 || { echo "FAIL: the reference run"; exit 1; }
+photoscore_threads --jsonl otherref.jsonl --h5 otherref.h5 other >/dev/null 2>&1 || { echo "FAIL: the other folder's run"; exit 1; }
 [ "$(wc -l <ref.jsonl)" = 6 ] || { echo "FAIL: the reference run has $(wc -l <ref.jsonl) rows"; exit 1; }
 
 # fresh CASE: CASE/r.jsonl holding the reference's first 3 rows, with its .meta.
@@ -55,7 +47,7 @@ refused() {
   shift 2
   cp "$c/r.jsonl" "$c/before.jsonl" 2>/dev/null
   cp "$c/r.jsonl.meta" "$c/before.meta" 2>/dev/null
-  run --resume --jsonl "$c/r.jsonl" --h5 "$c/r.h5" "$@" in >"$c/out" 2>"$c/err"
+  photoscore_threads --resume --jsonl "$c/r.jsonl" --h5 "$c/r.h5" "$@" in >"$c/out" 2>"$c/err"
   local rc=$?
   if [ "$rc" = 2 ] && [ "$(wc -l <"$c/err")" = 1 ] && grep -q -- "$why" "$c/err" && cmp -s "$c/r.jsonl" "$c/before.jsonl" &&
     { [ ! -e "$c/before.meta" ] || cmp -s "$c/r.jsonl.meta" "$c/before.meta"; } && [ ! -e "$c/r.h5" ]; then
@@ -68,7 +60,7 @@ refused() {
 rescored() {
   local c=$1 ref=$2 note=$3
   local folder=${4:-in}
-  run --resume --jsonl "$c/r.jsonl" --h5 "$c/r.h5" "$folder" >"$c/out" 2>"$c/err"
+  photoscore_threads --resume --jsonl "$c/r.jsonl" --h5 "$c/r.h5" "$folder" >"$c/out" 2>"$c/err"
   local rc=$?
   if [ "$rc" = 0 ] && grep -q -- "$note" "$c/err" && cmp -s "$c/r.jsonl" "$ref"; then
     pass "$c: not kept, scored again: $(grep -- "$note" "$c/err")"
@@ -91,7 +83,7 @@ PY
 
 # Untouched: kept.
 fresh clean
-run --resume --jsonl clean/r.jsonl --h5 clean/r.h5 in >/dev/null 2>clean/err
+photoscore_threads --resume --jsonl clean/r.jsonl --h5 clean/r.h5 in >/dev/null 2>clean/err
 rc=$?
 resumed=$("$python" -c "import h5py; print(int(h5py.File('clean/r.h5')['run'].attrs['resumed']))" 2>/dev/null)
 [ "$rc" = 0 ] && cmp -s clean/r.jsonl ref.jsonl && [ "$resumed" = 3 ] && [ ! -s clean/err ] &&
@@ -164,15 +156,15 @@ rescored appended ref.jsonl "1 line of .* after the last row"
 # A kept photo replaced by a new file: the rows and .meta of a folder, then
 # its second photo (chelsea.png, in name order) replaced.
 rm -rf replaced && mkdir replaced && cp -a in replaced/in && sleep 0.05
-run --jsonl replaced/full.jsonl --h5 replaced/full.h5 replaced/in >/dev/null 2>&1
+photoscore_threads --jsonl replaced/full.jsonl --h5 replaced/full.h5 replaced/in >/dev/null 2>&1
 head -n 3 replaced/full.jsonl >replaced/r.jsonl && cp replaced/full.jsonl.meta replaced/r.jsonl.meta
 cp "$photos/coffee_blurred.jpg" replaced/new.jpg && mv replaced/new.jpg replaced/in/chelsea.png
-run --jsonl replaced/want.jsonl --h5 replaced/want.h5 replaced/in >/dev/null 2>&1
+photoscore_threads --jsonl replaced/want.jsonl --h5 replaced/want.h5 replaced/in >/dev/null 2>&1
 rescored replaced replaced/want.jsonl "chelsea.png changed since it was scored" replaced/in
 # Rewritten in place with the same size, its mtime put back: only the
 # change time (which no user can set) tells.
 rm -rf inplace && mkdir inplace && cp -a in inplace/in && sleep 0.05
-run --jsonl inplace/full.jsonl --h5 inplace/full.h5 inplace/in >/dev/null 2>&1
+photoscore_threads --jsonl inplace/full.jsonl --h5 inplace/full.h5 inplace/in >/dev/null 2>&1
 head -n 3 inplace/full.jsonl >inplace/r.jsonl && cp inplace/full.jsonl.meta inplace/r.jsonl.meta
 "$python" - inplace/in/chelsea.png <<'PY'
 import os, sys
@@ -193,8 +185,8 @@ os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
 s2 = os.stat(p)
 assert (s2.st_size, s2.st_mtime_ns, s2.st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
 PY
-run --jsonl inplace/want.jsonl --h5 inplace/want.h5 inplace/in >/dev/null 2>&1
+photoscore_threads --jsonl inplace/want.jsonl --h5 inplace/want.h5 inplace/in >/dev/null 2>&1
 cmp -s inplace/want.jsonl inplace/full.jsonl && fail "in place: the rewritten photo scores the same (the test proves nothing)"
 rescored inplace inplace/want.jsonl "chelsea.png changed since it was scored" inplace/in
 
-[ "$failures" -eq 0 ] && echo "resume trust checks passed" || exit 1
+e2e_done "resume trust checks passed"

@@ -6,14 +6,9 @@
 # once the first row is written, a file fills /dev/shm to the last byte.
 # The run must end with exit 0, no SIGBUS, every row, /run pixels saying
 # the window was used, and the JSONL bytes of a thread-mode run.
-#   e2e_shm_full.sh PHOTOSCORE_BINARY PHOTOS_DIR MPIEXEC
-set -u
-bin=$(readlink -f "$1")
-photos=$(readlink -f "$2")
-mpiexec=$3
-python=/usr/bin/python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_shm.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+#   e2e_shm_full.sh --photoscore BIN --photos DIR --mpiexec mpirun
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_shm_full.sh --photoscore BIN --photos DIR --mpiexec mpirun" photoscore photos -- "$@"
 cd "$work" || exit 1
 
 mkdir in
@@ -26,11 +21,11 @@ for i in range(40):
     side = int((mp * 1e6) ** 0.5)
     src.resize((side, side)).save(f"{sys.argv[2]}/p{i:02d}.jpg", quality=85)
 PY
-"$bin" --mode threads --threads 2 --quiet --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 ||
+"$photoscore" --mode threads --threads 2 --quiet --jsonl ref.jsonl --h5 ref.h5 in >/dev/null 2>&1 ||
   { echo "FAIL: the thread-mode run"; exit 1; }
 
 if [ "$(id -u)" = 0 ]; then ns=(unshare --mount); else ns=(unshare --user --map-root-user --mount); fi
-"${ns[@]}" bash -s -- "$bin" "$mpiexec" <<'INSIDE'
+"${ns[@]}" bash -s -- "$photoscore" "$mpiexec" <<'INSIDE'
 set -u
 bin=$1 mpiexec=$2
 mount -t tmpfs -o size=1g tmpfs /dev/shm || { echo "FAIL: cannot mount a tmpfs on /dev/shm"; exit 1; }
@@ -45,16 +40,14 @@ wait "$job"
 echo "$?" >roles.rc
 INSIDE
 rc=$(cat roles.rc 2>/dev/null || echo none)
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-[ "$rc" = 0 ] && echo "ok:   roles run: exit 0" || fail "roles run: exit $rc: $(head -c 600 roles.err)"
+[ "$rc" = 0 ] && pass "roles run: exit 0" || fail "roles run: exit $rc: $(head -c 600 roles.err)"
 grep -qi -e "bus error" -e "signal 7" -e SIGBUS roles.err && fail "SIGBUS: $(grep -i -e bus -e signal roles.err | head -n 3)"
-[ "$(wc -l <roles.jsonl)" = 40 ] && echo "ok:   40 rows" || fail "$(wc -l <roles.jsonl) rows, want 40"
+[ "$(wc -l <roles.jsonl)" = 40 ] && pass "40 rows" || fail "$(wc -l <roles.jsonl) rows, want 40"
 pixels=$("$python" -c "import h5py; print(h5py.File('roles.h5')['run'].attrs['pixels'])" 2>&1)
 case "$pixels" in
-  *shared-memory*) echo "ok:   the window was used: $pixels" ;;
+  *shared-memory*) pass "the window was used: $pixels" ;;
   *) fail "/run pixels: $pixels (the window was not used: the test proves nothing)" ;;
 esac
-cmp -s ref.jsonl roles.jsonl && echo "ok:   the JSONL bytes of the thread-mode run" ||
+cmp -s ref.jsonl roles.jsonl && pass "the JSONL bytes of the thread-mode run" ||
   fail "the JSONL differs from thread mode: $(cmp ref.jsonl roles.jsonl 2>&1)"
-[ "$failures" -eq 0 ] && echo "shared memory checks passed" || exit 1
+e2e_done "shared memory checks passed"

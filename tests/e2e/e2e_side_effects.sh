@@ -18,19 +18,12 @@
 #  - -r --link-into: x/y__IMG.png and x__y/IMG.png get two links, a name
 #    past 255 bytes a shortened one; --link-into inside the input refused;
 #  - -r with a folder past PATH_MAX: said on stderr and counted.
-#   e2e_side_effects.sh PHOTOSCORE_BINARY PHOTOS_DIR
-set -u
-bin=$(readlink -f "$1")
-photos=$(readlink -f "$2")
-python=/usr/bin/python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_side.XXXXXX")
+#   e2e_side_effects.sh --photoscore BIN --photos DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_side_effects.sh --photoscore BIN --photos DIR" photoscore photos -- "$@"
 first=""
-trap '[ -n "$first" ] && kill -9 "$first" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+e2e_cleanup() { [ -n "$first" ] && kill -9 "$first" 2>/dev/null; }
 cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok:   $*"; }
-run() { "$bin" --mode threads --threads 2 --quiet "$@"; }
 attr() { "$python" -c "import h5py, sys; print(h5py.File(sys.argv[1])['run'].attrs[sys.argv[2]])" "$1" "$2" 2>&1; }
 summary() { "$python" -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2" 2>&1; }
 
@@ -42,12 +35,12 @@ echo "precious" >target
 
 # --- links planted where photoscore makes its files ---------------------------
 mkdir o1 && ln -s ../target o1/r.jsonl.lock
-run --jsonl o1/r.jsonl --h5 o1/r.h5 in >/dev/null 2>o1.err
+photoscore_threads --jsonl o1/r.jsonl --h5 o1/r.h5 in >/dev/null 2>o1.err
 rc=$?
 [ "$rc" = 2 ] && grep -q "r.jsonl.lock exists and is not photoscore's lock file (a symbolic link)" o1.err &&
   [ "$(cat target)" = precious ] && [ -L o1/r.jsonl.lock ] && [ ! -e o1/r.jsonl ] &&
   pass "a link as r.jsonl.lock: refused, its target untouched: $(cat o1.err)" || fail "r.jsonl.lock link: exit $rc: $(cat o1.err)"
-run --force --jsonl o1/r.jsonl --h5 o1/r.h5 in >/dev/null 2>o1f.err
+photoscore_threads --force --jsonl o1/r.jsonl --h5 o1/r.h5 in >/dev/null 2>o1f.err
 rc=$?
 [ "$rc" = 0 ] && [ "$(cat target)" = precious ] && [ ! -e o1/r.jsonl.lock ] && [ "$(wc -l <o1/r.jsonl)" = 3 ] &&
   pass "--force: the link replaced (not its target), the run done" || fail "--force over the lock link: exit $rc: $(cat o1f.err)"
@@ -58,7 +51,7 @@ cp in/* xmp/
 (
   ln -s ../target "o2/r.h5.partial-$BASHPID"
   ln -s ../target "xmp/a.png.xmp.partial-$BASHPID"
-  exec "$bin" --mode threads --threads 2 --quiet --xmp --jsonl o2/r.jsonl --h5 o2/r.h5 xmp >/dev/null 2>o2.err
+  exec "$photoscore" --mode threads --threads 2 --quiet --xmp --jsonl o2/r.jsonl --h5 o2/r.h5 xmp >/dev/null 2>o2.err
 )
 rc=$?
 [ "$rc" = 0 ] && [ "$(cat target)" = precious ] && [ -s o2/r.h5 ] && [ "$(attr o2/r.h5 images)" = 3 ] &&
@@ -71,17 +64,17 @@ ls o2 | grep -q 'partial-[0-9]*-2$' && fail "a temporary file was left: $(ls o2)
 mkdir slow
 for i in $(seq -w 1 40); do cp "$photos/astronaut_2048.jpg" "slow/p$i.jpg"; done
 mkdir two && cd two || exit 1
-"$bin" --mode threads --threads 1 --quiet --jsonl a.jsonl --report rep.html ../slow >a.out 2>a.err &
+"$photoscore" --mode threads --threads 1 --quiet --jsonl a.jsonl --report rep.html ../slow >a.out 2>a.err &
 first=$!
 for _ in $(seq 1 200); do [ -s a.jsonl ] && break; sleep 0.05; done
 if ! kill -0 "$first" 2>/dev/null; then
   fail "the first job ended before a second could be started"
 else
-  "$bin" --mode threads --quiet --jsonl b.jsonl ../slow >b.out 2>b.err
+  "$photoscore" --mode threads --quiet --jsonl b.jsonl ../slow >b.out 2>b.err
   rc=$?
   [ "$rc" = 2 ] && grep -q "another photoscore job (pid $first .*photo_scores.h5.lock is locked" b.err && [ ! -e b.jsonl ] &&
     pass "another --jsonl, the same default photo_scores.h5: refused: $(cat b.err)" || fail "second job: exit $rc: $(cat b.err)"
-  "$bin" --mode threads --quiet --jsonl c.jsonl --h5 c.h5 --report rep.html --force ../slow >c.out 2>c.err
+  "$photoscore" --mode threads --quiet --jsonl c.jsonl --h5 c.h5 --report rep.html --force ../slow >c.out 2>c.err
   rc=$?
   [ "$rc" = 2 ] && grep -q "rep.html.lock is locked" c.err && [ ! -e c.jsonl ] &&
     pass "the same --report only: refused: $(cat c.err)" || fail "third job: exit $rc: $(cat c.err)"
@@ -95,19 +88,19 @@ cd ..
 
 # --- a user's NAME.meta and NAME.lock ---------------------------------------
 mkdir o3 && echo "my meta" >o3/results.meta && echo "my lock" >o3/results.lock
-run --jsonl o3/results --h5 o3/results.h5 in >/dev/null 2>o3.err
+photoscore_threads --jsonl o3/results --h5 o3/results.h5 in >/dev/null 2>o3.err
 rc=$?
 [ "$rc" = 2 ] && [ "$(cat o3/results.meta)" = "my meta" ] && [ "$(cat o3/results.lock)" = "my lock" ] && [ ! -e o3/results ] &&
   pass "a user's results.lock and results.meta: refused, both kept: $(cat o3.err)" || fail "user's files: exit $rc: $(cat o3.err)"
 rm o3/results.lock
-run --jsonl o3/results --h5 o3/results.h5 in >/dev/null 2>o3b.err
+photoscore_threads --jsonl o3/results --h5 o3/results.h5 in >/dev/null 2>o3b.err
 rc=$?
 [ "$rc" = 2 ] && grep -q "results.meta exists and is not a photoscore .meta file" o3b.err && [ "$(cat o3/results.meta)" = "my meta" ] &&
   pass "a user's results.meta alone: refused, kept: $(cat o3b.err)" || fail "user's meta: exit $rc: $(cat o3b.err)"
 
 # --- a run killed outright, then the next run -------------------------------
 mkdir o4
-"$bin" --mode threads --threads 1 --quiet --jsonl o4/r.jsonl --h5 o4/r.h5 --csv o4/r.csv slow >/dev/null 2>&1 &
+"$photoscore" --mode threads --threads 1 --quiet --jsonl o4/r.jsonl --h5 o4/r.h5 --csv o4/r.csv slow >/dev/null 2>&1 &
 first=$!
 for _ in $(seq 1 200); do [ -s o4/r.jsonl ] && break; sleep 0.05; done
 kill -9 "$first"
@@ -120,7 +113,7 @@ live=$!
 echo "not ours" >"o4/r.h5.partial-$((dead + 100000))"  # a pid that is not running, a file that is not HDF5
 cp "o4/r.h5.partial-$dead" "o4/r.h5.partial-$live"    # a live pid
 ln -s ../target "o4/r.csv.partial-$((dead + 100001))"  # a link
-run --force --jsonl o4/r.jsonl --h5 o4/r.h5 --csv o4/r.csv in >/dev/null 2>o4.err
+photoscore_threads --force --jsonl o4/r.jsonl --h5 o4/r.h5 --csv o4/r.csv in >/dev/null 2>o4.err
 rc=$?
 [ "$rc" = 0 ] && [ ! -e "o4/r.h5.partial-$dead" ] && [ ! -e "o4/r.csv.partial-$dead" ] && grep -q "removed .*r.h5.partial-$dead" o4.err &&
   [ -e "o4/r.h5.partial-$((dead + 100000))" ] && [ -e "o4/r.h5.partial-$live" ] && [ -L "o4/r.csv.partial-$((dead + 100001))" ] &&
@@ -141,11 +134,11 @@ cp "$photos/tiny_3x2.png" "ro/$long252"
 # the mode bits.
 if [ "$(id -u)" = 0 ]; then
   unshare --mount sh -c 'mount --bind ro ro && mount -o remount,bind,ro ro && exec "$@"' sh \
-    "$bin" --mode threads --threads 2 --quiet --xmp --jsonl ro.jsonl --h5 ro.h5 --summary-json ro.json ro >/dev/null 2>ro.err
+    "$photoscore" --mode threads --threads 2 --quiet --xmp --jsonl ro.jsonl --h5 ro.h5 --summary-json ro.json ro >/dev/null 2>ro.err
   rc=$?
 else
   chmod a-w ro
-  run --xmp --jsonl ro.jsonl --h5 ro.h5 --summary-json ro.json ro >/dev/null 2>ro.err
+  photoscore_threads --xmp --jsonl ro.jsonl --h5 ro.h5 --summary-json ro.json ro >/dev/null 2>ro.err
   rc=$?
   chmod u+w ro
 fi
@@ -153,7 +146,7 @@ fi
   [ "$(grep -c 'warning: --xmp: no sidecar' ro.err)" = 5 ] && [ -z "$(ls ro | grep xmp)" ] &&
   pass "a read-only photo folder with --xmp: 5 rows, exit 0, 5 warnings (summary, /run): $(head -n 1 ro.err)" ||
   fail "read-only folder: exit $rc, $(wc -l <ro.jsonl) rows, summary $(summary ro.json warnings), /run $(attr ro.h5 warnings): $(cat ro.err)"
-run --xmp --jsonl long.jsonl --h5 long.h5 --summary-json long.json ro >/dev/null 2>long.err
+photoscore_threads --xmp --jsonl long.jsonl --h5 long.h5 --summary-json long.json ro >/dev/null 2>long.err
 rc=$?
 [ "$rc" = 0 ] && [ -s "ro/$long240.xmp" ] && [ ! -e "ro/$long252.xmp" ] && [ "$(summary long.json warnings)" = 1 ] &&
   grep -q "255 bytes" long.err && [ -z "$(ls -a ro | grep partial)" ] &&
@@ -202,7 +195,7 @@ print(json.dumps({k: v for k, v in tags.items()
 }
 want=$(others dt.orig)
 for force in "" --force; do
-  run --xmp $force --thresholds 0.3,0.2 --jsonl "dt$force.jsonl" --h5 "dt$force.h5" dt >/dev/null 2>dt.err
+  photoscore_threads --xmp $force --thresholds 0.3,0.2 --jsonl "dt$force.jsonl" --h5 "dt$force.h5" dt >/dev/null 2>dt.err
   rc=$?
   got=$(others dt/rocket.jpg.xmp)
   rating=$(exiftool -q -q -s3 -XMP-xmp:Rating dt/rocket.jpg.xmp)
@@ -220,7 +213,7 @@ cp "$photos/camera.png" deep/x__y/IMG.png
 longdir=$(printf 'd%.0s' $(seq 1 200))
 mkdir "deep/$longdir"
 cp "$photos/coffee.png" "deep/$longdir/$(printf 'f%.0s' $(seq 1 100)).png"
-run -r --link-into links --jsonl deep.jsonl --h5 deep.h5 --summary-json deep.json deep >/dev/null 2>deep.err
+photoscore_threads -r --link-into links --jsonl deep.jsonl --h5 deep.h5 --summary-json deep.json deep >/dev/null 2>deep.err
 rc=$?
 n=$(find links -mindepth 2 -type l | wc -l)
 broken=$(find -L links -mindepth 2 -type l | wc -l)
@@ -228,7 +221,7 @@ longest=$(find links -mindepth 2 -type l -printf '%f\n' | awk '{ print length($0
 [ "$rc" = 0 ] && [ "$n" = 3 ] && [ "$broken" = 0 ] && [ "$longest" -le 255 ] && [ "$(summary deep.json warnings)" = 0 ] &&
   pass "x/y__IMG.png and x__y/IMG.png get two links, a 306-byte name a ${longest}-byte one: $(find links -mindepth 2 -type l -printf '%f\n' | cut -c 1-40 | tr '\n' ' ')" ||
   fail "links: exit $rc, $n links, $broken broken, longest $longest: $(cat deep.err)"
-run -r --link-into deep/links --jsonl inside.jsonl --h5 inside.h5 deep >/dev/null 2>inside.err
+photoscore_threads -r --link-into deep/links --jsonl inside.jsonl --h5 inside.h5 deep >/dev/null 2>inside.err
 rc=$?
 [ "$rc" = 2 ] && grep -q "inside the input folder" inside.err && [ ! -e deep/links ] &&
   pass "-r --link-into inside the input: refused: $(cat inside.err)" || fail "link-into inside: exit $rc: $(cat inside.err)"
@@ -252,11 +245,11 @@ out = os.open("deep.png", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
 os.write(out, photo)
 os.close(out)
 PY
-run -r --jsonl tree.jsonl --h5 tree.h5 --summary-json tree.json tree >/dev/null 2>tree.err
+photoscore_threads -r --jsonl tree.jsonl --h5 tree.h5 --summary-json tree.json tree >/dev/null 2>tree.err
 rc=$?
 [ "$rc" = 0 ] && [ "$(wc -l <tree.jsonl)" = 1 ] && grep -q "longer than PATH_MAX" tree.err && [ "$(summary tree.json skipped_folders)" = 1 ] &&
   [ "$(attr tree.h5 skipped_folders)" = 1 ] &&
   pass "-r, a folder past PATH_MAX: said and counted: $(cut -c 1-100 tree.err)..." ||
   fail "PATH_MAX: exit $rc, $(wc -l <tree.jsonl) rows, $(summary tree.json skipped_folders): $(cut -c 1-300 tree.err)"
 
-[ "$failures" -eq 0 ] && echo "side-effect checks passed" || exit 1
+e2e_done "side-effect checks passed"

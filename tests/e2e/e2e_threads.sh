@@ -1,45 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end tests of the photoscore binary in thread mode.
-#   e2e_threads.sh PHOTOSCORE_BINARY DATA_DIR [VERSION]
+#   e2e_threads.sh --photoscore BIN --data DIR [--version VERSION]
 # DATA_DIR holds photos/, bad/, golden.jsonl and golden_color.jsonl.
-set -u
-
-if [ $# -lt 2 ]; then
-  echo "usage: $0 PHOTOSCORE_BINARY DATA_DIR [VERSION]" >&2
-  exit 2
-fi
-# Absolute paths: the checks run in a scratch folder.
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-data=$(cd "$2" && pwd)
-version=${3:-}
-here=$(cd "$(dirname "$0")" && pwd)
-compare=$here/../tools/compare_golden.py
-python=/usr/bin/python3
-[ -x "$python" ] || python=python3
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_e2e.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
+e2e_args "e2e_threads.sh --photoscore BIN --data DIR [--version VERSION]" photoscore data -- "$@"
+compare=$tools/compare_golden.py
 cd "$work" || exit 1
-
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-pass() { echo "ok:   $*"; }
-
-# run NAME ARGS...: runs the binary, keeping stdout, stderr and the exit code.
-run() {
-  local name=$1
-  shift
-  "$bin" "$@" >"$name.out" 2>"$name.err"
-  echo $? >"$name.rc"
-}
-rc() { cat "$1.rc"; }
 
 # --- Thread counts give the same bytes ---------------------------------------
 for t in 1 2 4; do
-  run "t$t" --mode threads --quiet --threads "$t" --jsonl "t$t.jsonl" --h5 "t$t.h5" "$data/photos"
+  run_photoscore "t$t" --mode threads --quiet --threads "$t" --jsonl "t$t.jsonl" --h5 "t$t.h5" "$data/photos"
   [ "$(rc "t$t")" = 0 ] || fail "--threads $t: exit $(rc "t$t"), stderr: $(head -c 500 "t$t.err")"
   [ -s "t$t.jsonl" ] || fail "--threads $t wrote no JSONL"
 done
@@ -63,17 +33,17 @@ check_golden() {  # NAME GOLDEN JSONL
   fi
 }
 check_golden golden "$data/golden.jsonl" t1.jsonl
-run color --mode threads --quiet --threads 2 --analyzers sharpness,exposure,composition,color \
+run_photoscore color --mode threads --quiet --threads 2 --analyzers sharpness,exposure,composition,color \
   --jsonl color.jsonl --h5 color.h5 "$data/photos"
 [ "$(rc color)" = 0 ] || fail "color run: exit $(rc color)"
 check_golden golden_color "$data/golden_color.jsonl" color.jsonl
 
 # --- Bad files: an error row each, exit 0 (1 with --fail-on-errors) ----------
-run bad --mode threads --quiet --threads 2 --jsonl bad.jsonl --h5 bad.h5 "$data/bad"
+run_photoscore bad --mode threads --quiet --threads 2 --jsonl bad.jsonl --h5 bad.h5 "$data/bad"
 [ "$(rc bad)" = 0 ] && pass "bad/ exits 0" || fail "bad/ exit code $(rc bad), expected 0"
 grep -qx "photoscore: 6 of 6 files could not be scored (an error row each); the run completed: exit status 0 (--fail-on-errors makes it 1)" \
   bad.err && pass "bad/: the error rows counted in one stderr line" || fail "bad/: no count line on stderr: $(tail -2 bad.err)"
-run bad_fail --mode threads --quiet --threads 2 --fail-on-errors --jsonl bad_fail.jsonl --h5 bad_fail.h5 "$data/bad"
+run_photoscore bad_fail --mode threads --quiet --threads 2 --fail-on-errors --jsonl bad_fail.jsonl --h5 bad_fail.h5 "$data/bad"
 [ "$(rc bad_fail)" = 1 ] && cmp -s bad.jsonl bad_fail.jsonl && pass "bad/ --fail-on-errors exits 1, same rows" ||
   fail "bad/ --fail-on-errors: exit code $(rc bad_fail), expected 1 (rows $(cmp bad.jsonl bad_fail.jsonl 2>&1))"
 if "$python" - bad.jsonl <<'EOF'; then pass "bad/ gives 6 one-line error rows"; else fail "bad/ rows"; fi
@@ -105,34 +75,34 @@ one_line_exit2() {  # NAME
     pass "$name: exit 2, one line: $(cat "$name.err")"
   fi
 }
-run missing --mode threads --quiet --jsonl m.jsonl --h5 m.h5 "$work/no_such_folder"
+run_photoscore missing --mode threads --quiet --jsonl m.jsonl --h5 m.h5 "$work/no_such_folder"
 one_line_exit2 missing
 mkdir empty_dir
-run empty --mode threads --quiet --jsonl e.jsonl --h5 e.h5 empty_dir
+run_photoscore empty --mode threads --quiet --jsonl e.jsonl --h5 e.h5 empty_dir
 one_line_exit2 empty
 mkdir only_text && echo hi >only_text/notes.txt
-run no_photos --mode threads --quiet --jsonl n.jsonl --h5 n.h5 only_text
+run_photoscore no_photos --mode threads --quiet --jsonl n.jsonl --h5 n.h5 only_text
 one_line_exit2 no_photos
-run bad_option --no-such-option "$data/photos"
+run_photoscore bad_option --no-such-option "$data/photos"
 one_line_exit2 bad_option
-run bad_mode --mode sideways "$data/photos"
+run_photoscore bad_mode --mode sideways "$data/photos"
 [ "$(rc bad_mode)" = 2 ] && pass "--mode sideways exits 2" || fail "--mode sideways: exit $(rc bad_mode)"
-run bad_threads --threads 0 "$data/photos"
+run_photoscore bad_threads --threads 0 "$data/photos"
 [ "$(rc bad_threads)" = 2 ] && pass "--threads 0 exits 2" || fail "--threads 0: exit $(rc bad_threads)"
-run bad_analyzer --analyzers sharpness,focus "$data/photos"
+run_photoscore bad_analyzer --analyzers sharpness,focus "$data/photos"
 one_line_exit2 bad_analyzer
-run no_args
+run_photoscore no_args
 [ "$(rc no_args)" = 2 ] && pass "no INPUT_DIR exits 2" || fail "no INPUT_DIR: exit $(rc no_args)"
 
 # --- Help and version --------------------------------------------------------
-run help --help
+run_photoscore help --help
 help_ok=1
 [ "$(rc help)" = 0 ] || { fail "--help exit $(rc help)"; help_ok=0; }
 for opt in --mode --layout --threads --jsonl --h5 --analyzers --weights --thresholds; do
   grep -q -- "$opt" help.out || { fail "--help does not mention $opt"; help_ok=0; }
 done
 [ $help_ok = 1 ] && pass "--help exits 0 and lists the options"
-run version --version
+run_photoscore version --version
 [ "$(rc version)" = 0 ] || fail "--version exit $(rc version)"
 if [ -n "$version" ]; then
   grep -q "^photoscore $version" version.out && pass "--version: $(cat version.out)" ||
@@ -141,8 +111,4 @@ else
   grep -qE '^photoscore [0-9]+\.[0-9]+' version.out && pass "--version" || fail "--version: $(cat version.out)"
 fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed"
-  exit 1
-fi
-echo "all end-to-end checks passed"
+e2e_done "all end-to-end checks passed"

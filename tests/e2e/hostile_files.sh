@@ -12,9 +12,8 @@ set -u
 
 source "$(dirname "$0")/common.sh"
 e2e_args "hostile_files.sh --photoscore BIN --photos DIR [--mpiexec mpirun] [--np-flag -np]" photoscore photos -- "$@"
-here=$(cd "$(dirname "$0")" && pwd)
 
-/usr/bin/python3 "$here/../tools/make_hostile.py" "$photos" "$work/in" || { echo "FAIL: make_hostile.py"; exit 1; }
+"$python" "$tools/make_hostile.py" "$photos" "$work/in" || { echo "FAIL: make_hostile.py"; exit 1; }
 
 # Bombs that slip through would need gigabytes; 3 GB of address space (the
 # binary, its libraries and thread stacks take a few hundred MB) makes them
@@ -24,9 +23,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 limit_kb=${PHOTOSCORE_TEST_VMEM_KB:-3000000}
 deadline=120
 
-# run NAME [LAUNCHER...] -- [OPTIONS...]: photoscore on the hostile folder,
-# then the checks.
-run() {
+# score_hostile NAME [LAUNCHER...] -- [OPTIONS...]: photoscore on the hostile
+# folder, then the checks.
+score_hostile() {
   local name=$1
   shift
   local launcher=()
@@ -41,7 +40,7 @@ run() {
   local rc=$? took=$((SECONDS - start))
   echo "$name: exit $rc in ${took} s"
   [ "$rc" = 0 ] || { fail "$name: exit $rc, expected 0; stderr: $(tail -c 600 "$work/$name.err")"; return; }
-  if /usr/bin/python3 - "$work/in/manifest.json" "$work/$name.jsonl" <<'PY'; then echo "ok:   $name rows"; else fail "$name rows"; fi
+  if "$python" - "$work/in/manifest.json" "$work/$name.jsonl" <<'PY'; then pass "$name rows"; else fail "$name rows"; fi
 import json, sys
 manifest = json.load(open(sys.argv[1]))
 lines = open(sys.argv[2], encoding="utf-8").read().split("\n")
@@ -80,12 +79,12 @@ PY
     fail "$name: no last line counting the $errors error rows"
 }
 
-run threads -- --mode threads
+score_hostile threads -- --mode threads
+mpi_launch mpi 3
 for layout in roles farm; do
-  run "mpi3_$layout" "$mpiexec" "$np_flag" 3 --oversubscribe -- --layout "$layout"
+  score_hostile "mpi3_$layout" "${mpi[@]}" -- --layout "$layout"
   cmp -s "$work/threads.jsonl" "$work/mpi3_$layout.jsonl" ||
     fail "mpirun -np 3 --layout $layout JSONL differs from thread mode"
 done
 
-[ "$failures" = 0 ] && echo "all hostile-file checks passed" || echo "$failures failures"
-exit $((failures > 0))
+e2e_done "all hostile-file checks passed"

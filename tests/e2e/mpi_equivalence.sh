@@ -22,11 +22,7 @@
 # --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
 # large folder can be cut down and a folder of bad files run on fewer rank
 # counts (each run under mpirun takes seconds).
-set -u
-
-photoscore=""
-mpiexec="mpirun"
-np_flag="-np"
+source "$(dirname "$0")/common.sh"
 max_images=""
 rank_counts="2 3 4 5 7"
 tcp_counts=""
@@ -37,36 +33,26 @@ folder_ranks=()
 folder_tcp=()
 folder_leaders=()
 folder_limits=()
-while [ $# -gt 0 ]; do
+# Its own arguments: the options for the folders after them, and the folders.
+e2e_option() {
   case "$1" in
-    --photoscore) photoscore="$2"; shift 2 ;;
-    --mpiexec) mpiexec="$2"; shift 2 ;;
-    --np-flag) np_flag="$2"; shift 2 ;;
-    --max-images) max_images="$2"; shift 2 ;;
-    --ranks) rank_counts="$2"; shift 2 ;;
-    --tcp-ranks) tcp_counts="$2"; shift 2 ;;
-    --leader-ranks) leader_counts="$2"; shift 2 ;;
-    --no-kill) kill_check=0; shift ;;
-    -*) echo "mpi_equivalence: unknown option $1" >&2; exit 2 ;;
+    --max-images) max_images=$2; e2e_used=2 ;;
+    --ranks) rank_counts=$2; e2e_used=2 ;;
+    --tcp-ranks) tcp_counts=$2; e2e_used=2 ;;
+    --leader-ranks) leader_counts=$2; e2e_used=2 ;;
+    --no-kill) kill_check=0; e2e_used=1 ;;
+    -*) e2e_used=0 ;;
     *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_leaders+=("$leader_counts")
-       folder_limits+=("$max_images"); shift ;;
+       folder_limits+=("$max_images"); e2e_used=1 ;;
   esac
-done
-if [ -z "$photoscore" ] || [ ${#folders[@]} -eq 0 ]; then
-  echo "usage: mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] DIR..." >&2
+}
+usage="mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill] [OPTIONS] DIR..."
+e2e_args "$usage" photoscore -- "$@"
+if [ ${#folders[@]} -eq 0 ]; then
+  echo "usage: $usage" >&2
   exit 2
 fi
-# Open MPI refuses root unless told; these machines have fewer cores than ranks.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
 runs=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 
 four="sharpness,exposure,composition,color"
 
@@ -149,7 +135,8 @@ for f in "${!folders[@]}"; do
             out="$work/$name.np$np.$layout.$read.t$threads.s$pixels.jsonl"
             what="$name: -np $np --layout $layout --read $read --threads $threads$how$via"
             start=$SECONDS
-            timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "${transport[@]}" "$photoscore" --layout "$layout" \
+            mpi_launch mpi "$np"
+            timeout 300 "${mpi[@]}" "${transport[@]}" "$photoscore" --layout "$layout" \
               --read "$read" --threads "$threads" "${shared[@]}" --quiet "${limit[@]}" "${analyzers[@]}" --jsonl "$out" \
               --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
             rc=$?
@@ -183,7 +170,8 @@ for f in "${!folders[@]}"; do
       out="$work/$name.np$np.$layout.leaders.jsonl"
       what="$name: -np $np --layout $layout --leaders on"
       start=$SECONDS
-      timeout 300 "$mpiexec" "$np_flag" "$np" --oversubscribe "$photoscore" --layout "$layout" --leaders on --threads 1 \
+      mpi_launch mpi "$np"
+      timeout 300 "${mpi[@]}" "$photoscore" --layout "$layout" --leaders on --threads 1 \
         --quiet "${limit[@]}" --jsonl "$out" --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
       rc=$?
       runs=$((runs + 1))
@@ -210,7 +198,8 @@ if [ "$kill_check" = 1 ]; then
   killed=0
   for attempt in 1 2 3 4 5; do
     rm -f "$out" "$work/killed.h5" "$work/killed.jsonl.meta"
-    timeout 120 "$mpiexec" "$np_flag" 4 --oversubscribe "$photoscore" --threads 1 --in-flight 1 --quiet "${limit[@]}" \
+    mpi_launch mpi 4
+    timeout 120 "${mpi[@]}" "$photoscore" --threads 1 --in-flight 1 --quiet "${limit[@]}" \
       --jsonl "$out" --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err" &
     launcher=$!
     victim=""
@@ -255,5 +244,4 @@ if [ "$kill_check" = 1 ]; then
   [ "$killed" = 1 ] || fail "killed rank: no run lasted long enough for rank 2 to be killed"
 fi
 
-echo "$runs MPI runs, $failures failures"
-[ "$failures" -eq 0 ]
+e2e_done "$runs MPI runs, none failed"

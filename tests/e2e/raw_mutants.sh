@@ -13,13 +13,12 @@ set -u
 count=1000
 source "$(dirname "$0")/common.sh"
 e2e_args "raw_mutants.sh --photoscore BIN --photos DIR [--count N] [--mpiexec mpirun] [--np-flag -np]" photoscore photos -- "$@"
-here=$(cd "$(dirname "$0")" && pwd)
 
-/usr/bin/python3 "$here/../tools/make_hostile.py" "$photos" "$work/in" --raw-mutants "$count" >/dev/null ||
+"$python" "$tools/make_hostile.py" "$photos" "$work/in" --raw-mutants "$count" >/dev/null ||
   { echo "FAIL: make_hostile.py"; exit 1; }
 rm "$work/in/manifest.json"
 
-run() {  # NAME [LAUNCHER...] -- OPTIONS...
+score_mutants() {  # NAME [LAUNCHER...] -- OPTIONS...
   local name=$1
   shift
   local launcher=()
@@ -36,10 +35,10 @@ run() {  # NAME [LAUNCHER...] -- OPTIONS...
   [ "$rc" = 0 ] || fail "$name: exit $rc, expected 0"
   [ "$(wc -l <"$work/$name.jsonl")" = "$count" ] || fail "$name: $(wc -l <"$work/$name.jsonl") rows for $count files"
 }
-run threads_a -- --threads 2
-run threads_b -- --threads 2
-run farm "$mpiexec" "$np_flag" 3 --oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo -- \
-  --layout farm
+score_mutants threads_a -- --threads 2
+score_mutants threads_b -- --threads 2
+mpi_launch mpi 3
+score_mutants farm "${mpi[@]}" -- --layout farm
 for other in threads_b farm; do
   if ! cmp -s "$work/threads_a.jsonl" "$work/$other.jsonl"; then
     fail "$other differs from threads_a on $(diff "$work/threads_a.jsonl" "$work/$other.jsonl" | grep -c '^<') rows:"
@@ -49,5 +48,4 @@ done
 echo "reasons: $(grep -o '"error":"[^"]*"' "$work/threads_a.jsonl" | sed 's/[0-9][0-9]*/N/g' | sort | uniq -c |
   sort -rn | head -4 | tr -s ' ' | tr '\n' ';')"
 
-[ "$failures" = 0 ] && echo "all mutant runs agree" || echo "$failures failures"
-exit $((failures > 0))
+e2e_done "all mutant runs agree"

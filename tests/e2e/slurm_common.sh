@@ -1,42 +1,23 @@
 # shellcheck shell=bash
-# Shared by tests/e2e/slurm_submit.sh, tests/e2e/slurm_shards.sh and tests/e2e/test_scaling.sh (sourced).
-# Expects: $1 = the photoscore binary, $2 = the repository root.
-set -u
-
-if [ $# -lt 2 ]; then
-  echo "usage: $0 PHOTOSCORE_BINARY REPO_DIR" >&2
-  exit 2
-fi
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-REPO=$(cd "$2" && pwd)
-PY=/usr/bin/python3
+# The Slurm and scaling tests' part (slurm_submit.sh, slurm_shards.sh,
+# slurm_multinode.sh, test_scaling.sh source it), on top of common.sh:
+# their arguments, and what their jobs inherit (sbatch passes the
+# environment on: the binary, and common.sh's loopback-only Open MPI).
+#   SCRIPT --photoscore BIN --repo DIR
+# shellcheck source=tests/e2e/common.sh
+source "$(dirname "$0")/common.sh"
+e2e_args "$(basename "$0") --photoscore BIN --repo DIR" photoscore repo -- "$@"
+BIN=$photoscore
+REPO=$repo
+PY=$python
 export PHOTOSCORE_BIN=$BIN
-if [ "$(id -u)" -eq 0 ]; then
-  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-fi
-export OMPI_MCA_rmaps_base_oversubscribe=1
-# Every mpirun here, and those the jobs run (sbatch passes the environment on), stays on loopback.
-export OMPI_MCA_btl_tcp_if_include=lo OMPI_MCA_oob_tcp_if_include=lo
+# A failed run keeps its scratch folder, for a look.
+e2e_keep_work=1
 
-failures=0
-checks=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-  checks=$((checks + 1))
-}
-pass() {
-  echo "ok:   $*"
-  checks=$((checks + 1))
-}
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
+# The end of a script: how many checks passed, and its exit status.
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
-  [ "$failures" -eq 0 ]
+  e2e_done "all $checks checks passed"
 }
 
 # The demo photos (inputs/demo), else the test photos, as an absolute path.

@@ -9,7 +9,7 @@
 # each job COMPLETED, its JSONL byte-identical to thread mode's outside Slurm,
 # its plan and /run hosts naming both nodes, two ranks on each.
 #
-#   tests/e2e/slurm_multinode.sh PHOTOSCORE_BINARY REPO_DIR
+#   tests/e2e/slurm_multinode.sh --photoscore BIN --repo DIR
 #
 # The cluster is put back as it was: stopped if it was not running, else
 # started again with its earlier node count (KEEP_CLUSTER=1 leaves the
@@ -39,8 +39,7 @@ if "$CLUSTER" status >/dev/null 2>&1 || LOCAL_SLURM_NODES=2 "$CLUSTER" status >/
   grep -q "^NodeName=local-node" /etc/slurm/slurm.conf 2>/dev/null &&
     was_nodes=$(grep -c "^NodeName=local-node" /etc/slurm/slurm.conf)
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_slurm_multinode.XXXXXX")
-cleanup() {
+e2e_cleanup() {
   if [ "${KEEP_CLUSTER:-0}" = 1 ]; then
     echo "cluster: left running with two nodes"
   elif [ "$was_running" = yes ]; then
@@ -50,9 +49,7 @@ cleanup() {
     LOCAL_SLURM_NODES=2 "$CLUSTER" stop >/dev/null 2>&1 || true
     echo "cluster: stopped again"
   fi
-  if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "(kept $work for a look)"; fi
 }
-trap cleanup EXIT
 
 if ! LOCAL_SLURM_NODES=2 "$CLUSTER" start; then
   echo "FAIL: LOCAL_SLURM_NODES=2 slurm/local-cluster.sh start"

@@ -8,14 +8,12 @@
 #     summed images and the shard list;
 #   - the merge refuses missing, duplicate, mixed-count and cut-short shards.
 #
-#   tests/e2e/slurm_shards.sh PHOTOSCORE_BINARY REPO_DIR
+#   tests/e2e/slurm_shards.sh --photoscore BIN --repo DIR
 # shellcheck source=tests/e2e/slurm_common.sh
 . "$(dirname "$0")/slurm_common.sh"
 
 MERGE=$REPO/slurm/merge_shards.py
 photos=$(photos_dir)
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_shards.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
 "$BIN" --mode threads -q --jsonl whole.jsonl --h5 whole.h5 "$photos" >/dev/null 2>&1

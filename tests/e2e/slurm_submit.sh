@@ -11,7 +11,7 @@
 # each job's photo_scores.jsonl must be byte-identical to thread mode's outside
 # Slurm, and (once photoscore writes HDF5) its .h5 must record the job id.
 #
-#   tests/e2e/slurm_submit.sh PHOTOSCORE_BINARY REPO_DIR
+#   tests/e2e/slurm_submit.sh --photoscore BIN --repo DIR
 #
 # The cluster: started if it is not running, and then stopped again at the end;
 # left alone (running) if it was already running, or when KEEP_CLUSTER=1.
@@ -35,14 +35,11 @@ CLUSTER=$REPO/slurm/local-cluster.sh
 TIMEOUT=${SLURM_TEST_TIMEOUT:-300}
 was_running=no
 "$CLUSTER" status >/dev/null 2>&1 && was_running=yes
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_slurm.XXXXXX")
-cleanup() {
+e2e_cleanup() {
   if [ "$was_running" = no ] && [ "${KEEP_CLUSTER:-0}" != 1 ]; then
     "$CLUSTER" stop >/dev/null 2>&1 || true
   fi
-  if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "(kept $work for a look)"; fi
 }
-trap cleanup EXIT
 
 if ! "$CLUSTER" start; then
   echo "FAIL: slurm/local-cluster.sh start"

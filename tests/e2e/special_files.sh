@@ -18,8 +18,8 @@ ln -s /dev/zero "$work/in/y.jpg"
 cp "$photo" "$work/in/a_photo.${photo##*.}"
 head -c 300000 /dev/urandom >"$work/in/z_large.png"
 
-check() {  # NAME JSONL: the rows, by file
-  /usr/bin/python3 - "$2" <<'PY'
+rows_ok() {  # JSONL: the rows, by file
+  "$python" - "$1" <<'PY'
 import json, sys
 rows = {r["filename"]: r for r in map(json.loads, open(sys.argv[1]))}
 want = {"x.jpg": "FIFO", "y.jpg": "character device", "z_large.png": "--max-file-mb"}
@@ -37,7 +37,7 @@ for run in threads roles farm; do
     launch=()
     opts=(--mode threads)
   else
-    launch=("$mpiexec" "$np_flag" 3 --oversubscribe)
+    mpi_launch launch 3
     opts=(--layout "$run")
   fi
   timeout 60 "${launch[@]}" "$photoscore" "${opts[@]}" --quiet --threads 1 --max-file-mb 0.25 \
@@ -45,12 +45,11 @@ for run in threads roles farm; do
   rc=$?
   if [ "$rc" != 0 ]; then
     fail "$run: exit $rc, expected 0 (124: it hung); stderr: $(tail -c 400 "$work/$run.err")"
-  elif out=$(check "$run" "$work/$run.jsonl" 2>&1); then
-    echo "ok:   $run: error rows for the FIFO, /dev/zero and the large file"
+  elif out=$(rows_ok "$work/$run.jsonl" 2>&1); then
+    pass "$run: error rows for the FIFO, /dev/zero and the large file"
   else
     fail "$run: $out"
   fi
 done
 
-[ "$failures" = 0 ] && echo "all special-file checks passed" || echo "$failures failures"
-exit $((failures > 0))
+e2e_done "all special-file checks passed"

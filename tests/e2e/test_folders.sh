@@ -1,29 +1,20 @@
 #!/usr/bin/env bash
 # The folders of src/ depend one way, checked two ways:
-#   test_folders.sh SOURCE_DIR BUILD_DIR CXX
+#   test_folders.sh --repo DIR --build DIR --cxx CXX
 # 1. tests/tools/check_folders.py passes on src/, and fails on a copy of src/ where
 #    output/ includes a header of run/ (a folder above it) or where a file
 #    outside comm/ includes <mpi.h>.
 # 2. The build's include roots: a file compiled with output's include roots
 #    (and those of what output links) cannot see run/'s headers.
-set -u
-src=$1/src
-build=$2
-cxx=$3
-here=$(cd "$(dirname "$0")" && pwd)
-python=/usr/bin/python3
-[ -x "$python" ] || python=python3
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_folders.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok:   $*"; }
+source "$(dirname "$0")/common.sh"
+e2e_args "test_folders.sh --repo DIR --build DIR --cxx CXX" repo build cxx -- "$@"
+src=$repo/src
 
-if "$python" "$here/../tools/check_folders.py" "$src"; then pass "src/ depends one way"; else fail "src/ has a wrong-way include"; fi
+if "$python" "$tools/check_folders.py" "$src"; then pass "src/ depends one way"; else fail "src/ has a wrong-way include"; fi
 
 cp -r "$src" "$work/wrong"
 echo '#include "run/job_settings.hpp"' >>"$work/wrong/output/row_sink.hpp"
-if "$python" "$here/../tools/check_folders.py" "$work/wrong" >"$work/wrong.out"; then
+if "$python" "$tools/check_folders.py" "$work/wrong" >"$work/wrong.out"; then
   fail "output/ including run/ was not caught"
 else
   grep -q "output/row_sink.hpp" "$work/wrong.out" && pass "output/ including run/ is caught and named" ||
@@ -32,7 +23,7 @@ fi
 
 rm -rf "$work/wrong" && cp -r "$src" "$work/wrong"
 echo '#include <mpi.h>' >>"$work/wrong/run/ordered_writer.cpp"
-if "$python" "$here/../tools/check_folders.py" "$work/wrong" >/dev/null; then
+if "$python" "$tools/check_folders.py" "$work/wrong" >/dev/null; then
   fail "<mpi.h> in run/ was not caught"
 else
   pass "<mpi.h> outside comm/ is caught"
@@ -55,5 +46,4 @@ else
     fail "unexpected compiler error: $(head -c 300 "$work/up.err")"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
-echo "all folder checks passed"
+e2e_done "all folder checks passed"

@@ -14,22 +14,12 @@
 #      throughputs worked out by hand, rank 0's (and a leader's) cost fitted to made-up ceiling runs, and the command
 #      line's exit status (0, 1, 3) on made-up sweeps.
 #
-#   tests/e2e/test_model.sh REPO_DIR
-set -u
-REPO=$(cd "${1:?usage: $0 REPO_DIR}" && pwd)
-PY=/usr/bin/python3
-failures=0
-checks=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok:   $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+#   tests/e2e/test_model.sh --repo DIR
+source "$(dirname "$0")/common.sh"
+e2e_args "test_model.sh --repo DIR" repo -- "$@"
+REPO=$repo
+PY=$python
 is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_model.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 
 # --- 1. the committed sweep and ceiling runs -------------------------------------------------
 cp "$REPO/docs/scaling.md" "$work/scaling.md"
@@ -104,5 +94,4 @@ done
 "$PY" "$REPO/tests/tools/model_check.py"
 check "tests/tools/model_check.py: the model against hand-worked throughputs, fits and verdicts" test $? -eq 0
 
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+e2e_done "$checks model checks passed"

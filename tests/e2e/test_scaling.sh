@@ -11,12 +11,11 @@
 #      machine's load; scaling.py flags the noisy points; analysis/model.py says the sweep is
 #      too noisy to validate (exit 3), not that the model is off.
 #
-#   tests/e2e/test_scaling.sh PHOTOSCORE_BINARY REPO_DIR
+#   tests/e2e/test_scaling.sh --photoscore BIN --repo DIR
 # shellcheck source=tests/e2e/slurm_common.sh
 . "$(dirname "$0")/slurm_common.sh"
 
 SCALING=$REPO/analysis/scaling.py
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_scaling.XXXXXX")
 hogs=()
 stop_hogs() {
   local pid
@@ -24,7 +23,7 @@ stop_hogs() {
   for pid in "${hogs[@]}"; do wait "$pid" 2>/dev/null; done
   hogs=()
 }
-trap 'stop_hogs; rm -rf "$work"' EXIT
+e2e_cleanup() { stop_hogs; }
 cd "$work" || exit 1
 
 is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }

@@ -30,45 +30,19 @@
 # bytes.
 #
 # Fails (never skips) without root or unshare: the namespaces need both.
-set -u
+source "$(dirname "$0")/common.sh"
+e2e_args "two_node.sh --photoscore BIN [--mpiexec mpirun] --photos DIR" photoscore photos -- "$@"
+e2e_keep_work=1
 
 # Turn on once --read auto is merged (issue 18, item 4).
 READ_AUTO_CASES=${TWO_NODE_READ_AUTO:-on}
 
-photoscore=""
-mpiexec=mpirun
-photos=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --photoscore) photoscore=$2; shift 2 ;;
-    --mpiexec) mpiexec=$2; shift 2 ;;
-    --photos) photos=$2; shift 2 ;;
-    *) echo "two_node: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-if [ -z "$photoscore" ] || [ -z "$photos" ]; then
-  echo "usage: two_node.sh --photoscore BIN [--mpiexec mpirun] --photos DIR" >&2
-  exit 2
-fi
-agent=$(cd "$(dirname "$0")" && pwd)/two_node_agent.sh
-PY=/usr/bin/python3
+agent=$e2e_dir/two_node_agent.sh
+PY=$python
 # The two nodes. Names that do not resolve: mpirun would start a daemon for
 # a name that is this machine without the agent, as one node.
 A=photoscore-node-a
 B=photoscore-node-b
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-failures=0
-checks=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-  checks=$((checks + 1))
-}
-pass() {
-  echo "ok:   $*"
-  checks=$((checks + 1))
-}
 
 if [ "$(id -u)" -ne 0 ] || ! unshare --uts --mount true 2>/dev/null; then
   echo "FAIL: two_node needs root and unshare (util-linux) for the daemons' UTS and mount namespaces"
@@ -81,8 +55,6 @@ for name in "$A" "$B"; do
   fi
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/photoscore_two_node.XXXXXX")
-trap 'if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "(kept $work for a look)"; fi' EXIT
 # A few small photos of several formats: the launch is under test, not the
 # scoring, and CI's budget is small.
 mkdir "$work/photos"
@@ -321,5 +293,4 @@ else
 fi
 
 echo "two_node: $((SECONDS - started)) s of runs"
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+e2e_done "$checks two-node checks passed"
