@@ -1,5 +1,6 @@
 // NAME.meta (issue 22): the ledger written as rows are and read back, and
-// --resume's decisions on a run's JSONL and .meta edited in each way that must not pass.
+// --resume's decisions on a run's JSONL and .meta edited in each way that
+// must not pass (app/test_resume_point.cpp has the rest of find_resume_point).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,72 +19,16 @@
 #include "output/row_json.hpp"
 #include "output/row_schema.hpp"
 #include "output/sha256.hpp"
-#include "support/sample_rows.hpp"
-#include "support/temp_dir.hpp"
+#include "support/ledger_run.hpp"
 
 namespace photoscore {
 namespace {
 
-using test_support::sample_row;
-using test_support::specs;
-using test_support::TempDir;
+using test_support::put;
+using test_support::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream all;
-  all << in.rdbuf();
-  return all.str();
-}
-
-void put(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-// A run's outputs in a temporary folder: three photos, their rows written
-// through JsonlSink as a run writes them.
-class Ledger : public ::testing::Test {
- protected:
-  void SetUp() override {
-    options.input_dir = (dir.path() / "in").string();
-    std::filesystem::create_directory(options.input_dir);
-    policy = make_policy(options);
-    scoring = scoring_options(options, policy);
-    for (const char* name : {"a.png", "b.png", "c.png"}) {
-      const std::string path = options.input_dir + "/" + name;
-      put(path, std::string("pixels of ") + name);
-      files.push_back({name, path});
-    }
-    usleep(20000);  // the photos are older than the run: not "changed while scored"
-    jsonl = (dir.path() / "r.jsonl").string();
-  }
-
-  ScoredRow row(std::size_t i) const {
-    ScoredRow r = sample_row(policy.analyzers, files[i].filename, 640 + static_cast<int>(i), 0, 0.1 * (i + 1),
-                             0.01, "");
-    r.path = files[i].path;
-    r.identity = photo_identity(files[i].path);  // as the rank that read it saw it
-    merge_scores(policy, r);
-    return r;
-  }
-
-  void write_rows(std::size_t n) {
-    JsonlSink sink(jsonl, policy.analyzers);
-    RunInfo info;
-    info.scoring_options = scoring;
-    sink.open(info);
-    for (std::size_t i = 0; i < n; ++i) sink.write(row(i), ImageTiming{});
-    sink.close(info);
-  }
-
-  ResumePoint resume() const {
-    return find_resume_point(jsonl, files, RowSchema(policy.analyzers), scoring, policy);
-  }
-
-  TempDir dir;
-  Options options;
-  MergePolicy policy;
-  std::string scoring;
-  std::vector<InputFile> files;
-  std::string jsonl;
-};
+// The run of LedgerRun, under the name its tests have always had.
+class Ledger : public test_support::LedgerRun {};
 
 TEST_F(Ledger, RecordsEveryRowAsWritten) {
   write_rows(3);
