@@ -182,15 +182,19 @@ TEST(Golden, HugeHeaderIsRefusedByTheLimit) {
   std::vector<std::uint8_t> bytes;
   std::string error;
   ASSERT_TRUE(read_file(kData + "/bad/huge_header.jpg", bytes, error)) << error;
-  EXPECT_THROW(decode_image(bytes, DecodeLimits{}), DecodeError);
+  try {
+    decode_image(bytes, DecodeLimits{});
+    ADD_FAILURE() << "decoded";
+  } catch (const DecodeError& e) {
+    EXPECT_STREQ(e.what(), "image is 60000 x 60000 pixels, over the limit of 500000000");
+  }
 }
 
 TEST(Golden, MissingFileIsAnErrorRow) {
   const MergePolicy policy = make_policy(Options{});
   const ScoredRow row = score_file({"gone.jpg", kData + "/photos/gone.jpg"}, policy);
   EXPECT_FALSE(row.ok);
-  EXPECT_FALSE(row.error.empty());
-  EXPECT_EQ(row.error.find('\n'), std::string::npos);
+  EXPECT_EQ(row.error, "cannot open file: No such file or directory");
 }
 
 }  // namespace

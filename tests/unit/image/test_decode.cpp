@@ -376,9 +376,9 @@ TEST(BadFiles, ReasonsSayWhatWentWrong) {
   EXPECT_EQ(reason("empty.jpg"), "empty file");
   EXPECT_EQ(reason("truncated.jpg"), "truncated JPEG data");
   EXPECT_EQ(reason("huge_header.jpg"), "image is 60000 x 60000 pixels, over the limit of 500000000");
-  EXPECT_NE(reason("text_named.png").find("unrecognised"), std::string::npos);
-  EXPECT_NE(reason("garbage.webp").find("unrecognised"), std::string::npos);
-  EXPECT_NE(reason("bad_crc.png").find("PNG"), std::string::npos);
+  EXPECT_EQ(reason("text_named.png"), "not a supported image (unrecognised content)");
+  EXPECT_EQ(reason("garbage.webp"), "not a supported image (unrecognised content)");
+  EXPECT_EQ(reason("bad_crc.png"), "invalid PNG: iCC[AF]: invalid chunk type");
 }
 
 TEST(Limits, EveryDecoderChecksThePixelLimitFirst) {
@@ -580,19 +580,19 @@ TEST(Bmp, UnsupportedAndDamagedFilesAreErrors) {
 
   BmpSpec odd_header = spec;
   odd_header.header_size = 20;
-  error_of([&] { decode_bmp(make_bmp(odd_header), {}); });
+  EXPECT_EQ(error_of([&] { decode_bmp(make_bmp(odd_header), {}); }), "unsupported BMP header size 20");
 
   BmpSpec no_width = spec;
   no_width.width = 0;
-  error_of([&] { decode_bmp(make_bmp(no_width), {}); });
+  EXPECT_EQ(error_of([&] { decode_bmp(make_bmp(no_width), {}); }), "invalid BMP image size");
 
   const Bytes tiny{'B', 'M', 0, 0, 0};
-  error_of([&] { decode_bmp(tiny, {}); });
+  EXPECT_EQ(error_of([&] { decode_bmp(tiny, {}); }), "truncated BMP header");
 
   Bytes far_offset = make_bmp(spec);
   far_offset[10] = 0xF0;
   far_offset[13] = 0x7F;
-  error_of([&] { decode_bmp(far_offset, {}); });
+  EXPECT_EQ(error_of([&] { decode_bmp(far_offset, {}); }), "truncated BMP pixel data");
 }
 
 // ------------------------------------------------------------------ TIFF
@@ -626,15 +626,18 @@ TEST(Tiff, SixteenBitLikePillow) {
 TEST(Tiff, DamagedFilesAreErrors) {
   const Bytes good = photo("rocket.tiff");
   const Bytes header_only(good.begin(), good.begin() + 8);
-  error_of([&] { decode_tiff(header_only, {}); });
+  EXPECT_EQ(error_of([&] { decode_tiff(header_only, {}); }),
+            "invalid TIFF: TIFFReadDirectory: Failed to read directory at offset 8");
   const Bytes half(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(good.size() / 2));
-  error_of([&] { decode_tiff(half, {}); });
+  EXPECT_EQ(error_of([&] { decode_tiff(half, {}); }),
+            "invalid TIFF: TIFFFillStrip: Read error on strip 53; got 2524 bytes, expected 7680");
   Bytes bad_ifd = good;
   bad_ifd[4] = 0xFF;
   bad_ifd[5] = 0xFF;
   bad_ifd[6] = 0xFF;
   bad_ifd[7] = 0x7F;
-  error_of([&] { decode_tiff(bad_ifd, {}); });
+  EXPECT_EQ(error_of([&] { decode_tiff(bad_ifd, {}); }),
+            "invalid TIFF: TIFFReadDirectory: Failed to read directory at offset 2147483647");
 }
 
 // ------------------------------------------------------------ JPEG, WebP
@@ -660,21 +663,21 @@ TEST(Jpeg, MissingEndMarkerIsTruncatedAsInPillow) {
 
 TEST(Jpeg, GarbageIsAnErrorNotAnExit) {
   const Bytes garbage{0xFF, 0xD8, 0xFF, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
-  const std::string message = error_of([&] { decode_jpeg(garbage, {}); });
-  EXPECT_EQ(message.rfind("invalid JPEG", 0) == 0 || message == "truncated JPEG data", true) << message;
+  EXPECT_EQ(error_of([&] { decode_jpeg(garbage, {}); }), "truncated JPEG data");
   const Bytes not_jpeg{'h', 'e', 'l', 'l', 'o'};
-  error_of([&] { decode_jpeg(not_jpeg, {}); });
+  EXPECT_EQ(error_of([&] { decode_jpeg(not_jpeg, {}); }),
+            "invalid JPEG: not a JPEG file: starts with 0x68 0x65");
 }
 
 TEST(Webp, DamagedFilesAreErrors) {
   const Bytes good = photo("coffee_lossless.webp");
   const Bytes half(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(good.size() / 2));
-  error_of([&] { decode_webp(half, {}); });
+  EXPECT_EQ(error_of([&] { decode_webp(half, {}); }), "truncated WebP data");
   Bytes scrambled = good;
   for (std::size_t i = 30; i < 200; ++i) scrambled[i] = static_cast<std::uint8_t>(i * 37);
-  error_of([&] { decode_webp(scrambled, {}); });
+  EXPECT_EQ(error_of([&] { decode_webp(scrambled, {}); }), "invalid WebP bitstream");
   const Bytes header_only(good.begin(), good.begin() + 16);
-  error_of([&] { decode_webp(header_only, {}); });
+  EXPECT_EQ(error_of([&] { decode_webp(header_only, {}); }), "truncated WebP data");
 }
 
 TEST(DecodeImage, EmptyAndUnknownInput) {

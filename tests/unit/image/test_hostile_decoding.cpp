@@ -157,7 +157,7 @@ TEST(HostileJpeg, SizeTheDataCannotHoldIsRefusedBeforeDecoding) {
   const std::string message = error_of(with_jpeg_size(photo("rocket.jpg"), 20000, 20000));
   EXPECT_EQ(message, "truncated JPEG data: 112525 bytes cannot hold 20000 x 20000 pixels");
   const std::string progressive = error_of(with_jpeg_size(photo("rocket_progressive.jpg"), 20000, 20000));
-  EXPECT_NE(progressive.find("cannot hold 20000 x 20000 pixels"), std::string::npos) << progressive;
+  EXPECT_EQ(progressive, "truncated JPEG data: 49459 bytes cannot hold 20000 x 20000 pixels");
 }
 
 // Twice the size fits the file, but the entropy data ends (at the EOI
@@ -198,7 +198,7 @@ TEST(HostileTiff, StripsThatCannotHoldTheClaimAreRefused) {
     if (tag == 325) break;
   }
   const std::string message = error_of(tiff);
-  EXPECT_EQ(message.rfind("truncated TIFF data", 0), 0u) << message;
+  EXPECT_EQ(message, "truncated TIFF data: 8 bytes of strips cannot hold 1200000000 bytes of samples");
 }
 
 // ------------------------------------------------------------------ WebP
@@ -211,7 +211,7 @@ TEST(HostileWebp, LosslessHeaderBombIsAnError) {
   std::uint32_t bits = webp[21] | webp[22] << 8 | webp[23] << 16 | static_cast<std::uint32_t>(webp[24]) << 24;
   bits = (bits & ~0xFFFFFFFu) | size;
   for (int i = 0; i < 4; ++i) webp[21 + i] = static_cast<std::uint8_t>(bits >> (8 * i));
-  EXPECT_FALSE(error_of(webp).empty());
+  EXPECT_EQ(error_of(webp), "invalid WebP bitstream");
 }
 
 }  // namespace

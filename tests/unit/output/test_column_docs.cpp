@@ -19,7 +19,9 @@ namespace {
 // two columns share one (a copied line would say the wrong thing of one).
 TEST(ColumnDocs, EveryColumnOfEveryProfileDescribed) {
   const std::string generic = column_doc("no such column").description;
+  std::vector<std::string> profiles;
   for (const Profile& profile : all_profiles()) {
+    profiles.push_back(profile.name);
     std::vector<const AnalyzerSpec*> analyzers;
     for (const auto& a : profile.analyzers) analyzers.push_back(&a);
     const RowSchema schema(analyzers);
@@ -32,6 +34,8 @@ TEST(ColumnDocs, EveryColumnOfEveryProfileDescribed) {
     }
     EXPECT_EQ(schema.columns().size(), seen.size());
   }
+  // Every profile was looked at, the calibrated one too.
+  EXPECT_EQ(profiles, (std::vector<std::string>{"seed", "calibrated"}));
   // The calibrated profile's own fields, which the fixed list never knew.
   const Profile* calibrated = find_profile("calibrated");
   ASSERT_NE(calibrated, nullptr);
