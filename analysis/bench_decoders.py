@@ -46,7 +46,7 @@ import h5py
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "tools"))
 import make_dng  # noqa: E402
 
 

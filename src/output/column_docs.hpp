@@ -14,7 +14,7 @@ struct ColumnDoc {
 // The docs of the fixed columns, those every row has whatever its analyzers
 // (an analyzer's fields carry their own: FieldSpec::unit, description). Any
 // other name gets an empty unit and a generic description rather than
-// failing; tests/test_act.cpp's ColumnDocs test sees that no column does.
+// failing; tests/unit/output/test_column_docs.cpp sees that no column does.
 ColumnDoc column_doc(std::string_view name);
 
 }  // namespace photoscore
