@@ -25,7 +25,6 @@
 // how rows were split into strips or strips over threads.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -230,11 +229,7 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
   std::vector<BlockSums> blocks_;            // per slot
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "focus %.0f", std::get<double>(r.values[kFocus]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kFocus, "focus %.0f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

@@ -3,7 +3,6 @@
 // their sums and sums of squares are exact.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -138,11 +137,7 @@ class ColorKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2S
 
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "M %.1f", std::get<double>(r.values[kColorfulness]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kColorfulness, "M %.1f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

@@ -18,7 +18,6 @@
 // No sort, and no full-size array of magnitudes.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -486,11 +485,7 @@ class CompositionKernel final : public AnalyzerKernel {
   std::vector<Candidate> candidates_;                     // kept: allocated once
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "thirds %.2f", std::get<double>(r.values[kThirds]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kThirds, "thirds %.2f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

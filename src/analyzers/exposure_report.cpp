@@ -14,11 +14,7 @@ std::vector<FieldSpec> exposure_fields() {
                   "exposure analyzer's one-word verdict")};
 }
 
-std::string exposure_figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kExposureMean]));
-  return buf;
-}
+std::string exposure_figure(const AnalyzerResult& r) { return figure_text(r, kExposureMean, "mean %.2f"); }
 
 std::string exposure_note(const AnalyzerResult& r, const ExposureWording& wording) {
   const std::string& v = std::get<std::string>(r.values[kExposureVerdict]);
