@@ -120,6 +120,10 @@ struct AnalyzerSpec {
   }
 };
 
+// A dashboard figure: the number in `field` through a printf format with
+// one conversion ("var %.1f").
+std::string figure_text(const AnalyzerResult& r, std::size_t field, const char* format);
+
 // Python's round(x, n) for the values analyzers report: half to even on the
 // scaled value, as the reference does.
 double round_to(double value, int decimals);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "analysis/avx2_dispatch.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -46,10 +48,7 @@ void gray_span_portable(const std::uint8_t* px, int n, std::int32_t* g) {
 #endif
 
 void gray_span(const std::uint8_t* px, int n, std::int32_t* g) {
-#if defined(__x86_64__)
-  if (use_avx2()) return gray_span_avx2(px, n, g);
-#endif
-  gray_span_portable(px, n, g);
+  avx2_or_portable<gray_span_portable, PHOTOSCORE_AVX2(gray_span_avx2)>(px, n, g);
 }
 
 }  // namespace

@@ -15,12 +15,6 @@ namespace photoscore {
 // keys), so every analyzer's sweep reads it from cache, not memory.
 inline constexpr std::size_t kStripBytes = 96 * 1024;
 
-// Whether the AVX2 versions of the hot loops run: on CPUs that have it,
-// unless PHOTOSCORE_NO_AVX2 is set, which runs the portable versions so the
-// two can be checked against each other (both are exact, so they must give
-// the same bytes).
-bool use_avx2();
-
 // Rows per strip for a photo of this width: at least 2, at most 64.
 int strip_rows(int width);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/avx2_dispatch.hpp"
 #include "analysis/gray_strips.hpp"
 
 namespace photoscore {
@@ -25,12 +26,7 @@ class SummingKernel : public AnalyzerKernel {
   }
 
   void consume(const Strip& s, int slot) override {
-    Sums& acc = sums_[static_cast<std::size_t>(slot)];
-    if (avx2 != nullptr && use_avx2()) {
-      avx2(s, acc);
-    } else {
-      portable(s, acc);
-    }
+    avx2_or_portable<portable, avx2>(s, sums_[static_cast<std::size_t>(slot)]);
   }
 
  protected:
@@ -46,23 +42,9 @@ class SummingKernel : public AnalyzerKernel {
   std::vector<Sums> sums_;
 };
 
-#if defined(__x86_64__)
-// `sums` compiled again for AVX2: flatten inlines every call it makes, so
-// the whole strip loop is AVX2 code (the compiler vectorizes it wider).
-template <typename Sums, StripSums<Sums> sums>
-[[gnu::target("avx2"), gnu::flatten]] void avx2_twin(const Strip& s, Sums& acc) {
-  sums(s, acc);
-}
-template <typename Sums, StripSums<Sums> sums>
-inline constexpr StripSums<Sums> kAvx2Twin = avx2_twin<Sums, sums>;
-#else
-template <typename Sums, StripSums<Sums> sums>
-inline constexpr StripSums<Sums> kAvx2Twin = nullptr;
-#endif
-
 // A SummingKernel whose AVX2 version is the portable loop `sums` itself,
 // compiled for AVX2 (one written with intrinsics uses SummingKernel).
 template <typename Sums, StripSums<Sums> sums>
-using TwinSummingKernel = SummingKernel<Sums, sums, kAvx2Twin<Sums, sums>>;
+using TwinSummingKernel = SummingKernel<Sums, sums, kAvx2Build<sums>>;
 
 }  // namespace photoscore

@@ -144,10 +144,8 @@ class CalibratedExposureKernel final : public TwinSummingKernel<Sums, row_sums> 
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();
-    const double n = static_cast<double>(pixels());
-    const double mean = static_cast<double>(t.sum) / (n * kGrayMax);
-    const double shadows = static_cast<double>(t.shadows) / n;
-    const double highlights = static_cast<double>(t.at_or_above(kChannelClip)) / n;
+    const ExposureShares shares = exposure_shares(pixels(), t.sum, t.shadows, t.at_or_above(kChannelClip));
+    const auto [mean, shadows, highlights] = shares;
     const double white = white_point(t, pixels());
     const double under = mean < kLow ? (kLow - mean) * dimness(white) : 0.0;
     const double over = mean > kHigh ? mean - kHigh : 0.0;
@@ -160,8 +158,9 @@ class CalibratedExposureKernel final : public TwinSummingKernel<Sums, row_sums> 
                           : (highlights > kClippedHighlights || shadows > kClippedShadows) ? "clipped"
                           : (over > 0.0 || highlights > kForgivenHighlights)               ? "bright"
                                                                                            : "good";
-    return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
-             std::string(verdict), round_to(white, 4)}};
+    AnalyzerResult result = exposure_result(shares, score, verdict);
+    result.values.emplace_back(round_to(white, 4));
+    return result;
   }
 };
 

@@ -25,11 +25,11 @@
 // how rows were split into strips or strips over threads.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/avx2_dispatch.hpp"
 #include "analysis/gray_strips.hpp"
 #include "image/working_image.hpp"
 
@@ -74,7 +74,8 @@ struct TileSums {
 };
 
 // One strip's tile and blocking sums, into `tiles` (tiles_x x tiles_y, by
-// position) and `block`.
+// position) and `block`. Its AVX2 build (eight lanes) makes the same exact
+// integer sums, so the same figures.
 [[gnu::always_inline]] inline void strip_sums(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles,
                                               BlockSums& block) {
   const int width = s.width;
@@ -125,19 +126,6 @@ struct TileSums {
   }
 }
 
-void strip_sums_portable(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles, BlockSums& block) {
-  strip_sums(s, tiles_x, tiles_y, tiles, block);
-}
-
-#if defined(__x86_64__)
-// The same code for AVX2 (eight lanes): exact integer sums, so the same
-// figures (PHOTOSCORE_NO_AVX2 runs the portable one).
-[[gnu::target("avx2")]] void strip_sums_avx2(const Strip& s, int tiles_x, int tiles_y, TileSums* tiles,
-                                             BlockSums& block) {
-  strip_sums(s, tiles_x, tiles_y, tiles, block);
-}
-#endif
-
 class CalibratedSharpnessKernel final : public AnalyzerKernel {
  public:
   void begin(int width, int height, int slots) override {
@@ -151,12 +139,9 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
   }
 
   void consume(const Strip& s, int slot) override {
-    TileSums* tiles = sums_[static_cast<std::size_t>(slot)].data();
-    BlockSums& block = blocks_[static_cast<std::size_t>(slot)];
-#if defined(__x86_64__)
-    if (use_avx2()) return strip_sums_avx2(s, tiles_x_, tiles_y_, tiles, block);
-#endif
-    strip_sums_portable(s, tiles_x_, tiles_y_, tiles, block);
+    avx2_or_portable<strip_sums, kAvx2Build<strip_sums>>(s, tiles_x_, tiles_y_,
+                                                         sums_[static_cast<std::size_t>(slot)].data(),
+                                                         blocks_[static_cast<std::size_t>(slot)]);
   }
 
   AnalyzerResult finish(const RgbImage& image) override {
@@ -230,11 +215,7 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
   std::vector<BlockSums> blocks_;            // per slot
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "focus %.0f", std::get<double>(r.values[kFocus]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kFocus, "focus %.0f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

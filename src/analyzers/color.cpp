@@ -3,12 +3,12 @@
 // their sums and sums of squares are exact.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
-#include "analysis/summing_kernel.hpp"
+#include "analysis/avx2_dispatch.hpp"
 #include "analysis/gray_strips.hpp"
+#include "analysis/summing_kernel.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -112,13 +112,7 @@ void strip_sums_portable(const Strip& s, Sums& acc) {
 }
 #endif
 
-#if defined(__x86_64__)
-constexpr StripSums<Sums> kAvx2Sums = strip_sums_avx2;
-#else
-constexpr StripSums<Sums> kAvx2Sums = nullptr;
-#endif
-
-class ColorKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2Sums> {
+class ColorKernel final : public SummingKernel<Sums, strip_sums_portable, PHOTOSCORE_AVX2(strip_sums_avx2)> {
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();
@@ -135,14 +129,9 @@ class ColorKernel final : public SummingKernel<Sums, strip_sums_portable, kAvx2S
     const char* verdict = m < 15 ? "grayscale" : m < 33 ? "muted" : m < 59 ? "colorful" : "vivid";
     return {{round_to(m, 2), round_to(score, 4), std::string(verdict)}};
   }
-
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "M %.1f", std::get<double>(r.values[kColorfulness]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kColorfulness, "M %.1f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

@@ -4,7 +4,7 @@
 // the squared magnitude gx^2 + gy^2 is an exact integer (below 2^42), so:
 //   1. while sweeping strips, each pixel gets a 16-bit key that is monotone in
 //      its magnitude (exponent and 7 mantissa bits of the double) and a
-//      histogram of keys is counted;
+//      histogram of keys is counted (analysis/edge_keys.hpp);
 //   2. the histogram names the key bucket(s) holding the two order statistics
 //      the interpolation needs; one scan of the keys counts the strong pixels
 //      above those buckets zone by zone and collects the few pixels inside
@@ -18,8 +18,6 @@
 // No sort, and no full-size array of magnitudes.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -27,126 +25,14 @@
 #endif
 
 #include "analysis/analyzer.hpp"
-#include "analysis/gray_strips.hpp"
+#include "analysis/avx2_dispatch.hpp"
+#include "analysis/edge_keys.hpp"
 #include "image/big_buffer.hpp"
 
 namespace photoscore {
 namespace {
 
 enum Field : std::size_t { kThirds, kBias, kScore, kVerdict };
-
-constexpr int kMantissaBits = 7;
-// Squared magnitudes are below 2^42: exponents 0..41, plus the key 0 for 0.
-constexpr int kKeys = 1 + 42 * (1 << kMantissaBits);
-// Each histogram is kept as this many interleaved copies, pixel x counting
-// in copy x % kCopies: neighbouring pixels mostly share a key (smooth areas),
-// and consecutive increments of one counter would each wait for the last.
-constexpr int kCopies = 4;
-
-// The key of gx^2 + gy^2: its double's exponent and top mantissa bits, so
-// keys are monotone in the magnitude. The double is exact (each square is
-// below 2^40), and the arithmetic vectorizes, unlike a 64-bit integer's.
-[[gnu::always_inline]] inline std::uint16_t magnitude_key(std::int32_t gx, std::int32_t gy) {
-  const double e2 = static_cast<double>(gx) * gx + static_cast<double>(gy) * gy;
-  std::uint64_t bits;
-  std::memcpy(&bits, &e2, sizeof bits);
-  // 0 has all bits 0, and so lands below every other magnitude: key 0.
-  const auto top = static_cast<std::int32_t>(bits >> (52 - kMantissaBits)) - ((1023 << kMantissaBits) - 1);
-  return static_cast<std::uint16_t>(top < 0 ? 0 : top);
-}
-
-[[gnu::always_inline]] inline void row_keys(const std::int32_t* up, const std::int32_t* mid,
-                                            const std::int32_t* down, int width, std::uint16_t* key) {
-  for (int x = 0; x < width; ++x) {
-    // |gx|, |gy| <= 4 * kGrayMax: 32 bits suffice.
-    const std::int32_t gx = (up[x + 1] - up[x - 1]) + 2 * (mid[x + 1] - mid[x - 1]) + (down[x + 1] - down[x - 1]);
-    const std::int32_t gy = (down[x - 1] + 2 * down[x] + down[x + 1]) - (up[x - 1] + 2 * up[x] + up[x + 1]);
-    key[x] = magnitude_key(gx, gy);
-  }
-}
-
-[[gnu::always_inline]] inline void count_keys(const std::uint16_t* key, int width, std::uint32_t* hist) {
-  int x = 0;
-  for (; x + kCopies <= width; x += kCopies) {
-    ++hist[kCopies * key[x]];
-    ++hist[kCopies * key[x + 1] + 1];
-    ++hist[kCopies * key[x + 2] + 2];
-    ++hist[kCopies * key[x + 3] + 3];
-  }
-  for (; x < width; ++x) ++hist[kCopies * key[x]];
-}
-
-// Keys and histogram row by row, so a row's keys are counted while in L1.
-[[gnu::always_inline]] inline void strip_keys(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) {
-  for (int y = s.y0; y < s.y1; ++y) {
-    std::uint16_t* key = keys + static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width);
-    row_keys(s.gray_row(y - 1), s.gray_row(y), s.gray_row(y + 1), s.width, key);
-    count_keys(key, s.width, hist);
-  }
-}
-
-void strip_keys_portable(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) { strip_keys(s, keys, hist); }
-
-#if defined(__x86_64__)
-[[gnu::target("avx2")]] inline __m256i load8(const std::int32_t* p) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-}
-
-// Keys of eight pixels in 32-bit lanes (negative for magnitude 0, which the
-// caller's unsigned saturating pack turns into key 0), computed in floats,
-// which take half the conversions and multiplies of doubles. A float keeps
-// only 24 bits of gx^2 + gy^2, but its rounding moves it by at most 2 ulps
-// (two squares and a sum, each within half an ulp), and a key changes only
-// where the low 16 mantissa bits wrap: so the float's key is exact unless
-// those bits are within 4 of wrapping, or the float is below 2^24, where
-// squares and sum are all exact integers. Lanes with neither are rare
-// (about 1 in 8000) and their group of eight is redone in doubles.
-[[gnu::target("avx2")]] inline __m256i keys8(const std::int32_t* up, const std::int32_t* mid,
-                                            const std::int32_t* down) {
-  const __m256i ul = load8(up - 1), uc = load8(up), ur = load8(up + 1);
-  const __m256i ml = load8(mid - 1), mr = load8(mid + 1);
-  const __m256i dl = load8(down - 1), dc = load8(down), dr = load8(down + 1);
-  const __m256i gx = _mm256_add_epi32(_mm256_add_epi32(_mm256_sub_epi32(ur, ul), _mm256_sub_epi32(dr, dl)),
-                                      _mm256_slli_epi32(_mm256_sub_epi32(mr, ml), 1));
-  const __m256i gy = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(dl, dr), _mm256_slli_epi32(dc, 1)),
-                                      _mm256_add_epi32(_mm256_add_epi32(ul, ur), _mm256_slli_epi32(uc, 1)));
-  const __m256 fx = _mm256_cvtepi32_ps(gx);
-  const __m256 fy = _mm256_cvtepi32_ps(gy);
-  const __m256 f = _mm256_add_ps(_mm256_mul_ps(fx, fx), _mm256_mul_ps(fy, fy));
-  const __m256i bits = _mm256_castps_si256(f);
-  const __m256i wrap = _mm256_and_si256(_mm256_add_epi32(bits, _mm256_set1_epi32(4)), _mm256_set1_epi32(0xffff));
-  const __m256i near_edge = _mm256_cmpgt_epi32(_mm256_set1_epi32(8), wrap);
-  const __m256i exact = _mm256_castps_si256(_mm256_cmp_ps(f, _mm256_set1_ps(16777216.0f), _CMP_LT_OQ));
-  if (!_mm256_testz_si256(near_edge, _mm256_xor_si256(exact, _mm256_set1_epi32(-1)))) [[unlikely]] {
-    alignas(32) std::int32_t x[8], y[8], k[8];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(x), gx);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(y), gy);
-    for (int i = 0; i < 8; ++i) k[i] = magnitude_key(x[i], y[i]);
-    return _mm256_load_si256(reinterpret_cast<const __m256i*>(k));
-  }
-  // Exponent and 7 mantissa bits, rebased as magnitude_key's are: float and
-  // double keys agree, (exponent << 7 | mantissa) + 1 either way.
-  return _mm256_sub_epi32(_mm256_srli_epi32(bits, 23 - kMantissaBits), _mm256_set1_epi32((127 << kMantissaBits) - 1));
-}
-
-[[gnu::target("avx2")]] void strip_keys_avx2(const Strip& s, std::uint16_t* keys, std::uint32_t* hist) {
-  for (int y = s.y0; y < s.y1; ++y) {
-    std::uint16_t* key = keys + static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width);
-    const std::int32_t* up = s.gray_row(y - 1);
-    const std::int32_t* mid = s.gray_row(y);
-    const std::int32_t* down = s.gray_row(y + 1);
-    int x = 0;
-    // Loads reach x + 16, inside the padded row (width + 2 elements).
-    for (; x + 16 <= s.width; x += 16) {
-      const __m256i k =
-          _mm256_packus_epi32(keys8(up + x, mid + x, down + x), keys8(up + x + 8, mid + x + 8, down + x + 8));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(key + x), _mm256_permute4x64_epi64(k, 0xd8));
-    }
-    row_keys(up + x, mid + x, down + x, s.width - x, key + x);
-    count_keys(key, s.width, hist);
-  }
-}
-#endif
 
 // Half-open row or column ranges of the zones (docs/algorithms.md).
 struct Range {
@@ -301,10 +187,9 @@ std::vector<Segment> row_segments(int w, const Zones& zones, const Range (&cols)
 // The scan after the histogram: strong pixels (keys above hi_key) zone by
 // zone, and the positions of the ambiguous ones (keys first_key..hi_key,
 // none when hi_key is 0), whose exact magnitudes are filled in afterwards.
-template <bool kAvx2>
-[[gnu::always_inline]] inline void scan_keys(const std::uint16_t* keys, int w, int h, const Zones& zones,
-                                             const std::vector<Segment>& segments, std::uint16_t hi_key,
-                                             std::uint16_t first_key, Tally& t, std::vector<Candidate>& candidates) {
+void scan_keys(const std::uint16_t* keys, int w, int h, const Zones& zones,
+               const std::vector<Segment>& segments, std::uint16_t hi_key, std::uint16_t first_key, Tally& t,
+               std::vector<Candidate>& candidates) {
   // With hi_key 0 no key is within [first, first + span]: span wraps below.
   const auto span = static_cast<std::uint16_t>(hi_key == 0 ? 0 : hi_key - first_key);
   const auto first = static_cast<std::uint16_t>(hi_key == 0 ? 0xffff : first_key);
@@ -313,16 +198,8 @@ template <bool kAvx2>
     const bool pp_row = zones.in_pp_row(y);
     const bool centre_row = zones.centre_rows.contains(y);
     for (const Segment& seg : segments) {
-      std::int32_t c;
-#if defined(__x86_64__)
-      if constexpr (kAvx2) {
-        c = scan_segment_avx2(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
-      } else {
-        c = scan_segment(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
-      }
-#else
-      c = scan_segment(k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
-#endif
+      const std::int32_t c = avx2_or_portable<scan_segment, PHOTOSCORE_AVX2(scan_segment_avx2)>(
+          k, y, seg.lo, seg.hi, hi_key, first, span, candidates);
       t.strong += c;
       if (pp_row && seg.pp) t.pp += c;
       if (centre_row && seg.centre) t.centre += c;
@@ -349,20 +226,6 @@ void fill_reference_edges(const RgbImage& image, std::vector<Candidate>& candida
   }
 }
 
-void scan_keys_portable(const std::uint16_t* keys, int w, int h, const Zones& zones,
-                        const std::vector<Segment>& segments, std::uint16_t hi_key, std::uint16_t first_key, Tally& t,
-                        std::vector<Candidate>& candidates) {
-  scan_keys<false>(keys, w, h, zones, segments, hi_key, first_key, t, candidates);
-}
-
-#if defined(__x86_64__)
-[[gnu::target("avx2")]] void scan_keys_avx2(const std::uint16_t* keys, int w, int h, const Zones& zones,
-                                             const std::vector<Segment>& segments, std::uint16_t hi_key,
-                                             std::uint16_t first_key, Tally& t, std::vector<Candidate>& candidates) {
-  scan_keys<true>(keys, w, h, zones, segments, hi_key, first_key, t, candidates);
-}
-#endif
-
 class CompositionKernel final : public AnalyzerKernel {
  public:
   void begin(int width, int height, int slots) override {
@@ -371,23 +234,20 @@ class CompositionKernel final : public AnalyzerKernel {
     // Every key is written by consume() before finish() reads it.
     keys_.reserve(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
     histograms_.resize(static_cast<std::size_t>(slots));
-    for (auto& h : histograms_) h.assign(std::size_t{kCopies} * kKeys, 0);
+    for (auto& h : histograms_) h.assign(std::size_t{kEdgeKeyCopies} * kEdgeKeys, 0);
   }
 
   void consume(const Strip& s, int slot) override {
-    std::uint32_t* hist = histograms_[static_cast<std::size_t>(slot)].data();
-#if defined(__x86_64__)
-    if (use_avx2()) return strip_keys_avx2(s, keys_.data(), hist);
-#endif
-    strip_keys_portable(s, keys_.data(), hist);
+    edge_keys(s, keys_.data(), histograms_[static_cast<std::size_t>(slot)].data());
   }
 
   AnalyzerResult finish(const RgbImage& image) override {
     const std::int64_t n = static_cast<std::int64_t>(width_) * height_;
-    std::vector<std::int64_t> hist(kKeys, 0);
+    std::vector<std::int64_t> hist(kEdgeKeys, 0);
     for (const auto& h : histograms_) {
-      for (int k = 0; k < kKeys; ++k) {
-        for (int c = 0; c < kCopies; ++c) hist[k] += h[static_cast<std::size_t>(kCopies * k + c)];
+      for (int k = 0; k < kEdgeKeys; ++k) {
+        for (int c = 0; c < kEdgeKeyCopies; ++c)
+          hist[k] += h[static_cast<std::size_t>(kEdgeKeyCopies * k + c)];
       }
     }
     // numpy's linear percentile: position p = 0.85 (n - 1) between the order
@@ -401,7 +261,7 @@ class CompositionKernel final : public AnalyzerKernel {
     std::int64_t below_lo_key = 0;
     {
       std::int64_t seen = 0;
-      for (int k = 0; k < kKeys; ++k) {
+      for (int k = 0; k < kEdgeKeys; ++k) {
         if (seen + hist[k] > lo_rank) {
           lo_key = k;
           below_lo_key = seen;
@@ -410,7 +270,7 @@ class CompositionKernel final : public AnalyzerKernel {
         seen += hist[k];
       }
       seen = 0;
-      for (int k = 0; k < kKeys; ++k) {
+      for (int k = 0; k < kEdgeKeys; ++k) {
         if (seen + hist[k] > hi_rank) {
           hi_key = k;
           break;
@@ -436,15 +296,7 @@ class CompositionKernel final : public AnalyzerKernel {
     const auto segments = row_segments(width_, zones, cols);
     const auto hi = static_cast<std::uint16_t>(hi_key);
     const auto first = static_cast<std::uint16_t>(first_key);
-#if defined(__x86_64__)
-    if (use_avx2()) {
-      scan_keys_avx2(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
-    } else {
-      scan_keys_portable(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
-    }
-#else
-    scan_keys_portable(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
-#endif
+    scan_keys(keys_.data(), width_, height_, zones, segments, hi, first, t, candidates_);
     fill_reference_edges(image, candidates_);
     if (hi_key != 0) {
       const auto by_edge = [](const Candidate& a, const Candidate& b) { return a.edge < b.edge; };
@@ -482,15 +334,11 @@ class CompositionKernel final : public AnalyzerKernel {
   int width_ = 0;
   int height_ = 0;
   BigBuffer<std::uint16_t> keys_;  // one key a pixel, row-major
-  std::vector<std::vector<std::uint32_t>> histograms_;  // per slot, kCopies interleaved
+  std::vector<std::vector<std::uint32_t>> histograms_;    // per slot, kEdgeKeyCopies interleaved
   std::vector<Candidate> candidates_;                     // kept: allocated once
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "thirds %.2f", std::get<double>(r.values[kThirds]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kThirds, "thirds %.2f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

@@ -3,7 +3,6 @@
 // compared on the exact scaled gray levels: gray < 0.02 is G < 5100.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -63,10 +62,8 @@ class ExposureKernel final : public TwinSummingKernel<Sums, strip_sums> {
  public:
   AnalyzerResult finish(const RgbImage&) override {
     const Sums t = total();
-    const double n = static_cast<double>(pixels());
-    const double mean = static_cast<double>(t.sum) / (n * kGrayMax);
-    const double shadows = static_cast<double>(t.shadows) / n;
-    const double highlights = static_cast<double>(t.highlights) / n;
+    const ExposureShares shares = exposure_shares(pixels(), t.sum, t.shadows, t.highlights);
+    const auto [mean, shadows, highlights] = shares;
     const double clipped = shadows + highlights;
     const double off =
         std::min({std::abs(mean - kLow), std::abs(mean - kHigh), std::abs(mean - (kLow + kHigh) / 2) * 1.5});
@@ -76,8 +73,7 @@ class ExposureKernel final : public TwinSummingKernel<Sums, strip_sums> {
                           : mean < kLow  ? "dark"
                           : mean > kHigh ? "bright"
                                          : "good";
-    return {{round_to(mean, 4), round_to(shadows, 4), round_to(highlights, 4), round_to(score, 4),
-             std::string(verdict)}};
+    return exposure_result(shares, score, verdict);
   }
 };
 

@@ -14,11 +14,19 @@ std::vector<FieldSpec> exposure_fields() {
                   "exposure analyzer's one-word verdict")};
 }
 
-std::string exposure_figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "mean %.2f", std::get<double>(r.values[kExposureMean]));
-  return buf;
+ExposureShares exposure_shares(std::int64_t pixels, std::int64_t gray_sum, std::int64_t shadows,
+                               std::int64_t highlights) {
+  const double n = static_cast<double>(pixels);
+  return {static_cast<double>(gray_sum) / (n * kGrayMax), static_cast<double>(shadows) / n,
+          static_cast<double>(highlights) / n};
 }
+
+AnalyzerResult exposure_result(const ExposureShares& shares, double score, const char* verdict) {
+  return {{round_to(shares.mean, 4), round_to(shares.shadows, 4), round_to(shares.highlights, 4),
+           round_to(score, 4), std::string(verdict)}};
+}
+
+std::string exposure_figure(const AnalyzerResult& r) { return figure_text(r, kExposureMean, "mean %.2f"); }
 
 std::string exposure_note(const AnalyzerResult& r, const ExposureWording& wording) {
   const std::string& v = std::get<std::string>(r.values[kExposureVerdict]);

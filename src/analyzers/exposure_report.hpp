@@ -2,6 +2,7 @@
 // What both exposure analyzers (the seed's and the calibrated one) report
 // and how the dashboard words it: the same five fields in the same order,
 // the same figure, and a note that differs only in its thresholds' words.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,20 @@ enum ExposureField : std::size_t {
 };
 
 std::vector<FieldSpec> exposure_fields();
+
+// The three figures both measure, from their exact counts over `pixels`:
+// the mean gray level (0..1, from the sum of scaled gray levels) and the
+// shares of pixels counted as crushed shadows and as blown highlights.
+struct ExposureShares {
+  double mean;
+  double shadows;
+  double highlights;
+};
+ExposureShares exposure_shares(std::int64_t pixels, std::int64_t gray_sum, std::int64_t shadows,
+                               std::int64_t highlights);
+
+// The five fields, in their order and rounded as reported.
+AnalyzerResult exposure_result(const ExposureShares& shares, double score, const char* verdict);
 
 // "mean 0.41"
 std::string exposure_figure(const AnalyzerResult& r);

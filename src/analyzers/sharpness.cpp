@@ -2,7 +2,6 @@
 // (docs/algorithms.md, "Sharpness"). On scaled gray levels the Laplacian is an
 // exact integer, so its sum and sum of squares are exact and the variance is
 // independent of how the photo was split into strips.
-#include <cstdio>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -73,11 +72,7 @@ class SharpnessKernel final : public TwinSummingKernel<Sums, strip_sums> {
   }
 };
 
-std::string figure(const AnalyzerResult& r) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "var %.1f", std::get<double>(r.values[kVar]));
-  return buf;
-}
+std::string figure(const AnalyzerResult& r) { return figure_text(r, kVar, "var %.1f"); }
 
 std::string note(const AnalyzerResult& r) {
   const std::string& v = std::get<std::string>(r.values[kVerdict]);

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "analysis/gray_strips.hpp"
+#include "analysis/avx2_dispatch.hpp"
 #include "build_info.hpp"
 #include "image/library_versions.hpp"
 #include "output/hdf5_version.hpp"

@@ -18,7 +18,10 @@
 
 #include "comm/decode_balancer.hpp"
 #include "comm/group_channel.hpp"
+#include "comm/inbox.hpp"
 #include "comm/mpi_plan.hpp"
+#include "image/clock.hpp"
+#include "record/run_info.hpp"
 #include "run/job_settings.hpp"
 
 namespace photoscore::mpi {
@@ -66,6 +69,25 @@ class Lanes {
   // A block message from one of the lanes: its report booked; returns the
   // block's rows, and where the block starts in `message`.
   std::int64_t returned(std::string_view message, std::size_t& block_at);
+  // Takes every block message that has arrived in `blocks`: each one
+  // returned() (booked as merging), then handed to keep(message, block_at),
+  // which books its own time. The rest is communication (waiting when
+  // nothing came). True if anything moved.
+  template <typename Keep>
+  bool collect(Inbox& blocks, RankTiming& timing, Keep keep) {
+    double handling = 0.0;
+    const double start = seconds_now();
+    const bool moved = blocks.pump([&](int, std::string&& message) {
+      const double t0 = seconds_now();
+      std::size_t block_at = 0;
+      returned(message, block_at);
+      timing.merge += seconds_now() - t0;
+      keep(std::move(message), block_at);
+      handling += seconds_now() - t0;
+    });
+    (moved ? timing.comm : timing.wait) += seconds_now() - start - handling;
+    return moved;
+  }
   std::int64_t outstanding() const;
 
   // A block of rows comes back a batch: rank 0's cost a block is spread

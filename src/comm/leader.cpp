@@ -137,19 +137,12 @@ class Leader {
 
   // The lanes' blocks, held until they are next in file order.
   bool collect() {
-    double handling = 0.0;
-    const double start = seconds_now();
-    const bool moved = blocks_.pump([&](int, std::string&& message) {
+    return lanes_.collect(blocks_, timing_, [&](std::string&& message, std::size_t block_at) {
       const double t0 = seconds_now();
-      std::size_t block_at = 0;
-      lanes_.returned(message, block_at);
       const std::int64_t first = view_block(std::string_view(message).substr(block_at)).first;
       held_.emplace(first, Held{std::move(message), block_at});
-      handling += seconds_now() - t0;
       timing_.merge += seconds_now() - t0;
     });
-    (moved ? timing_.comm : timing_.wait) += seconds_now() - start - handling;
-    return moved;
   }
 
   // Joins the held blocks that come next into the open block; sends it when

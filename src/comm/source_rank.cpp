@@ -203,20 +203,10 @@ class Source {
   // communication (waiting when nothing came); handling a block is merging,
   // except the writer's appends, which the writer books as writing.
   bool collect() {
-    double handling = 0.0;
-    const double start = seconds_now();
-    const bool moved = blocks_.pump([&](int, std::string&& message) {
-      const double t0 = seconds_now();
-      std::size_t block_at = 0;
-      lanes_.returned(message, block_at);
-      const double t1 = seconds_now();
+    const bool moved = lanes_.collect(blocks_, timing_, [&](std::string&& message, std::size_t block_at) {
       writer_.finish_encoded(std::move(message), block_at);
-      const double t2 = seconds_now();
-      timing_.merge += t1 - t0;
-      handling += t2 - t0;
     });
     for (std::string& spent : writer_.take_spent()) blocks_.recycle(std::move(spent));
-    (moved ? timing_.comm : timing_.wait) += seconds_now() - start - handling;
     return moved;
   }
 

@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include "image/camera_raw.hpp"
 #include "image/decoder_helpers.hpp"
 #include "image/decoder_protocol.hpp"
+#include "image/shared_mapping.hpp"
 
 namespace photoscore {
 
@@ -37,39 +37,6 @@ constexpr std::size_t kKeepBufferBytes = std::size_t{64} << 20;
 
 Control* g_control = nullptr;  // this helper's slot of the control page
 void* g_control_page = nullptr;
-
-// The photo's bytes and its pixels: the shared file mapped whole, mapped
-// again whenever the parent or this process has changed its size.
-class SharedFile {
- public:
-  // The mapping, at least `bytes` long (the file grown if it is shorter);
-  // null when the file cannot be grown or mapped (out of memory).
-  std::uint8_t* map(std::uint64_t bytes) {
-    struct stat st {};
-    if (::fstat(kSharedFd, &st) != 0) return nullptr;
-    auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size < bytes) {
-      // Reserved, not just sized: a page that cannot be had fails here, not
-      // as SIGBUS on first touch.
-      if (::posix_fallocate(kSharedFd, 0, static_cast<off_t>(bytes)) != 0) return nullptr;
-      size = bytes;
-    }
-    if (size != length_) {
-      if (data_) ::munmap(data_, length_);
-      data_ = nullptr;
-      length_ = 0;
-      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, kSharedFd, 0);
-      if (p == MAP_FAILED) return nullptr;
-      data_ = static_cast<std::uint8_t*>(p);
-      length_ = size;
-    }
-    return data_;
-  }
-
- private:
-  std::uint8_t* data_ = nullptr;
-  std::uint64_t length_ = 0;
-};
 
 // Address space this process has mapped now, from /proc/self/statm.
 std::uint64_t address_space_now() {
@@ -141,13 +108,13 @@ void report_readings(Reply& reply, bool any) {
 
 // The shared file mapped to the end of the request's input (which starts at
 // kDataOffset); null, with the reply saying so, when it cannot be.
-const std::uint8_t* map_input(const Request& request, SharedFile& shared, Reply& reply) {
-  const std::uint8_t* base = shared.map(kDataOffset + request.input_bytes);
+const std::uint8_t* map_input(const Request& request, SharedMapping& shared, Reply& reply) {
+  const std::uint8_t* base = shared.map(kSharedFd, kDataOffset + request.input_bytes);
   if (!base) reply.status = Status::OutOfMemory;
   return base;
 }
 
-Reply decode(const Request& request, SharedFile& shared) {
+Reply decode(const Request& request, SharedMapping& shared) {
   Reply reply;
   const std::uint8_t* base = map_input(request, shared, reply);
   if (!base) return reply;
@@ -166,7 +133,7 @@ Reply decode(const Request& request, SharedFile& shared) {
   static RgbImage image;
   const std::uint64_t at = output_offset(request.input_bytes);
   image.place = [&shared, at](std::size_t n) -> std::uint8_t* {
-    std::uint8_t* p = shared.map(at + n);
+    std::uint8_t* p = shared.map(kSharedFd, at + n);
     return p ? p + at : nullptr;
   };
   try {
@@ -193,7 +160,7 @@ Reply decode(const Request& request, SharedFile& shared) {
   reply.output_bytes = image.pixels() * 3;
   copy_text(reply.source, sizeof reply.source, image.source);
   if (!image.shared) {  // a decoder that writes its own buffer: copied over
-    std::uint8_t* out = shared.map(at + reply.output_bytes);
+    std::uint8_t* out = shared.map(kSharedFd, at + reply.output_bytes);
     if (!out) {
       reply = Reply{};
       reply.status = Status::OutOfMemory;
@@ -209,7 +176,7 @@ Reply decode(const Request& request, SharedFile& shared) {
 }
 
 // LibRaw's reading of the photo alone, as the decoder's first one is made.
-Reply reading(const Request& request, SharedFile& shared) {
+Reply reading(const Request& request, SharedMapping& shared) {
   Reply reply;
   const std::uint8_t* base = map_input(request, shared, reply);
   if (!base) return reply;
@@ -310,7 +277,7 @@ int run_decoder_helper(int argc, char** argv) {
 
   g_control_page = ::mmap(nullptr, kDataOffset, PROT_READ | PROT_WRITE, MAP_SHARED, kSharedFd, 0);
   if (g_control_page == MAP_FAILED) return 1;
-  SharedFile shared;
+  SharedMapping shared;
   std::vector<char> message(sizeof(Request) + 8192);
   for (;;) {
     const ssize_t n = ::recv(kSocketFd, message.data(), message.size(), 0);

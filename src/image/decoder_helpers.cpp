@@ -3,14 +3,11 @@
 // dies, a request per photo, and a deadline on every answer.
 #include "image/decoder_helpers.hpp"
 
-#include <fcntl.h>
 #include <omp.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,9 +25,9 @@
 #include "image/clock.hpp"
 #include "image/codec.hpp"
 #include "image/decoder_protocol.hpp"
+#include "image/shared_mapping.hpp"
 #include "image/size_text.hpp"
-
-extern char** environ;
+#include "image/spawn_decoder_helper.hpp"
 
 namespace photoscore {
 
@@ -87,7 +84,6 @@ class SharedFile {
   SharedFile(const SharedFile&) = delete;
   SharedFile& operator=(const SharedFile&) = delete;
   ~SharedFile() {
-    unmap();
     if (fd_ >= 0) ::close(fd_);
   }
 
@@ -99,24 +95,11 @@ class SharedFile {
     return fd_;
   }
 
-  // The file mapped, at least `bytes` of it (grown if shorter: reserved,
-  // not just sized, so a page that cannot be had fails here, not as SIGBUS).
+  // The file mapped, at least `bytes` of it (SharedMapping::map).
   std::uint8_t* map(std::uint64_t bytes) {
-    struct stat st {};
-    if (::fstat(fd(), &st) != 0) throw std::bad_alloc();
-    auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size < bytes) {
-      if (::posix_fallocate(fd_, 0, static_cast<off_t>(bytes)) != 0) throw std::bad_alloc();
-      size = bytes;
-    }
-    if (size != mapped_) {
-      unmap();
-      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
-      if (p == MAP_FAILED) throw std::bad_alloc();
-      data_ = static_cast<std::uint8_t*>(p);
-      mapped_ = size;
-    }
-    return data_;
+    std::uint8_t* data = mapping_.map(fd(), bytes);
+    if (!data) throw std::bad_alloc();
+    return data;
   }
 
   Control* control(int slot) {
@@ -127,8 +110,9 @@ class SharedFile {
   // left, unless the last photo needed them too (its bytes or its pixels).
   void trim(std::uint64_t bytes) {
     const std::uint64_t need = kDataOffset + std::max(bytes, last_);
-    if (fd_ >= 0 && mapped_ > kKeepSharedBytes && mapped_ > 2 * need) {
-      unmap();
+    const std::uint64_t mapped = mapping_.mapped_bytes();
+    if (fd_ >= 0 && mapped > kKeepSharedBytes && mapped > 2 * need) {
+      mapping_.unmap();
       if (::ftruncate(fd_, static_cast<off_t>(need)) != 0) return;
     }
   }
@@ -136,15 +120,8 @@ class SharedFile {
   void used(std::uint64_t bytes) { last_ = bytes; }
 
  private:
-  void unmap() {
-    if (data_) ::munmap(data_, mapped_);
-    data_ = nullptr;
-    mapped_ = 0;
-  }
-
   int fd_ = -1;
-  std::uint8_t* data_ = nullptr;
-  std::uint64_t mapped_ = 0;
+  SharedMapping mapping_;
   std::uint64_t last_ = 0;
 };
 
@@ -250,57 +227,9 @@ class Process {
   }
 
   void start(SharedFile& shared) {
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-      throw DecodeError("cannot start a decoder: " + std::string(std::strerror(errno)));
-    }
-    const std::string program = g_settings.program.empty() ? "/proc/self/exe" : g_settings.program;
-    const std::string parent = std::to_string(::getpid());
-    // Above the helper's own descriptors, so that putting one in place (a
-    // dup2 onto 3 or 4) cannot overwrite the other before it is placed.
-    const int child_socket = ::fcntl(pair[1], F_DUPFD_CLOEXEC, kSharedFd + 1);
-    const int child_shared = ::fcntl(shared.fd(), F_DUPFD_CLOEXEC, kSharedFd + 1);
-    ::close(pair[1]);
-    if (child_socket < 0 || child_shared < 0) {
-      const int e = errno;
-      if (child_socket >= 0) ::close(child_socket);
-      if (child_shared >= 0) ::close(child_shared);
-      ::close(pair[0]);
-      throw DecodeError("cannot start a decoder: " + std::string(std::strerror(e)));
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    // stdout may be the dashboard or a pipe of the user's: a library's
-    // chatter must not land there. stderr stays (a sanitizer's report).
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, child_socket, kSocketFd);
-    posix_spawn_file_actions_adddup2(&actions, child_shared, kSharedFd);
-    // Nothing else of ours: not the JSONL, not the output lock (a helper
-    // outliving us must not hold it), not MPI's sockets.
-    posix_spawn_file_actions_addclosefrom_np(&actions, kSharedFd + 1);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    std::string arg0 = "photoscore-decoder", arg1 = kDecoderHelperArg;
-    char* argv[] = {arg0.data(), arg1.data(), const_cast<char*>(parent.c_str()), nullptr};
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    ::close(child_socket);
-    ::close(child_shared);
-    if (rc != 0) {
-      ::close(pair[0]);
-      throw DecodeError("cannot start a decoder (" + program + "): " + std::strerror(rc));
-    }
-    pid_ = pid;
-    socket_ = pair[0];
+    const SpawnedHelper helper = spawn_decoder_helper(shared.fd(), g_settings.program);
+    pid_ = helper.pid;
+    socket_ = helper.socket;
   }
 
   // The helper died (its socket closed or would not take a request): the

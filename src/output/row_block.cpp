@@ -50,20 +50,6 @@ RowBlockView view_of(const RowBlock& block) {
   return view;
 }
 
-namespace {
-
-template <typename T>
-void put(std::string& out, T value) {
-  put_field(out, value);
-}
-
-template <typename T>
-T get(std::string_view bytes, std::size_t& at) {
-  return get_field<T>(bytes, at, "malformed block of rows: cut short");
-}
-
-}  // namespace
-
 // first, count, errors (int64), stopped (uint32: 0 or 1), sections
 // (uint32), each section's size (uint64), then the sections' bytes.
 void encode_block(const RowBlock& block, std::string& out) {
@@ -71,35 +57,34 @@ void encode_block(const RowBlock& block, std::string& out) {
   for (const std::string& s : block.sections) total += sizeof(std::uint64_t) + s.size();
   out.clear();
   out.reserve(total);
-  put(out, block.first);
-  put(out, block.count);
-  put(out, block.errors);
-  put(out, static_cast<std::uint32_t>(block.stopped ? 1 : 0));
-  put(out, static_cast<std::uint32_t>(block.sections.size()));
-  for (const std::string& s : block.sections) put(out, static_cast<std::uint64_t>(s.size()));
+  put_field(out, block.first);
+  put_field(out, block.count);
+  put_field(out, block.errors);
+  put_field(out, static_cast<std::uint32_t>(block.stopped ? 1 : 0));
+  put_field(out, static_cast<std::uint32_t>(block.sections.size()));
+  for (const std::string& s : block.sections) put_field(out, static_cast<std::uint64_t>(s.size()));
   for (const std::string& s : block.sections) out += s;
 }
 
 RowBlockView view_block(std::string_view bytes) {
-  std::size_t at = 0;
+  FieldReader r(bytes, "malformed block of rows: cut short");
   RowBlockView view;
-  view.first = get<std::int64_t>(bytes, at);
-  view.count = get<std::int64_t>(bytes, at);
-  view.errors = get<std::int64_t>(bytes, at);
-  const auto stopped = get<std::uint32_t>(bytes, at);
-  const auto sections = get<std::uint32_t>(bytes, at);
+  view.first = r.get<std::int64_t>();
+  view.count = r.get<std::int64_t>();
+  view.errors = r.get<std::int64_t>();
+  const auto stopped = r.get<std::uint32_t>();
+  const auto sections = r.get<std::uint32_t>();
   if (view.first < 0 || view.count < 0 || view.errors < 0 || view.errors > view.count || sections > 64 ||
       stopped > 1)
     throw std::runtime_error("malformed block of rows: bad header");
   view.stopped = stopped == 1;
   std::vector<std::uint64_t> sizes(sections);
-  for (auto& s : sizes) s = get<std::uint64_t>(bytes, at);
+  for (auto& s : sizes) s = r.get<std::uint64_t>();
   for (std::uint64_t s : sizes) {
-    if (bytes.size() - at < s) throw std::runtime_error("malformed block of rows: a section runs past its end");
-    view.sections.push_back(bytes.substr(at, static_cast<std::size_t>(s)));
-    at += static_cast<std::size_t>(s);
+    if (r.left() < s) throw std::runtime_error("malformed block of rows: a section runs past its end");
+    view.sections.push_back(r.view(static_cast<std::size_t>(s)));
   }
-  if (at != bytes.size()) throw std::runtime_error("malformed block of rows: bytes after its sections");
+  if (!r.done()) throw std::runtime_error("malformed block of rows: bytes after its sections");
   return view;
 }
 

@@ -24,22 +24,14 @@ class Out {
   std::string& out_;
 };
 
-class In {
+class In : public FieldReader {
  public:
-  explicit In(std::string_view bytes) : bytes_(bytes) {}
-  template <typename T>
-  T get() {
-    return get_field<T>(bytes_, at_, kCutShort);
-  }
-  std::string text() { return get_text_field(bytes_, at_, kCutShort); }
+  explicit In(std::string_view bytes) : FieldReader(bytes, kCutShort) {}
   // A count of things each at least `least` bytes long: never more than the bytes left could hold.
-  std::uint32_t count(std::size_t least) { return get_count_field(bytes_, at_, least, kCutShort, kBadCount); }
-  std::vector<AnalyzerResult> results() { return get_results(bytes_, at_, kCutShort, kBadCount); }
-  bool done() const { return at_ == bytes_.size(); }
-
- private:
-  std::string_view bytes_;
-  std::size_t at_ = 0;
+  std::uint32_t count(std::size_t least) {
+    return get_count_field(bytes(), at(), least, kCutShort, kBadCount);
+  }
+  std::vector<AnalyzerResult> results() { return get_results(bytes(), at(), kCutShort, kBadCount); }
 };
 
 }  // namespace

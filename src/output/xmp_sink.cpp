@@ -24,25 +24,21 @@ namespace {
 constexpr const char* kNamespace = kXmpNamespace;
 constexpr off_t kMaxSidecarBytes = 16 << 20;
 
-// Numbers as the JSONL prints them, so the sidecar and the archive agree.
-struct ToText {
+// A cell as text: numbers as the JSONL prints them, so the sidecar and the
+// archive agree, and text through `text`.
+template <std::string (*text)(std::string_view)>
+struct CellText {
   std::string operator()(std::monostate) const { return {}; }
-  std::string operator()(std::string_view v) const { return markup_escaped(v); }
+  std::string operator()(std::string_view v) const { return text(v); }
   std::string operator()(double v) const {
     return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
   }
   std::string operator()(std::int64_t v) const { return std::to_string(v); }
 };
 
-// The same, unescaped: Exiv2 escapes what it writes.
-struct ToPlainText {
-  std::string operator()(std::monostate) const { return {}; }
-  std::string operator()(std::string_view v) const { return as_utf8(v); }
-  std::string operator()(double v) const {
-    return std::isfinite(v) ? nlohmann::json(v).dump() : std::string();
-  }
-  std::string operator()(std::int64_t v) const { return std::to_string(v); }
-};
+// Escaped for the packet we write; plain for Exiv2, which escapes what it writes.
+using ToText = CellText<markup_escaped>;
+using ToPlainText = CellText<as_utf8>;
 
 bool is_photo_column(const std::string& name) {
   return name != "filename" && name != "path" && name != "status" && name != "error";

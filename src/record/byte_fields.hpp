@@ -46,4 +46,37 @@ inline std::string get_text_field(std::string_view bytes, std::size_t& at, const
   return std::string(get_text_view_field(bytes, at, what));
 }
 
+// The fields of one message read in order: every reader of a message is
+// this, with the message's own words for bytes that end too soon.
+class FieldReader {
+ public:
+  FieldReader(std::string_view bytes, const char* cut_short) : bytes_(bytes), cut_short_(cut_short) {}
+
+  template <typename T>
+  T get() {
+    return get_field<T>(bytes_, at_, cut_short_);
+  }
+  std::string text() { return get_text_field(bytes_, at_, cut_short_); }
+  // The next `n` bytes in place, valid as long as the message.
+  std::string_view view(std::size_t n) {
+    if (left() < n) throw std::runtime_error(cut_short_);
+    const std::string_view out = bytes_.substr(at_, n);
+    at_ += n;
+    return out;
+  }
+
+  std::size_t left() const { return bytes_.size() - at_; }
+  bool done() const { return at_ == bytes_.size(); }
+  // For the readers of larger fields that take (bytes, at, what), such as
+  // record/result_fields.hpp's.
+  std::string_view bytes() const { return bytes_; }
+  std::size_t& at() { return at_; }
+  const char* cut_short() const { return cut_short_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+  const char* cut_short_;
+};
+
 }  // namespace photoscore

@@ -9,29 +9,7 @@ namespace photoscore {
 
 namespace {
 
-template <typename T>
-void put(std::string& out, T v) {
-  put_field(out, v);
-}
-
-void put_text(std::string& out, std::string_view text) { put_text_field(out, text); }
-
 constexpr const char* kMalformed = "malformed batch of photos";
-
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  template <typename T>
-  T get() {
-    return get_field<T>(bytes_, at_, kMalformed);
-  }
-  std::string text() { return get_text_field(bytes_, at_, kMalformed); }
-  std::size_t left() const { return bytes_.size() - at_; }
-
- private:
-  std::string_view bytes_;
-  std::size_t at_ = 0;
-};
 
 constexpr std::size_t kPhotoFixed = sizeof(std::int32_t) + sizeof(std::int64_t) + sizeof(double) + 3 * sizeof(std::uint32_t);
 
@@ -39,10 +17,10 @@ constexpr std::size_t kPhotoFixed = sizeof(std::int32_t) + sizeof(std::int64_t) 
 
 BatchEncoder::BatchEncoder(std::string& out, std::int64_t first, std::int64_t seq) : out_(out) {
   out_.clear();
-  put(out_, first);
-  put(out_, seq);
+  put_field(out_, first);
+  put_field(out_, seq);
   count_at_ = out_.size();
-  put(out_, std::uint32_t{0});
+  put_field(out_, std::uint32_t{0});
 }
 
 void BatchEncoder::add(std::int32_t decoder, std::int64_t payload, double read_seconds,
@@ -76,7 +54,7 @@ void encode_batch(const PhotoBatch& batch, std::string& out) {
 }
 
 PhotoBatch decode_batch(std::string_view bytes) {
-  Reader r(bytes);
+  FieldReader r(bytes, kMalformed);
   PhotoBatch batch;
   batch.first = r.get<std::int64_t>();
   batch.seq = r.get<std::int64_t>();

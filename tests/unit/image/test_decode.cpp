@@ -606,14 +606,27 @@ TEST(Tiff, UncompressedRgb) {
 }
 
 // Pillow applies the TIFF Orientation tag (unlike EXIF orientation in JPEG).
+// Each orientation's pixels as Pillow 9.4 loads the same 3 x 2 gray TIFF.
 TEST(Tiff, OrientationTagIsAppliedAsPillowDoes) {
   const Bytes gray{1, 2, 3, 4, 5, 6};  // 3 x 2
-  const RgbImage rotated = decode_tiff(make_tiff(3, 2, 1, 8, 1, gray, 6), {});
-  EXPECT_EQ(rotated.width, 2);
-  EXPECT_EQ(rotated.height, 3);
-  EXPECT_EQ(rotated.rgb, rgb_of({4, 4, 4, 1, 1, 1, 5, 5, 5, 2, 2, 2, 6, 6, 6, 3, 3, 3}));
-  const RgbImage flipped = decode_tiff(make_tiff(3, 2, 1, 8, 1, gray, 4), {});
-  EXPECT_EQ(flipped.rgb, rgb_of({4, 4, 4, 5, 5, 5, 6, 6, 6, 1, 1, 1, 2, 2, 2, 3, 3, 3}));
+  const struct {
+    std::uint16_t orientation;
+    int width, height;
+    Bytes pixels;
+  } cases[] = {{1, 3, 2, {1, 2, 3, 4, 5, 6}}, {2, 3, 2, {3, 2, 1, 6, 5, 4}}, {3, 3, 2, {6, 5, 4, 3, 2, 1}},
+               {4, 3, 2, {4, 5, 6, 1, 2, 3}}, {5, 2, 3, {1, 4, 2, 5, 3, 6}}, {6, 2, 3, {4, 1, 5, 2, 6, 3}},
+               {7, 2, 3, {6, 3, 5, 2, 4, 1}}, {8, 2, 3, {3, 6, 2, 5, 1, 4}}};
+  const auto as_rgb = [](const Bytes& levels) {
+    Bytes rgb;
+    for (std::uint8_t v : levels) rgb.insert(rgb.end(), 3, v);
+    return rgb;
+  };
+  for (const auto& c : cases) {
+    const RgbImage image = decode_tiff(make_tiff(3, 2, 1, 8, 1, gray, c.orientation), {});
+    EXPECT_EQ(image.width, c.width) << "orientation " << c.orientation;
+    EXPECT_EQ(image.height, c.height) << "orientation " << c.orientation;
+    EXPECT_EQ(image.rgb, as_rgb(c.pixels)) << "orientation " << c.orientation;
+  }
 }
 
 TEST(Tiff, SixteenBitLikePillow) {
