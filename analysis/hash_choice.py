@@ -125,10 +125,10 @@ def hashes(tool, paths):
     lines = subprocess.run([tool, *map(str, paths)], check=True, capture_output=True, text=True).stdout
     result = {}
     for line in lines.splitlines():
-        fields = line.split(" ", 3)
+        fields = line.split(" ", 4)
         if fields[0] == "error":
             sys.exit(f"hash_choice: {line}")
-        result[fields[3]] = [int(f, 16) for f in fields[:3]]
+        result[fields[4]] = [int(f, 16) for f in fields[:3]]
     return result
 
 
