@@ -104,4 +104,22 @@ std::uint64_t perceptual_hash(const RgbImage& image) {
 
 int hash_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
+std::string hash_text(std::uint64_t hash) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4) text[static_cast<std::size_t>(i)] = kHex[hash & 15];
+  return text;
+}
+
+std::optional<std::uint64_t> hash_from_text(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  std::uint64_t hash = 0;
+  for (const char c : text) {
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    hash = hash << 4 | static_cast<std::uint64_t>(digit);
+  }
+  return hash;
+}
+
 }  // namespace photoscore

@@ -12,6 +12,9 @@
 // rgb + y * row_stride (bytes); the photo's gray is (77 R + 150 G + 29 B) / 256.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "image/rgb_image.hpp"
@@ -58,5 +61,10 @@ std::uint64_t perceptual_hash(const RgbImage& image);
 
 // How many of the 64 bits differ.
 int hash_distance(std::uint64_t a, std::uint64_t b);
+
+// A hash as rows carry it: 16 lowercase hex digits (JSON numbers would lose
+// bits in most readers), and back (none for anything else).
+std::string hash_text(std::uint64_t hash);
+std::optional<std::uint64_t> hash_from_text(std::string_view text);
 
 }  // namespace photoscore

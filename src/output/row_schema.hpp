@@ -36,6 +36,10 @@ struct Column {
   // Left out of a JSONL row where null, so that ordinary rows keep their
   // bytes (a camera RAW's `source`); tables still have the column.
   bool optional = false;
+  // For grouping bursts and duplicates (the hash, the capture time): in the
+  // HDF5 /scores table, left out of the JSONL, CSV and XMP so that their
+  // bytes stay what they were (--groups will write them to the JSONL).
+  bool grouping = false;
   // For readers of the HDF5 file (attributes of /scores): an analyzer's
   // field's own (FieldSpec), a fixed column's from column_docs.
   std::string unit = {};
@@ -51,6 +55,10 @@ struct Column {
 inline constexpr std::size_t kMaxErrorBytes = 255;
 // Longest `source` (a camera RAW's "embedded preview" or "demosaiced").
 inline constexpr std::size_t kMaxSourceBytes = 32;
+// The hash's 16 hex digits; the longest capture time,
+// "YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM".
+inline constexpr std::size_t kHashBytes = 16;
+inline constexpr std::size_t kMaxCaptureTimeBytes = 32;
 
 class RowSchema {
  public:
