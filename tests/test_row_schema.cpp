@@ -18,10 +18,7 @@ namespace {
 using test_support::specs;
 
 ScoredRow ok_row(const std::vector<const AnalyzerSpec*>& analyzers) {
-  ScoredRow row = test_support::sample_row(analyzers, "a.jpg", 640, 0.5, 1.5, 1.0, "!");
-  row.perceptual_hash = "0123456789abcdef";
-  row.capture_time = "2024-05-01T12:34:56.78+02:00";
-  return row;
+  return test_support::sample_row(analyzers, "a.jpg", 640, 0.5, 1.5, 1.0, "!");
 }
 
 std::vector<std::string> names_of(const RowSchema& schema) {
@@ -57,8 +54,6 @@ TEST(RowSchema, DefaultColumnsInArchiveOrder) {
                                                         "clipped_highlights",
                                                         "center_bias",
                                                         "source",
-                                                        "perceptual_hash",
-                                                        "capture_time",
                                                         "path",
                                                         "status",
                                                         "error"}));
@@ -68,10 +63,6 @@ TEST(RowSchema, DefaultColumnsInArchiveOrder) {
   EXPECT_EQ(column(schema, "clipped_shadows").type, ColumnType::Number);
   EXPECT_EQ(column(schema, "exposure_verdict").type, ColumnType::Text);
   EXPECT_EQ(column(schema, "error").type, ColumnType::Text);
-  // The grouping columns, and only they, stay out of the JSONL, CSV and XMP.
-  for (const auto& c : schema.columns()) {
-    EXPECT_EQ(c.grouping, c.name == "perceptual_hash" || c.name == "capture_time") << c.name;
-  }
 }
 
 // Every field of every registered analyzer is one column, once, with its kind.
@@ -90,8 +81,7 @@ TEST(RowSchema, EveryAnalyzerFieldOnce) {
     }
   }
   EXPECT_EQ(names.size(),
-            fields + 11);  // filename, quality_score, verdict, width, height, source, perceptual_hash,
-                           // capture_time, path, status, error
+            fields + 9);  // filename, quality_score, verdict, width, height, source, path, status, error
 }
 
 TEST(RowSchema, OkRowIsNullOnlyInError) {
@@ -116,17 +106,6 @@ TEST(RowSchema, OkRowIsNullOnlyInError) {
   EXPECT_EQ(std::get<std::string_view>(at("sharpness_verdict")), "sharpness_verdict!");
   EXPECT_EQ(std::get<std::string_view>(at("status")), "ok");
   EXPECT_EQ(std::get<std::string_view>(at("path")), "photos/a.jpg");
-  EXPECT_EQ(std::get<std::string_view>(at("perceptual_hash")), "0123456789abcdef");
-  EXPECT_EQ(std::get<std::string_view>(at("capture_time")), "2024-05-01T12:34:56.78+02:00");
-  // A photo without a capture time: null there, and nowhere else new.
-  ScoredRow untimed = row;
-  untimed.capture_time.clear();
-  for (std::size_t i = 0; i < schema.columns().size(); ++i) {
-    const Column& c = schema.columns()[i];
-    EXPECT_EQ(std::holds_alternative<std::monostate>(schema.cell(untimed, i)),
-              c.name == "error" || c.name == "source" || c.name == "capture_time")
-        << c.name;
-  }
 }
 
 TEST(RowSchema, ErrorRowHasOnlyNameStatusAndReason) {

@@ -25,7 +25,6 @@ std::string row_to_json(const ScoredRow& row, const RowSchema& schema) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   const auto& columns = schema.columns();
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].grouping) continue;
     const Cell cell = schema.cell(row, i);
     if (columns[i].optional && std::holds_alternative<std::monostate>(cell)) continue;
     j[columns[i].name] = std::visit(ToJson{}, cell);

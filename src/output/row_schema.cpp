@@ -37,7 +37,8 @@ void add_fields(std::vector<Column>& columns, const std::vector<const AnalyzerSp
 
 }  // namespace
 
-RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(std::move(analyzers)) {
+RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers, bool grouping)
+    : analyzers_(std::move(analyzers)) {
   using T = ColumnType;
   auto& c = columns_;
   c.push_back({"filename", T::Text, NullOn::Never,
@@ -56,14 +57,16 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
       {"source", T::Text, NullOn::Never,
        [](const ScoredRow& r) { return r.source.empty() ? Cell() : Cell(std::string_view(r.source)); },
        true});
-  c.push_back({"perceptual_hash", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
-                 return r.perceptual_hash.empty() ? Cell() : Cell(std::string_view(r.perceptual_hash));
-               }});
-  c.back().grouping = true;
-  c.push_back({"capture_time", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
-                 return r.capture_time.empty() ? Cell() : Cell(std::string_view(r.capture_time));
-               }});
-  c.back().grouping = true;
+  if (grouping) {
+    c.push_back({"perceptual_hash", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
+                   return r.perceptual_hash.empty() ? Cell() : Cell(std::string_view(r.perceptual_hash));
+                 }});
+    c.back().grouping = true;
+    c.push_back({"capture_time", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
+                   return r.capture_time.empty() ? Cell() : Cell(std::string_view(r.capture_time));
+                 }});
+    c.back().grouping = true;
+  }
   c.push_back(
       {"path", T::Text, NullOn::Never, [](const ScoredRow& r) { return Cell(std::string_view(r.path)); }});
   c.push_back({"status", T::Text, NullOn::Never,
