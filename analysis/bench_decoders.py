@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""What decoding in helper processes costs a photo (issue 22).
+"""What decoding in helper processes costs a photo.
 
     analysis/bench_decoders.py [--photoscore build/photoscore] [--photos tests/data/photos]
                                [--rounds 3] [--count 6] [--keep DIR]

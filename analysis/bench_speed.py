@@ -5,7 +5,7 @@
                             [--oracle /work/shared/reference/oracle.py]
                             [--memory-folders SMALL LARGE] [--repeat 3] [--skip-oracle]
 
-Prints the ratios of issue 5, each from whole-process times on one core
+Prints the speed ratios, each from whole-process times on one core
 (`taskset -c 0`, `--mode threads --threads 1`):
 
   photoscore / decode   photoscore's time over decoding the same JPEGs alone
@@ -19,7 +19,7 @@ Prints the ratios of issue 5, each from whole-process times on one core
                         footprint, in units of the largest decoded photo
                         (width x height x 3 bytes)
   calibrated / seed     images per second of --profile calibrated over the
-                        seed's on the JPEGs, one core (issue 13)    target >= 2
+                        seed's on the JPEGs, one core    target >= 2
 
 The two profiles are timed in rounds, seed and calibrated back to back, the
 order swapped every round (--profile-rounds, default 6), so that both see the
@@ -211,7 +211,7 @@ def main():
         starts = best_of(args.repeat, start_cmd)
 
         # --profile calibrated against the seed on the same JPEGs, one core,
-        # in this same run (scaled decoding: issue 13 asks for 2x the seed's
+        # in this same run (scaled decoding: the goal is 2x the seed's
         # images/s), in interleaved rounds; and each on a folder of one 8x8
         # JPEG (made with cjpeg), the process start-up, the same way.
         bare = tmp / "bare"

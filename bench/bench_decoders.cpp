@@ -1,4 +1,4 @@
-// What decoding in a helper process costs a photo (issue 22), against
+// What decoding in a helper process costs a photo, against
 // decoding it in process. Printed figures, never a test.
 //
 //   build/photoscore_bench_decoders [--photoscore=build/photoscore] [--rounds=N] PHOTO...

@@ -88,6 +88,7 @@ void PixelStream::send_trailer(Photo& p) {
   Trailer& t = p.trailer;
   t.ok = p.error.empty() ? 1 : 0;
   if (t.ok) put_text(t.source, sizeof t.source, p.image->source);
+  if (t.ok) put_text(t.capture_time, sizeof t.capture_time, p.image->capture_time);
   put_text(t.error, sizeof t.error, p.error);
   MPI_Ibcast(&t, static_cast<int>(sizeof(Trailer)), MPI_BYTE, 0, p.pixels, post(p.send_slots));
   timing_.bytes_sent += static_cast<std::int64_t>(sizeof(Trailer)) * receivers();
@@ -125,6 +126,7 @@ bool PixelStream::post_receives(std::deque<Photo*>& stream) {
       image.width = static_cast<int>(p.frame.width);
       image.height = static_cast<int>(p.frame.height);
       image.source.clear();
+      image.capture_time.clear();
       image.scaled = p.frame.scaled;
       // Never shrunk here: the rows are overwritten by the broadcast, and
       // growing a vector zeroes what it adds. The scorer reads rows by the

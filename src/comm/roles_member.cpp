@@ -323,6 +323,8 @@ class Member {
         RgbImage& image = *p.image;
         p.trailer.source[sizeof p.trailer.source - 1] = '\0';
         image.source = p.trailer.source;
+        p.trailer.capture_time[sizeof p.trailer.capture_time - 1] = '\0';
+        image.capture_time = p.trailer.capture_time;
         if (p.frame.shared_at >= 0) window_->sync();
         outcome = p.scoring.finish(scorer_, image, 0.0);
       }

@@ -36,6 +36,7 @@ struct Frame {
 struct Trailer {
   std::int64_t ok = 0;
   char source[64] = {};   // RgbImage::source (camera RAWs)
+  char capture_time[40] = {};  // RgbImage::capture_time (at most 32 bytes)
   char error[1024] = {};  // the one-line reason, when !ok (longer ones are cut)
 };
 

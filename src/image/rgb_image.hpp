@@ -22,6 +22,11 @@ struct RgbImage {
   // "demosaiced"): they differ, and a reader of the scores should know which
   // was scored. Empty for every other format.
   std::string source;
+  // When the photo was taken (image/capture_time.hpp's text, from the file's
+  // EXIF); empty when it says nothing. Set from the file's bytes once the
+  // photo is decoded (run/process_image.cpp), carried with the pixels to
+  // whoever scores them.
+  std::string capture_time;
   // --- calibrated profile (decode_working_image) ---
   // What the photo was before it was reduced to the working resolution, and
   // by what power of two (1 = not reduced); all zero for a photo decoded at

@@ -32,8 +32,11 @@ class CsvFormatter final : public RowFormatter {
  public:
   explicit CsvFormatter(const FormatContext& context) : schema_(context.analyzers) {}
   void format(const ScoredRow& row, const ImageTiming&, std::int64_t, std::string& out) const override {
+    bool first = true;
     for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
-      if (i) out += ',';
+      if (schema_.columns()[i].grouping) continue;
+      if (!first) out += ',';
+      first = false;
       out += std::visit(ToField{}, schema_.cell(row, i));
     }
     out += kRecordEnd;
@@ -80,6 +83,7 @@ void CsvSink::open(const RunInfo&) {
   std::string header;
   const RowSchema schema(context().analyzers);
   for (const Column& c : schema.columns()) {
+    if (c.grouping) continue;
     if (!header.empty()) header += ',';
     header += csv_field(c.name);
   }

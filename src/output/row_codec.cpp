@@ -45,6 +45,8 @@ void encode_row(const ScoredRow& row, const ImageTiming& timing, std::string& ou
   w.put(static_cast<std::int32_t>(row.width));
   w.put(static_cast<std::int32_t>(row.height));
   w.put(row.source);
+  w.put(row.perceptual_hash);
+  w.put(row.capture_time);
   w.put(row.quality_score);
   w.put(static_cast<std::uint8_t>(row.verdict));
   w.put(row.identity);
@@ -71,6 +73,8 @@ std::vector<TimedRow> decode_rows(std::string_view bytes, std::int64_t count) {
     row.width = r.get<std::int32_t>();
     row.height = r.get<std::int32_t>();
     row.source = r.text();
+    row.perceptual_hash = r.text();
+    row.capture_time = r.text();
     row.quality_score = r.get<double>();
     const auto verdict = r.get<std::uint8_t>();
     if (verdict >= kVerdicts.size()) throw std::runtime_error("malformed rows: bad verdict");

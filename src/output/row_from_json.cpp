@@ -53,6 +53,9 @@ ScoredRow row_from_json(std::string_view line, const RowSchema& schema) {
   const std::optional<Verdict> verdict = verdict_named(text(j, "verdict"));
   if (!verdict || *verdict == Verdict::Error) throw std::invalid_argument("\"verdict\" is not a verdict");
   row.verdict = *verdict;
+  // Written with --groups only.
+  if (j.contains("perceptual_hash")) row.perceptual_hash = text(j, "perceptual_hash");
+  if (j.contains("capture_time")) row.capture_time = text(j, "capture_time");
   row.width = static_cast<int>(number(j, "width"));
   row.height = static_cast<int>(number(j, "height"));
   for (const AnalyzerSpec* a : schema.analyzers()) {

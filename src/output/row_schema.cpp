@@ -37,7 +37,8 @@ void add_fields(std::vector<Column>& columns, const std::vector<const AnalyzerSp
 
 }  // namespace
 
-RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(std::move(analyzers)) {
+RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers, bool grouping)
+    : analyzers_(std::move(analyzers)) {
   using T = ColumnType;
   auto& c = columns_;
   c.push_back({"filename", T::Text, NullOn::Never,
@@ -52,9 +53,20 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
   c.push_back({"height", T::Integer, NullOn::ErrorRows,
                [](const ScoredRow& r) { return Cell(std::int64_t{r.height}); }});
   add_fields(c, analyzers_, false);
-  c.push_back({"source", T::Text, NullOn::Never,
-               [](const ScoredRow& r) { return r.source.empty() ? Cell() : Cell(std::string_view(r.source)); },
-               true});
+  c.push_back(
+      {"source", T::Text, NullOn::Never,
+       [](const ScoredRow& r) { return r.source.empty() ? Cell() : Cell(std::string_view(r.source)); },
+       true});
+  if (grouping) {
+    c.push_back({"perceptual_hash", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
+                   return r.perceptual_hash.empty() ? Cell() : Cell(std::string_view(r.perceptual_hash));
+                 }});
+    c.back().grouping = true;
+    c.push_back({"capture_time", T::Text, NullOn::ErrorRows, [](const ScoredRow& r) {
+                   return r.capture_time.empty() ? Cell() : Cell(std::string_view(r.capture_time));
+                 }});
+    c.back().grouping = true;
+  }
   c.push_back(
       {"path", T::Text, NullOn::Never, [](const ScoredRow& r) { return Cell(std::string_view(r.path)); }});
   c.push_back({"status", T::Text, NullOn::Never,
@@ -65,6 +77,8 @@ RowSchema::RowSchema(std::vector<const AnalyzerSpec*> analyzers) : analyzers_(st
     if (column.name == "verdict") column.max_bytes = 7;  // post_it, maybe, delete
     if (column.name == "status") column.max_bytes = 5;   // ok, error
     if (column.name == "source") column.max_bytes = kMaxSourceBytes;
+    if (column.name == "perceptual_hash") column.max_bytes = kHashBytes;
+    if (column.name == "capture_time") column.max_bytes = kMaxCaptureTimeBytes;
     if (column.name == "error") column.max_bytes = kMaxErrorBytes;
     if (!column.description.empty()) continue;  // an analyzer's field, which says what it is
     ColumnDoc doc = column_doc(column.name);

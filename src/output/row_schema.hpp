@@ -36,6 +36,9 @@ struct Column {
   // Left out of a JSONL row where null, so that ordinary rows keep their
   // bytes (a camera RAW's `source`); tables still have the column.
   bool optional = false;
+  // For grouping bursts and duplicates (the hash, the capture time): only in
+  // a grouping schema, and never in the CSV or XMP.
+  bool grouping = false;
   // For readers of the HDF5 file (attributes of /scores): an analyzer's
   // field's own (FieldSpec), a fixed column's from column_docs.
   std::string unit = {};
@@ -51,13 +54,23 @@ struct Column {
 inline constexpr std::size_t kMaxErrorBytes = 255;
 // Longest `source` (a camera RAW's "embedded preview" or "demosaiced").
 inline constexpr std::size_t kMaxSourceBytes = 32;
+// The hash's 16 hex digits; the longest capture time,
+// "YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM".
+inline constexpr std::size_t kHashBytes = 16;
+inline constexpr std::size_t kMaxCaptureTimeBytes = 32;
 
 class RowSchema {
  public:
   // The seed's twelve keys first, in the seed's order (filename,
   // quality_score, verdict, then every analyzer's headline figures), then
   // width and height, the analyzers' other figures, path, status and error.
-  explicit RowSchema(std::vector<const AnalyzerSpec*> analyzers);
+  // With `grouping` (a run that groups bursts and duplicates: --groups,
+  // still to come), perceptual_hash and capture_time after source: in the
+  // JSONL (so that --resume gets them back) and the HDF5 /scores table,
+  // never in the CSV or XMP. Without it they are in no output, so every
+  // output keeps its bytes, and a resumed run's kept rows, read back from
+  // the JSONL, lack nothing the table would have had.
+  explicit RowSchema(std::vector<const AnalyzerSpec*> analyzers, bool grouping = false);
 
   const std::vector<Column>& columns() const { return columns_; }
   const std::vector<const AnalyzerSpec*>& analyzers() const { return analyzers_; }

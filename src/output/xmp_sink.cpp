@@ -95,7 +95,7 @@ std::string XmpSink::packet(const ScoredRow& row) const {
   x += "    photoscore:profile=\"" + markup_escaped(profile_) + "\"";
   for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
     const Column& c = schema_.columns()[i];
-    if (!is_photo_column(c.name)) continue;
+    if (!is_photo_column(c.name) || c.grouping) continue;
     const Cell cell = schema_.cell(row, i);
     if (std::holds_alternative<std::monostate>(cell)) continue;
     x += "\n    photoscore:" + c.name + "=\"" + std::visit(ToText{}, cell) + "\"";
@@ -112,7 +112,7 @@ XmpUpdate XmpSink::update(const ScoredRow& row) const {
   u.properties.emplace_back("profile", profile_);
   for (std::size_t i = 0; i < schema_.columns().size(); ++i) {
     const Column& c = schema_.columns()[i];
-    if (!is_photo_column(c.name)) continue;
+    if (!is_photo_column(c.name) || c.grouping) continue;
     const Cell cell = schema_.cell(row, i);
     if (std::holds_alternative<std::monostate>(cell)) continue;
     u.properties.emplace_back(c.name, std::visit(ToPlainText{}, cell));

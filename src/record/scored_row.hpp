@@ -19,6 +19,11 @@ struct ScoredRow {
   // A camera RAW's "embedded preview" or "demosaiced"; empty, and no JSONL
   // key, for every other format, so ordinary rows keep their bytes.
   std::string source;
+  // For grouping bursts and duplicates (docs/groups.md), ok rows: the
+  // perceptual hash as 16 hex digits, and when the photo was taken
+  // (image/capture_time.hpp's text; empty when unknown).
+  std::string perceptual_hash;
+  std::string capture_time;
   double quality_score = 0.0;  // rounded to 3 decimals
   Verdict verdict = Verdict::Error;     // once merged, an ok row's post_it, maybe or delete
   std::vector<AnalyzerResult> results;  // one per selected analyzer, when ok

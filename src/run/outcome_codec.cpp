@@ -24,6 +24,8 @@ std::vector<std::uint8_t> encode_outcome(const ImageOutcome& o) {
   for (double s : o.analyzer_seconds) put_field(out, s);
   put_text_field(out, o.source);
   put_text_field(out, o.identity);
+  put_field(out, o.perceptual_hash);
+  put_text_field(out, o.capture_time);
   return {out.begin(), out.end()};
 }
 
@@ -41,6 +43,8 @@ ImageOutcome decode_outcome(std::span<const std::uint8_t> message) {
   for (double& s : o.analyzer_seconds) s = get_field<double>(bytes, at, kMalformed);
   o.source = get_text_field(bytes, at, kMalformed);
   o.identity = get_text_field(bytes, at, kMalformed);
+  o.perceptual_hash = get_field<std::uint64_t>(bytes, at, kMalformed);
+  o.capture_time = get_text_field(bytes, at, kMalformed);
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include "analysis/perceptual_hash.hpp"
 #include "image/clock.hpp"
 
 namespace photoscore {
@@ -47,6 +48,9 @@ ImageOutcome PhotoScoring::finish(ImageScorer& scorer, const RgbImage& image, do
     out.width = image.scaled.source_width > 0 ? image.scaled.source_width : image.width;
     out.height = image.scaled.source_height > 0 ? image.scaled.source_height : image.height;
     out.source = image.source;
+    // Every layout scores through here, on the same (working) image.
+    out.perceptual_hash = perceptual_hash(image);
+    out.capture_time = image.capture_time;
     out.ok = true;
     return out;
   } catch (const std::bad_alloc&) {

@@ -4,6 +4,7 @@
 // roles layout cannot drift apart. process_image() drives it from its own
 // decode; the roles layout drives it from rows that another rank decoded
 // and streamed, as they arrive.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct ImageOutcome {
   int width = 0;
   int height = 0;
   std::string source;    // a camera RAW's: where its pixels came from
+  std::uint64_t perceptual_hash = 0;  // of the image scored (analysis/perceptual_hash.hpp), when ok
+  std::string capture_time;           // RgbImage::capture_time
   std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
   double decode_seconds = 0.0;

@@ -3,6 +3,8 @@
 #include <new>
 #include <string>
 
+#include "analysis/perceptual_hash.hpp"
+#include "image/capture_time.hpp"
 #include "image/clock.hpp"
 #include "image/decoder_helpers.hpp"
 #include "image/working_image.hpp"
@@ -24,6 +26,10 @@ void decode_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits
   } else {
     decode_image_into(bytes, limits, image, rows_done);
   }
+  // A JPEG's Exif from the bytes in memory (the decoders that run in helper
+  // processes, RAW, HEIF and TIFF, do not give one yet: docs/groups.md).
+  const auto taken = jpeg_capture_time(bytes);
+  image.capture_time = taken ? capture_time_text(*taken) : std::string();
 }
 
 }  // namespace
@@ -114,6 +120,8 @@ ScoredRow make_row(const InputFile& file, ImageOutcome&& outcome) {
     row.width = outcome.width;
     row.height = outcome.height;
     row.source = std::move(outcome.source);
+    row.perceptual_hash = hash_text(outcome.perceptual_hash);
+    row.capture_time = std::move(outcome.capture_time);
     row.results = std::move(outcome.results);
   }
   return row;

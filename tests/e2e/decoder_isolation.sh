@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Decoders that cannot take the job down (issue 22), end to end, on files
+# Decoders that cannot take the job down, end to end, on files
 # made here (make_hostile.py: LibRaw crashers found by its DNG mutator, an
 # 8,000-deep iden chain, lying HEIF overlays, DNGs whose preview tags lie, a
 # grid of grids, a tile bomb):

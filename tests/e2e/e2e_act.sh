@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Acting on verdicts, end to end (issue 12), on a temporary copy of the test
+# Acting on verdicts, end to end, on a temporary copy of the test
 # photos (sidecars are never written next to the repository's photos):
 #   photoscore --link-into L --xmp --report r.html --summary-json s.json --progress 1 DIR
 # scores every photo once; L holds one link per photo (error rows in

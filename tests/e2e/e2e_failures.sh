@@ -79,7 +79,7 @@ echo "JSONL past the file size limit: exit $rc, stderr: $(cat "$work/err")"
 [ "$(wc -l <"$work/err")" = 1 ] && grep -q "^photoscore: cannot write .*r.jsonl" "$work/err" ||
   fail "expected one line naming the JSONL"
 if ls "$work/out" | grep -q -e partial -e '\.lock'; then fail "a partial or lock file was left"; fi
-# Cut back to its last whole row (issue 11): every line a row, none cut short.
+# Cut back to its last whole row: every line a row, none cut short.
 "$python" - "$work/out/r.jsonl" <<'PY' || fail "the JSONL is not its whole rows"
 import json, sys
 data = open(sys.argv[1], "rb").read()

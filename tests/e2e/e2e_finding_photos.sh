@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of finding photos (issue 12) on a camera card built here:
+# End-to-end tests of finding photos on a camera card built here:
 #   e2e_finding_photos.sh --photoscore BIN --data DIR [--mpiexec mpirun]
 # Needs heif-enc (libheif-examples) and Debian's /usr/bin/python3 with
 # python3-pil and python3-numpy (for make_dng.py).

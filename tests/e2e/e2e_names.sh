@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# File names that are not UTF-8, or hold control characters (issue 11):
+# File names that are not UTF-8, or hold control characters:
 #  - two names that differ only in an invalid byte get two distinct
 #    filenames in the JSONL and the HDF5 file (\xNN escapes), from which
 #    the original bytes come back;

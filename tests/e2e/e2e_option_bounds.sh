@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every option's bounds (issue 11): each bad value is refused with exit 2 and
+# Every option's bounds: each bad value is refused with exit 2 and
 # one line on stderr, before any output file is made.
 #   e2e_option_bounds.sh --photoscore BIN --photos DIR
 source "$(dirname "$0")/common.sh"

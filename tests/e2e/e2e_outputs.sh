@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Outputs never destroy anything (issue 11), in thread mode:
+# Outputs never destroy anything, in thread mode:
 #  - a photo named as an output (in the folder, or a hard link to one
 #    outside it), /dev/null, or one output named twice: exit 2, one line,
 #    and the file is as it was;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM, then --resume (issue 11). On a 140-photo folder, in thread mode
+# SIGTERM, then --resume. On a 140-photo folder, in thread mode
 # and under mpirun -np 3 with both layouts (and one --shard in thread mode):
 #  - SIGTERM two seconds in: exit 4, no temporary or lock file left, the
 #    JSONL holds whole rows, the first rows of an uninterrupted run, and the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --resume keeps only rows it can prove are photoscore's own, for these
-# photos, with these options (issue 22). On a 6-photo folder in thread
+# photos, with these options. On a 6-photo folder in thread
 # mode, a run stopped after 3 rows is imitated by keeping the first 3 rows
 # of a whole run (and its NAME.meta), then tampered with:
 #  - an edited score, verdict, path or width; a foreign line among the rows;

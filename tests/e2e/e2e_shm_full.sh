@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# /dev/shm filled in the middle of a roles run (issue 22): in a private
+# /dev/shm filled in the middle of a roles run: in a private
 # mount namespace with a 1 GiB tmpfs of its own on /dev/shm, mpirun -np 4
 # --layout roles scores 40 photos of 1 to 8 megapixels (each larger than
 # the one before, so the shared-memory window keeps reaching new pages);

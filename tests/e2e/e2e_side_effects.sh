@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Outputs that follow no link and touch nothing that is not theirs, and side
-# effects per photo (issue 22), in thread mode:
+# effects per photo, in thread mode:
 #  - links planted as r.jsonl.lock, a.png.xmp.partial-PID and
 #    r.h5.partial-PID (PID: the run's own): their targets are untouched;
 #  - two jobs with different --jsonl in one folder: the second stops (the

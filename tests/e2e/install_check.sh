@@ -17,7 +17,7 @@ done
 out=$("$prefix/bin/photoscore" --version) && [ "${out#photoscore "$version"}" != "$out" ] \
   && pass "$prefix/bin/photoscore --version: $out" || fail "installed photoscore --version: $out"
 # The installed binary decodes through its decoder helpers, which it starts
-# as itself (/proc/self/exe): a TIFF goes to one (issue 22).
+# as itself (/proc/self/exe): a TIFF goes to one.
 mkdir "$prefix/in"
 cp "$e2e_dir/../data/photos/rocket.tiff" "$prefix/in/"
 "$prefix/bin/photoscore" --quiet --jsonl "$prefix/r.jsonl" --h5 "$prefix/r.h5" "$prefix/in" >/dev/null 2>"$prefix/err"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The same rows every run (issue 22): a thousand DNG mutants (make_hostile.py
+# The same rows every run: a thousand DNG mutants (make_hostile.py
 # --raw-mutants: another maker's name and three flipped bits in the IFDs of a
 # 6 KB DNG), scored twice in thread mode and once by an MPI farm, give the
 # same JSONL bytes, one row each. Before the fix, three runs disagreed on

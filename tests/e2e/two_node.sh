@@ -21,9 +21,8 @@
 #    for the photos the blind node's ranks were dealt (which shows the cover
 #    works).
 #
-# READ_AUTO_CASES (below, or TWO_NODE_READ_AUTO=on in the environment) adds
-# the cases of --read auto (issue 18, item 4), which pass only once it is
-# merged: auto joins the read modes of 2 (and /run read says the ranks read);
+# READ_AUTO_CASES (on unless TWO_NODE_READ_AUTO=off in the environment) adds
+# the cases of --read auto: auto joins the read modes of 2 (and /run read says the ranks read);
 # on the blind node --read workers is refused at start (exit 2, the node
 # named on stderr, no rows), and --read auto, and no --read at all, fall back
 # to rank 0 reading, with one stderr line naming the node and the same
@@ -34,7 +33,6 @@ source "$(dirname "$0")/common.sh"
 e2e_args "two_node.sh --photoscore BIN [--mpiexec mpirun] --photos DIR" photoscore photos -- "$@"
 e2e_keep_work=1
 
-# Turn on once --read auto is merged (issue 18, item 4).
 READ_AUTO_CASES=${TWO_NODE_READ_AUTO:-on}
 
 agent=$e2e_dir/two_node_agent.sh

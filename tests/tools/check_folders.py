@@ -25,7 +25,7 @@ LAYERS = [
     ["image"],
     ["analysis"],
     ["analyzers", "record"],
-    ["merge"],
+    ["merge", "group"],
     ["output"],
     ["run"],
     ["comm", "app"],

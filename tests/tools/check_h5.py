@@ -15,11 +15,12 @@ Needs Debian's /usr/bin/python3, which has python3-h5py.
 import argparse
 import json
 import math
+import re
 import sys
 
 import h5py
 
-# Scaling-study provenance (issue 12): strings, none empty.
+# Scaling-study provenance: strings, none empty.
 PROVENANCE = ["compiler", "compiler_flags", "mpi_library", "hdf5_version", "libraries", "cpu_model", "kernels",
               "thread_binding"]
 RUN_ATTRIBUTES = [
@@ -85,16 +86,39 @@ def check_scores(rows, f):
     if len(scores) != len(rows):
         fail(f"/scores has {len(scores)} rows, the JSONL {len(rows)}")
     for i, (row, rec) in enumerate(zip(rows, scores)):
-        # `source` (camera RAWs only) is left out of other JSONL rows.
-        if "source" in members and "source" not in row:
-            row = {k: row[k] if k in row else "" for k in members} if set(members) - {"source"} <= set(row) else row
+        # `source` (camera RAWs only) is left out of other JSONL rows, and the
+        # grouping columns out of every row of a run without --groups: those
+        # are checked for their form instead.
+        unseen = [k for k in GROUPING if k in members and k not in row]
+        for key in unseen:
+            check_grouping_value(i, row, key, text(rec[key]))
+        left_out = {"source", *unseen}
+        if set(members) - set(row) <= left_out:
+            row = {k: row[k] if k in row else "" for k in members}
         if list(row.keys()) != members:
             fail(f"row {i}: JSONL keys {list(row.keys())} != /scores members {members}")
             continue
         for key in members:
-            if not same_value(key, row[key], rec[key]):
+            if key not in unseen and not same_value(key, row[key], rec[key]):
                 fail(f"row {i} ({row['filename']}): {key}: JSONL {row[key]!r}, HDF5 {rec[key]!r}")
     return scores
+
+
+# The columns for grouping bursts and duplicates (docs/groups.md).
+GROUPING = ("perceptual_hash", "capture_time")
+CAPTURE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d:\d\d)?")
+
+
+def check_grouping_value(i, row, key, value):
+    """An ok row's hash is 16 hex digits, its capture time ISO 8601 or empty;
+    an error row has neither."""
+    if row.get("status") != "ok":
+        if value:
+            fail(f"row {i}: error row with {key} {value!r}")
+    elif key == "perceptual_hash" and not re.fullmatch(r"[0-9a-f]{16}", value):
+        fail(f"row {i}: perceptual_hash {value!r} is not 16 hex digits")
+    elif key == "capture_time" and value and not CAPTURE_TIME.fullmatch(value):
+        fail(f"row {i}: capture_time {value!r} is not ISO 8601")
 
 
 def check_run(rows, f):
@@ -150,7 +174,7 @@ def check_timing(rows, f, run, tolerance):
             fail(f"/timing/images row {i}: no ranks")
             break
     ranks = f["timing/ranks"][()]
-    # Every /timing column says what it holds: a unit and a description each (issue 21).
+    # Every /timing column says what it holds: a unit and a description each.
     for table in ("timing/ranks", "timing/images"):
         docs = f[table].attrs
         members = list(f[table].dtype.names)

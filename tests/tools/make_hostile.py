@@ -5,7 +5,7 @@ Every file is made deterministically from a few real photos of PHOTOS_DIR.
 Without SETS, the classic set: truncations of every format at many cut
 points, valid files behind lying extensions, header bombs of every format (a
 few KB claiming gigapixels), byte-mutated files and a progressive JPEG of
-3,000 scans. The sets of issue 22, for the decoder helpers:
+3,000 scans. The sets for the decoder helpers:
 
   --raw-mutants N    N mutants of a 6 KB DNG: another maker's name and three
                      flipped bits in its IFDs (mutant_NNNNN.dng)

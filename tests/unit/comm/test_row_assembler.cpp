@@ -232,7 +232,7 @@ TEST(RowAssembler, HdfRecordsGoToTheirChunksNotToRankZero) {
 }
 
 // A photo abandoned as the run stopped (a decoder helper that could not end
-// in time, issue 22) gets no row: a stopped block of its own, between the
+// in time) gets no row: a stopped block of its own, between the
 // rows before it and those after it (which the writer then drops).
 TEST(RowAssembler, AStoppedPhotoIsAStoppedBlockOfItsOwn) {
   const Job job = assembler_job();

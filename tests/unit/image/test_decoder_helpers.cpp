@@ -1,4 +1,4 @@
-// Decoders that cannot take the process down (issue 22): decoder helper processes (the photoscore
+// Decoders that cannot take the process down: decoder helper processes (the photoscore
 // binary itself) against decoding in process, a helper that hangs, one that
 // crashes mid-photo and a run that stops. tests/e2e/decoder_isolation.sh runs
 // the real crashers and bombs end to end.

@@ -31,7 +31,7 @@ TEST(Links, LongNamesCutSafely) {
 TEST(Links, SubfoldersFlattened) {
   EXPECT_EQ(LinkSink::link_name("DCIM/100CANON/IMG_1.JPG"), "DCIM%2F100CANON%2FIMG_1.JPG");
   EXPECT_EQ(LinkSink::link_name("x.jpg"), "x.jpg");
-  // Injective: the two names "__" made one (issue 22) stay two, and '%'
+  // Injective: the two names "__" made one stay two, and '%'
   // itself is encoded so no name can pass for an encoded one.
   EXPECT_NE(LinkSink::link_name("x/y__IMG.png"), LinkSink::link_name("x__y/IMG.png"));
   EXPECT_EQ(LinkSink::link_name("x/y__IMG.png"), "x%2Fy__IMG.png");

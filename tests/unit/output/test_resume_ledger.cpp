@@ -1,4 +1,4 @@
-// NAME.meta (issue 22): the ledger written as rows are and read back, and
+// NAME.meta: the ledger written as rows are and read back, and
 // --resume's decisions on a run's JSONL and .meta edited in each way that
 // must not pass (app/test_resume_point.cpp has the rest of find_resume_point).
 #include <gtest/gtest.h>

@@ -1,0 +1,111 @@
+// The groups file's sink (output/groups_sink.hpp): rows in, the groups'
+// JSON lines out, with the degraded frame passed over as best and error rows
+// keeping their place in file order.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "analyzers/profile.hpp"
+#include "analyzers/registry.hpp"
+#include "output/groups_sink.hpp"
+#include "support/sample_rows.hpp"
+#include "support/temp_dir.hpp"
+
+namespace photoscore {
+namespace {
+
+using test_support::specs;
+using test_support::TempDir;
+
+void set_label(ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name,
+               const std::string& value) {
+  for (std::size_t a = 0; a < analyzers.size(); ++a) {
+    for (std::size_t f = 0; f < analyzers[a]->fields.size(); ++f) {
+      if (analyzers[a]->fields[f].name == name) row.results[a].values[f] = value;
+    }
+  }
+}
+
+ScoredRow row(const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name, const char* hash,
+              const char* time, double quality) {
+  ScoredRow r = test_support::sample_row(analyzers, name, 640, quality, 1.5, 1.0, "");
+  set_label(r, analyzers, "sharpness_verdict", "sharp");
+  set_label(r, analyzers, "exposure_verdict", "good");
+  r.perceptual_hash = hash;
+  r.capture_time = time;
+  return r;
+}
+
+// The seed's analyzers and the calibrated profile's (which answer to the
+// same names, with their own words).
+std::vector<const AnalyzerSpec*> calibrated() {
+  std::vector<const AnalyzerSpec*> out;
+  for (const AnalyzerSpec& a : find_profile("calibrated")->analyzers) out.push_back(&a);
+  return out;
+}
+
+TEST(GroupsSink, DegradedIsBlurryDarkOrClipped) {
+  for (const auto& analyzers : {specs({"sharpness", "exposure"}), calibrated()}) {
+    ScoredRow r = row(analyzers, "a.jpg", "0000000000000000", "", 0.5);
+    EXPECT_FALSE(degraded_row(r, analyzers));
+    set_label(r, analyzers, "exposure_verdict", "bright");
+    EXPECT_FALSE(degraded_row(r, analyzers));
+    for (const char* bad : {"dark", "clipped"}) {
+      set_label(r, analyzers, "exposure_verdict", bad);
+      EXPECT_TRUE(degraded_row(r, analyzers)) << bad;
+    }
+    set_label(r, analyzers, "exposure_verdict", "good");
+    set_label(r, analyzers, "sharpness_verdict", "soft");
+    EXPECT_FALSE(degraded_row(r, analyzers));
+    set_label(r, analyzers, "sharpness_verdict", "blurry");
+    EXPECT_TRUE(degraded_row(r, analyzers));
+  }
+}
+
+TEST(GroupsSink, OneLinePerGroupInFileOrder) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  TempDir dir;
+  const std::string path = (dir.path() / "groups.jsonl").string();
+  GroupsSink sink(path, analyzers, GroupingSettings{});
+  sink.open(RunInfo{});
+  // A burst a, c (0.5 s later, 3 bits off, blurry but scored highest) and
+  // e, an export of a without a time (1 bit off); d a different photo 0.5 s
+  // after c; b an error row; f and g a duplicate pair without times.
+  ScoredRow a = row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.0+02:00", 0.5);
+  ScoredRow b;
+  b.filename = "b.jpg";
+  b.error = "truncated";
+  ScoredRow c = row(analyzers, "c.jpg", "5a5af00f3cc39660", "2024-05-01T12:00:00.5+02:00", 0.9);
+  set_label(c, analyzers, "sharpness_verdict", "blurry");
+  ScoredRow d = row(analyzers, "d.jpg", "a5a50ff0c33c6996", "2024-05-01T12:00:01.0+02:00", 0.7);
+  ScoredRow e = row(analyzers, "e.jpg", "5a5af00f3cc39668", "", 0.4);
+  ScoredRow f = row(analyzers, "f.png", "0123456789abcdef", "", 0.6);
+  ScoredRow g = row(analyzers, "g.png", "0123456789abcdee", "", 0.6);
+  sink.resume(a);  // a row kept from an earlier run counts in file order like the others
+  for (const ScoredRow* r : {&b, &c, &d, &e, &f, &g}) sink.write(*r, ImageTiming{});
+  const std::string expected = R"({"kind":"burst","members":["a.jpg","c.jpg","e.jpg"],"best":"a.jpg"})"
+                               "\n"
+                               R"({"kind":"duplicate","members":["f.png","g.png"],"best":"f.png"})"
+                               "\n";
+  EXPECT_EQ(sink.text(), expected);
+  sink.close(RunInfo{});
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), expected);
+}
+
+TEST(GroupsSink, RowsWithoutAHashTakeNoPart) {
+  const auto analyzers = specs({"sharpness"});
+  TempDir dir;
+  GroupsSink sink((dir.path() / "g.jsonl").string(), analyzers, GroupingSettings{});
+  sink.open(RunInfo{});
+  sink.write(row(analyzers, "a.jpg", "", "", 0.5), ImageTiming{});
+  sink.write(row(analyzers, "b.jpg", "", "", 0.5), ImageTiming{});
+  sink.write(row(analyzers, "c.jpg", "not hex at all!!", "", 0.5), ImageTiming{});
+  EXPECT_EQ(sink.text(), "");
+}
+
+}  // namespace
+}  // namespace photoscore
