@@ -33,6 +33,7 @@
 #include "group/near_pairs.hpp"
 #include "group/photo_groups.hpp"
 #include "image/decode.hpp"
+#include "jpeg_argument.hpp"
 #include "run/process_image.hpp"
 
 namespace {
@@ -109,6 +110,8 @@ std::vector<photoscore::GroupingPhoto> synthetic_card(std::size_t count) {
     p.order = card.size();
     p.quality = static_cast<double>(rng() % 1000) / 1000;
     p.degraded = rng() % 5 == 0;
+    p.sharpness = static_cast<float>(rng() % 1000) / 1000;
+    p.brightness = static_cast<float>(rng() % 1000) / 1000;
     if (!card.empty() && rng() % 20 == 0) {
       p.hash = flips(card[rng() % card.size()].hash, 3);
       card.push_back(p);
@@ -123,6 +126,8 @@ std::vector<photoscore::GroupingPhoto> synthetic_card(std::size_t count) {
         p.order = card.size();
         p.quality = static_cast<double>(rng() % 1000) / 1000;
         p.degraded = rng() % 5 == 0;
+        p.sharpness = static_cast<float>(rng() % 1000) / 1000;
+        p.brightness = static_cast<float>(rng() % 1000) / 1000;
       }
       p.hash = f == 0 ? scene : flips(scene, 6);
       p.capture_us = t;
@@ -155,16 +160,7 @@ void BM_Group(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--jpeg=", 0) == 0) {
-      g_jpeg_path = arg.substr(7);
-    } else {
-      std::fprintf(stderr, "photoscore_bench_cull: unknown argument %s (--jpeg=PHOTO.jpg or --benchmark_*)\n",
-                   argv[i]);
-      return 2;
-    }
-  }
+  if (!read_jpeg_argument(argc, argv, "photoscore_bench_cull", g_jpeg_path)) return 2;
   benchmark::RegisterBenchmark("Hash/dct", BM_Hash<photoscore::dct_hash>)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("Hash/difference", BM_Hash<photoscore::difference_hash>)
       ->Unit(benchmark::kMillisecond);

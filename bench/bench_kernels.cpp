@@ -24,6 +24,8 @@
 #include <benchmark/benchmark.h>
 
 // jpeglib.h needs FILE and size_t declared before it.
+#include <jpeglib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -34,12 +36,11 @@
 #include <string>
 #include <vector>
 
-#include <jpeglib.h>
-
 #include "analysis/gray_strips.hpp"
-#include "analyzers/registry.hpp"
 #include "analysis/score_image.hpp"
+#include "analyzers/registry.hpp"
 #include "image/decode.hpp"
+#include "jpeg_argument.hpp"
 #include "run/process_image.hpp"
 
 namespace {
@@ -207,15 +208,7 @@ void register_all() {
 int main(int argc, char** argv) {
   if (const char* env = std::getenv("PHOTOSCORE_BENCH_JPEG")) g_jpeg_path = env;
   benchmark::Initialize(&argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--jpeg=", 0) == 0) {
-      g_jpeg_path = arg.substr(7);
-    } else {
-      std::fprintf(stderr, "photoscore_bench: unknown argument %s (--jpeg=PHOTO.jpg or --benchmark_*)\n", argv[i]);
-      return 2;
-    }
-  }
+  if (!read_jpeg_argument(argc, argv, "photoscore_bench", g_jpeg_path)) return 2;
   register_all();
   const Photo& p = photo();
   benchmark::AddCustomContext("photo", p.source + " (" + std::to_string(p.image.width) + "x" +

@@ -69,13 +69,46 @@ void link_duplicates(std::span<const GroupingPhoto> photos, int max_distance, Di
 }
 
 // Whether `candidate` should replace `best` as a group's best, `best` coming
-// first in file order.
-bool better(const GroupingPhoto& candidate, const GroupingPhoto& best) {
+// first in file order; `*_out` says a frame is out of the running against the
+// rest of its group.
+bool better(const GroupingPhoto& candidate, bool candidate_out, const GroupingPhoto& best, bool best_out) {
+  if (candidate_out != best_out) return !candidate_out;
   if (candidate.degraded != best.degraded) return !candidate.degraded;
   const double lowest = -std::numeric_limits<double>::infinity();
   const double c = std::isnan(candidate.quality) ? lowest : candidate.quality;
   const double b = std::isnan(best.quality) ? lowest : best.quality;
   return c > b;
+}
+
+// The members of one group (positions in `photos`) that are blurred or
+// badly exposed next to the others: out[k] for members[k].
+std::vector<std::uint8_t> out_of_running(std::span<const GroupingPhoto> photos,
+                                         const std::vector<std::uint32_t>& members,
+                                         const GroupingSettings& settings) {
+  float sharpest = -std::numeric_limits<float>::infinity();
+  std::vector<float> light;
+  for (const std::uint32_t i : members) {
+    if (!std::isnan(photos[i].sharpness)) sharpest = std::max(sharpest, photos[i].sharpness);
+    if (!std::isnan(photos[i].brightness)) light.push_back(photos[i].brightness);
+  }
+  double median = std::numeric_limits<double>::quiet_NaN();
+  if (!light.empty()) {
+    // The lower median for an even count: no averaging, so no rounding.
+    auto middle = light.begin() + static_cast<std::ptrdiff_t>((light.size() - 1) / 2);
+    std::nth_element(light.begin(), middle, light.end());
+    median = *middle;
+  }
+  std::vector<std::uint8_t> out(members.size(), 0);
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    const GroupingPhoto& p = photos[members[k]];
+    const bool blurred =
+        !std::isnan(p.sharpness) && sharpest > 0 && p.sharpness < settings.relative_blur * sharpest;
+    const bool exposed_off = !std::isnan(p.brightness) && !std::isnan(median) &&
+                             (p.brightness < settings.relative_exposure * median ||
+                              1.0 - p.brightness < settings.relative_exposure * (1.0 - median));
+    out[k] = blurred || exposed_off;
+  }
+  return out;
 }
 
 }  // namespace
@@ -97,22 +130,31 @@ std::vector<PhotoGroup> group_photos(std::span<const GroupingPhoto> photos,
   link_duplicates(photos, settings.duplicate_distance, sets);
 
   std::vector<PhotoGroup> groups;
-  std::vector<std::uint32_t> best;                // position of each group's best so far
-  std::vector<std::uint32_t> group_of(n, kNone);  // by a set's root
+  std::vector<std::vector<std::uint32_t>> positions;  // each group's members' places in `photos`
+  std::vector<std::uint32_t> group_of(n, kNone);      // by a set's root
   for (std::uint32_t i = 0; i < n; ++i) {
     const std::uint32_t root = sets.find(i);
     if (sets.size_of(root) < 2) continue;
     if (group_of[root] == kNone) {
       group_of[root] = static_cast<std::uint32_t>(groups.size());
       groups.emplace_back();
-      best.push_back(i);
+      positions.emplace_back();
     }
     const std::uint32_t g = group_of[root];
     groups[g].members.push_back(photos[i].order);
+    positions[g].push_back(i);
     if (in_burst[i]) groups[g].kind = GroupKind::burst;
-    if (better(photos[i], photos[best[g]])) best[g] = i;
   }
-  for (std::size_t g = 0; g < groups.size(); ++g) groups[g].best = photos[best[g]].order;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::vector<std::uint32_t>& members = positions[g];
+    const std::vector<std::uint8_t> out = out_of_running(photos, members, settings);
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < members.size(); ++k) {
+      if (better(photos[members[k]], out[k], photos[members[best]], out[best])) best = k;
+    }
+    groups[g].best = photos[members[best]].order;
+    std::vector<std::uint32_t>().swap(positions[g]);
+  }
   return groups;
 }
 

@@ -1,6 +1,7 @@
 #include "output/groups_sink.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -13,17 +14,32 @@ namespace photoscore {
 
 namespace {
 
-// The text of field `name` of any analyzer in the row, "" when none has it.
-std::string_view label_of(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers,
-                          std::string_view name) {
+// Field `name` of any analyzer in the row, null when none has it.
+const FieldValue* field_of(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers,
+                           std::string_view name) {
   for (std::size_t a = 0; a < analyzers.size() && a < row.results.size(); ++a) {
     const auto& fields = analyzers[a]->fields;
     for (std::size_t f = 0; f < fields.size() && f < row.results[a].values.size(); ++f) {
-      if (fields[f].name != name) continue;
-      if (const auto* s = std::get_if<std::string>(&row.results[a].values[f])) return *s;
+      if (fields[f].name == name) return &row.results[a].values[f];
     }
   }
-  return {};
+  return nullptr;
+}
+
+// Its text, "" when it has none.
+std::string_view label_of(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers,
+                          std::string_view name) {
+  const FieldValue* v = field_of(row, analyzers, name);
+  const auto* s = v ? std::get_if<std::string>(v) : nullptr;
+  return s ? std::string_view(*s) : std::string_view();
+}
+
+// Its number, NaN when it has none.
+float number_of(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers,
+                std::string_view name) {
+  const FieldValue* v = field_of(row, analyzers, name);
+  const auto* d = v ? std::get_if<double>(v) : nullptr;
+  return d ? static_cast<float>(*d) : std::numeric_limits<float>::quiet_NaN();
 }
 
 }  // namespace
@@ -58,6 +74,10 @@ void GroupsSink::write(const ScoredRow& row, const ImageTiming&) {
   if (const auto taken = capture_time_from_text(row.capture_time)) p.capture_us = taken->instant_us();
   p.quality = row.quality_score;
   p.degraded = degraded_row(row, analyzers_);
+  // Both profiles write these keys (docs/profiles.md): the frames of a group
+  // are compared on them.
+  p.sharpness = number_of(row, analyzers_, "sharpness_score");
+  p.brightness = number_of(row, analyzers_, "mean_brightness");
   photos_.push_back(p);
   names_.push_back(row.filename);
 }

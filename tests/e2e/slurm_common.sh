@@ -14,6 +14,26 @@ export PHOTOSCORE_BIN=$BIN
 # A failed run keeps its scratch folder, for a look.
 e2e_keep_work=1
 
+# A local Slurm needs its tools and root: without one the script fails
+# (never skips). Sets CLUSTER (slurm/local-cluster.sh) and TIMEOUT (a job's
+# seconds in all, SLURM_TEST_TIMEOUT, default 300).
+#   require_local_slurm [MORE_TOOLS...]
+require_local_slurm() {
+  local t
+  for t in sbatch squeue scontrol munged slurmctld slurmd "$@"; do
+    if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$t" ]; then
+      echo "FAIL: $t not installed (scripts/install-deps.sh installs slurm-wlm, munge and util-linux)"
+      exit 1
+    fi
+  done
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "FAIL: starting a local Slurm needs root"
+    exit 1
+  fi
+  CLUSTER=$REPO/slurm/local-cluster.sh
+  TIMEOUT=${SLURM_TEST_TIMEOUT:-300}
+}
+
 # The end of a script: how many checks passed, and its exit status.
 finish() {
   echo "$((checks - failures)) passed, $failures failed"

@@ -17,19 +17,7 @@
 # shellcheck source=tests/e2e/slurm_common.sh
 . "$(dirname "$0")/slurm_common.sh"
 
-for t in sbatch squeue scontrol munged slurmctld slurmd unshare; do
-  if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$t" ]; then
-    echo "FAIL: $t not installed (scripts/install-deps.sh installs slurm-wlm, munge and util-linux)"
-    exit 1
-  fi
-done
-if [ "$(id -u)" -ne 0 ]; then
-  echo "FAIL: starting a local Slurm needs root"
-  exit 1
-fi
-
-CLUSTER=$REPO/slurm/local-cluster.sh
-TIMEOUT=${SLURM_TEST_TIMEOUT:-300}
+require_local_slurm unshare
 A=local-node1
 B=local-node2
 was_running=no

@@ -15,24 +15,12 @@
 #
 # The cluster: started if it is not running, and then stopped again at the end;
 # left alone (running) if it was already running, or when KEEP_CLUSTER=1.
-# Skipped (exit 77) where Slurm or munge is not installed or not root.
+# Fails (never skips) where Slurm or munge is not installed or not root.
 # Each job may take SLURM_TEST_TIMEOUT seconds (default 300) in all.
 # shellcheck source=tests/e2e/slurm_common.sh
 . "$(dirname "$0")/slurm_common.sh"
 
-for t in sbatch squeue scontrol munged slurmctld slurmd; do
-  if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$t" ]; then
-    echo "FAIL: $t not installed (scripts/install-deps.sh installs slurm-wlm and munge)"
-    exit 1
-  fi
-done
-if [ "$(id -u)" -ne 0 ]; then
-  echo "FAIL: starting a local Slurm needs root"
-  exit 1
-fi
-
-CLUSTER=$REPO/slurm/local-cluster.sh
-TIMEOUT=${SLURM_TEST_TIMEOUT:-300}
+require_local_slurm
 was_running=no
 "$CLUSTER" status >/dev/null 2>&1 && was_running=yes
 e2e_cleanup() {

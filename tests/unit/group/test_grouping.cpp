@@ -170,6 +170,49 @@ TEST(Grouping, BestIsNeverTheDegradedFrame) {
   EXPECT_EQ(group_photos(all_bad, settings())[0].best, 1u);
 }
 
+// The frames of a burst of a night sky, as the seed profile scores them
+// (docs/groups.md): every frame is `dark` by its own verdict, and the blurred
+// frame has the highest quality score. Compared with each other, the blurred
+// and the darkened frames are out of the running.
+TEST(Grouping, BestComparesTheFramesOfAGroupWithEachOther) {
+  auto frame = [](std::uint64_t order, int flips, double quality, float sharpness, float brightness) {
+    GroupingPhoto p =
+        photo(order, flipped(kScene, flips), static_cast<std::int64_t>(order) * 3, quality, true);
+    p.sharpness = sharpness;
+    p.brightness = brightness;
+    return p;
+  };
+  const std::vector<GroupingPhoto> night = {
+      frame(0, 0, 0.217, 0.0557f, 0.12f), frame(1, 1, 0.166, 0.0548f, 0.11f),
+      frame(2, 2, 0.280, 0.0004f, 0.13f),  // blurred
+      frame(3, 3, 0.102, 0.0048f, 0.04f),  // darkened to 35 %
+      frame(4, 4, 0.167, 0.0537f, 0.12f),
+  };
+  const auto groups = group_photos(night, settings());
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].best, 0u);
+  // Without the figures the verdicts alone cannot tell them apart: the
+  // highest quality, the blurred frame.
+  std::vector<GroupingPhoto> unknown = night;
+  for (auto& p : unknown) p.sharpness = p.brightness = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(group_photos(unknown, settings())[0].best, 2u);
+
+  // A frame far brighter than the others (1 - b under 0.6 of the median's)
+  // is out too, however good its own verdicts and quality.
+  std::vector<GroupingPhoto> day = {frame(0, 0, 0.50, 0.10f, 0.50f), frame(1, 1, 0.90, 0.10f, 0.95f),
+                                    frame(2, 2, 0.60, 0.09f, 0.52f)};
+  for (auto& p : day) p.degraded = false;
+  EXPECT_EQ(group_photos(day, settings())[0].best, 2u);
+  // Within the thresholds every frame runs: the highest quality wins.
+  day[1].brightness = 0.60f;
+  EXPECT_EQ(group_photos(day, settings())[0].best, 1u);
+  // Out of the running comes before the frame's own verdicts: a frame
+  // under a quarter of the sharpest loses to a frame marked degraded.
+  day[1].sharpness = 0.02f;
+  day[0].degraded = day[2].degraded = true;
+  EXPECT_EQ(group_photos(day, settings())[0].best, 2u);
+}
+
 TEST(Grouping, BestTiesGoToFileOrderAndNaNIsLowest) {
   const std::vector<GroupingPhoto> photos = {
       photo(10, kScene, 0, std::nan("")),

@@ -20,8 +20,8 @@ namespace {
 using test_support::specs;
 using test_support::TempDir;
 
-void set_label(ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name,
-               const std::string& value) {
+void set_field(ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name,
+               const FieldValue& value) {
   for (std::size_t a = 0; a < analyzers.size(); ++a) {
     for (std::size_t f = 0; f < analyzers[a]->fields.size(); ++f) {
       if (analyzers[a]->fields[f].name == name) row.results[a].values[f] = value;
@@ -32,8 +32,8 @@ void set_label(ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers
 ScoredRow row(const std::vector<const AnalyzerSpec*>& analyzers, const std::string& name, const char* hash,
               const char* time, double quality) {
   ScoredRow r = test_support::sample_row(analyzers, name, 640, quality, 1.5, 1.0, "");
-  set_label(r, analyzers, "sharpness_verdict", "sharp");
-  set_label(r, analyzers, "exposure_verdict", "good");
+  set_field(r, analyzers, "sharpness_verdict", "sharp");
+  set_field(r, analyzers, "exposure_verdict", "good");
   r.perceptual_hash = hash;
   r.capture_time = time;
   return r;
@@ -51,16 +51,16 @@ TEST(GroupsSink, DegradedIsBlurryDarkOrClipped) {
   for (const auto& analyzers : {specs({"sharpness", "exposure"}), calibrated()}) {
     ScoredRow r = row(analyzers, "a.jpg", "0000000000000000", "", 0.5);
     EXPECT_FALSE(degraded_row(r, analyzers));
-    set_label(r, analyzers, "exposure_verdict", "bright");
+    set_field(r, analyzers, "exposure_verdict", "bright");
     EXPECT_FALSE(degraded_row(r, analyzers));
     for (const char* bad : {"dark", "clipped"}) {
-      set_label(r, analyzers, "exposure_verdict", bad);
+      set_field(r, analyzers, "exposure_verdict", bad);
       EXPECT_TRUE(degraded_row(r, analyzers)) << bad;
     }
-    set_label(r, analyzers, "exposure_verdict", "good");
-    set_label(r, analyzers, "sharpness_verdict", "soft");
+    set_field(r, analyzers, "exposure_verdict", "good");
+    set_field(r, analyzers, "sharpness_verdict", "soft");
     EXPECT_FALSE(degraded_row(r, analyzers));
-    set_label(r, analyzers, "sharpness_verdict", "blurry");
+    set_field(r, analyzers, "sharpness_verdict", "blurry");
     EXPECT_TRUE(degraded_row(r, analyzers));
   }
 }
@@ -79,7 +79,7 @@ TEST(GroupsSink, OneLinePerGroupInFileOrder) {
   b.filename = "b.jpg";
   b.error = "truncated";
   ScoredRow c = row(analyzers, "c.jpg", "5a5af00f3cc39660", "2024-05-01T12:00:00.5+02:00", 0.9);
-  set_label(c, analyzers, "sharpness_verdict", "blurry");
+  set_field(c, analyzers, "sharpness_verdict", "blurry");
   ScoredRow d = row(analyzers, "d.jpg", "a5a50ff0c33c6996", "2024-05-01T12:00:01.0+02:00", 0.7);
   ScoredRow e = row(analyzers, "e.jpg", "5a5af00f3cc39668", "", 0.4);
   ScoredRow f = row(analyzers, "f.png", "0123456789abcdef", "", 0.6);
@@ -94,6 +94,29 @@ TEST(GroupsSink, OneLinePerGroupInFileOrder) {
   sink.close(RunInfo{});
   std::ifstream in(path);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), expected);
+}
+
+// The frames are compared on the rows' sharpness_score and mean_brightness,
+// in both profiles: a frame far softer or darker than the others is not the
+// best, though its own verdicts say nothing against it.
+TEST(GroupsSink, FramesAreComparedOnTheirSharpnessAndBrightness) {
+  for (const auto& analyzers : {specs({"sharpness", "exposure", "composition"}), calibrated()}) {
+    TempDir dir;
+    GroupsSink sink((dir.path() / "g.jsonl").string(), analyzers, GroupingSettings{});
+    sink.open(RunInfo{});
+    ScoredRow a = row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.0+02:00", 0.5);
+    ScoredRow b = row(analyzers, "b.jpg", "5a5af00f3cc39668", "2024-05-01T12:00:00.3+02:00", 0.9);
+    ScoredRow c = row(analyzers, "c.jpg", "5a5af00f3cc39660", "2024-05-01T12:00:00.6+02:00", 0.8);
+    for (ScoredRow* r : {&a, &b, &c}) {
+      set_field(*r, analyzers, "sharpness_score", 0.1);
+      set_field(*r, analyzers, "mean_brightness", 0.5);
+    }
+    set_field(b, analyzers, "sharpness_score", 0.001);  // blurred next to a and c
+    set_field(c, analyzers, "mean_brightness", 0.15);   // dark next to a and b
+    for (const ScoredRow* r : {&a, &b, &c}) sink.write(*r, ImageTiming{});
+    EXPECT_EQ(sink.text(), R"({"kind":"burst","members":["a.jpg","b.jpg","c.jpg"],"best":"a.jpg"})"
+                           "\n");
+  }
 }
 
 TEST(GroupsSink, RowsWithoutAHashTakeNoPart) {
