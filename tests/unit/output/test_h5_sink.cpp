@@ -22,24 +22,14 @@
 #include "output/row_json.hpp"
 #include "support/sample_rows.hpp"
 #include "support/temp_dir.hpp"
+#include "support/with_source.hpp"
 
 namespace photoscore {
 namespace {
 
 using test_support::specs;
 
-// The JSONL leaves `source` out of every row that is not a camera RAW; the
-// tables keep the column, empty there. This puts it back in JSONL order.
-nlohmann::ordered_json with_source(const std::string& json) {
-  auto j = nlohmann::ordered_json::parse(json);
-  if (j.contains("source")) return j;
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const auto& item : j.items()) {
-    if (item.key() == "path") out["source"] = nullptr;
-    out[item.key()] = item.value();
-  }
-  return out;
-}
+using test_support::with_source;
 
 namespace fs = std::filesystem;
 
