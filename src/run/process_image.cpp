@@ -10,7 +10,6 @@
 #include "image/working_image.hpp"
 #include "output/row_schema.hpp"
 #include "output/utf8.hpp"
-#include "image/clock.hpp"
 #include "run/read_file.hpp"
 
 namespace photoscore {
