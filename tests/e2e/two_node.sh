@@ -99,6 +99,17 @@ EOF
 }
 
 # The plan names both hosts, NP/2 ranks on the first (rank 0 among them).
+# exit_0_as_threads WHAT LOG: the last two_nodes run exited 0 and wrote
+# thread mode's JSONL bytes (LOG.jsonl); else its stderr's end.
+exit_0_as_threads() {
+  if [ "$rc" -eq 0 ] && cmp -s "$work/ref.jsonl" "$2.jsonl"; then
+    pass "$1: exit 0, JSONL byte-identical to thread mode's"
+  else
+    fail "$1: exit $rc, or the JSONL differs"
+    tail -5 "$2.err"
+  fi
+}
+
 plan_on_two_hosts() {  # plan_on_two_hosts NP LOG
   local np=$1 log=$2
   [ "$(grep -c "^rank [0-9]* ($A):" "$log.out")" -eq $((np / 2)) ] &&
@@ -198,12 +209,7 @@ for layout in farm roles; do
   what="$layout -np 6 --leaders on on two nodes"
   log=$work/leaders.$layout
   two_nodes 6 "$log" --layout "$layout" --leaders on --jsonl "$log.jsonl" --h5 "$log.h5" "$in"
-  if [ "$rc" -eq 0 ] && cmp -s "$work/ref.jsonl" "$log.jsonl"; then
-    pass "$what: JSONL byte-identical to thread mode's"
-  else
-    fail "$what: exit $rc, or the JSONL differs"
-    tail -5 "$log.err"
-  fi
+  exit_0_as_threads "$what" "$log"
   if grep -q "^rank 1 ($A): leader" "$log.out" && grep -q "^rank 3 ($B): leader" "$log.out"; then
     pass "$what: a leader on each node (ranks 1 and 3)"
   else
@@ -219,12 +225,7 @@ for layout in farm roles; do
   what="$layout -np 4 --read rank0, $B blind"
   log=$work/blind.$layout.rank0
   two_nodes 4 "$log" --layout "$layout" --read rank0 --jsonl "$log.jsonl" --h5 "$log.h5" "$in"
-  if [ "$rc" -eq 0 ] && cmp -s "$work/ref.jsonl" "$log.jsonl"; then
-    pass "$what: exit 0, JSONL byte-identical to thread mode's"
-  else
-    fail "$what: exit $rc, or the JSONL differs"
-    tail -5 "$log.err"
-  fi
+  exit_0_as_threads "$what" "$log"
 done
 
 # rows_where_blind JSONL: every row is the reference's, or an error row for a
