@@ -9,6 +9,7 @@
 // with intrinsics names its AVX2 function with PHOTOSCORE_AVX2, which is
 // nullptr on other architectures, where the function does not exist.
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace photoscore {
@@ -45,10 +46,12 @@ template <auto f>
 inline constexpr auto kAvx2Build = Avx2Build<f>::kFunction;
 
 // Calls avx2(args...) where use_avx2(), else portable(args...); `avx2` may
-// be nullptr (no AVX2 version here).
+// be nullptr (no AVX2 version here). The test is on avx2's type, not its
+// value: under -fsanitize a function's address compared with nullptr is not
+// a constant expression to GCC, and the sanitizer build would not compile.
 template <auto portable, auto avx2, typename... Args>
 [[gnu::always_inline]] inline decltype(auto) avx2_or_portable(Args&&... args) {
-  if constexpr (avx2 != nullptr) {
+  if constexpr (!std::is_same_v<decltype(avx2), std::nullptr_t>) {
     if (use_avx2()) return avx2(std::forward<Args>(args)...);
   }
   return portable(std::forward<Args>(args)...);
