@@ -365,8 +365,7 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   // The helper's text taken only in the form capture_time_text writes: a
   // helper a hostile file took over could say anything.
   const std::string_view taken(reply.capture_time, strnlen(reply.capture_time, sizeof reply.capture_time));
-  const auto parsed = capture_time_from_text(taken);
-  image.capture_time = parsed ? capture_time_text(*parsed) : std::string();
+  image.capture_time = capture_time_text(capture_time_from_text(taken));
   if (limits.borrow_helper_pixels) {
     image.shared = pixels;  // read where the helper put them, until this thread's next decode
     return;

@@ -79,10 +79,10 @@ FileCaptureTime file_capture_time(std::span<const std::uint8_t> file) {
 #pragma GCC diagnostic pop
     // The bytes are read where they lie (a MemIo over them, not a copy).
     image->readMetadata();
-    found.read = true;
+    found.has_exif = !image->exifData().empty();
     found.time = capture_time_in(image->exifData());
   } catch (...) {
-    // A format Exiv2 does not know, or a file it cannot read.
+    // A format Exiv2 does not know, or a file it cannot read: no Exif.
   }
   return found;
 }

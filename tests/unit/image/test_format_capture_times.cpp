@@ -65,19 +65,22 @@ TEST(FormatCaptureTimes, EachDecoderReadsItsFormatsTime) {
 
 TEST(FormatCaptureTimes, ExivReadsTheWholeFile) {
   const FileCaptureTime tiff = file_capture_time(fixture("taken.tiff"));
-  EXPECT_TRUE(tiff.read);
+  EXPECT_TRUE(tiff.has_exif);
   ASSERT_TRUE(tiff.time);
   EXPECT_EQ(capture_time_text(*tiff.time), "2024-05-01T12:34:56.78+02:00");
   const FileCaptureTime none = file_capture_time(fixture("none.dng"));
-  EXPECT_TRUE(none.read);
+  EXPECT_TRUE(none.has_exif);  // IFD0's Make, Model, ...
   EXPECT_FALSE(none.time);
   const Bytes garbage(4096, 0x5a);
-  EXPECT_FALSE(file_capture_time(garbage).read);
-  EXPECT_FALSE(file_capture_time({}).read);
+  EXPECT_FALSE(file_capture_time(garbage).has_exif);
+  EXPECT_FALSE(file_capture_time({}).has_exif);
+  // Exiv2 0.27 opens an ISO-BMFF file (HEIC here, a CR3 alike) as a
+  // QuickTime movie: no Exif, whatever the file holds.
+  EXPECT_FALSE(file_capture_time(fixture("taken.heic")).has_exif);
 }
 
-// LibRaw's timestamp stands in only where Exiv2 cannot read the file at
-// all; it is the camera's clock through mktime, given back by localtime.
+// LibRaw's timestamp stands in only where Exiv2 finds no Exif in the file
+// at all; it is the camera's clock through mktime, given back by localtime.
 TEST(FormatCaptureTimes, LibRawsTimestampIsTheFallback) {
   std::tm clock{};
   clock.tm_year = 2021 - 1900;
@@ -92,6 +95,8 @@ TEST(FormatCaptureTimes, LibRawsTimestampIsTheFallback) {
   const Bytes unknown(4096, 0x5a);
   EXPECT_EQ(capture_time_text(raw_capture_time(unknown, libraw)), "2021-07-04T05:06:07");
   EXPECT_FALSE(raw_capture_time(unknown, 0));
+  // An ISO-BMFF RAW (CR3) as Exiv2 0.27 sees one: LibRaw's time.
+  EXPECT_EQ(capture_time_text(raw_capture_time(fixture("taken.heic"), libraw)), "2021-07-04T05:06:07");
   // Exiv2's reading wins, with its fraction and offset, and so does its
   // finding no time in a file it reads.
   EXPECT_EQ(capture_time_text(raw_capture_time(fixture("taken.dng"), libraw)),
