@@ -130,6 +130,10 @@ std::string capture_time_text(const CaptureTime& t) {
   return out;
 }
 
+std::string capture_time_text(const std::optional<CaptureTime>& t) {
+  return t ? capture_time_text(*t) : std::string();
+}
+
 std::optional<CaptureTime> capture_time_from_text(std::string_view text) {
   if (text.size() < 19) return std::nullopt;
   const auto local = parse_date_time(text.substr(0, 19), '-', 'T');

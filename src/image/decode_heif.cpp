@@ -16,6 +16,7 @@
 #include "image/big_buffer.hpp"
 #include "image/codec.hpp"
 #include "image/decode.hpp"
+#include "image/heif_capture_time.hpp"
 #include "image/heif_layout.hpp"
 
 namespace photoscore {
@@ -103,6 +104,9 @@ void decode_heif_into(std::span<const std::uint8_t> bytes, const DecodeLimits& l
     std::memcpy(pixels + row * static_cast<std::size_t>(y),
                 plane + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y), row);
   }
+  // Read here, where the photo is decoded (a decoder helper), and sent back
+  // with the pixels.
+  image.capture_time = capture_time_text(heif_capture_time(handle.get()));
 }
 
 namespace {

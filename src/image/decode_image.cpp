@@ -42,6 +42,7 @@ RgbImage decode_image(std::span<const std::uint8_t> bytes, const DecodeLimits& l
 void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, const DecodeLimits& limits,
                     RgbImage& image) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
+  image.capture_time.clear();
   image.shared = nullptr;
   const Codec& codec = codec_or_refuse(format);
   if (codec.decode_into) return codec.decode_into(bytes, limits, image);
@@ -53,6 +54,7 @@ void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, con
     image.height = fresh.height;
     image.rgb.assign(fresh.rgb.begin(), fresh.rgb.end());
     image.source = std::move(fresh.source);
+    image.capture_time = std::move(fresh.capture_time);
   } else {
     image = std::move(fresh);
   }
@@ -61,6 +63,7 @@ void decode_as_into(ImageFormat format, std::span<const std::uint8_t> bytes, con
 void decode_image_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits, RgbImage& image,
                        const RowsDone* rows_done) {
   image.source.clear();  // the buffer may hold the previous photo's, a RAW's
+  image.capture_time.clear();
   image.shared = nullptr;
   if (!bytes.empty() && in_helper(bytes)) return decode_in_helper(bytes, limits, image);
   clear_raw_readings();

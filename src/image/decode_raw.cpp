@@ -8,6 +8,7 @@
 
 #include "image/big_buffer.hpp"
 #include "image/camera_raw.hpp"
+#include "image/capture_time.hpp"
 #include "image/codec.hpp"
 #include "image/decode.hpp"
 
@@ -84,6 +85,32 @@ void demosaic(LibRaw& raw, TrackedBuffer& stream, const int& data_errors, const 
   image.source = "demosaiced";
 }
 
+// The embedded JPEG preview into `image`; false when there is none to be
+// had after all (the sensor data is demosaiced instead).
+bool decode_preview(LibRaw& raw, TrackedBuffer& stream, const RawPlan& plan, const DecodeLimits& limits,
+                    RgbImage& image) {
+  if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) > limits.max_pixels) {
+    throw DecodeError("RAW preview of " + std::to_string(plan.width) + "x" + std::to_string(plan.height) +
+                      " exceeds the pixel limit");
+  }
+  stream.watch();
+  if (raw.unpack_thumb() != LIBRAW_SUCCESS || stream.ran_out() ||
+      raw.imgdata.thumbnail.tformat != LIBRAW_THUMBNAIL_JPEG) {
+    return false;
+  }
+  const auto& thumb = raw.imgdata.thumbnail;
+  try {
+    decode_jpeg_into(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
+                               static_cast<std::size_t>(thumb.tlength)),
+                     limits, image);
+    image.source = "embedded preview";
+    return true;
+  } catch (const DecodeError&) {
+    // A damaged preview does not make the sensor data unusable.
+    return false;
+  }
+}
+
 }  // namespace
 
 bool is_camera_raw(std::span<const std::uint8_t> bytes) {
@@ -111,28 +138,12 @@ void decode_raw_into(std::span<const std::uint8_t> bytes, const DecodeLimits& li
                 plan.decoder_bytes +
                     3ull * static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height),
                 limits);
-  if (plan.use_preview) {
-    if (static_cast<std::uint64_t>(plan.width) * static_cast<std::uint64_t>(plan.height) >
-        limits.max_pixels) {
-      throw DecodeError("RAW preview of " + std::to_string(plan.width) + "x" + std::to_string(plan.height) +
-                        " exceeds the pixel limit");
-    }
-    stream.watch();
-    if (raw->unpack_thumb() == LIBRAW_SUCCESS && !stream.ran_out() &&
-        raw->imgdata.thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG) {
-      const auto& thumb = raw->imgdata.thumbnail;
-      try {
-        decode_jpeg_into(std::span(reinterpret_cast<const std::uint8_t*>(thumb.thumb),
-                                   static_cast<std::size_t>(thumb.tlength)),
-                         limits, image);
-        image.source = "embedded preview";
-        return;
-      } catch (const DecodeError&) {
-        // A damaged preview does not make the sensor data unusable.
-      }
-    }
+  if (!plan.use_preview || !decode_preview(*raw, stream, plan, limits, image)) {
+    demosaic(*raw, stream, data_errors, limits, image);
   }
-  demosaic(*raw, stream, data_errors, limits, image);
+  // Read here, where the photo is decoded (a decoder helper), and sent back
+  // with the pixels.
+  image.capture_time = capture_time_text(raw_capture_time(bytes, raw->imgdata.other.timestamp));
 }
 
 // LibRaw's identify, and the plan decoding will follow (plan_raw, with its

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "image/capture_time.hpp"
 #include "image/data_proof.hpp"
 #include "image/decode.hpp"
 
@@ -414,7 +415,11 @@ RgbImage decode_tiff(std::span<const std::uint8_t> bytes, const DecodeLimits& li
                            : read_through_rgba(tif.get(), width, height);
   std::uint16_t orientation = ORIENTATION_TOPLEFT;
   TIFFGetField(tif.get(), TIFFTAG_ORIENTATION, &orientation);
-  return apply_orientation(std::move(stored), orientation);
+  RgbImage image = apply_orientation(std::move(stored), orientation);
+  // Exiv2 reads the TIFF's Exif IFD from the same bytes, here where the
+  // photo is decoded (a decoder helper), and it travels with the pixels.
+  image.capture_time = capture_time_text(file_capture_time(bytes).time);
+  return image;
 }
 
 }  // namespace photoscore

@@ -159,6 +159,7 @@ Reply decode(const Request& request, SharedMapping& shared) {
   reply.height = image.height;
   reply.output_bytes = image.pixels() * 3;
   copy_text(reply.source, sizeof reply.source, image.source);
+  copy_text(reply.capture_time, sizeof reply.capture_time, image.capture_time);
   if (!image.shared) {  // a decoder that writes its own buffer: copied over
     std::uint8_t* out = shared.map(kSharedFd, at + reply.output_bytes);
     if (!out) {

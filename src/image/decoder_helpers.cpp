@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "image/big_buffer.hpp"
+#include "image/capture_time.hpp"
 #include "image/clock.hpp"
 #include "image/codec.hpp"
 #include "image/decoder_protocol.hpp"
@@ -361,6 +362,10 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
   image.width = reply.width;
   image.height = reply.height;
   image.source.assign(reply.source, strnlen(reply.source, sizeof reply.source));
+  // The helper's text taken only in the form capture_time_text writes: a
+  // helper a hostile file took over could say anything.
+  const std::string_view taken(reply.capture_time, strnlen(reply.capture_time, sizeof reply.capture_time));
+  image.capture_time = capture_time_text(capture_time_from_text(taken));
   if (limits.borrow_helper_pixels) {
     image.shared = pixels;  // read where the helper put them, until this thread's next decode
     return;

@@ -70,6 +70,7 @@ struct Reply {
   std::uint64_t raw_digest = 0;
   double cpu_seconds = 0.0;  // the helper's own, so far (user and system)
   char source[32] = {};      // RgbImage::source
+  char capture_time[40] = {};  // RgbImage::capture_time, read where the photo was decoded
   char message[400] = {};    // Error: the one-line reason
 };
 

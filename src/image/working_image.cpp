@@ -132,6 +132,7 @@ void decode_working_image(std::span<const std::uint8_t> bytes, const DecodeLimit
     std::swap(out.rgb, full.rgb);
   }
   out.source = full.source;
+  out.capture_time = full.capture_time;
   out.scaled.source_width = source_width;
   out.scaled.source_height = source_height;
   out.scaled.factor = factor;

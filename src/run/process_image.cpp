@@ -25,10 +25,9 @@ void decode_into(std::span<const std::uint8_t> bytes, const DecodeLimits& limits
   } else {
     decode_image_into(bytes, limits, image, rows_done);
   }
-  // A JPEG's Exif from the bytes in memory (the decoders that run in helper
-  // processes, RAW, HEIF and TIFF, do not give one yet: docs/groups.md).
-  const auto taken = jpeg_capture_time(bytes);
-  image.capture_time = taken ? capture_time_text(*taken) : std::string();
+  // A JPEG's Exif from the bytes in memory; the decoders of TIFF, HEIF and
+  // camera RAW read their own where they run (a decoder helper) and set it.
+  if (image.capture_time.empty()) image.capture_time = capture_time_text(jpeg_capture_time(bytes));
 }
 
 }  // namespace

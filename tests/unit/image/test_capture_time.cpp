@@ -160,6 +160,27 @@ TEST(CaptureTime, ExivReadsTheOriginalTime) {
   EXPECT_FALSE(exif_capture_time(exif_block({{0x9003, "    :  :     :  :  "}})));
 }
 
+// TIFF/EP (ISO 12234-2), which some camera RAWs follow, puts
+// DateTimeOriginal in IFD0 itself: read there when the Exif IFD has none.
+TEST(CaptureTime, ExivReadsTiffEpsDateTimeOriginalInIfd0) {
+  const std::string date = "2019:08:07 06:05:04";
+  Tiff t;
+  t.bytes = {'I', 'I'};
+  t.u16(42);
+  t.u32(8);
+  t.u16(1);  // IFD0 at 8: DateTimeOriginal only, its value at 26
+  t.u16(0x9003);
+  t.u16(2);  // ASCII
+  t.u32(static_cast<std::uint32_t>(date.size() + 1));
+  t.u32(8 + 2 + 12 + 4);
+  t.u32(0);
+  t.bytes.insert(t.bytes.end(), date.begin(), date.end());
+  t.bytes.push_back(0);
+  const auto t_ep = exif_capture_time(t.bytes);
+  ASSERT_TRUE(t_ep);
+  EXPECT_EQ(capture_time_text(*t_ep), "2019-08-07T06:05:04");
+}
+
 TEST(CaptureTime, HostileBlocksGiveNoTimeAndNoTrouble) {
   const std::vector<std::uint8_t> good = exif_block(kFullTags);
   // Every truncation, and blocks with random bytes overwritten.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/perceptual_hash.hpp"
@@ -16,6 +17,7 @@
 #include "analyzers/registry.hpp"
 #include "image/capture_time.hpp"
 #include "image/decode.hpp"
+#include "image/decoder_helpers.hpp"
 #include "output/csv_sink.hpp"
 #include "output/row_codec.hpp"
 #include "output/row_from_json.hpp"
@@ -160,6 +162,40 @@ TEST(GroupingColumns, ComputedOnTheScoringPath) {
   ASSERT_TRUE(plain.ok);
   EXPECT_EQ(plain.perceptual_hash, timed.perceptual_hash);
   EXPECT_EQ(plain.capture_time, "");
+}
+
+// TIFF, camera RAW and HEIF: the time read in the decoder helper that
+// decoded the photo (tests/data/capture_times, stamped by exiftool: see
+// tests/tools/make_capture_times.py) reaches the outcome, in the seed
+// profile (full decode) and the calibrated one (working image).
+TEST(GroupingColumns, ComputedOnTheScoringPathForTheIsolatedFormats) {
+  DecoderHelperSettings settings;
+  settings.enabled = true;
+  settings.program = PHOTOSCORE_BINARY;
+  settings.seconds = 30;
+  configure_decoder_helpers(settings);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"taken.tiff", "2024-05-01T12:34:56.78+02:00"},
+      {"taken.dng", "2023-11-05T07:08:09.125-05:00"},
+      {"none.dng", ""},
+      {"taken.heic", "2022-02-28T23:59:59.5+09:30"},
+      {"none.heic", ""},
+  };
+  ImageScorer scorer(specs({"sharpness", "exposure", "composition"}), 1);
+  for (const bool calibrated : {false, true}) {
+    DecodeLimits limits;
+    limits.working_resolution = calibrated;
+    for (const auto& [name, taken] : cases) {
+      std::ifstream in(std::string(PHOTOSCORE_TEST_DATA) + "/capture_times/" + name, std::ios::binary);
+      const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                                            std::istreambuf_iterator<char>()};
+      const ImageOutcome outcome = process_image(bytes, scorer, limits);
+      ASSERT_TRUE(outcome.ok) << name << ": " << outcome.error;
+      EXPECT_EQ(outcome.capture_time, taken) << name << (calibrated ? " (calibrated)" : "");
+    }
+  }
+  end_decoder_helper();
+  configure_decoder_helpers({});
 }
 
 }  // namespace
