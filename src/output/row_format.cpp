@@ -83,6 +83,7 @@ std::string encode_format_plan(const FormatPlan& plan) {
   put(out, static_cast<std::uint8_t>(plan.per_photo));
   put(out, plan.row_offset);
   put(out, plan.started_ns);
+  put(out, static_cast<std::uint8_t>(plan.grouping));
   return out;
 }
 
@@ -105,16 +106,20 @@ FormatPlan decode_format_plan(const std::string& bytes) {
   plan.per_photo = get<std::uint8_t>(bytes, at) != 0;
   plan.row_offset = get<std::int64_t>(bytes, at);
   plan.started_ns = get<std::int64_t>(bytes, at);
+  plan.grouping = get<std::uint8_t>(bytes, at) != 0;
   if (at != bytes.size()) throw std::runtime_error("malformed format plan");
   return plan;
 }
 
 FormatPlan plan_of(const std::vector<RowFormat>& formats, const FormatContext& context) {
-  return {formats, context.widths, context.style, context.per_photo, context.row_offset, context.started_ns};
+  return {formats,           context.widths,     context.style,
+          context.per_photo, context.row_offset, context.started_ns,
+          context.grouping};
 }
 
 FormatContext context_of(const FormatPlan& plan, std::vector<const AnalyzerSpec*> analyzers) {
-  return {std::move(analyzers), plan.widths, plan.style, plan.per_photo, plan.row_offset, plan.started_ns};
+  return {std::move(analyzers), plan.widths,     plan.style,   plan.per_photo,
+          plan.row_offset,      plan.started_ns, plan.grouping};
 }
 
 }  // namespace photoscore

@@ -54,6 +54,9 @@ struct FormatContext {
   // When the run began (realtime clock, ns): a photo changed since may have
   // been read before or after the change (the JSONL's .meta says so).
   std::int64_t started_ns = 0;
+  // The run groups (--groups): the JSONL and /scores have the grouping
+  // schema's columns (RowSchema(analyzers, true)), on every rank alike.
+  bool grouping = false;
 };
 
 class RowFormatter {
@@ -87,6 +90,7 @@ struct FormatPlan {
   bool per_photo = false;
   std::int64_t row_offset = 0;
   std::int64_t started_ns = 0;
+  bool grouping = false;
 };
 std::string encode_format_plan(const FormatPlan& plan);
 FormatPlan decode_format_plan(const std::string& bytes);
