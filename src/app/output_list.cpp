@@ -31,7 +31,7 @@ std::unique_ptr<RowSink> jsonl_sink(const SinkInputs& in) {
 }
 
 std::unique_ptr<RowSink> groups_sink(const SinkInputs& in) {
-  return std::make_unique<GroupsSink>(in.options.groups.file, in.grouping);
+  return std::make_unique<GroupsSink>(in.options.groups.file, in.job.format, in.grouping);
 }
 
 std::unique_ptr<RowSink> link_sink(const SinkInputs& in) {

@@ -7,6 +7,11 @@
 // rows of a resumed run first) and at close writes the file whole under a
 // temporary name; the other sinks that show groups read the same
 // RunGrouping. Error rows and rows without a hash take no part.
+//
+// A formatting sink (RowFormat::Grouping): where a row is scored, it becomes
+// the 34 bytes the grouping reads (hash, capture time, quality, sharpness,
+// brightness, degraded) and its filename, so rank 0 is not sent whole rows
+// for it.
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,13 +21,13 @@
 
 namespace photoscore {
 
-class GroupsSink final : public RowSink {
+class GroupsSink final : public FormattingSink {
  public:
-  GroupsSink(std::string path, std::shared_ptr<RunGrouping> grouping);
-  // With a grouping of its own (tests, one-off uses).
+  GroupsSink(std::string path, const FormatContext& context, std::shared_ptr<RunGrouping> grouping);
+  // With the default context and a grouping of its own (tests, one-off uses).
   GroupsSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, GroupingSettings settings);
   void open(const RunInfo& info) override;
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view bytes, std::int64_t rows) override;
   void close(const RunInfo& info) override;
 
   // The file's text for the rows written so far (close() writes it).
@@ -32,5 +37,9 @@ class GroupsSink final : public RowSink {
   std::string path_;
   std::shared_ptr<RunGrouping> grouping_;
 };
+
+// A row as the grouping reads it: one byte (1: it takes part), then for
+// those that do the GroupingPhoto's fields and the filename.
+std::unique_ptr<RowFormatter> make_grouping_formatter(const FormatContext& context);
 
 }  // namespace photoscore

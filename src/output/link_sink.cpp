@@ -42,6 +42,7 @@ LinkSink::LinkSink(std::string dir, std::FILE* messages, std::shared_ptr<const R
 void LinkSink::open(const RunInfo&) {
   linked_ = 0;
   refused_ = 0;
+  paths_.clear();
   warnings_.reset();
 }
 
@@ -49,6 +50,8 @@ std::string LinkSink::link_name(const std::string& filename) { return photoscore
 
 void LinkSink::write(const ScoredRow& row, const ImageTiming&) {
   if (grouping_) {
+    // The grouping keeps no paths: the members' links are made from these.
+    paths_.push_back(row.path);
     // An earlier run's link to this photo among the groups' other members:
     // this run's grouping makes it again at close if it still is one.
     std::error_code ec;
@@ -107,7 +110,8 @@ void LinkSink::close(const RunInfo&) {
   if (grouping_) {
     for (const PhotoGroup& g : grouping_->groups()) {
       for (const std::uint64_t m : g.members) {
-        if (m != g.best) make_link(kNotBest, grouping_->filename(m), grouping_->path(m));
+        if (m != g.best && m < paths_.size())
+          make_link(kNotBest, grouping_->filename(m), paths_[static_cast<std::size_t>(m)]);
       }
     }
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "output/row_sink.hpp"
 #include "output/run_grouping.hpp"
@@ -51,6 +52,7 @@ class LinkSink final : public RowSink {
   std::string dir_;
   std::FILE* messages_;
   std::shared_ptr<const RunGrouping> grouping_;  // null: the run does not group
+  std::vector<std::string> paths_;               // with grouping_: every row's path, in file order
   std::int64_t linked_ = 0;
   std::int64_t refused_ = 0;
   std::string first_refused_;

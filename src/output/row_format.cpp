@@ -7,6 +7,7 @@
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
+#include "output/groups_sink.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
@@ -57,6 +58,8 @@ std::unique_ptr<RowFormatter> make_row_formatter(RowFormat format, const FormatC
       return make_count_formatter();
     case RowFormat::Row:
       return std::make_unique<RowFormatterOfRows>();
+    case RowFormat::Grouping:
+      return make_grouping_formatter(context);
   }
   throw std::logic_error("no formatter for row format " + std::to_string(static_cast<int>(format)));
 }
@@ -94,7 +97,7 @@ FormatPlan decode_format_plan(const std::string& bytes) {
   if (n > 64) throw std::runtime_error("malformed format plan");
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto f = get<std::uint8_t>(bytes, at);
-    if (f < static_cast<std::uint8_t>(RowFormat::Jsonl) || f > static_cast<std::uint8_t>(RowFormat::Row))
+    if (f < static_cast<std::uint8_t>(RowFormat::Jsonl) || f > static_cast<std::uint8_t>(kLastRowFormat))
       throw std::runtime_error("malformed format plan");
     plan.formats.push_back(static_cast<RowFormat>(f));
   }

@@ -29,7 +29,9 @@ enum class RowFormat : std::uint8_t {
   Status,     // one byte: 1 for an ok row, 0 for an error row
   Count,      // nothing: the sink only counts rows
   Row,        // the whole row and its timings (row_codec.hpp), for sinks that act on rows
+  Grouping,   // what the run's grouping reads of a row (groups_sink.hpp): hash, time, scores, filename
 };
+inline constexpr RowFormat kLastRowFormat = RowFormat::Grouping;
 
 // Byte lengths that fixed-size records need and only the run knows: the
 // longest file name and path of the run's files (as UTF-8, see as_utf8) and

@@ -50,33 +50,43 @@ bool degraded_row(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& 
 RunGrouping::RunGrouping(std::vector<const AnalyzerSpec*> analyzers, GroupingSettings settings)
     : analyzers_(std::move(analyzers)), settings_(settings) {}
 
+std::optional<GroupingPhoto> RunGrouping::photo_of(const ScoredRow& row,
+                                                   const std::vector<const AnalyzerSpec*>& analyzers) {
+  if (!row.ok) return std::nullopt;
+  const auto hash = hash_from_text(row.perceptual_hash);
+  if (!hash) return std::nullopt;
+  GroupingPhoto p;
+  p.hash = *hash;
+  if (const auto taken = capture_time_from_text(row.capture_time)) p.capture_us = taken->instant_us();
+  p.quality = row.quality_score;
+  p.degraded = degraded_row(row, analyzers);
+  // Both profiles write these keys (docs/profiles.md): the frames of a group
+  // are compared on them.
+  p.sharpness = number_of(row, analyzers, "sharpness_score");
+  p.brightness = number_of(row, analyzers, "mean_brightness");
+  return p;
+}
+
 void RunGrouping::clear() {
   rows_ = 0;
   photos_.clear();
   names_.clear();
-  paths_.clear();
   groups_.clear();
   current_ = false;
 }
 
 void RunGrouping::add(const ScoredRow& row) {
-  const std::uint64_t order = rows_++;
-  if (!row.ok) return;
-  const auto hash = hash_from_text(row.perceptual_hash);
-  if (!hash) return;
-  GroupingPhoto p;
-  p.order = order;
-  p.hash = *hash;
-  if (const auto taken = capture_time_from_text(row.capture_time)) p.capture_us = taken->instant_us();
-  p.quality = row.quality_score;
-  p.degraded = degraded_row(row, analyzers_);
-  // Both profiles write these keys (docs/profiles.md): the frames of a group
-  // are compared on them.
-  p.sharpness = number_of(row, analyzers_, "sharpness_score");
-  p.brightness = number_of(row, analyzers_, "mean_brightness");
-  photos_.push_back(p);
-  names_.push_back(row.filename);
-  paths_.push_back(row.path);
+  if (auto p = photo_of(row, analyzers_)) {
+    add_photo(*p, row.filename);
+  } else {
+    skip();
+  }
+}
+
+void RunGrouping::add_photo(GroupingPhoto photo, std::string filename) {
+  photo.order = rows_++;
+  photos_.push_back(photo);
+  names_.push_back(std::move(filename));
   current_ = false;
 }
 
@@ -109,7 +119,5 @@ std::size_t RunGrouping::index_of(std::uint64_t order) const {
 }
 
 const std::string& RunGrouping::filename(std::uint64_t order) const { return names_[index_of(order)]; }
-
-const std::string& RunGrouping::path(std::uint64_t order) const { return paths_[index_of(order)]; }
 
 }  // namespace photoscore

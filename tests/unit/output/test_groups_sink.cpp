@@ -125,6 +125,29 @@ TEST(GroupsSink, FramesAreComparedOnTheirSharpnessAndBrightness) {
   }
 }
 
+// What travels from the rank that scored a row: a byte for a row that takes
+// no part, the grouping's fields and the filename for one that does; bytes
+// cut short are refused, not read past.
+TEST(GroupsSink, RowsTravelAsTheGroupingsFields) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  const auto formatter = make_row_formatter(RowFormat::Grouping, default_context(analyzers));
+  ScoredRow error_row;
+  error_row.filename = "b.jpg";
+  std::string bytes;
+  formatter->format(error_row, ImageTiming{}, 0, bytes);
+  EXPECT_EQ(bytes, std::string(1, '\0'));
+  formatter->format(row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.5Z", 0.5), ImageTiming{},
+                    1, bytes);
+  // One byte, 8 of hash, 8 of time, 8 of quality, 4 and 4 of sharpness and
+  // brightness, 1 degraded, then the filename (a 4-byte length and 5 bytes).
+  EXPECT_EQ(bytes.size(), 1u + 1 + 8 + 8 + 8 + 4 + 4 + 1 + 4 + 5);
+  TempDir dir;
+  GroupsSink sink((dir.path() / "g.jsonl").string(), analyzers, GroupingSettings{});
+  sink.open(RunInfo{});
+  EXPECT_THROW(sink.append(std::string_view(bytes).substr(0, bytes.size() - 1), 2), std::runtime_error);
+  EXPECT_THROW(sink.append(bytes, 1), std::runtime_error);  // a row's bytes left over
+}
+
 TEST(GroupsSink, RowsWithoutAHashTakeNoPart) {
   const auto analyzers = specs({"sharpness"});
   TempDir dir;
@@ -154,7 +177,8 @@ TEST(GroupsSink, OneGroupingShownByTheOtherSinks) {
   SinkSet sinks;
   sinks.add(std::make_unique<SummaryJsonSink>((dir.path() / "s.json").string(), grouping));
   sinks.add(std::make_unique<LinkSink>(links.string(), nullptr, grouping));
-  sinks.add(std::make_unique<GroupsSink>((dir.path() / "g.jsonl").string(), grouping));
+  sinks.add(
+      std::make_unique<GroupsSink>((dir.path() / "g.jsonl").string(), default_context(analyzers), grouping));
   std::filesystem::create_symlink(dir.path() / "a.jpg", links / LinkSink::kNotBest / "a.jpg");
   ScoredRow a = row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.0+02:00", 0.5);
   ScoredRow b = row(analyzers, "b.jpg", "5a5af00f3cc39660", "2024-05-01T12:00:00.5+02:00", 0.9);

@@ -11,7 +11,7 @@ namespace {
 
 TEST(FormatPlan, TravelsAsBytes) {
   FormatPlan plan;
-  plan.formats = {RowFormat::H5, RowFormat::Jsonl, RowFormat::Row};
+  plan.formats = {RowFormat::H5, RowFormat::Jsonl, RowFormat::Grouping, RowFormat::Row};
   plan.widths = {17, 300, 5};
   plan.style.unicode = true;
   plan.per_photo = true;
