@@ -61,6 +61,10 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   info.maybe_above = job.policy.maybe_above;
   if (!options.shard.empty()) info.shard = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   info.slurm_job_id = slurm_job_id();
+  info.groups = options.groups.file;
+  info.burst_gap = options.groups.burst_gap;
+  info.burst_distance = options.groups.burst_distance;
+  info.duplicate_distance = options.groups.duplicate_distance;
   add_machine_provenance(info);
   return job;
 }
@@ -130,9 +134,14 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
   context.started_ns = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+  context.grouping = !options.groups.file.empty();
 
   auto sinks = std::make_unique<SinkSet>();
-  const SinkInputs inputs{options, job, jsonl_keep};
+  std::shared_ptr<RunGrouping> grouping;
+  if (context.grouping) {
+    grouping = std::make_shared<RunGrouping>(job.policy.analyzers, grouping_settings(options.groups));
+  }
+  const SinkInputs inputs{options, job, jsonl_keep, grouping};
   for (const OutputEntry& output : all_outputs()) {
     if (asked_for(output, options)) sinks->add(output.make(inputs));
   }
@@ -145,7 +154,7 @@ std::unique_ptr<SinkSet> make_sinks(const Options& options, Job& job, const std:
     if (err_terminal) sinks->add(progress->eraser(per_photo && out_terminal));
   }
   sinks->add(std::make_unique<ErrorLog>(stderr));
-  sinks->add(std::make_unique<Dashboard>(stdout, context, options.jsonl, options.h5));
+  sinks->add(std::make_unique<Dashboard>(stdout, context, options.jsonl, options.h5, grouping));
   if (progress) sinks->add(std::move(progress));
   job.formats = sinks->formats();
   return sinks;

@@ -224,6 +224,7 @@ ParseResult parse_options(int argc, char** argv) {
   }
   // --- end calibrated profile ---
   add_act_options(app, o.act);  // progress, acting on verdicts, plain output
+  add_group_options(app, o.groups);  // bursts and near-duplicates
   app.set_version_flag("-V,--version", std::string("photoscore ") + PHOTOSCORE_VERSION + " (" + PHOTOSCORE_GIT_HASH + ")");
 
   try {
@@ -390,6 +391,7 @@ std::string scoring_options(const Options& o, const MergePolicy& policy) {
   line += std::string(" recursive=") + (o.recursive ? "1" : "0");
   line += " shard=" + (o.shard.empty() ? std::string("all") : std::to_string(o.shard_index) + "/" +
                                                                      std::to_string(o.shard_count));
+  if (!o.groups.file.empty()) line += std::string(" ") + kGroupingColumns;
   return line;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/act_options.hpp"
+#include "app/group_options.hpp"
 #include "image/decode.hpp"
 #include "merge/merge_scores.hpp"
 #include "record/run_mode.hpp"
@@ -44,6 +45,7 @@ struct Options {
   bool list = false;       // --list: report what would be scored, score nothing
   std::string profile = "seed";  // --profile, see analyzers/profile.hpp
   ActOptions act;                // progress, --link-into, --xmp, --report, --summary-json, --plain, --color
+  GroupOptions groups;           // --groups FILE and its thresholds
   // Not an option: set at start-up when an MPI launcher (mpirun, srun)
   // started the process, whose terminal is then not a person's.
   bool under_launcher = false;
@@ -82,9 +84,13 @@ constexpr double kMaxDecodeTimeout = 86400.0;
 constexpr long long kMaxShards = 1000000;
 
 // What the scores depend on, as one line of NAME=VALUE words: profile,
-// analyzers, weights, thresholds, --max-megapixels, --recursive, --shard.
-// Recorded beside the JSONL (NAME.meta) and in /run; --resume refuses to
-// add rows to a JSONL scored with another one.
+// analyzers, weights, thresholds, --max-megapixels, --recursive, --shard,
+// and kGroupingColumns when the rows have the grouping schema's columns
+// (--groups). Recorded beside the JSONL (NAME.meta) and in /run; --resume
+// refuses to add rows to a JSONL scored with another one.
 std::string scoring_options(const Options& options, const MergePolicy& policy);
+// The word a grouping run's rows add (a run without --groups writes the
+// line it always did).
+inline constexpr const char* kGroupingColumns = "columns=grouping";
 
 }  // namespace photoscore

@@ -30,7 +30,7 @@ struct Output {
 constexpr const char* kMadeAgain = "makes it again from the kept rows and the new";
 
 std::string on_resume(std::string_view flag) {
-  if (flag == "--report" || flag == "--summary-json") return kMadeAgain;
+  if (flag == "--report" || flag == "--summary-json" || flag == "--groups") return kMadeAgain;
   return Output{}.on_resume;
 }
 
@@ -235,8 +235,9 @@ PreparedOutputs prepare_outputs(const Options& options, Job& job, std::vector<In
   job.info.files = static_cast<std::int64_t>(files.size());
   job.info.scoring_options = scoring_options(options, job.policy);
   if (options.resume) {
-    ResumePoint point = find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers),
-                                          job.info.scoring_options, job.policy);
+    ResumePoint point =
+        find_resume_point(options.jsonl, files, RowSchema(job.policy.analyzers, !options.groups.file.empty()),
+                          job.info.scoring_options, job.policy);
     for (const std::string& note : point.notes) std::fprintf(stderr, "photoscore: %s\n", note.c_str());
     files.erase(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(point.rows.size()));
     // Progress counts the photos this run scores: the kept ones are done.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "output/csv_sink.hpp"
+#include "output/groups_sink.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
 #include "output/link_sink.hpp"
@@ -18,7 +19,7 @@ namespace photoscore {
 namespace {
 
 std::unique_ptr<RowSink> h5_sink(const SinkInputs& in) {
-  return std::make_unique<H5Sink>(in.options.h5, in.job.format);
+  return std::make_unique<H5Sink>(in.options.h5, in.job.format, in.grouping);
 }
 
 std::unique_ptr<RowSink> csv_sink(const SinkInputs& in) {
@@ -29,8 +30,12 @@ std::unique_ptr<RowSink> jsonl_sink(const SinkInputs& in) {
   return std::make_unique<JsonlSink>(in.options.jsonl, in.job.format, in.jsonl_keep);
 }
 
+std::unique_ptr<RowSink> groups_sink(const SinkInputs& in) {
+  return std::make_unique<GroupsSink>(in.options.groups.file, in.job.format, in.grouping);
+}
+
 std::unique_ptr<RowSink> link_sink(const SinkInputs& in) {
-  return std::make_unique<LinkSink>(in.options.act.link_into, stderr);
+  return std::make_unique<LinkSink>(in.options.act.link_into, stderr, in.grouping);
 }
 
 std::unique_ptr<RowSink> xmp_sink(const SinkInputs& in) {
@@ -42,19 +47,21 @@ std::unique_ptr<RowSink> xmp_sink(const SinkInputs& in) {
 std::unique_ptr<RowSink> report_sink(const SinkInputs& in) {
   return std::make_unique<ReportSink>(
       in.options.act.report, in.job.policy.analyzers, in.options.act.report_thumbnails,
-      thumbnail_maker(ReportSink::kThumbnailSide, in.job.limits, in.job.memory_budget));
+      thumbnail_maker(ReportSink::kThumbnailSide, in.job.limits, in.job.memory_budget), in.grouping);
 }
 
 std::unique_ptr<RowSink> summary_json_sink(const SinkInputs& in) {
-  return std::make_unique<SummaryJsonSink>(in.options.act.summary_json);
+  return std::make_unique<SummaryJsonSink>(in.options.act.summary_json, in.grouping);
 }
 
 using K = OutputKind;
 
-const std::array<OutputEntry, 7> kOutputs = {{
+const std::array<OutputEntry, 8> kOutputs = {{
     {"--h5", K::File, "\x89HDF\r\n\x1a\n", true, [](const Options& o) { return o.h5; }, h5_sink},
     {"--csv", K::File, "filename,", false, [](const Options& o) { return o.csv; }, csv_sink},
     {"--jsonl", K::File, "", true, [](const Options& o) { return o.jsonl; }, jsonl_sink},
+    // A groups file starts with its first group; one without groups is empty.
+    {"--groups", K::File, "{\"kind\":", false, [](const Options& o) { return o.groups.file; }, groups_sink},
     {"--link-into", K::LinkFolder, "", false, [](const Options& o) { return o.act.link_into; }, link_sink},
     {"--xmp", K::Sidecars, "", false,
      [](const Options& o) { return o.act.xmp ? o.input_dir : std::string(); }, xmp_sink},

@@ -13,6 +13,7 @@
 
 #include "app/options.hpp"
 #include "output/row_sink.hpp"
+#include "output/run_grouping.hpp"
 #include "run/job_settings.hpp"
 
 namespace photoscore {
@@ -29,6 +30,9 @@ struct SinkInputs {
   const Options& options;
   const Job& job;
   std::optional<std::uint64_t> jsonl_keep;  // --resume: bytes of the JSONL's whole rows to keep
+  // --groups: the run's one grouping, fed by the groups file's sink and read
+  // by every sink that shows groups; null when the run does not group.
+  std::shared_ptr<RunGrouping> grouping;
 };
 
 struct OutputEntry {

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "app/options.hpp"
 #include "app/output_guard.hpp"
 #include "merge/merge_scores.hpp"
 #include "output/resume_ledger.hpp"
@@ -45,6 +46,21 @@ std::string first_difference(const std::string& before, const std::string& now) 
   return "its options differ";
 }
 
+// The refusal when the two lines differ only in the grouping schema's
+// word: rows with or without the hash and capture time cannot share a file.
+std::string grouping_difference(const std::string& before, const std::string& now) {
+  const std::string word = std::string(" ") + kGroupingColumns;
+  if (before + word == now) {
+    return "its rows were written without --groups (no perceptual_hash and capture_time), and this run "
+           "groups";
+  }
+  if (now + word == before) {
+    return "its rows were written with --groups (with perceptual_hash and capture_time), and this run does "
+           "not group: add --groups FILE";
+  }
+  return std::string();
+}
+
 std::size_t whole_lines(std::string_view text) {
   std::size_t n = 0;
   for (const char c : text) n += c == '\n' ? 1 : 0;
@@ -78,8 +94,9 @@ ResumePoint find_resume_point(const std::string& jsonl, const std::vector<InputF
     throw InputError("--resume: " + meta_shown + " cannot be used: " + e.what() + kStartOver);
   }
   if (ledger.options != scoring_options) {
-    throw InputError("--resume: " + shown + " cannot be continued: " +
-                     first_difference(ledger.options, scoring_options) + kStartOver);
+    std::string why = grouping_difference(ledger.options, scoring_options);
+    if (why.empty()) why = first_difference(ledger.options, scoring_options);
+    throw InputError("--resume: " + shown + " cannot be continued: " + why + kStartOver);
   }
 
   // Each row kept must be the one NAME.meta recorded, byte for byte, for the

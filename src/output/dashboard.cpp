@@ -103,11 +103,12 @@ std::unique_ptr<RowFormatter> make_dashboard_formatter(const FormatContext& cont
 }
 
 Dashboard::Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path,
-                     std::string h5_path)
+                     std::string h5_path, std::shared_ptr<const RunGrouping> grouping)
     : FormattingSink(RowFormat::Dashboard, context),
       out_(out),
       jsonl_path_(std::move(jsonl_path)),
       h5_path_(std::move(h5_path)),
+      grouping_(std::move(grouping)),
       tally_(kBestShown) {}
 
 void Dashboard::open(const RunInfo& info) {
@@ -136,6 +137,17 @@ void Dashboard::append(std::string_view bytes, std::int64_t rows) {
 
 void Dashboard::flush() { std::fflush(out_); }
 
+void Dashboard::print_groups(const RunInfo& info) const {
+  const long groups = static_cast<long>(grouping_->groups().size());
+  const long bursts = static_cast<long>(grouping_->count(GroupKind::burst));
+  const long duplicates = static_cast<long>(grouping_->count(GroupKind::duplicate));
+  const long photos = static_cast<long>(grouping_->grouped_photos());
+  std::fprintf(
+      out_, "Groups: %ld (%ld burst%s, %ld duplicate group%s) holding %ld photo%s; each group's best in %s\n",
+      groups, bursts, bursts == 1 ? "" : "s", duplicates, duplicates == 1 ? "" : "s", photos,
+      photos == 1 ? "" : "s", for_terminal(info.groups).c_str());
+}
+
 void Dashboard::close(const RunInfo& info) {
   const TextStyle& style = context().style;
   std::fprintf(out_, "%s\n", style.unicode ? kRule : kAsciiRule);
@@ -159,6 +171,7 @@ void Dashboard::close(const RunInfo& info) {
       std::fprintf(out_, "  %s (%.3f)", for_terminal(b.filename).c_str(), b.score);
     std::fprintf(out_, "\n");
   }
+  if (grouping_) print_groups(info);
   if (info.skipped > 0) {
     std::fprintf(out_, "Skipped by extension: %lld file%s (%s)\n", static_cast<long long>(info.skipped),
                  info.skipped == 1 ? "" : "s", info.skipped_by_extension.c_str());

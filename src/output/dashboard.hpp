@@ -1,9 +1,11 @@
 #pragma once
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "output/row_sink.hpp"
+#include "output/run_grouping.hpp"
 #include "output/text_style.hpp"
 #include "output/verdict_tally.hpp"
 
@@ -14,10 +16,11 @@ namespace photoscore {
 // shots and the throughput. Emoji, box drawing and colour only where the
 // context's style allows (a UTF-8 terminal); plain ASCII in logs and pipes.
 // The blocks are formatted where each photo was scored; this sink counts
-// and prints.
+// and prints; with --groups its summary says how many groups the run found.
 class Dashboard final : public FormattingSink {
  public:
-  Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path, std::string h5_path);
+  Dashboard(std::FILE* out, const FormatContext& context, std::string jsonl_path, std::string h5_path,
+            std::shared_ptr<const RunGrouping> grouping = nullptr);
   void open(const RunInfo& info) override;
   // Resumed rows count in the summary, but are not shown again.
   void resume(const ScoredRow& row) override;
@@ -26,9 +29,12 @@ class Dashboard final : public FormattingSink {
   void close(const RunInfo& info) override;
 
  private:
+  void print_groups(const RunInfo& info) const;
+
   std::FILE* out_;
   std::string jsonl_path_;
   std::string h5_path_;
+  std::shared_ptr<const RunGrouping> grouping_;  // null: the run does not group
   VerdictTally tally_;
 };
 

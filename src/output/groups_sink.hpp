@@ -1,32 +1,33 @@
 #pragma once
-// The groups file (docs/groups.md): bursts and
-// near-duplicates among the run's rows, one JSON line per group of two or
-// more photos, groups in the order of their first member:
+// --groups FILE (docs/groups.md): bursts and near-duplicates among the run's
+// rows, one JSON line per group of two or more photos, groups in the order
+// of their first member:
 //   {"kind":"burst","members":["IMG_0001.JPG","IMG_0002.JPG"],"best":"IMG_0002.JPG"}
-// It keeps 8 bytes of hash, 8 of capture time, the quality score, whether
-// the photo is degraded and its file name a row (rows come in file order,
-// kept rows of a resumed run first), groups them at close (group/) and writes
-// the file whole under a temporary name. Error rows and rows without a hash
-// take no part.
-#include <cstdint>
+// It feeds the run's RunGrouping every row (rows come in file order, kept
+// rows of a resumed run first) and at close writes the file whole under a
+// temporary name; the other sinks that show groups read the same
+// RunGrouping. Error rows and rows without a hash take no part.
+//
+// A formatting sink (RowFormat::Grouping): where a row is scored, it becomes
+// the 34 bytes the grouping reads (hash, capture time, quality, sharpness,
+// brightness, degraded) and its filename, so rank 0 is not sent whole rows
+// for it.
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "group/photo_groups.hpp"
 #include "output/row_sink.hpp"
+#include "output/run_grouping.hpp"
 
 namespace photoscore {
 
-// A frame never picked as a group's best while a good one exists: its
-// sharpness analyzer says "blurry", or its exposure analyzer "dark" or
-// "clipped" (the seed's and the calibrated profile's words alike).
-bool degraded_row(const ScoredRow& row, const std::vector<const AnalyzerSpec*>& analyzers);
-
-class GroupsSink final : public RowSink {
+class GroupsSink final : public FormattingSink {
  public:
+  GroupsSink(std::string path, const FormatContext& context, std::shared_ptr<RunGrouping> grouping);
+  // With the default context and a grouping of its own (tests, one-off uses).
   GroupsSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, GroupingSettings settings);
   void open(const RunInfo& info) override;
-  void write(const ScoredRow& row, const ImageTiming& timing) override;
+  void append(std::string_view bytes, std::int64_t rows) override;
   void close(const RunInfo& info) override;
 
   // The file's text for the rows written so far (close() writes it).
@@ -34,11 +35,11 @@ class GroupsSink final : public RowSink {
 
  private:
   std::string path_;
-  std::vector<const AnalyzerSpec*> analyzers_;
-  GroupingSettings settings_;
-  std::uint64_t rows_ = 0;
-  std::vector<GroupingPhoto> photos_;
-  std::vector<std::string> names_;  // by photos_' index
+  std::shared_ptr<RunGrouping> grouping_;
 };
+
+// A row as the grouping reads it: one byte (1: it takes part), then for
+// those that do the GroupingPhoto's fields and the filename.
+std::unique_ptr<RowFormatter> make_grouping_formatter(const FormatContext& context);
 
 }  // namespace photoscore

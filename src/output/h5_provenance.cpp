@@ -72,6 +72,13 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("interrupted_by", info.interrupted_by);
   run.i64("resumed", info.resumed);
   run.str("scoring_options", info.scoring_options);
+  // What joined the groups of /groups (only in a run with --groups).
+  if (!info.groups.empty()) {
+    run.str("groups", info.groups);
+    run.f64("burst_gap", info.burst_gap);
+    run.i32("burst_distance", info.burst_distance);
+    run.i32("duplicate_distance", info.duplicate_distance);
+  }
   // Sidecars and links that could not be made (each photo scored all the same).
   run.i64("warnings", info.warnings);
 }

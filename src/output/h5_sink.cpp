@@ -15,6 +15,7 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_column_docs.hpp"
 #include "output/h5_error.hpp"
+#include "output/h5_groups.hpp"
 #include "output/h5_partial_file.hpp"
 #include "output/h5_provenance.hpp"
 #include "output/h5_record.hpp"
@@ -40,7 +41,7 @@ double at_or_zero(const std::vector<double>& v, std::size_t i) { return i < v.si
 class H5Formatter final : public RowFormatter {
  public:
   explicit H5Formatter(const FormatContext& context)
-      : schema_(context.analyzers),
+      : schema_(context.analyzers, context.grouping),
         scores_(scores_layout(schema_, context.widths)),
         images_(images_layout(context.analyzers, context.widths)) {}
   void format(const ScoredRow& row, const ImageTiming& timing, std::int64_t index,
@@ -84,7 +85,8 @@ std::unique_ptr<RowFormatter> make_h5_formatter(const FormatContext& context) {
 }
 
 H5RecordSizes h5_record_sizes(const FormatContext& context) {
-  return {static_cast<std::uint32_t>(scores_layout(RowSchema(context.analyzers), context.widths).size()),
+  return {static_cast<std::uint32_t>(
+              scores_layout(RowSchema(context.analyzers, context.grouping), context.widths).size()),
           static_cast<std::uint32_t>(images_layout(context.analyzers, context.widths).size())};
 }
 
@@ -99,8 +101,11 @@ struct H5Sink::State {
   std::vector<ChunkPiece> pieces;  // rows that came here with records, for their chunks' owners
 };
 
-H5Sink::H5Sink(std::string path, const FormatContext& context)
-    : FormattingSink(RowFormat::H5, context), path_(std::move(path)), schema_(context.analyzers) {
+H5Sink::H5Sink(std::string path, const FormatContext& context, std::shared_ptr<const RunGrouping> grouping)
+    : FormattingSink(RowFormat::H5, context),
+      path_(std::move(path)),
+      schema_(context.analyzers, context.grouping),
+      grouping_(std::move(grouping)) {
   if (path_.empty()) throw std::runtime_error("cannot write the HDF5 file: --h5 names no file");
   check_can_create(path_);
 }
@@ -282,6 +287,7 @@ void H5Sink::close(const RunInfo& info) {
     ranks.close();
   }
   h5::write_timing_docs(s.file.get(), info.mode == Mode::Threads, path_);  // units and descriptions
+  if (grouping_) h5::write_groups_table(s.file.get(), *grouping_, path_);
 
   h5::write_provenance(s.run.get(), info, path_);
   s.run.reset();

@@ -1,22 +1,26 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "output/row_schema.hpp"
 #include "output/row_sink.hpp"
+#include "output/run_grouping.hpp"
 
 namespace photoscore {
 
 // The HDF5 results file: /scores (one compound row per photo, the JSONL's
 // columns: both walk RowSchema), /run (provenance attributes) and /timing
-// (per rank and per image). Written under a temporary name and renamed only
+// (per rank and per image), and with --groups /groups (the run's grouping,
+// read at close). Written under a temporary name and renamed only
 // once complete, so a file at the final path is never half-written. The
 // per-photo tables hold fixed-size records (h5_record.hpp) that the rows'
 // formatters make; this sink copies them into chunks.
 class H5Sink final : public FormattingSink {
  public:
-  H5Sink(std::string path, const FormatContext& context);
+  H5Sink(std::string path, const FormatContext& context,
+         std::shared_ptr<const RunGrouping> grouping = nullptr);
   // With the default context (any name fits): for tests and one-off callers.
   H5Sink(std::string path, std::vector<const AnalyzerSpec*> analyzers)
       : H5Sink(std::move(path), default_context(std::move(analyzers))) {}
@@ -37,6 +41,7 @@ class H5Sink final : public FormattingSink {
   struct State;
   std::string path_;
   RowSchema schema_;
+  std::shared_ptr<const RunGrouping> grouping_;  // null: no /groups
   State* state_ = nullptr;
 };
 

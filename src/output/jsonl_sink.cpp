@@ -24,7 +24,8 @@ constexpr const char* kMalformed = "malformed JSONL rows";
 
 class JsonlFormatter final : public RowFormatter {
  public:
-  explicit JsonlFormatter(const FormatContext& context) : schema_(context.analyzers), started_ns_(context.started_ns) {}
+  explicit JsonlFormatter(const FormatContext& context)
+      : schema_(context.analyzers, context.grouping), started_ns_(context.started_ns) {}
   void format(const ScoredRow& row, const ImageTiming&, std::int64_t, std::string& out) const override {
     std::string line = row_to_json(row, schema_);
     line += '\n';

@@ -39,6 +39,12 @@ li.photo .score{float:right;font-variant-numeric:tabular-nums}
 li.photo ul{margin:2px 0;padding-left:16px;font-size:12px}
 li.photo .note{font-size:12px;color:#555}
 p.more{color:#555}
+#groups h2{border-color:#1565c0}
+div.group{background:#e8eaf6;border-radius:6px;padding:6px;margin:0 0 10px}
+div.group h3{margin:2px 0 6px;font-size:15px}
+div.group details{margin-top:6px}
+div.group summary{cursor:pointer;color:#333}
+div.group details ul.photos{margin-top:6px}
 )";
 
 // Sorting moves the items inside each verdict's list; nothing is fetched.
@@ -81,9 +87,10 @@ std::string base64(std::string_view bytes) {
 }
 
 ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
-                       ThumbnailMaker thumbnail)
+                       ThumbnailMaker thumbnail, std::shared_ptr<const RunGrouping> grouping)
     : path_(std::move(path)),
       analyzers_(std::move(analyzers)),
+      grouping_(std::move(grouping)),
       thumbnails_(thumbnail ? thumbnails : 0),
       thumbnail_(std::move(thumbnail)) {
   if (path_.empty()) throw std::runtime_error("cannot write the report: no file named");
@@ -122,6 +129,74 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
   items_.push_back(std::move(item));
 }
 
+std::string ReportSink::item_html(const Item& item) {
+  std::string html;
+  html += "<li class=\"photo\" data-score=\"" + fixed(item.score, 3) + "\" data-index=\"" +
+          std::to_string(item.index) + "\"><div class=\"pic\">";
+  if (!item.thumbnail.empty()) {
+    html += "<img alt=\"" + markup_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
+            base64(item.thumbnail) + "\">";
+  }
+  html += "</div><div class=\"name\">" + markup_escaped(item.filename);
+  if (item.verdict != Verdict::Error) html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
+  html += "</div>";
+  if (item.verdict != Verdict::Error) {
+    html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
+            "</div><ul>";
+    for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";
+    html += "</ul>";
+  }
+  // One line per analyzer's note.
+  std::string note = markup_escaped(item.note);
+  for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
+    note.replace(at, 1, "<br>");
+  if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
+  html += "</li>\n";
+  return html;
+}
+
+std::vector<ReportSink::Item*> ReportSink::grouped_items() {
+  std::vector<Item*> wanted;
+  if (!grouping_) return wanted;
+  const auto& groups = grouping_->groups();
+  for (std::size_t g = 0; g < groups.size() && g < static_cast<std::size_t>(thumbnails_); ++g) {
+    for (const std::uint64_t m : groups[g].members) {
+      if (m < items_.size()) wanted.push_back(&items_[static_cast<std::size_t>(m)]);
+    }
+  }
+  return wanted;
+}
+
+std::string ReportSink::groups_html() const {
+  const auto& groups = grouping_->groups();
+  std::string html = "<section id=\"groups\"><h2>groups (" + std::to_string(groups.size()) +
+                     ")</h2>\n<p class=\"more\">Bursts (photos taken within " +
+                     fixed(static_cast<double>(grouping_->settings().burst_gap_us) / 1e6, 1) +
+                     " s that look alike) and duplicates (near-identical photos, whatever their time): each "
+                     "group's best first, the others folded.</p>\n";
+  const std::size_t listed = std::min(groups.size(), kListed);
+  for (std::size_t g = 0; g < listed; ++g) {
+    const PhotoGroup& group = groups[g];
+    if (group.best >= items_.size()) continue;
+    const Item& best = items_[static_cast<std::size_t>(group.best)];
+    html += "<div class=\"group\" data-kind=\"" + std::string(group_kind_name(group.kind)) + "\"><h3>" +
+            (group.kind == GroupKind::burst ? "burst of " + std::to_string(group.members.size())
+                                            : std::to_string(group.members.size()) + " duplicates") +
+            ": best " + markup_escaped(best.filename) + "</h3>\n<ul class=\"photos best\">\n" +
+            item_html(best) + "</ul>\n<details><summary>" + std::to_string(group.members.size() - 1) +
+            " other" + (group.members.size() == 2 ? "" : "s") + "</summary>\n<ul class=\"photos others\">\n";
+    for (const std::uint64_t m : group.members) {
+      if (m != group.best && m < items_.size()) html += item_html(items_[static_cast<std::size_t>(m)]);
+    }
+    html += "</ul></details></div>\n";
+  }
+  if (groups.size() > listed)
+    html += "<p class=\"more\">" + std::to_string(groups.size() - listed) +
+            " more groups not shown here: the groups file has every one.</p>\n";
+  html += "</section>\n";
+  return html;
+}
+
 void ReportSink::close(const RunInfo& info) {
   // Per verdict, best score first (file order among equals, so the page is
   // the same however the job ran); only the first kListed are listed.
@@ -134,6 +209,9 @@ void ReportSink::close(const RunInfo& info) {
     if (kVerdicts[g] == Verdict::Error) continue;
     for (std::size_t i = 0; i < groups[g].size() && i < static_cast<std::size_t>(thumbnails_); ++i)
       wanted.push_back(groups[g][i]);
+  }
+  for (Item* item : grouped_items()) {
+    if (std::find(wanted.begin(), wanted.end(), item) == wanted.end()) wanted.push_back(item);
   }
   const long long count = static_cast<long long>(wanted.size());
 #pragma omp parallel for schedule(dynamic)
@@ -155,6 +233,7 @@ void ReportSink::close(const RunInfo& info) {
       "<nav>Sort: <button onclick=\"sortBy('score',-1)\">score, best first</button>"
       "<button onclick=\"sortBy('score',1)\">score, worst first</button>"
       "<button onclick=\"sortBy('index',1)\">file order</button></nav>\n";
+  if (grouping_) html += groups_html();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& group = groups[g];
     if (group.empty() && kVerdicts[g] == Verdict::Error) continue;
@@ -163,28 +242,7 @@ void ReportSink::close(const RunInfo& info) {
             ")</h2>\n<ul class=\"photos\" data-verdict=\"" + name + "\">\n";
     const std::size_t listed = std::min(group.size(), kListed);
     for (std::size_t i = 0; i < listed; ++i) {
-      const Item& item = *group[i];
-      html += "<li class=\"photo\" data-score=\"" + fixed(item.score, 3) + "\" data-index=\"" +
-              std::to_string(item.index) + "\"><div class=\"pic\">";
-      if (!item.thumbnail.empty()) {
-        html += "<img alt=\"" + markup_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
-                base64(item.thumbnail) + "\">";
-      }
-      html += "</div><div class=\"name\">" + markup_escaped(item.filename);
-      if (item.verdict != Verdict::Error) html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
-      html += "</div>";
-      if (item.verdict != Verdict::Error) {
-        html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
-                "</div><ul>";
-        for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";
-        html += "</ul>";
-      }
-      // One line per analyzer's note.
-      std::string note = markup_escaped(item.note);
-      for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
-        note.replace(at, 1, "<br>");
-      if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
-      html += "</li>\n";
+      html += item_html(*group[i]);
     }
     html += "</ul>\n";
     if (group.size() > listed)

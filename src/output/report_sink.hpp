@@ -1,10 +1,12 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "output/row_sink.hpp"
+#include "output/run_grouping.hpp"
 
 namespace photoscore {
 
@@ -17,8 +19,11 @@ namespace photoscore {
 // Thumbnails (kThumbnailSide px, JPEG) are made at close, on every thread,
 // by `thumbnail` (the photo's path in, JPEG bytes or "" out), which decodes
 // those photos again within the job's read limits (run/photo_thumbnail.hpp);
-// none without it. The page is written under a temporary name and renamed
-// once complete.
+// none without it. With --groups, a section before the verdicts shows each
+// burst and duplicate group of the run's grouping together: its best first,
+// the others folded (<details>), thumbnails for the members of the first
+// `thumbnails` groups. The page is written under a temporary name and
+// renamed once complete.
 class ReportSink final : public RowSink {
  public:
   static constexpr std::size_t kListed = 2000;
@@ -26,7 +31,7 @@ class ReportSink final : public RowSink {
   using ThumbnailMaker = std::function<std::string(const std::string& path)>;
 
   ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
-             ThumbnailMaker thumbnail);
+             ThumbnailMaker thumbnail, std::shared_ptr<const RunGrouping> grouping = nullptr);
   void open(const RunInfo& info) override;
   void write(const ScoredRow& row, const ImageTiming& timing) override;
   void close(const RunInfo& info) override;
@@ -44,8 +49,14 @@ class ReportSink final : public RowSink {
     std::string thumbnail;            // JPEG bytes, filled at close
   };
 
+  static std::string item_html(const Item& item);
+  // The groups' section, and the items whose thumbnails it shows.
+  std::string groups_html() const;
+  std::vector<Item*> grouped_items();
+
   std::string path_;
   std::vector<const AnalyzerSpec*> analyzers_;
+  std::shared_ptr<const RunGrouping> grouping_;  // null: the run does not group
   int thumbnails_;
   ThumbnailMaker thumbnail_;
   std::vector<Item> items_;

@@ -7,6 +7,7 @@
 #include "output/csv_sink.hpp"
 #include "output/dashboard.hpp"
 #include "output/error_log.hpp"
+#include "output/groups_sink.hpp"
 #include "output/h5_sink.hpp"
 #include "output/jsonl_sink.hpp"
 #include "output/progress.hpp"
@@ -57,6 +58,8 @@ std::unique_ptr<RowFormatter> make_row_formatter(RowFormat format, const FormatC
       return make_count_formatter();
     case RowFormat::Row:
       return std::make_unique<RowFormatterOfRows>();
+    case RowFormat::Grouping:
+      return make_grouping_formatter(context);
   }
   throw std::logic_error("no formatter for row format " + std::to_string(static_cast<int>(format)));
 }
@@ -83,6 +86,7 @@ std::string encode_format_plan(const FormatPlan& plan) {
   put(out, static_cast<std::uint8_t>(plan.per_photo));
   put(out, plan.row_offset);
   put(out, plan.started_ns);
+  put(out, static_cast<std::uint8_t>(plan.grouping));
   return out;
 }
 
@@ -93,7 +97,7 @@ FormatPlan decode_format_plan(const std::string& bytes) {
   if (n > 64) throw std::runtime_error("malformed format plan");
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto f = get<std::uint8_t>(bytes, at);
-    if (f < static_cast<std::uint8_t>(RowFormat::Jsonl) || f > static_cast<std::uint8_t>(RowFormat::Row))
+    if (f < static_cast<std::uint8_t>(RowFormat::Jsonl) || f > static_cast<std::uint8_t>(kLastRowFormat))
       throw std::runtime_error("malformed format plan");
     plan.formats.push_back(static_cast<RowFormat>(f));
   }
@@ -105,16 +109,20 @@ FormatPlan decode_format_plan(const std::string& bytes) {
   plan.per_photo = get<std::uint8_t>(bytes, at) != 0;
   plan.row_offset = get<std::int64_t>(bytes, at);
   plan.started_ns = get<std::int64_t>(bytes, at);
+  plan.grouping = get<std::uint8_t>(bytes, at) != 0;
   if (at != bytes.size()) throw std::runtime_error("malformed format plan");
   return plan;
 }
 
 FormatPlan plan_of(const std::vector<RowFormat>& formats, const FormatContext& context) {
-  return {formats, context.widths, context.style, context.per_photo, context.row_offset, context.started_ns};
+  return {formats,           context.widths,     context.style,
+          context.per_photo, context.row_offset, context.started_ns,
+          context.grouping};
 }
 
 FormatContext context_of(const FormatPlan& plan, std::vector<const AnalyzerSpec*> analyzers) {
-  return {std::move(analyzers), plan.widths, plan.style, plan.per_photo, plan.row_offset, plan.started_ns};
+  return {std::move(analyzers), plan.widths,     plan.style,   plan.per_photo,
+          plan.row_offset,      plan.started_ns, plan.grouping};
 }
 
 }  // namespace photoscore

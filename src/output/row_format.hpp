@@ -29,7 +29,9 @@ enum class RowFormat : std::uint8_t {
   Status,     // one byte: 1 for an ok row, 0 for an error row
   Count,      // nothing: the sink only counts rows
   Row,        // the whole row and its timings (row_codec.hpp), for sinks that act on rows
+  Grouping,   // what the run's grouping reads of a row (groups_sink.hpp): hash, time, scores, filename
 };
+inline constexpr RowFormat kLastRowFormat = RowFormat::Grouping;
 
 // Byte lengths that fixed-size records need and only the run knows: the
 // longest file name and path of the run's files (as UTF-8, see as_utf8) and
@@ -54,6 +56,9 @@ struct FormatContext {
   // When the run began (realtime clock, ns): a photo changed since may have
   // been read before or after the change (the JSONL's .meta says so).
   std::int64_t started_ns = 0;
+  // The run groups (--groups): the JSONL and /scores have the grouping
+  // schema's columns (RowSchema(analyzers, true)), on every rank alike.
+  bool grouping = false;
 };
 
 class RowFormatter {
@@ -87,6 +92,7 @@ struct FormatPlan {
   bool per_photo = false;
   std::int64_t row_offset = 0;
   std::int64_t started_ns = 0;
+  bool grouping = false;
 };
 std::string encode_format_plan(const FormatPlan& plan);
 FormatPlan decode_format_plan(const std::string& bytes);

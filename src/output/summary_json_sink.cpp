@@ -7,7 +7,8 @@
 
 namespace photoscore {
 
-SummaryJsonSink::SummaryJsonSink(std::string path) : path_(std::move(path)) {
+SummaryJsonSink::SummaryJsonSink(std::string path, std::shared_ptr<const RunGrouping> grouping)
+    : path_(std::move(path)), grouping_(std::move(grouping)) {
   if (path_.empty()) throw std::runtime_error("cannot write the summary: no file named");
   check_can_create(path_);
 }
@@ -54,6 +55,15 @@ void SummaryJsonSink::close(const RunInfo& info) {
         {"thresholds", {{"post_it_above", info.post_it_above}, {"maybe_above", info.maybe_above}}},
         {"shard", info.shard}}},
   };
+  if (grouping_) {
+    // Last, and only in a run that groups: other runs' summaries keep
+    // their keys.
+    summary["groups"] = {{"file", info.groups},
+                         {"groups", grouping_->groups().size()},
+                         {"bursts", grouping_->count(GroupKind::burst)},
+                         {"duplicates", grouping_->count(GroupKind::duplicate)},
+                         {"photos_in_groups", grouping_->grouped_photos()}};
+  }
   // Invalid UTF-8 in a file name becomes U+FFFD, as in the JSONL.
   const std::string text = summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   write_whole_file(path_, text);

@@ -105,6 +105,12 @@ struct RunInfo {
   std::int64_t resumed = 0;    // rows kept from an earlier run's JSONL (--resume)
   std::string interrupted_by;  // "SIGTERM", "SIGINT"; empty when not stopped by a signal
   std::string scoring_options;  // what the scores depend on, as --resume checks it
+  // --groups: the groups file ("" when the run does not group) and the
+  // thresholds that joined its groups (docs/groups.md).
+  std::string groups;
+  double burst_gap = 0.0;  // seconds
+  int burst_distance = 0;  // bits of the 64-bit hash
+  int duplicate_distance = 0;
   // Every file has its row: not stopped early.
   bool complete() const { return images >= files; }
 };

@@ -77,6 +77,12 @@ done <<'TABLE'
 --profile nosuch|--profile
 --force --resume|--
 --decode-timeout 0|--decode-timeout
+--groups /dev/null/g.jsonl --burst-gap -1|--burst-gap
+--groups /dev/null/g.jsonl --burst-gap nan|--burst-gap
+--groups /dev/null/g.jsonl --burst-gap 1e30|--burst-gap
+--groups /dev/null/g.jsonl --burst-distance 65|--burst-distance
+--groups /dev/null/g.jsonl --duplicate-distance -1|--duplicate-distance
+--burst-gap 1|--groups
 --decode-timeout -1|--decode-timeout
 --decode-timeout nan|--decode-timeout
 --decode-timeout inf|--decode-timeout

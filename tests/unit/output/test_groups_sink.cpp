@@ -3,14 +3,20 @@
 // keeping their place in file order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
 #include "output/groups_sink.hpp"
+#include "output/link_sink.hpp"
+#include "output/summary_json_sink.hpp"
 #include "support/sample_rows.hpp"
 #include "support/temp_dir.hpp"
 
@@ -119,6 +125,29 @@ TEST(GroupsSink, FramesAreComparedOnTheirSharpnessAndBrightness) {
   }
 }
 
+// What travels from the rank that scored a row: a byte for a row that takes
+// no part, the grouping's fields and the filename for one that does; bytes
+// cut short are refused, not read past.
+TEST(GroupsSink, RowsTravelAsTheGroupingsFields) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  const auto formatter = make_row_formatter(RowFormat::Grouping, default_context(analyzers));
+  ScoredRow error_row;
+  error_row.filename = "b.jpg";
+  std::string bytes;
+  formatter->format(error_row, ImageTiming{}, 0, bytes);
+  EXPECT_EQ(bytes, std::string(1, '\0'));
+  formatter->format(row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.5Z", 0.5), ImageTiming{},
+                    1, bytes);
+  // One byte, 8 of hash, 8 of time, 8 of quality, 4 and 4 of sharpness and
+  // brightness, 1 degraded, then the filename (a 4-byte length and 5 bytes).
+  EXPECT_EQ(bytes.size(), 1u + 1 + 8 + 8 + 8 + 4 + 4 + 1 + 4 + 5);
+  TempDir dir;
+  GroupsSink sink((dir.path() / "g.jsonl").string(), analyzers, GroupingSettings{});
+  sink.open(RunInfo{});
+  EXPECT_THROW(sink.append(std::string_view(bytes).substr(0, bytes.size() - 1), 2), std::runtime_error);
+  EXPECT_THROW(sink.append(bytes, 1), std::runtime_error);  // a row's bytes left over
+}
+
 TEST(GroupsSink, RowsWithoutAHashTakeNoPart) {
   const auto analyzers = specs({"sharpness"});
   TempDir dir;
@@ -128,6 +157,71 @@ TEST(GroupsSink, RowsWithoutAHashTakeNoPart) {
   sink.write(row(analyzers, "b.jpg", "", "", 0.5), ImageTiming{});
   sink.write(row(analyzers, "c.jpg", "not hex at all!!", "", 0.5), ImageTiming{});
   EXPECT_EQ(sink.text(), "");
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// One grouping for the run: the groups file's sink feeds it, the summary
+// and the links read the same answer at close. A burst a, b (b blurry, so a
+// is the best) and a duplicate pair c, d (d scored higher); e alone. An
+// earlier run's link to a among the others goes when a's row comes, and
+// only the members that are not their group's best are linked there.
+TEST(GroupsSink, OneGroupingShownByTheOtherSinks) {
+  const auto analyzers = specs({"sharpness", "exposure", "composition"});
+  TempDir dir;
+  auto grouping = std::make_shared<RunGrouping>(analyzers, GroupingSettings{});
+  const std::filesystem::path links = dir.path() / "links";
+  SinkSet sinks;
+  sinks.add(std::make_unique<SummaryJsonSink>((dir.path() / "s.json").string(), grouping));
+  sinks.add(std::make_unique<LinkSink>(links.string(), nullptr, grouping));
+  sinks.add(
+      std::make_unique<GroupsSink>((dir.path() / "g.jsonl").string(), default_context(analyzers), grouping));
+  std::filesystem::create_symlink(dir.path() / "a.jpg", links / LinkSink::kNotBest / "a.jpg");
+  ScoredRow a = row(analyzers, "a.jpg", "5a5af00f3cc39669", "2024-05-01T12:00:00.0+02:00", 0.5);
+  ScoredRow b = row(analyzers, "b.jpg", "5a5af00f3cc39660", "2024-05-01T12:00:00.5+02:00", 0.9);
+  set_field(b, analyzers, "sharpness_verdict", "blurry");
+  ScoredRow c = row(analyzers, "c.png", "0123456789abcdef", "", 0.4);
+  ScoredRow d = row(analyzers, "d.png", "0123456789abcdee", "", 0.6);
+  ScoredRow e = row(analyzers, "e.png", "fedcba9876543210", "", 0.6);
+  RunInfo info;
+  info.groups = (dir.path() / "g.jsonl").string();
+  sinks.open(info);
+  for (ScoredRow* r : {&a, &b, &c, &d, &e}) {
+    r->path = (dir.path() / r->filename).string();
+    sinks.write(*r, ImageTiming{});
+  }
+  sinks.close(info);
+  EXPECT_EQ(read_all(dir.path() / "g.jsonl"),
+            R"({"kind":"burst","members":["a.jpg","b.jpg"],"best":"a.jpg"})"
+            "\n"
+            R"({"kind":"duplicate","members":["c.png","d.png"],"best":"d.png"})"
+            "\n");
+  const auto summary = nlohmann::json::parse(read_all(dir.path() / "s.json"));
+  EXPECT_EQ(summary["groups"]["groups"], 2);
+  EXPECT_EQ(summary["groups"]["bursts"], 1);
+  EXPECT_EQ(summary["groups"]["duplicates"], 1);
+  EXPECT_EQ(summary["groups"]["photos_in_groups"], 4);
+  std::vector<std::string> linked;
+  for (const auto& entry : std::filesystem::directory_iterator(links / LinkSink::kNotBest)) {
+    linked.push_back(entry.path().filename().string());
+    EXPECT_EQ(std::filesystem::read_symlink(entry.path()), dir.path() / entry.path().filename());
+  }
+  std::sort(linked.begin(), linked.end());
+  EXPECT_EQ(linked, (std::vector<std::string>{"b.jpg", "c.png"}));
+}
+
+// Without a grouping, the summary has no groups and the links no not_best.
+TEST(GroupsSink, NoGroupingNoGroupsShown) {
+  TempDir dir;
+  SummaryJsonSink summary((dir.path() / "s.json").string());
+  LinkSink links((dir.path() / "links").string(), nullptr);
+  summary.open(RunInfo{});
+  summary.close(RunInfo{});
+  EXPECT_FALSE(nlohmann::json::parse(read_all(dir.path() / "s.json")).contains("groups"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "links" / LinkSink::kNotBest));
 }
 
 }  // namespace
