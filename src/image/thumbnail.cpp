@@ -9,6 +9,9 @@
 // jpeglib.h needs FILE and size_t declared before it.
 #include <jpeglib.h>
 
+#include "image/capture_time.hpp"
+#include "image/orientation.hpp"
+
 namespace photoscore {
 
 namespace {
@@ -91,12 +94,25 @@ std::string encode_jpeg(const RgbImage& image, int quality) {
   return out;
 }
 
-std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality,
-                           const DecodeLimits& job_limits) {
+Thumbnail photo_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality,
+                          const DecodeLimits& job_limits) {
   DecodeLimits limits = job_limits;
   limits.jpeg_min_long_side = max_side;
   limits.borrow_helper_pixels = false;  // shrink_to_fit reads image.rgb
-  return encode_jpeg(shrink_to_fit(decode_image(bytes, limits), max_side), quality);
+  Thumbnail out;
+  // Only a JPEG has an Exif block found here: jpeg_exif_block is empty for
+  // anything else (a TIFF is oriented by its decoder, HEIC by libheif).
+  out.exif = exif_details(jpeg_exif_block(bytes));
+  // Shrunk first: turning 256 pixels costs nothing next to the decode.
+  out.jpeg = encode_jpeg(apply_orientation(shrink_to_fit(decode_image(bytes, limits), max_side),
+                                           static_cast<std::uint16_t>(out.exif.orientation)),
+                         quality);
+  return out;
+}
+
+std::string jpeg_thumbnail(std::span<const std::uint8_t> bytes, int max_side, int quality,
+                           const DecodeLimits& limits) {
+  return photo_thumbnail(bytes, max_side, quality, limits).jpeg;
 }
 
 }  // namespace photoscore

@@ -158,8 +158,9 @@ void Dashboard::close(const RunInfo& info) {
   if (style.unicode) {
     std::fprintf(
         out_,
-        "%lld photos: %ld \u2705 post_it, %ld \U0001F914 maybe, %ld \U0001F5D1  delete, %ld \u26A0  errors\n",
-        static_cast<long long>(info.images), post_it, maybe, deleted, errors);
+        "%lld photo%s: %ld \u2705 post_it, %ld \U0001F914 maybe, %ld \U0001F5D1  delete, %ld \u26A0  error%s\n",
+        static_cast<long long>(info.images), info.images == 1 ? "" : "s", post_it, maybe, deleted, errors,
+        errors == 1 ? "" : "s");
   } else {
     std::fprintf(out_, "%lld photo%s: %ld post_it, %ld maybe, %ld delete, %ld error%s\n",
                  static_cast<long long>(info.images), info.images == 1 ? "" : "s", post_it, maybe, deleted,

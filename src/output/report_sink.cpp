@@ -1,10 +1,13 @@
 #include "output/report_sink.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
+#include <system_error>
 
 #include "output/markup.hpp"
 #include "output/partial_file.hpp"
@@ -20,6 +23,18 @@ std::string fixed(double v, int decimals) {
   return text;
 }
 
+// "1 error", "2 errors".
+std::string counted(long long n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// A note as a sentence, so notes read apart in the page's text too: "...
+// detail throughout. Well exposed..." rather than "throughout Well exposed".
+std::string as_sentence(std::string note) {
+  if (!note.empty() && note.back() != '.' && note.back() != '!' && note.back() != '?') note += '.';
+  return note;
+}
+
 constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f4f4f2;color:#222}
 header{background:#263238;color:#fff;padding:12px 20px}
@@ -32,6 +47,9 @@ h2{border-bottom:3px solid;padding-bottom:2px}
 #post_it h2{border-color:#2e7d32} #maybe h2{border-color:#f9a825} #delete h2{border-color:#c62828} #error h2{border-color:#616161}
 ul.photos{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:10px}
 li.photo{background:#fff;border-radius:6px;box-shadow:0 1px 3px #0003;width:270px;padding:6px;overflow:hidden}
+li.photo .exif{font-size:12px;color:#37474f}
+li.photo .exif span{display:block}
+li.photo .name a{color:inherit;text-decoration:none}
 li.photo .pic{height:200px;display:flex;align-items:center;justify-content:center;background:#ddd;border-radius:4px}
 li.photo img{max-width:256px;max-height:200px}
 li.photo .name{font-weight:600;word-break:break-all;margin-top:4px}
@@ -86,6 +104,30 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
+std::string relative_href(const std::string& page_folder, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path folder = fs::absolute(page_folder.empty() ? "." : page_folder, ec).lexically_normal();
+  const fs::path target = fs::absolute(path, ec).lexically_normal();
+  fs::path relative = target.lexically_relative(folder);
+  if (relative.empty()) relative = target;  // no relative way there: the absolute path
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string href;
+  for (const char c : relative.generic_string()) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 && u < 0x80) {
+      href += c;
+    } else if (c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      href += c;
+    } else {
+      href += '%';
+      href += kHex[u >> 4];
+      href += kHex[u & 15];
+    }
+  }
+  return href;
+}
+
 ReportSink::ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
                        ThumbnailMaker thumbnail, std::shared_ptr<const RunGrouping> grouping)
     : path_(std::move(path)),
@@ -123,7 +165,7 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
     item.scores.push_back(std::move(text));
     if (a.note) {
       const std::string note = a.note(r);
-      if (!note.empty()) item.note += (item.note.empty() ? "" : "\n") + note;
+      if (!note.empty()) item.note += (item.note.empty() ? "" : "\n") + as_sentence(note);
     }
   }
   items_.push_back(std::move(item));
@@ -131,25 +173,42 @@ void ReportSink::write(const ScoredRow& row, const ImageTiming&) {
 
 std::string ReportSink::item_html(const Item& item) {
   std::string html;
+  const std::string href = markup_escaped(item.href);
   html += "<li class=\"photo\" data-score=\"" + fixed(item.score, 3) + "\" data-index=\"" +
-          std::to_string(item.index) + "\"><div class=\"pic\">";
-  if (!item.thumbnail.empty()) {
+          std::to_string(item.index) + "\"><a class=\"pic\" href=\"" + href + "\">";
+  if (!item.thumbnail.jpeg.empty()) {
     html += "<img alt=\"" + markup_escaped(item.filename) + "\" src=\"data:image/jpeg;base64," +
-            base64(item.thumbnail) + "\">";
+            base64(item.thumbnail.jpeg) + "\">";
   }
-  html += "</div><div class=\"name\">" + markup_escaped(item.filename);
+  html += "</a><div class=\"name\"><a href=\"" + href + "\">" + markup_escaped(item.filename) + "</a>";
   if (item.verdict != Verdict::Error) html += "<span class=\"score\">" + fixed(item.score, 3) + "</span>";
   html += "</div>";
+  const ExifDetails& exif = item.thumbnail.exif;
+  if (!exif.taken.empty() || !exif.camera.empty() || !exif.exposure.empty()) {
+    html += "<div class=\"exif\">";
+    if (!exif.taken.empty()) html += "<span class=\"taken\">" + markup_escaped(exif.taken) + "</span>";
+    // Spaces between the lines, so the page's text reads them apart too.
+    if (!exif.camera.empty()) html += " <span class=\"camera\">" + markup_escaped(exif.camera) + "</span>";
+    if (!exif.exposure.empty())
+      html += " <span class=\"exposure\">" + markup_escaped(exif.exposure) + "</span>";
+    html += "</div>";
+  }
   if (item.verdict != Verdict::Error) {
     html += "<div class=\"note\">" + std::to_string(item.width) + " x " + std::to_string(item.height) +
             "</div><ul>";
     for (const std::string& s : item.scores) html += "<li>" + markup_escaped(s) + "</li>";
     html += "</ul>";
   }
-  // One line per analyzer's note.
-  std::string note = markup_escaped(item.note);
-  for (std::size_t at = note.find('\n'); at != std::string::npos; at = note.find('\n', at))
-    note.replace(at, 1, "<br>");
+  // One line per analyzer's note, each escaped on its own: markup_escaped
+  // turns a newline into "&#10;", which a browser shows as a space, and the
+  // notes ran together ("...throughout Well exposed...").
+  std::string note;
+  for (std::size_t from = 0; from < item.note.size();) {
+    const std::size_t end = std::min(item.note.find('\n', from), item.note.size());
+    note +=
+        (note.empty() ? "" : " <br>") + markup_escaped(std::string_view(item.note).substr(from, end - from));
+    from = end + 1;
+  }
   if (!note.empty()) html += "<div class=\"note\">" + note + "</div>";
   html += "</li>\n";
   return html;
@@ -213,6 +272,8 @@ void ReportSink::close(const RunInfo& info) {
   for (Item* item : grouped_items()) {
     if (std::find(wanted.begin(), wanted.end(), item) == wanted.end()) wanted.push_back(item);
   }
+  const std::string page_folder = std::filesystem::path(path_).parent_path().string();
+  for (Item& item : items_) item.href = relative_href(page_folder, item.path);
   const long long count = static_cast<long long>(wanted.size());
 #pragma omp parallel for schedule(dynamic)
   for (long long i = 0; i < count; ++i)
@@ -223,9 +284,9 @@ void ReportSink::close(const RunInfo& info) {
       markup_escaped(info.input_dir) + "</title>\n<style>" + kStyle + "</style>\n<script>" + kScript +
       "</script>\n</head><body>\n<header><h1>photoscore report</h1>\n";
   const double rate = info.wall_seconds > 0 ? static_cast<double>(info.images) / info.wall_seconds : 0.0;
-  html += "<p>" + markup_escaped(info.input_dir) + ": " + std::to_string(info.images) + " photos scored in " +
+  html += "<p>" + markup_escaped(info.input_dir) + ": " + counted(info.images, "photo") + " scored in " +
           fixed(info.wall_seconds, 1) + " s (" + fixed(rate, 1) + " images/s), " +
-          std::to_string(info.errors) + " errors</p>\n<p>photoscore " + markup_escaped(info.version) +
+          counted(info.errors, "error") + "</p>\n<p>photoscore " + markup_escaped(info.version) +
           ", profile " + markup_escaped(info.profile) + ", thresholds post_it &gt; " +
           fixed(info.post_it_above, 2) + ", maybe &gt; " + fixed(info.maybe_above, 2) + ", " +
           markup_escaped(info.end_time) + "</p></header>\n";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "image/thumbnail.hpp"
 #include "output/row_sink.hpp"
 #include "output/run_grouping.hpp"
 
@@ -17,18 +18,20 @@ namespace photoscore {
 // best-scored `thumbnails` photos of each verdict, and at most kListed
 // photos listed per verdict (the rest are counted; the JSONL has them all).
 // Thumbnails (kThumbnailSide px, JPEG) are made at close, on every thread,
-// by `thumbnail` (the photo's path in, JPEG bytes or "" out), which decodes
-// those photos again within the job's read limits (run/photo_thumbnail.hpp);
-// none without it. With --groups, a section before the verdicts shows each
-// burst and duplicate group of the run's grouping together: its best first,
-// the others folded (<details>), thumbnails for the members of the first
-// `thumbnails` groups. The page is written under a temporary name and
-// renamed once complete.
+// by `thumbnail` (the photo's path in, upright JPEG bytes or "" out, with
+// the EXIF details its card shows: capture time, camera, exposure), which
+// decodes those photos again within the job's read limits
+// (run/photo_thumbnail.hpp); none without it. Every photo's thumbnail and
+// name link to the photo itself, relative to the page's own folder (so the
+// page and the photos can move together), percent-encoded. With --groups, a section before the verdicts shows
+// each burst and duplicate group of the run's grouping together: its best first, the others folded
+// (<details>), thumbnails for the members of the first `thumbnails` groups. The page is written under a
+// temporary name and renamed once complete.
 class ReportSink final : public RowSink {
  public:
   static constexpr std::size_t kListed = 2000;
   static constexpr int kThumbnailSide = 256;
-  using ThumbnailMaker = std::function<std::string(const std::string& path)>;
+  using ThumbnailMaker = std::function<Thumbnail(const std::string& path)>;
 
   ReportSink(std::string path, std::vector<const AnalyzerSpec*> analyzers, int thumbnails,
              ThumbnailMaker thumbnail, std::shared_ptr<const RunGrouping> grouping = nullptr);
@@ -46,7 +49,8 @@ class ReportSink final : public RowSink {
     int width = 0, height = 0;
     std::vector<std::string> scores;  // per analyzer: "sharpness 0.82 sharp (var 120.3)"
     std::string note;                 // notes, or the error
-    std::string thumbnail;            // JPEG bytes, filled at close
+    std::string href;                 // the photo, relative to the page; filled at close
+    Thumbnail thumbnail;              // filled at close
   };
 
   static std::string item_html(const Item& item);
@@ -64,5 +68,12 @@ class ReportSink final : public RowSink {
 
 // `bytes` in base64 (RFC 4648), for data: URIs.
 std::string base64(std::string_view bytes);
+
+// A link from a page in folder `page_folder` to the file at `path` (both
+// relative to the working directory, or absolute): the relative path,
+// '/'-separated, every byte but letters, digits, "-._~/" percent-encoded
+// (RFC 3986), so spaces, '#', '?', '%', ':' and non-UTF-8 names all open
+// the file they name.
+std::string relative_href(const std::string& page_folder, const std::string& path);
 
 }  // namespace photoscore

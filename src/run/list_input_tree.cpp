@@ -62,6 +62,7 @@ class Walk {
     fs::directory_iterator it(folder.path, ec);
     std::vector<Folder> subfolders;
     std::vector<Folder> links;
+    std::vector<std::string> photos, sidecars;  // names in this folder, for sidecars_not_skipped
     for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();
       // Dotfiles are metadata (macOS's ._* AppleDouble twins of every photo
@@ -75,10 +76,16 @@ class Walk {
       } else if (has_photo_extension(name)) {
         // A dangling link or an unreadable file still gets a row, with the reason.
         out_.files.push_back({rel, (fs::path(root_) / rel).string()});
+        photos.push_back(name);
       } else if (it->is_regular_file(type_ec)) {
-        out_.skipped[extension_of(name)] += 1;
+        if (extension_of(name) == ".xmp") {
+          sidecars.push_back(name);
+        } else {
+          out_.skipped[extension_of(name)] += 1;
+        }
       }
     }
+    count_lone_sidecars(photos, sidecars);
     if (ec) {
       if (top) throw InputError("cannot read folder " + root_ + ": " + ec.message());
       unreadable(folder, ec.value() == ENAMETOOLONG ? std::string("its path is longer than PATH_MAX (") +
@@ -91,6 +98,22 @@ class Walk {
     std::sort(links.begin(), links.end(), by_rel);
     linked_.insert(linked_.end(), links.begin(), links.end());
     for (const auto& sub : subfolders) list(sub, false);
+  }
+
+  // An .xmp next to the photo it describes (photo.ext.xmp or photo.xmp, as
+  // --xmp writes them and as Lightroom and darktable do) is that photo's
+  // sidecar, not a file passed over: a rerun after --xmp would otherwise
+  // report every sidecar as skipped. Only the others are counted.
+  void count_lone_sidecars(std::vector<std::string>& photos, const std::vector<std::string>& sidecars) {
+    if (sidecars.empty()) return;
+    std::set<std::string> owners(photos.begin(), photos.end());
+    for (const std::string& photo : photos) {
+      const auto dot = photo.rfind('.');
+      if (dot != std::string::npos && dot > 0) owners.insert(photo.substr(0, dot));
+    }
+    for (const std::string& sidecar : sidecars) {
+      if (!owners.count(sidecar.substr(0, sidecar.size() - 4))) out_.skipped[".xmp"] += 1;
+    }
   }
 
   void unreadable(const Folder& folder, const std::string& reason) {

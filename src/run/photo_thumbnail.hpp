@@ -9,14 +9,16 @@
 #include <string>
 
 #include "image/decode.hpp"
+#include "image/thumbnail.hpp"
 
 namespace photoscore {
 
-// Makes JPEG thumbnails of at most `side` pixels: "" for a photo that cannot
+// Makes JPEG thumbnails of at most `side` pixels, upright, with the photo's
+// EXIF details (image/thumbnail.hpp's photo_thumbnail): none for a photo that cannot
 // be read or decoded now (changed since it was scored), or whose memory the
 // budget (`memory_budget` bytes, 0: none) cannot hold. Safe to call from
 // many threads at once.
-std::function<std::string(const std::string& path)> thumbnail_maker(int side, const DecodeLimits& limits,
-                                                                    std::uint64_t memory_budget);
+std::function<Thumbnail(const std::string& path)> thumbnail_maker(int side, const DecodeLimits& limits,
+                                                                  std::uint64_t memory_budget);
 
 }  // namespace photoscore

@@ -4,8 +4,12 @@
 #   photoscore --link-into L --xmp --report r.html --summary-json s.json --progress 1 DIR
 # scores every photo once; L holds one link per photo (error rows in
 # L/error); exiftool reads a rating from every sidecar, matching the verdict;
-# the report opens in headless Chromium with one item per photo and a
-# screenshot that shows photos; a batch log (stderr, not a terminal) of a
+# the report opens in headless Chromium with one item per photo; with
+# --groups on a card with known groups, the browser shows each group's
+# members together, best first, the others folded, a photo with EXIF
+# Orientation 6 upright, a photo's camera and exposure, every thumbnail and
+# name linking to its photo from the report's own folder, and no --xmp
+# sidecar counted as skipped; a screenshot of it shows photos; a batch log (stderr, not a terminal) of a
 # run of a few seconds holds progress lines. Then reruns: links replaced,
 # existing sidecars kept without --force, a file in the way of a link left.
 #   e2e_act.sh --photoscore BIN --data DIR [--screenshot COPY.png]
@@ -96,7 +100,99 @@ items=$(grep -o '<li class="photo"' dom.html | wc -l)
 [ "$(grep -o 'src="data:image/jpeg;base64,' dom.html | wc -l)" -gt 0 ] && pass "thumbnails embedded as data: URIs" \
   || fail "no embedded thumbnails"
 grep -qE 'src="(https?|file):' r.html && fail "the report loads something from outside" || pass "the report is self-contained"
-chrome --window-size=1280,1400 --screenshot="$work/report.png" "file://$work/r.html" >/dev/null
+# --- the groups in the report ----------------------------------------------
+# A card with known groups (tests/tools/make_groups_card.py); its burst1_1.jpg
+# (its burst's best) given a camera and exposure settings by exiftool; a
+# portrait as a camera held upright stores it (the rocket cropped taller than
+# wide, stored turned a quarter anticlockwise, EXIF Orientation 6); a name
+# with a space, '#' and '%'; the report written in another folder than the
+# photos; the card's own --xmp sidecars from a first run, and one .xmp of no
+# photo's.
+"$python" "$tools/make_groups_card.py" "$data/photos" gcard truth.json || fail "cannot make the groups card"
+exiftool -q -q -overwrite_original -n -Make=Canon "-Model=Canon EOS R5" -ExposureTime=0.004 -FNumber=2.8 -ISO=400 \
+  -FocalLength=50 gcard/burst1_1.jpg || fail "exiftool could not tag burst1_1.jpg"
+"$python" - "$data/photos/rocket.jpg" gcard/portrait.jpg <<'PY' || fail "cannot make portrait.jpg"
+import sys
+from PIL import Image
+rocket = Image.open(sys.argv[1]).convert("RGB")
+w, h = rocket.size
+tall = rocket.crop(((w - h * 2 // 3) // 2, 0, (w + h * 2 // 3) // 2, h))
+exif = Image.Exif()
+exif[0x0112] = 6  # Orientation: turn a quarter clockwise to show
+tall.transpose(Image.Transpose.ROTATE_90).save(sys.argv[2], "JPEG", quality=90, exif=exif.tobytes())
+PY
+mv gcard/retina.jpg "gcard/ret ina #1%.jpg"
+"$photoscore" --mode threads -q -r --xmp --jsonl x.jsonl --h5 x.h5 gcard >/dev/null 2>&1
+echo "not a sidecar of any photo" >gcard/lonely.xmp
+mkdir pages
+"$photoscore" --mode threads --threads 2 --plain -r --groups g.groups --report pages/g.html --jsonl g.jsonl --h5 g.h5 \
+  gcard >g.out 2>g.err || fail "the grouping run: $(tail -3 g.err)"
+grep -q "^Skipped by extension: 1 file (.xmp: 1)$" g.out &&
+  pass "the run's own sidecars are not skipped files, the lonely .xmp is: $(grep Skipped g.out)" ||
+  fail "skipped files after --xmp: $(grep Skipped g.out || echo none)"
+# The page as Chromium lays it out, with a script that reads back what a
+# user sees: each group's photos in order (best first, the others in a
+# <details>), every thumbnail's rendered size, every link.
+sed 's#</body>#<script>addEventListener("load", function () {\
+  var q = function (root, css) { return Array.prototype.slice.call(root.querySelectorAll(css)); };\
+  var name = function (li) { return li.querySelector(".name a").textContent; };\
+  var out = {groups: q(document, "div.group").map(function (g) { return {kind: g.dataset.kind,\
+    order: q(g, "li.photo").map(name), best: q(g, "ul.best > li.photo").map(name),\
+    folded: q(g, "details:not([open]) ul.others > li.photo").map(name)}; }),\
+    imgs: q(document, "li.photo img").map(function (i) { var r = i.getBoundingClientRect();\
+      return {name: i.alt, w: r.width, h: r.height}; }),\
+    links: q(document, "li.photo").map(function (li) { return {name: name(li),\
+      hrefs: q(li, "a").map(function (a) { return a.getAttribute("href"); })}; }),\
+    exif: q(document, "li.photo").filter(function (li) { return name(li) === "burst1_1.jpg"; })\
+      .map(function (li) { return li.querySelector(".exif").innerText; })};\
+  var pre = document.createElement("pre"); pre.id = "seen"; pre.textContent = JSON.stringify(out);\
+  document.body.appendChild(pre); });</script></body>#' pages/g.html >pages/g_seen.html
+chrome --window-size=1280,1400 --virtual-time-budget=5000 --dump-dom "file://$work/pages/g_seen.html" >g_dom.html
+"$python" - g_dom.html truth.json pages gcard <<'PY' && pass "the groups in the browser: members together, best first, the others folded; a portrait with Orientation 6 upright; a card's camera and exposure; every link opens its photo" || fail "the groups section in the browser"
+import html, json, os, re, sys
+from urllib.parse import unquote
+dom, truth, pages, card = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
+m = re.search(r'<pre id="seen">(.*?)</pre>', dom, re.S)
+assert m, "no read-back in the DOM"
+seen = json.loads(html.unescape(m.group(1)))
+problems = []
+if len(seen["groups"]) != len(truth):
+    problems.append(f"{len(seen['groups'])} groups shown, the card has {len(truth)}")
+for g, t in zip(seen["groups"], truth):
+    if g["kind"] != t["kind"] or sorted(g["order"]) != sorted(t["members"]):
+        problems.append(f"group {g} is not {t}")
+    if len(g["best"]) != 1 or g["best"][0] not in t["best"] or g["order"][0] != g["best"][0]:
+        problems.append(f"group {g['order']}: best {g['best']} not first or not one of {t['best']}")
+    if sorted(g["folded"]) != sorted(set(t["members"]) - set(g["best"])):
+        problems.append(f"group {g['order']}: folded {g['folded']}")
+sizes = {}
+for i in seen["imgs"]:
+    if i["w"] > 0:
+        sizes.setdefault(i["name"], []).append((i["w"], i["h"]))
+upright, flat = sizes.get("portrait.jpg", []), sizes.get("burst1_1.jpg", [])
+if not upright or any(w >= h for w, h in upright):
+    problems.append(f"portrait.jpg (stored wider than tall, Orientation 6) rendered {upright}: not taller than wide")
+if not flat or any(w <= h for w, h in flat):
+    problems.append(f"burst1_1.jpg (no orientation) rendered {flat}: not wider than tall")
+for item in seen["links"]:
+    want = os.path.join(card, item["name"])
+    if len(item["hrefs"]) != 2:
+        problems.append(f"{item['name']}: links {item['hrefs']}")
+    for href in item["hrefs"]:
+        if not (os.path.exists(want) and os.path.exists(os.path.join(pages, unquote(href)))
+                and os.path.samefile(os.path.join(pages, unquote(href)), want)):
+            problems.append(f"{item['name']}: {href} does not open {want}")
+if "ret ina #1%.jpg" not in [i["name"] for i in seen["links"]]:
+    problems.append("the odd name is not on the page")
+for text in seen["exif"] or ["none"]:
+    for want in ["2026-06-01 10:00:00.000 +02:00", "Canon EOS R5", "1/250 s, f/2.8, ISO 400, 50 mm"]:
+        if want not in text:
+            problems.append(f"burst1_1.jpg's card says {text!r}, without {want!r}")
+for p in problems:
+    print("  " + p)
+sys.exit(1 if problems else 0)
+PY
+chrome --window-size=1280,1400 --screenshot="$work/report.png" "file://$work/pages/g.html" >/dev/null
 verdict=$("$python" - report.png <<'PY'
 import sys
 from PIL import Image
@@ -106,7 +202,7 @@ colors = len(set(im.resize((320, 350)).getdata()))
 print("ok" if im.size == (1280, 1400) and colors > 2000 else f"{im.size} {colors} colours")
 PY
 )
-[ "$verdict" = ok ] && pass "the screenshot shows photos (many colours)" || fail "screenshot: $verdict"
+[ "$verdict" = ok ] && pass "the screenshot of the groups shows photos (many colours)" || fail "screenshot: $verdict"
 [ -n "$screenshot" ] && cp report.png "$screenshot"
 
 # --- summary for scripts -------------------------------------------------

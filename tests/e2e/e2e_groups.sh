@@ -177,7 +177,7 @@ if len(blocks) != len(groups):
     problems.append(f"the report shows {len(blocks)} groups, the file has {len(groups)}")
 for block, g in zip(blocks, groups):
     best_part, _, folded = block.partition("<details>")
-    names = lambda part: re.findall(r'<div class="name">([^<]*)', part)
+    names = lambda part: re.findall(r'<div class="name"><a href="[^"]*">([^<]*)', part)
     if names(best_part) != [g["best"]]:
         problems.append(f"report: {names(best_part)} shown first, the best is {g['best']}")
     if sorted(names(folded)) != sorted(m for m in g["members"] if m != g["best"]) or "</details>" not in folded:

@@ -86,6 +86,27 @@ TEST_F(CardTree, NotRecursiveKeepsTopLevelNames) {
   EXPECT_EQ(subfolders_with_photos(card.path().string()), 5);
 }
 
+// --xmp's sidecars (photo.ext.xmp or photo.xmp, any case of .xmp) beside
+// their photos are no skipped files; an .xmp with no photo of its name in its
+// own folder still is.
+TEST(InputFiles, SidecarsBesideTheirPhotosAreNotSkipped) {
+  TempDir card;
+  const fs::path& r = card.path();
+  put(r / "a.jpg");
+  put(r / "a.jpg.xmp");
+  put(r / "b.JPG");
+  put(r / "b.XMP");
+  put(r / "sub/c.tif");
+  put(r / "sub/c.tif.xmp");
+  put(r / "sub/a.jpg.xmp");  // a.jpg is in the folder above
+  put(r / "orphan.xmp");
+  put(r / "a.jpg.xmp.xmp");
+  const InputListing listing = list_input_tree(r.string(), true);
+  EXPECT_EQ(names_of(listing.files), (std::vector<std::string>{"a.jpg", "b.JPG", "sub/c.tif"}));
+  const std::map<std::string, int> skipped = {{".xmp", 3}};
+  EXPECT_EQ(listing.skipped, skipped);
+}
+
 TEST(InputFiles, ArchiveExtensionsAnyCase) {
   for (const char* name : {"a.TIF", "a.jfif", "a.JPE", "a.heic", "a.HIF", "a.DNG", "a.cr2", "a.NEF", "a.arw",
                            "a.orf", "a.RW2", "a.pef", "a.raf", "a.srw"}) {
