@@ -109,6 +109,7 @@ void report_readings(Reply& reply, bool any) {
 // The shared file mapped to the end of the request's input (which starts at
 // kDataOffset); null, with the reply saying so, when it cannot be.
 const std::uint8_t* map_input(const Request& request, SharedMapping& shared, Reply& reply) {
+  shared.release_retired();  // a new photo: nothing points into the last one's mappings
   const std::uint8_t* base = shared.map(kSharedFd, kDataOffset + request.input_bytes);
   if (!base) reply.status = Status::OutOfMemory;
   return base;

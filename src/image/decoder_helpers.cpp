@@ -110,6 +110,7 @@ class SharedFile {
   // Before a photo that brings `bytes`: gives back the pages a large photo
   // left, unless the last photo needed them too (its bytes or its pixels).
   void trim(std::uint64_t bytes) {
+    mapping_.release_retired();  // the last photo's pixels are no longer read
     const std::uint64_t need = kDataOffset + std::max(bytes, last_);
     const std::uint64_t mapped = mapping_.mapped_bytes();
     if (fd_ >= 0 && mapped > kKeepSharedBytes && mapped > 2 * need) {

@@ -15,7 +15,17 @@ std::uint8_t* SharedMapping::map(int fd, std::uint64_t bytes) {
     size = bytes;
   }
   if (size != length_) {
-    unmap();
+    if (data_ && size > length_) {
+      // Grown in place where the addresses after it are free: nothing moves.
+      void* grown = ::mremap(data_, length_, size, 0);
+      if (grown != MAP_FAILED) {
+        length_ = size;
+        return data_;
+      }
+    }
+    if (data_) retired_.push_back({data_, length_});
+    data_ = nullptr;
+    length_ = 0;
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) return nullptr;
     data_ = static_cast<std::uint8_t*>(p);
@@ -25,9 +35,15 @@ std::uint8_t* SharedMapping::map(int fd, std::uint64_t bytes) {
 }
 
 void SharedMapping::unmap() {
+  release_retired();
   if (data_) ::munmap(data_, length_);
   data_ = nullptr;
   length_ = 0;
+}
+
+void SharedMapping::release_retired() {
+  for (const Retired& r : retired_) ::munmap(r.data, r.length);
+  retired_.clear();
 }
 
 }  // namespace photoscore::helper

@@ -213,4 +213,34 @@ run_logged again "$photoscore" -r --quiet --jsonl again.jsonl --h5 again.h5 --gr
   pass "an existing groups file is not replaced: $(cat again.err)" ||
   fail "an existing groups file: exit $(rc again): $(cat again.err)"
 
+# The capture times of the formats decoded in helper processes (TIFF, camera
+# RAW, HEIC: tests/data/capture_times, stamped by exiftool through
+# make_capture_times.py) reach the rows the same way in thread mode, the
+# farm and the roles layout: the times are the ones exiftool wrote.
+times=$(dirname "$photos")/capture_times
+for launch in "threads 0" "farm 3" "roles 3"; do
+  set -- $launch
+  if [ "$1" = threads ]; then
+    run_logged "times_$1" "$photoscore" --mode threads --threads 2 -r --quiet --jsonl "times_$1.jsonl" \
+      --h5 "times_$1.h5" --groups "times_$1.groups" "$times"
+  else
+    mpi_launch mpi "$2"
+    run_logged "times_$1" "${mpi[@]}" "$photoscore" --layout "$1" --threads 1 -r --quiet --jsonl "times_$1.jsonl" \
+      --h5 "times_$1.h5" --groups "times_$1.groups" "$times"
+  fi
+  "$python" - "times_$1.jsonl" <<'PY' && pass "$1: the TIFF's, DNG's and HEIC's capture times are the ones exiftool wrote" ||
+import json, sys
+want = {"taken.tiff": "2024-05-01T12:34:56.78+02:00", "taken.dng": "2023-11-05T07:08:09.125-05:00",
+        "taken.heic": "2022-02-28T23:59:59.5+09:30", "none.dng": None, "none.heic": None}
+got = {json.loads(l)["filename"]: json.loads(l).get("capture_time", "missing") for l in open(sys.argv[1])}
+bad = [f"{k}: {got.get(k, 'no row')} (want {v})" for k, v in want.items() if got.get(k, "no row") != v]
+print("   " + "; ".join(bad)) if bad else None
+sys.exit(1 if bad else 0)
+PY
+    fail "$1: capture times: exit $(rc "times_$1"): $(head -c 300 "times_$1.err")"
+done
+cmp -s times_threads.jsonl times_farm.jsonl && cmp -s times_threads.jsonl times_roles.jsonl &&
+  pass "the capture-time rows byte-identical in thread mode, farm and roles" ||
+  fail "the capture-time rows differ between modes"
+
 e2e_done "groups checks passed"

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "image/capture_time.hpp"
@@ -162,6 +163,36 @@ TEST_F(FormatCaptureTimesIsolated, TheTimeComesBackWithThePixels) {
     EXPECT_EQ(image.capture_time, "");
   }
   EXPECT_EQ(decode_image(fixture("taken.dng")).capture_time, "2023-11-05T07:08:09.125-05:00");
+}
+
+// Each photo first in a fresh thread, so a fresh shared file that must grow
+// for the pixels while the decoder still holds the photo's bytes: the bytes
+// it reads after that (the capture time, LibRaw's stream) are still the
+// photo's, so the time and the pixels are those decoded in this process.
+// (The shared mapping used to move when it grew, and the first photo of a
+// thread read its time from other bytes: a DNG got LibRaw's whole seconds.)
+TEST_F(FormatCaptureTimesIsolated, TheFirstPhotoOfAFreshHelperReadsItsOwnBytes) {
+  for (const Case& c : kCases) {
+    const Bytes bytes = fixture(c.file);
+    configure_decoder_helpers({});
+    const RgbImage here = decode_image(bytes);
+    DecoderHelperSettings settings;
+    settings.enabled = true;
+    settings.program = PHOTOSCORE_BINARY;
+    settings.seconds = 30;
+    configure_decoder_helpers(settings);
+    RgbImage there;
+    std::thread first([&] {
+      decode_image_into(bytes, {}, there);
+      end_decoder_helper();
+    });
+    first.join();
+    EXPECT_EQ(there.capture_time, c.taken) << c.file;
+    EXPECT_EQ(there.capture_time, here.capture_time) << c.file;
+    EXPECT_EQ(there.width, here.width) << c.file;
+    EXPECT_EQ(there.height, here.height) << c.file;
+    EXPECT_TRUE(there.rgb == here.rgb) << c.file << ": the pixels differ from this process's decoding";
+  }
 }
 
 }  // namespace
