@@ -109,6 +109,10 @@ struct AnalyzerSpec {
   // Whether consume() reads Strip::gray; when no selected analyzer does (a
   // rank running color alone), the gray strips are not made at all.
   bool reads_gray = true;
+  // A verdict word of this analyzer that keeps a photo from post_it
+  // whatever its quality score (merge/merge_scores.hpp); empty: none. The
+  // calibrated sharpness analyzer's "blurry": a culler keeps no blurred photo.
+  std::string never_post_it;
   std::unique_ptr<AnalyzerKernel> (*make_kernel)() = nullptr;
   // The dashboard's figure ("var 1089.6") and note, from the result alone.
   std::string (*figure)(const AnalyzerResult&) = nullptr;

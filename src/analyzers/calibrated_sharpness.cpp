@@ -1,26 +1,41 @@
 // Sharpness, calibrated profile (docs/profiles.md): focus where the photo is
-// sharpest, measured on the working image (image/working_image.hpp), net of
-// noise and JPEG blocking.
+// sharpest, measured on the working image (image/working_image.hpp),
+// whatever the photo's exposure and contrast, net of noise and JPEG blocking.
 //
 // The working image is cut into kTile x kTile tiles (the last row and column
 // of tiles take the remainder). Per tile, exactly in integers:
 //   - the sum and sum of squares of the 5-point Laplacian, as the seed's;
+//   - the sum and sum of squares of the gray levels: the tile's own signal;
 //   - the sum of |N| with N Immerkaer's noise mask [1 -2 1; -2 4 -2; 1 -2 1],
 //     which cancels any locally planar or quadratic signal, so on flat tiles
 //     it sees only noise: sigma = sqrt(pi/2) * sum|N| / (6 * pixels).
 // Then:
 //   noise = the 10th percentile of the tiles' sigma (the flattest tenth is
 //           where the mask sees least signal);
-//   focus of a tile = v - 20 (noise^2 - 0.5^2), v its Laplacian variance
-//           (white noise of sigma s adds 4 s^2 + 16 s^2 to the Laplacian's
-//           variance; the first half gray level is every photo's rounding),
-//           but at least v / 100, so ever stronger blurs keep falling;
-//   focus = the mean of the sharpest tiles' focus (the top 1/128 of tiles,
-//           at least 4): a small sharp subject on a soft background is sharp,
-//           a photo blurred all over is blurry;
+//   per tile, net of noise: L = its Laplacian variance - 20 e and
+//           V = its gray variance - e, e = noise^2 - 0.5^2 (white noise of
+//           sigma s adds 4 s^2 + 16 s^2 to the Laplacian's variance and s^2
+//           to the gray levels'; the first half gray level is every photo's
+//           rounding), each at least a hundredth of itself, so ever stronger
+//           blurs keep falling;
+//   the sharpest tiles: the top 1/128 by L (at least 4): a small sharp
+//           subject on a soft background is sharp, a photo blurred all over
+//           is blurry;
+//   focus = 2500 x sum L / sum (V + 100) over them: the Laplacian variance
+//           they would have at a gray deviation of 50 levels. A gain on the
+//           gray levels (a darker or brighter exposure, less contrast) scales
+//           L and V alike and cancels; a blur takes the fine detail, which L
+//           sees and V hardly does. The focus was the bare L before: a photo
+//           darkened x0.35 lost 0.35^2 of it and read "blurry". The 100 (a
+//           tile varying by under 10 gray levels shows no detail) keeps the
+//           8-bit rounding's Laplacian energy in a blurred, darkened photo
+//           from reading as detail;
 //   laplacian_var = focus / (1 + blocking), blocking as working_image.hpp,
 //           from the |gray steps| on and off the JPEG grid summed in the same
-//           sweep: block edges add Laplacian energy that is no detail.
+//           sweep: block edges add Laplacian energy that is no detail;
+//   sharpness_score = the log of focus, less the noise's sigma over the
+//           sharpest tiles' gray deviation, and the verdict is cut from the
+//           score (one scale: a higher score never has a worse word).
 // Tiles are indexed by position, per slot, so the totals do not depend on
 // how rows were split into strips or strips over threads.
 #include <algorithm>
@@ -39,21 +54,44 @@ namespace {
 enum Field : std::size_t { kFocus, kScore, kVerdict, kNoise, kBlocking };
 
 constexpr int kTile = 16;
-// Verdict thresholds on laplacian_var (gray levels 0..255 squared), chosen
-// on degradation series (analysis/profile_eval.py, docs/profiles.md): the 15
-// in-focus photos read 2700 or more (and their 1/2 and 1/4 downscales 2400
-// or more), their synthetic shallow depth of field 1790 or more, and 12 MP
-// photos blurred at sigma 3 below 1000: the cut sits between, about 1.4x
-// from the blurs and 1.3x from the depth of field.
-constexpr double kSharpAbove = 2000.0;
-constexpr double kSoftAbove = 1400.0;
-constexpr double kNoiseCost = 0.04;
-
-// The focus that scores about 0 (the log scale's origin: below it a photo
-// is a smear whatever the figure).
-constexpr double kFocusZero = 3.16;
+// focus = kReferenceVariance x the sharpest tiles' Laplacian variance over
+// their gray variance (plus kQuietVariance): the Laplacian variance they
+// would have at a gray deviation of 50 levels, whatever their exposure.
+constexpr double kReferenceVariance = 2500.0;  // gray levels^2
+// A tile whose gray levels vary by less than 10 holds no detail anyone sees;
+// it keeps the 8-bit rounding's Laplacian energy in a blurred, darkened photo
+// (about 20 / 12 gray levels^2 a pixel) from reading as detail.
+constexpr double kQuietVariance = 100.0;
+// Score: log10(1 + focus / kFocusZero) / log10(1 + kFocusFull / kFocusZero),
+// less kNoiseCost x the noise's sigma over the sharpest tiles' gray deviation.
+constexpr double kFocusZero = 10.0;
+constexpr double kFocusFull = 10000.0;
+constexpr double kNoiseCost = 1.0;
+// Verdict thresholds on sharpness_score, chosen on the degradation series
+// (analysis/profile_eval.py, docs/profiles.md; focus figures without noise
+// cost). Soft from 0.70 (focus 1250): the 15 in-focus photos read 1786 or
+// more (the macro ladybird, lowest; its copies darkened to x0.3 1441, at
+// contrast x0.25 1324), their synthetic shallow depth of field 1958 or
+// more, while 12 MP photos blurred at sigma 3 read 1210 or less (the
+// elephants painting; the others 1060 and below). Sharp from 0.77 (focus
+// 2030): every other in-focus photo reads 3600 or more and keeps it down to
+// x0.3 and contrast x0.25 (2329 the least), so only the ladybird is "soft".
+constexpr double kSharpFrom = 0.77;
+constexpr double kSoftFrom = 0.70;
 constexpr double kNetFloor = 0.01;
 constexpr double kNoiseFloor = 0.5;  // gray levels
+
+// Log scale, each halving of focus costing the same, from kFocusZero (0) to
+// kFocusFull (1): a blurred photo keeps losing score as it blurs further.
+double sharpness_score(double focus, double relative_noise) {
+  return clip01(std::log10(1.0 + focus / kFocusZero) / std::log10(1.0 + kFocusFull / kFocusZero) -
+                kNoiseCost * relative_noise);
+}
+
+// The verdict is read off the score, so the two never disagree.
+const char* sharpness_verdict(double score) {
+  return score >= kSharpFrom ? "sharp" : (score >= kSoftFrom ? "soft" : "blurry");
+}
 
 // The JPEG block grid's period in the working image: 8 / the reduction, 0
 // when a block is a pixel or less (or the photo was not reduced by a profile).
@@ -70,7 +108,9 @@ struct BlockSums {
 struct TileSums {
   std::int64_t lap = 0;
   std::int64_t lap_sq = 0;
-  std::int64_t noise = 0;  // sum of |N|
+  std::int64_t noise = 0;    // sum of |N|
+  std::int64_t gray = 0;     // sum of the gray levels
+  std::int64_t gray_sq = 0;  // and of their squares
 };
 
 // One strip's tile and blocking sums, into `tiles` (tiles_x x tiles_y, by
@@ -95,9 +135,9 @@ struct TileSums {
       // 2 * kTile - 1 pixels) fit 32 bits but for the squares, which stay
       // exact in a double (< 2^40 each, < 2^46 in all) whatever order the
       // vector lanes add them in.
-      std::int32_t lap = 0, noise = 0, h_sum = 0, v_sum = 0;
-      double lap_sq = 0.0;
-#pragma omp simd reduction(+ : lap, noise, h_sum, v_sum, lap_sq)
+      std::int32_t lap = 0, noise = 0, h_sum = 0, v_sum = 0, gray = 0;
+      double lap_sq = 0.0, gray_sq = 0.0;
+#pragma omp simd reduction(+ : lap, noise, h_sum, v_sum, gray, lap_sq, gray_sq)
       for (int x = x0; x < x1; ++x) {
         const std::int32_t cross = up[x] + down[x] + mid[x - 1] + mid[x + 1];
         const std::int32_t l = cross - 4 * mid[x];
@@ -106,12 +146,16 @@ struct TileSums {
         lap += l;
         lap_sq += static_cast<double>(l) * static_cast<double>(l);
         noise += n < 0 ? -n : n;
+        gray += mid[x];
+        gray_sq += static_cast<double>(mid[x]) * static_cast<double>(mid[x]);
         h_sum += h < 0 ? -h : h;
         v_sum += v < 0 ? -v : v;
       }
       row[tx].lap += lap;
       row[tx].lap_sq += static_cast<std::int64_t>(lap_sq);
       row[tx].noise += noise;
+      row[tx].gray += gray;
+      row[tx].gray_sq += static_cast<std::int64_t>(gray_sq);
       across += h_sum;
       down_steps += v_sum;
     }
@@ -146,13 +190,15 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
 
   AnalyzerResult finish(const RgbImage& image) override {
     const std::size_t tiles = static_cast<std::size_t>(tiles_x_) * tiles_y_;
-    std::vector<double> variance(tiles), sigma(tiles);
+    std::vector<double> variance(tiles), spread(tiles), sigma(tiles);
     for (std::size_t t = 0; t < tiles; ++t) {
       TileSums total;
       for (const auto& slot : sums_) {
         total.lap += slot[t].lap;
         total.lap_sq += slot[t].lap_sq;
         total.noise += slot[t].noise;
+        total.gray += slot[t].gray;
+        total.gray_sq += slot[t].gray_sq;
       }
       const int tx = static_cast<int>(t % tiles_x_);
       const int ty = static_cast<int>(t / tiles_x_);
@@ -161,6 +207,7 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
       const std::int64_t n = w * h;
       constexpr long double kScale2 = static_cast<long double>(kGrayScale) * kGrayScale;
       variance[t] = static_cast<double>(exact_variance(n, total.lap, total.lap_sq) / kScale2);
+      spread[t] = static_cast<double>(exact_variance(n, total.gray, total.gray_sq) / kScale2);
       sigma[t] = std::sqrt(std::acos(-1.0) / 2.0) * static_cast<double>(total.noise) /
                  (6.0 * static_cast<double>(n) * kGrayScale);
     }
@@ -168,21 +215,36 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
     const std::size_t tenth = (tiles - 1) / 10;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(tenth), sorted.end());
     const double noise = sorted[tenth];
-    // Net of noise, but never below a hundredth of the tile's variance:
+    // Net of noise, but never below a hundredth of the tile's figure:
     // clamping at 0 made the strongest blurs of a series tie
-    // (docs/profiles.md); a hundredth still rises with v and leaks next to
-    // nothing of the noise.
+    // (docs/profiles.md); a hundredth still rises with the figure and leaks
+    // next to nothing of the noise.
     // Noise below kNoiseFloor is the 8-bit rounding and JPEG's own, which
     // every photo has and which is not what a viewer calls noise; taking it
     // off too made the strongest blurs of a series rise again as their
     // noise estimate fell with the last of the detail.
-    const double c = 20.0 * std::max(0.0, noise * noise - kNoiseFloor * kNoiseFloor);
-    for (double& v : variance) v = std::max(v - c, kNetFloor * v);
+    // White noise of variance s^2 adds 20 s^2 to the Laplacian's variance
+    // and s^2 to the gray levels'.
+    const double excess = std::max(0.0, noise * noise - kNoiseFloor * kNoiseFloor);
+    std::vector<std::size_t> order(tiles);
+    for (std::size_t t = 0; t < tiles; ++t) {
+      order[t] = t;
+      variance[t] = std::max(variance[t] - 20.0 * excess, kNetFloor * variance[t]);
+      spread[t] = std::max(spread[t] - excess, kNetFloor * spread[t]);
+    }
+    // The sharpest tiles: the most Laplacian energy, which gain scales alike
+    // in every tile, so darkening a photo picks the same tiles. Ties go to
+    // the first tile, so the choice is the same on every machine.
     const std::size_t top = std::min(tiles, std::max<std::size_t>(4, tiles / 128));
-    std::partial_sort(variance.begin(), variance.begin() + static_cast<std::ptrdiff_t>(top), variance.end(),
-                      std::greater<>());
-    double sum = 0.0;
-    for (std::size_t i = 0; i < top; ++i) sum += variance[i];
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        return variance[a] != variance[b] ? variance[a] > variance[b] : a < b;
+                      });
+    double lap_energy = 0.0, gray_energy = 0.0;
+    for (std::size_t i = 0; i < top; ++i) {
+      lap_energy += variance[order[i]];
+      gray_energy += spread[order[i]];
+    }
     BlockSums block;
     for (const auto& b : blocks_) {
       block.on += b.on;
@@ -198,15 +260,15 @@ class CalibratedSharpnessKernel final : public AnalyzerKernel {
       const std::int64_t n_off = ((w - 1) - across_on) * h + ((h - 1) - rows_on) * w;
       blocking = jpeg_blocking(block.on, n_on, block.off, n_off, period);
     }
-    const double focus = sum / static_cast<double>(top) / (1.0 + blocking);
-    // Log scale, each halving of focus costing the same, from 3 (0) to 10000
-    // (1): a blurred photo keeps losing score as it blurs further. Visible
-    // noise (sigma in gray levels at the working resolution) costs on top.
-    const double score = clip01(
-        std::log10(1.0 + focus / kFocusZero) / std::log10(1.0 + 10000.0 / kFocusZero) - kNoiseCost * noise);
-    const char* verdict = focus >= kSharpAbove ? "sharp" : (focus >= kSoftAbove ? "soft" : "blurry");
-    return {{round_to(focus, 2), round_to(score, 4), std::string(verdict), round_to(noise, 2),
-             round_to(blocking, 3)}};
+    const double signal = gray_energy + kQuietVariance * static_cast<double>(top);
+    const double focus = kReferenceVariance * lap_energy / signal / (1.0 + blocking);
+    // Noise costs in proportion to the detail it hides (its sigma over the
+    // sharpest tiles' gray deviation), so a darker copy, whose noise and
+    // detail both scale down, pays the same.
+    const double relative_noise = std::sqrt(excess / (signal / static_cast<double>(top)));
+    const double score = round_to(sharpness_score(focus, relative_noise), 4);
+    const char* verdict = sharpness_verdict(score);
+    return {{round_to(focus, 2), score, std::string(verdict), round_to(noise, 2), round_to(blocking, 3)}};
   }
 
  private:
@@ -229,14 +291,19 @@ std::string note(const AnalyzerResult& r) {
 AnalyzerSpec calibrated_sharpness_analyzer() {
   AnalyzerSpec spec;
   spec.name = "sharpness";
-  spec.summary = "focus of the sharpest tiles at the working resolution, net of noise and JPEG blocking";
+  spec.summary =
+      "focus of the sharpest tiles at the working resolution, whatever their exposure and contrast, net of "
+      "noise "
+      "and JPEG blocking";
   spec.fields = {
-      number_field("laplacian_var", 2, true, "gray level^2",
-                   "focus: Laplacian variance of the sharpest tiles of the working image, net of noise and "
-                   "JPEG blocking"),
-      number_field("sharpness_score", 4, true, "1", "sharpness analyzer's score, 0..1"),
+      number_field(
+          "laplacian_var", 2, true, "gray level^2",
+          "focus: Laplacian variance of the sharpest tiles of the working image at a gray deviation of 50 "
+          "levels (their own contrast and exposure divided out), net of noise and JPEG blocking"),
+      number_field("sharpness_score", 4, true, "1",
+                   "sharpness analyzer's score, 0..1 (log of focus, less noise)"),
       label_field("sharpness_verdict", true, {"sharp", "soft", "blurry"},
-                  "sharpness analyzer's one-word verdict"),
+                  "sharpness analyzer's one-word verdict, read off sharpness_score"),
       number_field("noise_sigma", 2, false, "gray level",
                    "noise of the working image (Immerkaer's estimate, the 10th percentile of its tiles')"),
       number_field(
@@ -245,6 +312,7 @@ AnalyzerSpec calibrated_sharpness_analyzer() {
   spec.score_field = kScore;
   spec.verdict_field = kVerdict;
   spec.weight = 0.4;
+  spec.never_post_it = "blurry";
   spec.make_kernel = [] { return std::unique_ptr<AnalyzerKernel>(new CalibratedSharpnessKernel); };
   spec.figure = figure;
   spec.note = note;

@@ -30,6 +30,15 @@ void merge_scores(const MergePolicy& policy, ScoredRow& row) {
   row.verdict = total > policy.post_it_above
                     ? Verdict::PostIt
                     : (total > policy.maybe_above ? Verdict::Maybe : Verdict::Delete);
+  // An analyzer's veto (AnalyzerSpec::never_post_it): such a photo is at
+  // best maybe, its quality score kept so it still ranks among the others.
+  if (row.verdict == Verdict::PostIt) {
+    for (std::size_t i = 0; i < policy.analyzers.size(); ++i) {
+      const AnalyzerSpec& spec = *policy.analyzers[i];
+      if (!spec.never_post_it.empty() && spec.label(row.results[i], spec.verdict_field) == spec.never_post_it)
+        row.verdict = Verdict::Maybe;
+    }
+  }
   row.quality_score = round_to(total, 3);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The synchronizing merge (the seed's MergeSynch): every selected analyzer's
-// rounded score, weighted, clipped to [0, 1], and cut into a verdict.
+// rounded score, weighted, clipped to [0, 1], and cut into a verdict; a
+// photo that an analyzer's verdict vetoes (AnalyzerSpec::never_post_it, the
+// calibrated profile's "blurry") is at most maybe.
 #include <optional>
 #include <string>
 #include <vector>

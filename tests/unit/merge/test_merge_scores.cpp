@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/profile.hpp"
 #include "analyzers/registry.hpp"
 #include "app/options.hpp"
 #include "merge/merge_scores.hpp"
@@ -161,6 +162,49 @@ Options opts(std::vector<std::string> analyzers, std::string weights = "", std::
   o.weights = std::move(weights);
   o.thresholds = std::move(thresholds);
   return o;
+}
+
+// A calibrated-profile row: every analyzer's score `score`, the sharpness
+// verdict `sharpness` (the others "x").
+ScoredRow calibrated_row(const MergePolicy& policy, double score, const std::string& sharpness) {
+  ScoredRow row = row_with_scores(policy, std::vector<double>(policy.analyzers.size(), score));
+  for (std::size_t i = 0; i < policy.analyzers.size(); ++i) {
+    if (policy.analyzers[i]->name == "sharpness")
+      row.results[i].values[policy.analyzers[i]->verdict_field] = sharpness;
+  }
+  merge_scores(policy, row);
+  return row;
+}
+
+TEST(Merge, CalibratedBlurryIsNeverPostIt) {
+  Options o;
+  o.profile = "calibrated";
+  for (const MergePolicy& policy :
+       {make_policy(o), make_policy([&] {
+          Options c = o;
+          c.weights = "sharpness=0.05,exposure=0.6,composition=0.35";  // sharpness weighs little
+          return c;
+        }())}) {
+    for (double score : {0.51, 0.8, 1.0}) {
+      const ScoredRow blurry = calibrated_row(policy, score, "blurry");
+      EXPECT_EQ(blurry.verdict, Verdict::Maybe) << score;
+      // The quality score is kept: blurred photos still rank among themselves.
+      EXPECT_GT(blurry.quality_score, policy.post_it_above) << score;
+      EXPECT_EQ(calibrated_row(policy, score, "soft").verdict, Verdict::PostIt) << score;
+      EXPECT_EQ(calibrated_row(policy, score, "sharp").verdict, Verdict::PostIt) << score;
+    }
+    // Below post_it the veto changes nothing.
+    EXPECT_EQ(calibrated_row(policy, 0.4, "blurry").verdict, Verdict::Maybe);
+    EXPECT_EQ(calibrated_row(policy, 0.2, "blurry").verdict, Verdict::Delete);
+  }
+}
+
+TEST(Merge, SeedMergeHasNoVeto) {
+  // The seed's merge is the seed's: its "blurry" photo above the cut is post_it.
+  const MergePolicy policy = make_policy(Options{});
+  ASSERT_EQ(policy.analyzers[0]->name, "sharpness");
+  EXPECT_EQ(calibrated_row(policy, 0.8, "blurry").verdict, Verdict::PostIt);
+  for (const AnalyzerSpec& spec : find_profile("seed")->analyzers) EXPECT_TRUE(spec.never_post_it.empty());
 }
 
 TEST(MakePolicy, Defaults) {
