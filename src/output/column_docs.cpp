@@ -17,7 +17,9 @@ struct Entry {
 constexpr std::array<Entry, 11> kDocs = {{
     {"filename", "", "the file's name in the input folder (with --recursive, relative to it)"},
     {"quality_score", "1", "weighted sum of the analyzers' scores, 0..1, 3 decimals"},
-    {"verdict", "", "post_it, maybe or delete, cut from quality_score by the thresholds"},
+    {"verdict", "",
+     "post_it, maybe or delete, cut from quality_score by the thresholds; a photo an analyzer's label rules "
+     "out (the calibrated profile's blurry) is maybe at best"},
     {"width", "pixel", "width of the image scored (-1 on error rows)"},
     {"height", "pixel", "height of the image scored (-1 on error rows)"},
     {"source", "", "camera RAWs: embedded preview or demosaiced; empty otherwise"},
