@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <new>
 #include <sstream>
@@ -192,6 +193,11 @@ PixelWindow::PixelWindow(MPI_Comm node, std::size_t capacity) : node_(node), cap
 }
 
 PixelWindow::~PixelWindow() {
+  // Unwinding after an error on this rank: the other members are not coming
+  // to the collective free (it would wait for them for ever, or free memory
+  // a send still reads), and the run is about to be aborted, which frees
+  // the window with the process.
+  if (std::uncaught_exceptions() > 0) return;
   MPI_Win_unlock_all(win_);
   MPI_Win_free(&win_);
   MPI_Comm_free(&node_);

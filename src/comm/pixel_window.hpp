@@ -32,7 +32,7 @@ class PixelWindow {
   // memory follows the photos in flight, and a full /dev/shm sends a photo
   // by broadcast instead of crashing.
   static std::unique_ptr<PixelWindow> open(MPI_Comm members, std::size_t capacity);
-  ~PixelWindow();  // collective over the members, as MPI_Win_free is
+  ~PixelWindow();  // collective over the members, as MPI_Win_free is (but not while an exception unwinds)
   PixelWindow(const PixelWindow&) = delete;
   PixelWindow& operator=(const PixelWindow&) = delete;
 

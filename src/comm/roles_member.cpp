@@ -160,6 +160,7 @@ class Member {
       moved = true;
       if (batch_bytes_.empty()) {
         ended_ = true;
+        if (rows_) rows_->dealing_ended();
         break;
       }
       const PhotoBatch batch = decode_batch(batch_bytes_);

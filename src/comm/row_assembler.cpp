@@ -56,9 +56,32 @@ void RowAssembler::expect(const PhotoBatch& batch, double now) {
     e.arrived_at = now;
     e.ends_batch = k + 1 == batch.photos.size();
   }
+  dealt_end_ = batch.seq + static_cast<std::int64_t>(batch.photos.size());
+  // The parts that came ahead of this batch, in the order they came.
+  std::vector<EarlyPart> held;
+  held.swap(early_);
+  for (EarlyPart& p : held) {
+    if (p.seq < dealt_end_) {
+      add(p.rank, p.seq, std::move(p.part), p.busy_seconds, now);
+    } else {
+      early_.push_back(std::move(p));
+    }
+  }
+}
+
+void RowAssembler::dealing_ended() const {
+  if (early_.empty()) return;
+  const EarlyPart& p = early_.front();
+  throw std::runtime_error("rank " + std::to_string(p.rank) + " answered for photo " + std::to_string(p.seq) +
+                           " of its group, which was never dealt");
 }
 
 void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double busy_seconds, double now) {
+  member(rank);  // refuses a rank from another group at once
+  if (seq >= dealt_end_) {
+    early_.push_back({rank, seq, std::move(part), busy_seconds});
+    return;
+  }
   if (photos_.empty() || seq < photos_.front().seq || seq > photos_.back().seq)
     throw std::runtime_error("rank " + std::to_string(rank) + " answered for photo " + std::to_string(seq) +
                              " of its group, which is not expected");

@@ -33,8 +33,15 @@ class RowAssembler {
   void expect(const PhotoBatch& batch, double now);
   // Rank `rank`'s part of the group's photo `seq` (its analyzers' results in
   // its plan order, or the error), and the rank's busy seconds so far.
-  // Formats every row this completes.
+  // Formats every row this completes. A part may come before its batch: the
+  // dealer sends a batch to every member, and a member that got it first can
+  // decode, score and answer before the batch reaches this rank (messages
+  // from different ranks keep no order). Such a part is held until its
+  // batch is expected.
   void add(int rank, std::int64_t seq, ImageOutcome&& part, double busy_seconds, double now);
+  // The dealer sent its last batch: a part still held answers a photo that
+  // was never dealt. Throws std::runtime_error then.
+  void dealing_ended() const;
 
   // Whether a block should go to rank 0 now: rows that end a batch (rank 0
   // counts on them to deal more), kMaxRows of them, or rows that have
@@ -47,7 +54,7 @@ class RowAssembler {
   // The rank its blocks go to: rank 0, or its node's leader.
   int dealer() const { return group_.dealer; }
   // Nothing expected and nothing held.
-  bool idle() const { return photos_.empty() && sealed_.empty() && builder_.count() == 0; }
+  bool idle() const { return photos_.empty() && early_.empty() && sealed_.empty() && builder_.count() == 0; }
   // Seconds spent merging and formatting rows.
   double merge_seconds() const { return merge_seconds_; }
 
@@ -66,6 +73,12 @@ class RowAssembler {
     double arrived_at = 0.0;
     bool ends_batch = false;
   };
+  struct EarlyPart {
+    int rank = 0;
+    std::int64_t seq = 0;
+    ImageOutcome part;
+    double busy_seconds = 0.0;
+  };
   void format_ready(double now);
   void seal();
   std::size_t member(int rank) const;
@@ -76,6 +89,8 @@ class RowAssembler {
   std::int32_t lane_;  // the group's place among its dealer's lanes
   std::size_t count_;  // analyzers
   std::deque<Expected> photos_;  // by seq, contiguous
+  std::int64_t dealt_end_ = -1;  // the seq after the last photo expected; -1 before the first batch
+  std::vector<EarlyPart> early_;  // parts that came before their batch, in arrival order
   RowBlockBuilder builder_;      // the open block: rows formatted, not yet sealed
   double open_since_ = 0.0;      // when its first row was formatted
   std::deque<RowBlock> sealed_;  // blocks ready to go, in order
