@@ -11,12 +11,17 @@
 # matrix for those rank counts again over the network path (mpirun --mca btl
 # self,tcp: what ranks on different nodes use), roles with --shared-mb 0, as
 # a group across nodes would. --leader-ranks runs both layouts again with
-# --leaders on (rank 1 leads the one node: rank 0 deals to it alone). Then
+# --leaders on (rank 1 leads the one node: rank 0 deals to it alone).
+# --split-ranks runs roles with the three default analyzers on more analyzer
+# ranks than analyzers (-np 5: sharpness taken by two ranks, a photo each in
+# turn), where a member may answer a photo before the merging member has its
+# batch (the rows must not depend on it). Then
 # one rank is killed mid-run: the job must end non-zero, promptly, with the
 # rows already written intact.
 #
 #   mpi_equivalence.sh --photoscore BIN [--mpiexec mpirun] [--np-flag -np] [--no-kill]
 #                      [--max-images N] [--ranks "2 3 4 5 7"] [--tcp-ranks "3 7"] [--leader-ranks "4 7"]
+#                      [--split-ranks "5"]
 #                      DIR [[--max-images N] [--ranks ...] [--tcp-ranks ...] DIR]...
 #
 # --max-images, --ranks and --tcp-ranks apply to the folders after them, so a
@@ -27,11 +32,13 @@ max_images=""
 rank_counts="2 3 4 5 7"
 tcp_counts=""
 leader_counts=""
+split_counts=""
 kill_check=1
 folders=()
 folder_ranks=()
 folder_tcp=()
 folder_leaders=()
+folder_split=()
 folder_limits=()
 # Its own arguments: the options for the folders after them, and the folders.
 e2e_option() {
@@ -40,9 +47,11 @@ e2e_option() {
     --ranks) rank_counts=$2; e2e_used=2 ;;
     --tcp-ranks) tcp_counts=$2; e2e_used=2 ;;
     --leader-ranks) leader_counts=$2; e2e_used=2 ;;
+    --split-ranks) split_counts=$2; e2e_used=2 ;;
     --no-kill) kill_check=0; e2e_used=1 ;;
     -*) e2e_used=0 ;;
     *) folders+=("$1"); folder_ranks+=("$rank_counts"); folder_tcp+=("$tcp_counts"); folder_leaders+=("$leader_counts")
+       folder_split+=("$split_counts")
        folder_limits+=("$max_images"); e2e_used=1 ;;
   esac
 }
@@ -183,6 +192,32 @@ for f in "${!folders[@]}"; do
         echo "ok   $what ($((SECONDS - start)) s)"
       fi
     done
+  done
+done
+
+# Roles with a photo-split analyzer: the default three analyzers on more
+# analyzer ranks than analyzers.
+for f in "${!folders[@]}"; do
+  folder="${folders[$f]}"
+  name=$(basename "$folder")
+  limit=()
+  [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  for np in ${folder_split[$f]}; do
+    out="$work/$name.np$np.roles.split.jsonl"
+    what="$name: -np $np --layout roles, three analyzers"
+    start=$SECONDS
+    mpi_launch mpi "$np"
+    timeout 300 "${mpi[@]}" "$photoscore" --layout roles --threads 1 --quiet "${limit[@]}" --jsonl "$out" \
+      --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
+    rc=$?
+    runs=$((runs + 1))
+    if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
+      fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
+    elif ! grep -q "shared by 2 ranks" "$work/out"; then
+      fail "$what: no analyzer split between two ranks in the plan"
+    else
+      echo "ok   $what ($((SECONDS - start)) s)"
+    fi
   done
 done
 
