@@ -480,6 +480,10 @@ TEST(Calibrated, UnusedRangeIsUnderexposure) {
   // The same with the brightest tones at 127, just over a stop down: "dark", mean
   // (0.39) in the band or not.
   EXPECT_EQ(exposure(dusk(100, 0.02, 127)).verdict, "dark");
+  // Its note says why, not "mean brightness 0.39" as if that were the fault.
+  const AnalyzerSpec& spec = find_profile("calibrated")->analyzers[1];
+  EXPECT_EQ(spec.note(score_all(dusk(100, 0.02, 127), 1)[1]),
+            "Underexposed \u2014 the highlights reach 50% of full scale");
   // Within a third of a stop of full scale the range is in use: no cost.
   EXPECT_EQ(exposure(dusk(100, 0.02, 210)).score, 1.0);
 }
