@@ -428,15 +428,20 @@ TEST(Calibrated, ExposureIsReadAtTheHighlights) {
   const Exposure lit = exposure(dusk(40, 0.02, 240));
   EXPECT_EQ(lit.verdict, "good");
   EXPECT_EQ(lit.score, 1.0);
-  // The same mean with nothing bright: the whole shortfall counts.
+  // The same mean with nothing bright: the whole shortfall counts, and so
+  // does the range left unused above 44 (2.5 stops, 2.2 beyond the third
+  // of a stop allowed), x exp(-0.5) a stop.
+  const auto unused = [](double top) { return std::exp(-0.5 * (std::log2(255.0 / top) - 1.0 / 3)); };
   const Exposure flat = exposure(dusk(44, 0.0, 44));
   EXPECT_EQ(flat.verdict, "dark");
-  EXPECT_NEAR(flat.score, 1.0 - 3.0 * (0.30 - 44.0 / 255), 1e-4);
+  EXPECT_NEAR(flat.score, (1.0 - 3.0 * (0.30 - 44.0 / 255)) * unused(44), 1e-4);
   // Half the light: the subject at 120 is more than a stop below full
-  // scale, so its mean (22 / 255) is underexposure in full.
+  // scale, so its mean (22 / 255) is underexposure in full, and so is its
+  // unused range.
   const Exposure half = exposure(dusk(20, 0.02, 120));
   EXPECT_EQ(half.verdict, "dark");
-  EXPECT_NEAR(half.score, 1.0 - 3.0 * (0.30 - 22.0 / 255), 1e-4);
+  EXPECT_NEAR(half.score, (1.0 - 3.0 * (0.30 - 22.0 / 255)) * unused(120), 1e-4);
+  EXPECT_GT(half.score, 0.0);
   // Brightened until the subject is blown, 4% of the photo: past the top of
   // the range, beyond the 2% allowance, so "bright", and it scores below
   // the scene exposed for its highlights.
@@ -447,6 +452,75 @@ TEST(Calibrated, ExposureIsReadAtTheHighlights) {
   EXPECT_LT(blown.score, lit.score);
   // Within the allowance it is no fault.
   EXPECT_EQ(exposure(dusk(68, 0.01, 255)).verdict, "good");
+}
+
+TEST(Calibrated, UnusedRangeIsUnderexposure) {
+  // A high-key photo, the nuthatch of the evaluation: a detailed subject
+  // below a white background that blows 23% of the pixels. Its copy
+  // darkened x0.4 no longer clips, but leaves the top 1.3 stops of the
+  // range empty: underexposed, and it must score below the original. Before
+  // the unused range cost anything, the copy paid only for its mean below
+  // the band (0.16) and outscored the original's clipping (0.34).
+  const int w = 400, h = 300;
+  std::vector<double> g = scene(w, h, 11);
+  for (std::size_t i = 0; i < g.size() * 23 / 100; ++i) g[i] = 255.0;
+  const Exposure original = exposure(gray_image(w, h, g));
+  EXPECT_NEAR(original.highlights, 0.23, 0.005);
+  EXPECT_EQ(original.verdict, "clipped");
+  const Exposure darker = exposure(gray_image(w, h, through_gain(g, 0.4, 0.0)));
+  EXPECT_EQ(darker.highlights, 0.0);
+  EXPECT_EQ(darker.verdict, "dark");
+  EXPECT_LT(darker.score, original.score - 0.05);
+  // The mean in the band but the brightest tones at 150 (0.77 stops down):
+  // no shortfall of the mean, yet 0.43 stops of unused range cost
+  // exp(-0.5) a stop; under a stop down the word stays "good".
+  const Exposure dim = exposure(dusk(100, 0.02, 150));
+  EXPECT_EQ(dim.verdict, "good");
+  EXPECT_NEAR(dim.score, std::exp(-0.5 * (std::log2(255.0 / 150) - 1.0 / 3)), 1e-4);
+  // The same with the brightest tones at 127, just over a stop down: "dark", mean
+  // (0.39) in the band or not.
+  EXPECT_EQ(exposure(dusk(100, 0.02, 127)).verdict, "dark");
+  // Its note says why, not "mean brightness 0.39" as if that were the fault.
+  const AnalyzerSpec& spec = find_profile("calibrated")->analyzers[1];
+  EXPECT_EQ(spec.note(score_all(dusk(100, 0.02, 127), 1)[1]),
+            "Underexposed \u2014 the highlights reach 50% of full scale");
+  // Within a third of a stop of full scale the range is in use: no cost.
+  EXPECT_EQ(exposure(dusk(100, 0.02, 210)).score, 1.0);
+}
+
+TEST(Calibrated, BlockingCostsScorePastTheFullMark) {
+  // A photo whose focus is past the score's full mark (10,000): a patch of
+  // fine texture (pixel-sized grain, like grass seen from afar) in the
+  // middle third, smooth elsewhere; and a copy with JPEG-like blocks: each
+  // 8x8 block shifted by its own offset, as a heavily compressed JPEG's DC
+  // terms are. Focus divided by 1 + blocking stays past the full mark, so
+  // before blocking cost the score directly both scored 1.
+  const int w = 1024, h = 768;
+  std::vector<double> g(std::size_t(w) * h, 128.0);
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<double> grain(68.0, 188.0), offset(-12.0, 12.0);
+  for (int y = h / 3; y < 2 * h / 3; ++y)
+    for (int x = w / 3; x < 2 * w / 3; ++x) g[std::size_t(y) * w + x] = grain(rng);
+  std::vector<double> shift(std::size_t(w / 8) * (h / 8));
+  for (double& v : shift) v = offset(rng);
+  std::vector<double> blocky = g;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) blocky[std::size_t(y) * w + x] += shift[std::size_t(y / 8) * (w / 8) + x / 8];
+  const auto smooth_r = score_all(working(gray_image(w, h, g)), 1);
+  const auto blocky_r = score_all(working(gray_image(w, h, blocky)), 1);
+  const double smooth_blocking = std::get<double>(smooth_r[0].values[4]);
+  const double blocky_blocking = std::get<double>(blocky_r[0].values[4]);
+  EXPECT_LT(smooth_blocking, 0.5);
+  EXPECT_GT(blocky_blocking, 1.0);
+  EXPECT_GE(std::get<double>(smooth_r[0].values[0]), 10000.0);
+  EXPECT_GE(std::get<double>(blocky_r[0].values[0]), 10000.0);
+  const double smooth_score = std::get<double>(smooth_r[0].values[1]);
+  const double blocky_score = std::get<double>(blocky_r[0].values[1]);
+  EXPECT_EQ(smooth_score, 1.0);
+  // 0.1 per unit of blocking beyond the 0.5 a photo's own encoding shows,
+  // at most 0.05.
+  EXPECT_NEAR(blocky_score, 1.0 - std::min(0.05, 0.1 * (blocky_blocking - 0.5)), 1e-9);
+  EXPECT_LT(blocky_score, smooth_score - 0.04);
 }
 
 TEST(Calibrated, SameBytesWhateverTheThreadCount) {
