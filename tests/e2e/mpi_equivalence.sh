@@ -168,56 +168,40 @@ for f in "${!folders[@]}"; do
   done
 done
 
-# --leaders on: rank 0 deals to the node's leader, which deals to the rest.
+# One more run of a folder against thread mode's JSONL: `what`, the plan
+# line its stdout must hold (a grep pattern), -np, then photoscore's options.
+plan_run() {
+  local what=$1 plan=$2 np=$3 out="$work/plan_run.jsonl" start=$SECONDS rc
+  shift 3
+  mpi_launch mpi "$np"
+  timeout 300 "${mpi[@]}" "$photoscore" "$@" --threads 1 --quiet "${limit[@]}" --jsonl "$out" \
+    --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
+  rc=$?
+  runs=$((runs + 1))
+  if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
+    fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
+  elif ! grep -q "$plan" "$work/out"; then
+    fail "$what: no \"$plan\" in the plan"
+  else
+    echo "ok   $what ($((SECONDS - start)) s)"
+  fi
+}
+
 for f in "${!folders[@]}"; do
   folder="${folders[$f]}"
   name=$(basename "$folder")
   limit=()
   [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  # --leaders on: rank 0 deals to the node's leader, which deals to the rest.
   for np in ${folder_leaders[$f]}; do
     for layout in roles farm; do
-      out="$work/$name.np$np.$layout.leaders.jsonl"
-      what="$name: -np $np --layout $layout --leaders on"
-      start=$SECONDS
-      mpi_launch mpi "$np"
-      timeout 300 "${mpi[@]}" "$photoscore" --layout "$layout" --leaders on --threads 1 \
-        --quiet "${limit[@]}" --jsonl "$out" --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
-      rc=$?
-      runs=$((runs + 1))
-      if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
-        fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
-      elif ! grep -q "^rank 1 .*: leader" "$work/out"; then
-        fail "$what: rank 1 is not the leader in the plan"
-      else
-        echo "ok   $what ($((SECONDS - start)) s)"
-      fi
+      plan_run "$name: -np $np --layout $layout --leaders on" "^rank 1 .*: leader" "$np" --layout "$layout" --leaders on
     done
   done
-done
-
-# Roles with a photo-split analyzer: the default three analyzers on more
-# analyzer ranks than analyzers.
-for f in "${!folders[@]}"; do
-  folder="${folders[$f]}"
-  name=$(basename "$folder")
-  limit=()
-  [ -n "${folder_limits[$f]}" ] && limit=(--max-images "${folder_limits[$f]}")
+  # Roles with a photo-split analyzer: the default three analyzers on more
+  # analyzer ranks than analyzers.
   for np in ${folder_split[$f]}; do
-    out="$work/$name.np$np.roles.split.jsonl"
-    what="$name: -np $np --layout roles, three analyzers"
-    start=$SECONDS
-    mpi_launch mpi "$np"
-    timeout 300 "${mpi[@]}" "$photoscore" --layout roles --threads 1 --quiet "${limit[@]}" --jsonl "$out" \
-      --h5 "$work/mpi.h5" --force "$folder" >"$work/out" 2>"$work/err"
-    rc=$?
-    runs=$((runs + 1))
-    if ! cmp -s "$work/$name.t1.jsonl" "$out"; then
-      fail "$what: exit $rc, JSONL differs from thread mode"; tail -5 "$work/err"
-    elif ! grep -q "shared by 2 ranks" "$work/out"; then
-      fail "$what: no analyzer split between two ranks in the plan"
-    else
-      echo "ok   $what ($((SECONDS - start)) s)"
-    fi
+    plan_run "$name: -np $np --layout roles, three analyzers" "shared by 2 ranks" "$np" --layout roles
   done
 done
 
