@@ -109,6 +109,16 @@ std::string thread_mode_line(const Job& job, const MpiPlan& plan, const InputFil
   return row_to_json(finished_row(file, std::move(whole), job.policy), job.policy.analyzers) + "\n";
 }
 
+// A batch of one photo, `name` in folder "in", file `first` and the group's
+// photo `seq`, decoded by `decoder`.
+PhotoBatch one_photo(std::int64_t first, std::int64_t seq, int decoder, const std::string& name) {
+  PhotoBatch batch;
+  batch.first = first;
+  batch.seq = seq;
+  batch.photos.push_back({decoder, -1, 0.0, name, "in/" + name});
+  return batch;
+}
+
 // A roles group of three: parts arrive in any order from any member; a
 // row is made only when its photo has every part and every photo before it
 // is done, and the rows are those thread mode makes.
@@ -162,10 +172,7 @@ TEST(RowAssembler, AnErrorRowKeepsTheFirstAnalyzersError) {
   const Job job = assembler_job();
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
   mpi::RowAssembler rows(job, plan, 0);
-  PhotoBatch batch;
-  batch.first = 0;
-  batch.photos.push_back({2, -1, 0.0, "bad.jpg", "in/bad.jpg"});
-  rows.expect(batch, 0.0);
+  rows.expect(one_photo(0, 0, 2, "bad.jpg"), 0.0);
   for (int r : {3, 2, 1}) rows.add(r, 0, failed_outcome("error seen by rank " + std::to_string(r), 0.0), 1.0, 0.0);
   Taken taken;
   taken.from(rows);
@@ -179,10 +186,7 @@ TEST(RowAssembler, RefusesWhatWasNotDealt) {
   const Job job = assembler_job();
   const MpiPlan plan = make_mpi_plan(Layout::Farm, 3, 3);
   mpi::RowAssembler rows(job, plan, 1);
-  PhotoBatch batch;
-  batch.first = 5;
-  batch.seq = 4;
-  batch.photos.push_back({2, -1, 0.0, "x.jpg", "in/x.jpg"});
+  PhotoBatch batch = one_photo(5, 4, 2, "x.jpg");
   rows.expect(batch, 0.0);
   EXPECT_THROW(rows.add(1, 4, part_of(plan, 1, 1.0), 0.0, 0.0), std::runtime_error);  // rank 1 is not in group 1
   EXPECT_THROW(rows.add(2, 3, part_of(plan, 2, 1.0), 0.0, 0.0),
@@ -206,14 +210,8 @@ TEST(RowAssembler, APartAheadOfItsBatchWaitsForIt) {
   const Job job = assembler_job();
   const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
   mpi::RowAssembler rows(job, plan, 0);
-  PhotoBatch first;
-  first.first = 0;
-  first.seq = 0;
-  first.photos.push_back({1, -1, 0.0, "a.jpg", "in/a.jpg"});
-  PhotoBatch second;
-  second.first = 1;
-  second.seq = 1;
-  second.photos.push_back({2, -1, 0.0, "b.jpg", "in/b.jpg"});
+  const PhotoBatch first = one_photo(0, 0, 1, "a.jpg");
+  const PhotoBatch second = one_photo(1, 1, 2, "b.jpg");
   // Before any batch, and between the first and the second.
   rows.add(3, 0, part_of(plan, 3, 30.0), 1.0, 0.0);
   rows.expect(first, 0.0);
