@@ -31,24 +31,9 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-EXIF_IFD = 0x8769
-DATE_TIME_ORIGINAL = 0x9003
-SUBSEC_TIME_ORIGINAL = 0x9291
-OFFSET_TIME_ORIGINAL = 0x9011
-
-
-def exif_bytes(seconds):
-    """EXIF of a photo taken `seconds` after 2026-06-01 10:00:00 +02:00."""
-    whole, frac = int(seconds), round((seconds - int(seconds)) * 1000)
-    hours, rest = divmod(10 * 3600 + whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    exif = Image.Exif()
-    exif[EXIF_IFD] = {
-        DATE_TIME_ORIGINAL: f"2026:06:01 {hours:02d}:{minutes:02d}:{secs:02d}",
-        SUBSEC_TIME_ORIGINAL: f"{frac:03d}",
-        OFFSET_TIME_ORIGINAL: "+02:00",
-    }
-    return exif.tobytes()
+# The frames' EXIF as analysis/groups_eval.py writes its card's.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "analysis"))
+from groups_eval import exif_bytes  # noqa: E402
 
 
 def save(image, path, seconds, quality=92):
