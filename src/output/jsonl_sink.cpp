@@ -22,6 +22,21 @@ namespace {
 
 constexpr const char* kMalformed = "malformed JSONL rows";
 
+// The newlines in `text`. memchr, not std::count: under MPI one rank writes
+// every row of the job, and on its ~470-byte rows std::count's byte loop
+// cost 0.14 us a row there against memchr's 0.014.
+std::int64_t count_newlines(std::string_view text) {
+  std::int64_t n = 0;
+  if (text.empty()) return n;  // (its data may be null, which memchr must not see)
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr) {
+    ++n;
+    ++p;
+  }
+  return n;
+}
+
 class JsonlFormatter final : public RowFormatter {
  public:
   explicit JsonlFormatter(const FormatContext& context)
@@ -124,7 +139,7 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
     at += line_bytes;
     records.push_back({rows.substr(at, record_bytes), digest});
     at += record_bytes;
-    newlines += std::count(text.begin(), text.end(), '\n');
+    newlines += count_newlines(text);
     if (text.empty()) continue;
     lines.push_back({const_cast<char*>(text.data()), text.size()});
     size += text.size();
