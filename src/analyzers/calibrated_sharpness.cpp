@@ -320,9 +320,8 @@ AnalyzerSpec calibrated_sharpness_analyzer() {
   AnalyzerSpec spec;
   spec.name = "sharpness";
   spec.summary =
-      "focus of the sharpest tiles at the working resolution, whatever their exposure and contrast, net of "
-      "noise "
-      "and JPEG blocking";
+      "focus of the sharpest tiles at the working resolution, whatever their exposure and contrast, "
+      "net of noise and JPEG blocking";
   spec.fields = {
       number_field(
           "laplacian_var", 2, true, "gray level^2",

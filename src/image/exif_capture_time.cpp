@@ -3,17 +3,15 @@
 // place photoscore reads EXIF, so a hand-written parser never has to be
 // trusted with hostile bytes. Camera RAW and HEIF are read where they are
 // decoded, in a decoder helper process (decoder_helpers.hpp).
-#include <exiv2/exiv2.hpp>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "image/capture_time.hpp"
+#include "image/exiv2_exif.hpp"
 
 namespace photoscore {
-
-namespace {
 
 // Exiv2's warnings would go to stderr, between photoscore's own lines; a
 // block it cannot read is a photo without a time. Its XMP toolkit (a TIFF's
@@ -27,12 +25,16 @@ void prepare_exiv2() {
   });
 }
 
+namespace {
+
 // The value of Exif tag `tag` in IFD `group` ("Photo": the Exif IFD;
 // "Image": IFD0), "" when absent.
 std::string tag_text(const Exiv2::ExifData& exif, std::uint16_t tag, const char* group) {
   const auto it = exif.findKey(Exiv2::ExifKey(tag, group));
   return it == exif.end() ? std::string() : it->toString();
 }
+
+}  // namespace
 
 // DateTimeOriginal, SubSecTimeOriginal, OffsetTimeOriginal; TIFF/EP's
 // DateTimeOriginal in IFD0 (some camera RAWs) where the Exif IFD has none;
@@ -49,8 +51,6 @@ std::optional<CaptureTime> capture_time_in(const Exiv2::ExifData& exif) {
   if (auto t = parse_exif_time(tag_text(exif, 0x9003, "Image"), photo(0x9291), offset(0x9011))) return t;
   return parse_exif_time(photo(0x9004), photo(0x9292), offset(0x9012));
 }
-
-}  // namespace
 
 std::optional<CaptureTime> exif_capture_time(std::span<const std::uint8_t> exif_block) {
   prepare_exiv2();

@@ -1,13 +1,13 @@
-// Exiv2's Exif parser on a JPEG's Exif block, as exif_capture_time reads it.
+// Exiv2's Exif parser on a JPEG's Exif block, parsed once for the time
+// (exif_capture_time's rules) and the rest.
 #include "image/exif_details.hpp"
 
 #include <cmath>
 #include <cstdio>
-#include <exiv2/exiv2.hpp>
-#include <mutex>
 #include <optional>
 
 #include "image/capture_time.hpp"
+#include "image/exiv2_exif.hpp"
 
 namespace photoscore {
 
@@ -61,21 +61,28 @@ void append(std::string& list, const std::string& item) {
   if (!item.empty()) list += (list.empty() ? "" : ", ") + item;
 }
 
+// "2024-05-01 12:34:56.78 +02:00": capture_time_text with spaces for a
+// person, before the time and its offset.
+std::string taken_text(const CaptureTime& t) {
+  std::string text = capture_time_text(t);
+  for (char& c : text) {
+    if (c == 'T') c = ' ';
+  }
+  if (!t.has_offset || text.size() < 6) return text;
+  const std::size_t at = text.size() - 6;
+  return text.substr(0, at) + " " + text.substr(at);
+}
+
 }  // namespace
 
 ExifDetails exif_details(std::span<const std::uint8_t> exif_block) {
   ExifDetails out;
   if (exif_block.empty() || exif_block.size() > 0xFFFF) return out;
-  if (const auto t = exif_capture_time(exif_block)) {  // also mutes Exiv2's warnings
-    out.taken = capture_time_text(*t);
-    for (char& c : out.taken) {
-      if (c == 'T') c = ' ';
-    }
-    if (t->has_offset) out.taken.insert(out.taken.size() - 6, " ");
-  }
+  prepare_exiv2();
   try {
     Exiv2::ExifData exif;
     Exiv2::ExifParser::decode(exif, exif_block.data(), static_cast<std::uint32_t>(exif_block.size()));
+    if (const auto t = capture_time_in(exif)) out.taken = taken_text(*t);
     if (const auto o = positive(exif, 0x0112, "Image"); o && *o >= 1 && *o <= 8 && *o == std::floor(*o))
       out.orientation = static_cast<int>(*o);
     const Exiv2::Exifdatum* make = find(exif, 0x010f, "Image");
