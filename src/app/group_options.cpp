@@ -17,6 +17,15 @@ std::string number_text(double v) {
   return text;
 }
 
+// A Hamming distance between two 64-bit hashes, only with --groups.
+void add_bits_option(CLI::App& app, const std::string& name, int& bits, const std::string& help,
+                     CLI::Option* file) {
+  app.add_option(name, bits, help)
+      ->check(CLI::Range(0, 64))
+      ->needs(file)
+      ->option_text("BITS (0-64, default " + std::to_string(bits) + "; with --groups)");
+}
+
 }  // namespace
 
 void add_group_options(CLI::App& app, GroupOptions& groups) {
@@ -34,18 +43,14 @@ void add_group_options(CLI::App& app, GroupOptions& groups) {
       ->check(finite_in(0.0, kMaxBurstGap))
       ->needs(file)
       ->option_text("SECONDS (0-86400, default " + number_text(groups.burst_gap) + "; with --groups)");
-  app.add_option("--burst-distance", groups.burst_distance,
-                 "Bits of the 64-bit hash by which two frames of a burst may differ (more joins more, and "
-                 "different photos taken seconds apart too)")
-      ->check(CLI::Range(0, 64))
-      ->needs(file)
-      ->option_text("BITS (0-64, default " + std::to_string(groups.burst_distance) + "; with --groups)");
-  app.add_option("--duplicate-distance", groups.duplicate_distance,
-                 "Bits by which two photos may differ to be duplicates at any time apart (more finds more "
-                 "altered copies, and joins more different photos)")
-      ->check(CLI::Range(0, 64))
-      ->needs(file)
-      ->option_text("BITS (0-64, default " + std::to_string(groups.duplicate_distance) + "; with --groups)");
+  add_bits_option(app, "--burst-distance", groups.burst_distance,
+                  "Bits of the 64-bit hash by which two frames of a burst may differ (more joins more, and "
+                  "different photos taken seconds apart too)",
+                  file);
+  add_bits_option(app, "--duplicate-distance", groups.duplicate_distance,
+                  "Bits by which two photos may differ to be duplicates at any time apart (more finds more "
+                  "altered copies, and joins more different photos)",
+                  file);
 }
 
 GroupingSettings grouping_settings(const GroupOptions& groups) {
