@@ -51,7 +51,7 @@ Job make_job(const Options& options, Mode mode, Layout layout, int ranks) {
   // the MPI words. Every layout now decodes a photo once (roles used to
   // decode it on every analyzer rank: "everywhere").
   info.read = mode == Mode::Mpi ? std::string(to_string(options.read)) : kNotApplicableInThreads;
-  if (mode != Mode::Mpi) info.pixels = kNotApplicableInThreads;
+  if (mode != Mode::Mpi) info.pixels = info.jsonl_lines = kNotApplicableInThreads;
   info.decode = "once";
   info.ranks = ranks;
   info.threads_per_rank = job.threads;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "comm/chunk_service.hpp"
+#include "comm/lane_lines.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
 #include "comm/row_assembler.hpp"
@@ -33,7 +34,8 @@ struct Outgoing {
 
 }  // namespace
 
-RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank) {
+RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world,
+                           int rank, JsonlLaneWriter& writer) {
   const PlanRank& me = plan.ranks[static_cast<std::size_t>(rank)];
   std::vector<const AnalyzerSpec*> mine;
   for (std::size_t a : me.analyzers) mine.push_back(job.policy.analyzers[a]);
@@ -49,10 +51,14 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
   std::vector<std::uint8_t> file;
   bool ended = false;
   ChunkFilterer chunks(world, rank, plan.world, job.format.row_offset);
+  // A worker under a leader sends its rows to the leader, which writes them.
+  LaneLines lines(world, writer, rows.dealer() == 0);
+  if (lines.writes()) rows.write_lines_with(writer, rank);
 
   // Batches in, blocks out, HDF5 chunks compressed for rank 0; true if anything moved.
   const auto pump = [&] {
     bool moved = chunks.serve(timing);
+    moved |= lines.serve(timing);
     while (!ended && channel.receive_batch(batch_bytes)) {
       moved = true;
       if (batch_bytes.empty()) {
@@ -119,7 +125,7 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     StageClock clock(timing.comm);
     poll_until([&] {
       pump();
-      return outgoing.empty() && chunks.done();
+      return outgoing.empty() && chunks.done() && lines.done();
     });
   }
   timing.wall = seconds_now() - start;

@@ -9,6 +9,7 @@
 
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
+#include "output/jsonl_lane_writer.hpp"
 #include "record/run_info.hpp"
 #include "run/job_settings.hpp"
 
@@ -19,9 +20,10 @@ struct LayoutRuntime {
   // a member's part of a shared-memory window, where the layout has one.
   std::unique_ptr<GroupChannels> (*channels)(const MpiPlan& plan, MPI_Comm world, int rank,
                                              std::size_t window_bytes);
-  // A group rank's whole run: its batches in, its parts or rows out.
+  // A group rank's whole run: its batches in, its parts or rows out (the
+  // rows' JSONL lines written with `lines` where it can: lane_lines.hpp).
   RankTiming (*run_member)(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world,
-                           int rank);
+                           int rank, JsonlLaneWriter& lines);
 };
 
 const LayoutRuntime& layout_runtime(const MpiPlan& plan);

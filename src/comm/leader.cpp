@@ -17,6 +17,7 @@
 #include "comm/block_report.hpp"
 #include "comm/chunk_service.hpp"
 #include "comm/inbox.hpp"
+#include "comm/lane_lines.hpp"
 #include "comm/lanes.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
@@ -29,14 +30,19 @@ namespace {
 
 class Leader {
  public:
-  Leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank)
+  Leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank,
+         JsonlLaneWriter& writer)
       : world_(world),
         rank_(rank),
         upstream_(channels.upstream()),
         lanes_(job, plan, rank, std::vector<bool>(static_cast<std::size_t>(plan.world), true),
                [&](std::size_t i) -> GroupChannel& { return channels.lane(i); }),
         blocks_(world, kTagBlock),
-        chunks_(world, rank, plan.world, job.format.row_offset) {
+        chunks_(world, rank, plan.world, job.format.row_offset),
+        lines_(world, writer, true) {
+    for (std::size_t f = 0; f < job.formats.size(); ++f) {
+      if (job.formats[f] == RowFormat::Jsonl) jsonl_ = f;
+    }
     for (std::size_t i = 0; i < plan.leaders.size(); ++i) {
       if (plan.leaders[i] == rank) lane_ = static_cast<std::int32_t>(i);
     }
@@ -50,7 +56,8 @@ class Leader {
       progress |= deal();
       progress |= collect();
       progress |= forward();
-      progress |= account(timing_, [&] { return chunks_.serve(timing_) || finish_sends(); });
+      progress |=
+          account(timing_, [&] { return chunks_.serve(timing_) | lines_.serve(timing_) | finish_sends(); });
       if (ended_ && !sent_end_ && pool_.empty() && lanes_.outstanding() == 0 && held_.empty() && ranges_.empty() &&
           open_.count == 0) {
         StageClock clock(timing_.comm);
@@ -61,7 +68,7 @@ class Leader {
         }
         sent_end_ = true;
       }
-      if (sent_end_ && outgoing_.empty() && chunks_.done()) break;
+      if (sent_end_ && outgoing_.empty() && chunks_.done() && lines_.done()) break;
       if (!progress) {
         StageClock clock(timing_.wait);
         poll_until([&] {
@@ -202,6 +209,8 @@ class Leader {
     report.group = lane_;
     // The node's elapsed seconds: rank 0 sizes the next batches by them.
     report.members.push_back({rank_, 0, 0.0, 0.0, seconds_now() - start_});
+    // Its lines stay here until rank 0 says where they go (lane_lines.hpp).
+    if (jsonl_ != SIZE_MAX) lines_.stub(open_.sections[jsonl_], rank_);
     std::string block;
     encode_block(open_, block);
     Up& up = up_.emplace_back();
@@ -251,6 +260,8 @@ class Leader {
   Lanes lanes_;
   Inbox blocks_;
   ChunkFilterer chunks_;
+  LaneLines lines_;
+  std::size_t jsonl_ = SIZE_MAX;  // the JSONL's section of a block, if the run has one
   RankTiming timing_;
   double start_ = 0.0;
   std::string bytes_;
@@ -268,8 +279,9 @@ class Leader {
 
 }  // namespace
 
-RankTiming run_leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank) {
-  Leader leader(job, plan, channels, world, rank);
+RankTiming run_leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank,
+                      JsonlLaneWriter& lines) {
+  Leader leader(job, plan, channels, world, rank, lines);
   return leader.run();
 }
 

@@ -8,6 +8,7 @@
 #include "comm/group_channel.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_wait.hpp"
+#include "output/jsonl_lane_writer.hpp"
 #include "run/input_files.hpp"
 #include "run/job_settings.hpp"
 #include "run/ordered_writer.hpp"
@@ -17,7 +18,8 @@ namespace photoscore::mpi {
 
 // A farm worker: receives its batches until the end, scores each photo,
 // merges and formats its rows and sends them to rank 0 in blocks.
-RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank);
+RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world,
+                           int rank, JsonlLaneWriter& lines);
 
 // A roles analyzer rank: receives its group's batches until the end;
 // decodes the photos it is given and broadcasts their pixels into the
@@ -25,7 +27,8 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
 // photos it answers for and sends each part to its group's merging rank
 // (the group's first), which assembles the rows and sends them to the
 // group's dealer (rank 0 or its node's leader).
-RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank);
+RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world,
+                            int rank, JsonlLaneWriter& lines);
 
 // Books a scored photo on the rank's timing: its decode seconds, and its
 // analyzer seconds rescaled to `score_wall`, the wall time its scoring took
@@ -60,7 +63,8 @@ RankTiming run_source_rank(const Job& job, const MpiPlan& plan, LaneChannels& ch
 
 // A node's leader: deals rank 0's batches on to its node's groups and
 // forwards their rows to rank 0 in file order, in large blocks.
-RankTiming run_leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank);
+RankTiming run_leader(const Job& job, const MpiPlan& plan, LaneChannels& channels, MPI_Comm world, int rank,
+                      JsonlLaneWriter& lines);
 
 // Every rank's node, as the lowest world rank on it (collective over `comm`).
 std::vector<int> rank_nodes(MPI_Comm comm);

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "comm/group_channel.hpp"
+#include "comm/lane_lines.hpp"
 #include "comm/layouts.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_ranks.hpp"
@@ -151,12 +153,17 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   share_formats(job, sinks, comm.get(), rank);
   mpi::LaneChannels channels(plan, comm.get(), rank, window_bytes(job, plan, comm.get()));
   const std::string pixels = pixel_transport(plan, channels, comm.get(), rank);
+  std::string jsonl_lines;
+  std::string jsonl_notice;
   if (rank != 0) {
+    // Where rank 0's JSONL is, once it has opened it (below).
+    const std::unique_ptr<JsonlLaneWriter> lines =
+        mpi::share_jsonl(comm.get(), rank, plan, nullptr, hosts, jsonl_lines, jsonl_notice);
     RankTiming mine;
     if (plan.ranks[static_cast<std::size_t>(rank)].leader) {
-      mine = mpi::run_leader(job, plan, channels, comm.get(), rank);
+      mine = mpi::run_leader(job, plan, channels, comm.get(), rank, *lines);
     } else {
-      mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank);
+      mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank, *lines);
     }
     mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
@@ -185,6 +192,12 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
 
   RunLifecycle life(info, *sinks, job.timing_table ? stdout : nullptr, info.analyzers);
   life.start(job.resumed);
+  // The JSONL is open: the lanes that see it write their rows' lines there themselves.
+  mpi::share_jsonl(comm.get(), rank, plan, sinks, hosts, jsonl_lines, jsonl_notice);
+  info.jsonl_lines = jsonl_lines;
+  std::printf("JSONL lines written by %s\n", jsonl_lines.c_str());
+  std::fflush(stdout);
+  if (!jsonl_notice.empty()) std::fprintf(stderr, "photoscore: %s\n", jsonl_notice.c_str());
   // Rows finished behind one slow photo wait in the writer; this bounds
   // them. Written rows reach the JSONL at least every kCommitSeconds.
   OrderedWriter writer(*sinks, 1024 * plan_lanes(plan, 0).size() + 16384, kCommitSeconds);

@@ -27,6 +27,7 @@
 
 #include "comm/chunk_service.hpp"
 #include "comm/image_pool.hpp"
+#include "comm/lane_lines.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/pixel_stream.hpp"
 #include "comm/request_set.hpp"
@@ -41,7 +42,8 @@ namespace {
 
 class Member {
  public:
-  Member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank)
+  Member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank,
+         JsonlLaneWriter& writer)
       : job_(job),
         channel_(channel),
         world_(world),
@@ -58,8 +60,11 @@ class Member {
         streams_(group_.ranks.size()),
         finished_of_(group_.ranks.size(), 0),
         merger_(group_.ranks.front()),
-        chunks_(world, rank, plan.world, job.format.row_offset) {
+        chunks_(world, rank, plan.world, job.format.row_offset),
+        // The merging rank of a group dealt by rank 0 is one of its lanes.
+        lines_(world, writer, merger_ == rank && group_.dealer == 0) {
     if (merger_ == rank_) rows_.emplace(job, plan, static_cast<std::size_t>(me_.group));
+    if (lines_.writes()) rows_->write_lines_with(writer, rank);
   }
 
   RankTiming run() {
@@ -97,7 +102,7 @@ class Member {
       StageClock clock(timing_.comm);
       poll_until([&] {
         pump();
-        return draining_.empty() && blocks_.empty() && chunks_.done();
+        return draining_.empty() && blocks_.empty() && chunks_.done() && lines_.done();
       });
     }
     timing_.wall = seconds_now() - start;
@@ -122,6 +127,7 @@ class Member {
   bool pump() {
     bool moved = requests_.test();
     moved |= chunks_.serve(timing_);
+    moved |= lines_.serve(timing_);
     moved |= receive_batches();
     if (rows_) moved |= merge();
     for (auto& photo : queue_) {
@@ -409,12 +415,14 @@ class Member {
   };
   std::list<Block> blocks_;  // blocks of rows on their way to the dealer
   ChunkFilterer chunks_;     // HDF5 chunks assembled and compressed for rank 0
+  LaneLines lines_;          // the JSONL lines of its blocks, written where rank 0 says
 };
 
 }  // namespace
 
-RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world, int rank) {
-  Member member(job, plan, channel, world, rank);
+RankTiming run_roles_member(const Job& job, const MpiPlan& plan, GroupChannel& channel, MPI_Comm world,
+                            int rank, JsonlLaneWriter& lines) {
+  Member member(job, plan, channel, world, rank, lines);
   return member.run();
 }
 

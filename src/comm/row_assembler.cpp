@@ -19,6 +19,7 @@ RowAssembler::RowAssembler(const Job& job, const MpiPlan& plan, std::size_t grou
   for (std::size_t m = 0; m < group_.ranks.size(); ++m) members_[m].rank = group_.ranks[m];
   for (std::size_t f = 0; f < job.formats.size(); ++f) {
     if (job.formats[f] == RowFormat::H5) h5_ = f;
+    if (job.formats[f] == RowFormat::Jsonl) jsonl_ = f;
   }
   if (h5_ != SIZE_MAX) h5_sizes_ = h5_record_sizes(job.format);
   // Its place among its dealer's lanes, which the dealer's reports go by.
@@ -180,6 +181,8 @@ void RowAssembler::take_message(std::string& out, std::vector<ChunkPiece>& piece
                             h5_sizes_.scores, h5_sizes_.images);
     records.clear();
   }
+  // The lines stay here until rank 0 says where they go: it gets their sizes.
+  if (lines_ && jsonl_ != SIZE_MAX) lines_->stub(rows.sections[jsonl_], static_cast<std::uint64_t>(owner_));
   std::string block;
   encode_block(rows, block);
   sealed_.pop_front();

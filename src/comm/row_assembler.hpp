@@ -17,6 +17,7 @@
 #include "comm/mpi_plan.hpp"
 #include "output/chunk_assembly.hpp"
 #include "output/h5_sink.hpp"
+#include "output/jsonl_lane_writer.hpp"
 #include "output/row_block.hpp"
 #include "run/job_settings.hpp"
 #include "run/photo_batch.hpp"
@@ -51,6 +52,13 @@ class RowAssembler {
   // rows' HDF5 records go apart, as pieces for their chunks' owners
   // (chunk_service.hpp): the message carries their count alone.
   void take_message(std::string& out, std::vector<ChunkPiece>& pieces);
+  // From now on the blocks' JSONL lines stay here, in `writer`, under
+  // stubs owned by `owner` (this rank): it writes them where rank 0 says
+  // (lane_lines.hpp). For a group whose blocks go to rank 0.
+  void write_lines_with(JsonlLaneWriter& writer, int owner) {
+    lines_ = &writer;
+    owner_ = owner;
+  }
   // The rank its blocks go to: rank 0, or its node's leader.
   int dealer() const { return group_.dealer; }
   // Nothing expected and nothing held.
@@ -98,6 +106,9 @@ class RowAssembler {
   std::vector<bool> reported_;         // per member: something new to report
   double merge_seconds_ = 0.0;
   std::size_t h5_ = SIZE_MAX;  // the HDF5 records' section, if the run has one
+  std::size_t jsonl_ = SIZE_MAX;      // the JSONL's section, if the run has one
+  JsonlLaneWriter* lines_ = nullptr;  // keeps the JSONL lines (write_lines_with)
+  int owner_ = 0;
   H5RecordSizes h5_sizes_;
 };
 

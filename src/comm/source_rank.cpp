@@ -16,6 +16,7 @@
 
 #include "comm/chunk_service.hpp"
 #include "comm/inbox.hpp"
+#include "comm/lane_lines.hpp"
 #include "comm/lanes.hpp"
 #include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
@@ -39,6 +40,7 @@ class Source {
         errors_(job.formats, job.format),
         lanes_(job, plan, 0, reads_itself, [&](std::size_t i) -> GroupChannel& { return channels.lane(i); }),
         chunks_(world, plan.world),
+        grants_(world, plan),
         blocks_(world, kTagBlock) {
     // The HDF5 chunks are assembled and compressed by the other ranks
     // (chunk_service.hpp): blocks bring rank 0 their rows' count, not their records.
@@ -57,13 +59,15 @@ class Source {
     const double start = seconds_now();
     end_ = files_.size();
     bool ended = false;
-    while (!ended || !outgoing_.empty() || !chunks_.complete()) {
+    while (!ended || !outgoing_.empty() || !chunks_.complete() || writer_.awaiting_lanes() ||
+           !grants_.sent()) {
       // A stop (SIGTERM, SIGINT) ends dealing here; the photos already dealt
       // are answered and written, then the lanes get their end as after the
       // last photo. Ranks that got the signal too keep serving until then.
       if (stop_requested() && end_ > next_) end_ = next_;
       bool progress = deal();
       progress |= collect();
+      progress |= lines();
       // A sink that failed ends the run here, on rank 0, which aborts the job.
       writer_.rethrow_failure();
       writer_.tick();
@@ -79,6 +83,9 @@ class Source {
           outgoing_.push_back(std::move(out));
         }
         chunks_.send(writer_.take_chunk_pieces(), timing_);
+        // Every block is in: the last places went out above, and no more follow.
+        grants_.send(writer_.take_grants(), timing_);
+        grants_.end(timing_);
         writer_.rows_complete();
         // (None at all when no sink has tables: the owners have nothing to wait for.)
         chunks_.end(tables_ ? static_cast<std::uint64_t>(job_.format.row_offset) + writer_.written() : 0,
@@ -93,7 +100,7 @@ class Source {
           int arrived = 0;
           MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
           return arrived != 0 || finish_sends() || stop_requested() || seconds_now() >= writer_due() ||
-                 (ended && chunks_.complete());
+                 (ended && chunks_.complete() && grants_.sent());
         });
       }
     }
@@ -210,6 +217,23 @@ class Source {
     return moved;
   }
 
+  // The places of blocks whose lines their lanes write, out to them; their
+  // word that the lines are down, in (each a seal the writer writes).
+  bool lines() {
+    const double start = seconds_now();
+    std::vector<JsonlGrant> grants = writer_.take_grants();
+    const bool sent = !grants.empty();
+    if (sent) grants_.send(std::move(grants), timing_);
+    double writing = 0.0;
+    const bool back = grants_.receive([&](std::uint64_t owner, std::uint64_t key) {
+      const double t0 = seconds_now();
+      writer_.landed(owner, key);
+      writing += seconds_now() - t0;
+    });
+    ((sent || back) ? timing_.comm : timing_.wait) += seconds_now() - start - writing;
+    return sent || back;
+  }
+
   // Records of rows that reached rank 0 with them out to their chunks'
   // owners, filtered chunks in to be written (which the writer books as
   // writing; the rest is communication).
@@ -235,6 +259,7 @@ class Source {
   RowBlockBuilder errors_;  // rows of files rank 0 could not read
   Lanes lanes_;
   ChunkSender chunks_;
+  LineGrants grants_;
   Inbox blocks_;
   std::size_t next_ = 0;  // next file to deal
   std::size_t end_ = 0;   // files to deal: all of them, or up to next_ once stopped

@@ -50,6 +50,7 @@ void write_provenance(hid_t run_group, const RunInfo& info, const std::string& p
   run.str("read", info.read);
   run.str("decode", info.decode);
   run.str("pixels", info.pixels);
+  run.str("jsonl_lines", info.jsonl_lines);
   run.f64("bytes_sent_per_photo", bytes_sent_per_photo(info));
   run.str("shard", info.shard);
   run.str("slurm_job_id", info.slurm_job_id);

@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
+#include "output/jsonl_pieces.hpp"
 #include "output/partial_file.hpp"
 #include "output/row_json.hpp"
 #include "output/row_schema.hpp"
@@ -21,21 +23,6 @@ namespace photoscore {
 namespace {
 
 constexpr const char* kMalformed = "malformed JSONL rows";
-
-// The newlines in `text`. memchr, not std::count: under MPI one rank writes
-// every row of the job, and on its ~470-byte rows std::count's byte loop
-// cost 0.14 us a row there against memchr's 0.014.
-std::int64_t count_newlines(std::string_view text) {
-  std::int64_t n = 0;
-  if (text.empty()) return n;  // (its data may be null, which memchr must not see)
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr) {
-    ++n;
-    ++p;
-  }
-  return n;
-}
 
 class JsonlFormatter final : public RowFormatter {
  public:
@@ -110,58 +97,108 @@ void JsonlSink::open(const RunInfo& info) {
   const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (keep_ ? 0 : O_TRUNC);
   fd_ = ::open(path_.c_str(), flags, 0644);
   if (fd_ < 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  good_ = keep_.value_or(0);
-  // --resume: a row cut short by a kill goes; whole rows stay as they are.
-  if ((keep_ && ::ftruncate(fd_, static_cast<off_t>(good_)) != 0) ||
-      ::lseek(fd_, static_cast<off_t>(good_), SEEK_SET) < 0) {
+  good_ = reserved_ = keep_.value_or(0);
+  // --resume: a row cut short by a kill goes, and so does whatever a killed
+  // run left after the last sealed row; whole rows stay as they are.
+  if (keep_ && ::ftruncate(fd_, static_cast<off_t>(good_)) != 0)
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+std::optional<JsonlTarget> JsonlSink::lane_target() const {
+  if (fd_ < 0) return std::nullopt;
+  JsonlTarget target;
+  target.path = path_;
+  target.identity = open_file_identity(fd_);
+  if (ledger_.is_open()) {
+    target.meta_path = ledger_.path();
+    target.meta_identity = ledger_.identity();
   }
+  return target;
 }
 
 void JsonlSink::append(std::string_view rows, std::int64_t count) {
   if (fd_ < 0) throw std::logic_error("JsonlSink::append before open");
-  // One or more sealed pieces (JsonlFormatter::seal): their lines go to
-  // the kernel straight from the block, one piece a segment of one writev.
-  std::vector<iovec> lines;
-  std::vector<LedgerBlock> records;
-  std::size_t at = 0;
-  std::size_t size = 0;
-  std::int64_t newlines = 0;
-  while (at < rows.size()) {
-    const std::uint64_t line_bytes = get_field<std::uint64_t>(rows, at, kMalformed);
-    const std::uint64_t record_bytes = get_field<std::uint64_t>(rows, at, kMalformed);
-    if (rows.size() - at < kLedgerDigits || rows.size() - at - kLedgerDigits < line_bytes ||
-        rows.size() - at - kLedgerDigits - line_bytes < record_bytes)
-      throw std::runtime_error("malformed JSONL rows");
-    const std::string_view digest = rows.substr(at, kLedgerDigits);
-    at += kLedgerDigits;
-    const std::string_view text = rows.substr(at, line_bytes);
-    at += line_bytes;
-    records.push_back({rows.substr(at, record_bytes), digest});
-    at += record_bytes;
-    newlines += count_newlines(text);
-    if (text.empty()) continue;
-    lines.push_back({const_cast<char*>(text.data()), text.size()});
-    size += text.size();
-  }
+  // One or more pieces (jsonl_pieces.hpp), each given its place in the
+  // JSONL and in NAME.meta now, in file order. A full piece's lines go to
+  // the kernel straight from the block, one piece a segment of a pwritev
+  // (consecutive pieces together); a stub's are written by its owner
+  // where the grant says. Each block's seal follows once its rows are down
+  // and every block before it is sealed (advance()).
+  const std::vector<JsonlPiece> pieces = read_jsonl_pieces(rows);
+  std::uint64_t newlines = 0;
+  for (const JsonlPiece& p : pieces) newlines += p.stub ? p.rows : count_newlines(p.lines);
   // A JSON line holds no raw newline: one a row, or the block is not whole rows.
-  if (newlines != count) throw std::runtime_error("malformed JSONL rows");
-  if (!writev_all(fd_, lines)) {
-    const int err = errno;
-    // Part of the block may have gone out: cut back to the last whole row
-    // written before it, so the file stays valid for readers and --resume.
-    if (::ftruncate(fd_, static_cast<off_t>(good_)) != 0) {
-      // Nothing more to do; the reason that matters is the first one.
+  if (newlines != static_cast<std::uint64_t>(count)) throw std::runtime_error("malformed JSONL rows");
+  struct Run {
+    std::uint64_t at = 0;
+    std::uint64_t end = 0;
+    std::vector<iovec> lines;
+  };
+  std::vector<Run> runs;
+  std::vector<std::pair<std::uint64_t, std::string_view>> records;
+  for (const JsonlPiece& p : pieces) {
+    if (p.line_bytes == 0) continue;
+    const std::uint64_t at = reserved_;
+    reserved_ += p.line_bytes;
+    const bool sealed = ledger_.is_open() && p.record_bytes > 0;
+    const std::uint64_t record_at = sealed ? ledger_.reserve(p.record_bytes, p.digest) : kNoRecords;
+    waiting_.push_back({p.owner, p.key, reserved_, !p.stub, sealed});
+    if (p.stub) {
+      grants_.push_back({p.owner, p.key, at, record_at});
+      continue;
     }
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
+    if (runs.empty() || runs.back().end != at) runs.push_back({at, at, {}});
+    runs.back().lines.push_back({const_cast<char*>(p.lines.data()), p.lines.size()});
+    runs.back().end += p.lines.size();
+    if (sealed) records.emplace_back(record_at, p.records);
   }
-  good_ += size;
-  // The blocks' records, each sealed, after their rows: never ahead of them.
-  if (ledger_.is_open()) ledger_.write(records);
+  for (Run& run : runs) {
+    if (!pwritev_all(fd_, run.lines, run.at)) {
+      const int err = errno;
+      cut_back();
+      throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
+    }
+  }
+  for (const auto& [at, text] : records) ledger_.write_at(at, text);
+  advance();
 }
+
+void JsonlSink::landed(std::uint64_t owner, std::uint64_t key) {
+  for (Waiting& w : waiting_) {
+    if (!w.down && w.owner == owner && w.key == key) {
+      w.down = true;
+      advance();
+      return;
+    }
+  }
+  throw std::runtime_error("rank " + std::to_string(owner) + " wrote rows of " + path_ +
+                           " that were not given to it (" + std::to_string(key) + ")");
+}
+
+void JsonlSink::advance() {
+  while (!waiting_.empty() && waiting_.front().down) {
+    if (waiting_.front().sealed) ledger_.seal_next();
+    good_ = waiting_.front().end;
+    waiting_.pop_front();
+  }
+}
+
+void JsonlSink::cut_back() {
+  // Part of a block may have gone out, and blocks after the last sealed
+  // one may be partly down: cut back to the last whole row sealed, so the
+  // file stays valid for readers and --resume.
+  if (::ftruncate(fd_, static_cast<off_t>(good_)) != 0) {
+    // Nothing more to do; the reason that matters is the first one.
+  }
+}
+
+std::vector<JsonlGrant> JsonlSink::take_grants() { return std::exchange(grants_, {}); }
 
 void JsonlSink::close(const RunInfo&) {
   if (fd_ < 0) return;
+  if (!waiting_.empty())
+    throw std::logic_error("JsonlSink::close with " + std::to_string(waiting_.size()) +
+                           " blocks of rows not down");
   ledger_.close();
   const int fd = fd_;
   fd_ = -1;

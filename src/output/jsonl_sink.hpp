@@ -1,22 +1,28 @@
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "output/jsonl_pieces.hpp"
 #include "output/resume_ledger.hpp"
 #include "output/row_sink.hpp"
 
 namespace photoscore {
 
 // The archive: one JSON line per photo, written to PATH itself (no
-// temporary name), so an interrupted job - even one killed outright - leaves
-// a valid file of what it finished. Rows are appended in blocks of whole
-// lines (a group commit): each block the runner appends (in thread mode the
-// rows ready together, under MPI a block a group merged, which it sends at
-// least every quarter second) goes out in one writev() straight from the
-// block, so a job killed outright loses only the rows not yet appended
-// (under MPI at most about a second of them), which --resume scores again.
+// temporary name), so an interrupted job leaves a valid file of what it
+// finished. Rows are written in blocks of whole lines (a group commit),
+// each at the place its turn in file order gives it: in thread mode the
+// rows ready together, in one pwritev() straight from the block; under MPI
+// a block a group merged (sent at least every quarter second), written by
+// the rank that formatted it where it sees this very file
+// (jsonl_pieces.hpp), else here. A job killed outright loses only the rows
+// not yet written (under MPI at most about a second of them), which
+// --resume scores again; under MPI, where blocks land in any order, a kill
+// can also leave a gap of zero bytes after the last sealed row, before
+// later blocks' lines, which --resume cuts with them.
 // PATH is opened, and an older file there cut, only in open(), once the run
 // has started (the other sinks opened first: make_sinks adds this one after
 // them). A failed write cuts the file back to its last whole row.
@@ -44,14 +50,35 @@ class JsonlSink final : public FormattingSink {
   // A kept row is already in the file (the bytes kept).
   void resume(const ScoredRow&) override {}
   void append(std::string_view rows, std::int64_t count) override;
+  // Where other ranks may write rows themselves (once open).
+  std::optional<JsonlTarget> lane_target() const override;
+  // The places given to stubs appended since the last call, for their owners.
+  std::vector<JsonlGrant> take_grants() override;
+  // The owner of a stub says its lines and records are down.
+  void landed(std::uint64_t owner, std::uint64_t key) override;
+  // Blocks whose rows are not all down yet (or not sealed).
+  bool awaiting_lanes() const override { return !waiting_.empty(); }
   void close(const RunInfo& info) override;
 
  private:
+  struct Waiting {
+    std::uint64_t owner = 0;
+    std::uint64_t key = 0;
+    std::uint64_t end = 0;  // the JSONL's end after its lines
+    bool down = false;      // its lines and records are written
+    bool sealed = false;    // it has records, and a seal to write
+  };
+  void advance();
+  void cut_back();
+
   std::string path_;
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
-  std::uint64_t good_ = 0;  // bytes of whole rows in the file
-  LedgerWriter ledger_;     // PATH.meta
+  std::uint64_t good_ = 0;          // bytes of whole rows in the file, every one sealed
+  std::uint64_t reserved_ = 0;      // bytes given to rows so far: the file's end once all are down
+  std::deque<Waiting> waiting_;     // blocks given their place, not yet sealed, in file order
+  std::vector<JsonlGrant> grants_;  // places given to stubs, not yet taken
+  LedgerWriter ledger_;             // PATH.meta
 };
 
 // A row's bytes for the JSONL sink: its archive line and newline, and its

@@ -49,6 +49,13 @@ std::string photo_identity(const std::string& path) {
                         static_cast<std::uint64_t>(st.st_ino));
 }
 
+std::string open_file_identity(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return "none";
+  return photo_identity(static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim),
+                        static_cast<std::uint64_t>(st.st_ino));
+}
+
 std::string photo_identity(std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns, std::uint64_t inode) {
   return std::to_string(size) + ":" + std::to_string(mtime_ns) + ":" + std::to_string(ctime_ns) + ":" +
          std::to_string(inode);
@@ -103,6 +110,9 @@ bool is_photoscore_meta(std::string_view text) {
 
 Ledger parse_ledger(std::string_view text) {
   Ledger ledger;
+  // A gap of zero bytes: blocks reserved and not all written when the run
+  // was killed. Nothing from there on was sealed in order.
+  text = text.substr(0, text.find('\0'));
   const auto next_line = [&](std::string_view& line) {
     const auto nl = text.find('\n');
     if (nl == std::string_view::npos) return false;  // none, or cut short by a kill
@@ -193,30 +203,33 @@ void LedgerWriter::open(const std::string& meta_path, const std::string& options
     text += kept + seal_line(chain_);
   }
   write_whole_file(meta_path, text);
-  fd_ = ::open(meta_path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  // Not O_APPEND: every block is written at the place reserve() gave it.
+  fd_ = ::open(meta_path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error("cannot write " + meta_path + ": " + std::strerror(errno));
+  end_ = text.size();
 }
 
-void LedgerWriter::write(const std::vector<LedgerBlock>& blocks) {
-  if (fd_ < 0) throw std::logic_error("LedgerWriter::write before open");
-  std::vector<std::string> seals;
-  seals.reserve(blocks.size());
-  std::vector<iovec> pieces;
-  pieces.reserve(2 * blocks.size());
-  for (const LedgerBlock& block : blocks) {
-    if (block.records.empty()) continue;
-    chain_ = ledger_seal_digest(chain_, block.digest);
-    seals.push_back(seal_line(chain_));
-  }
-  std::size_t k = 0;
-  for (const LedgerBlock& block : blocks) {
-    if (block.records.empty()) continue;
-    pieces.push_back({const_cast<char*>(block.records.data()), block.records.size()});
-    pieces.push_back({seals[k].data(), seals[k].size()});
-    ++k;
-  }
-  if (!writev_all(fd_, pieces))
+std::uint64_t LedgerWriter::reserve(std::uint64_t record_bytes, std::string_view digest) {
+  if (fd_ < 0) throw std::logic_error("LedgerWriter::reserve before open");
+  const std::uint64_t at = end_;
+  chain_ = ledger_seal_digest(chain_, digest);
+  Seal& seal = seals_.emplace_back();
+  seal.at = at + record_bytes;
+  seal.line = seal_line(chain_);
+  end_ = seal.at + seal.line.size();
+  return at;
+}
+
+void LedgerWriter::write_at(std::uint64_t offset, std::string_view bytes) {
+  if (fd_ < 0) throw std::logic_error("LedgerWriter::write_at before open");
+  if (!pwrite_all(fd_, bytes, offset))
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+void LedgerWriter::seal_next() {
+  if (seals_.empty()) throw std::logic_error("LedgerWriter::seal_next with no block reserved");
+  write_at(seals_.front().at, seals_.front().line);
+  seals_.pop_front();
 }
 
 void LedgerWriter::close() {

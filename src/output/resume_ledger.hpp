@@ -29,6 +29,7 @@
 // recomputes them (one who can write the outputs could as well write the
 // results).
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,8 @@ std::string jsonl_meta_path(const std::string& jsonl_path);
 std::string photo_identity(const std::string& path);
 // The same from a stat's fields.
 std::string photo_identity(std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns, std::uint64_t inode);
+// The same for an open file (fstat); "none" when it cannot be looked at.
+std::string open_file_identity(int fd);
 // Whether a PHOTO of photo_identity()'s form was changed at or after
 // `since_ns` (its change time, on the realtime clock).
 bool photo_changed_since(std::string_view photo, std::int64_t since_ns);
@@ -70,7 +73,9 @@ struct Ledger {
 };
 
 // The ledger of `text` (a NAME.meta's content). A last line without its
-// newline (cut by a kill) and records after the last seal are left out.
+// newline (cut by a kill), records after the last seal and everything from
+// a zero byte on (the gap a kill left before blocks still being written)
+// are left out.
 // Throws std::invalid_argument with the reason for a file that is not one
 // ("written by an older photoscore", "line 3 is not a record").
 Ledger parse_ledger(std::string_view text);
@@ -99,9 +104,15 @@ struct LedgerBlock {
   std::string_view digest;
 };
 
-// The writing side, driven by the JSONL sink: write() the records of blocks
-// once their rows are in the JSONL (never before: a record never describes
-// a row the JSONL does not hold), each block followed by its seal.
+// The writing side, driven by the JSONL sink. A block's records and its
+// seal have their place in the file from the moment the block's turn comes
+// (reserve(), in file order: the chain follows that order); the records may
+// be written there by whichever process wrote the block's rows, in any
+// order, and each seal is written (seal_next(), in order) only once its
+// block's rows and records are down and every block before it is sealed.
+// A record never describes a row the JSONL does not hold, and nothing
+// follows a missing seal but blocks not yet trusted: a kill can leave a gap
+// of zero bytes after the last seal, which parse_ledger() reads as the end.
 class LedgerWriter {
  public:
   LedgerWriter() = default;
@@ -113,20 +124,36 @@ class LedgerWriter {
   // sees the old file or the new one): the header and, with `keep`
   // (--resume), the records of the existing file that end within the first
   // `keep` bytes of the JSONL, which were checked, sealed again as one
-  // block. Then appends. Call before the JSONL is cut or written. Throws
+  // block. Call before the JSONL is cut or written. Throws
   // std::runtime_error.
   void open(const std::string& meta_path, const std::string& options, std::optional<std::uint64_t> keep);
   bool is_open() const { return fd_ >= 0; }
-  // The blocks' records and seals, in one writev() with O_APPEND: a kill
-  // leaves at most a last line cut short, which a resume leaves out (and
-  // the rows it would cover are scored again). Throws std::runtime_error.
-  void write(const std::vector<LedgerBlock>& blocks);
+  // The next block: `record_bytes` of record lines whose digest is
+  // `digest` (ledger_block_digest), then its seal. Returns where its
+  // records go.
+  std::uint64_t reserve(std::uint64_t record_bytes, std::string_view digest);
+  // `bytes` at `offset` (a block's records, where reserve() put them).
+  // Throws std::runtime_error.
+  void write_at(std::uint64_t offset, std::string_view bytes);
+  // The oldest reserved seal not yet written goes down. Throws std::runtime_error.
+  void seal_next();
+  // Reserved seals not yet written.
+  std::size_t unsealed() const { return seals_.size(); }
+  const std::string& path() const { return path_; }
+  // open_file_identity() of the open file.
+  std::string identity() const { return open_file_identity(fd_); }
   void close();
 
  private:
+  struct Seal {
+    std::uint64_t at = 0;
+    std::string line;
+  };
   std::string path_;
   int fd_ = -1;
   std::string chain_;
+  std::uint64_t end_ = 0;  // the file's size once every reserved block is down
+  std::deque<Seal> seals_;
 };
 
 }  // namespace photoscore

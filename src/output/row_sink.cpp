@@ -105,6 +105,45 @@ void SinkSet::write_filtered(std::uint64_t key, std::string&& filtered) {
   tables_->write_filtered(key, std::move(filtered));
 }
 
+std::optional<JsonlTarget> SinkSet::lane_target() const {
+  std::optional<JsonlTarget> target;
+  for (const auto& s : sinks_) {
+    std::optional<JsonlTarget> t = s->lane_target();
+    if (!t) continue;
+    if (target) throw std::logic_error("two sinks whose rows other ranks write");
+    target = std::move(t);
+  }
+  return target;
+}
+
+// Only the sink that gave a lane_target() has grants or waits: the others
+// answer with nothing, so every call goes to all.
+std::vector<JsonlGrant> SinkSet::take_grants() {
+  std::vector<JsonlGrant> all;
+  for (auto& s : sinks_) {
+    std::vector<JsonlGrant> g = s->take_grants();
+    all.insert(all.end(), g.begin(), g.end());
+  }
+  return all;
+}
+
+void SinkSet::landed(std::uint64_t owner, std::uint64_t key) {
+  for (auto& s : sinks_) {
+    if (s->awaiting_lanes()) {
+      s->landed(owner, key);
+      return;
+    }
+  }
+  throw std::runtime_error("rank " + std::to_string(owner) + " wrote rows nobody gave it");
+}
+
+bool SinkSet::awaiting_lanes() const {
+  for (const auto& s : sinks_) {
+    if (s->awaiting_lanes()) return true;
+  }
+  return false;
+}
+
 void SinkSet::close(const RunInfo& info) {
   for (auto& s : sinks_) s->close(info);
 }

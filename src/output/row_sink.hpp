@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "output/chunk_assembly.hpp"
+#include "output/jsonl_pieces.hpp"
 #include "output/row_block.hpp"
 #include "output/row_format.hpp"
 #include "record/run_info.hpp"
@@ -62,6 +63,19 @@ class RowSink {
     (void)key;
     (void)filtered;
   }
+  // Under MPI: where other ranks may write this sink's rows themselves
+  // (the JSONL's lines: output/jsonl_pieces.hpp), once open; none for a
+  // sink whose rows only it writes. Blocks may then bring stubs in place of
+  // rows: their places, taken with take_grants(), go to the stubs' owners,
+  // who write the rows and say so (landed()); awaiting_lanes() until all
+  // have, and the sink must not be closed before.
+  virtual std::optional<JsonlTarget> lane_target() const { return std::nullopt; }
+  virtual std::vector<JsonlGrant> take_grants() { return {}; }
+  virtual void landed(std::uint64_t owner, std::uint64_t key) {
+    (void)owner;
+    (void)key;
+  }
+  virtual bool awaiting_lanes() const { return false; }
   virtual void close(const RunInfo&) {}
   // What this sink does beside the results, per photo (an XMP sidecar, a
   // link), that it could not do: each a warning for that photo, which does
@@ -107,6 +121,11 @@ class SinkSet final : public RowSink {
   std::vector<ChunkPiece> take_chunk_pieces() override;
   void rows_complete() override;
   void write_filtered(std::uint64_t key, std::string&& filtered) override;
+  // The one sink's whose rows others may write (the JSONL), if any.
+  std::optional<JsonlTarget> lane_target() const override;
+  std::vector<JsonlGrant> take_grants() override;
+  void landed(std::uint64_t owner, std::uint64_t key) override;
+  bool awaiting_lanes() const override;
   void close(const RunInfo& info) override;
   std::int64_t warnings() const override;
 

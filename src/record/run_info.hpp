@@ -78,6 +78,10 @@ struct RunInfo {
   std::string plan;          // which rank does what, as printed at start
   std::string read =
       "workers";  // who read the files: rank0 or workers (thread mode: kNotApplicableInThreads)
+  // Who wrote the JSONL's lines: "each lane (N ranks)" (the ranks that
+  // formatted them, where they see rank 0's file), "rank 0", or both
+  // (thread mode: kNotApplicableInThreads).
+  std::string jsonl_lines = "rank 0";
   std::string decode = "once";   // how often a photo is decoded: once, or everywhere (every analyzer rank)
   // How decoded pixels reached a roles group's other analyzer ranks:
   // "shared-memory window, 512 MiB per analyzer rank", "broadcast", ...;

@@ -137,6 +137,28 @@ void OrderedWriter::write_filtered(std::uint64_t key, std::string&& filtered) {
   timing_.write += seconds_now() - t0;
 }
 
+std::optional<JsonlTarget> OrderedWriter::lane_target() const {
+  std::lock_guard lock(mutex_);
+  return sinks_.lane_target();
+}
+
+std::vector<JsonlGrant> OrderedWriter::take_grants() {
+  std::lock_guard lock(mutex_);
+  return sinks_.take_grants();
+}
+
+void OrderedWriter::landed(std::uint64_t owner, std::uint64_t key) {
+  std::lock_guard lock(mutex_);
+  const double t0 = seconds_now();
+  sinks_.landed(owner, key);
+  timing_.write += seconds_now() - t0;
+}
+
+bool OrderedWriter::awaiting_lanes() const {
+  std::lock_guard lock(mutex_);
+  return sinks_.awaiting_lanes();
+}
+
 void OrderedWriter::fail(std::exception_ptr error) {
   std::lock_guard lock(mutex_);
   if (!failure_) failure_ = error;

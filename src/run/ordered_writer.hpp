@@ -13,6 +13,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ class OrderedWriter {
   std::vector<ChunkPiece> take_chunk_pieces();
   void rows_complete();
   void write_filtered(std::uint64_t key, std::string&& filtered);
+  // The sinks' rows other ranks write themselves (RowSink::lane_target), under the lock.
+  std::optional<JsonlTarget> lane_target() const;
+  std::vector<JsonlGrant> take_grants();
+  void landed(std::uint64_t owner, std::uint64_t key);
+  bool awaiting_lanes() const;
 
   // Ends the writer from outside (a worker thread failed): waiters wake up.
   void fail(std::exception_ptr error);

@@ -90,6 +90,7 @@ for f in "${!folders[@]}"; do
   "$photoscore" --mode threads --threads 1 --quiet "${limit[@]}" --jsonl "$work/$name.t1.jsonl" \
     --h5 "$work/$name.t1.h5" "$folder" >"$work/out" 2>"$work/err"
   ref_rc=$?
+  [ "$f" = 0 ] && ref_rc_first=$ref_rc
   if [ "$ref_rc" -gt 1 ]; then
     fail "$name: thread mode exited $ref_rc"; cat "$work/err"; continue
   fi
@@ -205,6 +206,19 @@ for f in "${!folders[@]}"; do
   done
 done
 
+# Every run above had its lanes write their own JSONL lines (they see the
+# file rank 0 opened); rank 0 writing every line, as for lanes that cannot,
+# gives the same bytes.
+folder="${folders[0]}"
+name=$(basename "$folder")
+limit=()
+[ -n "${folder_limits[0]}" ] && limit=(--max-images "${folder_limits[0]}")
+export PHOTOSCORE_JSONL_VIA_RANK0=1
+for layout in roles farm; do
+  plan_run "$name: -np 4 --layout $layout, rank 0 writes the lines" "JSONL lines written by rank 0" 4 --layout "$layout"
+done
+unset PHOTOSCORE_JSONL_VIA_RANK0
+
 # A rank that dies must end the job: non-zero, no hang, rows intact. A run
 # that ended before the kill reached it (a fast machine, a small folder) is
 # tried again, and only a run whose rank was killed counts.
@@ -247,12 +261,28 @@ if [ "$kill_check" = 1 ]; then
       if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
         fail "killed rank: the job exited $rc (want a failure, not success or a hang)"
       else
-        # Only whole lines count: the job may have been stopped inside one.
-        written=$(wc -l <"$out")
-        if cmp -s <(head -n "$written" "$work/$name.t1.jsonl") <(head -n "$written" "$out"); then
-          echo "ok   killed rank 2: exit $rc after $((SECONDS - killed_at)) s, $written rows written and intact"
+        # What the job promises after a kill: the rows up to the last seal
+        # of the .meta, intact (lanes write their blocks in any order, so a
+        # gap may follow them), and a --resume that ends with thread mode's
+        # bytes.
+        sealed=$(tr '\0' '\n' <"$out.meta" | awk '
+          $1 == "row" && NF == 4 { pending += $2; next }
+          $1 == "seal" && NF == 2 && length($2) == 32 { sealed += pending; pending = 0; next }
+          NR > 2 { exit }
+          END { print sealed + 0 }')
+        if ! cmp -s <(head -c "$sealed" "$work/$name.t1.jsonl") <(head -c "$sealed" "$out"); then
+          fail "killed rank: the $sealed bytes sealed are not thread mode's first $sealed bytes"
         else
-          fail "killed rank: the rows written are not thread mode's first $written rows"
+          mpi_launch mpi 4
+          timeout 300 "${mpi[@]}" "$photoscore" --threads 1 --quiet "${limit[@]}" --resume --jsonl "$out" \
+            --h5 "$work/killed.h5" "$folder" >"$work/out" 2>"$work/err"
+          resumed=$?
+          if [ "$resumed" != "$ref_rc_first" ] || ! cmp -s "$work/$name.t1.jsonl" "$out"; then
+            fail "killed rank: --resume after it exited $resumed and its JSONL is not thread mode's"
+            tail -3 "$work/err"
+          else
+            echo "ok   killed rank 2: exit $rc after $((SECONDS - killed_at)) s, $sealed bytes sealed and intact, --resume completes them"
+          fi
         fi
       fi
       break

@@ -15,6 +15,9 @@
 #    and TCP connections to 127.0.0.1 only.
 # 2. roles and farm at -np 4 and 6 with --read rank0 and workers: the JSONL
 #    is byte-identical to thread mode's.
+# 2b. The second node cannot see the output folder (an empty tmpfs over it):
+#    the first node's lanes write their rows' JSONL lines themselves, rank 0
+#    writes the second node's, with the same bytes and one stderr line.
 # 3. A blind node: the second node's daemon gets a private mount namespace in
 #    which the input folder is an empty tmpfs. --read rank0 still gives the
 #    same bytes (only rank 0 reads); --read workers today gives error rows
@@ -217,6 +220,31 @@ for layout in farm roles; do
     grep "^rank" "$log.out"
   fi
 done
+
+# --- the second node cannot see the output folder ------------------------------
+# The lanes of the first node write their rows' JSONL lines themselves; the
+# second node's see no such file (a node-local folder), so rank 0 writes
+# theirs: the same bytes, one stderr line naming the node, and /run
+# jsonl_lines saying who wrote what.
+outdir=$work/out-blind
+mkdir -p "$outdir"
+export TWO_NODE_BLIND_HOST=$B TWO_NODE_BLIND_DIR=$outdir
+for case in "farm 4" "roles 7"; do
+  set -- $case
+  what="$1 -np $2, $B cannot see the output folder"
+  log=$outdir/$1.$2
+  two_nodes "$2" "$log" --layout "$1" --jsonl "$log.jsonl" --h5 "$log.h5" "$in"
+  got=$(h5attr "$log.h5" jsonl_lines 2>/dev/null)
+  if [ "$rc" -eq 0 ] && cmp -s "$work/ref.jsonl" "$log.jsonl" &&
+    [ "$(grep -c "$B do not see the JSONL" "$log.err")" -eq 1 ] &&
+    [[ "$got" == "each lane (1 of "*"), rank 0 for the others (not the same file on $B)" ]]; then
+    pass "$what: the lanes of $A write, rank 0 writes for $B (/run jsonl_lines = '$got'), same bytes"
+  else
+    fail "$what: exit $rc, /run jsonl_lines '$got'; want 0, thread mode's bytes and one stderr line naming $B"
+    tail -5 "$log.err"
+  fi
+done
+unset TWO_NODE_BLIND_HOST TWO_NODE_BLIND_DIR
 
 # --- 3: the second node cannot see the input folder -----------------------------
 export TWO_NODE_BLIND_HOST=$B TWO_NODE_BLIND_DIR=$in

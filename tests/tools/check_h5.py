@@ -196,7 +196,7 @@ def check_timing(rows, f, run, tolerance):
         fail("/timing says units=seconds for tables that also hold photos and bytes")
     # Thread mode: no MPI words for what does not happen there.
     if run.get("mode") == "threads":
-        for name in ("read", "pixels"):
+        for name in ("read", "pixels", "jsonl_lines"):
             if name in run and not str(run[name]).startswith("n/a"):
                 fail(f"/run.{name} = {run[name]!r} in thread mode, expected n/a (...)")
     if "ranks" in run and len(ranks) != run["ranks"]:

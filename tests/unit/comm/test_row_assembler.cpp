@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,11 +16,14 @@
 #include "comm/mpi_plan.hpp"
 #include "comm/row_assembler.hpp"
 #include "image/decoder_helpers.hpp"
+#include "output/jsonl_lane_writer.hpp"
+#include "output/jsonl_pieces.hpp"
 #include "output/resume_ledger.hpp"
 #include "output/row_block.hpp"
 #include "output/row_json.hpp"
 #include "record/byte_fields.hpp"
 #include "support/row_blocks.hpp"
+#include "support/temp_dir.hpp"
 
 namespace photoscore {
 namespace {
@@ -310,6 +315,39 @@ TEST(RowAssembler, AStoppedPhotoIsAStoppedBlockOfItsOwn) {
   for (std::string_view section : blocks[1].sections) EXPECT_TRUE(section.empty());
   EXPECT_EQ(blocks[2].first, 7);
   EXPECT_FALSE(blocks[2].stopped);
+}
+
+// A group that sees rank 0's JSONL keeps its lines and sends rank 0 their
+// stub: the sizes, the records' digest and a key, not the rows; the lines
+// go into the file where rank 0 then says, byte for byte thread mode's.
+TEST(RowAssembler, LinesItWritesItselfTravelAsAStub) {
+  const Job job = assembler_job();
+  const MpiPlan plan = make_mpi_plan(Layout::Farm, 3, 3);
+  test_support::TempDir dir;
+  const std::string path = (dir.path() / "r.jsonl").string();
+  std::ofstream(path).close();
+  JsonlLaneWriter writer(JsonlTarget{path, photo_identity(path), "", ""});
+  ASSERT_TRUE(writer.usable()) << writer.why_not();
+  mpi::RowAssembler rows(job, plan, 1);
+  rows.write_lines_with(writer, 2);
+  rows.expect(one_photo(7, 0, 2, "x.jpg"), 0.0);
+  rows.add(2, 0, part_of(plan, 2, 5.0), 1.0, 0.0);
+  Taken taken;
+  taken.from(rows);
+  const std::vector<JsonlPiece> pieces = read_jsonl_pieces(taken.block.sections.at(0));
+  ASSERT_EQ(pieces.size(), 1u);
+  const std::string line = thread_mode_line(job, plan, {"x.jpg", "in/x.jpg"}, {{2, 5.0}});
+  EXPECT_TRUE(pieces[0].stub);
+  EXPECT_EQ(pieces[0].rows, 1u);
+  EXPECT_EQ(pieces[0].owner, 2u);
+  EXPECT_EQ(pieces[0].line_bytes, line.size());
+  EXPECT_EQ(taken.block.sections.at(0).find("x.jpg"), std::string::npos);
+  EXPECT_EQ(writer.pending(), 1u);
+  writer.write({2, pieces[0].key, 0, kNoRecords});
+  EXPECT_EQ(writer.pending(), 0u);
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, line);
 }
 
 }  // namespace
