@@ -71,8 +71,10 @@ is then
 
     u0 = c_row + c_block / rows_per_block   [+ (B - B_ceiling) / read_bandwidth with --read rank0]
 
-c_row (appending the row's bytes, its share of the HDF5 chunk) and c_block (a batch dealt, a block
-received and put in order, the messages) are fitted by least squares, per layout and read mode, to
+c_row (what rank 0 does a row: its name dealt, the dashboard's tallies, its share of the HDF5
+chunk, and where a lane cannot see rank 0's JSONL, its line and record written; a lane that sees it
+writes them) and c_block (a batch dealt, a block received and put in order, its place given and its
+seal written, the messages) are fitted by least squares, per layout and read mode, to
 the medians of the ceiling runs' repeats, whose rows_per_block differ (farm and roles, rank counts,
 BATCHES); the same fit on the fastest and on the slowest repeats gives their spread. Tiny photos
 make rows_per_block large there (up to the cap); 4 MP photos, whose batch is 0.2 s / 14 ms, make it 14:
