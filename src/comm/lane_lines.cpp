@@ -109,6 +109,7 @@ void LineGrants::send(std::vector<JsonlGrant>&& grants, RankTiming& timing) {
     put_field(out, g.key);
     put_field(out, g.line_at);
     put_field(out, g.record_at);
+    put_text_field(out, g.seal);
   }
   for (auto& [owner, bytes] : by_owner)
     out_.send(world_, static_cast<int>(owner), kTagGrant, std::move(bytes), timing);
@@ -143,6 +144,7 @@ bool LaneLines::serve(RankTiming& timing) {
         g.key = r.get<std::uint64_t>();
         g.line_at = r.get<std::uint64_t>();
         g.record_at = r.get<std::uint64_t>();
+        g.seal = r.text();
         writer_.write(g);
         put_field(keys, g.key);
       }

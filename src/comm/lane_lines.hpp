@@ -6,11 +6,11 @@
 // that sees the very JSONL rank 0 opened sends rank 0 each block's stub
 // instead of its lines and records: sizes, the records' digest, a key.
 // Rank 0, when the block's turn comes in file order, answers with its place
-// in the JSONL and in NAME.meta (a grant); the lane writes its lines and
-// records there and says so (landed); rank 0 writes the block's seal once
-// every block before it is sealed. Rank 0's work for a block is then a few
-// dozen bytes each way, whatever its rows: a row's 570 bytes of line and
-// record no longer pass through the one process every row passes.
+// in the JSONL and in NAME.meta and its seal (a grant); the lane writes its
+// lines, then its records and seal, and says so (landed). Rank 0's work for
+// a block is then a hundred bytes each way and no system call, whatever
+// its rows: a row's 570 bytes of line and record no longer pass through
+// the one process every row passes.
 //
 // The end: once every block has come back, rank 0 tells every lane that no
 // grant follows (a stopped run may leave a lane holding blocks past the

@@ -73,12 +73,12 @@ void JsonlLaneWriter::write(const JsonlGrant& grant) {
   if (it == kept_.end())
     throw std::runtime_error("rows granted for a block of rows this rank does not hold (" +
                              std::to_string(grant.key) + ")");
-  // The lines first, then the records: a record (even unsealed) never
+  // The lines first, then the records and the seal: a record never
   // describes lines that are not down.
   if (!pwrite_all(fd_, it->second.lines, grant.line_at))
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
   if (meta_fd_ >= 0 && grant.record_at != kNoRecords &&
-      !pwrite_all(meta_fd_, it->second.records, grant.record_at))
+      !write_ledger_block(meta_fd_, grant.record_at, it->second.records, grant.seal))
     throw std::runtime_error("cannot write " + meta_path_ + ": " + std::strerror(errno));
   kept_.erase(it);
 }

@@ -15,10 +15,11 @@
 //   [u64 line bytes | kStubBit][u64 record bytes][digest][u64 rows][u64 owner][u64 key]
 //
 // and the writing rank, when the block's turn comes in file order, gives
-// it the block's place in both files (a JsonlGrant), writes the block's
-// seal once the owner says its lines and records are down (and every block
-// before it is sealed), and never touches the lines: a row's bytes need
-// not pass through the one process that writes the file.
+// it the block's place in both files and its seal (a JsonlGrant: the chain
+// of seals follows file order, so only the writing rank can make it), and
+// never touches the lines: a row's bytes need not pass through the one
+// process that writes the file. The owner writes the lines, then the
+// records and the seal, and says so.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -57,6 +58,7 @@ struct JsonlGrant {
   std::uint64_t key = 0;
   std::uint64_t line_at = 0;             // in the JSONL
   std::uint64_t record_at = kNoRecords;  // in NAME.meta; kNoRecords: not written (no .meta)
+  std::string seal;                      // the seal line written after the records
 };
 
 // The files a writing rank opened, for the other ranks to find: each path

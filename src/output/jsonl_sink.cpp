@@ -121,9 +121,8 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
   // One or more pieces (jsonl_pieces.hpp), each given its place in the
   // JSONL and in NAME.meta now, in file order. A full piece's lines go to
   // the kernel straight from the block, one piece a segment of a pwritev
-  // (consecutive pieces together); a stub's are written by its owner
-  // where the grant says. Each block's seal follows once its rows are down
-  // and every block before it is sealed (advance()).
+  // (consecutive pieces together), then its records and seal; a stub's are
+  // written by its owner where the grant says.
   const std::vector<JsonlPiece> pieces = read_jsonl_pieces(rows);
   std::uint64_t newlines = 0;
   for (const JsonlPiece& p : pieces) newlines += p.stub ? p.rows : count_newlines(p.lines);
@@ -135,22 +134,26 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
     std::vector<iovec> lines;
   };
   std::vector<Run> runs;
-  std::vector<std::pair<std::uint64_t, std::string_view>> records;
+  std::vector<std::pair<LedgerWriter::Place, std::string_view>> records;
   for (const JsonlPiece& p : pieces) {
     if (p.line_bytes == 0) continue;
     const std::uint64_t at = reserved_;
     reserved_ += p.line_bytes;
-    const bool sealed = ledger_.is_open() && p.record_bytes > 0;
-    const std::uint64_t record_at = sealed ? ledger_.reserve(p.record_bytes, p.digest) : kNoRecords;
-    waiting_.push_back({p.owner, p.key, reserved_, !p.stub, sealed});
+    LedgerWriter::Place place{kNoRecords, {}};
+    if (ledger_.is_open() && p.record_bytes > 0) place = ledger_.reserve(p.record_bytes, p.digest);
     if (p.stub) {
-      grants_.push_back({p.owner, p.key, at, record_at});
+      if (!stubs_.emplace(std::make_pair(p.owner, p.key), front_ + waiting_.size()).second)
+        throw std::runtime_error("rank " + std::to_string(p.owner) +
+                                 " sent two blocks of rows under one key");
+      waiting_.push_back({reserved_, false});
+      grants_.push_back({p.owner, p.key, at, place.at, std::move(place.seal)});
       continue;
     }
+    waiting_.push_back({reserved_, true});
     if (runs.empty() || runs.back().end != at) runs.push_back({at, at, {}});
     runs.back().lines.push_back({const_cast<char*>(p.lines.data()), p.lines.size()});
     runs.back().end += p.lines.size();
-    if (sealed) records.emplace_back(record_at, p.records);
+    if (place.at != kNoRecords) records.emplace_back(std::move(place), p.records);
   }
   for (Run& run : runs) {
     if (!pwritev_all(fd_, run.lines, run.at)) {
@@ -159,17 +162,18 @@ void JsonlSink::append(std::string_view rows, std::int64_t count) {
       throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(err));
     }
   }
-  for (const auto& [at, text] : records) ledger_.write_at(at, text);
+  for (const auto& [place, text] : records) ledger_.write(place, text);
   advance();
 }
 
 void JsonlSink::landed(std::uint64_t owner, std::uint64_t key) {
-  for (Waiting& w : waiting_) {
-    if (!w.down && w.owner == owner && w.key == key) {
-      w.down = true;
-      advance();
-      return;
-    }
+  // Looked up, not searched: a slow lane can leave thousands of blocks waiting.
+  const auto it = stubs_.find({owner, key});
+  if (it != stubs_.end()) {
+    waiting_[static_cast<std::size_t>(it->second - front_)].down = true;
+    stubs_.erase(it);
+    advance();
+    return;
   }
   throw std::runtime_error("rank " + std::to_string(owner) + " wrote rows of " + path_ +
                            " that were not given to it (" + std::to_string(key) + ")");
@@ -177,9 +181,9 @@ void JsonlSink::landed(std::uint64_t owner, std::uint64_t key) {
 
 void JsonlSink::advance() {
   while (!waiting_.empty() && waiting_.front().down) {
-    if (waiting_.front().sealed) ledger_.seal_next();
     good_ = waiting_.front().end;
     waiting_.pop_front();
+    ++front_;
   }
 }
 

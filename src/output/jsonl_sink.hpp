@@ -1,8 +1,10 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "output/jsonl_pieces.hpp"
@@ -56,17 +58,14 @@ class JsonlSink final : public FormattingSink {
   std::vector<JsonlGrant> take_grants() override;
   // The owner of a stub says its lines and records are down.
   void landed(std::uint64_t owner, std::uint64_t key) override;
-  // Blocks whose rows are not all down yet (or not sealed).
+  // Blocks whose rows are not all down yet.
   bool awaiting_lanes() const override { return !waiting_.empty(); }
   void close(const RunInfo& info) override;
 
  private:
   struct Waiting {
-    std::uint64_t owner = 0;
-    std::uint64_t key = 0;
     std::uint64_t end = 0;  // the JSONL's end after its lines
-    bool down = false;      // its lines and records are written
-    bool sealed = false;    // it has records, and a seal to write
+    bool down = false;      // its lines, records and seal are written
   };
   void advance();
   void cut_back();
@@ -74,9 +73,11 @@ class JsonlSink final : public FormattingSink {
   std::string path_;
   std::optional<std::uint64_t> keep_;
   int fd_ = -1;
-  std::uint64_t good_ = 0;          // bytes of whole rows in the file, every one sealed
+  std::uint64_t good_ = 0;          // bytes of whole rows in the file, every one sealed, no gap before
   std::uint64_t reserved_ = 0;      // bytes given to rows so far: the file's end once all are down
-  std::deque<Waiting> waiting_;     // blocks given their place, not yet sealed, in file order
+  std::deque<Waiting> waiting_;     // blocks given their place, from the first not yet down, in file order
+  std::uint64_t front_ = 0;         // waiting_.front()'s number: blocks down before it
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> stubs_;  // (owner, key) -> its number
   std::vector<JsonlGrant> grants_;  // places given to stubs, not yet taken
   LedgerWriter ledger_;             // PATH.meta
 };

@@ -209,27 +209,25 @@ void LedgerWriter::open(const std::string& meta_path, const std::string& options
   end_ = text.size();
 }
 
-std::uint64_t LedgerWriter::reserve(std::uint64_t record_bytes, std::string_view digest) {
+LedgerWriter::Place LedgerWriter::reserve(std::uint64_t record_bytes, std::string_view digest) {
   if (fd_ < 0) throw std::logic_error("LedgerWriter::reserve before open");
-  const std::uint64_t at = end_;
   chain_ = ledger_seal_digest(chain_, digest);
-  Seal& seal = seals_.emplace_back();
-  seal.at = at + record_bytes;
-  seal.line = seal_line(chain_);
-  end_ = seal.at + seal.line.size();
-  return at;
+  Place place{end_, seal_line(chain_)};
+  end_ += record_bytes + place.seal.size();
+  return place;
 }
 
-void LedgerWriter::write_at(std::uint64_t offset, std::string_view bytes) {
-  if (fd_ < 0) throw std::logic_error("LedgerWriter::write_at before open");
-  if (!pwrite_all(fd_, bytes, offset))
+void LedgerWriter::write(const Place& place, std::string_view records) {
+  if (fd_ < 0) throw std::logic_error("LedgerWriter::write before open");
+  if (!write_ledger_block(fd_, place.at, records, place.seal))
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
 }
 
-void LedgerWriter::seal_next() {
-  if (seals_.empty()) throw std::logic_error("LedgerWriter::seal_next with no block reserved");
-  write_at(seals_.front().at, seals_.front().line);
-  seals_.pop_front();
+bool write_ledger_block(int fd, std::uint64_t at, std::string_view records, std::string_view seal) {
+  std::vector<iovec> pieces;
+  if (!records.empty()) pieces.push_back({const_cast<char*>(records.data()), records.size()});
+  pieces.push_back({const_cast<char*>(seal.data()), seal.size()});
+  return pwritev_all(fd, pieces, at);
 }
 
 void LedgerWriter::close() {

@@ -29,7 +29,6 @@
 // recomputes them (one who can write the outputs could as well write the
 // results).
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -106,13 +105,12 @@ struct LedgerBlock {
 
 // The writing side, driven by the JSONL sink. A block's records and its
 // seal have their place in the file from the moment the block's turn comes
-// (reserve(), in file order: the chain follows that order); the records may
-// be written there by whichever process wrote the block's rows, in any
-// order, and each seal is written (seal_next(), in order) only once its
-// block's rows and records are down and every block before it is sealed.
-// A record never describes a row the JSONL does not hold, and nothing
-// follows a missing seal but blocks not yet trusted: a kill can leave a gap
-// of zero bytes after the last seal, which parse_ledger() reads as the end.
+// (reserve(), in file order: the chain follows that order), and whichever
+// process wrote the block's rows writes its records and seal there, in one
+// write, after the rows: in any order. A record never describes a row the
+// JSONL does not hold, and blocks not yet written are gaps of zero bytes,
+// where parse_ledger() stops: a seal after a gap (a later block that landed
+// first, then a kill) is never trusted.
 class LedgerWriter {
  public:
   LedgerWriter() = default;
@@ -128,32 +126,31 @@ class LedgerWriter {
   // std::runtime_error.
   void open(const std::string& meta_path, const std::string& options, std::optional<std::uint64_t> keep);
   bool is_open() const { return fd_ >= 0; }
-  // The next block: `record_bytes` of record lines whose digest is
-  // `digest` (ledger_block_digest), then its seal. Returns where its
-  // records go.
-  std::uint64_t reserve(std::uint64_t record_bytes, std::string_view digest);
-  // `bytes` at `offset` (a block's records, where reserve() put them).
-  // Throws std::runtime_error.
-  void write_at(std::uint64_t offset, std::string_view bytes);
-  // The oldest reserved seal not yet written goes down. Throws std::runtime_error.
-  void seal_next();
-  // Reserved seals not yet written.
-  std::size_t unsealed() const { return seals_.size(); }
+  // The place of the next block: `record_bytes` of record lines whose
+  // digest is `digest` (ledger_block_digest), then its seal line.
+  struct Place {
+    std::uint64_t at = 0;  // where its records go; the seal follows them
+    std::string seal;      // "seal CHAIN\n"
+  };
+  Place reserve(std::uint64_t record_bytes, std::string_view digest);
+  // A block's records and seal, at the place reserve() gave it. Throws
+  // std::runtime_error.
+  void write(const Place& place, std::string_view records);
   const std::string& path() const { return path_; }
   // open_file_identity() of the open file.
   std::string identity() const { return open_file_identity(fd_); }
   void close();
 
  private:
-  struct Seal {
-    std::uint64_t at = 0;
-    std::string line;
-  };
   std::string path_;
   int fd_ = -1;
   std::string chain_;
   std::uint64_t end_ = 0;  // the file's size once every reserved block is down
-  std::deque<Seal> seals_;
 };
+
+// A block's records and its seal line at `at` of `fd`, in one pwritev: the
+// rank that wrote the block's rows writes them (LedgerWriter::reserve gave
+// the place and the seal). False with errno set when the write fails.
+bool write_ledger_block(int fd, std::uint64_t at, std::string_view records, std::string_view seal);
 
 }  // namespace photoscore

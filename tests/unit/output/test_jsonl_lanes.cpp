@@ -45,7 +45,7 @@ class JsonlLanes : public test_support::LedgerRun {
   }
 };
 
-TEST_F(JsonlLanes, BlocksLandInAnyOrderAndAreSealedInFileOrder) {
+TEST_F(JsonlLanes, BlocksLandInAnyOrderAndAreTrustedInFileOrder) {
   JsonlSink sink(jsonl, policy.analyzers);
   sink.open(info());
   const std::optional<JsonlTarget> target = sink.lane_target();
@@ -70,12 +70,16 @@ TEST_F(JsonlLanes, BlocksLandInAnyOrderAndAreSealedInFileOrder) {
   EXPECT_GT(grants[1].line_at, grants[0].line_at);
   EXPECT_TRUE(sink.awaiting_lanes());
 
-  // The later block lands first: the file has a gap before it, and nothing is sealed.
+  // The later block lands first, its records and seal too: both files have
+  // a gap before it, and a seal after a gap is not trusted.
+  EXPECT_EQ(grants[1].seal.substr(0, 5), "seal ");
   lane.write(grants[1]);
   sink.landed(7, grants[1].key);
   EXPECT_TRUE(sink.awaiting_lanes());
   EXPECT_EQ(slurp(jsonl).substr(0, 1), std::string(1, '\0'));
-  EXPECT_TRUE(parse_ledger(slurp(jsonl_meta_path(jsonl))).seals.empty());
+  const std::string meta = slurp(jsonl_meta_path(jsonl));
+  EXPECT_NE(meta.find(grants[1].seal), std::string::npos);
+  EXPECT_TRUE(parse_ledger(meta).seals.empty());
   EXPECT_TRUE(resume().rows.empty());
 
   // The first lands: both are sealed, in order.
