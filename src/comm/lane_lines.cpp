@@ -6,6 +6,7 @@
 #include <set>
 
 #include "comm/mpi_wait.hpp"
+#include "output/utf8.hpp"
 #include "record/byte_fields.hpp"
 
 namespace photoscore::mpi {
@@ -95,8 +96,8 @@ std::unique_ptr<JsonlLaneWriter> share_jsonl(MPI_Comm world, int rank, const Mpi
       (writing == 0 ? std::string("rank 0")
                     : "each lane (" + std::to_string(writing) + " of " + ranks + "), rank 0 for the others") +
       " (not the same file on " + nodes + ")";
-  notice = "ranks on " + nodes + " do not see the JSONL rank 0 opened (" + sinks->lane_target()->path +
-           "): rank 0 writes their rows";
+  notice = "ranks on " + nodes + " do not see the JSONL rank 0 opened (" +
+           for_terminal(sinks->lane_target()->path) + "): rank 0 writes their rows";
   return writer;
 }
 
