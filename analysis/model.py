@@ -442,6 +442,8 @@ class CeilingRun:
         self.photos = int(float(row["photos"]))
         self.busy = float(row["busy"])  # us a photo
         self.batch = int(float(row["batch"])) if row.get("batch") else BATCH_CAP
+        # Rank 0's batches to a leader capped alone (PHOTOSCORE_LEADER_BATCH_MAX); 0: none.
+        self.leader_batch = int(float(row["leader_batch"])) if row.get("leader_batch") else 0
         self.lane_us = float(row["lane_us"]) if row.get("lane_us") else float("nan")
         self.read_us = float(row.get("read_us") or row.get("read_stage") or 0.0)
         self.leader_busy = float(row["leader_busy"]) if row.get("leader_busy") else float("nan")
@@ -526,6 +528,8 @@ class CeilingRun:
         # default) they go up to LEADER_BATCH_CAP, where the run's end shapes them.
         workers = max(1, self.ranks - 2)
         cap = LEADER_BATCH_CAP if self.batch == BATCH_CAP else self.batch
+        if self.leader_batch:
+            cap = min(cap, self.leader_batch)
         target = leader_batch(workers, lane / workers, in_flight, cap)
         return mean_batch(self.photos, 1, in_flight * workers, target)
 
@@ -555,7 +559,7 @@ class Rank0Model:
             raise ValueError(f"{path}: no runs")
         self.groups = {}
         for r in self.runs:
-            self.groups.setdefault((r.layout, r.ranks, r.read, r.batch), []).append(r)
+            self.groups.setdefault((r.layout, r.ranks, r.read, r.batch, r.leader_batch), []).append(r)
         self.fits = {}
         self.leader_fits = {}
         for layout, read in sorted({(k[0], k[2]) for k in self.groups}):
@@ -638,7 +642,7 @@ class Rank0Model:
         wanted more than its fair share of the cores: its time there is the scheduler's, see
         CeilingRun.saturated) or alone (no other group to fit on)."""
         rows = []
-        for key in sorted(self.groups, key=lambda k: (k[0], k[2], -k[3], k[1])):
+        for key in sorted(self.groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1])):
             rs = self.groups[key]
             busy = [r.busy for r in rs]
             med = statistics.median(busy)
@@ -1217,7 +1221,8 @@ def ceiling_table(rows):
         k = statistics.median(r.others_in_work for r in rs)
         share = statistics.median(r.throughput * r.cpu * US for r in rs)
         fair = f"{rs[0].nproc / rs[0].ranks:.2f}" if rs[0].nproc else "n/a"
-        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
+        cap = f"{key[3]}" + (f", a leader's {key[4]}" if key[4] else "")
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {cap} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
                      f"({lo:.2f}-{hi:.2f}) | {scaling.pct(spread)} | {scaling.pct(max(others)) if others else 'n/a'} | "
                      f"{scaling.fmt(k, '.2f')} | {scaling.fmt(share, '.2f')} ({fair}) | "
                      f"{scaling.fmt(stretch, '.2f')} | {'-' if pred != pred else f'{pred:.2f}'} | {'-' if err != err else f'{err:+.1f}'} | "
@@ -1671,7 +1676,8 @@ def main(argv=None):
         verdict_lines.append(f"the model is OFF: {len(off) + len(c_off)} point(s) more than {args.tolerance:g} % from "
                              "its prediction although their repeats agree: "
                              + "; ".join([point_name(c.p, c.read, c.variant) for c in off]
-                                         + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}" for k, *_ in c_off]))
+                                         + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}" + (f" leader {k[4]}" if k[4] else "")
+                                            for k, *_ in c_off]))
     elif noisy or c_noisy:
         status = EXIT_NOISY
         why = (f"and the baseline's own repeats differ by {scaling.pct(base_point.inside_spread)} (more than "

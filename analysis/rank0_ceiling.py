@@ -3,8 +3,9 @@
 
   /usr/bin/python3 analysis/rank0_ceiling.py RUNS_DIR [--out DIR]
 
-RUNS_DIR holds HDF5 files named LAYOUT-npN-READ[-bB]-rR.h5 (one per run; -bB: batches capped at B
-photos, PHOTOSCORE_BATCH_MAX; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
+RUNS_DIR holds HDF5 files named LAYOUT-npN-READ[-bB][-lL]-rR.h5 (one per run; -bB: batches capped at B
+photos, PHOTOSCORE_BATCH_MAX; -lL: rank 0's batches to a leader alone capped at L,
+PHOTOSCORE_LEADER_BATCH_MAX; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
 of /timing/ranks divided by the photos (/scores rows) gives its microseconds a photo in every stage:
 busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 / busy photos a
 second), read, comm, merge, write, other, and cpu (user + system seconds of the whole process,
@@ -33,7 +34,7 @@ from pathlib import Path
 import h5py
 
 STAGES = ["read", "comm", "merge", "write", "other"]
-NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?-r(\d+)\.h5$")
+NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?(?:-l(\d+))?-r(\d+)\.h5$")
 DEFAULT_BATCH = 256  # src/comm/lanes.hpp kMaxBatch (a group's; a leader's is 8,192)
 
 
@@ -52,11 +53,12 @@ def load(path):
         names = rank0.dtype.names
         us = lambda k: 1e6 * float(rank0[k]) / photos if k in names else float("nan")
         # The read mode keeps the name "read"; rank 0's reading stage is read_us.
-        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(5)),
+        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(6)),
                "photos": photos, "run_read": text(f["run"].attrs.get("read", "")),
                "version": text(f["run"].attrs.get("photoscore_version", f["run"].attrs.get("version", ""))),
                "git": text(f["run"].attrs.get("git_hash", "")), "wall_s": float(rank0["wall"]),
-               "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH}
+               "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH,
+               "leader_batch": int(m.group(5)) if m.group(5) else 0}
         row["busy"] = us("wall") - us("wait")
         for k in STAGES + ["cpu", "wait"]:
             row[k + "_us" if k == "read" else k] = us(k)
@@ -95,7 +97,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
         "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu",
-        "leader_busy"]
+        "leader_busy", "leader_batch"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
@@ -103,8 +105,8 @@ def main():
 
     groups = {}
     for r in rows:
-        groups.setdefault((r["layout"], r["ranks"], r["read"], r["batch"]), []).append(r)
-    keys = sorted(groups, key=lambda k: (k[0], k[2], -k[3], k[1]))
+        groups.setdefault((r["layout"], r["ranks"], r["read"], r["batch"], r["leader_batch"]), []).append(r)
+    keys = sorted(groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1]))
     STAGE_KEY = {"read": "read_us"}
     med = lambda rs, k: statistics.median(r[k] for r in rs)
     lines = ["# Rank 0's time a photo, by stage (microseconds)", "",
@@ -124,7 +126,8 @@ def main():
         cells = [f"{med(rs, STAGE_KEY.get(s, s)):.2f}" for s in STAGES]
         cpu = med(rs, "cpu")
         leader = med(rs, "leader_busy")
-        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {k[3]} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
+        cap = f"{k[3]}" + (f", a leader's {k[4]}" if k[4] else "")
+        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
                      f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | "
                      f"{'-' if leader != leader else f'{leader:.2f}'} | {len(rs)} |")
     (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
@@ -145,7 +148,7 @@ def main():
     ax.errorbar(x, busy, yerr=[lo, hi], fmt="_", color="black", capsize=4, label="busy (wall - wait), min-max")
     ax.plot(x, [med(groups[k], "cpu") for k in keys], "o", color="gray", label="cpu (whole process)")
     ax.set_xticks(list(x))
-    ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" + (f"\nbatch {k[3]}" if k[3] != DEFAULT_BATCH else "")
+    ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" + (f"\nbatch {k[3]}" if k[3] != DEFAULT_BATCH else "") + (f"\nleader {k[4]}" if k[4] else "")
                         for k in keys], fontsize=7 if len(keys) > 12 else 9)
     ax.set_ylabel("rank 0, microseconds a photo")
     ax.set_title(f"Rank 0's time a photo by stage ({rows[0]['photos']:,} tiny photos)")

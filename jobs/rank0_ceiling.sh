@@ -24,7 +24,10 @@
 # own batch sizes, at most 256 photos a group's batch; "16 64" also runs every point with
 # batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX, a leader's batches too), files
 # ...-bN-rR.h5, so that analysis/model.py can tell rank 0's cost of a block
-# of rows from its cost of a row), WORK_DIR (default
+# of rows from its cost of a row), LEADER_BATCHES (default "": with leaders, BATCHES;
+# "64 1024" runs the leaders' points with rank 0's batches to a leader capped alone instead
+# (PHOTOSCORE_LEADER_BATCH_MAX), files ...-lN-rR.h5: the groups' batches, and so the
+# messages between a leader and its workers, stay as they are), WORK_DIR (default
 # /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
 # (default build/photoscore), MPIRUN_ARGS (default --bind-to none).
 # Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
@@ -45,6 +48,7 @@ done
 : "${READS:=auto rank0}"
 : "${REPEATS:=3}"
 : "${BATCHES:=}"
+: "${LEADER_BATCHES:=}"
 : "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
 OUT=${OUT:-$WORK_DIR/results}
 : "${MPIRUN_ARGS:=--bind-to none}"
@@ -100,12 +104,18 @@ for rep in $(seq 1 "$REPEATS"); do
       for read in $READS; do
         # A leader never holds a photo's bytes: leaders only where the ranks read.
         [ "$layout" = farm+leaders ] && [ "$read" = rank0 ] && continue
-        for batch in default $BATCHES; do
+        # With leaders, LEADER_BATCHES (when set) caps the leader's batches alone.
+        caps=$BATCHES
+        [ "$layout" = farm+leaders ] && [ -n "$LEADER_BATCHES" ] && caps=$LEADER_BATCHES
+        for batch in default $caps; do
           name=$layout-np$np-$read-r$rep
           cap=()
-          if [ "$batch" != default ]; then
+          if [ "$batch" != default ] && [ "$caps" = "$BATCHES" ]; then
             name=$layout-np$np-$read-b$batch-r$rep
             cap=(-x "PHOTOSCORE_BATCH_MAX=$batch")
+          elif [ "$batch" != default ]; then
+            name=$layout-np$np-$read-l$batch-r$rep
+            cap=(-x "PHOTOSCORE_LEADER_BATCH_MAX=$batch")
           fi
           load1=$(cut -d' ' -f1 /proc/loadavg)
           children_cpu c0

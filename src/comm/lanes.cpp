@@ -31,9 +31,14 @@ std::int64_t Lanes::target(const Lane& lane) const {
 
 std::int64_t Lanes::batch_cap(bool leader) {
   const std::int64_t most = leader ? kMaxLeaderBatch : kMaxBatch;
-  const char* text = std::getenv("PHOTOSCORE_BATCH_MAX");
-  const long long n = text ? std::atoll(text) : 0;
-  return n >= 1 && n <= kMaxLeaderBatch ? std::min<std::int64_t>(n, most) : most;
+  const auto cap = [&](const char* name) -> long long {
+    const char* text = std::getenv(name);
+    const long long n = text ? std::atoll(text) : 0;
+    return n >= 1 && n <= kMaxLeaderBatch ? n : 0;
+  };
+  long long n = cap("PHOTOSCORE_BATCH_MAX");
+  if (leader && cap("PHOTOSCORE_LEADER_BATCH_MAX") > 0) n = cap("PHOTOSCORE_LEADER_BATCH_MAX");
+  return n > 0 ? std::min<std::int64_t>(n, most) : most;
 }
 
 std::int64_t Lanes::batch_size(const Lane& lane, std::int64_t left) const {

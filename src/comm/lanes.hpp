@@ -101,8 +101,11 @@ class Lanes {
   // PHOTOSCORE_BATCH_MAX=N (1 to kMaxLeaderBatch) lowers the caps, a
   // group's to min(N, kMaxBatch), a leader's to N: a benchmark's knob
   // (jobs/rank0_ceiling.sh BATCHES), so a dealer's cost of a block and of a
-  // row can be told apart on the same photos. Not an option: batches change
-  // no result, only how often the dealer is called.
+  // row can be told apart on the same photos. PHOTOSCORE_LEADER_BATCH_MAX=N
+  // lowers a leader's cap alone (and wins over the first for it): rank 0's
+  // blocks shrink while the groups' batches, and the messages the leader and
+  // its workers exchange, stay as they are. Not options: batches change no
+  // result, only how often the dealer is called.
   static std::int64_t batch_cap(bool leader);
 
  private:
