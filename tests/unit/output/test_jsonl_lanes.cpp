@@ -190,6 +190,31 @@ TEST_F(JsonlLanes, RowsNobodyWasGivenAreRefused) {
   EXPECT_THROW(sink.append(liar, 2), std::runtime_error);
 }
 
+// A lane whose write fails (a full disk) says which file and why: under
+// MPI that ends the job (exit 3), and --resume later cuts what it left.
+TEST_F(JsonlLanes, ALaneThatCannotWriteSaysWhy) {
+  JsonlSink sink(jsonl, policy.analyzers);
+  sink.open(info());
+  std::string block = section(0, 1);
+  // /dev/full takes the open and refuses every write (ENOSPC).
+  JsonlLaneWriter full(JsonlTarget{"/dev/full", photo_identity("/dev/full"), "", ""});
+  ASSERT_TRUE(full.usable()) << full.why_not();
+  full.stub(block, 4);
+  sink.append(block, 1);
+  const std::vector<JsonlGrant> grants = sink.take_grants();
+  ASSERT_EQ(grants.size(), 1u);
+  try {
+    full.write(grants[0]);
+    FAIL() << "a write to /dev/full succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write /dev/full: No space left on device"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(sink.awaiting_lanes());  // the block never landed: the JSONL may not be closed as whole
+  EXPECT_THROW(sink.close(info()), std::logic_error);
+}
+
 TEST(LedgerText, AGapOfZeroBytesEndsWhatIsRead) {
   const std::string options = "profile=seed";
   const std::string record = ledger_record(10, "none", std::string(32, 'a'));
