@@ -240,8 +240,9 @@ std::vector<std::string> plan_lines(const MpiPlan& plan, const std::vector<const
         "rank " + std::to_string(r) + " (" + (index < hosts.size() ? hosts[index] : "?") + "): ";
     const PlanRank& rank = plan.ranks[index];
     if (r == 0) {
-      line += plan.leaders.empty() ? "source + merger (deals photos in batches, writes the rows in file order)"
-                                   : "source + merger (deals photos to the leaders, writes the rows in file order)";
+      line += plan.leaders.empty()
+                  ? "source + merger (deals photos in batches, puts the rows in file order)"
+                  : "source + merger (deals photos to the leaders, puts the rows in file order)";
     } else if (rank.leader) {
       std::size_t ranks = 0;
       for (const PlanGroup& g : plan.groups) ranks += g.dealer == r ? g.ranks.size() : 0;
