@@ -96,13 +96,6 @@ std::string ledger_seal_digest(std::string_view previous, std::string_view block
 // The same from the record lines themselves.
 std::string ledger_seal(std::string_view previous, std::string_view records);
 
-// A block's record lines and their digest (ledger_block_digest), as the
-// rank that scored the block made them.
-struct LedgerBlock {
-  std::string_view records;
-  std::string_view digest;
-};
-
 // The writing side, driven by the JSONL sink. A block's records and its
 // seal have their place in the file from the moment the block's turn comes
 // (reserve(), in file order: the chain follows that order), and whichever
