@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "comm/mpi_ranks.hpp"
 #include "comm/mpi_wait.hpp"
 #include "output/utf8.hpp"
 #include "record/byte_fields.hpp"
@@ -55,10 +56,7 @@ std::unique_ptr<JsonlLaneWriter> share_jsonl(MPI_Comm world, int rank, const Mpi
     const std::optional<JsonlTarget> target = via_rank0_asked() ? std::nullopt : sinks->lane_target();
     if (target) bytes = encode_target(*target);
   }
-  std::uint64_t size = bytes.size();
-  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, world);
-  bytes.resize(static_cast<std::size_t>(size));
-  MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, world);
+  broadcast_from_rank0(bytes, world);
   const std::vector<int> lanes = lane_ranks(plan);
   const bool lane = std::find(lanes.begin(), lanes.end(), rank) != lanes.end();
   auto writer = std::make_unique<JsonlLaneWriter>();

@@ -80,6 +80,10 @@ const std::vector<std::uint8_t>* photo_bytes(const Job& job, std::int64_t payloa
 // The ranks of `comm` on this rank's node (collective over `comm`).
 int ranks_on_node(MPI_Comm comm);
 
+// Rank 0's `text` on every rank of `comm` (collective), in pieces MPI's int
+// counts can carry.
+void broadcast_from_rank0(std::string& text, MPI_Comm comm);
+
 // Every rank's host name, on rank 0 (empty elsewhere).
 std::vector<std::string> gather_hosts(MPI_Comm comm, int rank, int world);
 // Every rank's stage times, on rank 0 (empty elsewhere).

@@ -116,10 +116,7 @@ void share_formats(Job& job, RowSink* sinks, MPI_Comm world, int rank) {
     bind_formats(job, *sinks);
     bytes = encode_format_plan(plan_of(job.formats, job.format));
   }
-  std::uint64_t size = bytes.size();
-  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, world);
-  bytes.resize(static_cast<std::size_t>(size));
-  MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, world);
+  mpi::broadcast_from_rank0(bytes, world);
   if (rank == 0) return;
   const FormatPlan plan = decode_format_plan(bytes);
   job.formats = plan.formats;

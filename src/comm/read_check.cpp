@@ -6,13 +6,15 @@
 // photos would otherwise cost every node millions of metadata lookups at
 // start (on a parallel file system, a storm for everyone), and a node that
 // cannot see the input, or sees another copy of it, fails on the first few.
+#include "comm/read_check.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
-#include "comm/read_check.hpp"
+#include "comm/mpi_ranks.hpp"
 
 namespace photoscore::mpi {
 
@@ -59,15 +61,6 @@ std::vector<Sampled> decode(const std::string& bytes) {
   return sample;
 }
 
-// Rank 0's string on every rank.
-void broadcast(std::string& text, MPI_Comm comm) {
-  std::uint64_t size = text.size();
-  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm);
-  text.resize(static_cast<std::size_t>(size));
-  for_each_piece(reinterpret_cast<std::uint8_t*>(text.data()), text.size(),
-                 [&](std::uint8_t* p, int n) { MPI_Bcast(p, n, MPI_BYTE, 0, comm); });
-}
-
 std::string list(const std::vector<std::string>& hosts) {
   std::string out;
   for (std::size_t i = 0; i < hosts.size(); ++i) out += (i ? ", " : "") + hosts[i];
@@ -97,7 +90,7 @@ ReadPlan plan_reading(ReadMode mode, MPI_Comm world, int rank, int size, const s
     }
     bytes = encode(sample);
   }
-  broadcast(bytes, world);
+  broadcast_from_rank0(bytes, world);
   const std::vector<Sampled> sample = decode(bytes);
 
   // This node's ranks share the checking.
