@@ -39,10 +39,8 @@ class Leader {
                [&](std::size_t i) -> GroupChannel& { return channels.lane(i); }),
         blocks_(world, kTagBlock),
         chunks_(world, rank, plan.world, job.format.row_offset),
-        lines_(world, writer, true) {
-    for (std::size_t f = 0; f < job.formats.size(); ++f) {
-      if (job.formats[f] == RowFormat::Jsonl) jsonl_ = f;
-    }
+        lines_(world, writer, true),
+        jsonl_(section_of(job.formats, RowFormat::Jsonl)) {
     for (std::size_t i = 0; i < plan.leaders.size(); ++i) {
       if (plan.leaders[i] == rank) lane_ = static_cast<std::int32_t>(i);
     }
@@ -210,7 +208,7 @@ class Leader {
     // The node's elapsed seconds: rank 0 sizes the next batches by them.
     report.members.push_back({rank_, 0, 0.0, 0.0, seconds_now() - start_});
     // Its lines stay here until rank 0 says where they go (lane_lines.hpp).
-    if (jsonl_ != SIZE_MAX) lines_.stub(open_.sections[jsonl_], rank_);
+    if (jsonl_ != kNoSection) lines_.stub(open_.sections[jsonl_], rank_);
     std::string block;
     encode_block(open_, block);
     Up& up = up_.emplace_back();
@@ -261,7 +259,7 @@ class Leader {
   Inbox blocks_;
   ChunkFilterer chunks_;
   LaneLines lines_;
-  std::size_t jsonl_ = SIZE_MAX;  // the JSONL's section of a block, if the run has one
+  const std::size_t jsonl_;  // the JSONL's section of a block, if the run has one
   RankTiming timing_;
   double start_ = 0.0;
   std::string bytes_;

@@ -15,13 +15,11 @@ RowAssembler::RowAssembler(const Job& job, const MpiPlan& plan, std::size_t grou
       count_(job.policy.analyzers.size()),
       builder_(job.formats, job.format),
       members_(group_.ranks.size()),
-      reported_(group_.ranks.size(), false) {
+      reported_(group_.ranks.size(), false),
+      h5_(section_of(job.formats, RowFormat::H5)),
+      jsonl_(section_of(job.formats, RowFormat::Jsonl)) {
   for (std::size_t m = 0; m < group_.ranks.size(); ++m) members_[m].rank = group_.ranks[m];
-  for (std::size_t f = 0; f < job.formats.size(); ++f) {
-    if (job.formats[f] == RowFormat::H5) h5_ = f;
-    if (job.formats[f] == RowFormat::Jsonl) jsonl_ = f;
-  }
-  if (h5_ != SIZE_MAX) h5_sizes_ = h5_record_sizes(job.format);
+  if (h5_ != kNoSection) h5_sizes_ = h5_record_sizes(job.format);
   // Its place among its dealer's lanes, which the dealer's reports go by.
   const std::vector<PlanLane> lanes = plan_lanes(plan, group_.dealer);
   for (std::size_t i = 0; i < lanes.size(); ++i) {
@@ -175,14 +173,14 @@ void RowAssembler::take_message(std::string& out, std::vector<ChunkPiece>& piece
     reported_[m] = false;
   }
   RowBlock& rows = sealed_.front();
-  if (h5_ != SIZE_MAX && !rows.sections[h5_].empty()) {
+  if (h5_ != kNoSection && !rows.sections[h5_].empty()) {
     std::string& records = rows.sections[h5_];
     pieces = split_by_chunk(records, static_cast<std::uint64_t>(job_.format.row_offset + rows.first),
                             h5_sizes_.scores, h5_sizes_.images);
     records.clear();
   }
   // The lines stay here until rank 0 says where they go: it gets their sizes.
-  if (lines_ && jsonl_ != SIZE_MAX) lines_->stub(rows.sections[jsonl_], static_cast<std::uint64_t>(owner_));
+  if (lines_ && jsonl_ != kNoSection) lines_->stub(rows.sections[jsonl_], static_cast<std::uint64_t>(owner_));
   std::string block;
   encode_block(rows, block);
   sealed_.pop_front();

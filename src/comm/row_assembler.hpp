@@ -105,8 +105,8 @@ class RowAssembler {
   std::vector<MemberReport> members_;  // per member of the group, since the last message
   std::vector<bool> reported_;         // per member: something new to report
   double merge_seconds_ = 0.0;
-  std::size_t h5_ = SIZE_MAX;  // the HDF5 records' section, if the run has one
-  std::size_t jsonl_ = SIZE_MAX;      // the JSONL's section, if the run has one
+  const std::size_t h5_;              // the HDF5 records' section, or kNoSection
+  const std::size_t jsonl_;           // the JSONL's section, or kNoSection
   JsonlLaneWriter* lines_ = nullptr;  // keeps the JSONL lines (write_lines_with)
   int owner_ = 0;
   H5RecordSizes h5_sizes_;

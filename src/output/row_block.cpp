@@ -7,6 +7,13 @@
 
 namespace photoscore {
 
+std::size_t section_of(const std::vector<RowFormat>& formats, RowFormat format) {
+  for (std::size_t f = 0; f < formats.size(); ++f) {
+    if (formats[f] == format) return f;
+  }
+  return kNoSection;
+}
+
 RowBlockBuilder::RowBlockBuilder(const std::vector<RowFormat>& formats, const FormatContext& context)
     : row_offset_(context.row_offset) {
   for (RowFormat f : formats) formatters_.push_back(make_row_formatter(f, context));

@@ -25,6 +25,11 @@ struct RowBlock {
   std::vector<std::string> sections;
 };
 
+// Where `format`'s section is in a block made for `formats`: its index, or
+// kNoSection when the run has no such sink.
+inline constexpr std::size_t kNoSection = static_cast<std::size_t>(-1);
+std::size_t section_of(const std::vector<RowFormat>& formats, RowFormat format);
+
 // Formats rows into a block, one formatter per format of the plan.
 class RowBlockBuilder {
  public:
