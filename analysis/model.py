@@ -153,23 +153,26 @@ model writes w[l, j], the busy seconds of its rank j per photo of that lane:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m + M / shm] + (1 - f_k) S m + ...
   roles, decode everywhere (photoscore before decoding once; kept to read old runs): every member
            receives the file and decodes the photos it answers for.
-  farm + a leader per node (--leaders: a rank per node that deals and gathers for its node,
-           src/comm/leader.cpp): a node of C cores runs a leader and C - 1 workers, so c cores have
-           c (C - 1) / C workers; each leader's busy time a photo of its node is u_L = c_row_L +
-           c_block_L / rows_per_block (the workers' blocks), and rank 0 deals a leader batches of
-           0.2 s of its node's work (at least --in-flight per worker, at most 8,192) and gets each
-           back as one block in file order: rows_per_leader_block = clamp(0.2 s x the node's rate,
-           --in-flight x (C - 1), 8192), u0 = c_row_0 + c_block_0 / rows_per_leader_block. c_row and
-           c_block come from the ceiling runs of that layout (farm+leaders: jobs/rank0_ceiling.sh
-           LEADER_RANKS; their "leader_busy" column gives the leaders' own; without it a leader is
-           taken to cost what farm's rank 0 costs); with no such runs at all the layout is an
-           estimate from farm's rank 0 fit, marked "est." wherever it appears.
+  a leader per node (--leaders, farm or roles: a rank per node that deals and gathers for its node,
+           src/comm/leader.cpp): each node is a one-node job of the base layout whose rank 0 is its
+           leader, predicted as above with the leader's cost a row and a block (c_row_L, c_block_L,
+           over its lanes' blocks) in rank 0's place. --leader-core shared (the default) runs one
+           rank more than its cores a node: C scoring ranks, and the leader, which sleeps while it
+           waits, takes its busy time and --leader-cpu of them as rank 0 does of node 0's; own gives
+           it one of the C cores (C - 1 scoring ranks). Rank 0 deals a leader batches of 0.5 s of
+           its node's work (at least the node's first batch, at most 8,192) and gets each back as
+           one block in file order: rows_per_leader_block = clamp(0.5 s x the node's rate, first,
+           8192), u0 = c_row_0 + c_block_0 / rows_per_leader_block. c_row and c_block come from the
+           ceiling runs of that layout (jobs/rank0_ceiling.sh LEADER_RANKS, ROLES_LEADER_RANKS;
+           their "leader_busy" column gives the leaders' own); a layout without such runs takes
+           rank 0's from the farm's leaders and the leader's from its base layout's rank 0, and is
+           marked "est." wherever it appears.
 
 Throughput X (images/s): a lane alone does kappa_l = 1 / max_j w[l, j] photos a second; rank 0 deals
 photos to the least busy lane, so all lanes together do X* = sum_l kappa_l. Then X is the least of
   lanes       X*
   rank 0      1 / u0
-  leaders     nodes / u_L (farm + leaders)
+  leaders     the nodes' rates, each node bound by its leader, lanes, cores or link (with leaders)
   node CPU    (C_n - poll_cpu [n = 0]) / (sum_{lanes} share_l sum_{j on n} w[l, j] + u0 [n = 0])
   links       link_bandwidth / (bytes a node sends, or receives, per photo), every node
   file system fs_bandwidth / (bytes read per photo)
@@ -207,7 +210,7 @@ US = 1e-6
 EFFICIENCY_AT = (64, 256, 1024, 4096, 16384)
 BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kBatchSeconds
 BATCH_CAP = 256       # src/comm/lanes.hpp kMaxBatch
-LEADER_BATCH_SECONDS = 0.2  # src/comm/lanes.hpp kLeaderBatchSeconds: rank 0's batch to a node's leader
+LEADER_BATCH_SECONDS = 0.5  # src/comm/lanes.hpp kLeaderBatchSeconds: rank 0's batch to a node's leader
 LEADER_BATCH_CAP = 8192     # src/comm/lanes.hpp kMaxLeaderBatch
 EXIT_OK, EXIT_OFF, EXIT_BAD, EXIT_NOISY = 0, 1, 2, 3
 SERIES = [  # key, layout, variant, read mode, label, colour, line style
@@ -404,11 +407,12 @@ def rows_per_block(layout, members, lane_time, in_flight, cap=BATCH_CAP):
     return float(min(max(size, 1), cap))
 
 
-def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP):
+def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP, first=None):
     """Rank 0's batch to a node's leader, the rows of a block it sends back: LEADER_BATCH_SECONDS of
-    the node's work (node_time: the node's seconds a photo), at least --in-flight for every worker
-    under it, within the cap (src/comm/lanes.cpp, a lane of a leader)."""
-    size = in_flight * max(1, workers)
+    the node's work (node_time: the node's seconds a photo), at least the first batch (--in-flight for
+    every worker under it; a roles node's: first_batch), within the cap (src/comm/lanes.cpp, a lane of
+    a leader)."""
+    size = first if first is not None else in_flight * max(1, workers)
     if node_time > 0:
         size = max(size, int(LEADER_BATCH_SECONDS / node_time))
     return min(max(size, 1), cap)
@@ -505,8 +509,9 @@ class CeilingRun:
 
     @property
     def members(self):
+        """The ranks of a lane: a roles group's (of the ranks but rank 0, and the leader), else 1."""
         if self.layout.startswith("roles"):
-            return len(roles_plan(max(self.ranks - 1, 1), 3)[0][0])
+            return len(roles_plan(max(self.ranks - (2 if self.leaders else 1), 1), 3)[0][0])
         return 1
 
     @property
@@ -530,8 +535,9 @@ class CeilingRun:
         cap = LEADER_BATCH_CAP if self.batch == BATCH_CAP else self.batch
         if self.leader_batch:
             cap = min(cap, self.leader_batch)
-        target = leader_batch(workers, lane / workers, in_flight, cap)
-        return mean_batch(self.photos, 1, in_flight * workers, target)
+        first = first_batch(base, workers, in_flight)
+        target = leader_batch(workers, lane / workers, in_flight, cap, first=first)
+        return mean_batch(self.photos, 1, first, target)
 
 
 def read_ceiling_tsv(path):
@@ -613,7 +619,9 @@ class Rank0Model:
 
     def fit(self, layout, read):
         """The fit for a layout and read mode, falling back to the other read mode, then to farm."""
-        for key in ((layout, read), (layout, "workers"), (layout, "rank0"), ("farm", read), ("farm", "workers")):
+        # Rank 0 over leaders gets a node's rows whatever the layout under them: the farm's leaders' fit.
+        over = (("farm+leaders", "workers"),) if layout.endswith("+leaders") else ()
+        for key in ((layout, read), (layout, "workers"), (layout, "rank0")) + over + (("farm", read), ("farm", "workers")):
             if key in self.fits:
                 return self.fits[key], key
         key = next(iter(self.fits))
@@ -682,8 +690,17 @@ def sched_slice(nproc):
 class Machine:
     def __init__(self, cores_per_node=16, link_bandwidth=12.5, link_latency=2.0, shm_bandwidth=5.0,
                  fs_bandwidth=20.0, read_bandwidth=None, msg_overhead=5.0, poll_cpu=0.05, pixel_bytes=3.0,
-                 piece_kib=2048, in_flight=3, single_node=False, full_node_speed=1.0):
+                 piece_kib=2048, in_flight=3, single_node=False, full_node_speed=1.0, leader_core="shared",
+                 leader_cpu=0.11):
         self.C = int(cores_per_node)
+        # With --leaders: "shared", a node runs one rank more than its cores and its leader shares them;
+        # "own", the leader takes one of them.
+        if leader_core not in ("shared", "own"):
+            raise ValueError(f"leader_core is shared or own, not {leader_core!r}")
+        self.leader_core = leader_core
+        # What a leader takes of its node's cores beyond its busy time: its polls while it waits, and the
+        # scoring ranks it wakes beside (measured: --leader-cpu).
+        self.leader_cpu = float(leader_cpu)
         # A core's speed when every core of its node works, against one working alone (memory
         # bandwidth, shared caches, SMT siblings): 1 on the cluster unless told (--full-node-speed);
         # the sweep's machine's is measured from its thread-mode points (full_node_speed()).
@@ -950,7 +967,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
         bound = min(bounds, key=bounds.get)
         return Prediction(bounds[bound], bound, cores, 1 / t)
     if layout.endswith("+leaders"):
-        return predict_leaders(layout, cores, w, mach, read, threads_per_rank, rank0, which)
+        return predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which)
 
     T = max(1, threads_per_rank)
     L = max(1, cores // T)
@@ -1012,35 +1029,52 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
     return Prediction(bounds[bound], bound, lanes, min(kappas), u0, rows)
 
 
-def predict_leaders(layout, cores, w, mach, read, threads_per_rank, rank0, which):
-    """Farm with a leader per node: C - 1 workers and a leader a node, rank 0 over the leaders."""
+class _LeaderAsRank0:
+    """A node's leader seen as the rank 0 of a one-node job: predict() asks it for its fit."""
+
+    def __init__(self, fit):
+        self._fit = fit
+
+    def fit(self, layout, read):
+        return self._fit, None
+
+
+def predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which):
+    """A leader per node over its node's lanes, rank 0 over the leaders. A node deals and gathers as a
+    one-node job does, its leader in rank 0's place: predict() of the base layout on one node, with the
+    leader's cost a row and a block for rank 0's. With mach.leader_core "shared" (the default: a node
+    runs one rank more than its cores, and the leader, which sleeps while it waits, takes its share of
+    them as rank 0 does) a node of C cores has C scoring ranks; with "own", C - 1 and a core for the
+    leader. Rank 0 gets each node's rows in blocks of LEADER_BATCH_SECONDS of the node's work."""
     C = mach.C
     nodes = max(1, math.ceil(cores / C))
-    workers = max(1, cores - nodes)  # every node gives its leader a core
-    r = mach.read_time(w)
-    # Each node is a farm of its workers, each on a core of its own, fed by its leader on another.
-    worker_time = w.t_score / max(1, threads_per_rank) + 2 * mach.m + (r if read == "workers" else 0.0)
-    node_rate = min(C - 1, workers) / worker_time  # a full node's
+    per_node = min(cores, C)
+    ranks_node = per_node if mach.leader_core == "shared" else max(1, per_node - 1)
     base = layout.split("+")[0]
-    fit0 = leader_fit = None
+    fit0 = leader = None
     if rank0 is not None:
         fit0, _ = rank0.fit(layout, read)
         leader_fit = rank0.leader_fits.get((layout, read)) or rank0.fit(base, read)[0]
-    rows_worker = rows_per_block(base, 1, worker_time, mach.in_flight)
-    rows_leader = float(leader_batch(min(C - 1, workers), 1.0 / node_rate, mach.in_flight))
-    if fit0 is not None:
-        u_leader = leader_fit.cost(rows_worker, which)
-        u0 = fit0.cost(rows_leader, which)
-    else:
-        u_leader = w.s + 3 * mach.m
-        u0 = w.s + 2 * mach.m
-    if read == "rank0":
-        # Each leader reads for its node (its node's photos' bytes), rank 0 for none.
-        u_leader += r
-    bounds = {"lanes": workers / worker_time, "rank 0": 1.0 / u0, "leaders": nodes / u_leader,
-              "file system": mach.fs / w.B if w.B > 0 else math.inf}
+        leader = _LeaderAsRank0(leader_fit)
+    node_mach = mach.on_one_node(per_node, read_bandwidth=mach.read, full_node_speed=mach.full_node_speed)
+    node_mach.poll = mach.leader_cpu  # the leader, in the place of rank 0's polls
+    node = predict(base, ranks_node, w, node_mach, read=read, variant=variant, threads_per_rank=threads_per_rank,
+                   rank0=leader, which=which)
+    node_rate = node.x
+    members = ranks_node // max(1, threads_per_rank)
+    rows_leader = float(leader_batch(members, 1.0 / node_rate, mach.in_flight, first=first_batch(base, members,
+                                                                                               mach.in_flight)))
+    u0 = fit0.cost(rows_leader, which) if fit0 is not None else w.s + 2 * mach.m
+    # The whole nodes' rates, and a last node with fewer cores, as its own one-node job.
+    full, rest = divmod(cores, C) if cores > C else (1, 0)
+    x_nodes = full * node_rate
+    if rest:
+        x_nodes += predict_leaders(layout, rest, w, mach, read, variant, threads_per_rank, rank0, which).x
+    # What bounds a node: its leader (the one-node job's rank 0), its lanes, its cores, its link.
+    bounds = {"leaders" if node.bound == "rank 0" else node.bound: x_nodes,
+              "rank 0": 1.0 / u0, "file system": mach.fs / w.B if w.B > 0 else math.inf}
     bound = min(bounds, key=bounds.get)
-    return Prediction(bounds[bound], bound, workers, 1.0 / worker_time, u0, rows_leader)
+    return Prediction(bounds[bound], bound, nodes * node.lanes, node.kappa, u0, rows_leader)
 
 
 # ----------------------------------------------------------------------------- the limit
@@ -1243,18 +1277,21 @@ def core_counts(max_cores):
     return sorted(c for c in counts if c <= max_cores)
 
 
+LEADER_SERIES = [  # the layouts with a leader per node: key, layout, variant, label, colour
+    ("farm+leaders/workers", "farm+leaders", None, "farm + a leader per node", "tab:purple"),
+    ("roles+leaders/workers", "roles+leaders", "window", "roles (shared-memory window) + a leader per node",
+     "tab:brown"),
+]
+
+
 def series_list(rank0):
-    """SERIES, plus the leader layouts the ceiling benchmark measured (or farm's estimate)."""
+    """SERIES, plus the layouts with leaders (--read workers: a leader never holds a photo's bytes);
+    those the ceiling benchmark did not measure are estimates from the other fits, marked "est."."""
     out = list(SERIES)
-    measured = [l for l in (rank0.layouts() if rank0 else []) if l.endswith("+leaders")]
-    for layout in measured:
-        reads = sorted({k[1] for k in rank0.fits if k[0] == layout})
-        for read in reads:
-            out.append((f"{layout}/{read}", layout, None, read, f"{layout.replace('+', ' + ')}, --read {read}"
-                        + (" (auto)" if read == "workers" else ""), "tab:purple", "--" if read == "workers" else "-"))
-    if not measured:
-        out.append(("farm+leaders/workers", "farm+leaders", None, "workers",
-                    "farm + a leader per node, --read workers (est.: no leader runs yet)", "tab:purple", ":"))
+    measured = set(rank0.layouts()) if rank0 else set()
+    for key, layout, variant, label, colour in LEADER_SERIES:
+        est = "" if layout in measured else " (est.: no ceiling runs of it)"
+        out.append((key, layout, variant, "workers", f"{label}, --read workers (auto){est}", colour, "--"))
     return out
 
 
@@ -1503,8 +1540,8 @@ ASSUMPTIONS = [
     "measured from its thread-mode points)",
     "photos are alike (the baseline's means); a lane's share of a run is whole photos",
     "rank 0's cost a photo is c_row + c_block / rows_per_block, rows_per_block what the batch rule gives "
-    "(0.2 s of a lane's work, within --in-flight and 256): measured on this machine's cores; a cluster node's "
-    "core of another speed scales it",
+    "(0.2 s of a lane's work, within --in-flight and 256; over leaders, 0.5 s of a node's, within 8,192): "
+    "measured on this machine's cores; a cluster node's core of another speed scales it",
     "on the cluster rank 0 has a core of its own; in the ceiling runs (more ranks than cores) its bursts "
     "beyond one time slice (0.75 ms x (1 + log2 cores), Linux's default) share the cores with the ranks in "
     "work, and runs where it wanted more than its fair share of the cores are not fitted (see the docstring)",
@@ -1514,7 +1551,10 @@ ASSUMPTIONS = [
     "(RDMA) and it counts against both links",
     "roles decode once per group, the pixels through the shared-memory window when the group is on one node, "
     "by broadcast otherwise",
-    "a leader per node costs the node one core (C - 1 workers); its cost a photo is measured as rank 0's is",
+    "a leader per node is one rank more than the node's cores (--leader-core shared: launch C + 1 ranks a "
+    "node) and takes of them its busy time and --leader-cpu (0.11 of a core, measured), as rank 0 does of "
+    "node 0's; --leader-core own gives it one core (C - 1 scoring ranks); its cost a row and a block are "
+    "measured as rank 0's are",
     "the cluster figures are steady state: the job's launch (mpirun or srun, growing with the ranks) comes on top",
     "threads mode is one process on one node; a rank of T threads scores one photo T times as fast",
 ]
@@ -1555,6 +1595,14 @@ def main(argv=None):
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
     ap.add_argument("--piece-kib", type=float, default=2048, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
+    ap.add_argument("--leader-core", choices=("shared", "own"), default="shared",
+                    help="with leaders: shared, a node runs one rank more than its cores (--ntasks-per-node=C+1 "
+                         "--overcommit) and the leader, asleep while it waits, shares them; own, the leader takes "
+                         "one of the C cores")
+    ap.add_argument("--leader-cpu", type=float, default=0.11,
+                    help="cores a leader takes from its node's scoring ranks beyond its busy time (its polls "
+                         "while it waits, the ranks it wakes beside): 0.11 measured on a 2-core machine, farm "
+                         "-np 3 against farm --leaders on -np 4 (docs/scaling.md)")
     ap.add_argument("--full-node-speed", type=float, default=1.0,
                     help="a cluster core's speed when every core of its node works, against one alone (measure a "
                          "full node: thread mode at all its cores); the sweep's machine's is measured from its "
@@ -1596,7 +1644,8 @@ def main(argv=None):
         return EXIT_BAD
     mach = Machine(args.cores_per_node, args.link_bandwidth, args.link_latency, args.shm_bandwidth,
                    args.fs_bandwidth, args.read_bandwidth, args.msg_overhead, args.poll_cpu, args.pixel_bytes,
-                   args.piece_kib, args.in_flight, full_node_speed=args.full_node_speed)
+                   args.piece_kib, args.in_flight, full_node_speed=args.full_node_speed,
+                   leader_core=args.leader_core, leader_cpu=args.leader_cpu)
     ceiling_path = Path(args.ceiling) if args.ceiling else folder / "rank0_ceiling.tsv"
     rank0 = None
     if ceiling_path.exists():

@@ -19,7 +19,9 @@
 # ROLES_RANKS (default "4 7"), LEADER_RANKS (default "5 9": the farm with
 # --leaders on, a leader for the node between rank 0 and the workers, files
 # farm+leaders-npN-...; only with the ranks reading, as leaders need; "" for
-# none), READS (default "auto rank0"), REPEATS (default
+# none), ROLES_LEADER_RANKS (default "5 8": the roles layout with --leaders on, a leader
+# and one or two groups of 3 under it, files roles+leaders-npN-...; "" for none),
+# READS (default "auto rank0"), REPEATS (default
 # 3, in rounds; the table shows the median and the spread), BATCHES (default "": rank 0's
 # own batch sizes, at most 256 photos a group's batch; "16 64" also runs every point with
 # batches capped at 16 and at 64 photos (PHOTOSCORE_BATCH_MAX, a leader's batches too), files
@@ -37,7 +39,7 @@ OUT=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,6 +47,7 @@ done
 : "${FARM_RANKS:=2 3 5 9}"
 : "${ROLES_RANKS:=4 7}"
 : "${LEADER_RANKS=5 9}"
+: "${ROLES_LEADER_RANKS=5 8}"
 : "${READS:=auto rank0}"
 : "${REPEATS:=3}"
 : "${BATCHES:=}"
@@ -94,19 +97,20 @@ children_cpu() {
 # In rounds (every point once, then every point again), so that a burst of load elsewhere hits one
 # repeat of several points rather than every repeat of one: their spread then shows it.
 for rep in $(seq 1 "$REPEATS"); do
-  for layout in farm roles farm+leaders; do
+  for layout in farm roles farm+leaders roles+leaders; do
     case $layout in
       farm) ranks=$FARM_RANKS options=(--layout farm) ;;
       roles) ranks=$ROLES_RANKS options=(--layout roles) ;;
       farm+leaders) ranks=$LEADER_RANKS options=(--layout farm --leaders on) ;;
+      roles+leaders) ranks=$ROLES_LEADER_RANKS options=(--layout roles --leaders on) ;;
     esac
     for np in $ranks; do
       for read in $READS; do
         # A leader never holds a photo's bytes: leaders only where the ranks read.
-        [ "$layout" = farm+leaders ] && [ "$read" = rank0 ] && continue
+        case $layout in *+leaders) [ "$read" = rank0 ] && continue ;; esac
         # With leaders, LEADER_BATCHES (when set) caps the leader's batches alone.
         caps=$BATCHES
-        [ "$layout" = farm+leaders ] && [ -n "$LEADER_BATCHES" ] && caps=$LEADER_BATCHES
+        case $layout in *+leaders) [ -n "$LEADER_BATCHES" ] && caps=$LEADER_BATCHES ;; esac
         for batch in default $caps; do
           name=$layout-np$np-$read-r$rep
           cap=()

@@ -240,7 +240,9 @@ class Leader {
   }
 
   static constexpr std::int64_t kMaxRows = 16384;
-  static constexpr double kMaxSeconds = 0.25;
+  // As long as rank 0's batches to a leader last (Lanes::kLeaderBatchSeconds),
+  // so a block is a whole batch, not the half of one that came back first.
+  static constexpr double kMaxSeconds = Lanes::kLeaderBatchSeconds;
 
   struct Held {
     std::string message;

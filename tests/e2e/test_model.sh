@@ -54,8 +54,8 @@ if [ "$nproc" -gt 1 ] && grep -q "^threads-threads-c$nproc" "$REPO/analysis/resu
   check "thread mode at all $nproc cores calibrates the full-node speed (not counted as a check)" \
     grep -qE "^\| threads c$nproc \(.*\| n/a: calibrates the full-node speed \|$" "$out"
 fi
-ceiling_rows=$(grep -cE '^\| (farm|roles|farm\+leaders) \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out")
-judged=$(grep -E '^\| (farm|roles|farm\+leaders) \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out" |
+ceiling_rows=$(grep -cE '^\| (farm|roles)(\+leaders)? \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out")
+judged=$(grep -E '^\| (farm|roles)(\+leaders)? \| [0-9]+ \| (workers|rank0) \| [0-9]+ \| ' "$out" |
   grep -cE '\| (yes|NOISY|NO|n/a: rank 0 saturated \(bound by the cores\)|n/a: no other group to fit on) \|$')
 check "every ceiling group ($ceiling_rows) is judged: within, NOISY, NO, or saturated" \
   test "$ceiling_rows" -gt 0 -a "$judged" -eq "$ceiling_rows"
@@ -77,15 +77,18 @@ for layout in "farm, --read rank0" "farm, --read workers (auto)" "roles, pixels 
   "roles, shared-memory window, --read workers (auto)"; do
   check "efficiency at 64 to 16,384 cores with band and bound: $layout" eff_row "$layout"
 done
-check "a leader per node is in the table (measured, or marked as an estimate)" \
-  grep -qE '^\| farm( \+ a leader per node|\+leaders| \+ leaders)' "$out"
-if grep -q '^farm+leaders' "$REPO/analysis/results/rank0_ceiling.tsv" 2>/dev/null; then
-  for np in $(awk -F'\t' '$1 == "farm+leaders" { print $2 }' "$REPO/analysis/results/rank0_ceiling.tsv" | sort -u); do
-    check "the ceiling run farm+leaders -np $np is validated" grep -qE "^\| farm\+leaders \| $np \| workers \| " "$out"
-  done
-  check "the leaders measured: their efficiency is no estimate" \
-    eval '! grep -q "est.: no leader runs yet" "$out" && grep -qF "| farm + leaders, --read workers (auto) | " "$out"'
-fi
+for base in farm roles; do
+  label="$([ $base = farm ] && echo "farm" || echo "roles (shared-memory window)") + a leader per node, --read workers (auto)"
+  check "$base with a leader per node: efficiency at 64 to 16,384 cores (measured, or marked as an estimate)" \
+    eval 'grep -F "| $label" "$out" | grep -qE "^\| [^|]+ \|( [01]\.[0-9]{2} \([01]\.[0-9]{2}-[01]\.[0-9]{2}, [a-zA-Z0-9 ]+\) \|){5}$"'
+  if grep -q "^$base+leaders" "$REPO/analysis/results/rank0_ceiling.tsv" 2>/dev/null; then
+    for np in $(awk -F'\t' -v l="$base+leaders" '$1 == l { print $2 }' "$REPO/analysis/results/rank0_ceiling.tsv" | sort -u); do
+      check "the ceiling run $base+leaders -np $np is validated" grep -qE "^\| $base\+leaders \| $np \| workers \| " "$out"
+    done
+    check "$base with leaders measured: its efficiency is no estimate" \
+      eval '! grep -F "| $label" "$out" | grep -q "est\."'
+  fi
+done
 for c in 64 256 1,024 4,096 16,384; do
   check "a pick at $c cores" grep -q "^- $c cores: " "$out"
 done

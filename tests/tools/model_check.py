@@ -291,7 +291,7 @@ def main():
                                                     model.predict("threads", 1, w, slow2.on_one_node(2, full_node_speed=1.0)).x))
     check("full-node speed 0.7 on 16 cores: 8 of them working at 1 - 0.3 x 7 / 15 = 0.86",
           near(model.Machine(cores_per_node=16, full_node_speed=0.7).node_speed(8), 0.86))
-    big_fs = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0)
+    big_fs = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0, leader_cpu=0.0)
     p = model.predict("farm", 4096, w, big_fs, read="workers", rank0=r0)
     check(f"farm, 4096 workers: rank 0 at 2 + 100 / 6 us = 18.67 us a photo, 53,571 photos/s (got {p.u0 / 1e-6:.2f} "
           f"us, {p.x:.0f}, {p.bound})", near(p.u0, 2e-6 + 100e-6 / 6) and p.bound == "rank 0")
@@ -300,10 +300,12 @@ def main():
           near(p.u0, 2e-6 + 100e-6 / 6 + READ))
 
     # --- leaders: rank 0's batches to a node's leader, and both costs fitted -------------------
-    check("a leader's batch: 0.2 s of a node of 15 workers at 345 photos/s is 69 photos",
-          model.leader_batch(15, 1 / 345.0, 3) == 69)
+    check("a leader's batch: 0.5 s of a node of 15 workers at 345 photos/s is 172 photos",
+          model.leader_batch(15, 1 / 345.0, 3) == 172)
     check("... at least --in-flight for each of its 15 workers (45), at most 8,192",
-          model.leader_batch(15, 1 / 100.0, 3) == 45 and model.leader_batch(15, 1e-6, 3) == 8192)
+          model.leader_batch(15, 1 / 80.0, 3) == 45 and model.leader_batch(15, 1e-6, 3) == 8192)
+    check("... at least a roles node's first batch ((3 + 2) x 15 = 75)",
+          model.leader_batch(15, 1 / 80.0, 3, first=model.first_batch("roles", 15, 3)) == 75)
     check("the mean batch of 100 photos to one lane, first 5, then 40 shrinking at the end: 5, 5, 40, 25, "
           "12, 6, 3, 2, 1, 1 = 10 photos", model.mean_batch(100, 1, 5, 40) == 10.0)
     # made-up farm+leaders runs (-np 5 and 9: a leader and 3 or 7 workers) whose rank 0 costs 2 us a row and
@@ -329,11 +331,36 @@ def main():
           and near(fl.c_block, 100e-6, 1e-3))
     check("... and the leader layout is a measured series, not an estimate",
           any(s[1] == "farm+leaders" and "est." not in s[4] for s in model.series_list(rl)))
-    # 16,384 cores: 1,024 nodes of a leader and 15 workers at 31.5 ms a photo (message overhead 0):
-    # a node does 15 / 31.5 ms = 476.2 photos/s, so rank 0's batch to a leader is 0.2 s of it, 95 photos
+    # 16,384 cores: 1,024 nodes of 16 workers at 31.5 ms a photo (message overhead and polling 0), each
+    # node's leader one rank more (--leader-core shared) at 5 + 100 / 6 us a photo of its node (a worker's
+    # block: 0.2 s / 31.5 ms = 6 rows), on the node's cores: a node does 16 / (31.5 ms + 21.67 us)
+    # = 507.59 photos/s (its cores busy with a photo for 31.5 ms, and its leader), so rank 0's batch to a
+    # leader is 0.5 s of it, 253 photos
+    t = 31.5e-3
+    assert near(w.t_score + READ, t), "the made-up workload is 31.5 ms a photo, read included"
+    u_lead = 5e-6 + 100e-6 / 6
+    node = 16 / (t + u_lead)
     p = model.predict("farm+leaders", 16384, w, big_fs, read="workers", rank0=rl)
-    check(f"farm + leaders, 16,384 cores: rank 0 at 2 + 400 / 95 us = 6.21 us a photo (got {p.u0 / 1e-6:.3f} us, "
-          f"{p.rows:.0f} rows a block)", near(p.u0, 2e-6 + 400e-6 / 95) and p.rows == 95)
+    check(f"farm + leaders, 16,384 cores: a node at {node:.2f} photos/s, rank 0 at 2 + 400 / {int(0.5 * node)} us "
+          f"a photo (got {p.u0 / 1e-6:.3f} us, {p.rows:.0f} rows a block; {p.x:.0f} photos/s, {p.bound})",
+          near(p.u0, 2e-6 + 400e-6 / int(0.5 * node)) and p.rows == int(0.5 * node)
+          and near(p.x, min(1024 * node, 1 / p.u0)))
+    taxed = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0, leader_cpu=0.5)
+    p = model.predict("farm+leaders", 16, w, taxed, read="workers", rank0=rl)
+    check(f"... a leader taking half a core beside its busy time: the node at 15.5 / (31.5 ms + 21.67 us) = "
+          f"{15.5 / (t + u_lead):.2f} photos/s (got {p.x:.2f}, {p.bound})", near(p.x, 15.5 / (t + u_lead)))
+    own = model.Machine(cores_per_node=16, fs_bandwidth=1e6, msg_overhead=0.0, poll_cpu=0.0, leader_cpu=0.0,
+                        leader_core="own")
+    p = model.predict("farm+leaders", 16384, w, own, read="workers", rank0=rl)
+    check(f"... with --leader-core own: 15 workers a node, 15 / 31.5 ms = {15 / t:.1f} photos/s, blocks of "
+          f"{int(0.5 * 15 / t)} (got {p.rows:.0f}, {p.x:.0f} photos/s, {p.bound})",
+          p.rows == int(0.5 * 15 / t) and near(p.x, min(1024 * 15 / t, 1 / p.u0)))
+    roles_lead = next((s for s in model.series_list(rl) if s[1] == "roles+leaders"), None)
+    check("roles with leaders, not measured here: an estimate, marked so",
+          roles_lead is not None and "est." in roles_lead[4])
+    f_est, key = rl.fit("roles+leaders", "workers")
+    check("... rank 0 over its leaders costs what it costs over the farm's leaders",
+          key == ("farm+leaders", "workers") and f_est is f0)
 
     # --- the command line on a made-up sweep ---------------------------------------------------
     sweep = work / "sweep"
