@@ -98,7 +98,8 @@ void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double b
     e.outcome.width = part.width;
     e.outcome.height = part.height;
     e.outcome.source = std::move(part.source);
-    e.outcome.perceptual_hash = part.perceptual_hash;  // every member hashed the same pixels
+    // The member holding the first analyzer hashed the pixels (roles_member.cpp).
+    if (analyzers.front() == 0) e.outcome.perceptual_hash = part.perceptual_hash;
     e.outcome.capture_time = std::move(part.capture_time);
   } else if (analyzers.front() < e.error_from) {
     // Every rank reports the error of the one decode (roles) or its own

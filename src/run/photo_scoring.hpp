@@ -44,9 +44,11 @@ class PhotoScoring {
   // Scores the photo's first `rows` rows (a prefix that only grows).
   double rows(int rows);
   // The rest of the scoring and the photo's outcome, begun here if no row
-  // came before. Running out of memory is the photo's failure, not the
-  // job's: it comes back as kOutOfMemory, the scorer's buffers freed.
-  ImageOutcome finish(ImageScorer& scorer, const RgbImage& image, double decode_seconds);
+  // came before; with `hash`, its perceptual hash too (a roles group's
+  // members score the same pixels, and one of them hashes them). Running
+  // out of memory is the photo's failure, not the job's: it comes back as
+  // kOutOfMemory, the scorer's buffers freed.
+  ImageOutcome finish(ImageScorer& scorer, const RgbImage& image, double decode_seconds, bool hash = true);
 
   // The outcome of a photo that ran out of memory on its way here (in its
   // decode, or in begin() or rows() called from it): the next photo starts

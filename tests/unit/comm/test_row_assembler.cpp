@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/perceptual_hash.hpp"
 #include "analyzers/registry.hpp"
 #include "comm/block_report.hpp"
 #include "comm/mpi_plan.hpp"
@@ -185,6 +186,27 @@ TEST(RowAssembler, AnErrorRowKeepsTheFirstAnalyzersError) {
   EXPECT_EQ(block.errors, 1);
   EXPECT_NE(jsonl_lines(block.sections.at(0)).find("error seen by rank 1"), std::string::npos);
   EXPECT_EQ(block.sections.at(1), std::string(1, '\0'));
+}
+
+// With --groups the row carries the photo's perceptual hash: the member
+// holding the first analyzer computed it, the others sent none, and the
+// row keeps it whatever order the parts came in.
+TEST(RowAssembler, TheHashComesFromTheFirstAnalyzersMember) {
+  Job job = assembler_job();
+  job.format.grouping = true;
+  const MpiPlan plan = make_mpi_plan(Layout::Roles, 4, 3);
+  ASSERT_EQ(plan.ranks[1].analyzers.front(), 0u);
+  mpi::RowAssembler rows(job, plan, 0);
+  rows.expect(one_photo(0, 0, 2, "a.jpg"), 0.0);
+  ImageOutcome first = part_of(plan, 1, 10.0);
+  first.perceptual_hash = 0xc3a5f00f12345678u;
+  rows.add(1, 0, std::move(first), 1.0, 0.0);
+  for (int r : {2, 3}) rows.add(r, 0, part_of(plan, r, 10.0 * r), 1.0, 0.0);  // no hash: 0
+  Taken taken;
+  taken.from(rows);
+  const std::string line = jsonl_lines(taken.block.sections.at(0));
+  EXPECT_NE(line.find("\"perceptual_hash\":\"" + hash_text(0xc3a5f00f12345678u) + "\""), std::string::npos)
+      << line;
 }
 
 TEST(RowAssembler, RefusesWhatWasNotDealt) {

@@ -164,6 +164,29 @@ TEST(GroupingColumns, ComputedOnTheScoringPath) {
   EXPECT_EQ(plain.capture_time, "");
 }
 
+// A roles group's members score the same pixels, and only the member holding
+// the first analyzer hashes them: finish() without the hash gives the same
+// results and no hash, with it the photo's hash.
+TEST(GroupingColumns, TheScoringHashesThePhotoOnlyWhenAsked) {
+  std::ifstream in(std::string(PHOTOSCORE_TEST_DATA) + "/photos/rocket.jpg", std::ios::binary);
+  const std::vector<std::uint8_t> rocket{std::istreambuf_iterator<char>(in),
+                                         std::istreambuf_iterator<char>()};
+  const RgbImage image = decode_image(rocket);
+  ImageScorer scorer(specs({"sharpness", "exposure", "composition"}), 1);
+  PhotoScoring hashing;
+  const ImageOutcome with = hashing.finish(scorer, image, 0.0, true);
+  PhotoScoring not_hashing;
+  const ImageOutcome without = not_hashing.finish(scorer, image, 0.0, false);
+  ASSERT_TRUE(with.ok);
+  ASSERT_TRUE(without.ok);
+  EXPECT_NE(with.perceptual_hash, 0u);
+  EXPECT_EQ(with.perceptual_hash, perceptual_hash(image));
+  EXPECT_EQ(without.perceptual_hash, 0u);
+  ASSERT_EQ(with.results.size(), without.results.size());
+  for (std::size_t k = 0; k < with.results.size(); ++k)
+    EXPECT_EQ(with.results[k].values, without.results[k].values);
+}
+
 // TIFF, camera RAW and HEIF: the time read in the decoder helper that
 // decoded the photo (tests/data/capture_times, stamped by exiftool: see
 // tests/tools/make_capture_times.py) reaches the outcome, in the seed
