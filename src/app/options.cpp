@@ -205,11 +205,14 @@ ParseResult parse_options(int argc, char** argv) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   std::string leaders_word = "auto";
-  app.add_option("--leaders", leaders_word,
-                 "MPI: on: rank 0 deals to one leader rank a node, which deals on to its node's other ranks and "
-                 "sends rank 0 their rows in large blocks (it costs each node a rank; with thousands of ranks it "
-                 "keeps rank 0's messages few). auto: on from 512 ranks on two nodes or more, where every rank "
-                 "reads its own photos. off: rank 0 deals to every group itself")
+  app.add_option(
+         "--leaders", leaders_word,
+         "MPI: on: rank 0 deals to one leader rank a node, which deals on to its node's other ranks and "
+         "sends rank 0 their rows in large blocks (with thousands of ranks it keeps rank 0's messages "
+         "few). A leader is its node's first rank and sleeps while it waits: launch one rank more a node "
+         "than its cores (Slurm: --ntasks=NODES x (CORES + 1) --overcommit) and it shares them. auto: on "
+         "from 512 ranks on two nodes or more, where every rank "
+         "reads its own photos. off: rank 0 deals to every group itself")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   // --- calibrated profile ---
