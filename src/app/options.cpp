@@ -211,8 +211,8 @@ ParseResult parse_options(int argc, char** argv) {
          "sends rank 0 their rows in large blocks (with thousands of ranks it keeps rank 0's messages "
          "few). A leader is its node's first rank and sleeps while it waits: launch one rank more a node "
          "than its cores (Slurm: --ntasks=NODES x (CORES + 1) --overcommit) and it shares them. auto: on "
-         "from 512 ranks on two nodes or more, where every rank "
-         "reads its own photos. off: rank 0 deals to every group itself")
+         "from 512 ranks on two nodes or more, where every rank reads its own photos. off: rank 0 deals to "
+         "every group itself")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   // --- calibrated profile ---

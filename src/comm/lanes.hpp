@@ -95,12 +95,12 @@ class Lanes {
   // messages and writes of it), so a 4 MP batch of 0.2 s (about 14 photos)
   // costs rank 0 a few us a photo where 50 ms (3 photos) cost it tens.
   static constexpr double kBatchSeconds = 0.2;
-  // A leader's batch comes back as one block too, of the node's rows: rank 0
-  // costs about 0.9 us a row and 95 us a block over leaders (the ceiling
-  // runs), so 0.5 s of a 16-core node (about 390 rows of 4 MP photos) costs
-  // it 1.2 us a photo where 0.2 s cost 1.6. The leader holds a block's rows
-  // as long (kMaxSeconds in leader.cpp): with its groups' quarter second, a
-  // killed job still loses under a second of rows.
+  // A leader's batch comes back as one block too, of the node's rows: over
+  // leaders rank 0 costs about 60 us a block (the ceiling runs,
+  // docs/scaling.md), shared by 0.5 s of a 16-core node's work (about 400
+  // rows of 4 MP photos) where 0.2 s gave it about 160. The leader holds a block's
+  // rows as long (kMaxSeconds in leader.cpp): with its groups' quarter
+  // second, a killed job still loses under a second of rows.
   static constexpr double kLeaderBatchSeconds = 0.5;
   static constexpr std::int64_t kMaxBatch = 256;
   static constexpr std::int64_t kMaxLeaderBatch = 8192;
