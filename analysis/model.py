@@ -396,12 +396,9 @@ def least_squares(xs, ys):
 
 
 def first_batch(layout, members, in_flight):
-    return (in_flight + 2) * members if layout.startswith("roles") else in_flight
-
-
-def leader_first_batch(layout, members, in_flight):
-    """A leader's first batch: --in-flight for each rank under it (a roles node's: 2 more each), as
-    src/comm/lanes.cpp sizes a leader's lane before it reports."""
+    """A lane's batch before it reports (src/comm/lanes.cpp Lanes::first_batch): --in-flight for each
+    of its `members` ranks, 2 more each in the roles layout; a farm worker's lane has one member, a
+    leader's lane the ranks under it."""
     return (in_flight + (2 if layout.startswith("roles") else 0)) * max(1, members)
 
 
@@ -416,7 +413,7 @@ def rows_per_block(layout, members, lane_time, in_flight, cap=BATCH_CAP):
 def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP, first=None):
     """Rank 0's batch to a node's leader, the rows of a block it sends back: LEADER_BATCH_SECONDS of
     the node's work (node_time: the node's seconds a photo), at least the first batch (--in-flight for
-    every worker under it; a roles node's: leader_first_batch), within the cap (src/comm/lanes.cpp, a
+    every worker under it; first_batch), within the cap (src/comm/lanes.cpp, a
     lane of a leader)."""
     size = first if first is not None else in_flight * max(1, workers)
     if node_time > 0:
@@ -541,7 +538,7 @@ class CeilingRun:
         cap = LEADER_BATCH_CAP if self.batch == BATCH_CAP else self.batch
         if self.leader_batch:
             cap = min(cap, self.leader_batch)
-        first = leader_first_batch(base, workers, in_flight)
+        first = first_batch(base, workers, in_flight)
         target = leader_batch(workers, lane / workers, in_flight, cap, first=first)
         return mean_batch(self.photos, 1, first, target)
 
@@ -1069,7 +1066,7 @@ def predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, ran
     node_rate = node.x
     members = ranks_node // max(1, threads_per_rank)
     rows_leader = float(leader_batch(members, 1.0 / node_rate, mach.in_flight,
-                                     first=leader_first_batch(base, members, mach.in_flight)))
+                                     first=first_batch(base, members, mach.in_flight)))
     u0 = fit0.cost(rows_leader, which) if fit0 is not None else w.s + 2 * mach.m
     # The whole nodes' rates, and a last node with fewer cores, as its own one-node job.
     full, rest = divmod(cores, C) if cores > C else (1, 0)

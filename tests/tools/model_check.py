@@ -305,8 +305,8 @@ def main():
     check("... at least --in-flight for each of its 15 workers (45), at most 8,192",
           model.leader_batch(15, 1 / 80.0, 3) == 45 and model.leader_batch(15, 1e-6, 3) == 8192)
     check("... at least a roles node's first batch ((3 + 2) x 15 = 75)",
-          model.leader_batch(15, 1 / 80.0, 3, first=model.leader_first_batch("roles", 15, 3)) == 75
-          and model.leader_first_batch("farm", 15, 3) == 45)
+          model.leader_batch(15, 1 / 80.0, 3, first=model.first_batch("roles", 15, 3)) == 75
+          and model.first_batch("farm", 15, 3) == 45)
     check("the mean batch of 100 photos to one lane, first 5, then 40 shrinking at the end: 5, 5, 40, 25, "
           "12, 6, 3, 2, 1, 1 = 10 photos", model.mean_batch(100, 1, 5, 40) == 10.0)
     # made-up farm+leaders runs (-np 5 and 9: a leader and 3 or 7 workers) whose rank 0 costs 2 us a row and
