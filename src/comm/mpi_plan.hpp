@@ -39,6 +39,14 @@ struct PlanRank {
   std::vector<std::size_t> analyzers;
 };
 
+// Whether a rank's part of a photo carries the photo's perceptual hash: the
+// part of the rank holding the first analyzer (in the farm, every worker).
+// A roles group's members score the same pixels, so one of them hashes them
+// (roles_member.cpp) and the row takes that part's (row_assembler.cpp).
+inline bool carries_hash(const PlanRank& rank) {
+  return !rank.analyzers.empty() && rank.analyzers.front() == 0;
+}
+
 // What a layout is to the plan and to the ranks that deal: how it makes
 // groups of ranks, and whether a group's ranks share each photo (one decodes
 // it and streams its pixels, each scores some analyzers: roles) or each

@@ -304,7 +304,7 @@ class Member {
       if (!p.error.empty()) {
         outcome = failed_outcome(p.error, p.decode_seconds);
       } else {
-        outcome = p.scoring.finish(scorer_, *p.image, p.decode_seconds, hashes());
+        outcome = p.scoring.finish(scorer_, *p.image, p.decode_seconds, carries_hash(me_));
       }
       outcome.identity = p.identity;
       account_photo(outcome, p.scoring.seconds(), me_, timing_);
@@ -333,7 +333,7 @@ class Member {
         p.trailer.capture_time[sizeof p.trailer.capture_time - 1] = '\0';
         image.capture_time = p.trailer.capture_time;
         if (p.frame.shared_at >= 0) window_->sync();
-        outcome = p.scoring.finish(scorer_, image, 0.0, hashes());
+        outcome = p.scoring.finish(scorer_, image, 0.0, carries_hash(me_));
       }
       account_photo(outcome, p.scoring.seconds(), me_, timing_);
       deliver(p.h.seq, std::move(outcome));
@@ -348,11 +348,6 @@ class Member {
     p.give_back(requests_);
     queue_.pop_front();
   }
-
-  // Whether our part carries the photo's perceptual hash: the member of the
-  // role holding the first analyzer hashes it (row_assembler.cpp keeps that
-  // part's), the others need not pass over the same pixels again.
-  bool hashes() const { return me_.analyzers.front() == 0; }
 
   // Our part of photo `seq`: to the merging rank, or, on it, to the rows.
   void deliver(std::int64_t seq, ImageOutcome&& outcome) {

@@ -85,7 +85,8 @@ void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double b
     throw std::runtime_error("rank " + std::to_string(rank) + " answered for photo " + std::to_string(seq) +
                              " of its group, which is not expected");
   Expected& e = photos_[static_cast<std::size_t>(seq - photos_.front().seq)];
-  const std::vector<std::size_t>& analyzers = plan_.ranks.at(static_cast<std::size_t>(rank)).analyzers;
+  const PlanRank& from = plan_.ranks.at(static_cast<std::size_t>(rank));
+  const std::vector<std::size_t>& analyzers = from.analyzers;
   e.outcome.decode_seconds += part.decode_seconds;
   if (!part.identity.empty()) e.outcome.identity = std::move(part.identity);  // the rank that read it
   e.timing.decode_seconds += part.decode_seconds;
@@ -98,8 +99,7 @@ void RowAssembler::add(int rank, std::int64_t seq, ImageOutcome&& part, double b
     e.outcome.width = part.width;
     e.outcome.height = part.height;
     e.outcome.source = std::move(part.source);
-    // The member holding the first analyzer hashed the pixels (roles_member.cpp).
-    if (analyzers.front() == 0) e.outcome.perceptual_hash = part.perceptual_hash;
+    if (carries_hash(from)) e.outcome.perceptual_hash = part.perceptual_hash;
     e.outcome.capture_time = std::move(part.capture_time);
   } else if (analyzers.front() < e.error_from) {
     // Every rank reports the error of the one decode (roles) or its own
