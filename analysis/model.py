@@ -415,7 +415,7 @@ def leader_batch(workers, node_time, in_flight, cap=LEADER_BATCH_CAP, first=None
     the node's work (node_time: the node's seconds a photo), at least the first batch (--in-flight for
     every worker under it; first_batch), within the cap (src/comm/lanes.cpp, a
     lane of a leader)."""
-    size = first if first is not None else in_flight * max(1, workers)
+    size = first if first is not None else first_batch("farm", workers, in_flight)
     if node_time > 0:
         size = max(size, int(LEADER_BATCH_SECONDS / node_time))
     return min(max(size, 1), cap)
