@@ -25,8 +25,13 @@ std::unique_ptr<RgbImage> ImagePool::take_image(std::size_t bytes) {
 
 void ImagePool::give_back(std::unique_ptr<RgbImage> image) {
   // An image read in place from the window has no buffer worth keeping.
-  if (image && image->rgb.capacity() > 0 && images_.size() < kept_at_most_)
+  if (image && image->rgb.capacity() > 0 && images_.size() < kept_at_most_) {
+    // Kept for its buffer: a photo decoded into the window left `shared`
+    // pointing there, which the next photo in this buffer must not read.
+    image->shared = nullptr;
+    image->place = nullptr;
     images_.push_back(std::move(image));
+  }
 }
 
 std::vector<std::uint8_t> ImagePool::take_payload() {

@@ -29,31 +29,38 @@ void PixelStream::plan_pieces(Photo& p) {
   p.pieces = (image.height + p.piece_rows - 1) / p.piece_rows;
 }
 
-std::pair<std::uint8_t*, int> PixelStream::piece(Photo& p, int k) {
-  RgbImage& image = *p.image;
+std::pair<std::size_t, int> PixelStream::piece(const Photo& p, int k) {
+  const RgbImage& image = *p.image;
   const int y0 = k * p.piece_rows;
   const int y1 = std::min(image.height, y0 + p.piece_rows);
   const std::size_t row = 3 * static_cast<std::size_t>(image.width);
-  return {image.rgb.data() + row * static_cast<std::size_t>(y0),
-          static_cast<int>(row * static_cast<std::size_t>(y1 - y0))};
+  return {row * static_cast<std::size_t>(y0), static_cast<int>(row * static_cast<std::size_t>(y1 - y0))};
+}
+
+std::uint8_t* PixelStream::place(Photo& p, std::size_t bytes) {
+  p.placed = true;
+  p.shared_at = -1;
+  if (!arena_ || p.pixels == MPI_COMM_NULL) return nullptr;
+  // Room in our part of the window, if the others have finished with
+  // enough of our earlier photos; never waited for (see PixelArena::place).
+  arena_->release(window_->released());
+  std::optional<std::size_t> at = arena_->place(p.ordinal, bytes);
+  // Its pages reserved before they are written; where /dev/shm has no room
+  // left, this photo goes by broadcast (and its place is freed with the
+  // others, in order).
+  if (at && !window_->ensure(*at + bytes)) at.reset();
+  if (!at) return nullptr;
+  p.shared_at = static_cast<std::int64_t>(*at);
+  return window_->part(member_index(rank_)) + *at;
 }
 
 void PixelStream::send_frame(Photo& p, bool rows_follow) {
   p.frame_sent = true;
   if (rows_follow) plan_pieces(p);
   if (p.pixels == MPI_COMM_NULL) return;
-  if (rows_follow && arena_) {
-    // Room in our part of the window, if the others have finished with
-    // enough of our earlier photos; never waited for (see PixelArena::place).
-    arena_->release(window_->released());
-    const std::size_t bytes = 3 * p.image->pixels();
-    std::optional<std::size_t> at = arena_->place(p.ordinal, bytes);
-    // Its pages reserved before they are written; where /dev/shm has no room
-    // left, this photo goes by broadcast (and its place is freed with the
-    // others, in order).
-    if (at && !window_->ensure(*at + bytes)) at.reset();
-    p.shared_at = at ? static_cast<std::int64_t>(*at) : -1;
-  }
+  // A decoder that does not ask for its storage (RgbImage::place) decoded
+  // into the image's own buffer: its rows are copied into the window.
+  if (rows_follow && !p.placed) place(p, 3 * p.image->pixels());
   p.frame = {rows_follow ? 1 : 0, rows_follow ? p.image->width : 0, rows_follow ? p.image->height : 0,
              rows_follow ? p.image->scaled : RgbImage::Scaled{}, p.shared_at};
   MPI_Ibcast(&p.frame, static_cast<int>(sizeof(Frame)), MPI_BYTE, 0, p.pixels, post(p.send_slots));
@@ -64,13 +71,15 @@ void PixelStream::send_pieces(Photo& p, int rows) {
   for (; p.pieces_sent < p.pieces; ++p.pieces_sent) {
     if (std::min(p.image->height, (p.pieces_sent + 1) * p.piece_rows) > rows) break;
     if (p.pixels == MPI_COMM_NULL) continue;
-    const auto [data, bytes] = piece(p, p.pieces_sent);
+    const auto [offset, bytes] = piece(p, p.pieces_sent);
     if (p.shared_at >= 0) {
       // After a failed decode the rows are not worth copying: the trailer
       // says so and nobody keeps their scores.
       if (p.error.empty()) {
-        std::uint8_t* part = window_->part(member_index(rank_)) + p.shared_at;
-        std::memcpy(part + (data - p.image->rgb.data()), data, static_cast<std::size_t>(bytes));
+        std::uint8_t* at = window_->part(member_index(rank_)) + p.shared_at;
+        // Rows the decoder wrote there already need no copy.
+        if (p.image->shared != at)
+          std::memcpy(at + offset, p.image->rgb.data() + offset, static_cast<std::size_t>(bytes));
         window_->sync();
       }
       static const std::uint8_t kThere = 1;
@@ -78,7 +87,7 @@ void PixelStream::send_pieces(Photo& p, int rows) {
       timing_.bytes_sent += receivers();
       continue;
     }
-    MPI_Ibcast(data, bytes, MPI_BYTE, 0, p.pixels, post(p.send_slots));
+    MPI_Ibcast(p.image->rgb.data() + offset, bytes, MPI_BYTE, 0, p.pixels, post(p.send_slots));
     timing_.bytes_sent += static_cast<std::int64_t>(bytes) * receivers();
   }
 }
@@ -143,8 +152,8 @@ bool PixelStream::post_receives(std::deque<Photo*>& stream) {
       if (image.rgb.size() < bytes) image.rgb.resize(bytes);
       plan_pieces(p);
       for (int k = 0; k < p.pieces; ++k) {
-        const auto [data, size] = piece(p, k);
-        MPI_Ibcast(data, size, MPI_BYTE, 0, p.pixels, post(p.piece_slots));
+        const auto [offset, size] = piece(p, k);
+        MPI_Ibcast(image.rgb.data() + offset, size, MPI_BYTE, 0, p.pixels, post(p.piece_slots));
       }
     }
     p.trailer_slot = requests_.take();

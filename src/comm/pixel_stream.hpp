@@ -7,10 +7,11 @@
 // Trailer (whether the decode succeeded, its one-line reason if not). A
 // decode that fails after its first rows still sends every piece, so every
 // member posts the same broadcasts. When the group is on one node, the
-// decoding member copies each piece into its part of the group's
-// shared-memory window instead (its pages reserved first) and the piece's
-// broadcast is one byte saying it is there; a photo its part has no room
-// for goes by broadcast, which the frame says.
+// decoder writes the rows straight into the decoding member's part of the
+// group's shared-memory window (place(), as RgbImage::place; a decoder that
+// cannot has its rows copied there piece by piece), its pages reserved
+// first, and a piece's broadcast is one byte saying it is there; a photo
+// its part has no room for goes by broadcast, which the frame says.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -31,6 +32,10 @@ class PixelStream {
               RankTiming& timing);
 
   // The decoding member's side (nothing is sent in a group of one).
+  // Room for `bytes` of p's pixels in our part of the window, where its
+  // decoder then writes them (RgbImage::place); null when there is no
+  // window, or no room in it now: then they go by broadcast. Once a photo.
+  std::uint8_t* place(Photo& p, std::size_t bytes);
   void send_frame(Photo& p, bool rows_follow);
   // Every whole piece among the first `rows` rows not sent yet.
   void send_pieces(Photo& p, int rows);
@@ -45,7 +50,8 @@ class PixelStream {
 
  private:
   static void plan_pieces(Photo& p);
-  static std::pair<std::uint8_t*, int> piece(Photo& p, int k);
+  // Where piece k starts in the photo's rows (bytes) and its bytes.
+  static std::pair<std::size_t, int> piece(const Photo& p, int k);
   std::int64_t receivers() const { return static_cast<std::int64_t>(group_.ranks.size()) - 1; }
   MPI_Request* post(std::vector<RequestSet::Slot>& slots);
 

@@ -69,6 +69,7 @@ struct Photo {
 
   // The decoding member's side.
   std::int64_t ordinal = -1;    // its number among the photos this member decodes
+  bool placed = false;          // its room in the window asked for (PixelStream::place)
   std::int64_t shared_at = -1;  // where its rows went in our part of the window; -1: in the pieces
   std::vector<std::uint8_t> payload;
   std::vector<Slot> payload_slots;

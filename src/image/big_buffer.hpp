@@ -49,13 +49,14 @@ void resize_big(std::vector<T>& v, std::size_t n) {
 }
 
 // Storage for a decoder's `bytes` of pixels: where image.place says
-// (`shared` then points there), else `rgb`, reused while large enough.
+// (`shared` then points there), else `rgb`, reused while large enough; also
+// `rgb` when image.place has no room for them (returns null).
 inline std::uint8_t* pixel_storage(RgbImage& image, std::size_t bytes) {
   if (image.place) {
-    std::uint8_t* p = image.place(bytes);
-    if (!p) throw std::bad_alloc();
-    image.shared = p;
-    return p;
+    if (std::uint8_t* p = image.place(bytes)) {
+      image.shared = p;
+      return p;
+    }
   }
   image.shared = nullptr;
   resize_big(image.rgb, bytes);

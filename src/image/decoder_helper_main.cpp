@@ -134,8 +134,11 @@ Reply decode(const Request& request, SharedMapping& shared) {
   static RgbImage image;
   const std::uint64_t at = output_offset(request.input_bytes);
   image.place = [&shared, at](std::size_t n) -> std::uint8_t* {
+    // The parent reads the pixels there and nowhere else: no room is this
+    // photo's out-of-memory answer, not pixels left in the helper's own buffer.
     std::uint8_t* p = shared.map(kSharedFd, at + n);
-    return p ? p + at : nullptr;
+    if (!p) throw std::bad_alloc();
+    return p + at;
   };
   try {
     const Limits limited(request);

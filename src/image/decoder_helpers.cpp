@@ -371,9 +371,8 @@ void decode_in_helper(std::span<const std::uint8_t> bytes, const DecodeLimits& l
     image.shared = pixels;  // read where the helper put them, until this thread's next decode
     return;
   }
-  image.shared = nullptr;
-  resize_big(image.rgb, size);
-  std::memcpy(image.rgb.data(), pixels, size);
+  // Where image.place says (a roles group's window: one copy, not two), else rgb.
+  std::memcpy(pixel_storage(image, size), pixels, size);
 }
 
 ImageProbe probe_in_helper(const std::string& path, ImageFormat signature, const DecodeLimits& limits) {

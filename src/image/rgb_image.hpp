@@ -40,7 +40,8 @@ struct RgbImage {
   // Where the decoders that can (JPEG, camera RAW, HEIF: pixel_storage in
   // big_buffer.hpp) put the pixels instead of `rgb`, when set: called with
   // the bytes needed once the size is known, it returns storage for them
-  // (a decoder helper's shared memory), and `shared` points there.
+  // (a decoder helper's shared memory, a roles group's shared-memory
+  // window), and `shared` points there; or null, no room there: `rgb`.
   std::function<std::uint8_t*(std::size_t)> place;
 
   std::size_t pixels() const { return static_cast<std::size_t>(width) * static_cast<std::size_t>(height); }

@@ -107,6 +107,7 @@ void decode_working_image(std::span<const std::uint8_t> bytes, const DecodeLimit
       std::swap(out.width, reduced.width);
       std::swap(out.height, reduced.height);
       std::swap(out.rgb, reduced.rgb);
+      out.shared = nullptr;  // the decode may have gone where out.place said: the reduction is in rgb
       out.scaled.factor *= more;
     }
     return;
