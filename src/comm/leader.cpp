@@ -69,14 +69,17 @@ class Leader {
       if (sent_end_ && outgoing_.empty() && chunks_.done() && lines_.done()) break;
       if (!progress) {
         StageClock clock(timing_.wait);
-        poll_until([&] {
-          int arrived = 0;
-          MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
-          // The end of its last chunk sends (rank 0 waits for nothing
-          // else from it then) wakes it too.
-          return arrived != 0 || finish_sends() ||
-                 (open_.count > 0 && seconds_now() - open_since_ >= kMaxSeconds) || (sent_end_ && chunks_.done());
-        });
+        poll_until(
+            [&] {
+              int arrived = 0;
+              MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
+              // The end of its last chunk sends (rank 0 waits for nothing
+              // else from it then) wakes it too.
+              return arrived != 0 || finish_sends() ||
+                     (open_.count > 0 && seconds_now() - open_since_ >= kMaxSeconds) ||
+                     (sent_end_ && chunks_.done());
+            },
+            kDealerNap);
       }
     }
     timing_.wall = seconds_now() - start_;

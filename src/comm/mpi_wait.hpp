@@ -20,14 +20,23 @@ namespace photoscore::mpi {
 // spinning idle rank steals the core an analyzer needs, so idle ranks poll
 // and sleep instead. A photo takes milliseconds; sleeps of at most 0.2 ms
 // add little latency, and the in-flight window hides it.
+inline constexpr std::chrono::microseconds kLongestNap{200};
+// A dealer (rank 0, a node's leader) waits nearly all the time, and every
+// wake costs it a few microseconds of CPU, taken from the scoring ranks it
+// shares a node's cores with: 0.2 ms naps cost it 6-7 % of a core. What it
+// is woken for (a lane's request, sent while that lane still has photos in
+// hand; a block, due within its second) never needs an answer within a
+// millisecond, so it naps up to 1 ms.
+inline constexpr std::chrono::microseconds kDealerNap{1000};
+
 template <typename Ready>
-void poll_until(Ready ready) {
+void poll_until(Ready ready, std::chrono::microseconds longest = kLongestNap) {
   int polls = 0;
   auto nap = std::chrono::microseconds(10);
   while (!ready()) {
     if (++polls < 32) continue;
     std::this_thread::sleep_for(nap);
-    nap = std::min(nap * 2, std::chrono::microseconds(200));
+    nap = std::min(nap * 2, longest);
   }
 }
 

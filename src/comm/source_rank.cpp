@@ -96,12 +96,14 @@ class Source {
       progress |= account(timing_, [&] { return finish_sends(); });
       if (!progress) {
         StageClock clock(timing_.wait);
-        poll_until([&] {
-          int arrived = 0;
-          MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
-          return arrived != 0 || finish_sends() || stop_requested() || seconds_now() >= writer_due() ||
-                 (ended && chunks_.complete() && grants_.sent());
-        });
+        poll_until(
+            [&] {
+              int arrived = 0;
+              MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, world_, &arrived, MPI_STATUS_IGNORE);
+              return arrived != 0 || finish_sends() || stop_requested() || seconds_now() >= writer_due() ||
+                     (ended && chunks_.complete() && grants_.sent());
+            },
+            kDealerNap);
       }
     }
     timing_.wall = seconds_now() - start;
