@@ -111,13 +111,15 @@ Machine parameters (options; defaults in brackets)
   --link-bandwidth [12.5 GB/s]  a node's network link, each way (100 Gb/s)
   --link-latency [2 us]         one message across the network
   --shm-bandwidth [5 GB/s]      one core copying within a node: a message between two ranks
-                                (single copy, by the receiver), or a decoder's rows into the window
+                                (single copy, by the receiver), or a photo's rows crossing from the
+                                core that decoded them to the others through the window
   --fs-bandwidth [1000 GB/s]    the shared file system, all readers together (a large parallel file
                                 system; 16,384 cores of 4 MP JPEGs read about 800 GB/s)
   --read-bandwidth [2 GB/s]     one rank reading one file on the cluster (one client of the parallel
                                 file system); the sweep's validation uses its own measured rate
   --msg-overhead [5 us]         CPU seconds an MPI message costs a scoring rank (post, test, match)
-  --poll-cpu [0.05]             fraction of a core rank 0 uses while it waits (it polls and sleeps)
+  --poll-cpu [0.03]             fraction of a core rank 0 uses while it waits (it polls and naps up
+                                to 1 ms: src/comm/mpi_wait.hpp kDealerNap; measured)
   --pixel-bytes [3]             bytes per decoded pixel broadcast in a group (RGB)
   --piece-kib [2048]            KiB per piece of the pipelined pixel broadcast (src/comm: pixel_piece_rows)
   --full-node-speed [1]         a core's speed when every core of its node works, against one alone
@@ -148,9 +150,18 @@ model writes w[l, j], the busy seconds of its rank j per photo of that lane:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m] + (1 - f_k) [copy(M) + S m]
                    + (sum_{j in role} a_j + o) / (T h) + m / h
            the shares evening the members' w_k out (water-filling, as DecodeBalancer does).
-  roles, shared-memory window (a group whose ranks are all on one node): the decoder copies its
-           rows once into the window, M / shm_bandwidth, and the others read them in place:
+  roles, shared-memory window (a group whose ranks are all on one node): the decoder writes its
+           rows into the window (straight from the decoder for JPEG, HEIF and camera RAW:
+           RgbImage::place; copied in for the other formats) and the others read them in place.
+           No rank copies them, but they still cross from the decoder's core to the others': the
+           decoder writes them out of its cache to shared pages, and a reader finds them in
+           another core's cache or in memory, where thread mode and the farm score rows their own
+           core just decoded. That crossing is booked at the decoder as one copy, M / shm_bandwidth:
              w_k = f_k [d / T + copy(B) | r + (g-1) S m + M / shm] + (1 - f_k) S m + ...
+           (measured with `-np 3` on the sweep's 2-core machine, 4 MP: the members' decode,
+           analyzer and communication seconds exceed thread mode's d + sum a + 2 o by 3.7 ms a photo
+           with the rows decoded into the window, 5.5 ms when they were copied into it; the model's
+           2.4 ms at 5 GB/s is the lower of the two, so its roles figures lean optimistic).
   roles, decode everywhere (photoscore before decoding once; kept to read old runs): every member
            receives the file and decodes the photos it answers for.
   a leader per node (--leaders, farm or roles: a rank per node that deals and gathers for its node,
@@ -692,9 +703,9 @@ def sched_slice(nproc):
 
 class Machine:
     def __init__(self, cores_per_node=16, link_bandwidth=12.5, link_latency=2.0, shm_bandwidth=5.0,
-                 fs_bandwidth=20.0, read_bandwidth=None, msg_overhead=5.0, poll_cpu=0.05, pixel_bytes=3.0,
+                 fs_bandwidth=20.0, read_bandwidth=None, msg_overhead=5.0, poll_cpu=0.03, pixel_bytes=3.0,
                  piece_kib=2048, in_flight=3, single_node=False, full_node_speed=1.0, leader_core="shared",
-                 leader_cpu=0.11):
+                 leader_cpu=0.03):
         self.C = int(cores_per_node)
         # With --leaders: "shared", a node runs one rank more than its cores and its leader shares them;
         # "own", the leader takes one of them.
@@ -893,7 +904,7 @@ def roles_lane(ranks, roles, w, mach, node, read, variant, T, r):
     for j, k in enumerate(ranks):
         # what member k pays for a photo it decodes (the payload, the decode, the pieces' messages to
         # the others) and for one it receives (the copy, a message a piece); with the window, the
-        # decoder copies the rows into it once and the others read them in place
+        # decoder writes the rows into it once and the others read them in place
         if read == "rank0":
             decodes[k] = w.d / T + 2 * m + lane.copy(w.B, 0, k)
         else:
@@ -1555,7 +1566,7 @@ ASSUMPTIONS = [
     "roles decode once per group, the pixels through the shared-memory window when the group is on one node, "
     "by broadcast otherwise",
     "a leader per node is one rank more than the node's cores (--leader-core shared: launch C + 1 ranks a "
-    "node) and takes of them its busy time and --leader-cpu (0.11 of a core, measured), as rank 0 does of "
+    "node) and takes of them its busy time and --leader-cpu (0.03 of a core, measured), as rank 0 does of "
     "node 0's; --leader-core own gives it one core (C - 1 scoring ranks); its cost a row and a block are "
     "measured as rank 0's are",
     "the cluster figures are steady state: the job's launch (mpirun or srun, growing with the ranks) comes on top",
@@ -1594,7 +1605,9 @@ def main(argv=None):
     ap.add_argument("--read-bandwidth", type=float, default=2.0,
                     help="GB/s of one rank reading a file on the cluster (the validation uses the baseline's)")
     ap.add_argument("--msg-overhead", type=float, default=5.0, help="microseconds of CPU per message and end")
-    ap.add_argument("--poll-cpu", type=float, default=0.05, help="fraction of a core rank 0 uses while waiting")
+    ap.add_argument("--poll-cpu", type=float, default=0.03,
+                    help="fraction of a core rank 0 uses while waiting: 0.03 measured (its CPU seconds over the "
+                         "run's wall, farm -np 3, 480 photos of 4 MP: docs/scaling.md)")
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
     ap.add_argument("--piece-kib", type=float, default=2048, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
@@ -1602,9 +1615,9 @@ def main(argv=None):
                     help="with leaders: shared, a node runs one rank more than its cores (--ntasks-per-node=C+1 "
                          "--overcommit) and the leader, asleep while it waits, shares them; own, the leader takes "
                          "one of the C cores")
-    ap.add_argument("--leader-cpu", type=float, default=0.11,
+    ap.add_argument("--leader-cpu", type=float, default=0.03,
                     help="cores a leader takes from its node's scoring ranks beyond its busy time (its polls "
-                         "while it waits, the ranks it wakes beside): 0.11 measured on a 2-core machine, farm "
+                         "while it waits, the ranks it wakes beside): 0.03 measured on a 2-core machine, farm "
                          "-np 3 against farm --leaders on -np 4 (docs/scaling.md)")
     ap.add_argument("--full-node-speed", type=float, default=1.0,
                     help="a cluster core's speed when every core of its node works, against one alone (measure a "

@@ -172,7 +172,7 @@ def main():
     p = model.predict("roles", 3, w, one, read="rank0", variant="once")
     check(f"roles decoding once per group, 3 ranks: 1 / 15.5 ms = 64.52 img/s (got {p.x:.2f})",
           near(p.x, 1 / 0.0155))
-    # the shared-memory window: the decoding member copies the 6 MB into it once (6 ms), the others
+    # the shared-memory window: the decoding member writes the 6 MB into it once (6 ms), the others
     # copy nothing; without decodes the members need 3.5, 2.5 and 7.5 ms, a decode costs 20 + 1 + 6
     # = 27 ms, and the shares 10/27, 11/27 and 6/27 bring all three to 13.5 ms
     p = model.predict("roles", 3, w, one, read="rank0", variant="window")
