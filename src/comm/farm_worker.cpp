@@ -112,7 +112,8 @@ RankTiming run_farm_worker(const Job& job, const MpiPlan& plan, GroupChannel& ch
     const std::vector<std::uint8_t>* bytes =
         photo_bytes(job, q.photo.payload, q.photo.path, q.bytes, file, error, identity, timing);
     const double t0 = seconds_now();
-    ImageOutcome outcome = bytes ? process_image(*bytes, scorer, job.limits) : failed_outcome(error, 0.0);
+    ImageOutcome outcome =
+        bytes ? process_image(*bytes, scorer, job.limits, job.format.grouping) : failed_outcome(error, 0.0);
     outcome.identity = std::move(identity);
     account_photo(outcome, std::max(0.0, seconds_now() - t0 - outcome.decode_seconds), me, timing);
     {

@@ -50,6 +50,7 @@ class Member {
         rank_(rank),
         me_(plan.ranks[static_cast<std::size_t>(rank)]),
         group_(plan.groups[static_cast<std::size_t>(me_.group)]),
+        hashes_(job.format.grouping && carries_hash(me_)),
         scorer_(analyzers_of(job, me_), job.threads),
         timing_(empty_timing(job.policy.analyzers.size())),
         // As many as the photos a member may hold at once (the group's
@@ -308,7 +309,7 @@ class Member {
       if (!p.error.empty()) {
         outcome = failed_outcome(p.error, p.decode_seconds);
       } else {
-        outcome = p.scoring.finish(scorer_, *p.image, p.decode_seconds, carries_hash(me_));
+        outcome = p.scoring.finish(scorer_, *p.image, p.decode_seconds, hashes_);
       }
       outcome.identity = p.identity;
       account_photo(outcome, p.scoring.seconds(), me_, timing_);
@@ -337,7 +338,7 @@ class Member {
         p.trailer.capture_time[sizeof p.trailer.capture_time - 1] = '\0';
         image.capture_time = p.trailer.capture_time;
         if (p.frame.shared_at >= 0) window_->sync();
-        outcome = p.scoring.finish(scorer_, image, 0.0, carries_hash(me_));
+        outcome = p.scoring.finish(scorer_, image, 0.0, hashes_);
       }
       account_photo(outcome, p.scoring.seconds(), me_, timing_);
       deliver(p.h.seq, std::move(outcome));
@@ -394,6 +395,9 @@ class Member {
   int rank_;
   const PlanRank& me_;
   const PlanGroup& group_;
+  // Whether this member hashes the photos it scores: the run groups
+  // (--groups), and its part carries the hash (carries_hash).
+  bool hashes_;
   ImageScorer scorer_;
   RankTiming timing_;
   RequestSet requests_;  // every request this member has in flight

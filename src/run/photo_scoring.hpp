@@ -18,7 +18,8 @@ struct ImageOutcome {
   int width = 0;
   int height = 0;
   std::string source;    // a camera RAW's: where its pixels came from
-  std::uint64_t perceptual_hash = 0;  // of the image scored (analysis/perceptual_hash.hpp), when ok
+  std::uint64_t perceptual_hash =
+      0;  // of the image scored (analysis/perceptual_hash.hpp), when ok and asked for
   std::string capture_time;           // RgbImage::capture_time
   std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
@@ -44,8 +45,9 @@ class PhotoScoring {
   // Scores the photo's first `rows` rows (a prefix that only grows).
   double rows(int rows);
   // The rest of the scoring and the photo's outcome, begun here if no row
-  // came before; with `hash`, its perceptual hash too (a roles group's
-  // members score the same pixels, and one of them hashes them). Running
+  // came before; with `hash`, its perceptual hash too (what --groups reads;
+  // a roles group's members score the same pixels, and one of them hashes
+  // them). Running
   // out of memory is the photo's failure, not the job's: it comes back as
   // kOutOfMemory, the scorer's buffers freed.
   ImageOutcome finish(ImageScorer& scorer, const RgbImage& image, double decode_seconds, bool hash = true);

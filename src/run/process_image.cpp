@@ -47,7 +47,7 @@ std::string decode_photo(std::span<const std::uint8_t> bytes, const DecodeLimits
 }
 
 ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer,
-                           const DecodeLimits& decode_limits) {
+                           const DecodeLimits& decode_limits, bool hash) {
   const double t0 = seconds_now();
   // The photo is scored before this thread decodes the next: a decoder
   // helper's pixels need no copy out of its shared memory.
@@ -73,7 +73,7 @@ ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& sco
     } catch (const DecodeError& e) {
       return failed_outcome(e.what(), decode_seconds());
     }
-    return scoring.finish(scorer, image, decode_seconds());
+    return scoring.finish(scorer, image, decode_seconds(), hash);
   } catch (const std::bad_alloc&) {
     return PhotoScoring::out_of_memory(scorer, decode_seconds());
   }
@@ -93,13 +93,13 @@ bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::
 }
 
 ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>& bytes, ImageScorer& scorer,
-                              const DecodeLimits& limits, double& read_seconds) {
+                              const DecodeLimits& limits, double& read_seconds, bool hash) {
   const double t0 = seconds_now();
   std::string error;
   std::string identity;
   const bool readable = read_photo(path, bytes, error, limits.max_file_bytes, &identity);
   read_seconds = seconds_now() - t0;
-  ImageOutcome outcome = readable ? process_image(bytes, scorer, limits) : failed_outcome(error, 0.0);
+  ImageOutcome outcome = readable ? process_image(bytes, scorer, limits, hash) : failed_outcome(error, 0.0);
   outcome.identity = std::move(identity);
   return outcome;
 }

@@ -17,10 +17,12 @@
 
 namespace photoscore {
 
-// Decodes and scores one photo's bytes. Never throws for the photo's sake:
-// undecodable data and running out of memory both come back as !ok with a
-// one-line error.
-ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer, const DecodeLimits& limits);
+// Decodes and scores one photo's bytes; with `hash`, its perceptual hash
+// too (what --groups reads: a run that does not group skips it). Never
+// throws for the photo's sake: undecodable data and running out of memory
+// both come back as !ok with a one-line error.
+ImageOutcome process_image(std::span<const std::uint8_t> bytes, ImageScorer& scorer,
+                           const DecodeLimits& limits, bool hash = true);
 
 // Decodes one photo's bytes into `image` exactly as process_image does (the
 // calibrated profile's working image, or the photo at full size), calling
@@ -44,7 +46,7 @@ bool read_photo(const std::string& path, std::vector<std::uint8_t>& bytes, std::
 // photo), then process_image(). A file that cannot be read comes back as
 // !ok; `read_seconds` is the time the read took.
 ImageOutcome read_and_process(const std::string& path, std::vector<std::uint8_t>& bytes, ImageScorer& scorer,
-                              const DecodeLimits& limits, double& read_seconds);
+                              const DecodeLimits& limits, double& read_seconds, bool hash = true);
 
 // A row from a file and its outcome, not yet merged. An error row keeps
 // only the error (at most kMaxErrorBytes of it): no size, no figures.

@@ -60,8 +60,8 @@ RankTiming run_threads(const std::vector<InputFile>& files, const Job& job, Orde
           // A decoder helper's address space follows the photo's estimate.
           DecodeLimits photo_limits = limits;
           photo_limits.decoder_memory = decoder_allowance(estimate, budget.total());
-          outcome =
-              read_and_process(files[i].path, bytes, scorer, photo_limits, timing_of_photo.read_seconds);
+          outcome = read_and_process(files[i].path, bytes, scorer, photo_limits, timing_of_photo.read_seconds,
+                                     job.format.grouping);
           // A large photo's buffers would stay allocated for the next one, outside
           // the budget: give them back.
           if (need > budget.total() / static_cast<std::uint64_t>(threads)) {

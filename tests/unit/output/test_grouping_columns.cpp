@@ -185,6 +185,15 @@ TEST(GroupingColumns, TheScoringHashesThePhotoOnlyWhenAsked) {
   ASSERT_EQ(with.results.size(), without.results.size());
   for (std::size_t k = 0; k < with.results.size(); ++k)
     EXPECT_EQ(with.results[k].values, without.results[k].values);
+  // The whole per-photo path: a run that does not group asks for no hash.
+  const ImageOutcome run_grouping = process_image(rocket, scorer, {}, true);
+  const ImageOutcome run_not_grouping = process_image(rocket, scorer, {}, false);
+  ASSERT_TRUE(run_grouping.ok);
+  ASSERT_TRUE(run_not_grouping.ok);
+  EXPECT_EQ(run_grouping.perceptual_hash, perceptual_hash(image));
+  EXPECT_EQ(run_not_grouping.perceptual_hash, 0u);
+  for (std::size_t k = 0; k < run_grouping.results.size(); ++k)
+    EXPECT_EQ(run_grouping.results[k].values, run_not_grouping.results[k].values);
 }
 
 // TIFF, camera RAW and HEIF: the time read in the decoder helper that
