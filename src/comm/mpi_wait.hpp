@@ -23,7 +23,7 @@ namespace photoscore::mpi {
 inline constexpr std::chrono::microseconds kLongestNap{200};
 // A dealer (rank 0, a node's leader) waits nearly all the time, and every
 // wake costs it a few microseconds of CPU, taken from the scoring ranks it
-// shares a node's cores with: 0.2 ms naps cost it 6-7 % of a core. What it
+// shares a node's cores with: 0.2 ms naps cost it 5-8 % of a core. What it
 // is woken for (a lane's request, sent while that lane still has photos in
 // hand; a block, due within its second) never needs an answer within a
 // millisecond, so it naps up to 1 ms.

@@ -18,8 +18,9 @@ struct ImageOutcome {
   int width = 0;
   int height = 0;
   std::string source;    // a camera RAW's: where its pixels came from
-  std::uint64_t perceptual_hash =
-      0;  // of the image scored (analysis/perceptual_hash.hpp), when ok and asked for
+  // Of the image scored (analysis/perceptual_hash.hpp), when ok and asked
+  // for (the run groups); 0 otherwise.
+  std::uint64_t perceptual_hash = 0;
   std::string capture_time;           // RgbImage::capture_time
   std::string identity;  // the file as it was read (read_file), for the JSONL's .meta; "" when not read here
   std::vector<AnalyzerResult> results;  // one per analyzer of the scorer
