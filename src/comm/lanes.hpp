@@ -96,8 +96,8 @@ class Lanes {
   // costs rank 0 a few us a photo where 50 ms (3 photos) cost it tens.
   static constexpr double kBatchSeconds = 0.2;
   // A leader's batch comes back as one block too, of the node's rows: over
-  // leaders rank 0 costs about 60 us a block (the ceiling runs,
-  // docs/scaling.md), shared by 0.5 s of a 16-core node's work (about 400
+  // leaders rank 0 costs about 40 us a block (the ceiling runs,
+  // docs/scaling.md), shared by 0.5 s of a 16-core node's work (about 420
   // rows of 4 MP photos) where 0.2 s gave it about 160. The leader holds a block's
   // rows as long (kMaxSeconds in leader.cpp): with its groups' quarter
   // second, a killed job still loses under a second of rows.
