@@ -8,18 +8,22 @@ photos, PHOTOSCORE_BATCH_MAX; -lL: rank 0's batches to a leader alone capped at 
 PHOTOSCORE_LEADER_BATCH_MAX; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
 of /timing/ranks divided by the photos (/scores rows) gives its microseconds a photo in every stage:
 busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 / busy photos a
-second), read, comm, merge, write, other, and cpu (user + system seconds of the whole process,
-its waiting polls included; absent in files of older versions). Writes into --out (default
+second), read, comm, merge, write, other, cpu (user + system seconds of the whole process,
+its waiting polls included) and busy_cpu (the CPU seconds of rank 0's main thread outside its
+sleeping waits: its cost, without the time other ranks held its core; nan in files of older
+versions). Writes into --out (default
 RUNS_DIR):
   rank0_ceiling.tsv  every run: layout, ranks, read (the --read mode), repeat, photos, busy, then
                      rank 0's stages in us a photo (read_us: reading files; comm, merge, write,
-                     other), cpu, wait, wall_s, run_read, version, git, and for analysis/model.py:
+                     other), cpu, busy_cpu, wait, wall_s, run_read, version, git, and for
+                     analysis/model.py:
                      batch (the batch cap, 256 by default), lane_us (the busiest scoring rank's busy
                      seconds a photo it handled, us: what sets the batch size), scoring_us (every
                      scoring rank's busy seconds over the photos, us), nproc, load1 and others_cpu (the
                      machine's cores, its load average as the run started and the share of its cores
                      other processes used during the run, when the script recorded them), leader_busy
-                     (with --leaders: a leader's busy seconds a photo of its node, us; nan without)
+                     (with --leaders: a leader's busy seconds a photo of its node, us; nan without),
+                     leader_busy_cpu (the same of its busy_cpu)
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -60,13 +64,16 @@ def load(path):
                "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH,
                "leader_batch": int(m.group(5)) if m.group(5) else 0}
         row["busy"] = us("wall") - us("wait")
-        for k in STAGES + ["cpu", "wait"]:
+        for k in STAGES + ["cpu", "busy_cpu", "wait"]:
             row[k + "_us" if k == "read" else k] = us(k)
         # The leaders (--leaders): each one's busy time a photo of its node (the photos shared
         # evenly among the nodes), the median over them.
         roles = [text(r["role"]) for r in ranks] if "role" in names else [""] * len(ranks)
-        leaders = [float(r["wall"]) - float(r["wait"]) for r, role in zip(ranks[1:], roles[1:]) if role == "leader"]
-        row["leader_busy"] = (1e6 * statistics.median(leaders) * len(leaders) / photos) if leaders else float("nan")
+        leaders = [r for r, role in zip(ranks[1:], roles[1:]) if role == "leader"]
+        per_node = lambda values: (1e6 * statistics.median(values) * len(values) / photos) if values else float("nan")
+        row["leader_busy"] = per_node([float(r["wall"]) - float(r["wait"]) for r in leaders])
+        row["leader_busy_cpu"] = per_node([float(r["busy_cpu"]) for r in leaders]) if "busy_cpu" in names \
+            else float("nan")
         # The scoring ranks: what a photo costs them, and the busiest one's time a photo it handled.
         scoring = [r for r, role in zip(ranks[1:], roles[1:]) if role != "leader"]
         busy = [float(r["wall"]) - float(r["wait"]) for r in scoring]
@@ -96,8 +103,8 @@ def main():
         return 2
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
-        "cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1", "others_cpu",
-        "leader_busy", "leader_batch"]
+        "cpu", "busy_cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1",
+        "others_cpu", "leader_busy", "leader_batch", "leader_busy_cpu"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
@@ -112,22 +119,27 @@ def main():
     lines = ["# Rank 0's time a photo, by stage (microseconds)", "",
              f"{rows[0]['photos']:,} photos of 64x64 pixels; rank 0's row of /timing/ranks over the photos; "
              "median of the repeats, busy's min-max beside it. busy = wall - wait, the time rank 0 is not "
-             "waiting; it caps one job at 1e6 / busy photos a second. cpu counts the whole process (its "
-             "waiting polls too).", "",
+             "waiting; it caps one job at 1e6 / busy photos a second. busy CPU: rank 0's main thread's CPU "
+             "outside its sleeping waits, its cost without the time other ranks held its core (n/a: a file "
+             "of an older version). cpu counts the whole process (its waiting polls too).", "",
              f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
-             "| layout | ranks | --read | batch cap | /run read | busy (min-max) | read | comm | merge | write | "
-             "other | cpu | ceiling photos/s | a leader's busy | repeats |",
-             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| layout | ranks | --read | batch cap | /run read | busy (min-max) | busy CPU (min-max) | read | comm | "
+             "merge | write | other | cpu | ceiling photos/s | a leader's busy | repeats |",
+             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for k in keys:
         rs = groups[k]
         busy = [r["busy"] for r in rs]
         b = statistics.median(busy)
         spread = f"{b:.2f} ({min(busy):.2f}-{max(busy):.2f})"
+        busy_cpu = [r["busy_cpu"] for r in rs if r["busy_cpu"] == r["busy_cpu"]]
+        cpu_spread = (f"{statistics.median(busy_cpu):.2f} ({min(busy_cpu):.2f}-{max(busy_cpu):.2f})" if busy_cpu
+                      else "n/a")
         cells = [f"{med(rs, STAGE_KEY.get(s, s)):.2f}" for s in STAGES]
         cpu = med(rs, "cpu")
         leader = med(rs, "leader_busy")
         cap = f"{k[3]}" + (f", a leader's {k[4]}" if k[4] else "")
-        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {rs[0]['run_read']} | {spread} | " + " | ".join(cells) +
+        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {rs[0]['run_read']} | {spread} | {cpu_spread} | "
+                     + " | ".join(cells) +
                      f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | "
                      f"{'-' if leader != leader else f'{leader:.2f}'} | {len(rs)} |")
     (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
@@ -146,6 +158,10 @@ def main():
     lo = [b - min(r["busy"] for r in groups[k]) for b, k in zip(busy, keys)]
     hi = [max(r["busy"] for r in groups[k]) - b for b, k in zip(busy, keys)]
     ax.errorbar(x, busy, yerr=[lo, hi], fmt="_", color="black", capsize=4, label="busy (wall - wait), min-max")
+    busy_cpu = [statistics.median(v) if v else float("nan")
+                for v in ([r["busy_cpu"] for r in groups[k] if r["busy_cpu"] == r["busy_cpu"]] for k in keys)]
+    if any(v == v for v in busy_cpu):
+        ax.plot(x, busy_cpu, "D", color="black", markersize=4, label="busy CPU (main thread, outside naps)")
     ax.plot(x, [med(groups[k], "cpu") for k in keys], "o", color="gray", label="cpu (whole process)")
     ax.set_xticks(list(x))
     ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" + (f"\nbatch {k[3]}" if k[3] != DEFAULT_BATCH else "") + (f"\nleader {k[4]}" if k[4] else "")

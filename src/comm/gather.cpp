@@ -11,12 +11,22 @@ namespace {
 constexpr std::size_t kHostChars = 256;
 
 // Every figure of a RankTiming but its strings, which rank 0 knows already.
-constexpr std::size_t kTimingFixed = 11;
+constexpr std::size_t kTimingFixed = 12;
 
 std::vector<double> pack_timing(const RankTiming& t) {
   // Counts travel as doubles: exact up to 2^53.
-  std::vector<double> v = {t.wall,  t.read,  t.comm,  t.wait, t.decode, t.merge, t.write, static_cast<double>(t.images),
-                           static_cast<double>(t.bytes_sent), static_cast<double>(t.peak_memory), t.cpu};
+  std::vector<double> v = {t.wall,
+                           t.read,
+                           t.comm,
+                           t.wait,
+                           t.decode,
+                           t.merge,
+                           t.write,
+                           static_cast<double>(t.images),
+                           static_cast<double>(t.bytes_sent),
+                           static_cast<double>(t.peak_memory),
+                           t.cpu,
+                           t.busy_cpu};
   v.insert(v.end(), t.analyze.begin(), t.analyze.end());
   return v;
 }
@@ -34,6 +44,7 @@ RankTiming unpack_timing(const double* v, std::size_t analyzers) {
   t.bytes_sent = static_cast<std::int64_t>(v[8]);
   t.peak_memory = static_cast<std::int64_t>(v[9]);
   t.cpu = v[10];
+  t.busy_cpu = v[11];
   t.analyze.assign(v + kTimingFixed, v + kTimingFixed + analyzers);
   return t;
 }

@@ -157,11 +157,13 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     const std::unique_ptr<JsonlLaneWriter> lines =
         mpi::share_jsonl(comm.get(), rank, plan, nullptr, hosts, jsonl_lines, jsonl_notice);
     RankTiming mine;
+    const mpi::BusyCpuClock busy;
     if (plan.ranks[static_cast<std::size_t>(rank)].leader) {
       mine = mpi::run_leader(job, plan, channels, comm.get(), rank, *lines);
     } else {
       mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank, *lines);
     }
+    mine.busy_cpu = busy.seconds();
     mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
     mpi::gather_timings(comm.get(), rank, world, mine, count);
@@ -198,7 +200,9 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   // Rows finished behind one slow photo wait in the writer; this bounds
   // them. Written rows reach the JSONL at least every kCommitSeconds.
   OrderedWriter writer(*sinks, 1024 * plan_lanes(plan, 0).size() + 16384, kCommitSeconds);
+  const mpi::BusyCpuClock busy;
   RankTiming mine = mpi::run_source_rank(job, plan, channels, comm.get(), files, reading.reads_itself, writer);
+  mine.busy_cpu = busy.seconds();
   mine.cpu = process_cpu_seconds() - cpu_at_start;
   mine.peak_memory = peak_memory_bytes();
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);

@@ -29,8 +29,16 @@ inline constexpr std::chrono::microseconds kLongestNap{200};
 // millisecond, so it naps up to 1 ms.
 inline constexpr std::chrono::microseconds kDealerNap{1000};
 
+// CPU seconds this thread has spent inside poll_until (its polls and naps):
+// RankTiming::busy_cpu leaves them out.
+inline double& waiting_cpu_seconds() {
+  thread_local double waiting = 0.0;
+  return waiting;
+}
+
 template <typename Ready>
 void poll_until(Ready ready, std::chrono::microseconds longest = kLongestNap) {
+  const double cpu_at = thread_cpu_seconds();
   int polls = 0;
   auto nap = std::chrono::microseconds(10);
   while (!ready()) {
@@ -38,6 +46,7 @@ void poll_until(Ready ready, std::chrono::microseconds longest = kLongestNap) {
     std::this_thread::sleep_for(nap);
     nap = std::min(nap * 2, longest);
   }
+  waiting_cpu_seconds() += thread_cpu_seconds() - cpu_at;
 }
 
 // The next message of `tag` from `source` (MPI_ANY_SOURCE: anyone) if one
@@ -99,6 +108,20 @@ class StageClock {
   double& stage_;
   double start_;
   double mark_;
+};
+
+// RankTiming::busy_cpu of what the thread runs from construction to seconds():
+// its CPU seconds, less those in poll_until.
+class BusyCpuClock {
+ public:
+  BusyCpuClock() : cpu_at_(thread_cpu_seconds()), waiting_at_(waiting_cpu_seconds()) {}
+  double seconds() const {
+    return std::max(0.0, (thread_cpu_seconds() - cpu_at_) - (waiting_cpu_seconds() - waiting_at_));
+  }
+
+ private:
+  double cpu_at_;
+  double waiting_at_;
 };
 
 // Time inside a call that moved data is communication; time inside one that

@@ -57,6 +57,12 @@ Doc rank_doc(const std::string& name, bool threads) {
     return {"seconds",
             "user + system CPU seconds of the rank's process over the run, all its threads "
             "(getrusage); beside wall it tells work from waiting and from time-sharing a core"};
+  if (name == "busy_cpu")
+    return {"seconds",
+            "CPU seconds of the rank's main thread over its part of the run, less those in its "
+            "sleeping waits: what its work cost, without the time other processes held its core "
+            "(wall - wait counts that too); its polls between naps count here, its OpenMP threads "
+            "and decoder helpers do not (cpu has them); in thread mode, cpu"};
   if (name == "images") return {"photos", "photos the rank scored, or wrote (rank 0, thread mode)"};
   if (name == "bytes_sent")
     return {"bytes",

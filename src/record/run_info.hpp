@@ -28,6 +28,13 @@ struct RankTiming {
   // User + system CPU seconds of the rank's process over the run, all its
   // threads: beside the wall, it tells work from waiting and time-sharing.
   double cpu = 0.0;
+  // CPU seconds of the rank's main thread while it ran its part (as wall),
+  // less those it spent in its sleeping waits (src/comm poll_until): what its
+  // work cost, without the time other processes held its core. Where ranks
+  // share cores, wall - wait counts that time too; this tells the two apart.
+  // Its polls between naps count here (wall books them as wait); OpenMP
+  // threads and decoder helpers do not (cpu has them). Thread mode: cpu.
+  double busy_cpu = 0.0;
   std::int64_t images = 0;
   // Bytes this rank sent to other ranks: point-to-point messages, and for a
   // broadcast it rooted, the message times its receivers.
@@ -127,6 +134,8 @@ std::string this_host();
 std::int64_t peak_memory_bytes();
 // User + system CPU seconds this process has used so far, all its threads.
 double process_cpu_seconds();
+// CPU seconds the calling thread has used so far.
+double thread_cpu_seconds();
 // SLURM_JOB_ID (with SLURM_ARRAY_JOB_ID_TASK for array tasks), or empty.
 std::string slurm_job_id();
 

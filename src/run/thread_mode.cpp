@@ -24,6 +24,8 @@ void run_thread_mode(Job& job, const std::vector<InputFile>& files, RowSink& sin
   timing.wall = life.elapsed();
   timing.peak_memory = peak_memory_bytes();
   timing.cpu = process_cpu_seconds() - cpu_at_start;
+  // Its threads wait without using CPU (on the writer's room, a lock): all of it is work.
+  timing.busy_cpu = timing.cpu;
   timing.stage_threads = job.threads;  // every thread books its own photos' stages
   life.finish(writer, {timing});
 }

@@ -215,6 +215,14 @@ def check_timing(rows, f, run, tolerance):
                             abs_tol=1e-9):
             fail(f"rank {rec['rank']}: other {rec['other']} is not wall x {threads} - stages "
                  f"({rec['wall'] * threads - stages})")
+        # busy_cpu is the CPU of one thread over the rank's part, cpu the whole process's over
+        # the run: never more (1 ms for the clocks' resolutions), never negative; in thread mode cpu.
+        if "busy_cpu" in rec.dtype.names:
+            busy_cpu, cpu = float(rec["busy_cpu"]), float(rec["cpu"])
+            if not 0.0 <= busy_cpu <= cpu + 0.001:
+                fail(f"rank {rec['rank']}: busy_cpu {busy_cpu} is not within 0 and cpu {cpu}")
+            if run.get("mode") == "threads" and busy_cpu != cpu:
+                fail(f"rank {rec['rank']}: busy_cpu {busy_cpu} is not cpu {cpu} in thread mode")
         if run.get("mode") == "mpi":
             wall = float(rec["wall"])
             share = stages / wall if wall > 0 else float("nan")

@@ -21,6 +21,7 @@
 #include "app/job_from_options.hpp"
 #include "comm/mpi_plan.hpp"
 #include "comm/mpi_runner.hpp"
+#include "comm/mpi_wait.hpp"
 #include "output/row_json.hpp"
 #include "run/thread_mode.hpp"
 
@@ -204,6 +205,10 @@ class MpiRun : public ::testing::Test {
       for (double s : t.analyze) stages += s;
       // Disjoint stages: never more than the wall (clock reads aside).
       EXPECT_LE(stages, t.wall * 1.01 + 1e-3) << "rank " << r;
+      // Every rank worked (rank 0 dealt, the others scored), on its main
+      // thread: some of the process's CPU, never more.
+      EXPECT_GT(t.busy_cpu, 0.0) << "rank " << r;
+      EXPECT_LE(t.busy_cpu, t.cpu + 1e-3) << "rank " << r;
       if (r > 0)
         answers +=
             t.images * static_cast<std::int64_t>(plan.ranks[static_cast<std::size_t>(r)].analyzers.size());
@@ -271,6 +276,28 @@ TEST_F(MpiRun, ALeaderDealsForItsNode) {
   if (world_size() < 3) GTEST_SKIP() << "a leader needs a rank to score beside it";
   check({Layout::Farm, 1, 3, {}, ReadMode::Auto, LeaderMode::On});
   check({Layout::Roles, 1, 2, {}, ReadMode::Workers, LeaderMode::On});
+}
+
+// Spins until this thread has used `seconds` more of CPU.
+void burn(double seconds) {
+  const double until = thread_cpu_seconds() + seconds;
+  while (thread_cpu_seconds() < until) {
+  }
+}
+
+// busy_cpu: the thread's CPU, less what it spent inside poll_until (a
+// dealer's polls and naps), however long the wait was in wall time.
+TEST(BusyCpuClock, LeavesOutTheCpuSpentWaiting) {
+  const mpi::BusyCpuClock clock;
+  burn(0.02);
+  int polls = 0;
+  mpi::poll_until([&] {
+    burn(0.001);
+    return ++polls == 30;
+  });
+  burn(0.01);
+  EXPECT_GE(clock.seconds(), 0.03);
+  EXPECT_LT(clock.seconds(), 0.03 + 0.01);  // not the 30 ms of polls
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {
