@@ -1843,9 +1843,10 @@ def main(argv=None):
             ceiling_md += ["", f"Held against the ceiling runs, each group (layout, ranks, read mode, batch cap) "
                            "predicted from the fit to the other groups of its layout and read mode: "
                            f"{within} of {judged} within {args.tolerance:g} %, {noisy_n} outside it where repeats "
-                           f"disagree (NOISY), {off_n} outside it where they agree (NO); {saturated} more "
-                           "where rank 0 wanted more than its fair share of the cores (its time there is the "
-                           "scheduler's: not a measure of its cost). Every group in "
+                           f"disagree (NOISY), {off_n} outside it where they agree (NO)"
+                           + (f"; {saturated} more where rank 0 wanted more than its fair share of the cores (its "
+                              "time there is the scheduler's: not a measure of its cost)" if saturated else "")
+                           + ". Every group in "
                            "[model.md](../analysis/results/model.md)."]
         blocks = {"sweep": "\n".join(sweep_md), "cost": cost_table(cal), "ceiling": "\n".join(ceiling_md),
                   "efficiency": "\n".join(et) + "\n\nIn brackets: the band from the measured inputs' spread, and "
