@@ -9,7 +9,8 @@ then checks what the model derives from it and predicts for every layout on mach
 make the arithmetic easy (message overhead 0, copies at 1 GB/s so a file costs 1 ms and a 2 MP RGB
 frame 6 ms); the job's limit and that no layout's efficiency exceeds it; rank 0's cost a row and a
 block fitted to made-up ceiling runs of known cost (each group predicted from the others), the fit
-weighing relative errors (measured medians off one line), what
+weighing relative errors (measured medians off one line), and taking rank 0's busy CPU where the runs
+have it (no time-sharing to model, no run left out), what
 rank 0 gets of shared cores (the ranks in work, a burst beyond the time slice, a rank 0 wanting more
 than its fair share), a core's speed with its whole node working, and with leaders rank 0's and a
 leader's cost, a leader's batch and what rank 0 then costs at 16,384 cores. Last, model.py's command line on made-up sweeps:
