@@ -66,20 +66,31 @@ Rank 0 deals photos in batches and gets their rows back as blocks, a block per b
 lanes.hpp, source_rank.cpp, row_assembler.hpp). A batch is about 0.2 s of a group's work, at least
 --in-flight photos (a roles group: (--in-flight + 2) x its members), at most 256 (the cap, lower in
 runs with PHOTOSCORE_BATCH_MAX): rows_per_block = clamp(0.2 s / lane_time, first_batch, cap), where
-lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a photo (wall - wait)
-is then
+lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a photo is then
 
-    u0 = c_row + c_block / rows_per_block   [+ (B - B_ceiling) / read_bandwidth with --read rank0]
+    u0 = c_row + (c_warm + c_cold x (1 - exp(-gap / tau))) / rows_per_block
+         [+ (B - B_ceiling) / read_bandwidth with --read rank0]
 
-c_row (what rank 0 does a row: its name dealt, the dashboard's tallies, its share of the HDF5
+c_row is what rank 0 does a row (its name dealt, the dashboard's tallies, its share of the HDF5
 chunk, and where a lane cannot see rank 0's JSONL, its line and record written; a lane that sees it
-writes them) and c_block (a batch dealt, a block received and put in order, its place given and its
-seal written, the messages) are fitted by least squares of the errors relative to the points (each
-weighed 1 / u0^2: the points are judged in %), per layout and read mode, to
-the medians of the ceiling runs' repeats, whose rows_per_block differ (farm and roles, rank counts,
-BATCHES); the same fit on the fastest and on the slowest repeats gives their spread. Tiny photos
-make rows_per_block large there (up to the cap); 4 MP photos, whose batch is 0.2 s / 14 ms, make it 14:
-rank 0's cost a photo of real work is then c_row + c_block / 14. With --read rank0 rank 0 also reads:
+writes them); a block (a batch dealt, a block received and put in order, its place given and its
+seal written, the messages) costs c_warm when it comes right after another and up to c_warm +
+c_cold (c_block) after a longer sleep, gap = rows_per_block / (the job's photos a second) being
+the seconds between blocks: while rank 0 sleeps the ranks beside it push its data out of the
+caches (measured at fixed block sizes with slower photos: docs/scaling.md). tau (--cold-tau, 5
+ms) is chosen, not fitted per layout: leaving one group out, the ceiling's groups come within 15 %
+most often for tau of 5-10 ms (1-2 ms: fewer), and at fixed block sizes the cost levels off
+within 3-9 ms. The three are fitted by least squares of the errors relative to the points (each
+weighed 1 / u0^2: the points are judged in %), per layout and read mode, to the medians of the
+ceiling runs' repeats, each group a point (its rows_per_block and its gap, rows_per_block x wall /
+photos): farm and roles, rank counts, BATCHES. c_cold is fitted only where some group's gap
+exceeds tau (below it the term grows as the rows and cannot be told from c_row), and not for a
+leader's own cost (its groups' blocks are of one size in the ceiling runs). The same fit on the
+fastest and on the slowest repeats gives their spread. On the cluster the gap follows from the
+predicted photos a second (the prediction is repeated until it settles), but no shorter than the
+shortest gap the fit saw: the warm end is not extrapolated, so the figures lean dear there.
+Tiny photos make rows_per_block large in the ceiling runs (up to the cap); 4 MP photos, whose
+batch is 0.2 s / 14 ms, make it 14. With --read rank0 rank 0 also reads:
 the ceiling's tiny files carry the cost of opening each, the extra bytes of a real photo are read at
 --read-bandwidth.
 
@@ -382,40 +393,86 @@ class Calibration:
 
 # ----------------------------------------------------------------------------- rank 0 from the ceiling
 
-class Fit:
-    """u = c_row + c_block x (1 / rows_per_block), seconds; with the fits on the extreme repeats."""
+# How fast rank 0's data goes cold while it sleeps, seconds: a block after a sleep of `gap` costs
+# c_warm + c_cold x (1 - exp(-gap / COLD_TAU)). Measured on the ceiling's machine (farm + leaders,
+# blocks of a fixed size coming further apart with slower photos: docs/scaling.md); --cold-tau.
+COLD_TAU = 5e-3
 
-    def __init__(self, c_row, c_block, lo, hi, points, note=""):
-        self.c_row, self.c_block = c_row, c_block
-        self.lo, self.hi = lo, hi  # (c_row, c_block) of the fastest and of the slowest repeats
+
+def cold_share(gap, tau):
+    """How cold rank 0 finds its data after `gap` seconds asleep: 0 just after a block, 1 after long
+    sleeps; 1 where the gap is unknown (nan, None)."""
+    if gap is None or gap != gap:
+        return 1.0
+    return 1.0 - math.exp(-max(gap, 0.0) / tau)
+
+
+class Fit:
+    """Rank 0's cost a photo, seconds: u = c_row + (c_warm + c_cold x cold_share(gap)) / rows_per_block,
+    gap being the seconds between its blocks (rows_per_block over the job's photos a second): a block
+    costs c_warm when it comes right after another, up to c_warm + c_cold (c_block) after a sleep long
+    enough for the ranks beside rank 0 to push its data out of the caches. lo, hi: (c_row, c_warm,
+    c_cold) of the same fit on the fastest and on the slowest repeats. min_gap: the shortest gap the
+    fit saw; with clamp (the cluster's predictions: its blocks come far more often than the ceiling's)
+    a shorter one is taken as that: the model does not extrapolate the warm end, so it leans dear
+    there."""
+
+    def __init__(self, c_row, c_warm, c_cold, lo, hi, points, note="", tau=COLD_TAU, min_gap=0.0):
+        self.c_row, self.c_warm, self.c_cold = c_row, c_warm, c_cold
+        self.lo, self.hi = lo, hi
         self.points = points
         self.note = note
+        self.tau = tau
+        self.min_gap = min_gap
 
-    def cost(self, rows, which="median"):
-        c_row, c_block = {"median": (self.c_row, self.c_block), "low": self.lo, "high": self.hi}[which]
-        return c_row + c_block / max(rows, 1.0)
+    @property
+    def c_block(self):
+        """A block's cost after a long sleep (cold)."""
+        return self.c_warm + self.c_cold
+
+    def coefficients(self, which="median"):
+        return {"median": (self.c_row, self.c_warm, self.c_cold), "low": self.lo, "high": self.hi}[which]
+
+    def block(self, gap=None, which="median", clamp=False):
+        _, c_warm, c_cold = self.coefficients(which)
+        if clamp and gap is not None and gap == gap:
+            gap = max(gap, self.min_gap)
+        return c_warm + c_cold * cold_share(gap, self.tau)
+
+    def cost(self, rows, which="median", gap=None, clamp=False):
+        return self.coefficients(which)[0] + self.block(gap, which, clamp) / max(rows, 1.0)
 
 
-def relative_least_squares(xs, ys):
-    """(intercept, slope) of y = a + b x, both >= 0 (a negative one is set to 0 and the other refitted),
-    each point weighed 1 / y^2: the squared errors relative to the points are made smallest, as the
-    points are judged (within a tolerance in %); unweighted, the dearest points would decide it."""
-    n = len(xs)
+# Which coefficients a fit may use, the preferred first: all three, then without the cold term, ...
+SUBSETS = ((0, 1, 2), (0, 1), (0, 2), (1, 2), (0,), (1,), (2,))
+
+
+def relative_least_squares(columns, ys):
+    """Coefficients c_j >= 0 of y = sum_j c_j x_j (columns: the x_j, each a list over the points), each
+    point weighed 1 / y^2: the squared errors relative to the points are made smallest, as the points
+    are judged (within a tolerance in %); unweighted, the dearest points would decide it. Among the
+    subsets of the columns (the others 0) whose fit is determined and non-negative, the one of least
+    error (the earlier in SUBSETS on a tie). nan where no point."""
+    n, k = len(ys), len(columns)
     if n == 0:
-        return float("nan"), float("nan")
-    if n == 1 or max(xs) - min(xs) < 1e-12:
-        return statistics.median(ys), 0.0
-    ws = [1.0 / (y * y) if y > 0 else 1.0 for y in ys]
-    sw = sum(ws)
-    mx = sum(w * x for w, x in zip(ws, xs)) / sw
-    my = sum(w * y for w, y in zip(ws, ys)) / sw
-    b = sum(w * (x - mx) * (y - my) for w, x, y in zip(ws, xs, ys)) / sum(w * (x - mx) ** 2 for w, x in zip(ws, xs))
-    a = my - b * mx
-    if b < 0:
-        return statistics.median(ys), 0.0
-    if a < 0:
-        return 0.0, sum(w * x * y for w, x, y in zip(ws, xs, ys)) / sum(w * x * x for w, x in zip(ws, xs))
-    return a, b
+        return [float("nan")] * k
+    x = np.array(columns, dtype=float).T
+    y = np.array(ys, dtype=float)
+    wts = np.where(y > 0, 1.0 / np.where(y > 0, y, 1.0), 1.0)
+    best, best_err = None, math.inf
+    for subset in SUBSETS:
+        cols = [j for j in subset if j < k]
+        if len(cols) != len(subset) or np.linalg.matrix_rank(x[:, cols]) < len(cols) or len(cols) > n:
+            continue
+        c, *_ = np.linalg.lstsq(x[:, cols] * wts[:, None], y * wts, rcond=None)
+        if (c < -1e-15).any():
+            continue
+        full = np.zeros(k)
+        full[cols] = np.maximum(c, 0.0)
+        err = float((((x @ full) - y) * wts) ** 2 @ np.ones(n))
+        if err < best_err - 1e-18:
+            best, best_err = full, err
+    return [float(v) for v in best] if best is not None else [float("nan")] * k
 
 
 def first_batch(layout, members, in_flight):
@@ -492,6 +549,13 @@ class CeilingRun:
     def throughput(self):
         """Photos a second of the run (rank 0's wall)."""
         return self.photos / self.wall_s if self.wall_s == self.wall_s and self.wall_s > 0 else float("nan")
+
+    def gap(self, rows):
+        """Seconds between rank 0's blocks of `rows` rows in the run (its photos over its wall time); nan
+        where the TSV lacks the wall."""
+        if self.wall_s == self.wall_s and self.wall_s > 0 and self.photos > 0:
+            return rows * self.wall_s / self.photos
+        return float("nan")
 
     @property
     def others_in_work(self):
@@ -585,9 +649,11 @@ def read_ceiling_tsv(path):
 class Rank0Model:
     """Rank 0's (and a leader's) cost a photo, fitted to the ceiling runs."""
 
-    def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD, busy_threshold=scaling.BUSY_THRESHOLD):
+    def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD, busy_threshold=scaling.BUSY_THRESHOLD,
+                 tau=COLD_TAU):
         self.path = Path(path)
         self.in_flight = in_flight
+        self.tau = tau
         self.threshold = threshold
         self.busy_threshold = busy_threshold
         self.runs = [CeilingRun(r) for r in read_ceiling_tsv(path)]
@@ -618,48 +684,58 @@ class Rank0Model:
         return 1.0 if self.cpu else run.stretch(cost, burst)
 
     def _fit(self, layout, read, field, leave_out=None):
-        """c_row and c_block of `layout` and `read` from its groups' medians (but the saturated runs and
-        the group `leave_out`), each divided by its run's stretch: the stretch depends on the burst,
-        thus on the costs, so the fit is repeated from stretch 1 until it settles (CPU time: stretch 1)."""
+        """c_row, c_warm and c_cold of `layout` and `read` from its groups' medians (but the saturated runs
+        and the group `leave_out`), each group a point at its rows a block and its gap between blocks,
+        each divided by its run's stretch: the stretch depends on the burst, thus on the costs, so the
+        fit is repeated from stretch 1 until it settles (CPU time: stretch 1)."""
         keys = [k for k in self.groups if k[0] == layout and k[2] == read and k != leave_out]
-        c_row = c_block = 0.0
-        a = b = float("nan")
-        lo = hi = (float("nan"), float("nan"))
-        xs = []
+        coeffs = [0.0, 0.0, 0.0]
+        lo = hi = [float("nan")] * 3
+        rows_seen = set()
+        gaps = []
+        points = 0
         for _ in range(30):
-            xs, med, low, high = [], [], [], []
+            x_row, x_warm, x_cold, med, low, high = [], [], [], [], [], []
+            rows_seen = set()
+            gaps = []
             for k in keys:
                 rs = [r for r in self.groups[k] if not self.excluded(r) and getattr(r, field) == getattr(r, field)]
                 if not rs:
                     continue
                 rows = statistics.median(r.rows(self.in_flight, field) for r in rs)
-                vals = [getattr(r, field) * US / self.stretch(r, c_row + c_block / rows, rows * c_row + c_block)
+                gap = statistics.median(r.gap(rows) for r in rs)
+                cold = cold_share(gap, self.tau)
+                if gap == gap:
+                    gaps.append(gap)
+                block = coeffs[1] + coeffs[2] * cold
+                vals = [getattr(r, field) * US / self.stretch(r, coeffs[0] + block / rows, rows * coeffs[0] + block)
                         for r in rs]
-                xs.append(1.0 / rows)
+                x_row.append(1.0)
+                x_warm.append(1.0 / rows)
+                x_cold.append(cold / rows)
                 med.append(statistics.median(vals))
                 low.append(min(vals))
                 high.append(max(vals))
-            # Groups of the same block size (other rank counts) are one point of the fit, their median:
-            # one group far off (a burst of load) then moves the fit no more than the median moves.
-            buckets = {}
-            for x, m, l, h in zip(xs, med, low, high):
-                buckets.setdefault(round(x, 9), []).append((m, l, h))
-            bx = sorted(buckets)
-            col = lambda i: [statistics.median(v[i] for v in buckets[x]) for x in bx]
-            # Weighed by relative error: a group is judged by how far in % its prediction is, and rank
-            # 0's cost a photo spans 0.3 to 3 us over the block sizes. Unweighted, the dearest small
-            # blocks decided the line and it missed the cheap large blocks by a factor of 2.
-            a2, b2 = relative_least_squares(bx, col(0))
-            lo, hi = relative_least_squares(bx, col(1)), relative_least_squares(bx, col(2))
-            settled = a2 == a2 and abs(a2 - c_row) <= 1e-13 and abs(b2 - c_block) <= 1e-12
-            a, b = a2, b2
-            if a != a:
+                rows_seen.add(round(rows, 6))
+            points = len(med)
+            # Below tau, 1 - exp(-gap / tau) grows nearly as the gap, that is as the rows a block: the
+            # cold term cannot be told from a cost a row, and is fitted only where some gap exceeds tau.
+            # Not for a leader: its groups' blocks are of one size in the ceiling runs (their batches
+            # uncapped), so its cost a block is barely told from its cost a row, let alone a cold one.
+            cold_term = gaps and max(gaps) > self.tau and not field.startswith("leader")
+            columns = [x_row, x_warm] + ([x_cold] if cold_term else [])
+            pad = lambda c: c + [0.0] * (3 - len(c))
+            new = pad(relative_least_squares(columns, med))
+            lo, hi = pad(relative_least_squares(columns, low)), pad(relative_least_squares(columns, high))
+            if new[0] != new[0]:
+                coeffs = new
                 break
-            c_row, c_block = a, b
+            settled = all(abs(a - b) <= 1e-13 for a, b in zip(new, coeffs))
+            coeffs = new
             if settled:
                 break
-        note = "" if len({round(x, 9) for x in xs}) > 1 else "one block size only: cost a row and a block not told apart"
-        return Fit(a, b, lo, hi, len(xs), note)
+        note = "" if len(rows_seen) > 1 else "one block size only: cost a row and a block not told apart"
+        return Fit(*coeffs, tuple(lo), tuple(hi), points, note, tau=self.tau, min_gap=min(gaps, default=0.0))
 
     def layouts(self):
         return sorted({k[0] for k in self.fits})
@@ -686,8 +762,9 @@ class Rank0Model:
         """Rank 0's (or a leader's) busy us a photo in the runs `rs` of one group, from `fit`: CPU time, or
         wall-clock time (the cost stretched) where the fits are on that."""
         rows = statistics.median(r.rows(self.in_flight, field) for r in rs)
-        cost = fit.cost(rows)
-        burst = rows * fit.c_row + fit.c_block
+        gap = statistics.median(r.gap(rows) for r in rs)
+        cost = fit.cost(rows, gap=gap)
+        burst = rows * fit.c_row + fit.block(gap)
         stretch = statistics.median(self.stretch(r, cost, burst) for r in rs)
         return cost / US * stretch, stretch
 
@@ -1003,7 +1080,23 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
             which="median"):
     """Images per second of `layout` on `cores` analyzing cores (see the module docstring). rank0: a
     Rank0Model (rank 0's cost from the ceiling benchmark) or None (from message counts and s);
-    which: the ceiling fit's median, low or high costs."""
+    which: the ceiling fit's median, low or high costs. Rank 0's cost a block depends on the gap
+    between its blocks, its rows over the job's photos a second, which depends on rank 0's cost: the
+    prediction is repeated from no gap (the warm cost) with the gap of the last one until it settles
+    (the gap only grows, the photos a second only fall, so it does)."""
+    p = _predict(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which, None)
+    if rank0 is None:
+        return p
+    for _ in range(100):
+        q = _predict(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which, p.x)
+        if abs(q.x - p.x) <= 1e-9 * p.x:
+            return q
+        p = q
+    return p
+
+
+def _predict(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which, x_at):
+    """predict() once, rank 0's blocks coming at the rate x_at photos a second (None: no gap)."""
     C = mach.C
     # The scoring cores of a node work together: each is slower by the node's speed with that many busy.
     w = w.slowed(1.0 / mach.node_speed(min(cores, C)))
@@ -1015,7 +1108,7 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
         bound = min(bounds, key=bounds.get)
         return Prediction(bounds[bound], bound, cores, 1 / t)
     if layout.endswith("+leaders"):
-        return predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which)
+        return predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which, x_at)
 
     T = max(1, threads_per_rank)
     L = max(1, cores // T)
@@ -1042,11 +1135,11 @@ def predict(layout, cores, w, mach, read="rank0", variant="everywhere", threads_
         lane0 = max(groups, key=lambda g: len(g[1]))[0]  # the most common shape of lane
         rows = rows_per_block(layout, len(lane0.ranks), max(lane0.work.values()), mach.in_flight)
         # With --read rank0 the fit holds the opening of each (tiny) file; the photo's bytes come on top.
-        u0 = fit.cost(rows, which) + (r if read == "rank0" else 0.0)
+        u0 = fit.cost(rows, which, gap=rows / x_at if x_at else 0.0, clamp=True) + (r if read == "rank0" else 0.0)
     else:
         u0 = w.s + (r if read == "rank0" else 0.0) + sum(sh * lane.rank0 * len(bases)
                                                           for sh, (lane, bases) in zip(shares, groups))
-    bounds = {"lanes": xstar, "rank 0": 1.0 / u0}
+    bounds = {"lanes": xstar, "rank 0": 1.0 / u0 if u0 > 0 else math.inf}
     nodes = node(L) + 2
     busy = np.zeros(nodes)
     busy[0] += u0
@@ -1087,7 +1180,7 @@ class _LeaderAsRank0:
         return self._fit, None
 
 
-def predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which):
+def predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, rank0, which, x_at=None):
     """A leader per node over its node's lanes, rank 0 over the leaders. A node deals and gathers as a
     one-node job does, its leader in rank 0's place: predict() of the base layout on one node, with the
     leader's cost a row and a block for rank 0's. With mach.leader_core "shared" (the default: a node
@@ -1112,15 +1205,16 @@ def predict_leaders(layout, cores, w, mach, read, variant, threads_per_rank, ran
     members = ranks_node // max(1, threads_per_rank)
     rows_leader = float(leader_batch(members, 1.0 / node_rate, mach.in_flight,
                                      first=first_batch(base, members, mach.in_flight)))
-    u0 = fit0.cost(rows_leader, which) if fit0 is not None else w.s + 2 * mach.m
+    u0 = fit0.cost(rows_leader, which, gap=rows_leader / x_at if x_at else 0.0, clamp=True) if fit0 is not None \
+        else w.s + 2 * mach.m
     # The whole nodes' rates, and a last node with fewer cores, as its own one-node job.
     full, rest = divmod(cores, C) if cores > C else (1, 0)
     x_nodes = full * node_rate
     if rest:
-        x_nodes += predict_leaders(layout, rest, w, mach, read, variant, threads_per_rank, rank0, which).x
+        x_nodes += predict_leaders(layout, rest, w, mach, read, variant, threads_per_rank, rank0, which, x_at).x
     # What bounds a node: its leader (the one-node job's rank 0), its lanes, its cores, its link.
     bounds = {"leaders" if node.bound == "rank 0" else node.bound: x_nodes,
-              "rank 0": 1.0 / u0, "file system": mach.fs / w.B if w.B > 0 else math.inf}
+              "rank 0": 1.0 / u0 if u0 > 0 else math.inf, "file system": mach.fs / w.B if w.B > 0 else math.inf}
     bound = min(bounds, key=bounds.get)
     return Prediction(bounds[bound], bound, nodes * node.lanes, node.kappa, u0, rows_leader)
 
@@ -1486,14 +1580,15 @@ def inputs_table(cal, rank0, points, speed=(1.0, None)):
                      "threads, medians of their repeats |")
     if rank0 is not None:
         for (layout, read), fit in sorted(rank0.fits.items()):
-            for i, part in enumerate(("a row", "a block")):
-                vals = [fit.c_row, fit.c_block][i], fit.lo[i], fit.hi[i]
+            for i, part in enumerate(("a row", "a block, warm", "a block, more when cold")):
+                vals = fit.coefficients()[i], fit.lo[i], fit.hi[i]
                 lines.append(f"| rank 0's cost {part}, {layout}, --read {read} | {vals[0] / US:.2f} | "
                              f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
                              f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
         for (layout, read), fit in sorted(rank0.leader_fits.items()):
-            lines.append(f"| a leader's cost a row / a block, {layout}, --read {read} | {fit.c_row / US:.2f} / "
-                         f"{fit.c_block / US:.2f} | | | us | {rank0.path.name} |")
+            lines.append(f"| a leader's cost a row / a block warm / cold, {layout}, --read {read} | "
+                         f"{fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f} | | | us | "
+                         f"{rank0.path.name} |")
     for kind in ("threads", "mpi"):
         g = [p.startup for p in points if p.mode == kind and p.startup == p.startup]
         if g:
@@ -1558,20 +1653,32 @@ def rank0_table(rank0, wc, mach):
     if rank0 is None:
         return ("No ceiling runs (rank0_ceiling.tsv): rank 0's cost is estimated from message counts "
                 "(jobs/rank0_ceiling.sh measures it).")
-    lines = ["| layout, read mode | cost a row, us (band) | cost a block, us (band) | rows a block, "
-             f"{wc.P / 1e6:.0f} MP photos | rank 0 a photo, us | its ceiling, photos/s | cores it feeds |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| layout, read mode | cost a row, us (band) | a block warm, us (band) | a block cold, us (band) | "
+             f"rows a block, {wc.P / 1e6:.0f} MP photos | gap between blocks, at 1,024 cores | rank 0 a photo, us | "
+             "its ceiling, photos/s | cores it feeds |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     rate = per_core_rate(wc, mach)
+
+    def band(fit, i):
+        v = [fit.c_row, fit.c_warm, fit.c_block][i]
+        lo = fit.lo[i] if i < 2 else fit.lo[1] + fit.lo[2]
+        hi = fit.hi[i] if i < 2 else fit.hi[1] + fit.hi[2]
+        return f"{v / US:.2f} ({min(lo, hi, v) / US:.2f}-{max(lo, hi, v) / US:.2f})"
+
     for (layout, read), fit in sorted(rank0.fits.items()):
         pred = predict(layout, 1024, wc, mach, read=read, variant="window", rank0=rank0)
-        band = lambda i: f"{[fit.c_row, fit.c_block][i] / US:.2f} ({min(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f}-{max(fit.lo[i], fit.hi[i], [fit.c_row, fit.c_block][i]) / US:.2f})"
-        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(0)} | {band(1)} | "
-                     f"{pred.rows:.0f} | {pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |")
+        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(fit, 0)} | "
+                     f"{band(fit, 1)} | {band(fit, 2)} | {pred.rows:.0f} | {max(pred.rows / pred.x, fit.min_gap) * 1e3:.2f} ms | "
+                     f"{pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |")
     for (layout, read), fit in sorted(rank0.leader_fits.items()):
-        lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_block / US:.2f} | | | | |")
+        lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_warm / US:.2f} | "
+                     f"{fit.c_block / US:.2f} | | | | | |")
     return "\n".join(lines) + (
-        f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats at each block size; the band: "
-        f"the same fit on the fastest and on the slowest repeats). With `--read rank0` rank 0 also reads each "
+        f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats of each group; the band: "
+        f"the same fit on the fastest and on the slowest repeats). A block costs the warm figure when it comes "
+        f"right after another and up to the cold one after rank 0 slept long, with tau {rank0.tau * 1e3:g} ms "
+        f"(see the model's docstring); \"rank 0 a photo\" takes the gap between its blocks at 1,024 cores, no "
+        f"shorter than the shortest the fit saw. With `--read rank0` rank 0 also reads each "
         f"photo at {mach.read / GB:g} GB/s. A core scores {rate:.1f} photos a second ({wc.P / 1e6:.0f} MP, read "
         "included), so \"cores it feeds\" is rank 0's ceiling over that.")
 
@@ -1587,9 +1694,12 @@ ASSUMPTIONS = [
     "cluster unless told: real nodes often lose 10-30 % with every core decoding; the sweep's machine's is "
     "measured from its thread-mode points)",
     "photos are alike (the baseline's means); a lane's share of a run is whole photos",
-    "rank 0's cost a photo is c_row + c_block / rows_per_block, rows_per_block what the batch rule gives "
-    "(0.2 s of a lane's work, within --in-flight and 256; over leaders, 0.5 s of a node's, within 8,192): "
-    "measured on this machine's cores; a cluster node's core of another speed scales it",
+    "rank 0's cost a photo is c_row + (c_warm + c_cold x (1 - exp(-gap / tau))) / rows_per_block, "
+    "rows_per_block what the batch rule gives (0.2 s of a lane's work, within --in-flight and 256; over leaders, "
+    "0.5 s of a node's, within 8,192), gap the seconds between its blocks at the predicted photos a second, no "
+    "shorter than the shortest the ceiling runs had (tau, --cold-tau: 5 ms): measured on this machine's cores; a "
+    "cluster node's core of another speed scales it, and a rank 0 with a core of its own may find its data "
+    "warmer than here",
     "on the cluster rank 0 has a core of its own, so its cost is its CPU time: in the ceiling runs (more ranks "
     "than cores) that is busy_cpu, its main thread's CPU outside its sleeping waits (a TSV without it: its "
     "wall-clock busy time, with the sharing of the cores modelled; see the docstring)",
@@ -1645,6 +1755,10 @@ def main(argv=None):
     ap.add_argument("--pixel-bytes", type=float, default=3.0, help="bytes per decoded pixel broadcast in a group")
     ap.add_argument("--piece-kib", type=float, default=2048, help="KiB per piece of the pixel broadcast")
     ap.add_argument("--in-flight", type=int, default=3, help="photos rank 0 keeps in flight per lane")
+    ap.add_argument("--cold-tau", type=float, default=COLD_TAU * 1e3,
+                    help="ms: how fast rank 0's data goes cold while it sleeps between blocks (a block after a "
+                         "sleep of g ms costs c_warm + c_cold x (1 - exp(-g / tau))); measured on the ceiling's "
+                         "machine")
     ap.add_argument("--leader-core", choices=("shared", "own"), default="shared",
                     help="with leaders: shared, a node runs one rank more than its cores (--ntasks-per-node=C+1 "
                          "--overcommit) and the leader, asleep while it waits, shares them; own, the leader takes "
@@ -1700,7 +1814,8 @@ def main(argv=None):
     rank0 = None
     if ceiling_path.exists():
         try:
-            rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold, args.busy_threshold)
+            rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold, args.busy_threshold,
+                               tau=args.cold_tau * 1e-3)
         except (OSError, KeyError, ValueError) as e:
             print(f"model.py: {ceiling_path}: {e}", file=sys.stderr)
             return EXIT_BAD

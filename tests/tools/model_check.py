@@ -250,7 +250,7 @@ def main():
     # the unweighted line puts the large blocks at twice their cost; the weighted one misses them by
     # less than 15 %, and its worst miss is smaller.
     xs, ys = [1 / 16, 1 / 62, 1 / 1111], [2.95, 1.73, 0.355]
-    a, b = model.relative_least_squares(xs, ys)
+    a, b = model.relative_least_squares([[1.0] * len(xs), xs], ys)
     errors = [(a + b * x) / y - 1 for x, y in zip(xs, ys)]
     slope, intercept = np.polyfit(xs, ys, 1)
     plain = [(intercept + slope * x) / y - 1 for x, y in zip(xs, ys)]
@@ -306,6 +306,37 @@ def main():
     check("... every group predicted within 0.1 %, -np 9's saturated ones too (statuses: "
           + ", ".join(sorted({row[8] for row in cv})) + ")",
           len(cv) == 9 and all(abs(row[6]) < 0.1 and row[8] == "ok" for row in cv))
+    # A block's cost with how long rank 0 slept before it: made-up runs (busy_cpu) of rank 0 at 0.4 us a
+    # row and 5 us a block, 60 more when cold (tau 5 ms), blocks of 16, 64 and 256 rows, at 10,000,
+    # 20,000 and 40,000 photos a second: gaps of 0.4 to 25.6 ms
+    tau, c = 5e-3, (0.4, 5.0, 60.0)
+    lines = [head + "\tbusy_cpu"]
+    for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
+        for batch in (16, 64, 256):
+            cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch
+            lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
+                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}")
+    (work / "cold.tsv").write_text("\n".join(lines) + "\n")
+    rk = model.Rank0Model(work / "cold.tsv", tau=tau)
+    fk, _ = rk.fit("farm", "workers")
+    check(f"blocks after longer sleeps cost more: the fit finds 0.4 us a row, 5 a block warm, 60 more cold (got "
+          f"{fk.c_row / 1e-6:.3f}, {fk.c_warm / 1e-6:.3f}, {fk.c_cold / 1e-6:.3f})",
+          near(fk.c_row, 0.4e-6, 1e-3) and near(fk.c_warm, 5e-6, 1e-3) and near(fk.c_cold, 60e-6, 1e-3))
+    check("... every group predicted from the others within 0.1 %",
+          all(abs(row[6]) < 0.1 and row[8] == "ok" for row in rk.validation(15.0)))
+    check(f"... on the cluster a gap shorter than any it saw (0.4 ms) is taken as that: at 0.1 ms a block costs "
+          f"{(5 + 60 * (1 - math.exp(-0.4e-3 / tau))):.2f} us (got {fk.block(1e-4, clamp=True) / 1e-6:.2f}; "
+          f"{fk.block(1e-4) / 1e-6:.2f} unclamped)",
+          near(fk.block(1e-4, clamp=True), (5 + 60 * (1 - math.exp(-0.4e-3 / tau))) * 1e-6, 1e-3)
+          and near(fk.block(1e-4), (5 + 60 * (1 - math.exp(-1e-4 / tau))) * 1e-6, 1e-3))
+    # On the cluster rank 0's gap is its rows over the job's photos a second, which its cost bounds: the
+    # prediction settles where rank 0's cost is the fit's at that gap.
+    cold_pred = model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk)
+    gap = cold_pred.rows / cold_pred.x
+    check(f"... and the cluster's prediction settles at the gap its own photos a second give (rank 0 "
+          f"{cold_pred.u0 / 1e-6:.3f} us a photo, the fit at {gap * 1e3:.3f} ms: "
+          f"{fk.cost(cold_pred.rows, gap=gap, clamp=True) / 1e-6:.3f})",
+          near(cold_pred.u0, fk.cost(cold_pred.rows, gap=gap, clamp=True), 1e-6))
     check("rank 0 at 20 us of CPU a photo, 20,000 photos/s (0.4 of a core) is saturated at -np 9 (fair share 2 / 9), "
           "not at -np 3 (2 / 3)", run.saturated and not model.CeilingRun({**{k: str(v) for k, v in
                                                                               dict(layout="farm", ranks=3, read="auto", photos=20000, busy=5, wall_s=1, scoring_us=150, nproc=2, cpu=20).items()}}).saturated)
