@@ -690,10 +690,6 @@ class Rank0Model:
         fit is repeated from stretch 1 until it settles (CPU time: stretch 1)."""
         keys = [k for k in self.groups if k[0] == layout and k[2] == read and k != leave_out]
         coeffs = [0.0, 0.0, 0.0]
-        lo = hi = [float("nan")] * 3
-        rows_seen = set()
-        gaps = []
-        points = 0
         for _ in range(30):
             x_row, x_warm, x_cold, med, low, high = [], [], [], [], [], []
             rows_seen = set()
@@ -724,9 +720,8 @@ class Rank0Model:
             # uncapped), so its cost a block is barely told from its cost a row, let alone a cold one.
             cold_term = gaps and max(gaps) > self.tau and not field.startswith("leader")
             columns = [x_row, x_warm] + ([x_cold] if cold_term else [])
-            pad = lambda c: c + [0.0] * (3 - len(c))
-            new = pad(relative_least_squares(columns, med))
-            lo, hi = pad(relative_least_squares(columns, low)), pad(relative_least_squares(columns, high))
+            # (c_row, c_warm, c_cold), c_cold 0 where not fitted
+            new, lo, hi = (relative_least_squares(columns, v) + [0.0] * (3 - len(columns)) for v in (med, low, high))
             if new[0] != new[0]:
                 coeffs = new
                 break
