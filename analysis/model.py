@@ -399,6 +399,9 @@ class Calibration:
 COLD_TAU = 5e-3
 
 
+FIT_FORMULA = "c_row + (c_warm + c_cold x (1 - exp(-gap / tau))) / rows_per_block"
+
+
 def cold_share(gap, tau):
     """How cold rank 0 finds its data after `gap` seconds asleep: 0 just after a block, 1 after long
     sleeps; 1 where the gap is unknown (nan, None)."""
@@ -590,7 +593,7 @@ class CeilingRun:
     def stretch(self, cost, burst):
         """How much longer than `cost` (rank 0's CPU seconds a photo) its wall-clock busy time is, with
         `burst` its CPU seconds from one sleep to the next (a batch dealt and a block taken: rows x
-        c_row + c_block). Rank 0 sleeps between bursts; a task waking from sleep runs at once on the
+        c_row + the block's cost at its gap, Fit.block). Rank 0 sleeps between bursts; a task waking from sleep runs at once on the
         Linux scheduler (EEVDF: it kept its lag) for up to a slice, sched_slice(nproc). Beyond it, it
         shares the cores with the k other ranks in work: it gets nproc / (1 + k) of a core. 1 where
         the ranks have a core each, or where the TSV lacks the machine or the others' work."""
@@ -1834,8 +1837,8 @@ def main(argv=None):
         what = "rank 0 busy CPU us/photo" if rank0.cpu else "rank 0 busy us/photo"
         ct = ceiling_table(ceiling_rows, what)
         measure = "CPU time a photo (busy_cpu)" if rank0.cpu else "time a photo (wall - wait)"
-        print(f"Validation: rank 0's {measure} in the ceiling runs ({ceiling_path}) against c_row + c_block / "
-              f"rows_per_block\n")
+        print(f"Validation: rank 0's {measure} in the ceiling runs ({ceiling_path}) against the fit "
+              f"{FIT_FORMULA}\n")
         print(ct)
         print()
 
@@ -1925,8 +1928,8 @@ def main(argv=None):
     if rank0:
         md += ["## Validation against the ceiling runs", "",
                f"Rank 0's busy {'CPU (busy_cpu: time-sharing left out)' if rank0.cpu else 'time (wall - wait)'} a "
-               f"photo ({ceiling_path.name}), median of the repeats, against the fit c_row + c_block / "
-               "rows_per_block of its layout and read mode.", "", ct, ""]
+               f"photo ({ceiling_path.name}), median of the repeats, against the fit "
+               f"{FIT_FORMULA} of its layout and read mode.", "", ct, ""]
     md += ["Verdict: " + " ".join(verdict_lines), ""]
     md += ["## Predicted efficiency against the limit", "", "\n".join(et), "",
            "Efficiency: predicted images/s over the limit, min(cores x per-core rate, file system / bytes a photo); "
