@@ -87,7 +87,8 @@ STAGE_COLORS = {
 }
 ANALYZER_COLORS = ["#ff7f0e", "#2ca02c", "#d62728", "#e377c2", "#7f7f7f", "#aec7e8"]
 # Columns of /timing/ranks that are not stages (seconds of a rank in one activity).
-NOT_STAGES = {"rank", "role", "host", "wall", "analyze", "images", "cpu", "busy_cpu", "bytes_sent", "peak_memory"}
+NOT_STAGES = {"rank", "role", "host", "wall", "analyze", "images", "cpu", "busy_cpu", "preempted", "bytes_sent",
+              "peak_memory"}
 CORES_LABEL = "cores (threads: 1 rank x c threads; MPI: c analyzing ranks + rank 0)"
 CORES_NOTE = ("Cores: thread mode runs 1 rank x c threads; the MPI layouts run c analyzing ranks (roles: analyzer "
               "groups; farm: workers) plus rank 0, which reads, sends and merges (jobs/sweep_common.sh).")

@@ -11,7 +11,7 @@ namespace {
 constexpr std::size_t kHostChars = 256;
 
 // Every figure of a RankTiming but its strings, which rank 0 knows already.
-constexpr std::size_t kTimingFixed = 12;
+constexpr std::size_t kTimingFixed = 13;
 
 std::vector<double> pack_timing(const RankTiming& t) {
   // Counts travel as doubles: exact up to 2^53.
@@ -26,7 +26,8 @@ std::vector<double> pack_timing(const RankTiming& t) {
                            static_cast<double>(t.bytes_sent),
                            static_cast<double>(t.peak_memory),
                            t.cpu,
-                           t.busy_cpu};
+                           t.busy_cpu,
+                           static_cast<double>(t.preempted)};
   v.insert(v.end(), t.analyze.begin(), t.analyze.end());
   return v;
 }
@@ -45,6 +46,7 @@ RankTiming unpack_timing(const double* v, std::size_t analyzers) {
   t.peak_memory = static_cast<std::int64_t>(v[9]);
   t.cpu = v[10];
   t.busy_cpu = v[11];
+  t.preempted = static_cast<std::int64_t>(v[12]);
   t.analyze.assign(v + kTimingFixed, v + kTimingFixed + analyzers);
   return t;
 }

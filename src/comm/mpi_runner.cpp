@@ -164,6 +164,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
       mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank, *lines);
     }
     mine.busy_cpu = busy.seconds();
+    mine.preempted = busy.preemptions();
     mine.cpu = process_cpu_seconds() - cpu_at_start;
     mine.peak_memory = peak_memory_bytes();
     mpi::gather_timings(comm.get(), rank, world, mine, count);
@@ -203,6 +204,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   const mpi::BusyCpuClock busy;
   RankTiming mine = mpi::run_source_rank(job, plan, channels, comm.get(), files, reading.reads_itself, writer);
   mine.busy_cpu = busy.seconds();
+  mine.preempted = busy.preemptions();
   mine.cpu = process_cpu_seconds() - cpu_at_start;
   mine.peak_memory = peak_memory_bytes();
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);

@@ -111,17 +111,24 @@ class StageClock {
 };
 
 // RankTiming::busy_cpu of what the thread runs from construction to seconds():
-// its CPU seconds, less those in poll_until.
+// its CPU seconds, less those in poll_until; and RankTiming::preempted, the
+// times the OS took its core meanwhile (in a wait or not: either way its
+// next work finds its data colder).
 class BusyCpuClock {
  public:
-  BusyCpuClock() : cpu_at_(thread_cpu_seconds()), waiting_at_(waiting_cpu_seconds()) {}
+  BusyCpuClock()
+      : cpu_at_(thread_cpu_seconds()),
+        waiting_at_(waiting_cpu_seconds()),
+        preempted_at_(thread_preemptions()) {}
   double seconds() const {
     return std::max(0.0, (thread_cpu_seconds() - cpu_at_) - (waiting_cpu_seconds() - waiting_at_));
   }
+  std::int64_t preemptions() const { return thread_preemptions() - preempted_at_; }
 
  private:
   double cpu_at_;
   double waiting_at_;
+  std::int64_t preempted_at_;
 };
 
 // Time inside a call that moved data is communication; time inside one that

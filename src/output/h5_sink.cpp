@@ -256,6 +256,7 @@ void H5Sink::close(const RunInfo& info) {
     for (const auto* a : analyzers) ranks.add("analyze_" + a->name, K::F64);
     for (const char* stage : {"analyze", "merge", "write", "other", "cpu", "busy_cpu"})
       ranks.add(stage, K::F64);
+    ranks.add("preempted", K::I64);
     ranks.add("images", K::I64);
     ranks.add("bytes_sent", K::I64);
     ranks.add("peak_memory", K::I64);
@@ -281,6 +282,7 @@ void H5Sink::close(const RunInfo& info) {
       ranks.put_f64(other_seconds(r));
       ranks.put_f64(r.cpu);
       ranks.put_f64(r.busy_cpu);
+      ranks.put_i64(r.preempted);
       ranks.put_i64(r.images);
       ranks.put_i64(r.bytes_sent);
       ranks.put_i64(r.peak_memory);

@@ -63,6 +63,12 @@ Doc rank_doc(const std::string& name, bool threads) {
             "sleeping waits: what its work cost, without the time other processes held its core "
             "(wall - wait counts that too); its polls between naps count here, its OpenMP threads "
             "and decoder helpers do not (cpu has them); in thread mode, cpu"};
+  if (name == "preempted")
+    return {"switches",
+            "times the OS took the rank's main thread off its core while it could run (involuntary "
+            "context switches, getrusage) over its part of the run, as busy_cpu: each leaves its data "
+            "colder, so its work costs more CPU than on a core of its own; in thread mode the "
+            "process's, all its threads"};
   if (name == "images") return {"photos", "photos the rank scored, or wrote (rank 0, thread mode)"};
   if (name == "bytes_sent")
     return {"bytes",

@@ -35,6 +35,12 @@ struct RankTiming {
   // Its polls between naps count here (wall books them as wait); OpenMP
   // threads and decoder helpers do not (cpu has them). Thread mode: cpu.
   double busy_cpu = 0.0;
+  // Times the OS took the rank's main thread off its core while it could run
+  // (involuntary context switches) over its part of the run, as busy_cpu.
+  // Each leaves the rank's data colder when it gets its core back, so
+  // where ranks outnumber cores its work costs more CPU than on a core of
+  // its own. Thread mode: the process's, all its threads.
+  std::int64_t preempted = 0;
   std::int64_t images = 0;
   // Bytes this rank sent to other ranks: point-to-point messages, and for a
   // broadcast it rooted, the message times its receivers.
@@ -136,6 +142,10 @@ std::int64_t peak_memory_bytes();
 double process_cpu_seconds();
 // CPU seconds the calling thread has used so far.
 double thread_cpu_seconds();
+// Involuntary context switches (getrusage ru_nivcsw) of the calling thread,
+// and of the whole process, so far; 0 where the system does not say.
+std::int64_t thread_preemptions();
+std::int64_t process_preemptions();
 // SLURM_JOB_ID (with SLURM_ARRAY_JOB_ID_TASK for array tasks), or empty.
 std::string slurm_job_id();
 

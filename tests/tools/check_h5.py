@@ -188,7 +188,7 @@ def check_timing(rows, f, run, tolerance):
                 fail(f"/{table} member {member} has no description of its own")
             if f[table].dtype[member].kind == "f" and unit != "seconds":
                 fail(f"/{table} member {member} (float) has unit {unit!r}, not seconds")
-        expected = {"images": "photos", "bytes_sent": "bytes", "peak_memory": "bytes"}
+        expected = {"images": "photos", "bytes_sent": "bytes", "peak_memory": "bytes", "preempted": "switches"}
         for member, unit in zip(members, docs.get("units", [])):
             if member in expected and unit != expected[member]:
                 fail(f"/{table} member {member} has unit {unit!r}, not {expected[member]}")
@@ -223,6 +223,8 @@ def check_timing(rows, f, run, tolerance):
                 fail(f"rank {rec['rank']}: busy_cpu {busy_cpu} is not within 0 and cpu {cpu}")
             if run.get("mode") == "threads" and busy_cpu != cpu:
                 fail(f"rank {rec['rank']}: busy_cpu {busy_cpu} is not cpu {cpu} in thread mode")
+        if "preempted" in rec.dtype.names and int(rec["preempted"]) < 0:
+            fail(f"rank {rec['rank']}: preempted {rec['preempted']} is negative")
         if run.get("mode") == "mpi":
             wall = float(rec["wall"])
             share = stages / wall if wall > 0 else float("nan")

@@ -5,16 +5,20 @@
 // balancer, the arena, the assembler) are tested in test_comm_parts.cpp.
 #include <gtest/gtest.h>
 #include <mpi.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "analyzers/registry.hpp"
@@ -209,6 +213,7 @@ class MpiRun : public ::testing::Test {
       // thread: some of the process's CPU, never more.
       EXPECT_GT(t.busy_cpu, 0.0) << "rank " << r;
       EXPECT_LE(t.busy_cpu, t.cpu + 1e-3) << "rank " << r;
+      EXPECT_GE(t.preempted, 0) << "rank " << r;
       if (r > 0)
         answers +=
             t.images * static_cast<std::int64_t>(plan.ranks[static_cast<std::size_t>(r)].analyzers.size());
@@ -298,6 +303,30 @@ TEST(BusyCpuClock, LeavesOutTheCpuSpentWaiting) {
   burn(0.01);
   EXPECT_GE(clock.seconds(), 0.03);
   EXPECT_LT(clock.seconds(), 0.03 + 0.01);  // not the 30 ms of polls
+}
+
+// preempted: with a spinning thread on its one core, the OS takes the core
+// from this thread every time slice (a few ms); alone on it, rarely.
+TEST(BusyCpuClock, CountsTheTimesItsCoreWasTaken) {
+  cpu_set_t saved;
+  ASSERT_EQ(pthread_getaffinity_np(pthread_self(), sizeof saved, &saved), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(sched_getcpu(), &one);
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
+  std::atomic<bool> stop{false};
+  std::thread rival([&] {
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+    while (!stop.load(std::memory_order_relaxed)) {
+    }
+  });
+  const mpi::BusyCpuClock clock;
+  burn(0.05);  // about 0.1 s of wall beside the rival: many time slices
+  const std::int64_t taken = clock.preemptions();
+  stop = true;
+  rival.join();
+  pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+  EXPECT_GE(taken, 3) << "the rival held the core for about 50 ms";
 }
 
 TEST_F(MpiRun, RunsTwiceInOneProcess) {

@@ -110,6 +110,7 @@ RunInfo run_info(const std::vector<const AnalyzerSpec*>& analyzers) {
     t.write = 0.03125;
     t.cpu = 2.5;
     t.busy_cpu = r == 0 ? 0.75 : 1.5;
+    t.preempted = r == 0 ? 7 : 3'000'000'000;  // past 2^31: int64 in the file
     t.images = 3 - r;
     t.bytes_sent = r == 0 ? 3'000'000'000 : 1000;  // past 2^31: int64 in the file
     t.peak_memory = (r + 1) * 1'048'576;
@@ -377,8 +378,8 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   ASSERT_EQ(row_count(f.id, "timing/ranks"), 2u);
   std::vector<std::string> rank_members = {"rank", "role", "host", "wall", "read", "comm", "wait", "decode"};
   for (const auto* a : analyzers) rank_members.push_back("analyze_" + a->name);
-  for (const char* m :
-       {"analyze", "merge", "write", "other", "cpu", "busy_cpu", "images", "bytes_sent", "peak_memory"}) {
+  for (const char* m : {"analyze", "merge", "write", "other", "cpu", "busy_cpu", "preempted", "images",
+                        "bytes_sent", "peak_memory"}) {
     rank_members.emplace_back(m);
   }
   EXPECT_EQ(member_names(f.id, "timing/ranks"), rank_members);
@@ -386,6 +387,7 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
   EXPECT_EQ(ints(f.id, "timing/ranks", "peak_memory"), (std::vector<std::int64_t>{1'048'576, 2'097'152}));
   EXPECT_EQ(doubles(f.id, "timing/ranks", "cpu"), (std::vector<double>{2.5, 2.5}));
   EXPECT_EQ(doubles(f.id, "timing/ranks", "busy_cpu"), (std::vector<double>{0.75, 1.5}));
+  EXPECT_EQ(ints(f.id, "timing/ranks", "preempted"), (std::vector<std::int64_t>{7, 3'000'000'000}));
   EXPECT_EQ(ints(f.id, "timing/ranks", "rank"), (std::vector<std::int64_t>{0, 1}));
   EXPECT_EQ(strings(f.id, "timing/ranks", "role"), (std::vector<std::string>{"source+merger", "worker"}));
   EXPECT_EQ(strings(f.id, "timing/ranks", "host"), (std::vector<std::string>{"node1", "node2"}));
