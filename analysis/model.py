@@ -418,10 +418,13 @@ class Fit:
     c_cold) of the same fit on the fastest and on the slowest repeats. min_gap: the shortest gap the
     fit saw; with clamp (the cluster's predictions: its blocks come far more often than the ceiling's)
     a shorter one is taken as that: the model does not extrapolate the warm end, so it leans dear
-    there."""
+    there. c_preempt: what a preemption costs (the OS taking rank 0's core while it could run leaves its
+    data colder), fitted where the ceiling runs count them; the cluster's rank 0 has a core of its own,
+    so cost() leaves it out, and measured() adds it for the preemptions a ceiling group had."""
 
-    def __init__(self, c_row, c_warm, c_cold, lo, hi, points, note="", tau=COLD_TAU, min_gap=0.0):
+    def __init__(self, c_row, c_warm, c_cold, lo, hi, points, note="", tau=COLD_TAU, min_gap=0.0, c_preempt=0.0):
         self.c_row, self.c_warm, self.c_cold = c_row, c_warm, c_cold
+        self.c_preempt = c_preempt
         self.lo, self.hi = lo, hi
         self.points = points
         self.note = note
@@ -434,7 +437,16 @@ class Fit:
         return self.c_warm + self.c_cold
 
     def coefficients(self, which="median"):
-        return {"median": (self.c_row, self.c_warm, self.c_cold), "low": self.lo, "high": self.hi}[which]
+        """(c_row, c_warm, c_cold) of the median fit, or of the fit on the fastest (low) or slowest (high)
+        repeats."""
+        return {"median": (self.c_row, self.c_warm, self.c_cold), "low": self.lo[:3], "high": self.hi[:3]}[which]
+
+    def preempt(self, which="median"):
+        """c_preempt of the median, low or high fit (0 where not fitted)."""
+        if which == "median":
+            return self.c_preempt
+        v = self.lo if which == "low" else self.hi
+        return v[3] if len(v) > 3 else 0.0
 
     def block(self, gap=None, which="median", clamp=False):
         _, c_warm, c_cold = self.coefficients(which)
@@ -443,19 +455,24 @@ class Fit:
         return c_warm + c_cold * cold_share(gap, self.tau)
 
     def cost(self, rows, which="median", gap=None, clamp=False):
+        """Seconds a photo on a core of its own (no preemptions)."""
         return self.coefficients(which)[0] + self.block(gap, which, clamp) / max(rows, 1.0)
+
+    def measured(self, rows, gap, preempted, which="median"):
+        """Seconds a photo where the OS took the core `preempted` times a photo (a ceiling group's)."""
+        return self.cost(rows, which, gap) + self.preempt(which) * preempted
 
 
 # Which coefficients a fit may use, the preferred first: all three, then without the cold term, ...
 SUBSETS = ((0, 1, 2), (0, 1), (0, 2), (1, 2), (0,), (1,), (2,))
 
 
-def relative_least_squares(columns, ys):
+def relative_least_squares(columns, ys, subsets=SUBSETS):
     """Coefficients c_j >= 0 of y = sum_j c_j x_j (columns: the x_j, each a list over the points), each
     point weighed 1 / y^2: the squared errors relative to the points are made smallest, as the points
     are judged (within a tolerance in %); unweighted, the dearest points would decide it. Among the
     subsets of the columns (the others 0) whose fit is determined and non-negative, the one of least
-    error (the earlier in SUBSETS on a tie). nan where no point."""
+    error (the earlier in `subsets` on a tie). nan where no point."""
     n, k = len(ys), len(columns)
     if n == 0:
         return [float("nan")] * k
@@ -463,7 +480,7 @@ def relative_least_squares(columns, ys):
     y = np.array(ys, dtype=float)
     wts = np.where(y > 0, 1.0 / np.where(y > 0, y, 1.0), 1.0)
     best, best_err = None, math.inf
-    for subset in SUBSETS:
+    for subset in subsets:
         cols = [j for j in subset if j < k]
         if len(cols) != len(subset) or np.linalg.matrix_rank(x[:, cols]) < len(cols) or len(cols) > n:
             continue
@@ -535,6 +552,10 @@ class CeilingRun:
         # other ranks held its core (nan in TSVs of older versions), and a leader's the same.
         self.busy_cpu = float(row['busy_cpu']) if row.get('busy_cpu') not in (None, "", "nan") else float("nan")
         self.leader_busy_cpu = float(row['leader_busy_cpu']) if row.get('leader_busy_cpu') not in (None, "", "nan") else float("nan")
+        # The times a photo the OS took rank 0's (a leader's) core while it could run (nan in older TSVs).
+        self.preempted = float(row["preempted"]) if row.get("preempted") not in (None, "", "nan") else float("nan")
+        self.leader_preempted = (float(row["leader_preempted"])
+                                 if row.get("leader_preempted") not in (None, "", "nan") else float("nan"))
         self.batch = int(float(row["batch"])) if row.get("batch") else BATCH_CAP
         # Rank 0's batches to a leader capped alone (PHOTOSCORE_LEADER_BATCH_MAX); 0: none.
         self.leader_batch = int(float(row["leader_batch"])) if row.get("leader_batch") else 0
@@ -670,6 +691,9 @@ class Rank0Model:
         self.cpu = all(r.busy_cpu == r.busy_cpu for r in self.runs)
         self.field = "busy_cpu" if self.cpu else "busy"
         self.leader_field = "leader_busy_cpu" if self.cpu else "leader_busy"
+        # Where every run counts rank 0's preemptions (and its CPU), the fits take their cost apart:
+        # a preemption leaves rank 0's data colder, and the more ranks share the cores the more of them.
+        self.preempt = self.cpu and all(r.preempted == r.preempted for r in self.runs)
         self.fits = {}
         self.leader_fits = {}
         for layout, read in sorted({(k[0], k[2]) for k in self.groups}):
@@ -686,15 +710,30 @@ class Rank0Model:
         """Wall-clock time over rank 0's CPU seconds in `run` (CeilingRun.stretch); 1 where the cost is CPU time."""
         return 1.0 if self.cpu else run.stretch(cost, burst)
 
+    def preempted_field(self, field):
+        """The TSV's preemptions a photo of the rank of `field` (busy_cpu: rank 0, leader_busy_cpu: a
+        leader), None where the runs do not count them."""
+        if not self.preempt:
+            return None
+        return {"busy_cpu": "preempted", "leader_busy_cpu": "leader_preempted"}.get(field)
+
+    def preempted(self, rs, field):
+        """The median preemptions a photo of the runs `rs` (0 where not counted)."""
+        name = self.preempted_field(field)
+        values = [getattr(r, name) for r in rs] if name else []
+        values = [v for v in values if v == v]
+        return statistics.median(values) if values else 0.0
+
     def _fit(self, layout, read, field, leave_out=None):
-        """c_row, c_warm and c_cold of `layout` and `read` from its groups' medians (but the saturated runs
-        and the group `leave_out`), each group a point at its rows a block and its gap between blocks,
-        each divided by its run's stretch: the stretch depends on the burst, thus on the costs, so the
-        fit is repeated from stretch 1 until it settles (CPU time: stretch 1)."""
+        """c_row, c_warm, c_cold (and c_preempt, where the runs count preemptions) of `layout` and `read`
+        from its groups' medians (but the saturated runs and the group `leave_out`), each group a point
+        at its rows a block, its gap between blocks and its preemptions a photo, each divided by its
+        run's stretch: the stretch depends on the burst, thus on the costs, so the fit is repeated from
+        stretch 1 until it settles (CPU time: stretch 1)."""
         keys = [k for k in self.groups if k[0] == layout and k[2] == read and k != leave_out]
-        coeffs = [0.0, 0.0, 0.0]
+        coeffs = [0.0, 0.0, 0.0, 0.0]
         for _ in range(30):
-            x_row, x_warm, x_cold, med, low, high = [], [], [], [], [], []
+            x_row, x_warm, x_cold, x_pre, med, low, high = [], [], [], [], [], [], []
             rows_seen = set()
             gaps = []
             for k in keys:
@@ -712,6 +751,7 @@ class Rank0Model:
                 x_row.append(1.0)
                 x_warm.append(1.0 / rows)
                 x_cold.append(cold / rows)
+                x_pre.append(self.preempted(rs, field))
                 med.append(statistics.median(vals))
                 low.append(min(vals))
                 high.append(max(vals))
@@ -722,9 +762,12 @@ class Rank0Model:
             # Not for a leader: its groups' blocks are of one size in the ceiling runs (their batches
             # uncapped), so its cost a block is barely told from its cost a row, let alone a cold one.
             cold_term = gaps and max(gaps) > self.tau and not field.startswith("leader")
-            columns = [x_row, x_warm] + ([x_cold] if cold_term else [])
-            # (c_row, c_warm, c_cold), c_cold 0 where not fitted
-            new, lo, hi = (relative_least_squares(columns, v) + [0.0] * (3 - len(columns)) for v in (med, low, high))
+            subsets = [s for s in SUBSETS if cold_term or 2 not in s]
+            # The preemptions' cost beside every subset where they are counted (tried first).
+            if self.preempted_field(field) and any(x_pre):
+                subsets = [s + (3,) for s in subsets] + subsets
+            # (c_row, c_warm, c_cold, c_preempt), 0 where not fitted
+            new, lo, hi = (relative_least_squares([x_row, x_warm, x_cold, x_pre], v, subsets) for v in (med, low, high))
             if new[0] != new[0]:
                 coeffs = new
                 break
@@ -733,7 +776,8 @@ class Rank0Model:
             if settled:
                 break
         note = "" if len(rows_seen) > 1 else "one block size only: cost a row and a block not told apart"
-        return Fit(*coeffs, tuple(lo), tuple(hi), points, note, tau=self.tau, min_gap=min(gaps, default=0.0))
+        return Fit(*coeffs[:3], tuple(lo), tuple(hi), points, note, tau=self.tau, min_gap=min(gaps, default=0.0),
+                   c_preempt=coeffs[3])
 
     def layouts(self):
         return sorted({k[0] for k in self.fits})
@@ -761,7 +805,7 @@ class Rank0Model:
         wall-clock time (the cost stretched) where the fits are on that."""
         rows = statistics.median(r.rows(self.in_flight, field) for r in rs)
         gap = statistics.median(r.gap(rows) for r in rs)
-        cost = fit.cost(rows, gap=gap)
+        cost = fit.measured(rows, gap, self.preempted(rs, field))
         burst = rows * fit.c_row + fit.block(gap)
         stretch = statistics.median(self.stretch(r, cost, burst) for r in rs)
         return cost / US * stretch, stretch

@@ -11,7 +11,8 @@ busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 
 second), read, comm, merge, write, other, cpu (user + system seconds of the whole process,
 its waiting polls included) and busy_cpu (the CPU seconds of rank 0's main thread outside its
 sleeping waits: its cost, without the time other ranks held its core; nan in files of older
-versions). Writes into --out (default
+versions), and preempted (the times a photo the OS took rank 0's core while it could run: each
+leaves its data colder, so that where ranks outnumber cores its work costs more). Writes into --out (default
 RUNS_DIR):
   rank0_ceiling.tsv  every run: layout, ranks, read (the --read mode), repeat, photos, busy, then
                      rank 0's stages in us a photo (read_us: reading files; comm, merge, write,
@@ -23,7 +24,9 @@ RUNS_DIR):
                      machine's cores, its load average as the run started and the share of its cores
                      other processes used during the run, when the script recorded them), leader_busy
                      (with --leaders: a leader's busy seconds a photo of its node, us; nan without),
-                     leader_busy_cpu (the same of its busy_cpu)
+                     leader_busy_cpu (the same of its busy_cpu), preempted (rank 0's involuntary
+                     context switches a photo) and leader_preempted (a leader's, a photo of its
+                     node); nan in files of older versions
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -64,6 +67,7 @@ def load(path):
                "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH,
                "leader_batch": int(m.group(5)) if m.group(5) else 0}
         row["busy"] = us("wall") - us("wait")
+        row["preempted"] = int(rank0["preempted"]) / photos if "preempted" in names else float("nan")
         for k in STAGES + ["cpu", "busy_cpu", "wait"]:
             row[k + "_us" if k == "read" else k] = us(k)
         # The leaders (--leaders): each one's busy time a photo of its node (the photos shared
@@ -73,6 +77,8 @@ def load(path):
         per_node = lambda values: (1e6 * statistics.median(values) * len(values) / photos) if values else float("nan")
         row["leader_busy"] = per_node([float(r["wall"]) - float(r["wait"]) for r in leaders])
         row["leader_busy_cpu"] = per_node([float(r["busy_cpu"]) for r in leaders]) if "busy_cpu" in names \
+            else float("nan")
+        row["leader_preempted"] = per_node([float(r["preempted"]) for r in leaders]) / 1e6 if "preempted" in names \
             else float("nan")
         # The scoring ranks: what a photo costs them, and the busiest one's time a photo it handled.
         scoring = [r for r, role in zip(ranks[1:], roles[1:]) if role != "leader"]
@@ -104,11 +110,13 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
         "cpu", "busy_cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1",
-        "others_cpu", "leader_busy", "leader_batch", "leader_busy_cpu"]
+        "others_cpu", "leader_busy", "leader_batch", "leader_busy_cpu", "preempted", "leader_preempted"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
-            tsv.write("\t".join(f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols) + "\n")
+            # Preemptions a photo are a few thousandths: more digits.
+            tsv.write("\t".join((f"{r[c]:.6f}" if c.endswith("preempted") else f"{r[c]:.3f}")
+                                 if isinstance(r[c], float) else str(r[c]) for c in cols) + "\n")
 
     groups = {}
     for r in rows:
@@ -121,11 +129,13 @@ def main():
              "median of the repeats, busy's min-max beside it. busy = wall - wait, the time rank 0 is not "
              "waiting; it caps one job at 1e6 / busy photos a second. busy CPU: rank 0's main thread's CPU "
              "outside its sleeping waits, its cost without the time other ranks held its core (n/a: a file "
-             "of an older version). cpu counts the whole process (its waiting polls too).", "",
+             "of an older version). cpu counts the whole process (its waiting polls too). preempted: the "
+             "times the OS took rank 0's core while it could run, a 1,000 photos.", "",
              f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
              "| layout | ranks | --read | batch cap | /run read | busy (min-max) | busy CPU (min-max) | read | comm | "
-             "merge | write | other | cpu | ceiling photos/s | a leader's busy | repeats |",
-             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "merge | write | other | cpu | preempted | ceiling photos/s | a leader's busy | repeats |",
+             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+             "| ---: |"]
     for k in keys:
         rs = groups[k]
         busy = [r["busy"] for r in rs]
@@ -137,10 +147,12 @@ def main():
         cells = [f"{med(rs, STAGE_KEY.get(s, s)):.2f}" for s in STAGES]
         cpu = med(rs, "cpu")
         leader = med(rs, "leader_busy")
+        taken = med(rs, "preempted")
         cap = f"{k[3]}" + (f", a leader's {k[4]}" if k[4] else "")
         lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {rs[0]['run_read']} | {spread} | {cpu_spread} | "
                      + " | ".join(cells) +
-                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {1e6 / b:,.0f} | "
+                     f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {'n/a' if taken != taken else f'{1e3 * taken:.1f}'}"
+                     f" | {1e6 / b:,.0f} | "
                      f"{'-' if leader != leader else f'{leader:.2f}'} | {len(rs)} |")
     (out / "rank0_ceiling.md").write_text("\n".join(lines) + "\n")
 

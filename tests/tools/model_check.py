@@ -329,6 +329,31 @@ def main():
           f"{fk.block(1e-4) / 1e-6:.2f} unclamped)",
           near(fk.block(1e-4, clamp=True), (5 + 60 * (1 - math.exp(-0.4e-3 / tau))) * 1e-6, 1e-3)
           and near(fk.block(1e-4), (5 + 60 * (1 - math.exp(-1e-4 / tau))) * 1e-6, 1e-3))
+    # The same runs where the OS took rank 0's core 0.001, 0.003 and 0.006 times a photo at -np 3, 5 and 9
+    # (preempted), each time costing it 80 us: the fit takes that apart, and the cluster's rank 0, on a
+    # core of its own, does not pay it.
+    lines = [head + "\tbusy_cpu\tpreempted"]
+    taken = {3: 0.001, 5: 0.003, 9: 0.006}
+    for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
+        for batch in (16, 64, 256):
+            cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch + 80.0 * taken[ranks]
+            lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
+                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}\t{taken[ranks]}")
+    (work / "preempted.tsv").write_text("\n".join(lines) + "\n")
+    rp = model.Rank0Model(work / "preempted.tsv", tau=tau)
+    fp, _ = rp.fit("farm", "workers")
+    check(f"preempted: the fit finds 80 us a preemption beside 0.4 / 5 / 60 (got {fp.c_preempt / 1e-6:.3f}; "
+          f"{fp.c_row / 1e-6:.3f}, {fp.c_warm / 1e-6:.3f}, {fp.c_cold / 1e-6:.3f})",
+          rp.preempt and near(fp.c_preempt, 80e-6, 1e-3) and near(fp.c_row, 0.4e-6, 1e-3)
+          and near(fp.c_warm, 5e-6, 1e-3) and near(fp.c_cold, 60e-6, 1e-3))
+    check("... every group predicted from the others within 0.1 %",
+          all(abs(row[6]) < 0.1 and row[8] == "ok" for row in rp.validation(15.0)))
+    check("... a ceiling group pays its preemptions, the cluster's rank 0 none: at 64 rows and a 3.2 ms gap, "
+          f"{fk.cost(64, gap=3.2e-3) / 1e-6 + 0.48:.3f} and {fk.cost(64, gap=3.2e-3) / 1e-6:.3f} us",
+          near(fp.measured(64, 3.2e-3, 0.006), fk.cost(64, gap=3.2e-3) + 0.48e-6, 1e-6)
+          and near(fp.cost(64, gap=3.2e-3), fk.cost(64, gap=3.2e-3), 1e-6)
+          and near(model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rp).u0,
+                   model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk).u0, 1e-6))
     # On the cluster rank 0's gap is its rows over the job's photos a second, which its cost bounds: the
     # prediction settles where rank 0's cost is the fit's at that gap.
     cold_pred = model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk)
