@@ -70,6 +70,7 @@ lane_time is the group's busiest member's seconds a photo. Rank 0's busy time a 
 
     u0 = c_row + (c_warm + c_cold x (1 - exp(-gap / tau))) / rows_per_block
          [+ (B - B_ceiling) / read_bandwidth with --read rank0]
+         [+ c_preempt x preempted, in the ceiling runs only]
 
 c_row is what rank 0 does a row (its name dealt, the dashboard's tallies, its share of the HDF5
 chunk, and where a lane cannot see rank 0's JSONL, its line and record written; a lane that sees it
@@ -99,7 +100,15 @@ busy time there holds time it waited for a core besides its cost. Where the TSV 
 main thread's CPU seconds outside its sleeping waits, /timing/ranks busy_cpu) for every run, the fits
 and the validation are on it, which leaves that time out by measurement: on the cluster rank 0 has a
 core of its own, and its cost is its CPU time. (Measured: at -np 9 on 2 cores the farm's rank 0 was
-busy 1.12-1.20 us a photo of wall-clock time for 0.60-0.75 of CPU; at -np 3 the two agree.) TSVs
+busy 1.12-1.20 us a photo of wall-clock time for 0.60-0.75 of CPU; at -np 3 the two agree.)
+Sharing the cores also costs CPU: each time the OS takes rank 0's core while it could run, its data
+is colder when it runs again. Where the TSV also has preempted (those times a photo, /timing/ranks
+preempted, getrusage's involuntary context switches of rank 0's main thread) for every run,
+c_preempt, a preemption's cost, is fitted beside the others (each group at its median preemptions
+a photo) and every ceiling group is predicted with its own; on the cluster rank 0 has a core of its
+own and the term is left out. (Measured: farm + leaders with rank 0's batches capped at 16 photos,
+100,000 photos, rank 0 cost more CPU at -np 9 than at -np 5 at the same blocks and gaps, and was
+preempted more.) TSVs
 without it (older versions) are fitted on busy = wall - wait with the time-sharing modelled, as
 follows (measured per run in the TSV: nproc, ranks, cpu, scoring_us, leader_busy, wall_s):
   - Its waiting costs the others little: photoscore's ranks poll a few times and then sleep while
@@ -710,12 +719,19 @@ class Rank0Model:
         """Wall-clock time over rank 0's CPU seconds in `run` (CeilingRun.stretch); 1 where the cost is CPU time."""
         return 1.0 if self.cpu else run.stretch(cost, burst)
 
+    @property
+    def formula(self):
+        """The fit's formula, as the validation's text names it."""
+        return FIT_FORMULA + (" + c_preempt x preempted (the group's own)" if self.preempt else "")
+
     def preempted_field(self, field):
-        """The TSV's preemptions a photo of the rank of `field` (busy_cpu: rank 0, leader_busy_cpu: a
-        leader), None where the runs do not count them."""
+        """The TSV's preemptions a photo of rank 0 for its field (busy_cpu), None where the runs do not
+        count them. Not for a leader's own cost (leader_busy_cpu): its groups' blocks are of one size in
+        the ceiling runs, so its fit tells little apart, and a third term only moved its cost between
+        them (a row at 3.3 us without it; a block at 440 us with it)."""
         if not self.preempt:
             return None
-        return {"busy_cpu": "preempted", "leader_busy_cpu": "leader_preempted"}.get(field)
+        return {"busy_cpu": "preempted"}.get(field)
 
     def preempted(self, rs, field):
         """The median preemptions a photo of the runs `rs` (0 where not counted)."""
@@ -1622,15 +1638,18 @@ def inputs_table(cal, rank0, points, speed=(1.0, None)):
                      "threads, medians of their repeats |")
     if rank0 is not None:
         for (layout, read), fit in sorted(rank0.fits.items()):
-            for i, part in enumerate(("a row", "a block, warm", "a block, more when cold")):
-                vals = fit.coefficients()[i], fit.lo[i], fit.hi[i]
+            parts = ("a row", "a block, warm", "a block, more when cold") + (
+                ("a preemption (the ceiling runs only)",) if rank0.preempt else ())
+            for i, part in enumerate(parts):
+                vals = (fit.coefficients()[i], fit.lo[i], fit.hi[i]) if i < 3 else (
+                    fit.preempt(), fit.preempt("low"), fit.preempt("high"))
                 lines.append(f"| rank 0's cost {part}, {layout}, --read {read} | {vals[0] / US:.2f} | "
                              f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
                              f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
         for (layout, read), fit in sorted(rank0.leader_fits.items()):
-            lines.append(f"| a leader's cost a row / a block warm / cold, {layout}, --read {read} | "
-                         f"{fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f} | | | us | "
-                         f"{rank0.path.name} |")
+            lines.append(f"| a leader's cost a row / a block warm / cold{' / a preemption' if rank0.preempt else ''}, "
+                         f"{layout}, --read {read} | {fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f}"
+                         f"{f' / {fit.c_preempt / US:.2f}' if rank0.preempt else ''} | | | us | {rank0.path.name} |")
     for kind in ("threads", "mpi"):
         g = [p.startup for p in points if p.mode == kind and p.startup == p.startup]
         if g:
@@ -1697,8 +1716,9 @@ def rank0_table(rank0, wc, mach):
                 "(jobs/rank0_ceiling.sh measures it).")
     lines = ["| layout, read mode | cost a row, us (band) | a block warm, us (band) | a block cold, us (band) | "
              f"rows a block, {wc.P / 1e6:.0f} MP photos | gap between blocks, at 1,024 cores | rank 0 a photo, us | "
-             "its ceiling, photos/s | cores it feeds |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "its ceiling, photos/s | cores it feeds |" + (" a preemption, us (ceiling runs only) |" if rank0.preempt else ""),
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if rank0.preempt else "")]
+    preempt = lambda fit: f" {fit.c_preempt / US:.1f} |" if rank0.preempt else ""
     rate = per_core_rate(wc, mach)
 
     def band(fit, i):
@@ -1711,16 +1731,19 @@ def rank0_table(rank0, wc, mach):
         pred = predict(layout, 1024, wc, mach, read=read, variant="window", rank0=rank0)
         lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(fit, 0)} | "
                      f"{band(fit, 1)} | {band(fit, 2)} | {pred.rows:.0f} | {max(pred.rows / pred.x, fit.min_gap) * 1e3:.2f} ms | "
-                     f"{pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |")
+                     f"{pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |" + preempt(fit))
     for (layout, read), fit in sorted(rank0.leader_fits.items()):
         lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_warm / US:.2f} | "
-                     f"{fit.c_block / US:.2f} | | | | | |")
+                     f"{fit.c_block / US:.2f} | | | | | |" + (" |" if rank0.preempt else ""))
     return "\n".join(lines) + (
         f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats of each group; the band: "
         f"the same fit on the fastest and on the slowest repeats). A block costs the warm figure when it comes "
         f"right after another and up to the cold one after rank 0 slept long, with tau {rank0.tau * 1e3:g} ms "
         f"(see the model's docstring); \"rank 0 a photo\" takes the gap between its blocks at 1,024 cores, no "
-        f"shorter than the shortest the fit saw. With `--read rank0` rank 0 also reads each "
+        f"shorter than the shortest the fit saw"
+        + (" and without preemptions (rank 0 on a core of its own; the ceiling runs, more ranks than cores, "
+           "had some, and each cost the last column)" if rank0.preempt else "") +
+        f". With `--read rank0` rank 0 also reads each "
         f"photo at {mach.read / GB:g} GB/s. A core scores {rate:.1f} photos a second ({wc.P / 1e6:.0f} MP, read "
         "included), so \"cores it feeds\" is rank 0's ceiling over that.")
 
@@ -1744,7 +1767,9 @@ ASSUMPTIONS = [
     "warmer than here",
     "on the cluster rank 0 has a core of its own, so its cost is its CPU time: in the ceiling runs (more ranks "
     "than cores) that is busy_cpu, its main thread's CPU outside its sleeping waits (a TSV without it: its "
-    "wall-clock busy time, with the sharing of the cores modelled; see the docstring)",
+    "wall-clock busy time, with the sharing of the cores modelled; see the docstring), and the OS never takes "
+    "that core from it: what each time it did in the ceiling runs cost (preempted, where the TSV counts it) is "
+    "fitted and left out",
     "ranks beyond a node's cores share them (the node's busy seconds per photo <= its cores); rank 0 sleeps "
     "while it waits, its polling costs --poll-cpu of a core",
     "a message within a node costs its receiver one copy at --shm-bandwidth; across nodes the NICs move it "
@@ -1882,7 +1907,7 @@ def main(argv=None):
         ct = ceiling_table(ceiling_rows, what)
         measure = "CPU time a photo (busy_cpu)" if rank0.cpu else "time a photo (wall - wait)"
         print(f"Validation: rank 0's {measure} in the ceiling runs ({ceiling_path}) against the fit "
-              f"{FIT_FORMULA}\n")
+              f"{rank0.formula}\n")
         print(ct)
         print()
 
@@ -1973,7 +1998,7 @@ def main(argv=None):
         md += ["## Validation against the ceiling runs", "",
                f"Rank 0's busy {'CPU (busy_cpu: time-sharing left out)' if rank0.cpu else 'time (wall - wait)'} a "
                f"photo ({ceiling_path.name}), median of the repeats, against the fit "
-               f"{FIT_FORMULA} of its layout and read mode.", "", ct, ""]
+               f"{rank0.formula} of its layout and read mode.", "", ct, ""]
     md += ["Verdict: " + " ".join(verdict_lines), ""]
     md += ["## Predicted efficiency against the limit", "", "\n".join(et), "",
            "Efficiency: predicted images/s over the limit, min(cores x per-core rate, file system / bytes a photo); "
