@@ -561,10 +561,8 @@ class CeilingRun:
         # other ranks held its core (nan in TSVs of older versions), and a leader's the same.
         self.busy_cpu = float(row['busy_cpu']) if row.get('busy_cpu') not in (None, "", "nan") else float("nan")
         self.leader_busy_cpu = float(row['leader_busy_cpu']) if row.get('leader_busy_cpu') not in (None, "", "nan") else float("nan")
-        # The times a photo the OS took rank 0's (a leader's) core while it could run (nan in older TSVs).
+        # The times a photo the OS took rank 0's core while it could run (nan in older TSVs).
         self.preempted = float(row["preempted"]) if row.get("preempted") not in (None, "", "nan") else float("nan")
-        self.leader_preempted = (float(row["leader_preempted"])
-                                 if row.get("leader_preempted") not in (None, "", "nan") else float("nan"))
         self.batch = int(float(row["batch"])) if row.get("batch") else BATCH_CAP
         # Rank 0's batches to a leader capped alone (PHOTOSCORE_LEADER_BATCH_MAX); 0: none.
         self.leader_batch = int(float(row["leader_batch"])) if row.get("leader_batch") else 0
@@ -729,9 +727,7 @@ class Rank0Model:
         count them. Not for a leader's own cost (leader_busy_cpu): its groups' blocks are of one size in
         the ceiling runs, so its fit tells little apart, and a third term only moved its cost between
         them (a row at 3.3 us without it; a block at 440 us with it)."""
-        if not self.preempt:
-            return None
-        return {"busy_cpu": "preempted"}.get(field)
+        return "preempted" if self.preempt and field == "busy_cpu" else None
 
     def preempted(self, rs, field):
         """The median preemptions a photo of the runs `rs` (0 where not counted)."""
@@ -1647,9 +1643,9 @@ def inputs_table(cal, rank0, points, speed=(1.0, None)):
                              f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
                              f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
         for (layout, read), fit in sorted(rank0.leader_fits.items()):
-            lines.append(f"| a leader's cost a row / a block warm / cold{' / a preemption' if rank0.preempt else ''}, "
-                         f"{layout}, --read {read} | {fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f}"
-                         f"{f' / {fit.c_preempt / US:.2f}' if rank0.preempt else ''} | | | us | {rank0.path.name} |")
+            lines.append(f"| a leader's cost a row / a block warm / cold, {layout}, --read {read} | "
+                         f"{fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f} | | | us | "
+                         f"{rank0.path.name} |")
     for kind in ("threads", "mpi"):
         g = [p.startup for p in points if p.mode == kind and p.startup == p.startup]
         if g:
