@@ -423,6 +423,7 @@ TEST_P(H5SinkRows, EveryMemberOfEveryRowMatchesTheJsonl) {
     const std::string expected = text                                        ? ""
                                  : m == "rank"                               ? "1"
                                  : m == "images"                             ? "photos"
+                                 : m == "preempted"                          ? "switches"
                                  : (m == "bytes_sent" || m == "peak_memory") ? "bytes"
                                                                              : "seconds";
     EXPECT_EQ(units[i], expected) << m;
