@@ -310,14 +310,21 @@ def main():
     # row and 5 us a block, 60 more when cold (tau 5 ms), blocks of 16, 64 and 256 rows, at 10,000,
     # 20,000 and 40,000 photos a second: gaps of 0.4 to 25.6 ms
     tau, c = 5e-3, (0.4, 5.0, 60.0)
-    lines = [head + "\tbusy_cpu"]
-    for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
-        for batch in (16, 64, 256):
-            cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch
-            lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
-                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}")
-    (work / "cold.tsv").write_text("\n".join(lines) + "\n")
-    rk = model.Rank0Model(work / "cold.tsv", tau=tau)
+
+    def cold_tsv(path, taken=None):
+        """Those runs; with taken ({ranks: preemptions a photo}), each preemption costing 80 us more."""
+        lines = [head + "\tbusy_cpu" + ("\tpreempted" if taken else "")]
+        for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
+            for batch in (16, 64, 256):
+                cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch
+                cost += 80.0 * taken[ranks] if taken else 0.0
+                lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
+                             f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}"
+                             + (f"\t{taken[ranks]}" if taken else ""))
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    rk = model.Rank0Model(cold_tsv(work / "cold.tsv"), tau=tau)
     fk, _ = rk.fit("farm", "workers")
     check(f"blocks after longer sleeps cost more: the fit finds 0.4 us a row, 5 a block warm, 60 more cold (got "
           f"{fk.c_row / 1e-6:.3f}, {fk.c_warm / 1e-6:.3f}, {fk.c_cold / 1e-6:.3f})",
@@ -332,15 +339,7 @@ def main():
     # The same runs where the OS took rank 0's core 0.001, 0.003 and 0.006 times a photo at -np 3, 5 and 9
     # (preempted), each time costing it 80 us: the fit takes that apart, and the cluster's rank 0, on a
     # core of its own, does not pay it.
-    lines = [head + "\tbusy_cpu\tpreempted"]
-    taken = {3: 0.001, 5: 0.003, 9: 0.006}
-    for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
-        for batch in (16, 64, 256):
-            cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch + 80.0 * taken[ranks]
-            lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
-                         f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}\t{taken[ranks]}")
-    (work / "preempted.tsv").write_text("\n".join(lines) + "\n")
-    rp = model.Rank0Model(work / "preempted.tsv", tau=tau)
+    rp = model.Rank0Model(cold_tsv(work / "preempted.tsv", {3: 0.001, 5: 0.003, 9: 0.006}), tau=tau)
     fp, _ = rp.fit("farm", "workers")
     check(f"preempted: the fit finds 80 us a preemption beside 0.4 / 5 / 60 (got {fp.c_preempt / 1e-6:.3f}; "
           f"{fp.c_row / 1e-6:.3f}, {fp.c_warm / 1e-6:.3f}, {fp.c_cold / 1e-6:.3f})",
