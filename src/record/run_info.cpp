@@ -42,26 +42,28 @@ std::string slurm_job_id() {
   return job ? job : "";
 }
 
-double process_cpu_seconds() {
+namespace {
+
+// getrusage of `who` (RUSAGE_SELF, RUSAGE_THREAD); all zeros where it fails.
+rusage usage_of(int who) {
   rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  if (getrusage(who, &usage) != 0) return rusage{};
+  return usage;
+}
+
+}  // namespace
+
+double process_cpu_seconds() {
+  const rusage usage = usage_of(RUSAGE_SELF);
   const auto seconds = [](const timeval& t) {
     return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-std::int64_t thread_preemptions() {
-  rusage usage{};
-  if (getrusage(RUSAGE_THREAD, &usage) != 0) return 0;
-  return usage.ru_nivcsw;
-}
+std::int64_t thread_preemptions() { return usage_of(RUSAGE_THREAD).ru_nivcsw; }
 
-std::int64_t process_preemptions() {
-  rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-  return usage.ru_nivcsw;
-}
+std::int64_t process_preemptions() { return usage_of(RUSAGE_SELF).ru_nivcsw; }
 
 double thread_cpu_seconds() {
   timespec t{};
