@@ -32,7 +32,10 @@
 # (PHOTOSCORE_LEADER_BATCH_MAX), files ...-lN-rR.h5: the groups' batches, and so the
 # messages between a leader and its workers, stay as they are), WORK_DIR (default
 # /tmp/photoscore-rank0-ceiling: photos, JSONL, logs), PHOTOSCORE_BIN
-# (default build/photoscore), MPIRUN_ARGS (default --bind-to none).
+# (default build/photoscore), MPIRUN_ARGS (default --bind-to none), RANK0_CORE (default
+# "shared": every rank on every core; "own": rank 0 alone on CPU 0 and the other ranks on
+# the rest, as on a cluster node where rank 0 has a core of its own, files ...-own-rR.h5;
+# "shared own" runs every point both ways, in turn, so the two can be compared).
 # Needs mpirun and /usr/bin/python3 with numpy, h5py, Pillow and matplotlib.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +43,7 @@ OUT=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rank0_ceiling: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +59,14 @@ done
 : "${WORK_DIR:=/tmp/photoscore-rank0-ceiling}"
 OUT=${OUT:-$WORK_DIR/results}
 : "${MPIRUN_ARGS:=--bind-to none}"
+: "${RANK0_CORE:=shared}"
+for core in $RANK0_CORE; do
+  case $core in
+    shared) ;;
+    own) [ "$(nproc)" -ge 2 ] || { echo "rank0_ceiling: RANK0_CORE=own needs 2 cores or more, this machine has $(nproc)" >&2; exit 2; } ;;
+    *) echo "rank0_ceiling: RANK0_CORE takes shared, own or both, not $core" >&2; exit 2 ;;
+  esac
+done
 BIN=${PHOTOSCORE_BIN:-$REPO/build/photoscore}
 [ -x "$BIN" ] || { echo "rank0_ceiling: no photoscore binary at $BIN (build first, or set PHOTOSCORE_BIN)" >&2; exit 2; }
 if [ "$(id -u)" -eq 0 ]; then
@@ -81,6 +92,13 @@ fi
 
 runs=$WORK_DIR/runs
 mkdir -p "$runs" "$WORK_DIR/out" "$OUT"
+# RANK0_CORE=own: a rankfile puts rank 0 alone on CPU 0 and every other rank on CPUs 1 to nproc - 1
+# (they share those as the scheduler likes). It overrides MPIRUN_ARGS' --bind-to.
+rankfile=$WORK_DIR/rank0-own-core.rankfile
+{
+  echo "rank 0=localhost slot=0"
+  for r in $(seq 1 1023); do echo "rank $r=localhost slot=1-$(($(nproc) - 1))"; done
+} >"$rankfile"
 rm -f "$runs"/*.h5 "$runs"/*.env
 "$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
   "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }
@@ -113,15 +131,21 @@ for rep in $(seq 1 "$REPEATS"); do
         caps=$BATCHES
         case $layout in *+leaders) [ -n "$LEADER_BATCHES" ] && caps=$LEADER_BATCHES ;; esac
         for batch in default $caps; do
-          name=$layout-np$np-$read-r$rep
+         for core in $RANK0_CORE; do
+          name=$layout-np$np-$read
           cap=()
           if [ "$batch" != default ] && [ "$caps" = "$BATCHES" ]; then
-            name=$layout-np$np-$read-b$batch-r$rep
+            name=$name-b$batch
             cap=(-x "PHOTOSCORE_BATCH_MAX=$batch")
           elif [ "$batch" != default ]; then
-            name=$layout-np$np-$read-l$batch-r$rep
+            name=$name-l$batch
             cap=(-x "PHOTOSCORE_LEADER_BATCH_MAX=$batch")
           fi
+          if [ "$core" = own ]; then
+            name=$name-own
+            cap+=(--rankfile "$rankfile")
+          fi
+          name=$name-r$rep
           load1=$(cut -d' ' -f1 /proc/loadavg)
           children_cpu c0
           t0=$(date +%s.%N) k0=$(ticks)
@@ -137,7 +161,7 @@ for rep in $(seq 1 "$REPEATS"); do
           children_cpu c1
           # The machine beside the run (analysis/rank0_ceiling.py): its cores, the load as the run
           # started, and the share of the cores other processes used while it ran.
-          printf 'nproc=%s\nload1=%s\nothers_cpu=%s\n' "$(nproc)" "$load1" "$(awk -v k0="$k0" -v k1="$k1" \
+          printf 'nproc=%s\nload1=%s\nrank0_core=%s\nothers_cpu=%s\n' "$(nproc)" "$load1" "$core" "$(awk -v k0="$k0" -v k1="$k1" \
             -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
               v = ((k1 - k0) / hz - (c1 - c0)) / ((t1 - t0) * n); if (v < 0) v = 0; if (v > 1) v = 1
               printf "%.3f", v }')" >"$runs/$name.env"
@@ -146,6 +170,7 @@ for rep in $(seq 1 "$REPEATS"); do
             failed=1
           fi
           echo "rank0_ceiling: $name done"
+         done
         done
       done
     done
