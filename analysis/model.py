@@ -575,6 +575,10 @@ class CeilingRun:
         self.others_cpu = float(row["others_cpu"]) if row.get("others_cpu") else float("nan")
         self.cpu = float(row["cpu"]) if row.get("cpu") not in (None, "", "nan") else float("nan")  # us a photo
         self.scoring_us = float(row["scoring_us"]) if row.get("scoring_us") not in (None, "", "nan") else float("nan")
+        # own: rank 0 had a core to itself (RANK0_CORE=own), the others shared the rest; shared (older TSVs
+        # too): every rank on every core. The fits take both alike (the gap and the preemptions tell them
+        # apart); each is a group of its own.
+        self.rank0_core = row.get("rank0_core") or "shared"
 
     @property
     def throughput(self):
@@ -678,10 +682,15 @@ def read_ceiling_tsv(path):
 
 
 class Rank0Model:
-    """Rank 0's (and a leader's) cost a photo, fitted to the ceiling runs."""
+    """Rank 0's (and a leader's) cost a photo, fitted to the ceiling runs.
+
+    Where some runs had rank 0 on a core of its own (jobs/rank0_ceiling.sh RANK0_CORE=own: the other
+    ranks on the other cores), its fit for the cluster, whose rank 0 has one, is on those: a core that
+    idles between rank 0's blocks costs it more than one kept busy by the ranks it shares it with.
+    Each group is checked against the fit to the other groups of its layout, read mode and core."""
 
     def __init__(self, path, in_flight=3, threshold=scaling.NOISE_THRESHOLD, busy_threshold=scaling.BUSY_THRESHOLD,
-                 tau=COLD_TAU):
+                 tau=COLD_TAU, own_core=None):
         self.path = Path(path)
         self.in_flight = in_flight
         self.tau = tau
@@ -690,9 +699,18 @@ class Rank0Model:
         self.runs = [CeilingRun(r) for r in read_ceiling_tsv(path)]
         if not self.runs:
             raise ValueError(f"{path}: no runs")
+        # own_core: the TSV of a RANK0_CORE="shared own" set; its runs with rank 0 on a core of its own
+        # join these. Its shared runs, repeats from another session of groups this TSV may hold, are for
+        # the comparison in its own table, not for these groups.
+        self.own_path = Path(own_core) if own_core else None
+        if own_core:
+            own = [r for r in (CeilingRun(x) for x in read_ceiling_tsv(own_core)) if r.rank0_core == "own"]
+            if not own:
+                raise ValueError(f"{own_core}: no runs with rank 0 on a core of its own")
+            self.runs += own
         self.groups = {}
         for r in self.runs:
-            self.groups.setdefault((r.layout, r.ranks, r.read, r.batch, r.leader_batch), []).append(r)
+            self.groups.setdefault((r.layout, r.ranks, r.read, r.batch, r.leader_batch, r.rank0_core), []).append(r)
         # Rank 0's cost: its busy CPU where every run has it (time-sharing left out, measured), else its
         # wall-clock busy time, time-sharing modelled (stretch) and saturated runs left out.
         self.cpu = all(r.busy_cpu == r.busy_cpu for r in self.runs)
@@ -702,10 +720,15 @@ class Rank0Model:
         # a preemption leaves rank 0's data colder, and the more ranks share the cores the more of them.
         self.preempt = self.cpu and all(r.preempted == r.preempted for r in self.runs)
         self.fits = {}
+        self.fit_core = {}
         self.leader_fits = {}
         for layout, read in sorted({(k[0], k[2]) for k in self.groups}):
-            self.fits[(layout, read)] = self._fit(layout, read, self.field)
+            # The cluster's rank 0 has a core of its own: its fit is on the runs where it had one, if any.
+            core = "own" if any(k[5] == "own" for k in self.groups if k[0] == layout and k[2] == read) else "shared"
+            self.fits[(layout, read)] = self._fit(layout, read, self.field, core=core)
+            self.fit_core[(layout, read)] = core
             if any(r.leader_busy == r.leader_busy for r in self.runs if r.layout == layout):
+                # A leader shares its node's cores with its workers whichever core rank 0 had: every group.
                 self.leader_fits[(layout, read)] = self._fit(layout, read, self.leader_field)
 
     def excluded(self, run):
@@ -730,19 +753,22 @@ class Rank0Model:
         return "preempted" if self.preempt and field == "busy_cpu" else None
 
     def preempted(self, rs, field):
-        """The median preemptions a photo of the runs `rs` (0 where not counted)."""
+        """The median preemptions a photo of the runs `rs` (0 where not counted, and where rank 0 had a core
+        of its own: no rank took it, and what the OS's own threads did there is its cost on a cluster too)."""
         name = self.preempted_field(field)
-        values = [getattr(r, name) for r in rs] if name else []
+        values = [getattr(r, name) for r in rs if r.rank0_core != "own"] if name else []
         values = [v for v in values if v == v]
         return statistics.median(values) if values else 0.0
 
-    def _fit(self, layout, read, field, leave_out=None):
+    def _fit(self, layout, read, field, leave_out=None, core=None):
         """c_row, c_warm, c_cold (and c_preempt, where the runs count preemptions) of `layout` and `read`
         from its groups' medians (but the saturated runs and the group `leave_out`), each group a point
         at its rows a block, its gap between blocks and its preemptions a photo, each divided by its
         run's stretch: the stretch depends on the burst, thus on the costs, so the fit is repeated from
-        stretch 1 until it settles (CPU time: stretch 1)."""
-        keys = [k for k in self.groups if k[0] == layout and k[2] == read and k != leave_out]
+        stretch 1 until it settles (CPU time: stretch 1). core: only the groups whose rank 0 had that core
+        (own, shared); None: every group."""
+        keys = [k for k in self.groups
+                if k[0] == layout and k[2] == read and k != leave_out and core in (None, k[5])]
         coeffs = [0.0, 0.0, 0.0, 0.0]
         for _ in range(30):
             x_row, x_warm, x_cold, x_pre, med, low, high = [], [], [], [], [], [], []
@@ -794,6 +820,13 @@ class Rank0Model:
     def layouts(self):
         return sorted({k[0] for k in self.fits})
 
+    def source(self, key):
+        """The runs the fit of `key` (layout, read) is on, as the tables name them."""
+        if self.fit_core.get(key) != "own":
+            return self.path.name
+        where = f"{self.own_path.parent.name}/{self.own_path.name}" if self.own_path else self.path.name
+        return f"{where}, rank 0 on a core of its own"
+
     def fit(self, layout, read):
         """The fit for a layout and read mode, falling back to the other read mode, then to farm."""
         # Rank 0 over leaders gets a node's rows whatever the layout under them: the farm's leaders' fit.
@@ -824,12 +857,12 @@ class Rank0Model:
 
     def validation(self, tolerance):
         """[(group key, runs, measured median us, min, max, predicted us, error %, spread, status, stretch)]:
-        every group predicted from the fit to the OTHER groups of its layout and read mode (leave one
-        out: no group is validated on a fit that saw it). status: ok, noisy, OFF, saturated (rank 0
+        every group predicted from the fit to the OTHER groups of its layout, read mode and rank 0's core
+        (leave one out: no group is validated on a fit that saw it). status: ok, noisy, OFF, saturated (rank 0
         wanted more than its fair share of the cores: its time there is the scheduler's, see
         CeilingRun.saturated) or alone (no other group to fit on)."""
         rows = []
-        for key in sorted(self.groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1])):
+        for key in sorted(self.groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1], k[5] == "own")):
             rs = self.groups[key]
             busy = [getattr(r, self.field) for r in rs]
             med = statistics.median(busy)
@@ -838,7 +871,7 @@ class Rank0Model:
                 rows.append((key, rs, med, min(busy), max(busy), float("nan"), float("nan"), spread, "saturated",
                              float("nan")))
                 continue
-            fit = self._fit(key[0], key[2], self.field, leave_out=key)
+            fit = self._fit(key[0], key[2], self.field, leave_out=key, core=key[5])
             if fit.c_row != fit.c_row:
                 rows.append((key, rs, med, min(busy), max(busy), float("nan"), float("nan"), spread, "alone",
                              float("nan")))
@@ -849,7 +882,7 @@ class Rank0Model:
             # A miss is the model's only where this group's repeats agree and so do those of the groups
             # it was predicted from: a noisy group among them moves the fit (as a noisy baseline moves
             # every sweep prediction), and the miss cannot be told from it.
-            calibration = [k for k in self.groups if k[0] == key[0] and k[2] == key[2] and k != key]
+            calibration = [k for k in self.groups if k[0] == key[0] and k[2] == key[2] and k[5] == key[5] and k != key]
             noisy = self._noisy(key) or any(self._noisy(k) for k in calibration
                                              if not all(self.excluded(r) for r in self.groups[k]))
             status = "ok" if abs(err) <= tolerance else ("noisy" if noisy else "OFF")
@@ -1440,6 +1473,12 @@ CEILING_STATUS = {"ok": "yes", "noisy": "NOISY", "OFF": "NO", "alone": "n/a: no 
                   "saturated": "n/a: rank 0 saturated (bound by the cores)"}
 
 
+def ceiling_name(key):
+    """A ceiling group as the verdict names it."""
+    return (f"ceiling {key[0]} -np {key[1]} {key[2]} batch {key[3]}" + (f" leader {key[4]}" if key[4] else "")
+            + (" rank 0 on its own core" if key[5] == "own" else ""))
+
+
 def ceiling_table(rows, what="rank 0 busy us/photo"):
     lines = [f"| layout | ranks | read | batch cap | rows a block (est.) | repeats | {what}, median "
              "(min-max) | spread | others' CPU | others in work k | rank 0's CPU share (fair) | stretch | "
@@ -1452,7 +1491,7 @@ def ceiling_table(rows, what="rank 0 busy us/photo"):
         share = statistics.median(r.throughput * r.cpu * US for r in rs)
         fair = f"{rs[0].nproc / rs[0].ranks:.2f}" if rs[0].nproc else "n/a"
         cap = f"{key[3]}" + (f", a leader's {key[4]}" if key[4] else "")
-        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {cap} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
+        lines.append(f"| {key[0]} | {key[1]}{' (rank 0: own core)' if key[5] == 'own' else ''} | {key[2]} | {cap} | {rows_est:.0f} | {len(rs)} | {med:.2f} "
                      f"({lo:.2f}-{hi:.2f}) | {scaling.pct(spread)} | {scaling.pct(max(others)) if others else 'n/a'} | "
                      f"{scaling.fmt(k, '.2f')} | {scaling.fmt(share, '.2f')} ({fair}) | "
                      f"{scaling.fmt(stretch, '.2f')} | {'-' if pred != pred else f'{pred:.2f}'} | {'-' if err != err else f'{err:+.1f}'} | "
@@ -1641,7 +1680,7 @@ def inputs_table(cal, rank0, points, speed=(1.0, None)):
                     fit.preempt(), fit.preempt("low"), fit.preempt("high"))
                 lines.append(f"| rank 0's cost {part}, {layout}, --read {read} | {vals[0] / US:.2f} | "
                              f"{min(vals) / US:.2f} | {max(vals) / US:.2f} | us | "
-                             f"{rank0.path.name}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
+                             f"{rank0.source((layout, read))}: fit to {fit.points} groups{'; ' + fit.note if fit.note else ''} |")
         for (layout, read), fit in sorted(rank0.leader_fits.items()):
             lines.append(f"| a leader's cost a row / a block warm / cold, {layout}, --read {read} | "
                          f"{fit.c_row / US:.2f} / {fit.c_warm / US:.2f} / {fit.c_block / US:.2f} | | | us | "
@@ -1725,14 +1764,18 @@ def rank0_table(rank0, wc, mach):
 
     for (layout, read), fit in sorted(rank0.fits.items()):
         pred = predict(layout, 1024, wc, mach, read=read, variant="window", rank0=rank0)
-        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''} | {band(fit, 0)} | "
+        own = " (fit to rank 0 on a core of its own)" if rank0.fit_core.get((layout, read)) == "own" else ""
+        lines.append(f"| {layout}, --read {read}{' (auto)' if read == 'workers' else ''}{own} | {band(fit, 0)} | "
                      f"{band(fit, 1)} | {band(fit, 2)} | {pred.rows:.0f} | {max(pred.rows / pred.x, fit.min_gap) * 1e3:.2f} ms | "
                      f"{pred.u0 / US:.2f} | {1 / pred.u0:,.0f} | {1 / pred.u0 / rate:,.0f} |" + preempt(fit))
     for (layout, read), fit in sorted(rank0.leader_fits.items()):
         lines.append(f"| a leader, {layout}, --read {read} | {fit.c_row / US:.2f} | {fit.c_warm / US:.2f} | "
                      f"{fit.c_block / US:.2f} | | | | | |" + (" |" if rank0.preempt else ""))
     return "\n".join(lines) + (
-        f"\n\nFrom {rank0.path.name} (each fit's points: the median of the repeats of each group; the band: "
+        f"\n\nFrom {rank0.path.name}"
+        + (f" and {rank0.own_path.parent.name}/{rank0.own_path.name}'s runs with rank 0 on a core of its own, which "
+           "the fits marked so are on (the cluster's rank 0 has one)" if rank0.own_path else "")
+        + f" (each fit's points: the median of the repeats of each group; the band: "
         f"the same fit on the fastest and on the slowest repeats). A block costs the warm figure when it comes "
         f"right after another and up to the cold one after rank 0 slept long, with tau {rank0.tau * 1e3:g} ms "
         f"(see the model's docstring); \"rank 0 a photo\" takes the gap between its blocks at 1,024 cores, no "
@@ -1794,6 +1837,9 @@ def main(argv=None):
                                   "'<!-- /model.py NAME -->' of this Markdown file (docs/scaling.md) with this run's "
                                   "figures: sweep, cost, ceiling, efficiency, picks, verdict")
     ap.add_argument("--ceiling", help="rank0_ceiling.tsv of jobs/rank0_ceiling.sh (default: RESULTS_DIR's, if any)")
+    ap.add_argument("--own-core", help="rank0_ceiling.tsv of jobs/rank0_ceiling.sh with RANK0_CORE=\"shared own\": its "
+                    "runs with rank 0 on a core of its own join --ceiling's, and rank 0's cost on the cluster is "
+                    "fitted to them (default: RESULTS_DIR/own-core's, if any)")
     ap.add_argument("--baseline", help="the calibration run (a thread-mode HDF5 file; default: every repeat of the "
                                        "sweep's thread mode at its fewest cores)")
     ap.add_argument("--photos", help="folder holding the baseline's photos (for their sizes) when /scores' paths "
@@ -1874,11 +1920,15 @@ def main(argv=None):
                    args.piece_kib, args.in_flight, full_node_speed=args.full_node_speed,
                    leader_core=args.leader_core, leader_cpu=args.leader_cpu)
     ceiling_path = Path(args.ceiling) if args.ceiling else folder / "rank0_ceiling.tsv"
+    own_path = Path(args.own_core) if args.own_core else folder / "own-core" / "rank0_ceiling.tsv"
     rank0 = None
+    if args.own_core and not own_path.exists():
+        print(f"model.py: no such file: {own_path}", file=sys.stderr)
+        return EXIT_BAD
     if ceiling_path.exists():
         try:
             rank0 = Rank0Model(ceiling_path, args.in_flight, args.noise_threshold, args.busy_threshold,
-                               tau=args.cold_tau * 1e-3)
+                               tau=args.cold_tau * 1e-3, own_core=own_path if own_path.exists() else None)
         except (OSError, KeyError, ValueError) as e:
             print(f"model.py: {ceiling_path}: {e}", file=sys.stderr)
             return EXIT_BAD
@@ -1955,7 +2005,7 @@ def main(argv=None):
         verdict_lines.append(f"the model is OFF: {len(off) + len(c_off)} point(s) more than {args.tolerance:g} % from "
                              "its prediction although their repeats agree: "
                              + "; ".join([point_name(c.p, c.read, c.variant) for c in off]
-                                         + [f"ceiling {k[0]} -np {k[1]} {k[2]} batch {k[3]}" + (f" leader {k[4]}" if k[4] else "")
+                                         + [ceiling_name(k)
                                             for k, *_ in c_off]))
     elif noisy or c_noisy:
         status = EXIT_NOISY
@@ -1970,7 +2020,7 @@ def main(argv=None):
             + "(spreads: " + "; ".join(
                 [f"{point_name(c.p, c.read, c.variant)}: {scaling.pct(c.p.inside_spread)}, load "
                  f"{scaling.fmt(c.p.load1, '.2f')}, others' CPU {scaling.pct(c.p.others_cpu)}" for c in noisy]
-                + [f"ceiling {row[0][0]} -np {row[0][1]} {row[0][2]} batch {row[0][3]}: {scaling.pct(row[7])}, "
+                + [f"{ceiling_name(row[0])}: {scaling.pct(row[7])}, "
                    f"others' CPU {scaling.pct(max([r.others_cpu for r in row[1]] or [float('nan')]))}"
                    for row in c_noisy]) + ")"
             + "; the measurements disagree with each other, or the machine was busy, before they disagree with the "
@@ -2018,8 +2068,9 @@ def main(argv=None):
             judged = sum(1 for r in ceiling_rows if r[8] in ("ok", "noisy", "OFF"))
             noisy_n = sum(1 for r in ceiling_rows if r[8] == "noisy")
             off_n = sum(1 for r in ceiling_rows if r[8] == "OFF")
-            ceiling_md += ["", f"Held against the ceiling runs, each group (layout, ranks, read mode, batch cap) "
-                           "predicted from the fit to the other groups of its layout and read mode: "
+            ceiling_md += ["", f"Held against the ceiling runs, each group (layout, ranks, read mode, batch cap, "
+                           "rank 0's core) predicted from the fit to the other groups of its layout, read mode and "
+                           "rank 0's core: "
                            f"{within} of {judged} within {args.tolerance:g} %, {noisy_n} outside it where repeats "
                            f"disagree (NOISY), {off_n} outside it where they agree (NO)"
                            + (f"; {saturated} more where rank 0 wanted more than its fair share of the cores (its "

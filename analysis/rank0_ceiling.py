@@ -3,9 +3,10 @@
 
   /usr/bin/python3 analysis/rank0_ceiling.py RUNS_DIR [--out DIR]
 
-RUNS_DIR holds HDF5 files named LAYOUT-npN-READ[-bB][-lL]-rR.h5 (one per run; -bB: batches capped at B
-photos, PHOTOSCORE_BATCH_MAX; -lL: rank 0's batches to a leader alone capped at L,
-PHOTOSCORE_LEADER_BATCH_MAX; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
+RUNS_DIR holds HDF5 files named LAYOUT-npN-READ[-bB][-lL][-own]-rR.h5 (one per run; -bB: batches capped
+at B photos, PHOTOSCORE_BATCH_MAX; -lL: rank 0's batches to a leader alone capped at L,
+PHOTOSCORE_LEADER_BATCH_MAX; -own: rank 0 alone on a core, the other ranks on the others, as
+jobs/rank0_ceiling.sh's RANK0_CORE=own runs it; LAYOUT may hold a "+", e.g. farm+leaders). For each run, rank 0's row
 of /timing/ranks divided by the photos (/scores rows) gives its microseconds a photo in every stage:
 busy = wall - wait (what the issue of rank 0 is about: it bounds the job at 1e6 / busy photos a
 second), read, comm, merge, write, other, cpu (user + system seconds of the whole process,
@@ -26,7 +27,8 @@ RUNS_DIR):
                      (with --leaders: a leader's busy seconds a photo of its node, us; nan without),
                      leader_busy_cpu (the same of its busy_cpu), preempted (rank 0's involuntary
                      context switches a photo) and leader_preempted (a leader's, a photo of its
-                     node); nan in files of older versions
+                     node); nan in files of older versions; rank0_core (own: rank 0 had a core
+                     to itself; shared: it shared the cores with the other ranks)
   rank0_ceiling.md   per layout, rank count and read mode: the median over repeats of each stage,
                      the spread (min-max) of busy, and the ceiling 1e6 / busy photos/s
   rank0_ceiling.png  the medians as stacked bars, busy's spread as error bars, cpu as dots
@@ -41,7 +43,7 @@ from pathlib import Path
 import h5py
 
 STAGES = ["read", "comm", "merge", "write", "other"]
-NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?(?:-l(\d+))?-r(\d+)\.h5$")
+NAME = re.compile(r"^([a-z+]+)-np(\d+)-([a-z0-9]+)(?:-b(\d+))?(?:-l(\d+))?(-own)?-r(\d+)\.h5$")
 DEFAULT_BATCH = 256  # src/comm/lanes.hpp kMaxBatch (a group's; a leader's is 8,192)
 
 
@@ -60,12 +62,13 @@ def load(path):
         names = rank0.dtype.names
         us = lambda k: 1e6 * float(rank0[k]) / photos if k in names else float("nan")
         # The read mode keeps the name "read"; rank 0's reading stage is read_us.
-        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(6)),
+        row = {"layout": m.group(1), "ranks": int(m.group(2)), "read": m.group(3), "repeat": int(m.group(7)),
                "photos": photos, "run_read": text(f["run"].attrs.get("read", "")),
                "version": text(f["run"].attrs.get("photoscore_version", f["run"].attrs.get("version", ""))),
                "git": text(f["run"].attrs.get("git_hash", "")), "wall_s": float(rank0["wall"]),
                "batch": int(m.group(4)) if m.group(4) else DEFAULT_BATCH,
-               "leader_batch": int(m.group(5)) if m.group(5) else 0}
+               "leader_batch": int(m.group(5)) if m.group(5) else 0,
+               "rank0_core": "own" if m.group(6) else "shared"}
         row["busy"] = us("wall") - us("wait")
         row["preempted"] = int(rank0["preempted"]) / photos if "preempted" in names else float("nan")
         for k in STAGES + ["cpu", "busy_cpu", "wait"]:
@@ -110,7 +113,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     cols = ["layout", "ranks", "read", "repeat", "photos", "busy", "read_us"] + STAGES[1:] + [
         "cpu", "busy_cpu", "wait", "wall_s", "run_read", "version", "git", "batch", "lane_us", "scoring_us", "nproc", "load1",
-        "others_cpu", "leader_busy", "leader_batch", "leader_busy_cpu", "preempted", "leader_preempted"]
+        "others_cpu", "leader_busy", "leader_batch", "leader_busy_cpu", "preempted", "leader_preempted", "rank0_core"]
     with open(out / "rank0_ceiling.tsv", "w") as tsv:
         tsv.write("\t".join(cols) + "\n")
         for r in rows:
@@ -120,8 +123,9 @@ def main():
 
     groups = {}
     for r in rows:
-        groups.setdefault((r["layout"], r["ranks"], r["read"], r["batch"], r["leader_batch"]), []).append(r)
-    keys = sorted(groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1]))
+        groups.setdefault((r["layout"], r["ranks"], r["read"], r["batch"], r["leader_batch"], r["rank0_core"]),
+                          []).append(r)
+    keys = sorted(groups, key=lambda k: (k[0], k[2], -k[3], -(k[4] or 1e9), k[1], k[5] == "own"))
     STAGE_KEY = {"read": "read_us"}
     med = lambda rs, k: statistics.median(r[k] for r in rs)
     lines = ["# Rank 0's time a photo, by stage (microseconds)", "",
@@ -130,11 +134,12 @@ def main():
              "waiting; it caps one job at 1e6 / busy photos a second. busy CPU: rank 0's main thread's CPU "
              "outside its sleeping waits, its cost without the time other ranks held its core (n/a: a file "
              "of an older version). cpu counts the whole process (its waiting polls too). preempted: the "
-             "times the OS took rank 0's core while it could run, a 1,000 photos.", "",
+             "times the OS took rank 0's core while it could run, a 1,000 photos. rank 0's core: own, a core "
+             "to itself (RANK0_CORE=own); shared, the cores shared with the other ranks.", "",
              f"Version {rows[0]['version']} ({rows[0]['git']}); made by `jobs/rank0_ceiling.sh`.", "",
-             "| layout | ranks | --read | batch cap | /run read | busy (min-max) | busy CPU (min-max) | read | comm | "
+             "| layout | ranks | --read | batch cap | rank 0's core | /run read | busy (min-max) | busy CPU (min-max) | read | comm | "
              "merge | write | other | cpu | preempted | ceiling photos/s | a leader's busy | repeats |",
-             "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+             "| --- | ---: | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
              "| ---: |"]
     for k in keys:
         rs = groups[k]
@@ -149,7 +154,7 @@ def main():
         leader = med(rs, "leader_busy")
         taken = med(rs, "preempted")
         cap = f"{k[3]}" + (f", a leader's {k[4]}" if k[4] else "")
-        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {rs[0]['run_read']} | {spread} | {cpu_spread} | "
+        lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {cap} | {k[5]} | {rs[0]['run_read']} | {spread} | {cpu_spread} | "
                      + " | ".join(cells) +
                      f" | {'n/a' if cpu != cpu else f'{cpu:.2f}'} | {'n/a' if taken != taken else f'{1e3 * taken:.1f}'}"
                      f" | {1e6 / b:,.0f} | "
@@ -177,7 +182,7 @@ def main():
     ax.plot(x, [med(groups[k], "cpu") for k in keys], "o", color="gray", label="cpu (whole process)")
     ax.set_xticks(list(x))
     ax.set_xticklabels([f"{k[0]}\n-np {k[1]}\n{k[2]}" + (f"\nbatch {k[3]}" if k[3] != DEFAULT_BATCH else "") + (f"\nleader {k[4]}" if k[4] else "")
-                        for k in keys], fontsize=7 if len(keys) > 12 else 9)
+                        + ("\nown core" if k[5] == "own" else "") for k in keys], fontsize=7 if len(keys) > 12 else 9)
     ax.set_ylabel("rank 0, microseconds a photo")
     ax.set_title(f"Rank 0's time a photo by stage ({rows[0]['photos']:,} tiny photos)")
     ax.legend(fontsize=8)

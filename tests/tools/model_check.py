@@ -311,16 +311,20 @@ def main():
     # 20,000 and 40,000 photos a second: gaps of 0.4 to 25.6 ms
     tau, c = 5e-3, (0.4, 5.0, 60.0)
 
-    def cold_tsv(path, taken=None):
-        """Those runs; with taken ({ranks: preemptions a photo}), each preemption costing 80 us more."""
-        lines = [head + "\tbusy_cpu" + ("\tpreempted" if taken else "")]
-        for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
-            for batch in (16, 64, 256):
-                cost = c[0] + (c[1] + c[2] * (1 - math.exp(-batch / rate / tau))) / batch
-                cost += 80.0 * taken[ranks] if taken else 0.0
-                lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
-                             f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}"
-                             + (f"\t{taken[ranks]}" if taken else ""))
+    def cold_tsv(path, taken=None, cores=None):
+        """Those runs; with taken ({ranks: preemptions a photo}), each preemption costing 80 us more (but
+        where rank 0 had its own core); with cores ({"shared": (c_row, c_warm, c_cold), "own": ...}, us), each run twice, with rank 0's core
+        (rank0_core) and those costs."""
+        lines = [head + "\tbusy_cpu" + ("\tpreempted" if taken else "") + ("\trank0_core" if cores else "")]
+        for core, costs in (cores or {"": c}).items():
+            for ranks, rate in ((3, 10000), (5, 20000), (9, 40000)):
+                for batch in (16, 64, 256):
+                    cost = costs[0] + (costs[1] + costs[2] * (1 - math.exp(-batch / rate / tau))) / batch
+                    # Rank 0 on a core of its own: the OS's own threads took it, at no cost apart.
+                    cost += 80.0 * taken[ranks] if taken and core != "own" else 0.0
+                    lines.append(f"farm\t{ranks}\tauto\t1\t20000\t{cost:.9f}\t0\t0\t0\t0\t0\t1\t0\t{20000 / rate}\t"
+                                 f"workers (auto)\t1.0.0\tmock\t{batch}\t10\t100\t2\t0.5\t0\t{cost:.9f}"
+                                 + (f"\t{taken[ranks]}" if taken else "") + (f"\t{core}" if cores else ""))
         path.write_text("\n".join(lines) + "\n")
         return path
 
@@ -353,6 +357,31 @@ def main():
           and near(fp.cost(64, gap=3.2e-3), fk.cost(64, gap=3.2e-3), 1e-6)
           and near(model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rp).u0,
                    model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk).u0, 1e-6))
+    # Rank 0 on a core of its own (RANK0_CORE=own) at 0.6 us a row, 8 a block warm and 90 more cold, beside
+    # the shared runs above, in a set of its own (--own-core) that also holds shared runs at other costs
+    # (another session's): its own runs join, the cluster's rank 0 is fitted to them alone, and their
+    # preemptions (none of them the ranks') are not a cost.
+    own_set = cold_tsv(work / "own-core.tsv", {0: 0.001, 3: 0.001, 5: 0.002, 9: 0.005},
+                       cores={"shared": (0.3, 3.0, 40.0), "own": (0.6, 8.0, 90.0)})
+    ro = model.Rank0Model(cold_tsv(work / "shared.tsv"), tau=tau, own_core=own_set)
+    fo, _ = ro.fit("farm", "workers")
+    check(f"own core: the cluster's fit is on rank 0's own-core runs alone: 0.6 / 8 / 90 us (got "
+          f"{fo.c_row / 1e-6:.3f}, {fo.c_warm / 1e-6:.3f}, {fo.c_cold / 1e-6:.3f}, a preemption "
+          f"{fo.c_preempt / 1e-6:.3f})",
+          ro.fit_core[("farm", "workers")] == "own" and near(fo.c_row, 0.6e-6, 1e-3) and near(fo.c_warm, 8e-6, 1e-3)
+          and near(fo.c_cold, 90e-6, 1e-3) and fo.c_preempt == 0.0 and "rank 0 on a core of its own" in ro.source(
+              ("farm", "workers")))
+    ov = ro.validation(15.0)
+    check(f"... the --own-core set's shared runs stay out ({len(ov)} groups: 9 shared, 9 own), and every group "
+          "is predicted from the others of its core within 0.1 %",
+          len(ov) == 18 and sum(row[0][5] == "own" for row in ov) == 9
+          and all(abs(row[6]) < 0.1 and row[8] == "ok" for row in ov))
+    own_pred = model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=ro)
+    shared_u0 = model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk).u0
+    check(f"... and the cluster's rank 0 costs the own-core fit's ({own_pred.u0 / 1e-6:.3f} us a photo, the shared "
+          f"runs' fit {shared_u0 / 1e-6:.3f})",
+          near(own_pred.u0, fo.cost(own_pred.rows, gap=own_pred.rows / own_pred.x, clamp=True), 1e-6)
+          and own_pred.u0 > shared_u0)
     # On the cluster rank 0's gap is its rows over the job's photos a second, which its cost bounds: the
     # prediction settles where rank 0's cost is the fit's at that gap.
     cold_pred = model.predict("farm", 1024, w, model.Machine(fs_bandwidth=1e6), read="workers", rank0=rk)
