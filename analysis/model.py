@@ -128,9 +128,17 @@ follows (measured per run in the TSV: nproc, ranks, cpu, scoring_us, leader_busy
     (its CPU seconds, polls and start-up included, against what each of `ranks` processes gets when
     all want more), is bound by the cores: its busy time is the scheduler's, not its cost. It is
     shown as such ("saturated") and neither fitted nor validated on.
-Each ceiling group (layout, ranks, read mode, batch cap) is predicted from the fit to the OTHER
-groups of its layout and read mode (leave one out), so no group validates a fit that saw it; a miss
-counts against the model only where its repeats and those of the groups it was predicted from agree.
+A rank 0 with a core of its own, whose core idles between its blocks, costs more than one whose core
+the scoring ranks keep busy (measured: 21-66 % more with its own batches, 8-38 % with blocks of 16;
+docs/scaling.md). The cluster's rank 0 has one, so where the ceiling has runs with rank 0 alone on a
+core (jobs/rank0_ceiling.sh RANK0_CORE=own; their TSV's rank0_core column; --own-core, by default
+RESULTS_DIR/own-core/rank0_ceiling.tsv, whose own-core runs join the ceiling's), a layout and read
+mode with such groups is fitted on those alone, without c_preempt (no rank takes that core), and the
+cluster's figures take that fit; the others keep the fit to the shared runs.
+Each ceiling group (layout, ranks, read mode, batch cap, rank 0's core) is predicted from the fit to
+the OTHER groups of its layout, read mode and core (leave one out), so no group validates a fit that
+saw it; a miss counts against the model only where its repeats and those of the groups it was
+predicted from agree.
 
 Machine parameters (options; defaults in brackets)
 --------------------------------------------------
@@ -1802,9 +1810,11 @@ ASSUMPTIONS = [
     "rows_per_block what the batch rule gives (0.2 s of a lane's work, within --in-flight and 256; over leaders, "
     "0.5 s of a node's, within 8,192), gap the seconds between its blocks at the predicted photos a second, no "
     "shorter than the shortest the ceiling runs had (tau, --cold-tau: 5 ms): measured on this machine's cores; a "
-    "cluster node's core of another speed scales it, and a rank 0 with a core of its own may find its data "
-    "warmer than here",
-    "on the cluster rank 0 has a core of its own, so its cost is its CPU time: in the ceiling runs (more ranks "
+    "cluster node's core of another speed scales it",
+    "on the cluster rank 0 has a core of its own: its cost is fitted to the ceiling runs where it had one "
+    "(RANK0_CORE=own, --own-core) where there are such (an idle core between its blocks cost it 21-66 % more "
+    "than one the scoring ranks kept busy), else to the shared runs, which lean cheap; its cost is its CPU "
+    "time: in the ceiling runs (more ranks "
     "than cores) that is busy_cpu, its main thread's CPU outside its sleeping waits (a TSV without it: its "
     "wall-clock busy time, with the sharing of the cores modelled; see the docstring), and the OS never takes "
     "that core from it: what each time it did in the ceiling runs cost (preempted, where the TSV counts it) is "

@@ -9,7 +9,8 @@
 #      9 (farm) and 4 and 7 (roles), each group predicted from the others (leave one out) or shown
 #      as saturated (and the farm with leaders, where the ceiling has them: then measured), the job's limit and the efficiency against it at 64, 256, 1,024, 4,096 and 16,384
 #      cores for every layout and read mode, each with its band and bound, and a pick at each size;
-#      and the figures of docs/scaling.md are the ones it gives (--doc);
+#      and the figures of docs/scaling.md are the ones it gives (--doc); rank 0's cost on the cluster
+#      fitted to the committed runs where it had a core of its own (analysis/results/own-core);
 #   2. tests/tools/model_check.py: the model on a made-up baseline of known per-photo times against
 #      throughputs worked out by hand, rank 0's (and a leader's) cost fitted to made-up ceiling runs, and the command
 #      line's exit status (0, 1, 3) on made-up sweeps.
@@ -37,6 +38,12 @@ check "it writes model_prediction.png (a PNG)" is_png "$work/out/model_predictio
 check "it writes model.md" test -s "$work/out/model.md"
 check "it takes rank 0's cost from the ceiling runs (rank0_ceiling.tsv)" \
   grep -q "rank0_ceiling.tsv" "$work/out/model.md"
+# The committed own-core runs (jobs/rank0_ceiling.sh RANK0_CORE="shared own"): the cluster's rank 0, which
+# has a core of its own, is fitted to them, and their groups are checked (leave one out) among themselves.
+check "it fits the cluster's rank 0 to the runs where it had a core of its own (own-core/rank0_ceiling.tsv)" \
+  grep -q "own-core/rank0_ceiling.tsv, rank 0 on a core of its own: fit to" "$work/out/model.md"
+check "... and checks those groups: farm -np 3 with rank 0 on its own core is predicted" \
+  grep -Eq "^\| farm \| 3 \(rank 0: own core\) \| workers \| 256 \| .*\| [+-][0-9.]+ \| (yes|NOISY|NO) \|$" "$out"
 points=$(awk -F'\t' 'NR > 1 { sub(/-r[0-9]+/, "", $1); sub(/-oversub/, "", $1); print $1 }' \
   "$REPO/analysis/results/sweep.tsv" | sort -u | wc -l)
 rows=$(grep -c '^| \(threads\|roles\|farm\) c[0-9]' "$out")
