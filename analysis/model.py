@@ -584,8 +584,7 @@ class CeilingRun:
         self.cpu = float(row["cpu"]) if row.get("cpu") not in (None, "", "nan") else float("nan")  # us a photo
         self.scoring_us = float(row["scoring_us"]) if row.get("scoring_us") not in (None, "", "nan") else float("nan")
         # own: rank 0 had a core to itself (RANK0_CORE=own), the others shared the rest; shared (older TSVs
-        # too): every rank on every core. The fits take both alike (the gap and the preemptions tell them
-        # apart); each is a group of its own.
+        # too): every rank on every core. Each is a group of its own, and fitted apart (Rank0Model).
         self.rank0_core = row.get("rank0_core") or "shared"
 
     @property
@@ -736,8 +735,12 @@ class Rank0Model:
             self.fits[(layout, read)] = self._fit(layout, read, self.field, core=core)
             self.fit_core[(layout, read)] = core
             if any(r.leader_busy == r.leader_busy for r in self.runs if r.layout == layout):
-                # A leader shares its node's cores with its workers whichever core rank 0 had: every group.
-                self.leader_fits[(layout, read)] = self._fit(layout, read, self.leader_field)
+                # A leader shares its node's cores with its workers whichever core rank 0 had; its fit stays
+                # on the shared runs where there are such, which were made to measure it (an own-core set's
+                # capped batches cap its groups' too, and those runs are another session's).
+                shared = any(k[5] == "shared" for k in self.groups if k[0] == layout and k[2] == read)
+                self.leader_fits[(layout, read)] = self._fit(layout, read, self.leader_field,
+                                                             core="shared" if shared else "own")
 
     def excluded(self, run):
         """A run left out of the fits: a saturated one, where the cost is wall-clock time (its time there is
