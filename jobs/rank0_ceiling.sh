@@ -17,7 +17,7 @@
 # CPU to measure that repeats spread up to 70 %; about 40 min for the committed runs on 2 cores), FARM_RANKS (default "2 3 5 9": -np 2 is
 # a rank a core on a 2-core machine, the others share the cores, and analysis/model.py
 # says what rank 0 gets of them),
-# ROLES_RANKS (default "4 7"), LEADER_RANKS (default "5 9": the farm with
+# ROLES_RANKS (default "4 7"; "" for none, as for FARM_RANKS), LEADER_RANKS (default "5 9": the farm with
 # --leaders on, a leader for the node between rank 0 and the workers, files
 # farm+leaders-npN-...; only with the ranks reading, as leaders need; "" for
 # none), ROLES_LEADER_RANKS (default "5 8": the roles layout with --leaders on, a leader
@@ -48,8 +48,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 : "${COUNT:=100000}"
-: "${FARM_RANKS:=2 3 5 9}"
-: "${ROLES_RANKS:=4 7}"
+: "${FARM_RANKS=2 3 5 9}"
+: "${ROLES_RANKS=4 7}"
 : "${LEADER_RANKS=5 9}"
 : "${ROLES_LEADER_RANKS=5 8}"
 : "${READS:=auto rank0}"
@@ -95,10 +95,13 @@ mkdir -p "$runs" "$WORK_DIR/out" "$OUT"
 # RANK0_CORE=own: a rankfile puts rank 0 alone on CPU 0 and every other rank on CPUs 1 to nproc - 1
 # (they share those as the scheduler likes). It overrides MPIRUN_ARGS' --bind-to.
 rankfile=$WORK_DIR/rank0-own-core.rankfile
-{
-  echo "rank 0=localhost slot=0"
-  for r in $(seq 1 1023); do echo "rank $r=localhost slot=1-$(($(nproc) - 1))"; done
-} >"$rankfile"
+case " $RANK0_CORE " in
+  *" own "*)
+    {
+      echo "rank 0=localhost slot=0"
+      for r in $(seq 1 1023); do echo "rank $r=localhost slot=1-$(($(nproc) - 1))"; done
+    } >"$rankfile" ;;
+esac
 rm -f "$runs"/*.h5 "$runs"/*.env
 "$BIN" --mode threads --quiet --force --jsonl "$WORK_DIR/out/threads.jsonl" --h5 "$WORK_DIR/out/threads.h5" \
   "$photos" >"$WORK_DIR/out/threads.log" 2>&1 || { echo "rank0_ceiling: thread mode failed" >&2; exit 1; }

@@ -9,7 +9,11 @@
 #      in round 1, two busy loops in round 2 and four in round 3. Every run's JSONL the same
 #      bytes; sweep.tsv has each run's end-to-end time (at least the program's own) and the
 #      machine's load; scaling.py flags the noisy points; analysis/model.py says the sweep is
-#      too noisy to validate (exit 3), not that the model is off.
+#      too noisy to validate (exit 3), not that the model is off;
+#   3. jobs/rank0_ceiling.sh on a few tiny photos with RANK0_CORE="shared own": the farm at -np 2
+#      run both ways, each byte-identical to thread mode; with own, rank 0 ran on CPU 0 alone and
+#      rank 1 on the other CPUs (seen from inside the ranks), with shared on every CPU; its TSV
+#      says which run was which (rank0_core), its table too; RANK0_CORE of another word is refused.
 #
 #   tests/e2e/test_scaling.sh --photoscore BIN --repo DIR
 # shellcheck source=tests/e2e/slurm_common.sh
@@ -143,4 +147,35 @@ PY
 else
   echo "note: photoscore writes no HDF5 yet: scaling.py on the real sweep is skipped"
 fi
+
+# --- 3. the ceiling runs with rank 0 on a core of its own and not -------------------------------
+# photoscore behind a wrapper that writes, from inside each rank, its rank and the CPUs it may run on.
+cat >"$work/affinity-photoscore" <<WRAP
+#!/bin/sh
+if [ -n "\${OMPI_COMM_WORLD_RANK:-}" ]; then
+  echo "\$OMPI_COMM_WORLD_RANK \$(taskset -cp \$\$ | sed 's/.*: //')" >>"$work/affinity.log"
+fi
+exec "$photoscore" "\$@"
+WRAP
+chmod +x "$work/affinity-photoscore"
+COUNT=24 REPEATS=1 FARM_RANKS=2 ROLES_RANKS="" LEADER_RANKS="" ROLES_LEADER_RANKS="" READS=auto \
+  RANK0_CORE="shared own" WORK_DIR="$work/ceiling" PHOTOSCORE_BIN="$work/affinity-photoscore" \
+  "$REPO/jobs/rank0_ceiling.sh" --out "$work/ceiling/results" >ceiling.out 2>&1
+rc=$?
+cat ceiling.out affinity.log
+cpus=$(nproc)
+others=$([ "$cpus" -eq 2 ] && echo 1 || echo "1-$((cpus - 1))")
+check "rank0_ceiling.sh RANK0_CORE=\"shared own\": both runs byte-identical to thread mode (exit $rc)" test "$rc" -eq 0
+check "... the shared run's ranks on every CPU, then the own run's rank 0 on CPU 0 alone and rank 1 on CPUs $others" \
+  test "$(sort -s -k1,1 affinity.log | awk '{ print $1, ($2 == "0" ? "cpu0" : ($2 == "'"$others"'" ? "others" : "all")) }' |
+    tr '\n' ';')" = "0 all;0 cpu0;1 all;1 others;"
+check "... rank0_ceiling.tsv holds the farm at -np 2 once with each core (rank0_core)" \
+  test "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { print $1, $2, $col["rank0_core"] }' ceiling/results/rank0_ceiling.tsv | sort | tr '\n' ';')" = "farm 2 own;farm 2 shared;"
+check "... and its table has a row for each" \
+  test "$(grep -c '^| farm | 2 | auto | 256 | \(own\|shared\) |' ceiling/results/rank0_ceiling.md)" -eq 2
+RANK0_CORE=mine WORK_DIR="$work/ceiling" PHOTOSCORE_BIN="$photoscore" "$REPO/jobs/rank0_ceiling.sh" >refused.out 2>&1
+rc=$?
+check "RANK0_CORE=mine is refused: exit 2 ($rc) and one line naming the words it takes" \
+  eval '[ "$rc" -eq 2 ] && grep -q "RANK0_CORE takes shared, own or both, not mine" refused.out'
 finish
