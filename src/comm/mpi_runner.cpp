@@ -123,6 +123,16 @@ void share_formats(Job& job, RowSink* sinks, MPI_Comm world, int rank) {
   job.format = context_of(plan, job.policy.analyzers);
 }
 
+// The figures of a rank's whole part of the run, the same for every role:
+// its busy CPU and preemptions since `busy` began, its process's CPU since
+// `cpu_at_start`, its peak memory.
+void book_rank_totals(RankTiming& t, const mpi::BusyCpuClock& busy, double cpu_at_start) {
+  t.busy_cpu = busy.seconds();
+  t.preempted = busy.preemptions();
+  t.cpu = process_cpu_seconds() - cpu_at_start;
+  t.peak_memory = peak_memory_bytes();
+}
+
 }  // namespace
 
 void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
@@ -163,10 +173,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
     } else {
       mine = mpi::layout_runtime(plan).run_member(job, plan, channels.own(), comm.get(), rank, *lines);
     }
-    mine.busy_cpu = busy.seconds();
-    mine.preempted = busy.preemptions();
-    mine.cpu = process_cpu_seconds() - cpu_at_start;
-    mine.peak_memory = peak_memory_bytes();
+    book_rank_totals(mine, busy, cpu_at_start);
     mpi::gather_timings(comm.get(), rank, world, mine, count);
     return;
   }
@@ -203,10 +210,7 @@ void run_mpi(Job& job, const std::vector<InputFile>& files, RowSink* sinks) {
   OrderedWriter writer(*sinks, 1024 * plan_lanes(plan, 0).size() + 16384, kCommitSeconds);
   const mpi::BusyCpuClock busy;
   RankTiming mine = mpi::run_source_rank(job, plan, channels, comm.get(), files, reading.reads_itself, writer);
-  mine.busy_cpu = busy.seconds();
-  mine.preempted = busy.preemptions();
-  mine.cpu = process_cpu_seconds() - cpu_at_start;
-  mine.peak_memory = peak_memory_bytes();
+  book_rank_totals(mine, busy, cpu_at_start);
   std::vector<RankTiming> timings = mpi::gather_timings(comm.get(), rank, world, mine, count);
   for (int r = 0; r < world; ++r) {
     RankTiming& t = timings[static_cast<std::size_t>(r)];
